@@ -1,0 +1,167 @@
+// host/log/logging.cpp — sinks, logger registry and redaction.
+#include "log/logging.hpp"
+
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+#include <regex>
+#include <set>
+#include <vector>
+
+namespace automuse::log {
+namespace {
+
+struct State {
+  std::mutex mutex;
+  std::vector<spdlog::sink_ptr> sinks;
+  bool json = false;
+  spdlog::level::level_enum min_level = spdlog::level::info;  // the most verbose sink's
+  std::set<std::string, std::greater<>> secrets;  // longest first matters little; sorted
+};
+
+State &state() {
+  static State s;
+  return s;
+}
+
+std::string json_escape(std::string_view in) {
+  std::string out;
+  out.reserve(in.size() + 8);
+  for (unsigned char c : in) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void setup(const Options &options) {
+  auto &s = state();
+  std::lock_guard lock(s.mutex);
+  s.sinks.clear();
+  auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  console->set_level(options.console_level);
+  s.sinks.push_back(console);
+  if (options.file) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.file->parent_path(), ec);
+    try {
+      auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(options.file->string(),
+                                                                         5 * 1024 * 1024, 3);
+      file->set_level(options.file_level);
+      s.sinks.push_back(file);
+    } catch (const spdlog::spdlog_ex &e) {
+      console->log(spdlog::details::log_msg(
+          "host", spdlog::level::warn,
+          std::string("cannot open log file ") + options.file->string() + ": " + e.what()));
+    }
+  }
+  s.json = options.json;
+  s.min_level = options.file ? std::min(options.console_level, options.file_level)
+                             : options.console_level;
+  const char *pattern =
+      options.json
+          ? R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","logger":"%n","message":"%v"})"
+          : "%Y-%m-%d %H:%M:%S.%e [%n] %^%l%$ %v";
+  for (auto &sink : s.sinks) sink->set_pattern(pattern);
+  spdlog::drop_all();
+}
+
+std::shared_ptr<spdlog::logger> get(const std::string &name) {
+  auto &s = state();
+  std::lock_guard lock(s.mutex);
+  if (auto existing = spdlog::get(name)) return existing;
+  if (s.sinks.empty()) {
+    auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    console->set_pattern("%Y-%m-%d %H:%M:%S.%e [%n] %^%l%$ %v");
+    console->set_level(spdlog::level::info);
+    s.sinks.push_back(console);
+  }
+  auto logger = std::make_shared<spdlog::logger>(name, s.sinks.begin(), s.sinks.end());
+  logger->set_level(s.min_level);  // so should_log() answers for the sinks too
+  logger->flush_on(spdlog::level::warn);
+  spdlog::register_logger(logger);
+  return logger;
+}
+
+void write(const std::string &name, spdlog::level::level_enum level, std::string_view message) {
+  auto logger = get(name);
+  if (!logger->should_log(level)) return;
+  std::string text = redact(message);
+  bool json;
+  {
+    std::lock_guard lock(state().mutex);
+    json = state().json;
+  }
+  if (json) text = json_escape(text);
+  logger->log(level, "{}", text);
+}
+
+void add_secret(std::string value) {
+  if (value.size() < 6) return;
+  auto &s = state();
+  std::lock_guard lock(s.mutex);
+  s.secrets.insert(std::move(value));
+}
+
+std::string redact(std::string_view text) {
+  std::string out(text);
+  {
+    auto &s = state();
+    std::lock_guard lock(s.mutex);
+    for (const auto &secret : s.secrets) {
+      for (size_t pos = out.find(secret); pos != std::string::npos;
+           pos = out.find(secret, pos + 3))
+        out.replace(pos, secret.size(), "***");
+    }
+  }
+  // Patterns for secrets the host was never told about. Compiled once; std::regex is
+  // thread-safe for concurrent const use.
+  static const std::regex bearer(R"((Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]+)",
+                                 std::regex::icase);
+  static const std::regex header(
+      R"(((?:x-api-key|xi-api-key|x-goog-api-key|api-key|authorization)\s*:\s*)[^\s,;]+)",
+      std::regex::icase);
+  static const std::regex query(
+      R"(([?&](?:key|api_key|apikey|access_token|token|client_secret|refresh_token)=)[^&\s"]+)",
+      std::regex::icase);
+  static const std::regex json_field(
+      R"re(("(?:api_?key|access_token|refresh_token|client_secret|token|secret|password)"\s*:\s*")[^"]*")re",
+      std::regex::icase);
+  static const std::regex key_like(R"(\b(sk|pk|rk)-[A-Za-z0-9_-]{12,})");
+  out = std::regex_replace(out, bearer, "$1 ***");
+  out = std::regex_replace(out, header, "$1***");
+  out = std::regex_replace(out, query, "$1***");
+  out = std::regex_replace(out, json_field, "$1***\"");
+  out = std::regex_replace(out, key_like, "$1-***");
+  return out;
+}
+
+spdlog::level::level_enum to_spdlog(am_log_level level) {
+  switch (level) {
+    case AM_LOG_TRACE: return spdlog::level::trace;
+    case AM_LOG_DEBUG: return spdlog::level::debug;
+    case AM_LOG_INFO: return spdlog::level::info;
+    case AM_LOG_WARN: return spdlog::level::warn;
+    case AM_LOG_ERROR: return spdlog::level::err;
+    default: return spdlog::level::critical;
+  }
+}
+
+}  // namespace automuse::log
