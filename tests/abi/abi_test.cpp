@@ -1,0 +1,145 @@
+// tests/abi/abi_test.cpp — runtime half of the ABI tests: the C and C++ compilers agree on
+// every struct, the version compatibility rule, AM_HAS_FIELD, and C-initialised entries.
+#include <gtest/gtest.h>
+
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "abi_c_side.h"
+#include "abi_check.h"
+#include "automuse_all_headers.h"  // generated
+
+namespace {
+
+struct Layout {
+  std::string name;
+  size_t size, align, fields;
+};
+
+const std::vector<Layout> kCxxLayouts = {
+#define AM_ABI_STRUCT(t, size, align, ...) {#t, sizeof(t), alignof(t), AM_ABI_NARGS(__VA_ARGS__)},
+#include "abi_layouts.def"
+#undef AM_ABI_STRUCT
+};
+
+TEST(AbiLayout, CAndCxxCompilersAgreeOnEveryStruct) {
+  const am_abi_layout *c = nullptr;
+  size_t n = am_abi_c_layouts(&c);
+  ASSERT_EQ(n, kCxxLayouts.size());
+  ASSERT_GE(n, 9u);  // at least the 1.0 structs
+  for (size_t i = 0; i < n; ++i) {
+    SCOPED_TRACE(kCxxLayouts[i].name);
+    EXPECT_EQ(c[i].name, kCxxLayouts[i].name);
+    EXPECT_EQ(c[i].size, kCxxLayouts[i].size);
+    EXPECT_EQ(c[i].align, kCxxLayouts[i].align);
+    EXPECT_EQ(c[i].fields, kCxxLayouts[i].fields);
+  }
+}
+
+TEST(AbiVersion, CurrentVersionIsOnePointSomething) {
+  am_version v AM_ABI_VERSION_INIT;
+  EXPECT_EQ(v.major, static_cast<uint32_t>(AM_ABI_MAJOR));
+  EXPECT_EQ(v.minor, static_cast<uint32_t>(AM_ABI_MINOR));
+  EXPECT_EQ(v.major, 1u);
+}
+
+TEST(AbiVersion, CompatibleOnlyWithSameMajorAndOlderOrEqualMinor) {
+  struct Case {
+    am_version host, plugin;
+    bool ok;
+  };
+  const Case cases[] = {
+      {{1, 3}, {1, 3}, true},   // same
+      {{1, 3}, {1, 0}, true},   // plugin older minor: host still offers everything it knows
+      {{1, 3}, {1, 4}, false},  // plugin newer minor: may need services this host lacks
+      {{1, 3}, {2, 0}, false},  // major differs, either way
+      {{2, 0}, {1, 3}, false}, {{1, 0}, {0, 9}, false},
+      {{0, 0}, {0, 0}, true},  {{1, 0xffffffffu}, {1, 0xfffffffeu}, true},
+  };
+  for (const auto &c : cases) {
+    SCOPED_TRACE(std::to_string(c.host.major) + "." + std::to_string(c.host.minor) + " loads " +
+                 std::to_string(c.plugin.major) + "." + std::to_string(c.plugin.minor));
+    EXPECT_EQ(am_version_compatible(c.host, c.plugin) != 0, c.ok);
+    EXPECT_EQ(am_abi_c_version_compatible(c.host.major, c.host.minor, c.plugin.major,
+                                          c.plugin.minor) != 0,
+              c.ok);
+  }
+}
+
+// The bits of am_abi_c_host_fields_covered, computed here with the C++ compiler.
+unsigned cxx_host_fields_covered(uint32_t struct_size) {
+  am_host h{};
+  h.struct_size = struct_size;
+  const am_host *p = &h;
+  unsigned bits = 0;
+  if (AM_HAS_FIELD(p, am_host, struct_size)) bits |= 1u << 0;
+  if (AM_HAS_FIELD(p, am_host, abi)) bits |= 1u << 1;
+  if (AM_HAS_FIELD(p, am_host, host_name)) bits |= 1u << 2;
+  if (AM_HAS_FIELD(p, am_host, host_version)) bits |= 1u << 3;
+  if (AM_HAS_FIELD(p, am_host, host_data)) bits |= 1u << 4;
+  if (AM_HAS_FIELD(p, am_host, get_service)) bits |= 1u << 5;
+  return bits;
+}
+
+TEST(AbiHasField, AFieldIsUsableOnlyWhenStructSizeCoversAllOfIt) {
+  // A full 1.0 host covers every field.
+  EXPECT_EQ(cxx_host_fields_covered(sizeof(am_host)), 0x3fu);
+  // An older, shorter host (one that ended before get_service) lacks only get_service.
+  EXPECT_EQ(cxx_host_fields_covered(offsetof(am_host, get_service)), 0x1fu);
+  // One byte short of the end of get_service is still not enough: the whole field counts.
+  EXPECT_EQ(cxx_host_fields_covered(offsetof(am_host, get_service) + sizeof(void *) - 1), 0x1fu);
+  // Padding between abi (ends at 12) and host_name (16) does not make host_name present.
+  EXPECT_EQ(cxx_host_fields_covered(12), 0x3u);
+  EXPECT_EQ(cxx_host_fields_covered(4), 0x1u);
+  EXPECT_EQ(cxx_host_fields_covered(0), 0x0u);
+  // A newer, larger host covers every field this SDK knows.
+  EXPECT_EQ(cxx_host_fields_covered(sizeof(am_host) + 64), 0x3fu);
+  for (uint32_t size = 0; size <= sizeof(am_host) + 8; ++size)
+    EXPECT_EQ(am_abi_c_host_fields_covered(size), cxx_host_fields_covered(size)) << size;
+}
+
+TEST(AbiEntry, CInitialisedEntryLeadsWithItsAbiVersion) {
+  const am_plugin_entry *e = am_abi_c_entry();
+  // The host reads the version through the first 8 bytes before anything else.
+  am_version first;
+  std::memcpy(&first, e, sizeof first);
+  EXPECT_EQ(first.major, static_cast<uint32_t>(AM_ABI_MAJOR));
+  EXPECT_EQ(first.minor, static_cast<uint32_t>(AM_ABI_MINOR));
+  EXPECT_EQ(e->struct_size, sizeof(am_plugin_entry));
+  EXPECT_STREQ(e->id, "abi-c");
+  am_host h{};
+  EXPECT_EQ(e->init(&h), AM_OK);
+  EXPECT_EQ(e->init(nullptr), AM_INVALID_ARGUMENT);
+}
+
+TEST(AbiStatus, NamesAreStableAndUnknownCodesReadAsError) {
+  EXPECT_STREQ(am_status_name(AM_OK), "ok");
+  EXPECT_STREQ(am_status_name(AM_CANCELLED), "cancelled");
+  EXPECT_STREQ(am_abi_c_status_name(AM_CANCELLED), "cancelled");
+  EXPECT_STREQ(am_abi_c_status_name(AM_NO_MEMORY), "out of memory");
+  EXPECT_STREQ(am_status_name(9999), "error");
+  EXPECT_STREQ(am_abi_c_status_name(-1), "error");
+  // Codes are part of the ABI: their values never change.
+  EXPECT_EQ(AM_OK, 0);
+  EXPECT_EQ(AM_CANCELLED, 1);
+  EXPECT_EQ(AM_ERROR, 2);
+  EXPECT_EQ(AM_NO_MEMORY, 14);
+}
+
+TEST(AbiBuffer, ReleaseRunsOnceAndEmptiesTheBuffer) {
+  static int releases = 0;
+  releases = 0;
+  am_buffer b{reinterpret_cast<const uint8_t *>("abc"), 3, [](am_buffer *) { ++releases; },
+              nullptr};
+  am_buffer_release(&b);
+  EXPECT_EQ(releases, 1);
+  EXPECT_EQ(b.data, nullptr);
+  EXPECT_EQ(b.size, 0u);
+  am_buffer_release(&b);  // now empty: nothing to release
+  EXPECT_EQ(releases, 1);
+  am_buffer_release(nullptr);
+}
+
+}  // namespace
