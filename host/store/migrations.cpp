@@ -1,0 +1,117 @@
+// The schema history of automuse.db. The SQL is kept portable (TEXT, BIGINT, CHECK, foreign
+// keys, plain indexes) so the same steps can later run on PostgreSQL.
+#include "migrations.h"
+
+#include <chrono>
+#include <string>
+
+namespace automuse::store {
+
+const std::vector<Migration> &migrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1,
+       "accounts, secrets and history",
+       {
+           "CREATE TABLE schema_version (version INTEGER NOT NULL PRIMARY KEY,"
+           " applied_at BIGINT NOT NULL)",
+           "CREATE TABLE accounts (id TEXT NOT NULL PRIMARY KEY, plugin_id TEXT NOT NULL,"
+           " nickname TEXT NOT NULL, fields TEXT NOT NULL DEFAULT '{}',"
+           " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,"
+           " UNIQUE (plugin_id, nickname))",
+           "CREATE TABLE secrets (account_id TEXT NOT NULL REFERENCES accounts(id)"
+           " ON DELETE CASCADE, name TEXT NOT NULL, value TEXT NOT NULL,"
+           " updated_at BIGINT NOT NULL, PRIMARY KEY (account_id, name))",
+           "CREATE TABLE history (id TEXT NOT NULL PRIMARY KEY,"
+           " account_id TEXT REFERENCES accounts(id) ON DELETE SET NULL,"
+           " plugin_id TEXT NOT NULL,"
+           " kind TEXT NOT NULL CHECK (kind IN ('video', 'post', 'pitch')),"
+           " title TEXT, body TEXT, local_file TEXT, remote_id TEXT, remote_url TEXT,"
+           " status TEXT NOT NULL CHECK (status IN ('generated', 'published', 'failed')),"
+           " error TEXT, created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)",
+           "CREATE INDEX history_by_account ON history (account_id, created_at)",
+           "CREATE INDEX history_by_plugin ON history (plugin_id, created_at)",
+       }},
+      {2,
+       "products, OAuth tokens, and fields kept from imports",
+       {
+           // Unknown fields of imported records are kept here rather than dropped.
+           "ALTER TABLE accounts ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'",
+           "ALTER TABLE history ADD COLUMN extra TEXT NOT NULL DEFAULT '{}'",
+           // A stable key of where an imported record came from: re-importing skips it.
+           "ALTER TABLE history ADD COLUMN origin_key TEXT",
+           "CREATE UNIQUE INDEX history_by_origin ON history (origin_key)",
+           // share_account_id is not a foreign key: an imported product may name a publisher
+           // account that is imported later, or never.
+           "CREATE TABLE products (id TEXT NOT NULL PRIMARY KEY, link TEXT, asin TEXT,"
+           " marketplace TEXT, share_plugin_id TEXT, share_account_id TEXT, notes TEXT,"
+           " extra TEXT NOT NULL DEFAULT '{}', created_at BIGINT NOT NULL,"
+           " updated_at BIGINT NOT NULL, CHECK (link IS NOT NULL OR asin IS NOT NULL))",
+           "CREATE TABLE oauth_tokens (account_id TEXT NOT NULL PRIMARY KEY"
+           " REFERENCES accounts(id) ON DELETE CASCADE, provider TEXT NOT NULL,"
+           " access_token TEXT, refresh_token TEXT, token_type TEXT, scope TEXT,"
+           " expires_at BIGINT, updated_at BIGINT NOT NULL)",
+       }},
+  };
+  return kMigrations;
+}
+
+int latest_schema_version() {
+  return migrations().back().version;
+}
+
+int read_schema_version(Db &db) {
+  // The catalogue query is the one SQLite-specific step (PostgreSQL: information_schema).
+  Stmt has_table(db,
+                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
+                 "'schema_version'");
+  has_table.step();
+  if (has_table.int64(0) == 0) {
+    Stmt any(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'");
+    any.step();
+    if (any.int64(0) != 0) {
+      throw StoreError(db.file().string() +
+                       " is an SQLite database but not an AutoMuse one (it has no "
+                       "schema_version table); refusing to touch it.");
+    }
+    return 0;
+  }
+  Stmt max(db, "SELECT MAX(version) FROM schema_version");
+  max.step();
+  return static_cast<int>(max.opt_int64(0).value_or(0));
+}
+
+namespace {
+
+void refuse_if_newer(Db &db, int found) {
+  if (found > latest_schema_version()) {
+    throw StoreError(db.file().string() + " has schema version " + std::to_string(found) +
+                     ", but this automuse-host only knows versions up to " +
+                     std::to_string(latest_schema_version()) +
+                     ". It was written by a newer AutoMuse; upgrade automuse-host (the "
+                     "file was left untouched).");
+  }
+}
+
+}  // namespace
+
+void migrate(Db &db, int target) {
+  if (target < 0) target = latest_schema_version();
+  refuse_if_newer(db, read_schema_version(db));
+  for (const Migration &m : migrations()) {
+    if (m.version > target) break;
+    WriteTxn txn(db);
+    // Re-read under the write lock: another process may have migrated meanwhile.
+    int now_at = read_schema_version(db);
+    refuse_if_newer(db, now_at);
+    if (now_at >= m.version) continue;  // txn rolls back an empty transaction
+    for (std::string_view sql : m.statements) db.exec(sql);
+    Stmt rec(db, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)");
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
+    rec.bind(1, static_cast<int64_t>(m.version)).bind(2, static_cast<int64_t>(now)).run();
+    txn.commit();
+  }
+}
+
+}  // namespace automuse::store

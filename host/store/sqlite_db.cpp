@@ -1,0 +1,183 @@
+// Implementation of the SQLite RAII layer (see sqlite_db.h).
+#include "sqlite_db.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace automuse::store {
+
+namespace fs = std::filesystem;
+
+void ensure_private_dir(const fs::path &dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw StoreError("cannot create folder " + dir.string() + ": " + ec.message());
+  // Only tighten the folder we own; parents such as ~/.local/share keep their mode.
+  if (::chmod(dir.c_str(), 0700) != 0) {
+    throw StoreError("cannot make " + dir.string() + " owner-only: " + std::strerror(errno));
+  }
+}
+
+Db::Db(const fs::path &file, int busy_timeout_ms) : file_(file) {
+  // Create the file ourselves with 0600: SQLite would use 0644 (minus umask), and its WAL and
+  // SHM files copy the database file's mode.
+  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    throw StoreError("cannot open database " + file.string() + ": " + std::strerror(errno));
+  }
+  ::fchmod(fd, 0600);
+  ::close(fd);
+
+  int rc =
+      sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw StoreError("cannot open database " + file.string() + ": " + msg);
+  }
+  sqlite3_extended_result_codes(db_, 1);
+  sqlite3_busy_timeout(db_, busy_timeout_ms);
+  try {
+    // A file that is not a database fails here, on the first read.
+    exec("PRAGMA journal_mode=WAL");
+    // NORMAL is durable against application crashes in WAL mode; only a power loss may drop
+    // the last commits, never corrupt the file.
+    exec("PRAGMA synchronous=NORMAL");
+    exec("PRAGMA foreign_keys=ON");
+  } catch (...) {
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw;
+  }
+}
+
+Db::~Db() {
+  if (db_) sqlite3_close_v2(db_);
+}
+
+void Db::fail(int rc, std::string_view what) const {
+  std::string msg = std::string(what) + " failed on " + file_.string() + ": " +
+                    (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
+  if ((rc & 0xff) == SQLITE_CONSTRAINT) throw Conflict(msg);
+  throw StoreError(msg);
+}
+
+void Db::exec(std::string_view sql) {
+  std::string s(sql);
+  char *err = nullptr;
+  int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err);
+  if (rc != SQLITE_OK) {
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    std::string full = "'" + s.substr(0, 60) + "' failed on " + file_.string() + ": " + msg;
+    if ((rc & 0xff) == SQLITE_CONSTRAINT) throw Conflict(full);
+    throw StoreError(full);
+  }
+}
+
+int64_t Db::changes() const {
+  return sqlite3_changes64(db_);
+}
+
+void Db::rollback() noexcept {
+  // Ignore errors: SQLite may already have rolled back on its own after certain failures.
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+Stmt::Stmt(Db &db, std::string_view sql) : db_(db) {
+  int rc =
+      sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
+  if (rc != SQLITE_OK) db_.fail(rc, "preparing '" + std::string(sql.substr(0, 60)) + "'");
+}
+
+Stmt::~Stmt() {
+  sqlite3_finalize(stmt_);
+}
+
+Stmt &Stmt::bind(int index, std::string_view text) {
+  int rc =
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (rc != SQLITE_OK) db_.fail(rc, "binding a parameter");
+  return *this;
+}
+
+Stmt &Stmt::bind(int index, int64_t value) {
+  int rc = sqlite3_bind_int64(stmt_, index, value);
+  if (rc != SQLITE_OK) db_.fail(rc, "binding a parameter");
+  return *this;
+}
+
+Stmt &Stmt::bind(int index, std::nullopt_t) {
+  int rc = sqlite3_bind_null(stmt_, index);
+  if (rc != SQLITE_OK) db_.fail(rc, "binding a parameter");
+  return *this;
+}
+
+Stmt &Stmt::bind(int index, const std::optional<std::string> &text) {
+  return text ? bind(index, std::string_view(*text)) : bind(index, std::nullopt);
+}
+
+Stmt &Stmt::bind(int index, const std::optional<int64_t> &value) {
+  return value ? bind(index, *value) : bind(index, std::nullopt);
+}
+
+Stmt &Stmt::bind_blob(int index, std::string_view bytes) {
+  int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) db_.fail(rc, "binding a parameter");
+  return *this;
+}
+
+bool Stmt::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  std::string sql = sqlite3_sql(stmt_) ? sqlite3_sql(stmt_) : "";
+  db_.fail(rc, "'" + sql.substr(0, 60) + "'");
+}
+
+void Stmt::run() {
+  while (step()) {
+  }
+}
+
+void Stmt::reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+bool Stmt::is_null(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
+
+std::string Stmt::text(int col) const {
+  const unsigned char *p = sqlite3_column_text(stmt_, col);
+  int n = sqlite3_column_bytes(stmt_, col);
+  return p ? std::string(reinterpret_cast<const char *>(p), static_cast<size_t>(n)) : "";
+}
+
+std::optional<std::string> Stmt::opt_text(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return text(col);
+}
+
+int64_t Stmt::int64(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
+
+std::optional<int64_t> Stmt::opt_int64(int col) const {
+  if (is_null(col)) return std::nullopt;
+  return int64(col);
+}
+
+std::string Stmt::blob(int col) const {
+  const void *p = sqlite3_column_blob(stmt_, col);
+  int n = sqlite3_column_bytes(stmt_, col);
+  return p ? std::string(static_cast<const char *>(p), static_cast<size_t>(n)) : "";
+}
+
+}  // namespace automuse::store

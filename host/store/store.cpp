@@ -1,0 +1,555 @@
+// Implementation of the Store (see store.h). Queries are plain SQL with positional
+// parameters so that they carry over to PostgreSQL.
+#include "store.h"
+
+#include <boost/uuid/random_generator.hpp>
+#include <boost/uuid/uuid_io.hpp>
+#include <chrono>
+#include <cstdlib>
+
+#include "migrations.h"
+
+namespace automuse::store {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+fs::path default_data_dir() {
+  const char *xdg = std::getenv("XDG_DATA_HOME");
+  if (xdg && *xdg && fs::path(xdg).is_absolute()) return fs::path(xdg) / "automuse";
+  const char *home = std::getenv("HOME");
+  if (!home || !*home) throw StoreError("neither XDG_DATA_HOME nor HOME is set; pass --data-dir");
+  return fs::path(home) / ".local" / "share" / "automuse";
+}
+
+fs::path default_store_path() {
+  return default_data_dir() / "automuse.db";
+}
+
+std::string new_uuid() {
+  thread_local boost::uuids::random_generator gen;
+  return boost::uuids::to_string(gen());
+}
+
+int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+const fs::path &prepared(const fs::path &file) {
+  if (file.has_parent_path()) ensure_private_dir(file.parent_path());
+  return file;
+}
+
+json::object parse_object(const std::string &text, const fs::path &file, const char *what) {
+  json::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) {
+    throw StoreError(file.string() + ": stored " + what + " is not a JSON object");
+  }
+  return std::move(v.as_object());
+}
+
+}  // namespace
+
+class Store::Txn {
+ public:
+  explicit Txn(Store &s) : s_(s), lock_(s.mutex_) {
+    if (s_.txn_depth_++ == 0) s_.db_.begin_write();
+  }
+  ~Txn() {
+    if (--s_.txn_depth_ == 0 && !committed_) s_.db_.rollback();
+  }
+  void commit() {
+    if (s_.txn_depth_ == 1) s_.db_.commit();
+    committed_ = true;
+  }
+
+ private:
+  Store &s_;
+  std::lock_guard<std::recursive_mutex> lock_;
+  bool committed_ = false;
+};
+
+Store::Store(const fs::path &file) : db_(prepared(file)) {
+  migrate(db_);
+}
+
+int Store::schema_version() {
+  std::lock_guard lock(mutex_);
+  return read_schema_version(db_);
+}
+
+void Store::transaction(const std::function<void()> &fn) {
+  Txn txn(*this);
+  fn();
+  txn.commit();
+}
+
+std::string Store::integrity_check() {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "PRAGMA integrity_check");
+  std::string out;
+  while (s.step()) out += (out.empty() ? "" : "\n") + s.text(0);
+  return out;
+}
+
+// ---------------------------------------------------------------- accounts
+
+static constexpr const char *kAccountCols =
+    "id, plugin_id, nickname, fields, extra, created_at, updated_at";
+
+Account Store::read_account_row(Stmt &s) {
+  Account a;
+  a.id = s.text(0);
+  a.plugin_id = s.text(1);
+  a.nickname = s.text(2);
+  a.fields = parse_object(s.text(3), db_.file(), "account fields");
+  a.extra = parse_object(s.text(4), db_.file(), "account extra fields");
+  a.created_at = s.int64(5);
+  a.updated_at = s.int64(6);
+  return a;
+}
+
+Account Store::add_account(NewAccount in, const AccountSchema *schema) {
+  if (in.plugin_id.empty()) throw StoreError("an account needs a plugin");
+  if (in.nickname.empty()) throw StoreError("an account needs a nickname");
+  std::map<std::string, std::string> secrets = std::move(in.secrets);
+  if (schema) {
+    schema->validate(in.nickname, in.fields);
+    for (auto &[k, v] : schema->take_secrets(in.fields)) secrets[k] = v;
+  }
+  Account a;
+  a.id = in.id.value_or(new_uuid());
+  a.plugin_id = in.plugin_id;
+  a.nickname = in.nickname;
+  a.fields = std::move(in.fields);
+  a.extra = std::move(in.extra);
+  a.created_at = in.created_at.value_or(unix_now());
+  a.updated_at = unix_now();
+
+  Txn txn(*this);
+  {
+    Stmt dup(db_, "SELECT id FROM accounts WHERE plugin_id = ? AND nickname = ?");
+    dup.bind(1, a.plugin_id).bind(2, a.nickname);
+    if (dup.step()) {
+      throw Conflict("a " + a.plugin_id + " account named '" + a.nickname +
+                     "' already exists (id " + dup.text(0) + ")");
+    }
+    Stmt same_id(db_, "SELECT plugin_id, nickname FROM accounts WHERE id = ?");
+    same_id.bind(1, a.id);
+    if (same_id.step()) {
+      throw Conflict("an account with id " + a.id + " already exists (" + same_id.text(0) + " '" +
+                     same_id.text(1) + "')");
+    }
+  }
+  Stmt ins(db_,
+           "INSERT INTO accounts (id, plugin_id, nickname, fields, extra, created_at, "
+           "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  ins.bind(1, a.id)
+      .bind(2, a.plugin_id)
+      .bind(3, a.nickname)
+      .bind(4, json::serialize(a.fields))
+      .bind(5, json::serialize(a.extra))
+      .bind(6, a.created_at)
+      .bind(7, a.updated_at)
+      .run();
+  for (const auto &[name, value] : secrets) set_secret(a.id, name, value);
+  txn.commit();
+  return a;
+}
+
+std::vector<Account> Store::list_accounts(const std::optional<std::string> &plugin_id) {
+  std::lock_guard lock(mutex_);
+  std::string sql = std::string("SELECT ") + kAccountCols + " FROM accounts";
+  if (plugin_id) sql += " WHERE plugin_id = ?";
+  sql += " ORDER BY plugin_id, nickname";
+  Stmt s(db_, sql);
+  if (plugin_id) s.bind(1, *plugin_id);
+  std::vector<Account> out;
+  while (s.step()) out.push_back(read_account_row(s));
+  return out;
+}
+
+std::optional<Account> Store::get_account_locked(const std::string &id) {
+  Stmt s(db_, std::string("SELECT ") + kAccountCols + " FROM accounts WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return read_account_row(s);
+}
+
+std::optional<Account> Store::get_account(const std::string &id) {
+  std::lock_guard lock(mutex_);
+  return get_account_locked(id);
+}
+
+Account Store::resolve_account(const std::string &key, const std::optional<std::string> &plugin) {
+  std::lock_guard lock(mutex_);
+  if (auto a = get_account_locked(key); a && (!plugin || a->plugin_id == *plugin)) return *a;
+  std::string sql = std::string("SELECT ") + kAccountCols + " FROM accounts WHERE nickname = ?";
+  if (plugin) sql += " AND plugin_id = ?";
+  Stmt s(db_, sql + " ORDER BY plugin_id");
+  s.bind(1, key);
+  if (plugin) s.bind(2, *plugin);
+  std::vector<Account> found;
+  while (s.step()) found.push_back(read_account_row(s));
+  if (found.empty()) {
+    throw NotFound("no account '" + key + "'" + (plugin ? " for plugin " + *plugin : "") +
+                   " (see: automuse-host accounts list)");
+  }
+  if (found.size() > 1) {
+    std::string plugins;
+    for (const Account &a : found) plugins += (plugins.empty() ? "" : ", ") + a.plugin_id;
+    throw StoreError("the nickname '" + key + "' is used by several plugins (" + plugins +
+                     "); say which with --plugin");
+  }
+  return found.front();
+}
+
+Account Store::update_account_fields(const std::string &id, json::object changes,
+                                     const AccountSchema *schema) {
+  Txn txn(*this);
+  std::optional<Account> a = get_account_locked(id);
+  if (!a) throw NotFound("no account with id " + id);
+  json::object merged = a->fields;
+  for (auto &kv : changes) merged[kv.key()] = kv.value();
+  std::map<std::string, std::string> secrets;
+  if (schema) {
+    // Secret fields already stored count as present for the "required" rule.
+    for (const std::string &name : secret_names(id)) {
+      if (!merged.contains(name)) merged[name] = "(stored)";
+    }
+    schema->validate(a->nickname, merged);
+    secrets = schema->take_secrets(merged);
+  }
+  a->fields = std::move(merged);
+  a->updated_at = unix_now();
+  Stmt up(db_, "UPDATE accounts SET fields = ?, updated_at = ? WHERE id = ?");
+  up.bind(1, json::serialize(a->fields)).bind(2, a->updated_at).bind(3, id).run();
+  for (const auto &[name, value] : secrets) {
+    if (changes.contains(name)) set_secret(id, name, value);
+  }
+  txn.commit();
+  return *a;
+}
+
+bool Store::remove_account(const std::string &id) {
+  Txn txn(*this);
+  // Explicit deletes rather than relying on ON DELETE alone: the order documents intent and
+  // works even on a connection opened without foreign-key enforcement.
+  Stmt(db_, "DELETE FROM secrets WHERE account_id = ?").bind(1, id).run();
+  Stmt(db_, "DELETE FROM oauth_tokens WHERE account_id = ?").bind(1, id).run();
+  Stmt(db_, "UPDATE history SET account_id = NULL WHERE account_id = ?").bind(1, id).run();
+  Stmt del(db_, "DELETE FROM accounts WHERE id = ?");
+  del.bind(1, id).run();
+  bool removed = db_.changes() > 0;
+  txn.commit();
+  return removed;
+}
+
+// ---------------------------------------------------------------- secrets and tokens
+
+void Store::set_secret(const std::string &account_id, const std::string &name,
+                       const std::string &value) {
+  Txn txn(*this);
+  Stmt(db_, "DELETE FROM secrets WHERE account_id = ? AND name = ?")
+      .bind(1, account_id)
+      .bind(2, name)
+      .run();
+  Stmt ins(db_, "INSERT INTO secrets (account_id, name, value, updated_at) VALUES (?, ?, ?, ?)");
+  try {
+    ins.bind(1, account_id).bind(2, name).bind(3, value).bind(4, unix_now()).run();
+  } catch (const Conflict &) {
+    throw NotFound("cannot store secret '" + name + "': no account with id " + account_id);
+  }
+  txn.commit();
+}
+
+std::optional<std::string> Store::get_secret(const std::string &account_id,
+                                             const std::string &name) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "SELECT value FROM secrets WHERE account_id = ? AND name = ?");
+  s.bind(1, account_id).bind(2, name);
+  if (!s.step()) return std::nullopt;
+  return s.text(0);
+}
+
+std::vector<std::string> Store::secret_names(const std::string &account_id) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "SELECT name FROM secrets WHERE account_id = ? ORDER BY name");
+  s.bind(1, account_id);
+  std::vector<std::string> out;
+  while (s.step()) out.push_back(s.text(0));
+  return out;
+}
+
+void Store::set_oauth_token(OAuthToken t) {
+  t.updated_at = unix_now();
+  Txn txn(*this);
+  Stmt(db_, "DELETE FROM oauth_tokens WHERE account_id = ?").bind(1, t.account_id).run();
+  Stmt ins(db_,
+           "INSERT INTO oauth_tokens (account_id, provider, access_token, refresh_token, "
+           "token_type, scope, expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  try {
+    ins.bind(1, t.account_id)
+        .bind(2, t.provider)
+        .bind(3, t.access_token)
+        .bind(4, t.refresh_token)
+        .bind(5, t.token_type)
+        .bind(6, t.scope)
+        .bind(7, t.expires_at)
+        .bind(8, t.updated_at)
+        .run();
+  } catch (const Conflict &) {
+    throw NotFound("cannot store an OAuth token: no account with id " + t.account_id);
+  }
+  txn.commit();
+}
+
+std::optional<OAuthToken> Store::get_oauth_token(const std::string &account_id) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_,
+         "SELECT account_id, provider, access_token, refresh_token, token_type, scope, "
+         "expires_at, updated_at FROM oauth_tokens WHERE account_id = ?");
+  s.bind(1, account_id);
+  if (!s.step()) return std::nullopt;
+  OAuthToken t;
+  t.account_id = s.text(0);
+  t.provider = s.text(1);
+  t.access_token = s.opt_text(2);
+  t.refresh_token = s.opt_text(3);
+  t.token_type = s.opt_text(4);
+  t.scope = s.opt_text(5);
+  t.expires_at = s.opt_int64(6);
+  t.updated_at = s.int64(7);
+  return t;
+}
+
+// ---------------------------------------------------------------- history
+
+static constexpr const char *kHistoryCols =
+    "id, account_id, plugin_id, kind, title, body, local_file, remote_id, remote_url, status, "
+    "error, extra, origin_key, created_at, updated_at";
+
+HistoryRecord Store::read_history_row(Stmt &s) {
+  HistoryRecord h;
+  h.id = s.text(0);
+  h.account_id = s.opt_text(1);
+  h.plugin_id = s.text(2);
+  h.kind = s.text(3);
+  h.title = s.opt_text(4);
+  h.body = s.opt_text(5);
+  h.local_file = s.opt_text(6);
+  h.remote_id = s.opt_text(7);
+  h.remote_url = s.opt_text(8);
+  h.status = s.text(9);
+  h.error = s.opt_text(10);
+  json::error_code ec;
+  json::value extra = json::parse(s.text(11), ec);
+  if (!ec && extra.is_object()) h.extra = std::move(extra.as_object());
+  h.origin_key = s.opt_text(12);
+  h.created_at = s.int64(13);
+  h.updated_at = s.int64(14);
+  return h;
+}
+
+HistoryRecord Store::add_history(HistoryRecord h) {
+  if (h.id.empty()) h.id = new_uuid();
+  if (h.created_at == 0) h.created_at = unix_now();
+  h.updated_at = unix_now();
+  Txn txn(*this);
+  if (h.plugin_id.empty() && h.account_id) {
+    if (auto a = get_account_locked(*h.account_id)) h.plugin_id = a->plugin_id;
+  }
+  if (h.plugin_id.empty()) throw StoreError("a history record needs a plugin or an account");
+  Stmt ins(db_, std::string("INSERT INTO history (") + kHistoryCols +
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  ins.bind(1, h.id)
+      .bind(2, h.account_id)
+      .bind(3, h.plugin_id)
+      .bind(4, h.kind)
+      .bind(5, h.title)
+      .bind(6, h.body)
+      .bind(7, h.local_file)
+      .bind(8, h.remote_id)
+      .bind(9, h.remote_url)
+      .bind(10, h.status)
+      .bind(11, h.error)
+      .bind(12, json::serialize(h.extra))
+      .bind(13, h.origin_key)
+      .bind(14, h.created_at)
+      .bind(15, h.updated_at);
+  try {
+    ins.run();
+  } catch (const Conflict &e) {
+    throw Conflict("cannot add history record (" + h.kind + ", status " + h.status +
+                   "): " + e.what() +
+                   " (kind is video|post|pitch, status generated|published|"
+                   "failed, account_id must exist)");
+  }
+  txn.commit();
+  return h;
+}
+
+HistoryRecord Store::update_history(const std::string &id, const HistoryUpdate &u) {
+  Txn txn(*this);
+  std::optional<HistoryRecord> h;
+  {
+    Stmt s(db_, std::string("SELECT ") + kHistoryCols + " FROM history WHERE id = ?");
+    s.bind(1, id);
+    if (s.step()) h = read_history_row(s);
+  }
+  if (!h) throw NotFound("no history record with id " + id);
+  if (u.status) h->status = *u.status;
+  for (auto [from, to] : {std::pair{&u.local_file, &h->local_file},
+                          {&u.remote_id, &h->remote_id},
+                          {&u.remote_url, &h->remote_url},
+                          {&u.error, &h->error},
+                          {&u.title, &h->title},
+                          {&u.body, &h->body}}) {
+    if (*from) *to = *from;
+  }
+  h->updated_at = unix_now();
+  Stmt up(db_,
+          "UPDATE history SET status = ?, local_file = ?, remote_id = ?, remote_url = ?, "
+          "error = ?, title = ?, body = ?, updated_at = ? WHERE id = ?");
+  up.bind(1, h->status)
+      .bind(2, h->local_file)
+      .bind(3, h->remote_id)
+      .bind(4, h->remote_url)
+      .bind(5, h->error)
+      .bind(6, h->title)
+      .bind(7, h->body)
+      .bind(8, h->updated_at)
+      .bind(9, id);
+  try {
+    up.run();
+  } catch (const Conflict &) {
+    throw StoreError("history record " + id + ": status must be generated, published or failed");
+  }
+  txn.commit();
+  return *h;
+}
+
+std::optional<HistoryRecord> Store::get_history(const std::string &id) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, std::string("SELECT ") + kHistoryCols + " FROM history WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return read_history_row(s);
+}
+
+std::vector<HistoryRecord> Store::list_history(const HistoryQuery &q) {
+  std::lock_guard lock(mutex_);
+  std::string sql = std::string("SELECT ") + kHistoryCols + " FROM history WHERE 1 = 1";
+  std::vector<std::string> args;
+  for (auto [col, val] : {std::pair{"plugin_id", &q.plugin_id},
+                          {"account_id", &q.account_id},
+                          {"kind", &q.kind},
+                          {"status", &q.status}}) {
+    if (*val) {
+      sql += std::string(" AND ") + col + " = ?";
+      args.push_back(**val);
+    }
+  }
+  sql += " ORDER BY created_at DESC, id DESC";
+  if (q.limit > 0) sql += " LIMIT " + std::to_string(q.limit);
+  Stmt s(db_, sql);
+  for (size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
+  std::vector<HistoryRecord> out;
+  while (s.step()) out.push_back(read_history_row(s));
+  return out;
+}
+
+bool Store::has_origin(const std::string &origin_key) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "SELECT 1 FROM history WHERE origin_key = ?");
+  s.bind(1, origin_key);
+  return s.step();
+}
+
+int64_t Store::count_history() {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, "SELECT COUNT(*) FROM history");
+  s.step();
+  return s.int64(0);
+}
+
+// ---------------------------------------------------------------- products
+
+static constexpr const char *kProductCols =
+    "id, link, asin, marketplace, share_plugin_id, share_account_id, notes, extra, created_at, "
+    "updated_at";
+
+Product Store::read_product_row(Stmt &s) {
+  Product p;
+  p.id = s.text(0);
+  p.link = s.opt_text(1);
+  p.asin = s.opt_text(2);
+  p.marketplace = s.opt_text(3);
+  p.share_plugin_id = s.opt_text(4);
+  p.share_account_id = s.opt_text(5);
+  p.notes = s.opt_text(6);
+  json::error_code ec;
+  json::value extra = json::parse(s.text(7), ec);
+  if (!ec && extra.is_object()) p.extra = std::move(extra.as_object());
+  p.created_at = s.int64(8);
+  p.updated_at = s.int64(9);
+  return p;
+}
+
+Product Store::add_product(Product p) {
+  if (!p.link && !p.asin) throw StoreError("a product needs a link or an ASIN");
+  if (p.id.empty()) p.id = new_uuid();
+  if (p.created_at == 0) p.created_at = unix_now();
+  p.updated_at = unix_now();
+  Txn txn(*this);
+  Stmt ins(db_, std::string("INSERT INTO products (") + kProductCols +
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  ins.bind(1, p.id)
+      .bind(2, p.link)
+      .bind(3, p.asin)
+      .bind(4, p.marketplace)
+      .bind(5, p.share_plugin_id)
+      .bind(6, p.share_account_id)
+      .bind(7, p.notes)
+      .bind(8, json::serialize(p.extra))
+      .bind(9, p.created_at)
+      .bind(10, p.updated_at);
+  try {
+    ins.run();
+  } catch (const Conflict &) {
+    throw Conflict("a product with id " + p.id + " already exists");
+  }
+  txn.commit();
+  return p;
+}
+
+std::optional<Product> Store::get_product(const std::string &id) {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, std::string("SELECT ") + kProductCols + " FROM products WHERE id = ?");
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return read_product_row(s);
+}
+
+std::vector<Product> Store::list_products() {
+  std::lock_guard lock(mutex_);
+  Stmt s(db_, std::string("SELECT ") + kProductCols + " FROM products ORDER BY created_at, id");
+  std::vector<Product> out;
+  while (s.step()) out.push_back(read_product_row(s));
+  return out;
+}
+
+bool Store::remove_product(const std::string &id) {
+  Txn txn(*this);
+  Stmt(db_, "DELETE FROM products WHERE id = ?").bind(1, id).run();
+  bool removed = db_.changes() > 0;
+  txn.commit();
+  return removed;
+}
+
+}  // namespace automuse::store
