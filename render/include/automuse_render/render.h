@@ -1,0 +1,70 @@
+// libautomuse-render's entry point: validate a Timeline and render it to an MP4 with
+// FFmpeg's libraries (libx264 + AAC, +faststart) and libass, with progress and cancellation.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "automuse_render/timeline.h"
+
+namespace automuse::render {
+
+struct RenderProgress {
+  double fraction = 0.0;  // 0..1 of the frames encoded
+  double fps = 0.0;       // frames encoded per second so far
+  double eta_seconds = 0.0;
+  int64_t frames_done = 0;
+  int64_t frames_total = 0;
+};
+
+// Called on the rendering thread, at most about ten times a second and once at the end.
+using ProgressCallback = std::function<void(const RenderProgress &)>;
+
+struct RenderOptions {
+  std::optional<std::filesystem::path> output_override;  // replaces timeline.output.path
+  int encoder_threads = 0;                               // libx264 threads; 0 = automatic
+  // Test hook: stop after composing (not encoding) this many frames and report the frame
+  // sequence as if complete; unused (<0) normally.
+  int64_t debug_frame_limit = -1;
+};
+
+enum class RenderErrorKind {
+  kNone,
+  kInvalidTimeline,  // bad field or input file; nothing was encoded
+  kCancelled,        // the cancel flag was set; no output file was left behind
+  kCodec,            // FFmpeg or libass failed mid-render
+  kIo,               // could not write or rename the output
+};
+
+struct RenderResult {
+  RenderErrorKind error_kind = RenderErrorKind::kNone;
+  std::string error;  // human readable; for kInvalidTimeline it starts with the JSON path
+  std::filesystem::path output;
+  std::optional<std::filesystem::path> thumbnail;
+  int64_t frames = 0;
+  double duration = 0.0;
+  double measured_lufs = 0.0;  // integrated loudness of the mix before any gain
+  double applied_gain_db = 0.0;
+  bool ok() const { return error_kind == RenderErrorKind::kNone; }
+};
+
+// Checks every input: files exist and decode, transitions fit their scenes, and fills in
+// automatic durations. Returns the first problem with its JSON path.
+std::optional<TimelineError> validate_timeline(Timeline &timeline);
+
+// Renders synchronously on the calling thread (plus one composition thread and the
+// encoder's own threads). Validates first: on a bad input nothing is encoded. The output is
+// written to a temporary file beside the target and renamed into place only when complete;
+// on failure or cancel no file is left at the output path. `cancel` may be null.
+RenderResult render(Timeline timeline, const RenderOptions &options,
+                    const ProgressCallback &progress, const std::atomic<bool> *cancel);
+
+// Writes the ASS script the renderer makes from word timings and a style (for inspection
+// or for handing to another tool). Returns the script text.
+std::string make_ass_script(const Subtitles &subtitles, const Canvas &canvas);
+
+}  // namespace automuse::render

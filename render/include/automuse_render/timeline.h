@@ -1,0 +1,147 @@
+// The render timeline: what a finished video is made of (canvas, scenes, audio, subtitles,
+// output), as plain C++ values. Parsed from JSON by parse_timeline(); documented in
+// docs/timeline.md.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace automuse::render {
+
+struct Color {
+  uint8_t r = 0, g = 0, b = 0, a = 255;
+};
+
+struct Canvas {
+  int width = 1080;
+  int height = 1920;
+  int fps = 30;
+  Color background{0, 0, 0, 255};
+};
+
+enum class Motion { kNone, kZoomIn, kZoomOut, kPanLeft, kPanRight, kPanUp, kPanDown };
+enum class Fit { kCover, kContain };
+enum class TransitionKind { kCut, kCrossfade, kSlideLeft, kSlideRight, kSlideUp, kSlideDown };
+
+// A transition from the previous scene into this one, centred on the boundary between
+// them: it does not change the total duration.
+struct Transition {
+  TransitionKind kind = TransitionKind::kCut;
+  double duration = 0.0;  // seconds
+};
+
+struct Scene {
+  enum class Kind { kImage, kVideo };
+  Kind kind = Kind::kImage;
+  std::filesystem::path source;  // image or video file (absolute after parsing)
+  double duration = 0.0;         // seconds on the timeline (filled in when "auto")
+  bool auto_duration = false;    // the JSON left it out: share of what the scenes leave
+  Fit fit = Fit::kCover;
+  Transition transition;  // into this scene from the previous one
+  // Still images.
+  Motion motion = Motion::kZoomIn;
+  double motion_strength = 0.1;  // 0.1 = zoom to 1.1x, or pan across 10% extra width
+  // Video clips.
+  double trim_start = 0.0;
+  double trim_end = 0.0;  // 0 = to the end of the clip
+  bool loop = true;
+  bool keep_audio = false;
+  double clip_volume = 1.0;
+};
+
+struct Music {
+  std::filesystem::path path;
+  double volume = 0.12;   // linear gain when the voice is silent
+  double fade_out = 2.0;  // seconds of fade at the end of the video
+  double ducking = 0.35;  // extra gain multiplier while the voice speaks (1 = no ducking)
+};
+
+struct Audio {
+  std::optional<std::filesystem::path> voice;
+  double voice_volume = 1.0;
+  std::optional<Music> music;
+  bool normalize = true;
+  double target_lufs = -14.0;
+};
+
+enum class SubtitlePosition { kTop, kCenter, kLowerThird, kBottom };
+
+struct SubtitleStyle {
+  std::string font = "DejaVu Sans";
+  int size = 0;  // pixels; 0 = 4.2% of the canvas height
+  Color color{255, 255, 255, 255};
+  Color highlight_color{255, 214, 0, 255};  // the word being spoken
+  Color outline_color{0, 0, 0, 255};
+  double outline = 0;  // pixels; 0 = size / 14
+  double shadow = 0;   // pixels
+  bool bold = true;
+  SubtitlePosition position = SubtitlePosition::kLowerThird;
+  int max_chars_per_line = 22;
+  int max_lines = 2;
+};
+
+struct Word {
+  std::string text;
+  double start = 0.0;
+  double end = 0.0;
+};
+
+struct Subtitles {
+  std::optional<std::filesystem::path> ass_file;  // either an ASS file...
+  std::vector<Word> words;                        // ...or word timings plus a style
+  SubtitleStyle style;
+  std::optional<std::filesystem::path> fonts_dir;
+};
+
+struct Thumbnail {
+  std::filesystem::path path;  // .png or .jpg/.jpeg
+  double time = 0.0;
+};
+
+struct Output {
+  std::filesystem::path path;
+  std::string preset = "veryfast";
+  int crf = 23;
+  int audio_bitrate = 128000;
+  std::optional<Thumbnail> thumbnail;
+};
+
+struct Timeline {
+  Canvas canvas;
+  std::vector<Scene> scenes;
+  std::optional<double> duration;  // total; default: sum of scenes (or the voice's length)
+  Audio audio;
+  std::optional<Subtitles> subtitles;
+  Output output;
+
+  double total_duration() const;
+  int64_t total_frames() const;
+  // Start time of scene i on the timeline.
+  double scene_start(size_t i) const;
+};
+
+// A parse or validation failure: `path` is the JSON path of the bad field
+// (e.g. "scenes[2].image"), `message` says what is wrong with it.
+struct TimelineError {
+  std::string path;
+  std::string message;
+  std::string to_string() const { return path.empty() ? message : path + ": " + message; }
+};
+
+struct ParseResult {
+  std::optional<Timeline> timeline;
+  std::optional<TimelineError> error;
+};
+
+// Parses timeline JSON. Relative file paths are resolved against `base_dir`. Checks types,
+// ranges and the structure; does not touch the files (see validate in render.h).
+ParseResult parse_timeline(std::string_view json, const std::filesystem::path &base_dir);
+
+// Reads and parses a timeline file; relative paths are resolved against its folder.
+ParseResult load_timeline(const std::filesystem::path &file);
+
+}  // namespace automuse::render

@@ -1,0 +1,164 @@
+// Mixing, ducking, fades, loudness normalisation and limiting (see audio_mix.h).
+#include "audio_mix.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "loudness.h"
+
+namespace automuse::render::detail {
+namespace {
+
+constexpr double kCeiling = 0.891;  // -1 dBFS sample peak, leaves room for AAC overshoot
+
+double db_to_gain(double db) {
+  return std::pow(10.0, db / 20.0);
+}
+
+// Music gain multiplier over time: `ducking` while the voice is audible, 1 otherwise, with
+// smooth attack/release so the music does not pump.
+std::vector<float> duck_envelope(const Pcm &voice, size_t frames, double ducking) {
+  std::vector<float> env(frames, 1.0f);
+  if (ducking >= 1.0) return env;
+  constexpr size_t kBlock = kAudioRate / 100;  // 10 ms
+  constexpr double kThreshold = 0.01;          // -40 dBFS RMS counts as speech
+  constexpr size_t kHoldBlocks = 30;           // keep ducked through short pauses
+  const size_t blocks = (frames + kBlock - 1) / kBlock;
+  std::vector<uint8_t> active(blocks, 0);
+  size_t hold = 0;
+  for (size_t b = 0; b < blocks; ++b) {
+    double sum = 0;
+    size_t n = 0;
+    for (size_t i = b * kBlock; i < std::min(frames, (b + 1) * kBlock) && i < voice.frames();
+         ++i, ++n) {
+      double m = 0.5 * (voice.samples[2 * i] + voice.samples[2 * i + 1]);
+      sum += m * m;
+    }
+    bool loud = n && std::sqrt(sum / static_cast<double>(n)) > kThreshold;
+    if (loud)
+      hold = kHoldBlocks;
+    else if (hold)
+      --hold;
+    active[b] = loud || hold;
+  }
+  // One-pole smoothing: ~80 ms down, ~400 ms back up.
+  const double attack = 1.0 - std::exp(-1.0 / (0.08 * kAudioRate));
+  const double release = 1.0 - std::exp(-1.0 / (0.4 * kAudioRate));
+  double g = 1.0;
+  for (size_t i = 0; i < frames; ++i) {
+    double target = active[i / kBlock] ? ducking : 1.0;
+    g += (target - g) * (target < g ? attack : release);
+    env[i] = static_cast<float>(g);
+  }
+  return env;
+}
+
+void add(Pcm &dst, const Pcm &src, size_t at, double gain, size_t length, bool loop) {
+  if (src.frames() == 0) return;
+  const size_t end = std::min(dst.frames(), at + length);
+  for (size_t i = at, k = 0; i < end; ++i, ++k) {
+    if (k >= src.frames()) {
+      if (!loop) break;
+      k = 0;
+    }
+    dst.samples[2 * i] += static_cast<float>(src.samples[2 * k] * gain);
+    dst.samples[2 * i + 1] += static_cast<float>(src.samples[2 * k + 1] * gain);
+  }
+}
+
+// Look-ahead-free brickwall limiter: the gain never exceeds ceiling/|x| at any sample, falls
+// linearly over 5 ms before a peak and recovers linearly over 150 ms after it.
+void apply_gain_and_limit(const Pcm &in, double gain, Pcm &out) {
+  const size_t n = in.frames();
+  out.samples.resize(in.samples.size());
+  std::vector<float> g(n);
+  bool any = false;
+  for (size_t i = 0; i < n; ++i) {
+    double peak = std::max(std::abs(in.samples[2 * i]), std::abs(in.samples[2 * i + 1])) * gain;
+    g[i] = peak > kCeiling ? static_cast<float>(kCeiling / peak) : 1.0f;
+    any = any || peak > kCeiling;
+  }
+  if (any) {
+    const float down = 1.0f / (0.005f * kAudioRate), up = 1.0f / (0.15f * kAudioRate);
+    for (size_t i = 1; i < n; ++i) g[i] = std::min(g[i], g[i - 1] + up);
+    for (size_t i = n - 1; i-- > 0;) g[i] = std::min(g[i], g[i + 1] + down);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    out.samples[2 * i] = static_cast<float>(in.samples[2 * i] * gain * g[i]);
+    out.samples[2 * i + 1] = static_cast<float>(in.samples[2 * i + 1] * gain * g[i]);
+  }
+}
+
+}  // namespace
+
+std::optional<TimelineError> load_audio_inputs(const Timeline &t, AudioInputs &out) {
+  const double total = t.total_duration();
+  std::string err;
+  if (t.audio.voice) {
+    out.voice = decode_audio(*t.audio.voice, 0, total, err);
+    if (!out.voice) return TimelineError{"audio.voice", err};
+  }
+  if (t.audio.music) {
+    out.music = decode_audio(t.audio.music->path, 0, total, err);
+    if (!out.music) return TimelineError{"audio.music", err};
+    if (out.music->frames() == 0)
+      return TimelineError{"audio.music", "no audio in " + t.audio.music->path.string()};
+  }
+  out.clips.resize(t.scenes.size());
+  for (size_t i = 0; i < t.scenes.size(); ++i) {
+    const Scene &s = t.scenes[i];
+    if (s.kind != Scene::Kind::kVideo || !s.keep_audio) continue;
+    double length = s.trim_end > 0 ? s.trim_end - s.trim_start : -1;
+    out.clips[i] = decode_audio(s.source, s.trim_start, length, err);
+    if (!out.clips[i]) return TimelineError{"scenes[" + std::to_string(i) + "].audio", err};
+  }
+  return std::nullopt;
+}
+
+MixResult mix_audio(const Timeline &t, const AudioInputs &in) {
+  MixResult r;
+  const size_t frames = static_cast<size_t>(std::llround(t.total_duration() * kAudioRate));
+  Pcm mix;
+  mix.samples.assign(frames * kAudioChannels, 0.0f);
+  if (in.voice) add(mix, *in.voice, 0, t.audio.voice_volume, frames, false);
+  for (size_t i = 0; i < in.clips.size(); ++i) {
+    if (!in.clips[i]) continue;
+    const Scene &s = t.scenes[i];
+    size_t at = static_cast<size_t>(std::llround(t.scene_start(i) * kAudioRate));
+    size_t len = static_cast<size_t>(std::llround(s.duration * kAudioRate));
+    add(mix, *in.clips[i], at, s.clip_volume, len, s.loop);
+  }
+  if (in.music && t.audio.music) {
+    const Music &m = *t.audio.music;
+    std::vector<float> env =
+        in.voice ? duck_envelope(*in.voice, frames, m.ducking) : std::vector<float>(frames, 1.0f);
+    const size_t fade =
+        static_cast<size_t>(std::llround(std::min(m.fade_out, t.total_duration()) * kAudioRate));
+    const Pcm &src = *in.music;
+    for (size_t i = 0, k = 0; i < frames; ++i, ++k) {
+      if (k >= src.frames()) k = 0;
+      double g = m.volume * env[i];
+      if (fade && i + fade > frames)
+        g *= static_cast<double>(frames - i) / static_cast<double>(fade);
+      mix.samples[2 * i] += static_cast<float>(src.samples[2 * k] * g);
+      mix.samples[2 * i + 1] += static_cast<float>(src.samples[2 * k + 1] * g);
+    }
+  }
+  r.measured_lufs = frames ? integrated_lufs(mix.samples.data(), frames) : -70.0;
+  if (!t.audio.normalize || r.measured_lufs <= -69.0) {
+    apply_gain_and_limit(mix, 1.0, r.pcm);
+    return r;
+  }
+  // The limiter takes off a little loudness when it works; measure again and correct.
+  double gain_db = t.audio.target_lufs - r.measured_lufs;
+  for (int pass = 0;; ++pass) {
+    apply_gain_and_limit(mix, db_to_gain(gain_db), r.pcm);
+    double miss = t.audio.target_lufs - integrated_lufs(r.pcm.samples.data(), frames);
+    if (std::abs(miss) < 0.2 || pass == 3) break;
+    gain_db += miss;
+  }
+  r.gain_db = gain_db;
+  return r;
+}
+
+}  // namespace automuse::render::detail

@@ -1,0 +1,29 @@
+// The soundtrack: voice, background music (looped, ducked under the voice, faded out), kept
+// clip audio, mixed and normalised to a loudness target with a peak limiter.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "automuse_render/timeline.h"
+#include "media_input.h"
+
+namespace automuse::render::detail {
+
+struct MixResult {
+  Pcm pcm;                     // exactly the timeline's length
+  double measured_lufs = -70;  // before normalisation
+  double gain_db = 0;
+};
+
+// Decodes every audio input (errors name the JSON path via TimelineError).
+struct AudioInputs {
+  std::optional<Pcm> voice;
+  std::optional<Pcm> music;
+  std::vector<std::optional<Pcm>> clips;  // per scene; set only for clips with audio kept
+};
+std::optional<TimelineError> load_audio_inputs(const Timeline &t, AudioInputs &out);
+
+MixResult mix_audio(const Timeline &t, const AudioInputs &in);
+
+}  // namespace automuse::render::detail

@@ -1,0 +1,178 @@
+// MP4 writing with libx264 + AAC through libavformat (see output_writer.h).
+#include "output_writer.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+
+extern "C" {
+#include <libavutil/channel_layout.h>
+#include <libavutil/opt.h>
+}
+
+namespace automuse::render::detail {
+namespace {
+
+std::filesystem::path temp_beside(const std::filesystem::path &target) {
+  std::random_device rd;
+  // Built by appending: GCC 12 -O3 warns falsely (-Wrestrict) on `"." + std::string`.
+  std::string name(".");
+  name += target.filename().string();
+  name += ".partial-" + std::to_string(getpid()) + "-" + std::to_string(rd() % 1000000);
+  name += target.extension().string();
+  return target.parent_path() / name;
+}
+
+}  // namespace
+
+OutputWriter::OutputWriter(const Timeline &t, const std::filesystem::path &target,
+                           int encoder_threads)
+    : target_(target), temp_(temp_beside(target)), fps_(t.canvas.fps) {
+  const std::string ext = target.extension().string();
+  const char *format = ext == ".mov" ? "mov" : ext == ".mkv" ? "matroska" : "mp4";
+  check(avformat_alloc_output_context2(&oc_, nullptr, format, temp_.c_str()), "create output");
+
+  const AVCodec *x264 = avcodec_find_encoder_by_name("libx264");
+  if (!x264) throw CodecError("libx264 encoder not available");
+  venc_.reset(avcodec_alloc_context3(x264));
+  AVCodecContext *v = venc_.get();
+  v->width = t.canvas.width;
+  v->height = t.canvas.height;
+  v->pix_fmt = AV_PIX_FMT_YUV420P;
+  v->time_base = AVRational{1, t.canvas.fps};
+  v->framerate = AVRational{t.canvas.fps, 1};
+  v->sample_aspect_ratio = AVRational{1, 1};
+  v->colorspace = AVCOL_SPC_BT709;
+  v->color_primaries = AVCOL_PRI_BT709;
+  v->color_trc = AVCOL_TRC_BT709;
+  v->color_range = AVCOL_RANGE_MPEG;
+  v->thread_count = encoder_threads;
+  if (oc_->oformat->flags & AVFMT_GLOBALHEADER) v->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  AVDictionary *opts = nullptr;
+  av_dict_set(&opts, "preset", t.output.preset.c_str(), 0);
+  av_dict_set(&opts, "crf", std::to_string(t.output.crf).c_str(), 0);
+  int ret = avcodec_open2(v, x264, &opts);
+  av_dict_free(&opts);
+  check(ret, "open libx264");
+  vst_ = avformat_new_stream(oc_, nullptr);
+  vst_->time_base = v->time_base;
+  vst_->avg_frame_rate = v->framerate;
+  check(avcodec_parameters_from_context(vst_->codecpar, v), "video stream parameters");
+
+  const AVCodec *aac = avcodec_find_encoder(AV_CODEC_ID_AAC);
+  if (!aac) throw CodecError("AAC encoder not available");
+  aenc_.reset(avcodec_alloc_context3(aac));
+  AVCodecContext *a = aenc_.get();
+  a->sample_rate = kAudioRate;
+  a->sample_fmt = AV_SAMPLE_FMT_FLTP;
+  av_channel_layout_default(&a->ch_layout, kAudioChannels);
+  a->bit_rate = t.output.audio_bitrate;
+  a->time_base = AVRational{1, kAudioRate};
+  if (oc_->oformat->flags & AVFMT_GLOBALHEADER) a->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  check(avcodec_open2(a, aac, nullptr), "open AAC encoder");
+  ast_ = avformat_new_stream(oc_, nullptr);
+  ast_->time_base = a->time_base;
+  check(avcodec_parameters_from_context(ast_->codecpar, a), "audio stream parameters");
+
+  check(avio_open(&oc_->pb, temp_.c_str(), AVIO_FLAG_WRITE), ("open " + temp_.string()).c_str());
+  opened_ = true;
+  AVDictionary *mux = nullptr;
+  av_dict_set(&mux, "movflags", "+faststart", 0);
+  ret = avformat_write_header(oc_, &mux);
+  av_dict_free(&mux);
+  check(ret, "write header");
+}
+
+OutputWriter::~OutputWriter() {
+  for (AVPacket *p : audio_packets_) av_packet_free(&p);
+  if (oc_) {
+    if (opened_) avio_closep(&oc_->pb);
+    avformat_free_context(oc_);
+  }
+  if (!committed_) {
+    std::error_code ec;
+    std::filesystem::remove(temp_, ec);
+  }
+}
+
+void OutputWriter::set_audio(const Pcm &pcm) {
+  AVCodecContext *a = aenc_.get();
+  const int fs = a->frame_size > 0 ? a->frame_size : 1024;
+  FramePtr f = make_frame();
+  PacketPtr pkt = make_packet();
+  auto drain = [&] {
+    while (avcodec_receive_packet(a, pkt.get()) == 0) {
+      pkt->stream_index = ast_->index;
+      av_packet_rescale_ts(pkt.get(), a->time_base, ast_->time_base);
+      audio_packets_.push_back(av_packet_clone(pkt.get()));
+      av_packet_unref(pkt.get());
+    }
+  };
+  const size_t total = pcm.frames();
+  for (size_t pos = 0; pos < total; pos += static_cast<size_t>(fs)) {
+    const int n = static_cast<int>(std::min<size_t>(static_cast<size_t>(fs), total - pos));
+    f->format = AV_SAMPLE_FMT_FLTP;
+    f->sample_rate = kAudioRate;
+    av_channel_layout_default(&f->ch_layout, kAudioChannels);
+    f->nb_samples = n;
+    f->pts = static_cast<int64_t>(pos);
+    check(av_frame_get_buffer(f.get(), 0), "audio frame");
+    float *l = reinterpret_cast<float *>(f->data[0]);
+    float *r = reinterpret_cast<float *>(f->data[1]);
+    for (int i = 0; i < n; ++i) {
+      l[i] = pcm.samples[2 * (pos + static_cast<size_t>(i))];
+      r[i] = pcm.samples[2 * (pos + static_cast<size_t>(i)) + 1];
+    }
+    check(avcodec_send_frame(a, f.get()), "encode audio");
+    av_frame_unref(f.get());
+    drain();
+  }
+  check(avcodec_send_frame(a, nullptr), "flush audio");
+  drain();
+}
+
+void OutputWriter::write_audio_until(double seconds) {
+  // Keep the audio up to a frame ahead of the video so the muxer interleaves tightly.
+  const double until = seconds + 1.0 / fps_;
+  while (next_audio_ < audio_packets_.size()) {
+    AVPacket *p = audio_packets_[next_audio_];
+    if (seconds >= 0 && p->dts != AV_NOPTS_VALUE && p->dts * av_q2d(ast_->time_base) > until) break;
+    check(av_interleaved_write_frame(oc_, p), "write audio");  // takes the packet's data
+    av_packet_free(&audio_packets_[next_audio_]);
+    ++next_audio_;
+  }
+}
+
+void OutputWriter::drain_video() {
+  PacketPtr pkt = make_packet();
+  while (true) {
+    int ret = avcodec_receive_packet(venc_.get(), pkt.get());
+    if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return;
+    check(ret, "encode video");
+    pkt->stream_index = vst_->index;
+    av_packet_rescale_ts(pkt.get(), venc_->time_base, vst_->time_base);
+    write_audio_until(
+        pkt->dts == AV_NOPTS_VALUE ? 0.0 : std::max(0.0, pkt->dts * av_q2d(vst_->time_base)));
+    check(av_interleaved_write_frame(oc_, pkt.get()), "write video");
+  }
+}
+
+void OutputWriter::write_video(AVFrame *frame) {
+  check(avcodec_send_frame(venc_.get(), frame), "encode video");
+  drain_video();
+}
+
+void OutputWriter::commit() {
+  write_audio_until(-1);
+  check(av_write_trailer(oc_), "finish output");
+  check(avio_closep(&oc_->pb), "close output");
+  opened_ = false;
+  std::error_code ec;
+  std::filesystem::rename(temp_, target_, ec);
+  if (ec) throw std::filesystem::filesystem_error("rename to output", temp_, target_, ec);
+  committed_ = true;
+}
+
+}  // namespace automuse::render::detail

@@ -1,0 +1,46 @@
+// The output file: H.264 (libx264, preset + CRF, yuv420p, BT.709) and AAC in MP4 with
+// +faststart, written to a temporary file beside the target and renamed into place by
+// commit(); destroyed without commit() it removes the temporary file.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "automuse_render/timeline.h"
+#include "av_util.h"
+#include "media_input.h"
+
+namespace automuse::render::detail {
+
+class OutputWriter {
+ public:
+  OutputWriter(const Timeline &t, const std::filesystem::path &target, int encoder_threads);
+  ~OutputWriter();
+  OutputWriter(const OutputWriter &) = delete;
+  OutputWriter &operator=(const OutputWriter &) = delete;
+
+  // Encodes the whole soundtrack up front (cheap next to the video); its packets are then
+  // interleaved with the video as it is written.
+  void set_audio(const Pcm &pcm);
+  // Encodes one video frame (pts = frame index); null flushes the encoder.
+  void write_video(AVFrame *frame);
+  // Finishes the file (trailer, faststart) and renames it to the target.
+  void commit();
+  const std::filesystem::path &temp_path() const { return temp_; }
+
+ private:
+  void write_audio_until(double seconds);  // < 0: all that is left
+  void drain_video();
+
+  std::filesystem::path target_, temp_;
+  AVFormatContext *oc_ = nullptr;
+  CodecPtr venc_, aenc_;
+  AVStream *vst_ = nullptr, *ast_ = nullptr;
+  std::vector<AVPacket *> audio_packets_;
+  size_t next_audio_ = 0;
+  bool opened_ = false, committed_ = false;
+  int fps_ = 30;
+};
+
+}  // namespace automuse::render::detail

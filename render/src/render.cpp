@@ -1,0 +1,283 @@
+// render(): validation of every input, then the pipeline: audio mix and encode, a
+// composition thread feeding the libx264 encoder, progress, cancel, atomic output.
+#include "automuse_render/render.h"
+
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "audio_mix.h"
+#include "compositor.h"
+#include "media_input.h"
+#include "output_writer.h"
+#include "scene_source.h"
+#include "subtitle_layer.h"
+#include "thumbnail.h"
+
+namespace automuse::render {
+namespace {
+using namespace detail;
+
+std::string scene_path(size_t i) {
+  return "scenes[" + std::to_string(i) + "]";
+}
+
+// Everything decoded and checked before encoding starts.
+struct Prepared {
+  std::vector<std::unique_ptr<SceneSource>> scenes;
+  std::unique_ptr<SubtitleLayer> subtitles;
+  AudioInputs audio;
+};
+
+std::optional<TimelineError> fill_durations(Timeline &t) {
+  size_t autos = 0;
+  double fixed = 0;
+  for (const Scene &s : t.scenes) {
+    if (s.auto_duration)
+      ++autos;
+    else
+      fixed += s.duration;
+  }
+  if (autos == 0) {
+    if (t.duration && std::abs(*t.duration - fixed) > 1e-3)
+      return TimelineError{"duration", "does not match the sum of the scene durations (" +
+                                           std::to_string(fixed) + " s)"};
+    return std::nullopt;
+  }
+  double total = 0;
+  if (t.duration) {
+    total = *t.duration;
+  } else if (t.audio.voice) {
+    std::string err;
+    auto info = probe_media(*t.audio.voice, err);
+    if (!info) return TimelineError{"audio.voice", err};
+    if (!info->has_audio)
+      return TimelineError{"audio.voice", "no audio stream in " + t.audio.voice->string()};
+    total = info->duration;
+  } else {
+    for (size_t i = 0; i < t.scenes.size(); ++i)
+      if (t.scenes[i].auto_duration)
+        return TimelineError{scene_path(i) + ".duration",
+                             "is required when the timeline has neither a duration nor a voice"};
+  }
+  const double share = (total - fixed) / static_cast<double>(autos);
+  if (share < 0.1)
+    return TimelineError{t.duration ? "duration" : "audio.voice",
+                         "leaves no time for the scenes without a duration"};
+  for (Scene &s : t.scenes)
+    if (s.auto_duration) s.duration = share;
+  return std::nullopt;
+}
+
+std::optional<TimelineError> check_structure(const Timeline &t) {
+  for (size_t i = 0; i < t.scenes.size(); ++i) {
+    double in = t.scenes[i].transition.duration / 2;
+    double out = i + 1 < t.scenes.size() ? t.scenes[i + 1].transition.duration / 2 : 0;
+    if (in + out > t.scenes[i].duration + 1e-9) {
+      std::string who = out > 0 ? scene_path(i + 1) : scene_path(i);
+      return TimelineError{who + ".transition.duration",
+                           "transitions overlap: half of each transition touching " +
+                               scene_path(i) + " must fit in its " +
+                               std::to_string(t.scenes[i].duration) + " s"};
+    }
+  }
+  if (t.output.thumbnail && t.output.thumbnail->time >= t.total_duration())
+    return TimelineError{"output.thumbnail.time", "is after the end of the video"};
+  std::error_code ec;
+  auto dir = t.output.path.parent_path();
+  if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
+    return TimelineError{"output.path", "folder does not exist: " + dir.string()};
+  if (t.output.thumbnail) {
+    auto tdir = t.output.thumbnail->path.parent_path();
+    if (!tdir.empty() && !std::filesystem::is_directory(tdir, ec))
+      return TimelineError{"output.thumbnail.path", "folder does not exist: " + tdir.string()};
+  }
+  return std::nullopt;
+}
+
+std::optional<TimelineError> prepare(Timeline &t, Prepared &p) {
+  if (auto e = fill_durations(t)) return e;
+  if (auto e = check_structure(t)) return e;
+  for (size_t i = 0; i < t.scenes.size(); ++i) {
+    std::string err;
+    auto src = open_scene(t.scenes[i], t.canvas, err);
+    if (!src)
+      return TimelineError{
+          scene_path(i) + (t.scenes[i].kind == Scene::Kind::kImage ? ".image" : ".video"), err};
+    p.scenes.push_back(std::move(src));
+  }
+  if (t.subtitles) {
+    p.subtitles = std::make_unique<SubtitleLayer>();
+    std::string err;
+    if (!p.subtitles->open(*t.subtitles, t.canvas, err))
+      return TimelineError{t.subtitles->ass_file ? "subtitles.ass" : "subtitles", err};
+  }
+  return load_audio_inputs(t, p.audio);
+}
+
+// Bounded hand-over of composed frames from the composition thread to the encoder.
+class FrameQueue {
+ public:
+  explicit FrameQueue(size_t capacity) : capacity_(capacity) {}
+  bool push(FramePtr f) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return q_.size() < capacity_ || closed_; });
+    if (closed_) return false;
+    q_.push_back(std::move(f));
+    cv_.notify_all();
+    return true;
+  }
+  // Null when closed and empty.
+  FramePtr pop() {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return !q_.empty() || closed_; });
+    if (q_.empty()) return nullptr;
+    FramePtr f = std::move(q_.front());
+    q_.pop_front();
+    cv_.notify_all();
+    return f;
+  }
+  void close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<FramePtr> q_;
+  size_t capacity_;
+  bool closed_ = false;
+};
+
+bool cancelled(const std::atomic<bool> *c) {
+  return c && c->load(std::memory_order_relaxed);
+}
+
+}  // namespace
+
+std::optional<TimelineError> validate_timeline(Timeline &timeline) {
+  Prepared p;
+  return prepare(timeline, p);
+}
+
+std::string make_ass_script(const Subtitles &subtitles, const Canvas &canvas) {
+  return build_ass(subtitles, canvas);
+}
+
+RenderResult render(Timeline t, const RenderOptions &options, const ProgressCallback &progress,
+                    const std::atomic<bool> *cancel) {
+  RenderResult result;
+  if (options.output_override) t.output.path = *options.output_override;
+  result.output = t.output.path;
+  Prepared prep;
+  if (auto e = prepare(t, prep)) {
+    result.error_kind = RenderErrorKind::kInvalidTimeline;
+    result.error = e->to_string();
+    return result;
+  }
+  const int64_t total = std::max<int64_t>(1, t.total_frames());
+  result.frames = total;
+  result.duration = static_cast<double>(total) / t.canvas.fps;
+  auto fail = [&](RenderErrorKind kind, std::string msg) {
+    result.error_kind = kind;
+    result.error = std::move(msg);
+    return result;
+  };
+  if (cancelled(cancel)) return fail(RenderErrorKind::kCancelled, "cancelled");
+
+  std::atomic<bool> stop{false};
+  FrameQueue queue(4);
+  std::string compose_error;
+  std::thread composer;
+  try {
+    MixResult mix = mix_audio(t, prep.audio);
+    result.measured_lufs = mix.measured_lufs;
+    result.applied_gain_db = mix.gain_db;
+    if (cancelled(cancel)) return fail(RenderErrorKind::kCancelled, "cancelled");
+
+    OutputWriter writer(t, t.output.path, options.encoder_threads);
+    writer.set_audio(mix.pcm);
+    mix.pcm.samples = {};
+
+    Compositor compositor(t, std::move(prep.scenes), std::move(prep.subtitles));
+    composer = std::thread([&] {
+      try {
+        for (int64_t n = 0; n < total && !stop.load(std::memory_order_relaxed); ++n) {
+          FramePtr f = make_yuv_frame(t.canvas.width, t.canvas.height);
+          compositor.compose(n, f.get());
+          f->pts = n;
+          if (!queue.push(std::move(f))) break;
+        }
+      } catch (const std::exception &e) {
+        compose_error = e.what();
+      }
+      queue.close();
+    });
+
+    const int64_t thumb_frame =
+        t.output.thumbnail
+            ? std::min<int64_t>(total - 1, std::llround(t.output.thumbnail->time * t.canvas.fps))
+            : -1;
+    FramePtr thumb;
+    const auto t0 = std::chrono::steady_clock::now();
+    auto last_report = t0 - std::chrono::seconds(1);
+    int64_t done = 0;
+    auto report = [&](bool force) {
+      if (!progress) return;
+      auto now = std::chrono::steady_clock::now();
+      if (!force && now - last_report < std::chrono::milliseconds(100)) return;
+      last_report = now;
+      double secs = std::chrono::duration<double>(now - t0).count();
+      RenderProgress pr;
+      pr.frames_done = done;
+      pr.frames_total = total;
+      pr.fraction = static_cast<double>(done) / static_cast<double>(total);
+      pr.fps = secs > 0 ? static_cast<double>(done) / secs : 0;
+      pr.eta_seconds = pr.fps > 0 ? static_cast<double>(total - done) / pr.fps : 0;
+      progress(pr);
+    };
+    while (FramePtr f = queue.pop()) {
+      if (cancelled(cancel)) break;
+      if (f->pts == thumb_frame) thumb.reset(av_frame_clone(f.get()));
+      writer.write_video(f.get());
+      ++done;
+      report(false);
+    }
+    stop = true;
+    queue.close();
+    composer.join();
+    if (cancelled(cancel)) return fail(RenderErrorKind::kCancelled, "cancelled");
+    if (!compose_error.empty()) return fail(RenderErrorKind::kCodec, compose_error);
+    if (done != total) return fail(RenderErrorKind::kCodec, "composition ended early");
+    writer.write_video(nullptr);
+    writer.commit();
+    if (thumb && t.output.thumbnail) {
+      write_thumbnail(thumb.get(), t.output.thumbnail->path);
+      result.thumbnail = t.output.thumbnail->path;
+    }
+    report(true);
+  } catch (const CodecError &e) {
+    stop = true;
+    queue.close();
+    if (composer.joinable()) composer.join();
+    return fail(RenderErrorKind::kCodec, e.what());
+  } catch (const std::filesystem::filesystem_error &e) {
+    stop = true;
+    queue.close();
+    if (composer.joinable()) composer.join();
+    return fail(RenderErrorKind::kIo, e.what());
+  } catch (const std::exception &e) {
+    stop = true;
+    queue.close();
+    if (composer.joinable()) composer.join();
+    return fail(RenderErrorKind::kCodec, e.what());
+  }
+  return result;
+}
+
+}  // namespace automuse::render

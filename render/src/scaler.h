@@ -1,0 +1,19 @@
+// Picture scaling helpers on top of libswscale: fit a decoded picture (any pixel format) into
+// a yuv420p frame by cover (crop) or contain (letterbox), and scale a yuv420p region.
+#pragma once
+
+#include "automuse_render/timeline.h"
+#include "av_util.h"
+#include "frame_ops.h"
+
+namespace automuse::render::detail {
+
+// Scales `src` (any format, any colour range) into `dst` (yuv420p, BT.709 limited), covering
+// it (centre crop) or containing it on `background`. `scaler` is a reusable cache.
+void fit_picture(const AVFrame *src, Fit fit, Yuv background, AVFrame *dst, SwsContext **scaler);
+
+// Scales the region (x, y, w, h) of yuv420p `src` (x, y, w, h even) to all of yuv420p `dst`.
+void scale_region(const AVFrame *src, int x, int y, int w, int h, AVFrame *dst,
+                  SwsContext **scaler);
+
+}  // namespace automuse::render::detail

@@ -1,0 +1,253 @@
+// Still-image (Ken Burns, pan) and video-clip scene sources (see scene_source.h).
+#include "scene_source.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "frame_ops.h"
+#include "media_input.h"
+#include "scaler.h"
+
+namespace automuse::render::detail {
+namespace {
+
+int even_floor(double v) {
+  return static_cast<int>(std::floor(v / 2)) * 2;
+}
+int even_round(double v) {
+  return static_cast<int>(std::lround(v / 2)) * 2;
+}
+
+// The image is decoded once and fitted to the canvas enlarged by the motion strength; each
+// frame is then a crop of that (a plain copy for pans, one bilinear scale for zooms).
+class StillImage : public SceneSource {
+ public:
+  StillImage(const Scene &scene, const Canvas &canvas, FramePtr prepared)
+      : motion_(scene.motion), w_(canvas.width), h_(canvas.height), big_(std::move(prepared)) {}
+  ~StillImage() override { sws_freeContext(scaler_); }
+
+  void draw(double, double p, AVFrame *dst) override {
+    p = std::clamp(p, 0.0, 1.0);
+    const int bw = big_->width, bh = big_->height;
+    int cw = w_, ch = h_;
+    double fx = 0.5, fy = 0.5;  // where the window sits in the free margin, 0..1
+    switch (motion_) {
+      case Motion::kZoomIn:
+      case Motion::kZoomOut: {
+        double z = motion_ == Motion::kZoomIn ? p : 1.0 - p;
+        cw = even_round(bw + (w_ - bw) * z);
+        ch = even_round(bh + (h_ - bh) * z);
+        break;
+      }
+      case Motion::kPanLeft:
+        fx = p;
+        break;  // the picture moves left: the window moves right
+      case Motion::kPanRight:
+        fx = 1.0 - p;
+        break;
+      case Motion::kPanUp:
+        fy = p;
+        break;
+      case Motion::kPanDown:
+        fy = 1.0 - p;
+        break;
+      case Motion::kNone:
+        break;
+    }
+    cw = std::min(cw, bw);
+    ch = std::min(ch, bh);
+    int x = even_floor((bw - cw) * fx), y = even_floor((bh - ch) * fy);
+    scale_region(big_.get(), x, y, cw, ch, dst, &scaler_);
+  }
+
+ private:
+  Motion motion_;
+  int w_, h_;
+  FramePtr big_;
+  SwsContext *scaler_ = nullptr;
+};
+
+// Sequential decoding of a clip: frame times come in increasing order, so it only moves
+// forward, seeking back to the trim start when it loops.
+class VideoClip : public SceneSource {
+ public:
+  ~VideoClip() override { sws_freeContext(scaler_); }
+
+  bool open(const Scene &scene, const Canvas &canvas, std::string &error) {
+    path_ = scene.source;
+    fit_ = scene.fit;
+    background_ = to_yuv(canvas.background);
+    loop_ = scene.loop;
+    trim_start_ = scene.trim_start;
+    AVFormatContext *fmt = nullptr;
+    std::error_code ec;
+    if (!std::filesystem::exists(path_, ec)) {
+      error = "file not found: " + path_.string();
+      return false;
+    }
+    int ret = avformat_open_input(&fmt, path_.c_str(), nullptr, nullptr);
+    if (ret < 0) {
+      error = "cannot open " + path_.string() + ": " + av_error(ret);
+      return false;
+    }
+    in_.reset(fmt);
+    if ((ret = avformat_find_stream_info(fmt, nullptr)) < 0) {
+      error = "cannot read " + path_.string() + ": " + av_error(ret);
+      return false;
+    }
+    stream_ = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+    if (stream_ < 0) {
+      error = "no video stream in " + path_.string();
+      return false;
+    }
+    AVStream *st = fmt->streams[stream_];
+    tb_ = av_q2d(st->time_base);
+    start_pts_ = st->start_time == AV_NOPTS_VALUE ? 0 : st->start_time;
+    const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
+    if (!codec) {
+      error = "no decoder for " + path_.string();
+      return false;
+    }
+    dec_.reset(avcodec_alloc_context3(codec));
+    avcodec_parameters_to_context(dec_.get(), st->codecpar);
+    dec_->thread_count = 1;
+    if ((ret = avcodec_open2(dec_.get(), codec, nullptr)) < 0) {
+      error = "cannot open decoder for " + path_.string() + ": " + av_error(ret);
+      return false;
+    }
+    double file_duration =
+        fmt->duration > 0 ? static_cast<double>(fmt->duration) / AV_TIME_BASE : 0;
+    double end = scene.trim_end > 0 ? scene.trim_end : file_duration;
+    if (file_duration > 0 && trim_start_ >= file_duration) {
+      error = "trim_start is past the end of " + path_.string();
+      return false;
+    }
+    loop_length_ = end > trim_start_ ? end - trim_start_ : 0;
+    scaled_ = make_yuv_frame(canvas.width, canvas.height);
+    cur_ = make_frame();
+    next_ = make_frame();
+    seek_to_start();
+    // Proves the clip decodes before anything is encoded.
+    if (!advance(next_.get())) {
+      error = "no decodable picture in " + path_.string();
+      return false;
+    }
+    have_next_ = true;
+    return true;
+  }
+
+  void draw(double local, double, AVFrame *dst) override {
+    local = std::max(0.0, local);
+    // Time inside the clip, relative to the trim start, modulo the loop.
+    double t = local;
+    if (loop_ && loop_length_ > 0) {
+      double cycle = std::floor(t / loop_length_);
+      if (cycle > cycle_) {
+        cycle_ = cycle;
+        seek_to_start();
+        have_cur_ = false;
+        have_next_ = advance(next_.get());
+      }
+      t -= cycle_ * loop_length_;
+    } else if (loop_length_ > 0) {
+      t = std::min(t, loop_length_);
+    }
+    // Move forward while the next frame is due.
+    while (have_next_ && frame_time(next_.get()) <= t + 1e-6) {
+      std::swap(cur_, next_);
+      have_cur_ = true;
+      dirty_ = true;
+      have_next_ = advance(next_.get());
+    }
+    if (!have_cur_ && have_next_) {  // before the first frame (its timestamp is late)
+      std::swap(cur_, next_);
+      have_cur_ = true;
+      dirty_ = true;
+      have_next_ = advance(next_.get());
+    }
+    if (dirty_ && have_cur_) {
+      fit_picture(cur_.get(), fit_, background_, scaled_.get(), &scaler_);
+      dirty_ = false;
+    }
+    copy_region(scaled_.get(), 0, 0, dst);
+  }
+
+ private:
+  double frame_time(const AVFrame *f) const {
+    int64_t pts = f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
+    if (pts == AV_NOPTS_VALUE) return 0;
+    return (pts - start_pts_) * tb_ - trim_start_;
+  }
+
+  void seek_to_start() {
+    int64_t ts = start_pts_ + static_cast<int64_t>(trim_start_ / tb_);
+    av_seek_frame(in_.get(), stream_, ts, AVSEEK_FLAG_BACKWARD);
+    avcodec_flush_buffers(dec_.get());
+    eof_ = false;
+  }
+
+  // Decodes the next frame at or after the trim start (and before the trim end); false at end.
+  bool advance(AVFrame *out) {
+    PacketPtr pkt = make_packet();
+    while (true) {
+      int ret = avcodec_receive_frame(dec_.get(), out);
+      if (ret == 0) {
+        double t = frame_time(out);
+        if (loop_length_ > 0 && t >= loop_length_ - 1e-6) return false;
+        if (t < -1e-6) continue;  // decoded from the key frame before the trim start
+        return true;
+      }
+      if (ret != AVERROR(EAGAIN)) return false;
+      if (eof_) return false;
+      ret = av_read_frame(in_.get(), pkt.get());
+      if (ret < 0) {
+        eof_ = true;
+        avcodec_send_packet(dec_.get(), nullptr);
+        continue;
+      }
+      if (pkt->stream_index == stream_) avcodec_send_packet(dec_.get(), pkt.get());
+      av_packet_unref(pkt.get());
+    }
+  }
+
+  std::filesystem::path path_;
+  Fit fit_ = Fit::kCover;
+  Yuv background_{};
+  bool loop_ = true;
+  double trim_start_ = 0, loop_length_ = 0, tb_ = 0, cycle_ = 0;
+  int64_t start_pts_ = 0;
+  InputPtr in_;
+  CodecPtr dec_;
+  int stream_ = -1;
+  bool eof_ = false, have_cur_ = false, have_next_ = false, dirty_ = false;
+  FramePtr cur_, next_, scaled_;
+  SwsContext *scaler_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<SceneSource> open_scene(const Scene &scene, const Canvas &canvas,
+                                        std::string &error) {
+  if (scene.kind == Scene::Kind::kVideo) {
+    auto clip = std::make_unique<VideoClip>();
+    if (!clip->open(scene, canvas, error)) return nullptr;
+    return clip;
+  }
+  FramePtr picture = decode_image(scene.source, error);
+  if (!picture) return nullptr;
+  const double k = 1.0 + scene.motion_strength;
+  FramePtr big = make_yuv_frame(std::max(canvas.width, even_round(canvas.width * k)),
+                                std::max(canvas.height, even_round(canvas.height * k)));
+  SwsContext *scaler = nullptr;
+  try {
+    fit_picture(picture.get(), scene.fit, to_yuv(canvas.background), big.get(), &scaler);
+  } catch (const CodecError &e) {
+    sws_freeContext(scaler);
+    error = std::string(e.what()) + " for " + scene.source.string();
+    return nullptr;
+  }
+  sws_freeContext(scaler);
+  return std::make_unique<StillImage>(scene, canvas, std::move(big));
+}
+
+}  // namespace automuse::render::detail

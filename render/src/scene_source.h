@@ -1,0 +1,28 @@
+// A scene's pictures over time: a still image with Ken Burns/pan motion, or a video clip
+// (cover-fit, trimmed, looped). Each draws itself into a canvas-sized yuv420p frame.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "automuse_render/timeline.h"
+#include "av_util.h"
+
+namespace automuse::render::detail {
+
+class SceneSource {
+ public:
+  virtual ~SceneSource() = default;
+  // Draws the scene at `local` seconds from its start. `progress` is the motion position in
+  // [0,1] over the whole time the scene is visible (transitions included). Calls come in
+  // non-decreasing time order.
+  virtual void draw(double local, double progress, AVFrame *dst) = 0;
+};
+
+// Decodes and prepares the scene's source (errors are about the file; the caller adds the
+// JSON path). Returns null with `error` set on failure.
+std::unique_ptr<SceneSource> open_scene(const Scene &scene, const Canvas &canvas,
+                                        std::string &error);
+
+}  // namespace automuse::render::detail

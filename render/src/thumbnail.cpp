@@ -1,0 +1,61 @@
+// PNG/JPEG still encoding with libavcodec, written to a temporary name then renamed.
+#include "thumbnail.h"
+
+#include <fstream>
+
+namespace automuse::render::detail {
+
+void write_thumbnail(const AVFrame *frame, const std::filesystem::path &path) {
+  const bool png = path.extension() == ".png";
+  const AVCodec *codec = avcodec_find_encoder(png ? AV_CODEC_ID_PNG : AV_CODEC_ID_MJPEG);
+  if (!codec) throw CodecError("no still-image encoder");
+  const AVPixelFormat fmt = png ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_YUVJ420P;
+  FramePtr pic = make_frame();
+  pic->format = fmt;
+  pic->width = frame->width;
+  pic->height = frame->height;
+  check(av_frame_get_buffer(pic.get(), 32), "thumbnail frame");
+  SwsPtr sws(sws_getContext(frame->width, frame->height, AV_PIX_FMT_YUV420P, frame->width,
+                            frame->height, fmt, SWS_BICUBIC, nullptr, nullptr, nullptr));
+  if (!sws) throw CodecError("thumbnail scaler");
+  sws_setColorspaceDetails(sws.get(), sws_getCoefficients(SWS_CS_ITU709), 0,
+                           sws_getCoefficients(png ? SWS_CS_ITU709 : SWS_CS_ITU601), 1, 0, 1 << 16,
+                           1 << 16);
+  sws_scale(sws.get(), frame->data, frame->linesize, 0, frame->height, pic->data, pic->linesize);
+
+  CodecPtr enc(avcodec_alloc_context3(codec));
+  enc->width = frame->width;
+  enc->height = frame->height;
+  enc->pix_fmt = fmt;
+  enc->time_base = AVRational{1, 1};
+  enc->color_range = AVCOL_RANGE_JPEG;
+  if (!png) {
+    enc->flags |= AV_CODEC_FLAG_QSCALE;
+    enc->global_quality = FF_QP2LAMBDA * 3;
+  }
+  check(avcodec_open2(enc.get(), codec, nullptr), "open thumbnail encoder");
+  pic->pts = 0;
+  pic->quality = enc->global_quality;
+  check(avcodec_send_frame(enc.get(), pic.get()), "encode thumbnail");
+  check(avcodec_send_frame(enc.get(), nullptr), "flush thumbnail");
+  PacketPtr pkt = make_packet();
+  check(avcodec_receive_packet(enc.get(), pkt.get()), "encode thumbnail");
+
+  std::string name(".");  // appended, not "." + string: avoids a GCC 12 -Wrestrict false positive
+  name += path.filename().string();
+  name += ".partial";
+  const std::filesystem::path temp = path.parent_path() / name;
+  {
+    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char *>(pkt->data), pkt->size);
+    if (!out.flush()) {
+      std::error_code ec;
+      std::filesystem::remove(temp, ec);
+      throw std::filesystem::filesystem_error("write thumbnail", temp,
+                                              std::make_error_code(std::errc::io_error));
+    }
+  }
+  std::filesystem::rename(temp, path);
+}
+
+}  // namespace automuse::render::detail
