@@ -1,0 +1,66 @@
+// host/app/host_context.cpp — configuration, logging and service registration.
+#include "app/host_context.hpp"
+
+#include "config/config_service.hpp"
+#include "config/paths.hpp"
+#include "core/job_service.hpp"
+#include "log/log_service.hpp"
+#include "log/logging.hpp"
+
+#include <automuse/config.h>
+#include <automuse/job.h>
+#include <automuse/log.h>
+
+namespace automuse::app {
+namespace fs = std::filesystem;
+
+HostContext::HostContext(GlobalOptions options) : options_(std::move(options)) {
+  if (auto path = config::Config::locate(options_.config_file)) config_ = config::Config::load(*path);
+  for (auto &secret : config_.secrets()) log::add_secret(secret);
+
+  log::Options lo;
+  int level = static_cast<int>(spdlog::level::info) - options_.verbosity;
+  if (auto *v = config_.find("log.level"); v && v->is_string() && options_.verbosity == 0)
+    level = static_cast<int>(spdlog::level::from_str(std::string(v->as_string())));
+  lo.console_level = static_cast<spdlog::level::level_enum>(
+      std::clamp(level, static_cast<int>(spdlog::level::trace), static_cast<int>(spdlog::level::off)));
+  lo.json = options_.log_json;
+  if (auto *v = config_.find("log.json"); v && v->is_bool() && v->as_bool()) lo.json = true;
+  bool file = true;
+  if (auto *v = config_.find("log.file"); v && v->is_bool()) file = v->as_bool();
+  if (file) lo.file = data_dir() / "logs" / "automuse.log";
+  log::setup(lo);
+}
+
+HostContext::~HostContext() {
+  if (runtime_) runtime_->stop();
+}
+
+fs::path HostContext::data_dir() const {
+  if (auto *v = config_.find("data_dir"); v && v->is_string() && !v->as_string().empty())
+    return fs::path(std::string(v->as_string()));
+  return config::data_home();
+}
+
+core::Runtime &HostContext::runtime() {
+  if (!runtime_) {
+    unsigned workers = 0;
+    if (auto *v = config_.find("limits.renders"); v && v->is_number())
+      workers = static_cast<unsigned>(std::max(0.0, v->to_number<double>()));
+    runtime_ = std::make_unique<core::Runtime>(1, workers);
+  }
+  return *runtime_;
+}
+
+core::ServiceRegistry &HostContext::services() {
+  if (!services_) {
+    services_ = std::make_unique<core::ServiceRegistry>();
+    runtime();
+    services_->add(AM_LOG_SERVICE_ID, log::log_service());
+    services_->add(AM_JOB_SERVICE_ID, core::job_service());
+    services_->add(AM_CONFIG_SERVICE_ID, config::config_service(config_, data_dir()));
+  }
+  return *services_;
+}
+
+}  // namespace automuse::app

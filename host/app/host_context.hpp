@@ -1,0 +1,46 @@
+// host/app/host_context.hpp — everything one automuse-host process sets up from its global
+// options: configuration, logging, the runtime, and the registry of services that plugins
+// see. Commands take a HostContext and use what they need.
+#pragma once
+
+#include "config/config.hpp"
+#include "core/runtime.hpp"
+#include "core/services.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace automuse::app {
+
+struct GlobalOptions {
+  std::optional<std::filesystem::path> config_file;
+  std::optional<std::filesystem::path> plugin_dir;
+  int verbosity = 0;  // -v: +1 each, -q: -1
+  bool log_json = false;
+};
+
+class HostContext {
+ public:
+  // Reads the configuration (throws config::ConfigError) and sets up logging.
+  explicit HostContext(GlobalOptions options);
+  ~HostContext();
+
+  const GlobalOptions &options() const noexcept { return options_; }
+  const config::Config &config() const noexcept { return config_; }
+  std::filesystem::path data_dir() const;
+
+  // The runtime and service registry, created on first use (commands that only read files
+  // never start threads).
+  core::Runtime &runtime();
+  core::ServiceRegistry &services();
+
+ private:
+  GlobalOptions options_;
+  config::Config config_;
+  std::unique_ptr<core::Runtime> runtime_;
+  std::unique_ptr<core::ServiceRegistry> services_;
+};
+
+}  // namespace automuse::app

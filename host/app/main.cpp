@@ -1,0 +1,120 @@
+// host/app/main.cpp — automuse-host: global options, the command tree, and dispatch to a
+// plugin's action with --plugin NAME.
+#include "app/config_commands.hpp"
+#include "app/host_context.hpp"
+#include "app/plugin_commands.hpp"
+#include "app/run_action.hpp"
+#include "version.hpp"  // generated, host/core
+#include "plugins/plugin_probe.hpp"
+
+#include <automuse/version.h>
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <optional>
+
+using namespace automuse;
+
+namespace {
+
+std::string version_line() {
+  return std::string(core::kHostName) + " " + core::kHostVersion + " (SDK ABI " +
+         std::to_string(AM_ABI_MAJOR) + "." + std::to_string(AM_ABI_MINOR) + ")";
+}
+
+// The --help footer: every installed plugin and its actions (read in child processes).
+std::string plugins_footer(const app::GlobalOptions &options) {
+  try {
+    app::HostContext ctx(options);
+    auto found = app::discover_plugins(ctx);
+    std::string out = "\nPlugins (automuse-host --plugin NAME ACTION):\n";
+    if (found.plugins.empty()) out += "  (none found)\n";
+    for (auto &p : found.plugins) {
+      out += "  " + std::string(p.at("id").as_string()) + ":";
+      for (auto &a : p.at("actions").as_array()) out += " " + std::string(a.as_string());
+      out += "\n";
+    }
+    return out;
+  } catch (const std::exception &e) {
+    return std::string("\nPlugins: cannot list them: ") + e.what() + "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+  if (argc == 3 && std::string_view(argv[1]) == "__probe") {
+    app::GlobalOptions o;
+    try {
+      app::HostContext ctx(o);
+      return plugins::probe_main(argv[2], ctx.services(), ctx.runtime());
+    } catch (const std::exception &e) {
+      std::cerr << e.what() << "\n";
+      return 3;
+    }
+  }
+
+  CLI::App app{"AutoMuse: automated short-form content, as a plugin host", "automuse-host"};
+  app.set_version_flag("--version", version_line());
+  app::GlobalOptions options;
+  std::string config_path, plugin_dir;
+  app.add_option("--config", config_path, "Configuration file (default: $XDG_CONFIG_HOME/automuse/automuse.json)");
+  app.add_option("--plugin-dir", plugin_dir, "Look for plugins here first");
+  app.add_flag("-v,--verbose", options.verbosity, "More output (repeat for more)");
+  int quiet = 0;
+  app.add_flag("-q,--quiet", quiet, "Less output");
+  app.add_flag("--log-json", options.log_json, "Log as JSON lines");
+
+  app::ActionRequest action;
+  app.add_option("--plugin", action.plugin, "Run an action of this plugin");
+  app.add_option("ACTION", action.action, "The plugin action (default: its first)");
+  std::string account;
+  app.add_option("--account", account, "The account to act for (nickname)");
+  app.add_option("--set", action.sets, "key=value options for the action")->take_all();
+  app.allow_extras();
+  app.footer([&] { return plugins_footer(options); });
+
+  int exit_code = 0;
+  std::optional<app::HostContext> context;
+  std::function<app::HostContext &()> get_context = [&]() -> app::HostContext & {
+    if (!context) context.emplace(options);
+    return *context;
+  };
+  app::add_plugin_commands(app, get_context, &exit_code);
+  app::add_config_commands(app, &options, &exit_code);
+  app.parse_complete_callback([&] {
+    if (!config_path.empty()) options.config_file = config_path;
+    if (!plugin_dir.empty()) options.plugin_dir = plugin_dir;
+    options.verbosity -= quiet;
+  });
+
+  try {
+    app.parse(argc, argv);
+    if (!action.plugin.empty()) {
+      if (!account.empty()) action.account = account;
+      action.extras = app.remaining();
+      return app::run_action(get_context(), action);
+    }
+    if (!app.remaining().empty()) {
+      std::cerr << "automuse-host: unexpected arguments:";
+      for (auto &r : app.remaining()) std::cerr << " " << r;
+      std::cerr << " (see --help)\n";
+      return 2;
+    }
+    if (app.get_subcommands().empty() && action.action.empty()) {
+      std::cout << app.help();
+      return 0;
+    }
+    if (app.get_subcommands().empty()) {
+      std::cerr << "automuse-host: unknown command '" << action.action << "' (see --help)\n";
+      return 2;
+    }
+    return exit_code;
+  } catch (const CLI::ParseError &e) {
+    return app.exit(e);
+  } catch (const std::exception &e) {
+    std::cerr << "automuse-host: " << e.what() << "\n";
+    return 1;
+  }
+}
