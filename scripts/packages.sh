@@ -1,0 +1,28 @@
+# scripts/packages.sh — the Debian packages AutoMuse builds, tests and runs with, and a
+# function that installs only those missing (dpkg -s first; apt-get update once).
+AUTOMUSE_PACKAGES=(
+  build-essential cmake ninja-build pkg-config git
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libcli11-dev libspdlog-dev libfmt-dev
+  libcurl4-openssl-dev libssl-dev openssl ca-certificates
+  libsqlite3-dev
+  libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev libswresample-dev
+  ffmpeg libass-dev fonts-dejavu-core
+  libespeak-ng-dev espeak-ng espeak-ng-data
+  libgtest-dev libgmock-dev
+  python3 python3-aiohttp
+)
+
+automuse_install_packages() {
+  local missing=()
+  for p in "${AUTOMUSE_PACKAGES[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  done
+  if ((${#missing[@]})); then
+    echo "Installing missing packages: ${missing[*]}"
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo=sudo
+    $sudo apt-get update
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+}

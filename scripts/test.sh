@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# scripts/test.sh — the README's test command: installs any missing Debian packages, then
+# configures, builds and runs the whole suite through ctest. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/packages.sh
+automuse_install_packages
+
+BUILD_DIR=${BUILD_DIR:-build}
+JOBS=${JOBS:-$(nproc)}
+cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DAUTOMUSE_BUILD_TESTS=ON -DAUTOMUSE_BUILD_BENCH=ON
+cmake --build "$BUILD_DIR" -j "$JOBS"
+# Tests never reach the internet: everything remote is a fake on loopback.
+cd "$BUILD_DIR"
+ctest --output-on-failure -j "$JOBS" --timeout 600 "$@"
