@@ -1,5 +1,5 @@
 // Implementation of the content cache (see cache.h).
-#include "cache.h"
+#include "cache/cache.hpp"
 
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <vector>
 
-#include "sha256.h"
+#include "cache/sha256.hpp"
 
 namespace automuse::cache {
 

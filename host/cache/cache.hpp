@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "sqlite_db.h"
+#include "store/sqlite_db.hpp"
 
 namespace automuse::cache {
 

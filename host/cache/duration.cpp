@@ -1,5 +1,5 @@
 // Parsing and formatting of durations and sizes (see duration.h).
-#include "duration.h"
+#include "cache/duration.hpp"
 
 #include <cstdint>
 #include <cstdio>

@@ -1,5 +1,5 @@
 // SHA-256 through OpenSSL's EVP interface (see sha256.h).
-#include "sha256.h"
+#include "cache/sha256.hpp"
 
 #include <openssl/evp.h>
 

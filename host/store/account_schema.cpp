@@ -1,10 +1,10 @@
 // Parsing of plugin account schemas and validation of account fields (see account_schema.h).
-#include "account_schema.h"
+#include "store/account_schema.hpp"
 
 #include <charconv>
 #include <cmath>
 
-#include "sqlite_db.h"
+#include "store/sqlite_db.hpp"
 
 namespace automuse::store {
 
@@ -73,13 +73,21 @@ AccountSchema AccountSchema::parse(std::string_view json_text, std::string_view 
   json::error_code ec;
   json::value root = json::parse(json_text, ec);
   if (ec) fail("$", "not valid JSON (" + ec.message() + ")");
-  if (!root.is_object()) fail("$", "must be an object with a \"fields\" array");
-  const json::value *fields = root.as_object().if_contains("fields");
-  if (!fields) return schema;  // a plugin without account fields
-  if (!fields->is_array()) fail("$.fields", "must be an array");
+  // Accept the schema itself ({"fields": [...]}), a plugin's whole describe() document
+  // ({"account_fields": [...], ...}) or a bare array of fields.
+  const json::value *fields = &root;
+  std::string base = "$";
+  if (root.is_object()) {
+    const json::object &o = root.as_object();
+    base = o.contains("account_fields") ? "$.account_fields" : "$.fields";
+    fields =
+        o.contains("account_fields") ? o.if_contains("account_fields") : o.if_contains("fields");
+    if (!fields) return schema;  // a plugin without account fields
+  }
+  if (!fields->is_array()) fail(base, "must be an array of fields");
   size_t i = 0;
   for (const json::value &f : fields->as_array()) {
-    std::string path = "$.fields[" + std::to_string(i++) + "]";
+    std::string path = base + "[" + std::to_string(i++) + "]";
     if (!f.is_object()) fail(path, "must be an object");
     const json::object &o = f.as_object();
     FieldSpec spec;
@@ -139,8 +147,10 @@ AccountSchema AccountSchema::parse(std::string_view json_text, std::string_view 
       }
       spec.default_value = *d;
     }
-    if (const json::value *d = o.if_contains("description"); d && d->is_string()) {
-      spec.description = json::value_to<std::string>(*d);
+    for (const char *key : {"description", "help"}) {
+      if (const json::value *d = o.if_contains(key); d && d->is_string()) {
+        spec.description = json::value_to<std::string>(*d);
+      }
     }
     schema.fields_.push_back(std::move(spec));
   }

@@ -11,10 +11,11 @@
 //     {"name": "api_key",  "type": "string",  "required": true, "secret": true}
 //   ]}
 //
-// type is one of string, integer, number, boolean. required defaults to false. enum lists the
-// allowed values. minimum/maximum bound integer and number fields. A "secret" field is kept
-// in the secrets table, never in the account's fields, and never printed. A field not in the
-// schema is refused (a typo would otherwise silently do nothing).
+// The same array may come as "account_fields" inside a plugin's describe() document, or bare;
+// "help" is accepted for "description". type is one of string, integer, number, boolean. required
+// defaults to false. enum lists the allowed values. minimum/maximum bound integer and number
+// fields. A "secret" field is kept in the secrets table, never in the account's fields, and never
+// printed. A field not in the schema is refused (a typo would otherwise silently do nothing).
 #pragma once
 
 #include <boost/json.hpp>

@@ -1,6 +1,6 @@
 // The schema history of automuse.db. The SQL is kept portable (TEXT, BIGINT, CHECK, foreign
 // keys, plain indexes) so the same steps can later run on PostgreSQL.
-#include "migrations.h"
+#include "store/migrations.hpp"
 
 #include <chrono>
 #include <string>

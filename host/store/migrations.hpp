@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sqlite_db.h"
+#include "store/sqlite_db.hpp"
 
 namespace automuse::store {
 

@@ -1,10 +1,10 @@
 // JSON form of the store's records (see records.h).
-#include "records.h"
+#include "store/records.hpp"
 
 #include <ctime>
 #include <set>
 
-#include "sqlite_db.h"
+#include "store/sqlite_db.hpp"
 
 namespace automuse::store {
 

@@ -1,5 +1,5 @@
 // Implementation of the SQLite RAII layer (see sqlite_db.h).
-#include "sqlite_db.h"
+#include "store/sqlite_db.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -1,13 +1,13 @@
 // Implementation of the Store (see store.h). Queries are plain SQL with positional
 // parameters so that they carry over to PostgreSQL.
-#include "store.h"
+#include "store/store.hpp"
 
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
 #include <chrono>
 #include <cstdlib>
 
-#include "migrations.h"
+#include "store/migrations.hpp"
 
 namespace automuse::store {
 

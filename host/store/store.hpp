@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "account_schema.h"
-#include "records.h"
-#include "sqlite_db.h"
+#include "store/account_schema.hpp"
+#include "store/records.hpp"
+#include "store/sqlite_db.hpp"
 
 namespace automuse::store {
 

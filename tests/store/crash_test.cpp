@@ -9,7 +9,7 @@
 #include <chrono>
 #include <thread>
 
-#include "store.h"
+#include "store/store.hpp"
 #include "temp_dir.h"
 
 namespace automuse::store {

@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
-#include "migrations.h"
-#include "store.h"
+#include "store/migrations.hpp"
+#include "store/store.hpp"
 #include "temp_dir.h"
 
 namespace automuse::store {

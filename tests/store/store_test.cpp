@@ -1,6 +1,6 @@
 // The store on a real SQLite file: accounts (schema validation, secrets), history, products,
 // OAuth tokens, permissions.
-#include "store.h"
+#include "store/store.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -120,6 +120,11 @@ TEST(Store, SchemaErrorsNameThePath) {
                  "string, integer, number or boolean)");
   }
   EXPECT_THROW(AccountSchema::parse("{\"fields\": 3}", "x"), StoreError);
+  auto from_describe = AccountSchema::parse(
+      R"({"description":"d","account_fields":[{"name":"topic","type":"string","required":true,"help":"what to post about"}],"actions":[]})",
+      "twitter");
+  ASSERT_EQ(from_describe.fields().size(), 1u);
+  EXPECT_EQ(from_describe.fields()[0].description, "what to post about");
   EXPECT_THROW(AccountSchema::parse("not json", "x"), StoreError);
   EXPECT_THROW(AccountSchema::parse(R"({"fields":[{"name":"a","enum":[1]}]})", "x"), StoreError);
 }
