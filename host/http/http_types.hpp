@@ -1,0 +1,114 @@
+// The value types of the HTTP service: a request (with its body source, response sink,
+// timeouts and retry policy), a response, and the client-wide configuration.
+#pragma once
+
+#include <automuse/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace automuse::http {
+
+using Clock = std::chrono::steady_clock;
+using Millis = std::chrono::milliseconds;
+
+struct Header {
+  std::string name;
+  std::string value;
+};
+using Headers = std::vector<Header>;
+
+// Case-insensitive lookup of the first header called `name`.
+std::optional<std::string_view> find_header(const Headers &headers, std::string_view name);
+
+// Per-request deadlines. Zero means "no limit" (total) or "curl's default" (connect).
+struct Timeouts {
+  Millis connect{10'000};
+  Millis total{0};
+  // Abort when fewer than low_speed_bytes_per_sec arrive for low_speed_time (both > 0).
+  long low_speed_bytes_per_sec = 0;
+  Millis low_speed_time{0};
+};
+
+// How the service retries one request. Waits asked for by the server (429/503 with
+// Retry-After, retry-after-ms or x-rate-limit-reset) are honoured as given, capped by
+// max_server_wait; other failures back off exponentially with jitter.
+struct RetryPolicy {
+  int max_attempts = 4;         // total attempts including the first; 1 disables retries
+  Millis base_delay{250};       // first backoff; doubles per attempt
+  Millis max_delay{30'000};     // cap of one computed backoff
+  Millis max_total{120'000};    // no retry is started that would end after this budget
+  Millis max_server_wait{120'000};  // a server-requested wait longer than this is not honoured
+  // A request whose body was already (partly) sent is re-sent only when this is true: set it
+  // for idempotent requests (PUT of a resumable chunk, a query) and never for a publish.
+  bool safe_to_resend_body = false;
+};
+
+// Where the response body goes. Bodies of non-2xx responses always go to memory (capped at
+// kErrorBodyCap) so error details are readable and never end up in a file or a stream.
+enum class SinkKind { memory, file, callback };
+
+// A chunk of the response body, delivered on the request's completion executor in order.
+using ChunkFn = std::function<void(std::string_view chunk)>;
+
+struct Request {
+  std::string method = "GET";
+  std::string url;
+  Headers headers;
+
+  // Body: at most one of body (memory) or body_file (streamed from disk, never loaded whole).
+  std::string body;
+  std::filesystem::path body_file;
+
+  SinkKind sink = SinkKind::memory;
+  std::filesystem::path response_file;  // SinkKind::file: written to "<file>.part", renamed on 2xx
+  ChunkFn on_chunk;                     // SinkKind::callback
+
+  Timeouts timeouts;
+  RetryPolicy retry;
+  bool follow_redirects = true;
+};
+
+struct Response {
+  am_status status = AM_OK;  // transport outcome; AM_OK means an HTTP response arrived
+  std::string error;         // human-readable reason when status != AM_OK
+  long http_status = 0;      // the final response's status code (0 if none)
+  Headers headers;           // the final response's headers
+  std::string body;          // SinkKind::memory, or any sink for a non-2xx response
+  uint64_t body_bytes = 0;   // bytes of body received in the final attempt (any sink)
+  int attempts = 0;          // attempts made, including the first
+  std::string http_version;  // "1.1", "2"
+  Millis elapsed{0};         // from send() to completion, including retry waits
+
+  bool ok() const { return status == AM_OK && http_status >= 200 && http_status < 300; }
+  std::optional<std::string_view> header(std::string_view name) const {
+    return find_header(headers, name);
+  }
+};
+
+using DoneFn = std::function<void(Response)>;
+
+// Levels follow automuse/log.h (AM_LOG_DEBUG ...). Messages are already redacted.
+using LogFn = std::function<void(int level, std::string_view message)>;
+
+struct ClientConfig {
+  long max_host_connections = 16;  // per host:port; 0 = unlimited
+  long max_total_connections = 256;  // 0 = unlimited
+  bool verify_tls = true;
+  std::string ca_bundle;  // PEM file; empty = system default
+  std::string proxy;      // "http://host:port"; empty = none (curl also ignores env vars then)
+  std::string user_agent = "automuse/0.1";
+  bool http2 = true;  // negotiate HTTP/2 over TLS where the server offers it
+  LogFn log;          // optional; debug-level request/response lines, secrets redacted
+};
+
+inline constexpr size_t kErrorBodyCap = 64 * 1024;
+
+}  // namespace automuse::http

@@ -1,0 +1,85 @@
+// Retry rules: see retry_rules.hpp.
+#include "http/retry_rules.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <string>
+
+namespace automuse::http {
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+// A non-negative decimal number, possibly with a fraction ("1.5"); nullopt otherwise.
+std::optional<double> parse_number(std::string_view s) {
+  s = trim(s);
+  if (s.empty()) return std::nullopt;
+  double value = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+  if (ec != std::errc() || end != s.data() + s.size() || !std::isfinite(value) || value < 0)
+    return std::nullopt;
+  return value;
+}
+
+Millis clamp_non_negative(double ms) {
+  return Millis(static_cast<Millis::rep>(std::max(0.0, std::ceil(ms))));
+}
+
+}  // namespace
+
+bool is_retryable_status(long http_status) {
+  switch (http_status) {
+    case 408:
+    case 429:
+    case 500:
+    case 502:
+    case 503:
+    case 504:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::optional<Millis> server_requested_wait(const Headers &headers,
+                                            std::chrono::system_clock::time_point now) {
+  if (auto ms = find_header(headers, "retry-after-ms")) {
+    if (auto v = parse_number(*ms)) return clamp_non_negative(*v);
+  }
+  if (auto ra = find_header(headers, "retry-after")) {
+    if (auto v = parse_number(*ra)) return clamp_non_negative(*v * 1000.0);
+    // Not a number: an HTTP date ("Wed, 21 Oct 2015 07:28:00 GMT"); libcurl parses those.
+    std::string date(trim(*ra));
+    time_t when = curl_getdate(date.c_str(), nullptr);
+    if (when != -1) {
+      auto target = std::chrono::system_clock::from_time_t(when);
+      return clamp_non_negative(
+          std::chrono::duration<double, std::milli>(target - now).count());
+    }
+  }
+  if (auto reset = find_header(headers, "x-rate-limit-reset")) {
+    if (auto v = parse_number(*reset)) {
+      double now_s = std::chrono::duration<double>(now.time_since_epoch()).count();
+      return clamp_non_negative((*v - now_s) * 1000.0);
+    }
+  }
+  return std::nullopt;
+}
+
+Millis backoff_delay(const RetryPolicy &policy, int failed_attempts, std::mt19937_64 &rng) {
+  double nominal = static_cast<double>(policy.base_delay.count()) *
+                   std::pow(2.0, std::max(0, failed_attempts - 1));
+  nominal = std::min(nominal, static_cast<double>(policy.max_delay.count()));
+  std::uniform_real_distribution<double> jitter(0.5, 1.0);
+  return clamp_non_negative(nominal * jitter(rng));
+}
+
+}  // namespace automuse::http
