@@ -35,6 +35,13 @@ am_op_id run_on_worker(am_job *job, am_work_fn work, am_done_fn done, void *user
   });
   boost::asio::post(job->workers(), [self, id, work, done, user, state] {
     int expected = kQueued;
+    if (self->cancelled()) {
+      // Cancelled before the work started (possibly before run_on_worker was called, when
+      // the cancel hook is only posted to the strand): the work must not run.
+      if (state->compare_exchange_strong(expected, kDropped))
+        self->complete_op(id, [done, user] { done(user, AM_CANCELLED, kCancelled); });
+      return;
+    }
     if (!state->compare_exchange_strong(expected, kRunning)) return;
     work(user);
     self->complete_op(id, [done, user] { done(user, AM_OK, kEmpty); });

@@ -10,6 +10,7 @@
 #include <automuse/cpp/task.hpp>
 
 #include <string>
+#include <type_traits>
 #include <utility>
 
 namespace am {
@@ -19,6 +20,18 @@ struct action_request {
   std::string action;
   std::string args_json;
 };
+
+namespace detail {
+
+// The root of an action's coroutine. Its frame owns the body (a lambda's captures), the job
+// handle and the request until the body's task has ended, so the body may take them by
+// reference and may be a capturing lambda: start_coroutine_action returns long before that.
+template <class Body>
+task<std::string> run_action_body(Body body, job j, action_request request) {
+  co_return co_await body(j, std::move(request));
+}
+
+}  // namespace detail
 
 // Start body(job, request) -> task<std::string> for `call`. Returns what start_action should
 // return: AM_OK once the coroutine is running (done will follow), or an error status if it
@@ -30,7 +43,8 @@ am_status start_coroutine_action(const am_host *h, const am_action_call *call, B
     action_request request{to_string(call->action), to_string(call->args_json)};
     auto done = call->done;
     auto done_user = call->done_user;
-    task<std::string> t = std::forward<Body>(body)(j, std::move(request));
+    task<std::string> t = detail::run_action_body(std::decay_t<Body>(std::forward<Body>(body)),
+                                                  j, std::move(request));
     spawn(std::move(t), [done, done_user](outcome<std::string> &&o) noexcept {
       if (o.ok()) {
         done(done_user, AM_OK, to_am_str(*o.value), am_str{"", 0});
