@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cache/sha256.hpp"
+#include "store/store.hpp"
 
 namespace automuse::cache {
 
@@ -55,11 +56,7 @@ struct Cache::Entry {
 };
 
 fs::path Cache::default_dir() {
-  const char *xdg = std::getenv("XDG_CACHE_HOME");
-  if (xdg && *xdg && fs::path(xdg).is_absolute()) return fs::path(xdg) / "automuse";
-  const char *home = std::getenv("HOME");
-  if (!home || !*home) throw StoreError("neither XDG_CACHE_HOME nor HOME is set");
-  return fs::path(home) / ".cache" / "automuse";
+  return store::default_data_dir() / "cache";
 }
 
 Cache::Cache(const fs::path &dir, CacheOptions options)

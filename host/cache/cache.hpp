@@ -47,8 +47,8 @@ struct ClearResult {
 
 class Cache {
  public:
-  // $XDG_CACHE_HOME/automuse (falling back to ~/.cache/automuse): the cache is disposable,
-  // so it lives apart from the store's data and a `cache clear` can never touch the store.
+  // $XDG_DATA_HOME/automuse/cache (beside the store's automuse.db, but its own SQLite file, so
+  // cache traffic never contends with store writes and `cache clear` cannot touch the store).
   static std::filesystem::path default_dir();
 
   // Opens or creates the cache in `dir` (0700): dir/cache.db, dir/blobs/, dir/tmp/.
