@@ -73,7 +73,13 @@ int main(int argc, char **argv) {
   app.add_option("--account", account, "The account to act for (nickname)");
   app.add_option("--set", action.sets, "key=value options for the action")->take_all();
   app.allow_extras();
-  app.footer([&] { return plugins_footer(options); });
+  app.footer([&] {
+    // --help stops parsing before parse_complete_callback: read the raw option values.
+    app::GlobalOptions o = options;
+    if (!config_path.empty()) o.config_file = config_path;
+    if (!plugin_dir.empty()) o.plugin_dir = plugin_dir;
+    return plugins_footer(o);
+  });
 
   int exit_code = 0;
   std::optional<app::HostContext> context;

@@ -169,8 +169,10 @@ int run_action(HostContext &context, const ActionRequest &request) {
   job->wait_idle();
   boost::asio::post(context.runtime().io(), [&] { signals.cancel(); });
   signal_wait_ended.get_future().wait();
+  auto job_module = job->release_keep_alive();
   job.reset();
-  module.reset();  // deinit, then unload (if nothing else holds it)
+  job_module.reset();
+  module.reset();  // deinit, then unload, on this thread
 
   if (!outcome.result_json.empty() && outcome.result_json != "null")
     std::cout << outcome.result_json << "\n";

@@ -90,3 +90,8 @@ void am_job::wait_idle() {
   std::unique_lock lock(mutex_);
   idle_.wait(lock, [&] { return ops_.empty() && delivering_ == 0; });
 }
+
+std::shared_ptr<const void> am_job::release_keep_alive() {
+  std::lock_guard lock(mutex_);
+  return std::move(keep_alive_);
+}

@@ -69,6 +69,11 @@ struct am_job : std::enable_shared_from_this<am_job> {
   // being delivered. Used by shutdown to drain.
   void wait_idle();
 
+  // Hand over what the job keeps alive, so that the caller (the host's main thread) decides
+  // where it is released: I/O threads may hold the job itself a little longer. Call only
+  // after wait_idle() on a job whose action has completed.
+  std::shared_ptr<const void> release_keep_alive();
+
  private:
   struct Op {
     CancelHook on_cancel;

@@ -1,0 +1,200 @@
+// tests/plugins/host_cli_test.cpp — automuse-host as a user runs it: plugins list/info/
+// install/remove, crashing and hanging plugins reported by the child-process probe, action
+// dispatch with --plugin, config init/check, --version. Each test gets its own XDG folders.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+class HostCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("automuse-cli-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  Result host(const std::string &args) {
+    std::string err_file = (root_ / "stderr.txt").string();
+    std::string cmd = "env XDG_DATA_HOME=" + (root_ / "data").string() +
+                      " XDG_CONFIG_HOME=" + (root_ / "config").string() + " " + HOST_EXE + " " +
+                      args + " 2>" + err_file;
+    Result r;
+    FILE *p = ::popen(cmd.c_str(), "r");
+    std::array<char, 4096> buf{};
+    size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+    int status = ::pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    std::ifstream e(err_file);
+    r.err.assign(std::istreambuf_iterator<char>(e), {});
+    return r;
+  }
+  static std::string dir(const std::string &name) { return (fs::path(FIXTURE_ROOT) / name).string(); }
+  fs::path root_;
+};
+
+}  // namespace
+
+TEST_F(HostCli, VersionLine) {
+  auto r = host("--version");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "automuse-host " AUTOMUSE_VERSION " (SDK ABI 1.0)");
+}
+
+TEST_F(HostCli, ListJson) {
+  auto r = host("--plugin-dir " + dir("good") + " plugins list --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto v = json::parse(r.out).as_array();
+  auto it = std::find_if(v.begin(), v.end(), [](auto &p) { return p.at("id") == "fixture-good"; });
+  ASSERT_NE(it, v.end()) << r.out;
+  auto &p = it->as_object();
+  EXPECT_EQ(p.at("name"), "Fixture fixture-good");
+  EXPECT_EQ(p.at("version"), "0.0.1");
+  EXPECT_EQ(p.at("abi"), "1.0");
+  EXPECT_NE(std::string(p.at("path").as_string()).find("libfixture_good.so"), std::string::npos);
+  EXPECT_EQ(p.at("actions"), json::parse(R"(["echo","fail","linger"])"));
+}
+
+TEST_F(HostCli, CrashingPluginIsReportedAndListingGoesOn) {
+  // Copy a crashing plugin next to a good one.
+  fs::create_directories(root_ / "mixed");
+  fs::copy_file(dir("crash") + "/libfixture_crash.so", root_ / "mixed/a_crash.so");
+  fs::copy_file(dir("good") + "/libfixture_good.so", root_ / "mixed/b_good.so");
+  auto r = host("--plugin-dir " + (root_ / "mixed").string() + " plugins list --json");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.err.find("a_crash.so: crashed with SIGSEGV"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("fixture-good"), std::string::npos) << r.out;
+}
+
+TEST_F(HostCli, HangingPluginTimesOut) {
+  auto r = host("--plugin-dir " + dir("hang") + " plugins list");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.err.find("libfixture_hang.so: did not answer in 5 s"), std::string::npos) << r.err;
+}
+
+TEST_F(HostCli, EachLoadFailureIsOneClearLine) {
+  struct Case {
+    const char *dir, *expect;
+  } cases[] = {
+      {"abi_major", "fixture_abi_major: plugin built for SDK ABI 2.0, this host speaks 1.0"},
+      {"abi_minor", "plugin built for SDK ABI 1.99, this host speaks 1.0"},
+      {"no_entry", "missing entry symbol"},
+      {"unresolved", "unresolved symbol"},
+      {"missing_dep", "missing dependency"},
+      {"initfail", "fixture-initfail: init failed: unauthenticated"},
+  };
+  for (auto &c : cases) {
+    auto r = host("--plugin-dir " + dir(c.dir) + " plugins list");
+    EXPECT_NE(r.err.find(c.expect), std::string::npos) << c.dir << ": " << r.err;
+    EXPECT_NE(r.err.find(dir(c.dir)), std::string::npos) << "names the file: " << r.err;
+  }
+}
+
+TEST_F(HostCli, DuplicateIdNamesBothFiles) {
+  auto r = host("--plugin-dir " + dir("dup") + " plugins list");
+  EXPECT_NE(r.err.find("duplicate plugin id 'fixture-good'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("dup_a.so"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("dup_b.so"), std::string::npos) << r.err;
+  auto run = host("--plugin-dir " + dir("dup") + " --plugin fixture-good echo");
+  EXPECT_NE(run.code, 0);
+  EXPECT_NE(run.err.find("duplicate plugin id"), std::string::npos) << run.err;
+}
+
+TEST_F(HostCli, RunsActionsWithOptions) {
+  auto r = host("--plugin-dir " + dir("good") +
+                " --plugin fixture-good echo --account alice --set tone=calm --text hello extra");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto v = json::parse(r.out).as_object();
+  EXPECT_EQ(v.at("account").at("nickname"), "alice");
+  EXPECT_EQ(v.at("options").at("tone"), "calm");
+  EXPECT_EQ(v.at("options").at("text"), "hello");
+  EXPECT_EQ(v.at("args"), json::parse(R"(["extra"])"));
+
+  auto fail = host("--plugin-dir " + dir("good") + " --plugin fixture-good fail");
+  EXPECT_EQ(fail.code, 2);
+  EXPECT_NE(fail.err.find("field 'niche' is required"), std::string::npos) << fail.err;
+
+  auto unknown = host("--plugin-dir " + dir("good") + " --plugin fixture-good dance");
+  EXPECT_EQ(unknown.code, 2);
+  EXPECT_NE(unknown.err.find("has no action 'dance' (its actions: echo, fail, linger)"),
+            std::string::npos)
+      << unknown.err;
+
+  auto missing = host("--plugin-dir " + dir("good") + " --plugin nosuch run");
+  EXPECT_EQ(missing.code, 1);
+  EXPECT_NE(missing.err.find("no plugin with id 'nosuch'"), std::string::npos) << missing.err;
+}
+
+TEST_F(HostCli, HelpListsPluginActions) {
+  auto r = host("--plugin-dir " + dir("good") + " --help");
+  EXPECT_EQ(r.code, 0);
+  EXPECT_NE(r.out.find("fixture-good: echo fail linger"), std::string::npos) << r.out;
+}
+
+TEST_F(HostCli, InstallChecksAbiThenCopiesAndRemoveDeletes) {
+  auto bad = host("plugins install " + dir("abi_major") + "/libfixture_abi_major.so");
+  EXPECT_EQ(bad.code, 1);
+  EXPECT_NE(bad.err.find("SDK ABI 2.0"), std::string::npos) << bad.err;
+  EXPECT_FALSE(fs::exists(root_ / "data/automuse/plugins/libfixture_abi_major.so"));
+
+  auto ok = host("plugins install " + dir("good") + "/libfixture_good.so");
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_TRUE(fs::exists(root_ / "data/automuse/plugins/libfixture_good.so"));
+  auto list = host("plugins list --json");
+  EXPECT_NE(list.out.find("fixture-good"), std::string::npos) << list.out;
+  auto info = host("plugins info fixture-good");
+  EXPECT_EQ(info.code, 0);
+  EXPECT_NE(info.out.find("actions:  echo, fail, linger"), std::string::npos) << info.out;
+
+  auto rm = host("plugins remove fixture-good");
+  EXPECT_EQ(rm.code, 0) << rm.err;
+  EXPECT_FALSE(fs::exists(root_ / "data/automuse/plugins/libfixture_good.so"));
+  auto again = host("plugins remove fixture-good");
+  EXPECT_EQ(again.code, 1);
+}
+
+TEST_F(HostCli, ConfigInitThenCheck) {
+  auto init = host("config init");
+  ASSERT_EQ(init.code, 0) << init.err;
+  EXPECT_TRUE(fs::exists(root_ / "config/automuse/automuse.json"));
+  EXPECT_EQ(host("config init").code, 1) << "does not overwrite without --force";
+  auto check = host("config check");
+  EXPECT_EQ(check.code, 1) << "the default names OPENAI_API_KEY, unset here: " << check.out;
+  EXPECT_NE(check.err.find("llm.providers.openai.api_key: environment variable OPENAI_API_KEY is not set"),
+            std::string::npos)
+      << check.err;
+}
+
+TEST_F(HostCli, ConfigErrorsHaveLineColumnAndPath) {
+  std::ofstream(root_ / "bad.json") << "{\n  \"log\": {\"level\": \"info\"\n  \"x\": 1}";
+  auto r = host("--config " + (root_ / "bad.json").string() + " config check");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("bad.json:3:3: invalid JSON"), std::string::npos) << r.err;
+
+  std::ofstream(root_ / "typed.json") << R"({"http": {"max_connections": "many"}, "htpp": {}})";
+  auto t = host("--config " + (root_ / "typed.json").string() + " config check");
+  EXPECT_EQ(t.code, 1);
+  EXPECT_NE(t.err.find("http.max_connections: must be a number"), std::string::npos) << t.err;
+  EXPECT_NE(t.out.find("htpp: unknown key"), std::string::npos) << t.out;
+}
