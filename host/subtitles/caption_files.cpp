@@ -10,25 +10,6 @@ namespace automuse::subtitles {
 
 using speech::SpeechError;
 
-std::string to_hex(Rgba c) {
-  char buf[10];
-  std::snprintf(buf, sizeof buf, "#%02X%02X%02X%02X", c.r, c.g, c.b, c.a);
-  return buf;
-}
-
-const char *position_name(CaptionPosition p) {
-  switch (p) {
-    case CaptionPosition::kTop:
-      return "top";
-    case CaptionPosition::kCenter:
-      return "center";
-    case CaptionPosition::kBottom:
-      return "bottom";
-    default:
-      return "lower_third";
-  }
-}
-
 std::string srt_time(double seconds) {
   long long ms = std::llround(std::max(0.0, seconds) * 1000.0);
   char buf[32];
@@ -211,6 +192,21 @@ std::string renderer_subtitles_json(const std::vector<WordTiming> &words, const 
                      {"max_chars_per_line", st.max_chars_per_line},
                      {"max_lines", st.max_lines}};
   return json::serialize(json::object{{"words", std::move(ws)}, {"style", std::move(style)}});
+}
+
+std::string cards_to_json(const std::vector<Caption> &captions) {
+  namespace json = boost::json;
+  json::array out;
+  for (const Caption &c : captions) {
+    json::array lines;
+    for (const auto &l : c.lines) lines.push_back(json::string(l));
+    out.push_back(json::object{{"start", c.start},
+                               {"end", c.end},
+                               {"lines", std::move(lines)},
+                               {"first_word", c.first_word},
+                               {"word_count", c.word_count}});
+  }
+  return json::serialize(out);
 }
 
 }  // namespace automuse::subtitles

@@ -31,6 +31,9 @@ std::string to_ass(const std::vector<Caption> &captions, const std::vector<WordT
 std::string renderer_subtitles_json(const std::vector<WordTiming> &words,
                                     const CaptionStyle &style);
 
+// [{"start","end","lines":[...],"first_word","word_count"}...]
+std::string cards_to_json(const std::vector<Caption> &captions);
+
 // "HH:MM:SS,mmm" and "H:MM:SS.cc".
 std::string srt_time(double seconds);
 std::string ass_time(double seconds);

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace automuse::subtitles {
 
@@ -33,5 +34,9 @@ std::string to_hex(Rgba c);
 
 // "top" | "center" | "lower_third" | "bottom"
 const char *position_name(CaptionPosition p);
+
+// Reads the renderer's style object ({"font","size","color":"#RRGGBB[AA]",...}); fields left
+// out keep `base`'s values. Throws speech::SpeechError naming the field ("style.color").
+CaptionStyle caption_style_from_json(std::string_view json, CaptionStyle base = {});
 
 }  // namespace automuse::subtitles
