@@ -52,6 +52,21 @@ core::Runtime &HostContext::runtime() {
   return *runtime_;
 }
 
+store::Store &HostContext::store() {
+  if (!store_) store_ = std::make_unique<store::Store>(data_dir() / "automuse.db");
+  return *store_;
+}
+
+cache::Cache &HostContext::cache() {
+  if (!cache_) {
+    cache::CacheOptions options;
+    if (auto *v = config_.find("cache.max_size_mb"); v && v->is_number())
+      options.max_bytes = static_cast<uint64_t>(v->to_number<double>() * 1024 * 1024);
+    cache_ = std::make_unique<cache::Cache>(data_dir() / "cache", options);
+  }
+  return *cache_;
+}
+
 core::ServiceRegistry &HostContext::services() {
   if (!services_) {
     services_ = std::make_unique<core::ServiceRegistry>();

@@ -3,9 +3,11 @@
 // see. Commands take a HostContext and use what they need.
 #pragma once
 
+#include "cache/cache.hpp"
 #include "config/config.hpp"
 #include "core/runtime.hpp"
 #include "core/services.hpp"
+#include "store/store.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -36,11 +38,18 @@ class HostContext {
   core::Runtime &runtime();
   core::ServiceRegistry &services();
 
+  // The database and the cache under the data folder, opened on first use. Throw
+  // store::StoreError with a message naming the file.
+  store::Store &store();
+  cache::Cache &cache();
+
  private:
   GlobalOptions options_;
   config::Config config_;
   std::unique_ptr<core::Runtime> runtime_;
   std::unique_ptr<core::ServiceRegistry> services_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<cache::Cache> cache_;
 };
 
 }  // namespace automuse::app

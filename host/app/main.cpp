@@ -6,10 +6,12 @@
 #include "app/run_action.hpp"
 #include "version.hpp"  // generated, host/core
 #include "plugins/plugin_probe.hpp"
+#include "store/cli.hpp"
 
 #include <automuse/version.h>
 
 #include <CLI/CLI.hpp>
+#include <boost/json.hpp>
 
 #include <iostream>
 #include <optional>
@@ -89,6 +91,20 @@ int main(int argc, char **argv) {
   };
   app::add_plugin_commands(app, get_context, &exit_code);
   app::add_config_commands(app, &options, &exit_code);
+  store::add_store_commands(
+      app,
+      [&] {
+        store::StoreContext sc;
+        sc.store = [&]() -> store::Store & { return get_context().store(); };
+        sc.cache = [&]() -> cache::Cache & { return get_context().cache(); };
+        sc.account_schema = [&](const std::string &plugin_id) -> std::optional<std::string> {
+          for (auto &p : app::discover_plugins(get_context()).plugins)
+            if (p.at("id").as_string() == plugin_id) return boost::json::serialize(p);
+          return std::nullopt;
+        };
+        return sc;
+      },
+      &exit_code);
   app.parse_complete_callback([&] {
     if (!config_path.empty()) options.config_file = config_path;
     if (!plugin_dir.empty()) options.plugin_dir = plugin_dir;

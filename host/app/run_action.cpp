@@ -117,10 +117,20 @@ int run_action(HostContext &context, const ActionRequest &request) {
     return 2;
   }
   if (request.account) {
-    json::object account;
-    account["nickname"] = *request.account;
-    account["fields"] = json::object();
-    args_obj["account"] = std::move(account);
+    try {
+      auto found = context.store().resolve_account(*request.account, request.plugin);
+      json::object account;
+      account["id"] = found.id;
+      account["nickname"] = found.nickname;
+      account["fields"] = found.fields;
+      account["extra"] = found.extra;
+      args_obj["account"] = std::move(account);
+    } catch (const std::exception &e) {
+      std::cerr << "automuse-host: " << request.plugin << ": account '" << *request.account
+                << "': " << e.what() << " (see `automuse-host accounts list --plugin "
+                << request.plugin << "`)\n";
+      return 2;
+    }
   } else {
     args_obj["account"] = nullptr;
   }

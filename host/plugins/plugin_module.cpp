@@ -61,6 +61,7 @@ json::object PluginInfo::to_json() const {
   o["actions"] = std::move(acts);
   if (auto *d = description.if_contains("description")) o["description"] = *d;
   if (auto *p = description.if_contains("publishes")) o["publishes"] = *p;
+  if (auto *f = description.if_contains("account_fields")) o["account_fields"] = *f;
   return o;
 }
 

@@ -122,6 +122,13 @@ TEST_F(HostCli, DuplicateIdNamesBothFiles) {
 }
 
 TEST_F(HostCli, RunsActionsWithOptions) {
+  auto no_account = host("--plugin-dir " + dir("good") + " --plugin fixture-good echo --account alice");
+  EXPECT_EQ(no_account.code, 2);
+  EXPECT_NE(no_account.err.find("account 'alice'"), std::string::npos) << no_account.err;
+  auto add = host("--plugin-dir " + dir("good") +
+                  " accounts add --plugin fixture-good --nickname alice");
+  ASSERT_EQ(add.code, 0) << add.err;
+
   auto r = host("--plugin-dir " + dir("good") +
                 " --plugin fixture-good echo --account alice --set tone=calm --text hello extra");
   ASSERT_EQ(r.code, 0) << r.err;
