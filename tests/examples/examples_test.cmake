@@ -1,0 +1,198 @@
+# tests/examples/examples_test.cmake — the SDK as a third party gets it:
+#  1. cmake --install <build> --component sdk into an empty temporary prefix;
+#  2. configure and build examples/hello-c (C11 only) and examples/hello-cpp (C++20 helpers)
+#     out of tree with CMAKE_PREFIX_PATH=<prefix> and nothing else, and check they really used
+#     that prefix (not the source tree), export only the entry symbol, and that hello-c needs
+#     no C++ runtime;
+#  3. load both in automuse-host: `plugins list --json` names them with their ids, versions,
+#     ABI and actions; `--plugin hello-c greet` and `--plugin hello-cpp gather` succeed and
+#     print the expected JSON; an unknown action fails with a message naming the real ones.
+# Usage: cmake -DBUILD_DIR= -DEXAMPLES_DIR= -DSOURCE_DIR= -DWORK_DIR= -DHOST= -DGENERATOR=
+#              -DC_COMPILER= -DCXX_COMPILER= -P examples_test.cmake
+cmake_minimum_required(VERSION 3.25)
+
+foreach(var BUILD_DIR EXAMPLES_DIR SOURCE_DIR WORK_DIR HOST GENERATOR)
+  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
+    message(FATAL_ERROR "examples_test.cmake: -D${var}=... is required")
+  endif()
+endforeach()
+
+# Runs a command; fails the test with its output unless it exits with `expect_rc`.
+# Sets <prefix>_OUT and <prefix>_ERR in the caller.
+function(run prefix expect_rc)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(expect_rc STREQUAL "nonzero")
+    if(rc EQUAL 0)
+      message(FATAL_ERROR "expected failure, got exit 0:\n  ${ARGN}\nstdout:\n${out}\nstderr:\n${err}")
+    endif()
+  elseif(NOT "${rc}" STREQUAL "${expect_rc}")
+    message(FATAL_ERROR "exit ${rc} (expected ${expect_rc}):\n  ${ARGN}\nstdout:\n${out}\nstderr:\n${err}")
+  endif()
+  set(${prefix}_OUT "${out}" PARENT_SCOPE)
+  set(${prefix}_ERR "${err}" PARENT_SCOPE)
+endfunction()
+
+function(expect_contains haystack needle what)
+  string(FIND "${haystack}" "${needle}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "${what}: expected to find '${needle}' in:\n${haystack}")
+  endif()
+endfunction()
+
+function(expect_equal actual expected what)
+  if(NOT "${actual}" STREQUAL "${expected}")
+    message(FATAL_ERROR "${what}: expected '${expected}', got '${actual}'")
+  endif()
+endfunction()
+
+file(REMOVE_RECURSE ${WORK_DIR})
+set(prefix ${WORK_DIR}/prefix)
+set(plugin_dir ${WORK_DIR}/plugins)
+file(MAKE_DIRECTORY ${prefix} ${plugin_dir} ${WORK_DIR}/xdg-data ${WORK_DIR}/xdg-config)
+
+# 1. Install the SDK component alone.
+run(install 0 ${CMAKE_COMMAND} --install ${BUILD_DIR} --component sdk --prefix ${prefix})
+foreach(f include/automuse/automuse.h include/automuse/cpp/task.hpp)
+  if(NOT EXISTS ${prefix}/${f})
+    message(FATAL_ERROR "the installed SDK lacks ${f}")
+  endif()
+endforeach()
+file(GLOB_RECURSE config_files ${prefix}/*/automuse-sdkConfig.cmake)
+list(LENGTH config_files n)
+expect_equal("${n}" "1" "installed automuse-sdkConfig.cmake files")
+file(GLOB_RECURSE binaries ${prefix}/*.so ${prefix}/*.a ${prefix}/bin/*)
+expect_equal("${binaries}" "" "binaries in the SDK component (it is headers + CMake only)")
+
+# 2. Build each example out of tree against that prefix alone.
+set(compilers)
+if(C_COMPILER)
+  list(APPEND compilers -DCMAKE_C_COMPILER=${C_COMPILER})
+endif()
+if(CXX_COMPILER)
+  list(APPEND compilers -DCMAKE_CXX_COMPILER=${CXX_COMPILER})
+endif()
+foreach(example hello-c hello-cpp)
+  set(build ${WORK_DIR}/build-${example})
+  run(configure 0 ${CMAKE_COMMAND} -S ${EXAMPLES_DIR}/${example} -B ${build} -G ${GENERATOR}
+      -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_PREFIX_PATH=${prefix}
+      -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF
+      -DCMAKE_EXPORT_COMPILE_COMMANDS=ON ${compilers})
+  run(build 0 ${CMAKE_COMMAND} --build ${build})
+  string(FIND "${build_OUT}${build_ERR}" "warning:" warned)
+  if(NOT warned EQUAL -1)
+    message(FATAL_ERROR "${example} built with warnings:\n${build_OUT}${build_ERR}")
+  endif()
+
+  # The package came from the prefix, and the compiler saw the prefix's headers, not the tree's.
+  file(STRINGS ${build}/CMakeCache.txt sdk_dir REGEX "^automuse-sdk_DIR:")
+  expect_contains("${sdk_dir}" "${prefix}/" "${example}: where automuse-sdk was found")
+  file(READ ${build}/compile_commands.json commands)
+  expect_contains("${commands}" "${prefix}/include" "${example}: include path")
+  string(FIND "${commands}" "${SOURCE_DIR}/sdk" leaked)
+  if(NOT leaked EQUAL -1)
+    message(FATAL_ERROR "${example} compiled against the source tree's SDK:\n${commands}")
+  endif()
+
+  file(GLOB library ${build}/*${example}.so)
+  list(LENGTH library n)
+  expect_equal("${n}" "1" "${example}: built plugin libraries")
+  file(COPY ${library} DESTINATION ${plugin_dir})
+
+  # Only the entry symbol is exported.
+  find_program(NM nm REQUIRED)
+  run(nm 0 ${NM} -D --defined-only ${library})
+  string(REGEX MATCHALL "[^\n]+" symbols "${nm_OUT}")
+  list(FILTER symbols EXCLUDE REGEX "^$")
+  list(TRANSFORM symbols REPLACE "^[0-9a-fA-F]* *[A-Za-z] " "")
+  expect_equal("${symbols}" "automuse_plugin_entry" "${example}: exported symbols")
+endforeach()
+
+# hello-c is plain C: compiled by the C compiler only, and linked without a C++ runtime.
+file(READ ${WORK_DIR}/build-hello-c/compile_commands.json commands)
+string(REGEX MATCHALL "\"file\": \"[^\"]+\"" files "${commands}")
+foreach(f IN LISTS files)
+  if(NOT f MATCHES "\\.c\"$")
+    message(FATAL_ERROR "hello-c compiled a non-C source: ${f}")
+  endif()
+endforeach()
+find_program(READELF readelf REQUIRED)
+run(readelf 0 ${READELF} -d ${plugin_dir}/libhello-c.so)
+expect_contains("${readelf_OUT}" "libc.so" "hello-c's dependencies")
+foreach(cxx_runtime libstdc++ libgcc_s libboost)
+  string(FIND "${readelf_OUT}" "${cxx_runtime}" at)
+  if(NOT at EQUAL -1)
+    message(FATAL_ERROR "hello-c depends on ${cxx_runtime}:\n${readelf_OUT}")
+  endif()
+endforeach()
+
+# 3. Load both in the host, isolated from the user's own plugins and configuration.
+set(host_env ${CMAKE_COMMAND} -E env XDG_DATA_HOME=${WORK_DIR}/xdg-data
+             XDG_CONFIG_HOME=${WORK_DIR}/xdg-config)
+run(list 0 ${host_env} ${HOST} --plugin-dir ${plugin_dir} plugins list --json)
+string(JSON count ERROR_VARIABLE json_error LENGTH "${list_OUT}")
+if(json_error)
+  message(FATAL_ERROR "plugins list --json is not a JSON array (${json_error}):\n${list_OUT}")
+endif()
+set(seen)
+math(EXPR last "${count} - 1")
+foreach(i RANGE ${last})
+  string(JSON id GET "${list_OUT}" ${i} id)
+  if(NOT id MATCHES "^hello-c(pp)?$")
+    continue()  # bundled plugins of the build may be listed too
+  endif()
+  list(APPEND seen ${id})
+  string(JSON name GET "${list_OUT}" ${i} name)
+  string(JSON version GET "${list_OUT}" ${i} version)
+  string(JSON abi GET "${list_OUT}" ${i} abi)
+  string(JSON path GET "${list_OUT}" ${i} path)
+  string(JSON n_actions LENGTH "${list_OUT}" ${i} actions)
+  string(JSON action GET "${list_OUT}" ${i} actions 0)
+  expect_equal("${version}" "1.0.0" "${id} version")
+  expect_equal("${abi}" "1.0" "${id} abi")
+  expect_equal("${path}" "${plugin_dir}/lib${id}.so" "${id} path")
+  expect_equal("${n_actions}" "1" "${id} action count")
+  if(id STREQUAL "hello-c")
+    expect_equal("${name}" "Hello (C)" "hello-c name")
+    expect_equal("${action}" "greet" "hello-c action")
+  else()
+    expect_equal("${name}" "Hello (C++)" "hello-cpp name")
+    expect_equal("${action}" "gather" "hello-cpp action")
+  endif()
+endforeach()
+list(SORT seen)
+expect_equal("${seen}" "hello-c;hello-cpp" "example plugins listed")
+
+# hello-c greet: result JSON on stdout, its log line (under its own logger) on the console.
+run(greet 0 ${host_env} ${HOST} --plugin-dir ${plugin_dir} --plugin hello-c greet)
+string(JSON greeting ERROR_VARIABLE json_error GET "${greet_OUT}" greeting)
+if(json_error)
+  message(FATAL_ERROR "hello-c greet printed no JSON result (${json_error}):\n${greet_OUT}")
+endif()
+expect_equal("${greeting}" "Hello from C" "hello-c greet result")
+expect_contains("${greet_OUT}${greet_ERR}" "hello-c greets you (host automuse-host"
+                "hello-c greet log line")
+
+# hello-cpp gather: when_all of two sleeps and worker work; the 5 ms step finishes first.
+run(gather 0 ${host_env} ${HOST} --plugin-dir ${plugin_dir} --plugin hello-cpp gather)
+string(JSON plugin ERROR_VARIABLE json_error GET "${gather_OUT}" plugin)
+if(json_error)
+  message(FATAL_ERROR "hello-cpp gather printed no JSON result (${json_error}):\n${gather_OUT}")
+endif()
+expect_equal("${plugin}" "hello-cpp" "hello-cpp gather result")
+string(JSON steps GET "${gather_OUT}" steps)
+string(JSON finished GET "${gather_OUT}" finished)
+string(JSON sum GET "${gather_OUT}" sum_of_squares)
+string(JSON first_step GET "${steps}" 0)
+string(JSON first_finished GET "${finished}" 0)
+string(JSON second_finished GET "${finished}" 1)
+expect_equal("${first_step}" "slow" "gather: when_all keeps argument order")
+expect_equal("${first_finished}" "fast" "gather: steps overlapped (fast finished first)")
+expect_equal("${second_finished}" "slow" "gather: second to finish")
+expect_equal("${sum}" "333833500" "gather: worker result (sum of squares 1..1000)")
+
+# An unknown action fails, naming the plugin's real actions.
+run(bad nonzero ${host_env} ${HOST} --plugin-dir ${plugin_dir} --plugin hello-c wave)
+expect_contains("${bad_ERR}" "greet" "unknown action message")
+
+message(STATUS "examples: SDK installed to ${prefix}; hello-c and hello-cpp built against it "
+               "alone, listed and run by ${HOST}")
