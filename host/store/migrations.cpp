@@ -51,6 +51,18 @@ const std::vector<Migration> &migrations() {
            " access_token TEXT, refresh_token TEXT, token_type TEXT, scope TEXT,"
            " expires_at BIGINT, updated_at BIGINT NOT NULL)",
        }},
+      {3,
+       "LLM usage per provider, account and day",
+       {
+           // Tokens counted per day (UTC, 'YYYY-MM-DD'), provider, model and account ('' for
+           // none), so `automuse-host usage` can show what each account spent.
+           "CREATE TABLE llm_usage (day TEXT NOT NULL, provider TEXT NOT NULL,"
+           " model TEXT NOT NULL, account_id TEXT NOT NULL DEFAULT '',"
+           " requests BIGINT NOT NULL DEFAULT 0, cached_requests BIGINT NOT NULL DEFAULT 0,"
+           " prompt_tokens BIGINT NOT NULL DEFAULT 0,"
+           " completion_tokens BIGINT NOT NULL DEFAULT 0, estimated BIGINT NOT NULL DEFAULT 0,"
+           " updated_at BIGINT NOT NULL, PRIMARY KEY (day, provider, model, account_id))",
+       }},
   };
   return kMigrations;
 }

@@ -139,7 +139,7 @@ TEST(MultiProcess, TwoWritersAtOnceBothSucceed) {
   EXPECT_EQ(store.integrity_check(), "ok");
   EXPECT_EQ(store.list_accounts().size(), 2u);
   EXPECT_EQ(store.count_history(), 2 * kRecords);
-  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(store.schema_version(), 3);
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ TEST(Migrations, OlderDatabaseUpgradesInPlace) {
 
   Store store(file);
   EXPECT_EQ(store.schema_version(), latest_schema_version());
-  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(store.schema_version(), 3);
   auto a = store.get_account("acc-1");
   ASSERT_TRUE(a);
   EXPECT_EQ(a->nickname, "cooking");
@@ -81,7 +81,7 @@ TEST(Migrations, StepsCanStopAtAVersionAndResume) {
     EXPECT_EQ(read_schema_version(db), 1);
   }
   Store store(file);
-  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(store.schema_version(), 3);
 }
 
 TEST(Migrations, NewerDatabaseIsRefusedAndLeftAlone) {

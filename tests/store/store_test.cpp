@@ -35,7 +35,7 @@ TEST(Store, CreatesOwnerOnlyFolderAndFile) {
   EXPECT_EQ(mode_of(tmp / "data" / "automuse.db"), 0600u);
   // WAL companions exist while the connection is open and copy the file's mode.
   EXPECT_EQ(mode_of(tmp / "data" / "automuse.db-wal"), 0600u);
-  EXPECT_EQ(store.schema_version(), 2);
+  EXPECT_EQ(store.schema_version(), 3);
   EXPECT_EQ(store.integrity_check(), "ok");
 }
 
