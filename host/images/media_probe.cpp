@@ -1,0 +1,119 @@
+// host/images/media_probe.cpp — libavformat/libavcodec open, find the video stream, decode.
+#include "images/media_probe.hpp"
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/error.h>
+#include <libswscale/swscale.h>
+}
+
+#include <memory>
+
+namespace automuse::images {
+namespace {
+
+std::string av_message(int err) {
+  char buf[AV_ERROR_MAX_STRING_SIZE] = {0};
+  av_strerror(err, buf, sizeof buf);
+  return buf;
+}
+
+}  // namespace
+
+namespace {
+
+using FramePtr = std::unique_ptr<AVFrame, void (*)(AVFrame *)>;
+
+// Opens `file`, decodes its first video frame; fills `info` and returns the frame.
+FramePtr first_frame(const std::filesystem::path &file, MediaInfo &info) {
+  const std::string name = file.string();
+  auto fail = [&](const std::string &why) {
+    return ImageError(AM_INVALID_ARGUMENT, name + ": " + why);
+  };
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) throw fail("no such file");
+  if (std::filesystem::file_size(file, ec) == 0) throw fail("empty file");
+
+  AVFormatContext *raw = nullptr;
+  int err = avformat_open_input(&raw, name.c_str(), nullptr, nullptr);
+  if (err < 0) throw fail("not a readable image or video (" + av_message(err) + ")");
+  std::unique_ptr<AVFormatContext, void (*)(AVFormatContext *)> fmt(
+      raw, [](AVFormatContext *f) { avformat_close_input(&f); });
+  if ((err = avformat_find_stream_info(fmt.get(), nullptr)) < 0)
+    throw fail("cannot read stream info (" + av_message(err) + ")");
+  const AVCodec *codec = nullptr;
+  int stream = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+  if (stream < 0 || !codec) throw fail("holds no picture");
+  AVStream *st = fmt->streams[stream];
+  std::unique_ptr<AVCodecContext, void (*)(AVCodecContext *)> dec(
+      avcodec_alloc_context3(codec), [](AVCodecContext *c) { avcodec_free_context(&c); });
+  if (!dec || avcodec_parameters_to_context(dec.get(), st->codecpar) < 0)
+    throw fail("cannot set up the " + std::string(codec->name) + " decoder");
+  // Be strict: a damaged picture is an error, not something to conceal.
+  dec->err_recognition = AV_EF_EXPLODE | AV_EF_CRCCHECK | AV_EF_BITSTREAM | AV_EF_BUFFER;
+  if (avcodec_open2(dec.get(), codec, nullptr) < 0)
+    throw fail("cannot open the " + std::string(codec->name) + " decoder");
+
+  // Decode one frame: a truncated or corrupt file fails here even if its header is fine.
+  std::unique_ptr<AVPacket, void (*)(AVPacket *)> pkt(av_packet_alloc(),
+                                                      [](AVPacket *p) { av_packet_free(&p); });
+  FramePtr frame(av_frame_alloc(), [](AVFrame *f) { av_frame_free(&f); });
+  bool got = false;
+  while (!got && av_read_frame(fmt.get(), pkt.get()) >= 0) {
+    if (pkt->stream_index == stream && avcodec_send_packet(dec.get(), pkt.get()) >= 0)
+      got = avcodec_receive_frame(dec.get(), frame.get()) >= 0;
+    av_packet_unref(pkt.get());
+  }
+  if (!got) {
+    avcodec_send_packet(dec.get(), nullptr);  // flush: single-frame decoders answer now
+    got = avcodec_receive_frame(dec.get(), frame.get()) >= 0;
+  }
+  if (!got || frame->width <= 0 || frame->height <= 0)
+    throw fail("does not decode (corrupt or truncated)");
+  if (frame->decode_error_flags != 0 || (frame->flags & AV_FRAME_FLAG_CORRUPT))
+    throw fail("decodes with errors (corrupt)");
+
+  info.width = frame->width;
+  info.height = frame->height;
+  info.codec = codec->name;
+  // Still images come through image demuxers with one frame; clips have a duration.
+  double duration = fmt->duration > 0 ? static_cast<double>(fmt->duration) / AV_TIME_BASE : 0.0;
+  info.is_video = st->nb_frames > 1 || duration > 0.2;
+  info.duration = info.is_video ? duration : 0.0;
+  return frame;
+}
+
+}  // namespace
+
+MediaInfo probe_media(const std::filesystem::path &file, int min_width, int min_height) {
+  MediaInfo info;
+  first_frame(file, info);
+  auto fail = [&](const std::string &why) {
+    return ImageError(AM_INVALID_ARGUMENT, file.string() + ": " + why);
+  };
+  if (info.width < min_width || info.height < min_height)
+    throw fail("too small: " + std::to_string(info.width) + "x" + std::to_string(info.height) +
+               ", need at least " + std::to_string(min_width) + "x" + std::to_string(min_height));
+  return info;
+}
+
+RgbImage decode_rgb(const std::filesystem::path &file) {
+  MediaInfo info;
+  FramePtr frame = first_frame(file, info);
+  RgbImage out;
+  out.width = frame->width;
+  out.height = frame->height;
+  out.pixels.resize(static_cast<size_t>(out.width) * out.height * 3);
+  SwsContext *sws =
+      sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format),
+                     out.width, out.height, AV_PIX_FMT_RGB24, SWS_POINT, nullptr, nullptr, nullptr);
+  if (!sws) throw ImageError(AM_INTERNAL, file.string() + ": cannot convert to RGB");
+  uint8_t *dst[4] = {out.pixels.data(), nullptr, nullptr, nullptr};
+  int dst_stride[4] = {out.width * 3, 0, 0, 0};
+  sws_scale(sws, frame->data, frame->linesize, 0, frame->height, dst, dst_stride);
+  sws_freeContext(sws);
+  return out;
+}
+
+}  // namespace automuse::images

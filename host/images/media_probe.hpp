@@ -1,0 +1,34 @@
+// host/images/media_probe.hpp — checks that a downloaded or generated file really is a
+// usable picture or clip: it must open and decode a frame with FFmpeg's libraries and meet a
+// minimum resolution. Nothing is used on the strength of its file name or a server's word.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "images/image_error.hpp"
+
+namespace automuse::images {
+
+struct MediaInfo {
+  int width = 0;
+  int height = 0;
+  bool is_video = false;  // more than one frame (a clip), not a still picture
+  double duration = 0.0;  // seconds, for clips
+  std::string codec;      // "png", "mjpeg", "h264" ...
+};
+
+// Opens the file and decodes its first video frame. Throws ImageError(AM_INVALID_ARGUMENT)
+// naming the file when it does not decode, or is smaller than min_width x min_height.
+MediaInfo probe_media(const std::filesystem::path &file, int min_width = 0, int min_height = 0);
+
+// The first frame as packed RGB24 (width*height*3 bytes), for checks that look at pixels.
+struct RgbImage {
+  int width = 0, height = 0;
+  std::vector<uint8_t> pixels;
+};
+RgbImage decode_rgb(const std::filesystem::path &file);
+
+}  // namespace automuse::images
