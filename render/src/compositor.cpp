@@ -26,7 +26,9 @@ Compositor::Compositor(const Timeline &t, std::vector<std::unique_ptr<SceneSourc
 void Compositor::draw_scene(size_t i, double t, AVFrame *dst) {
   // Motion runs over the whole time the scene is visible, transitions included.
   const double from = start_[i] - tin_[i] / 2, to = end_[i] + tout_[i] / 2;
-  const double p = to > from ? (t - from) / (to - from) : 0.0;
+  const double span =
+      timeline_.scenes[i].motion_time > 0 ? timeline_.scenes[i].motion_time : to - from;
+  const double p = span > 0 ? (t - from) / span : 0.0;
   scenes_[i]->draw(t - start_[i], p, dst);
 }
 

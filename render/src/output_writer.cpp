@@ -86,7 +86,9 @@ OutputWriter::OutputWriter(const Timeline &t, const std::filesystem::path &targe
 }
 
 OutputWriter::~OutputWriter() {
-  for (AVPacket *p : audio_packets_) av_packet_free(&p);
+  abort_ = true;
+  if (audio_thread_.joinable()) audio_thread_.join();
+  for (AVPacket *p : audio_queue_) av_packet_free(&p);
   if (oc_) {
     if (opened_) avio_closep(&oc_->pb);
     avformat_free_context(oc_);
@@ -97,7 +99,21 @@ OutputWriter::~OutputWriter() {
   }
 }
 
-void OutputWriter::set_audio(const Pcm &pcm) {
+void OutputWriter::start_audio(Pcm pcm) {
+  audio_thread_ = std::thread([this, pcm = std::move(pcm)] {
+    try {
+      encode_audio(pcm);
+    } catch (const std::exception &e) {
+      std::lock_guard lock(audio_mu_);
+      audio_error_ = e.what();
+    }
+    std::lock_guard lock(audio_mu_);
+    audio_done_ = true;
+    audio_cv_.notify_all();
+  });
+}
+
+void OutputWriter::encode_audio(const Pcm &pcm) {
   AVCodecContext *a = aenc_.get();
   const int fs = a->frame_size > 0 ? a->frame_size : 1024;
   FramePtr f = make_frame();
@@ -106,12 +122,15 @@ void OutputWriter::set_audio(const Pcm &pcm) {
     while (avcodec_receive_packet(a, pkt.get()) == 0) {
       pkt->stream_index = ast_->index;
       av_packet_rescale_ts(pkt.get(), a->time_base, ast_->time_base);
-      audio_packets_.push_back(av_packet_clone(pkt.get()));
-      av_packet_unref(pkt.get());
+      AVPacket *copy = av_packet_alloc();
+      av_packet_move_ref(copy, pkt.get());
+      std::lock_guard lock(audio_mu_);
+      audio_queue_.push_back(copy);
+      audio_cv_.notify_all();
     }
   };
   const size_t total = pcm.frames();
-  for (size_t pos = 0; pos < total; pos += static_cast<size_t>(fs)) {
+  for (size_t pos = 0; pos < total && !abort_; pos += static_cast<size_t>(fs)) {
     const int n = static_cast<int>(std::min<size_t>(static_cast<size_t>(fs), total - pos));
     f->format = AV_SAMPLE_FMT_FLTP;
     f->sample_rate = kAudioRate;
@@ -136,12 +155,23 @@ void OutputWriter::set_audio(const Pcm &pcm) {
 void OutputWriter::write_audio_until(double seconds) {
   // Keep the audio up to a frame ahead of the video so the muxer interleaves tightly.
   const double until = seconds + 1.0 / fps_;
-  while (next_audio_ < audio_packets_.size()) {
-    AVPacket *p = audio_packets_[next_audio_];
-    if (seconds >= 0 && p->dts != AV_NOPTS_VALUE && p->dts * av_q2d(ast_->time_base) > until) break;
-    check(av_interleaved_write_frame(oc_, p), "write audio");  // takes the packet's data
-    av_packet_free(&audio_packets_[next_audio_]);
-    ++next_audio_;
+  while (true) {
+    AVPacket *p = nullptr;
+    {
+      std::unique_lock lock(audio_mu_);
+      audio_cv_.wait(lock, [&] { return !audio_queue_.empty() || audio_done_; });
+      if (audio_queue_.empty()) {
+        if (!audio_error_.empty()) throw CodecError(audio_error_);
+        return;
+      }
+      p = audio_queue_.front();
+      if (seconds >= 0 && p->dts != AV_NOPTS_VALUE && p->dts * av_q2d(ast_->time_base) > until)
+        return;
+      audio_queue_.pop_front();
+    }
+    int ret = av_interleaved_write_frame(oc_, p);  // takes the packet's data
+    av_packet_free(&p);
+    check(ret, "write audio");
   }
 }
 

@@ -3,9 +3,13 @@
 // commit(); destroyed without commit() it removes the temporary file.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
+#include <mutex>
 #include <string>
-#include <vector>
+#include <thread>
 
 #include "automuse_render/timeline.h"
 #include "av_util.h"
@@ -20,9 +24,9 @@ class OutputWriter {
   OutputWriter(const OutputWriter &) = delete;
   OutputWriter &operator=(const OutputWriter &) = delete;
 
-  // Encodes the whole soundtrack up front (cheap next to the video); its packets are then
-  // interleaved with the video as it is written.
-  void set_audio(const Pcm &pcm);
+  // Encodes the soundtrack on a thread of its own, alongside the video; its packets are
+  // interleaved with the video as it is written (writing waits for audio that is not ready).
+  void start_audio(Pcm pcm);
   // Encodes one video frame (pts = frame index); null flushes the encoder.
   void write_video(AVFrame *frame);
   // Finishes the file (trailer, faststart) and renames it to the target.
@@ -37,8 +41,15 @@ class OutputWriter {
   AVFormatContext *oc_ = nullptr;
   CodecPtr venc_, aenc_;
   AVStream *vst_ = nullptr, *ast_ = nullptr;
-  std::vector<AVPacket *> audio_packets_;
-  size_t next_audio_ = 0;
+  void encode_audio(const Pcm &pcm);
+
+  std::thread audio_thread_;
+  std::mutex audio_mu_;
+  std::condition_variable audio_cv_;
+  std::deque<AVPacket *> audio_queue_;  // encoded, not yet written
+  bool audio_done_ = false;
+  std::string audio_error_;
+  std::atomic<bool> abort_{false};
   bool opened_ = false, committed_ = false;
   int fps_ = 30;
 };

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <deque>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -101,21 +102,39 @@ std::optional<TimelineError> check_structure(const Timeline &t) {
 std::optional<TimelineError> prepare(Timeline &t, Prepared &p) {
   if (auto e = fill_durations(t)) return e;
   if (auto e = check_structure(t)) return e;
-  for (size_t i = 0; i < t.scenes.size(); ++i) {
-    std::string err;
-    auto src = open_scene(t.scenes[i], t.canvas, err);
-    if (!src)
-      return TimelineError{
-          scene_path(i) + (t.scenes[i].kind == Scene::Kind::kImage ? ".image" : ".video"), err};
-    p.scenes.push_back(std::move(src));
-  }
+  // Decoding the inputs is independent work: run it concurrently (PNG decoding and the
+  // audio are single-threaded), then report the first problem in timeline order.
+  struct Opened {
+    std::unique_ptr<SceneSource> source;
+    std::string error;
+  };
+  std::vector<std::future<Opened>> scenes;
+  for (const Scene &scene : t.scenes)
+    scenes.push_back(std::async(std::launch::async, [&scene, &t] {
+      Opened o;
+      o.source = open_scene(scene, t.canvas, o.error);
+      return o;
+    }));
+  auto audio = std::async(std::launch::async, [&t, &p] { return load_audio_inputs(t, p.audio); });
+  std::optional<TimelineError> subtitle_error;
   if (t.subtitles) {
     p.subtitles = std::make_unique<SubtitleLayer>();
     std::string err;
     if (!p.subtitles->open(*t.subtitles, t.canvas, err))
-      return TimelineError{t.subtitles->ass_file ? "subtitles.ass" : "subtitles", err};
+      subtitle_error = TimelineError{t.subtitles->ass_file ? "subtitles.ass" : "subtitles", err};
   }
-  return load_audio_inputs(t, p.audio);
+  std::optional<TimelineError> scene_error;
+  for (size_t i = 0; i < scenes.size(); ++i) {
+    Opened o = scenes[i].get();
+    if (!o.source && !scene_error)
+      scene_error = TimelineError{
+          scene_path(i) + (t.scenes[i].kind == Scene::Kind::kImage ? ".image" : ".video"), o.error};
+    p.scenes.push_back(std::move(o.source));
+  }
+  std::optional<TimelineError> audio_error = audio.get();
+  if (scene_error) return scene_error;
+  if (audio_error) return audio_error;
+  return subtitle_error;
 }
 
 // Bounded hand-over of composed frames from the composition thread to the encoder.
@@ -201,8 +220,7 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
     if (cancelled(cancel)) return fail(RenderErrorKind::kCancelled, "cancelled");
 
     OutputWriter writer(t, t.output.path, options.encoder_threads);
-    writer.set_audio(mix.pcm);
-    mix.pcm.samples = {};
+    writer.start_audio(std::move(mix.pcm));
 
     Compositor compositor(t, std::move(prep.scenes), std::move(prep.subtitles));
     composer = std::thread([&] {

@@ -5,10 +5,43 @@
 #include <cmath>
 
 extern "C" {
+#include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 }
 
+#include <algorithm>
+#include <iterator>
+
 namespace automuse::render::detail {
+
+SwsContext *Scaler::get(int sw, int sh, AVPixelFormat sfmt, bool src_full, int src_matrix, int dw,
+                        int dh, AVPixelFormat dfmt, bool dst_full, int dst_matrix, int flags) {
+  const int key[11] = {sw, sh,   sfmt,     src_full,   src_matrix, dw,
+                       dh, dfmt, dst_full, dst_matrix, flags};
+  if (ctx_ && std::equal(std::begin(key), std::end(key), key_)) return ctx_;
+  sws_freeContext(ctx_);
+  ctx_ = sws_alloc_context();
+  if (!ctx_) throw CodecError("cannot create a scaler");
+  av_opt_set_int(ctx_, "srcw", sw, 0);
+  av_opt_set_int(ctx_, "srch", sh, 0);
+  av_opt_set_int(ctx_, "src_format", sfmt, 0);
+  av_opt_set_int(ctx_, "dstw", dw, 0);
+  av_opt_set_int(ctx_, "dsth", dh, 0);
+  av_opt_set_int(ctx_, "dst_format", dfmt, 0);
+  av_opt_set_int(ctx_, "sws_flags", flags, 0);
+  av_opt_set_int(ctx_, "src_range", src_full, 0);
+  av_opt_set_int(ctx_, "dst_range", dst_full, 0);
+  if (sws_init_context(ctx_, nullptr, nullptr) < 0) {
+    sws_freeContext(ctx_);
+    ctx_ = nullptr;
+    throw CodecError("cannot create a scaler");
+  }
+  sws_setColorspaceDetails(ctx_, sws_getCoefficients(src_matrix), src_full,
+                           sws_getCoefficients(dst_matrix), dst_full, 0, 1 << 16, 1 << 16);
+  std::copy(std::begin(key), std::end(key), key_);
+  return ctx_;
+}
+
 namespace {
 
 // Bilinear is the best quality/speed trade for the small zoom factors of Ken Burns motion.
@@ -39,19 +72,16 @@ AVPixelFormat normalise_format(AVPixelFormat f, bool &full_range) {
 }
 
 void scale_into(const AVFrame *src, int sx, int sy, int sw, int sh, AVFrame *dst, int dx, int dy,
-                int dw, int dh, SwsContext **scaler) {
+                int dw, int dh, Scaler &scaler) {
   bool full = src->color_range == AVCOL_RANGE_JPEG;
   AVPixelFormat fmt = normalise_format(static_cast<AVPixelFormat>(src->format), full);
   const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(fmt);
-  *scaler = sws_getCachedContext(*scaler, sw, sh, fmt, dw, dh, AV_PIX_FMT_YUV420P, kScaleFlags,
-                                 nullptr, nullptr, nullptr);
-  if (!*scaler) throw CodecError("cannot create a scaler");
-  bool is_rgb = desc->flags & AV_PIX_FMT_FLAG_RGB;
-  int src_cs = is_rgb                               ? SWS_CS_DEFAULT
-               : src->colorspace == AVCOL_SPC_BT709 ? SWS_CS_ITU709
-                                                    : SWS_CS_ITU601;
-  sws_setColorspaceDetails(*scaler, sws_getCoefficients(src_cs), is_rgb || full ? 1 : 0,
-                           sws_getCoefficients(SWS_CS_ITU709), 0, 0, 1 << 16, 1 << 16);
+  const bool is_rgb = desc->flags & AV_PIX_FMT_FLAG_RGB;
+  const int src_cs = is_rgb                               ? SWS_CS_DEFAULT
+                     : src->colorspace == AVCOL_SPC_BT709 ? SWS_CS_ITU709
+                                                          : SWS_CS_ITU601;
+  SwsContext *ctx = scaler.get(sw, sh, fmt, is_rgb || full, src_cs, dw, dh, AV_PIX_FMT_YUV420P,
+                               false, SWS_CS_ITU709, kScaleFlags);
   // Offsets of the source crop in each plane.
   const uint8_t *sp[4] = {};
   int sl[4] = {};
@@ -75,12 +105,12 @@ void scale_into(const AVFrame *src, int sx, int sy, int sw, int sh, AVFrame *dst
     int ox = p ? dx / 2 : dx, oy = p ? dy / 2 : dy;
     dp[p] = dst->data[p] + static_cast<ptrdiff_t>(oy) * dst->linesize[p] + ox;
   }
-  sws_scale(*scaler, sp, sl, 0, sh, dp, dst->linesize);
+  sws_scale(ctx, sp, sl, 0, sh, dp, dst->linesize);
 }
 
 }  // namespace
 
-void fit_picture(const AVFrame *src, Fit fit, Yuv background, AVFrame *dst, SwsContext **scaler) {
+void fit_picture(const AVFrame *src, Fit fit, Yuv background, AVFrame *dst, Scaler &scaler) {
   const double sw = src->width, sh = src->height, dw = dst->width, dh = dst->height;
   if (fit == Fit::kCover) {
     const double scale = std::max(dw / sw, dh / sh);
@@ -98,8 +128,7 @@ void fit_picture(const AVFrame *src, Fit fit, Yuv background, AVFrame *dst, SwsC
   scale_into(src, 0, 0, src->width, src->height, dst, ox, oy, fw, fh, scaler);
 }
 
-void scale_region(const AVFrame *src, int x, int y, int w, int h, AVFrame *dst,
-                  SwsContext **scaler) {
+void scale_region(const AVFrame *src, int x, int y, int w, int h, AVFrame *dst, Scaler &scaler) {
   if (w == dst->width && h == dst->height) {
     copy_region(src, x, y, dst);
     return;

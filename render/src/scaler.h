@@ -8,12 +8,27 @@
 
 namespace automuse::render::detail {
 
+// A libswscale context kept while its parameters stay the same. Ranges are set before the
+// context is initialised so that even an unscaled copy converts full range to limited.
+class Scaler {
+ public:
+  Scaler() = default;
+  Scaler(const Scaler &) = delete;
+  Scaler &operator=(const Scaler &) = delete;
+  ~Scaler() { sws_freeContext(ctx_); }
+  SwsContext *get(int sw, int sh, AVPixelFormat sfmt, bool src_full, int src_matrix, int dw, int dh,
+                  AVPixelFormat dfmt, bool dst_full, int dst_matrix, int flags);
+
+ private:
+  SwsContext *ctx_ = nullptr;
+  int key_[11] = {};
+};
+
 // Scales `src` (any format, any colour range) into `dst` (yuv420p, BT.709 limited), covering
 // it (centre crop) or containing it on `background`. `scaler` is a reusable cache.
-void fit_picture(const AVFrame *src, Fit fit, Yuv background, AVFrame *dst, SwsContext **scaler);
+void fit_picture(const AVFrame *src, Fit fit, Yuv background, AVFrame *dst, Scaler &scaler);
 
 // Scales the region (x, y, w, h) of yuv420p `src` (x, y, w, h even) to all of yuv420p `dst`.
-void scale_region(const AVFrame *src, int x, int y, int w, int h, AVFrame *dst,
-                  SwsContext **scaler);
+void scale_region(const AVFrame *src, int x, int y, int w, int h, AVFrame *dst, Scaler &scaler);
 
 }  // namespace automuse::render::detail

@@ -24,7 +24,6 @@ class StillImage : public SceneSource {
  public:
   StillImage(const Scene &scene, const Canvas &canvas, FramePtr prepared)
       : motion_(scene.motion), w_(canvas.width), h_(canvas.height), big_(std::move(prepared)) {}
-  ~StillImage() override { sws_freeContext(scaler_); }
 
   void draw(double, double p, AVFrame *dst) override {
     p = std::clamp(p, 0.0, 1.0);
@@ -57,22 +56,20 @@ class StillImage : public SceneSource {
     cw = std::min(cw, bw);
     ch = std::min(ch, bh);
     int x = even_floor((bw - cw) * fx), y = even_floor((bh - ch) * fy);
-    scale_region(big_.get(), x, y, cw, ch, dst, &scaler_);
+    scale_region(big_.get(), x, y, cw, ch, dst, scaler_);
   }
 
  private:
   Motion motion_;
   int w_, h_;
   FramePtr big_;
-  SwsContext *scaler_ = nullptr;
+  Scaler scaler_;
 };
 
 // Sequential decoding of a clip: frame times come in increasing order, so it only moves
 // forward, seeking back to the trim start when it loops.
 class VideoClip : public SceneSource {
  public:
-  ~VideoClip() override { sws_freeContext(scaler_); }
-
   bool open(const Scene &scene, const Canvas &canvas, std::string &error) {
     path_ = scene.source;
     fit_ = scene.fit;
@@ -166,7 +163,7 @@ class VideoClip : public SceneSource {
       have_next_ = advance(next_.get());
     }
     if (dirty_ && have_cur_) {
-      fit_picture(cur_.get(), fit_, background_, scaled_.get(), &scaler_);
+      fit_picture(cur_.get(), fit_, background_, scaled_.get(), scaler_);
       dirty_ = false;
     }
     copy_region(scaled_.get(), 0, 0, dst);
@@ -221,7 +218,7 @@ class VideoClip : public SceneSource {
   int stream_ = -1;
   bool eof_ = false, have_cur_ = false, have_next_ = false, dirty_ = false;
   FramePtr cur_, next_, scaled_;
-  SwsContext *scaler_ = nullptr;
+  Scaler scaler_;
 };
 
 }  // namespace
@@ -238,15 +235,13 @@ std::unique_ptr<SceneSource> open_scene(const Scene &scene, const Canvas &canvas
   const double k = 1.0 + scene.motion_strength;
   FramePtr big = make_yuv_frame(std::max(canvas.width, even_round(canvas.width * k)),
                                 std::max(canvas.height, even_round(canvas.height * k)));
-  SwsContext *scaler = nullptr;
   try {
-    fit_picture(picture.get(), scene.fit, to_yuv(canvas.background), big.get(), &scaler);
+    Scaler scaler;
+    fit_picture(picture.get(), scene.fit, to_yuv(canvas.background), big.get(), scaler);
   } catch (const CodecError &e) {
-    sws_freeContext(scaler);
     error = std::string(e.what()) + " for " + scene.source.string();
     return nullptr;
   }
-  sws_freeContext(scaler);
   return std::make_unique<StillImage>(scene, canvas, std::move(big));
 }
 

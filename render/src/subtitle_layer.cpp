@@ -81,7 +81,7 @@ std::string build_ass(const Subtitles &subs, const Canvas &canvas) {
   const int margin_h = static_cast<int>(canvas.width * 0.06);
   std::ostringstream o;
   o << "[Script Info]\nScriptType: v4.00+\nPlayResX: " << canvas.width
-    << "\nPlayResY: " << canvas.height << "\nWrapStyle: 2\nScaledBorderAndShadow: yes\n\n"
+    << "\nPlayResY: " << canvas.height << "\nWrapStyle: 0\nScaledBorderAndShadow: yes\n\n"
     << "[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, "
        "OutlineColour, "
        "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
@@ -196,34 +196,37 @@ void SubtitleLayer::draw(double seconds, AVFrame *frame) {
     if (opacity == 0 || img->w <= 0 || img->h <= 0) continue;
     const Yuv yuv = rgb_to_yuv709(static_cast<uint8_t>(c >> 24), static_cast<uint8_t>(c >> 16),
                                   static_cast<uint8_t>(c >> 8));
-    const int x0 = std::max(0, img->dst_x), y0 = std::max(0, img->dst_y);
-    const int x1 = std::min(frame->width, img->dst_x + img->w);
-    const int y1 = std::min(frame->height, img->dst_y + img->h);
-    auto alpha_at = [&](int x, int y) -> unsigned {
-      return img->bitmap[(y - img->dst_y) * img->stride + (x - img->dst_x)] * opacity / 255;
-    };
-    for (int y = y0; y < y1; ++y) {
-      uint8_t *row = frame->data[0] + static_cast<ptrdiff_t>(y) * frame->linesize[0];
-      for (int x = x0; x < x1; ++x) {
-        unsigned a = alpha_at(x, y);
-        if (a) row[x] = static_cast<uint8_t>((row[x] * (255 - a) + yuv.y * a + 127) / 255);
-      }
+    // The image's box on the frame, widened to even coordinates for 4:2:0 chroma.
+    const int x0 = std::max(0, img->dst_x) & ~1, y0 = std::max(0, img->dst_y) & ~1;
+    const int x1 = std::min(frame->width, (img->dst_x + img->w + 1) & ~1);
+    const int y1 = std::min(frame->height, (img->dst_y + img->h + 1) & ~1);
+    if (x1 <= x0 || y1 <= y0) continue;
+    const int bw = x1 - x0, bh = y1 - y0;
+    // Coverage (0..255, opacity applied) over the even box, zero outside the bitmap.
+    alpha_.assign(static_cast<size_t>(bw) * bh, 0);
+    for (int y = std::max(y0, img->dst_y); y < std::min(y1, img->dst_y + img->h); ++y) {
+      const unsigned char *src = img->bitmap + (y - img->dst_y) * img->stride;
+      uint8_t *dst = alpha_.data() + static_cast<size_t>(y - y0) * bw;
+      for (int x = std::max(x0, img->dst_x); x < std::min(x1, img->dst_x + img->w); ++x)
+        dst[x - x0] = static_cast<uint8_t>((src[x - img->dst_x] * opacity + 127) / 255);
+    }
+    for (int y = 0; y < bh; ++y) {
+      uint8_t *row = frame->data[0] + static_cast<ptrdiff_t>(y0 + y) * frame->linesize[0] + x0;
+      const uint8_t *a = alpha_.data() + static_cast<size_t>(y) * bw;
+      for (int x = 0; x < bw; ++x)
+        row[x] = static_cast<uint8_t>((row[x] * (255u - a[x]) + yuv.y * a[x] + 127) / 255);
     }
     // Chroma: each sample covers 2x2 luma pixels; use their mean coverage.
-    for (int cy = y0 / 2; cy <= (y1 - 1) / 2; ++cy) {
-      uint8_t *ru = frame->data[1] + static_cast<ptrdiff_t>(cy) * frame->linesize[1];
-      uint8_t *rv = frame->data[2] + static_cast<ptrdiff_t>(cy) * frame->linesize[2];
-      for (int cx = x0 / 2; cx <= (x1 - 1) / 2; ++cx) {
-        unsigned sum = 0;
-        for (int dy = 0; dy < 2; ++dy)
-          for (int dx = 0; dx < 2; ++dx) {
-            int x = cx * 2 + dx, y = cy * 2 + dy;
-            if (x >= x0 && x < x1 && y >= y0 && y < y1) sum += alpha_at(x, y);
-          }
-        unsigned a = sum / 4;
-        if (!a) continue;
-        ru[cx] = static_cast<uint8_t>((ru[cx] * (255 - a) + yuv.u * a + 127) / 255);
-        rv[cx] = static_cast<uint8_t>((rv[cx] * (255 - a) + yuv.v * a + 127) / 255);
+    for (int cy = 0; cy < bh / 2; ++cy) {
+      uint8_t *ru =
+          frame->data[1] + static_cast<ptrdiff_t>(y0 / 2 + cy) * frame->linesize[1] + x0 / 2;
+      uint8_t *rv =
+          frame->data[2] + static_cast<ptrdiff_t>(y0 / 2 + cy) * frame->linesize[2] + x0 / 2;
+      const uint8_t *a0 = alpha_.data() + static_cast<size_t>(2 * cy) * bw, *a1 = a0 + bw;
+      for (int cx = 0; cx < bw / 2; ++cx) {
+        const unsigned a = (a0[2 * cx] + a0[2 * cx + 1] + a1[2 * cx] + a1[2 * cx + 1] + 2) / 4;
+        ru[cx] = static_cast<uint8_t>((ru[cx] * (255u - a) + yuv.u * a + 127) / 255);
+        rv[cx] = static_cast<uint8_t>((rv[cx] * (255u - a) + yuv.v * a + 127) / 255);
       }
     }
   }

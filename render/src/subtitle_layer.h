@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "automuse_render/timeline.h"
 #include "av_util.h"
@@ -29,6 +30,7 @@ class SubtitleLayer {
   ass_library *library_ = nullptr;
   ass_renderer *renderer_ = nullptr;
   ass_track *track_ = nullptr;
+  std::vector<uint8_t> alpha_;  // scratch coverage of one libass image
 };
 
 }  // namespace automuse::render::detail

@@ -3,6 +3,8 @@
 
 #include <fstream>
 
+#include "scaler.h"
+
 namespace automuse::render::detail {
 
 void write_thumbnail(const AVFrame *frame, const std::filesystem::path &path) {
@@ -10,18 +12,30 @@ void write_thumbnail(const AVFrame *frame, const std::filesystem::path &path) {
   const AVCodec *codec = avcodec_find_encoder(png ? AV_CODEC_ID_PNG : AV_CODEC_ID_MJPEG);
   if (!codec) throw CodecError("no still-image encoder");
   const AVPixelFormat fmt = png ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_YUVJ420P;
-  FramePtr pic = make_frame();
-  pic->format = fmt;
-  pic->width = frame->width;
-  pic->height = frame->height;
-  check(av_frame_get_buffer(pic.get(), 32), "thumbnail frame");
-  SwsPtr sws(sws_getContext(frame->width, frame->height, AV_PIX_FMT_YUV420P, frame->width,
-                            frame->height, fmt, SWS_BICUBIC, nullptr, nullptr, nullptr));
-  if (!sws) throw CodecError("thumbnail scaler");
-  sws_setColorspaceDetails(sws.get(), sws_getCoefficients(SWS_CS_ITU709), 0,
-                           sws_getCoefficients(png ? SWS_CS_ITU709 : SWS_CS_ITU601), 1, 0, 1 << 16,
-                           1 << 16);
-  sws_scale(sws.get(), frame->data, frame->linesize, 0, frame->height, pic->data, pic->linesize);
+  // Through RGB: the reliable way to get libswscale to expand limited range to full range.
+  FramePtr rgb = make_frame();
+  rgb->format = AV_PIX_FMT_RGB24;
+  rgb->width = frame->width;
+  rgb->height = frame->height;
+  check(av_frame_get_buffer(rgb.get(), 32), "thumbnail frame");
+  Scaler to_rgb, to_jpeg;
+  sws_scale(
+      to_rgb.get(frame->width, frame->height, AV_PIX_FMT_YUV420P, false, SWS_CS_ITU709,
+                 frame->width, frame->height, AV_PIX_FMT_RGB24, true, SWS_CS_ITU709, SWS_BICUBIC),
+      frame->data, frame->linesize, 0, frame->height, rgb->data, rgb->linesize);
+  FramePtr pic = std::move(rgb);
+  if (!png) {
+    FramePtr yuv = make_frame();
+    yuv->format = AV_PIX_FMT_YUVJ420P;
+    yuv->width = frame->width;
+    yuv->height = frame->height;
+    check(av_frame_get_buffer(yuv.get(), 32), "thumbnail frame");
+    sws_scale(to_jpeg.get(frame->width, frame->height, AV_PIX_FMT_RGB24, true, SWS_CS_ITU601,
+                          frame->width, frame->height, AV_PIX_FMT_YUV420P, true, SWS_CS_ITU601,
+                          SWS_BICUBIC),
+              pic->data, pic->linesize, 0, frame->height, yuv->data, yuv->linesize);
+    pic = std::move(yuv);
+  }
 
   CodecPtr enc(avcodec_alloc_context3(codec));
   enc->width = frame->width;

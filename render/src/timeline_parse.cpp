@@ -247,6 +247,7 @@ Scene parse_scene(const json::value &v, const std::string &path,
                                    {"pan_up", Motion::kPanUp},
                                    {"pan_down", Motion::kPanDown}});
     s.motion_strength = o.number("motion_strength", s.motion_strength, 0.0, 1.0);
+    s.motion_time = o.number("motion_time", 0.0, 0.0, 36000);
     if (s.motion == Motion::kNone) s.motion_strength = 0.0;
   } else {
     s.motion = Motion::kNone;

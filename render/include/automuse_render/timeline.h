@@ -45,6 +45,7 @@ struct Scene {
   // Still images.
   Motion motion = Motion::kZoomIn;
   double motion_strength = 0.1;  // 0.1 = zoom to 1.1x, or pan across 10% extra width
+  double motion_time = 0.0;      // seconds the motion takes, then holds; 0 = the whole scene
   // Video clips.
   double trim_start = 0.0;
   double trim_end = 0.0;  // 0 = to the end of the clip

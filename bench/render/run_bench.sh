@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Render benchmark, side by side in one run: (a) automuse-render, (b) the ffmpeg command line
+# reference (/work/shared/bench/ffmpeg_cli_reference.sh, same composition and encoder
+# settings) and (c) the floor, a bare libx264 encode of (a)'s already-composed frames.
+# Rounds are interleaved a,b,c so machine noise hits all three alike; prints medians, ratios
+# and peak memory, then renders the same timeline at 16:9.
+# usage: run_bench.sh [ROUNDS] [WORKDIR]     env: BUILD (build dir), REFERENCE (script)
+set -euo pipefail
+rounds=${1:-3}
+work=${2:-/tmp/automuse-render-bench}
+here=$(cd "$(dirname "$0")" && pwd)
+build=${BUILD:-$here/../../build-render}
+reference=${REFERENCE:-$here/../../../shared/bench/ffmpeg_cli_reference.sh}
+render=$build/render/automuse-render
+floor=$build/bench/render/render_x264_floor
+for exe in "$render" "$floor" "$reference"; do
+  [[ -x $exe ]] || { echo "missing $exe (build automuse-render and render_x264_floor)" >&2; exit 2; }
+done
+
+[[ -f $work/timeline_9x16.json ]] || "$here/make_inputs.sh" "$work"
+cd "$work"
+# The same subtitles for both renderers: automuse-render writes the ASS it burns in.
+"$render" --check --write-ass subs.ass timeline_9x16.json
+results=$work/results.txt
+: > "$results"
+timed() {  # label cmd... -> appends "label wall_seconds peak_kb"
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o time.out "$@" > /dev/null
+  echo "$label $(cat time.out)" >> "$results"
+}
+for ((r = 1; r <= rounds; r++)); do
+  echo "round $r/$rounds" >&2
+  timed a "$render" -q timeline_9x16.json -o a.mp4
+  timed b "$reference" b.mp4 voice.wav music.wav subs.ass img0.png img1.png img2.png img3.png img4.png img5.png
+  enc=$("$floor" a.mp4 veryfast 23)
+  echo "c $(awk '{print $2}' <<< "$enc") 0" >> "$results"
+done
+/usr/bin/time -f "%e %M" -o time.out "$render" -q timeline_16x9.json -o a16x9.mp4
+echo "a16x9 $(cat time.out)" >> "$results"
+
+python3 - "$results" <<'PY'
+import statistics, subprocess, sys
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+def med(label, col):
+    return statistics.median(float(r[col]) for r in rows if r[0] == label)
+def all_(label):
+    return ", ".join(r[1] for r in rows if r[0] == label)
+a, b, c = med("a", 1), med("b", 1), med("c", 1)
+print(f"rounds: a = {all_('a')} s; b = {all_('b')} s; c = {all_('c')} s")
+print(f"(a) automuse-render        median {a:7.2f} s   peak {med('a', 2) / 1024:7.0f} MiB")
+print(f"(b) ffmpeg CLI reference   median {b:7.2f} s   peak {med('b', 2) / 1024:7.0f} MiB")
+print(f"(c) bare libx264 floor     median {c:7.2f} s   (encode loop only)")
+print(f"a/b = {a / b:.3f}  (goal <= 0.90)")
+print(f"a/c = {a / c:.3f}  (goal <= 1.10)")
+print(f"peak memory a/b = {med('a', 2) / med('b', 2):.3f}  (goal <= 1.00)")
+print(f"16:9 render of the same timeline: {med('a16x9', 1):.2f} s, peak {med('a16x9', 2) / 1024:.0f} MiB")
+for f in ("a.mp4", "b.mp4", "a16x9.mp4"):
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height,pix_fmt:format=duration",
+                          "-of", "compact=p=0:nk=1", f], capture_output=True, text=True).stdout.split()
+    print(f"  {f}: {' '.join(out)}")
+PY

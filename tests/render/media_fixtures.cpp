@@ -1,0 +1,392 @@
+// Test media generation and read-back through FFmpeg's libraries (see media_fixtures.h).
+#include "media_fixtures.h"
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavfilter/avfilter.h>
+#include <libavfilter/buffersink.h>
+#include <libavfilter/buffersrc.h>
+#include <libavformat/avformat.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+#include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
+}
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+
+namespace automuse::render::test {
+namespace {
+
+void ok(int ret, const char *what) {
+  if (ret < 0) {
+    char buf[AV_ERROR_MAX_STRING_SIZE];
+    av_strerror(ret, buf, sizeof buf);
+    throw std::runtime_error(std::string(what) + ": " + buf);
+  }
+}
+
+void put16(std::ofstream &o, uint16_t v) {
+  o.write(reinterpret_cast<const char *>(&v), 2);
+}
+void put32(std::ofstream &o, uint32_t v) {
+  o.write(reinterpret_cast<const char *>(&v), 4);
+}
+
+}  // namespace
+
+void write_png(const std::filesystem::path &path, int w, int h,
+               const std::function<Rgb(int, int)> &pixel) {
+  const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
+  AVCodecContext *c = avcodec_alloc_context3(codec);
+  c->width = w;
+  c->height = h;
+  c->pix_fmt = AV_PIX_FMT_RGB24;
+  c->time_base = AVRational{1, 1};
+  ok(avcodec_open2(c, codec, nullptr), "open png encoder");
+  AVFrame *f = av_frame_alloc();
+  f->format = AV_PIX_FMT_RGB24;
+  f->width = w;
+  f->height = h;
+  ok(av_frame_get_buffer(f, 0), "png frame");
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      Rgb p = pixel(x, y);
+      uint8_t *d = f->data[0] + y * f->linesize[0] + 3 * x;
+      d[0] = p.r, d[1] = p.g, d[2] = p.b;
+    }
+  f->pts = 0;
+  ok(avcodec_send_frame(c, f), "encode png");
+  ok(avcodec_send_frame(c, nullptr), "flush png");
+  AVPacket *pkt = av_packet_alloc();
+  ok(avcodec_receive_packet(c, pkt), "png packet");
+  std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char *>(pkt->data), pkt->size);
+  av_packet_free(&pkt);
+  av_frame_free(&f);
+  avcodec_free_context(&c);
+}
+
+void write_tone_wav(const std::filesystem::path &path, double seconds, double freq,
+                    double amplitude) {
+  const uint32_t rate = 48000, frames = static_cast<uint32_t>(seconds * rate);
+  std::ofstream o(path, std::ios::binary);
+  o.write("RIFF", 4);
+  put32(o, 36 + frames * 4);
+  o.write("WAVEfmt ", 8);
+  put32(o, 16);
+  put16(o, 1);
+  put16(o, 2);
+  put32(o, rate);
+  put32(o, rate * 4);
+  put16(o, 4);
+  put16(o, 16);
+  o.write("data", 4);
+  put32(o, frames * 4);
+  for (uint32_t i = 0; i < frames; ++i) {
+    auto s =
+        static_cast<int16_t>(std::lround(32767 * amplitude * std::sin(2 * M_PI * freq * i / rate)));
+    put16(o, static_cast<uint16_t>(s));
+    put16(o, static_cast<uint16_t>(s));
+  }
+}
+
+bool write_speech_wav(const std::filesystem::path &path, const std::string &text) {
+  if (std::system("command -v espeak-ng > /dev/null 2>&1") != 0) return false;
+  std::string cmd = "espeak-ng -w '" + path.string() + "' '" + text + "'";
+  return std::system(cmd.c_str()) == 0 && std::filesystem::file_size(path) > 1000;
+}
+
+void write_clip(const std::filesystem::path &path, int w, int h, int fps, int frames,
+                const std::function<uint8_t(int)> &grey, bool audio) {
+  AVFormatContext *oc = nullptr;
+  ok(avformat_alloc_output_context2(&oc, nullptr, "mov", path.c_str()), "clip output");
+  const AVCodec *vc = avcodec_find_encoder(AV_CODEC_ID_MPEG4);
+  AVCodecContext *v = avcodec_alloc_context3(vc);
+  v->width = w;
+  v->height = h;
+  v->pix_fmt = AV_PIX_FMT_YUV420P;
+  v->time_base = AVRational{1, fps};
+  v->gop_size = 5;
+  v->flags |= AV_CODEC_FLAG_QSCALE | AV_CODEC_FLAG_GLOBAL_HEADER;
+  v->global_quality = FF_QP2LAMBDA * 2;
+  ok(avcodec_open2(v, vc, nullptr), "open mpeg4");
+  AVStream *vs = avformat_new_stream(oc, nullptr);
+  vs->time_base = v->time_base;
+  avcodec_parameters_from_context(vs->codecpar, v);
+  AVCodecContext *a = nullptr;
+  AVStream *as = nullptr;
+  if (audio) {
+    const AVCodec *ac = avcodec_find_encoder(AV_CODEC_ID_PCM_S16LE);
+    a = avcodec_alloc_context3(ac);
+    a->sample_rate = 48000;
+    a->sample_fmt = AV_SAMPLE_FMT_S16;
+    av_channel_layout_default(&a->ch_layout, 2);
+    a->time_base = AVRational{1, 48000};
+    ok(avcodec_open2(a, ac, nullptr), "open pcm");
+    as = avformat_new_stream(oc, nullptr);
+    as->time_base = a->time_base;
+    avcodec_parameters_from_context(as->codecpar, a);
+  }
+  ok(avio_open(&oc->pb, path.c_str(), AVIO_FLAG_WRITE), "open clip file");
+  ok(avformat_write_header(oc, nullptr), "clip header");
+  AVPacket *pkt = av_packet_alloc();
+  auto drain = [&](AVCodecContext *c, AVStream *s) {
+    while (avcodec_receive_packet(c, pkt) == 0) {
+      pkt->stream_index = s->index;
+      av_packet_rescale_ts(pkt, c->time_base, s->time_base);
+      ok(av_interleaved_write_frame(oc, pkt), "write clip");
+    }
+  };
+  for (int i = 0; i < frames; ++i) {
+    AVFrame *f = av_frame_alloc();
+    f->format = AV_PIX_FMT_YUV420P;
+    f->width = w;
+    f->height = h;
+    ok(av_frame_get_buffer(f, 0), "clip frame");
+    for (int y = 0; y < h; ++y)
+      std::memset(f->data[0] + y * f->linesize[0], grey(i), static_cast<size_t>(w));
+    for (int p = 1; p < 3; ++p)
+      for (int y = 0; y < h / 2; ++y)
+        std::memset(f->data[p] + y * f->linesize[p], 128, static_cast<size_t>(w / 2));
+    f->pts = i;
+    ok(avcodec_send_frame(v, f), "encode clip");
+    av_frame_free(&f);
+    drain(v, vs);
+    if (a) {
+      const int n = 48000 / fps;
+      AVFrame *af = av_frame_alloc();
+      af->format = AV_SAMPLE_FMT_S16;
+      af->sample_rate = 48000;
+      av_channel_layout_default(&af->ch_layout, 2);
+      af->nb_samples = n;
+      ok(av_frame_get_buffer(af, 0), "clip audio frame");
+      auto *s = reinterpret_cast<int16_t *>(af->data[0]);
+      for (int k = 0; k < n; ++k) {
+        double t = static_cast<double>(i * n + k) / 48000;
+        s[2 * k] = s[2 * k + 1] = static_cast<int16_t>(8000 * std::sin(2 * M_PI * 440 * t));
+      }
+      af->pts = static_cast<int64_t>(i) * n;
+      ok(avcodec_send_frame(a, af), "encode clip audio");
+      av_frame_free(&af);
+      drain(a, as);
+    }
+  }
+  avcodec_send_frame(v, nullptr);
+  drain(v, vs);
+  if (a) {
+    avcodec_send_frame(a, nullptr);
+    drain(a, as);
+  }
+  ok(av_write_trailer(oc), "clip trailer");
+  avio_closep(&oc->pb);
+  av_packet_free(&pkt);
+  avcodec_free_context(&v);
+  if (a) avcodec_free_context(&a);
+  avformat_free_context(oc);
+}
+
+StreamFacts probe(const std::filesystem::path &file) {
+  StreamFacts s;
+  AVFormatContext *in = nullptr;
+  ok(avformat_open_input(&in, file.c_str(), nullptr, nullptr), "open output");
+  ok(avformat_find_stream_info(in, nullptr), "read output");
+  s.format_duration = static_cast<double>(in->duration) / AV_TIME_BASE;
+  for (unsigned i = 0; i < in->nb_streams; ++i) {
+    AVStream *st = in->streams[i];
+    const AVCodecParameters *par = st->codecpar;
+    const double dur = st->duration > 0 ? st->duration * av_q2d(st->time_base) : 0;
+    if (par->codec_type == AVMEDIA_TYPE_VIDEO) {
+      s.has_video = true;
+      s.video_codec = avcodec_get_name(par->codec_id);
+      s.pix_fmt = av_get_pix_fmt_name(static_cast<AVPixelFormat>(par->format));
+      s.width = par->width;
+      s.height = par->height;
+      s.fps = av_q2d(st->avg_frame_rate);
+      s.video_duration = dur;
+      s.video_frames = st->nb_frames;
+    } else if (par->codec_type == AVMEDIA_TYPE_AUDIO) {
+      s.has_audio = true;
+      s.audio_codec = avcodec_get_name(par->codec_id);
+      s.audio_duration = dur;
+    }
+  }
+  avformat_close_input(&in);
+  return s;
+}
+
+namespace {
+
+// One libswscale conversion with explicit ranges and matrices, set before init: otherwise an
+// unscaled yuvj420p -> yuv420p copy keeps full range.
+void convert(const uint8_t *const *src, const int *src_ls, AVPixelFormat sf, bool sfull, int smat,
+             int w, int h, uint8_t *const *dst, const int *dst_ls, AVPixelFormat df, bool dfull,
+             int dmat) {
+  SwsContext *sws = sws_alloc_context();
+  av_opt_set_int(sws, "srcw", w, 0);
+  av_opt_set_int(sws, "srch", h, 0);
+  av_opt_set_int(sws, "src_format", sf, 0);
+  av_opt_set_int(sws, "dstw", w, 0);
+  av_opt_set_int(sws, "dsth", h, 0);
+  av_opt_set_int(sws, "dst_format", df, 0);
+  av_opt_set_int(sws, "sws_flags", SWS_POINT, 0);
+  av_opt_set_int(sws, "src_range", sfull, 0);
+  av_opt_set_int(sws, "dst_range", dfull, 0);
+  ok(sws_init_context(sws, nullptr, nullptr), "scaler");
+  sws_setColorspaceDetails(sws, sws_getCoefficients(smat), sfull, sws_getCoefficients(dmat), dfull,
+                           0, 1 << 16, 1 << 16);
+  sws_scale(sws, src, src_ls, 0, h, dst, dst_ls);
+  sws_freeContext(sws);
+}
+
+// To yuv420p BT.709 limited range, the renderer's output space, so pictures compare directly.
+// Anything else (a PNG's RGB, a JPEG's full-range BT.601) goes through RGB.
+Picture to_picture(const AVFrame *f) {
+  Picture p;
+  p.width = f->width;
+  p.height = f->height;
+  p.y.resize(static_cast<size_t>(f->width) * f->height);
+  p.u.resize(static_cast<size_t>(f->width / 2) * (f->height / 2));
+  p.v.resize(p.u.size());
+  uint8_t *dst[4] = {p.y.data(), p.u.data(), p.v.data(), nullptr};
+  int ls[4] = {f->width, f->width / 2, f->width / 2, 0};
+  AVPixelFormat fmt = static_cast<AVPixelFormat>(f->format);
+  if (fmt == AV_PIX_FMT_YUV420P && f->color_range != AVCOL_RANGE_JPEG) {
+    convert(f->data, f->linesize, fmt, false, SWS_CS_ITU709, f->width, f->height, dst, ls,
+            AV_PIX_FMT_YUV420P, false, SWS_CS_ITU709);
+    return p;
+  }
+  bool full = f->color_range == AVCOL_RANGE_JPEG;
+  if (fmt == AV_PIX_FMT_YUVJ420P) fmt = AV_PIX_FMT_YUV420P, full = true;
+  std::vector<uint8_t> rgb(static_cast<size_t>(f->width) * f->height * 3);
+  uint8_t *rgb_planes[4] = {rgb.data(), nullptr, nullptr, nullptr};
+  int rgb_ls[4] = {f->width * 3, 0, 0, 0};
+  convert(f->data, f->linesize, fmt, full, SWS_CS_ITU601, f->width, f->height, rgb_planes, rgb_ls,
+          AV_PIX_FMT_RGB24, true, SWS_CS_ITU601);
+  convert(rgb_planes, rgb_ls, AV_PIX_FMT_RGB24, true, SWS_CS_ITU709, f->width, f->height, dst, ls,
+          AV_PIX_FMT_YUV420P, false, SWS_CS_ITU709);
+  return p;
+}
+
+}  // namespace
+
+std::vector<Picture> decode_frames(const std::filesystem::path &file) {
+  std::vector<Picture> out;
+  AVFormatContext *in = nullptr;
+  ok(avformat_open_input(&in, file.c_str(), nullptr, nullptr), "open");
+  ok(avformat_find_stream_info(in, nullptr), "read");
+  int vs = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  ok(vs, "video stream");
+  const AVCodec *dc = avcodec_find_decoder(in->streams[vs]->codecpar->codec_id);
+  AVCodecContext *dec = avcodec_alloc_context3(dc);
+  avcodec_parameters_to_context(dec, in->streams[vs]->codecpar);
+  ok(avcodec_open2(dec, dc, nullptr), "open decoder");
+  AVPacket *pkt = av_packet_alloc();
+  AVFrame *f = av_frame_alloc();
+  auto take = [&] {
+    while (avcodec_receive_frame(dec, f) == 0) {
+      out.push_back(to_picture(f));
+      av_frame_unref(f);
+    }
+  };
+  while (av_read_frame(in, pkt) >= 0) {
+    if (pkt->stream_index == vs) avcodec_send_packet(dec, pkt);
+    av_packet_unref(pkt);
+    take();
+  }
+  avcodec_send_packet(dec, nullptr);
+  take();
+  av_frame_free(&f);
+  av_packet_free(&pkt);
+  avcodec_free_context(&dec);
+  avformat_close_input(&in);
+  return out;
+}
+
+Picture decode_still(const std::filesystem::path &file) {
+  auto frames = decode_frames(file);
+  if (frames.empty()) throw std::runtime_error("no picture in " + file.string());
+  return frames.front();
+}
+
+double mean_abs_diff(const Picture &a, const Picture &b, int x0, int y0, int x1, int y1) {
+  double sum = 0;
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) sum += std::abs(int(a.luma(x, y)) - int(b.luma(x, y)));
+  return sum / (static_cast<double>(x1 - x0) * (y1 - y0));
+}
+
+double measure_lufs(const std::filesystem::path &file) {
+  AVFormatContext *in = nullptr;
+  ok(avformat_open_input(&in, file.c_str(), nullptr, nullptr), "open");
+  ok(avformat_find_stream_info(in, nullptr), "read");
+  int as = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  ok(as, "audio stream");
+  const AVCodec *dc = avcodec_find_decoder(in->streams[as]->codecpar->codec_id);
+  AVCodecContext *dec = avcodec_alloc_context3(dc);
+  avcodec_parameters_to_context(dec, in->streams[as]->codecpar);
+  ok(avcodec_open2(dec, dc, nullptr), "open audio decoder");
+
+  AVFilterGraph *g = avfilter_graph_alloc();
+  AVFilterContext *src = nullptr, *sink = nullptr;
+  char layout[64];
+  av_channel_layout_describe(&dec->ch_layout, layout, sizeof layout);
+  std::string args = "sample_rate=" + std::to_string(dec->sample_rate) +
+                     ":sample_fmt=" + av_get_sample_fmt_name(dec->sample_fmt) +
+                     ":channel_layout=" + layout + ":time_base=1/" +
+                     std::to_string(dec->sample_rate);
+  ok(avfilter_graph_create_filter(&src, avfilter_get_by_name("abuffer"), "in", args.c_str(),
+                                  nullptr, g),
+     "abuffer");
+  ok(avfilter_graph_create_filter(&sink, avfilter_get_by_name("abuffersink"), "out", nullptr,
+                                  nullptr, g),
+     "sink");
+  AVFilterInOut *outputs = avfilter_inout_alloc(), *inputs = avfilter_inout_alloc();
+  outputs->name = av_strdup("in");
+  outputs->filter_ctx = src;
+  inputs->name = av_strdup("out");
+  inputs->filter_ctx = sink;
+  ok(avfilter_graph_parse_ptr(g, "ebur128=metadata=1", &inputs, &outputs, nullptr), "parse graph");
+  avfilter_inout_free(&inputs);
+  avfilter_inout_free(&outputs);
+  ok(avfilter_graph_config(g, nullptr), "config graph");
+
+  double lufs = -100;
+  AVPacket *pkt = av_packet_alloc();
+  AVFrame *f = av_frame_alloc(), *o = av_frame_alloc();
+  auto pull = [&] {
+    while (av_buffersink_get_frame(sink, o) >= 0) {
+      if (AVDictionaryEntry *e = av_dict_get(o->metadata, "lavfi.r128.I", nullptr, 0))
+        lufs = std::atof(e->value);
+      av_frame_unref(o);
+    }
+  };
+  auto take = [&] {
+    while (avcodec_receive_frame(dec, f) == 0) {
+      ok(av_buffersrc_add_frame(src, f), "feed");
+      pull();
+    }
+  };
+  while (av_read_frame(in, pkt) >= 0) {
+    if (pkt->stream_index == as) avcodec_send_packet(dec, pkt);
+    av_packet_unref(pkt);
+    take();
+  }
+  avcodec_send_packet(dec, nullptr);
+  take();
+  ok(av_buffersrc_add_frame(src, nullptr), "flush");
+  pull();
+  av_frame_free(&f);
+  av_frame_free(&o);
+  av_packet_free(&pkt);
+  avfilter_graph_free(&g);
+  avcodec_free_context(&dec);
+  avformat_close_input(&in);
+  return lufs;
+}
+
+}  // namespace automuse::render::test
