@@ -6,6 +6,7 @@
 #include "core/job_service.hpp"
 #include "log/log_service.hpp"
 #include "log/logging.hpp"
+#include "render/render_service.hpp"
 
 #include <automuse/config.h>
 #include <automuse/job.h>
@@ -33,6 +34,9 @@ HostContext::HostContext(GlobalOptions options) : options_(std::move(options)) {
 }
 
 HostContext::~HostContext() {
+  // Services first (they may hold sockets on the io_context), then the threads.
+  http_service_.reset();
+  http_client_.reset();
   if (runtime_) runtime_->stop();
 }
 
@@ -74,6 +78,27 @@ core::ServiceRegistry &HostContext::services() {
     services_->add(AM_LOG_SERVICE_ID, log::log_service());
     services_->add(AM_JOB_SERVICE_ID, core::job_service());
     services_->add(AM_CONFIG_SERVICE_ID, config::config_service(config_, data_dir()));
+
+    http::ClientConfig hc;
+    auto str = [&](const char *path) {
+      auto *v = config_.find(path);
+      return v && v->is_string() ? std::string(v->as_string()) : std::string();
+    };
+    auto num = [&](const char *path, long fallback) {
+      auto *v = config_.find(path);
+      return v && v->is_number() ? static_cast<long>(v->to_number<double>()) : fallback;
+    };
+    hc.proxy = str("http.proxy");
+    hc.ca_bundle = str("http.ca_bundle");
+    hc.max_total_connections = num("http.max_connections", 64);
+    hc.max_host_connections = num("http.max_connections_per_host", 8);
+    hc.log = [](int level, std::string_view line) {
+      log::write("http", log::to_spdlog(static_cast<am_log_level>(level)), line);
+    };
+    http_client_ = std::make_unique<http::HttpClient>(runtime().io(), hc);
+    http_service_ = std::make_unique<http::HttpService>(*http_client_);
+    services_->add(AM_HTTP_SERVICE_ID, http_service_->table());
+    services_->add(AM_RENDER_SERVICE_ID, render_service::render_service());
   }
   return *services_;
 }

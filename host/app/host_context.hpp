@@ -7,6 +7,8 @@
 #include "config/config.hpp"
 #include "core/runtime.hpp"
 #include "core/services.hpp"
+#include "http/http_client.hpp"
+#include "http/http_service.hpp"
 #include "store/store.hpp"
 
 #include <filesystem>
@@ -48,6 +50,8 @@ class HostContext {
   config::Config config_;
   std::unique_ptr<core::Runtime> runtime_;
   std::unique_ptr<core::ServiceRegistry> services_;
+  std::unique_ptr<http::HttpClient> http_client_;
+  std::unique_ptr<http::HttpService> http_service_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<cache::Cache> cache_;
 };

@@ -1,0 +1,105 @@
+// host/render/render_service.cpp — the automuse.render/1 table.
+#include "render/render_service.hpp"
+
+#include "core/job.hpp"
+
+#include <automuse/cpp/str.hpp>
+#include <automuse_render/render.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <memory>
+
+namespace automuse::render_service {
+namespace {
+
+namespace json = boost::json;
+using automuse::render::RenderErrorKind;
+
+struct RenderOp {
+  std::string timeline_json;
+  std::string base_dir;
+  std::atomic<bool> cancel{false};
+  am_render_progress_fn progress = nullptr;
+  am_render_done_fn done = nullptr;
+  void *user = nullptr;
+};
+
+am_status status_of(RenderErrorKind kind) {
+  switch (kind) {
+    case RenderErrorKind::kNone: return AM_OK;
+    case RenderErrorKind::kInvalidTimeline: return AM_INVALID_ARGUMENT;
+    case RenderErrorKind::kCancelled: return AM_CANCELLED;
+    case RenderErrorKind::kIo: return AM_IO;
+    case RenderErrorKind::kCodec: return AM_ERROR;
+  }
+  return AM_ERROR;
+}
+
+void finish(const std::shared_ptr<am_job> &job, am_op_id id, const std::shared_ptr<RenderOp> &op,
+            am_status status, std::string result, std::string error) {
+  job->complete_op(id, [op, status, result = std::move(result), error = std::move(error)] {
+    op->done(op->user, status, am::to_am_str(result), am::to_am_str(error));
+  });
+}
+
+void run(const std::shared_ptr<am_job> &job, am_op_id id, const std::shared_ptr<RenderOp> &op) {
+  if (op->cancel) return finish(job, id, op, AM_CANCELLED, "null", "cancelled");
+  auto parsed = automuse::render::parse_timeline(
+      op->timeline_json, op->base_dir.empty() ? std::filesystem::current_path()
+                                              : std::filesystem::path(op->base_dir));
+  if (!parsed.timeline)
+    return finish(job, id, op, AM_INVALID_ARGUMENT, "null", parsed.error->to_string());
+  automuse::render::ProgressCallback on_progress;
+  if (op->progress) {
+    on_progress = [job, op](const automuse::render::RenderProgress &p) {
+      am_render_progress c{sizeof(am_render_progress), p.fraction,     p.fps,
+                           p.eta_seconds,              p.frames_done, p.frames_total};
+      // Posted before the completion, so it is delivered before it (the strand is FIFO).
+      job->post([op, c] { op->progress(op->user, &c); });
+    };
+  }
+  automuse::render::RenderResult r;
+  try {
+    r = automuse::render::render(std::move(*parsed.timeline), {}, on_progress, &op->cancel);
+  } catch (const std::exception &e) {
+    return finish(job, id, op, AM_INTERNAL, "null", e.what());
+  }
+  if (!r.ok()) return finish(job, id, op, status_of(r.error_kind), "null", r.error);
+  json::object o;
+  o["output"] = r.output.string();
+  o["thumbnail"] = r.thumbnail ? json::value(r.thumbnail->string()) : json::value(nullptr);
+  o["duration"] = r.duration;
+  o["frames"] = r.frames;
+  o["measured_lufs"] = r.measured_lufs;
+  o["applied_gain_db"] = r.applied_gain_db;
+  finish(job, id, op, AM_OK, json::serialize(o), "");
+}
+
+am_op_id render(am_job *job, am_str timeline_json, am_str base_dir, am_render_progress_fn progress,
+                am_render_done_fn done, void *user) {
+  auto op = std::make_shared<RenderOp>();
+  op->timeline_json = am::to_string(timeline_json);
+  op->base_dir = am::to_string(base_dir);
+  op->progress = progress;
+  op->done = done;
+  op->user = user;
+  auto self = job->shared_from_this();
+  // Cancelling sets the flag; the render stops within a frame, removes its temporary file
+  // and completes with AM_CANCELLED itself, so the output path is clean when done arrives.
+  am_op_id id = job->add_op([op](am_op_id) { op->cancel = true; });
+  boost::asio::post(job->workers(), [self, id, op] { run(self, id, op); });
+  return id;
+}
+
+void cancel(am_job *job, am_op_id op) { job->cancel_op(op); }
+
+constexpr am_render_service kTable = {sizeof(am_render_service), render, cancel};
+
+}  // namespace
+
+const am_render_service *render_service() { return &kTable; }
+
+}  // namespace automuse::render_service

@@ -1,0 +1,141 @@
+// tests/render_service/render_service_test.cpp — automuse.render/1 on a job: the render runs
+// on a worker thread, progress and the single completion arrive on the job's strand, the
+// output reads back as a real MP4, a bad timeline names its field, and cancellation
+// completes exactly once with AM_CANCELLED and leaves no file.
+#include "core/runtime.hpp"
+#include "media_fixtures.h"
+#include "render/render_service.hpp"
+
+#include <automuse/cpp/str.hpp>
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <future>
+#include <thread>
+
+namespace fs = std::filesystem;
+using namespace automuse::render::test;
+
+namespace {
+
+struct Outcome {
+  am_status status = AM_INTERNAL;
+  std::string result, error;
+  int progress_calls = 0;
+  bool progress_after_done = false;
+  bool off_strand = false;
+};
+
+struct Call {
+  std::shared_ptr<am_job> job;
+  std::promise<Outcome> promise;
+  Outcome outcome;
+  std::atomic<int> done_calls{0};
+  bool done = false;
+  static void progress(void *user, const am_render_progress *p) {
+    auto *c = static_cast<Call *>(user);
+    if (!c->job->executor().running_in_this_thread()) c->outcome.off_strand = true;
+    if (c->done) c->outcome.progress_after_done = true;
+    EXPECT_GE(p->fraction, 0.0);
+    EXPECT_LE(p->fraction, 1.0);
+    ++c->outcome.progress_calls;
+  }
+  static void finished(void *user, am_status s, am_str result, am_str error) {
+    auto *c = static_cast<Call *>(user);
+    if (!c->job->executor().running_in_this_thread()) c->outcome.off_strand = true;
+    if (c->done_calls++ != 0) return;
+    c->done = true;
+    c->outcome.status = s;
+    c->outcome.result = am::to_string(result);
+    c->outcome.error = am::to_string(error);
+    c->promise.set_value(c->outcome);
+  }
+};
+
+class RenderService : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("automuse-render-service-" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    write_png(dir_ / "a.png", 320, 240, [](int x, int y) { return Rgb{uint8_t(x), uint8_t(y), 80}; });
+    write_tone_wav(dir_ / "voice.wav", 2.0, 330, 0.3);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string timeline(double seconds, const std::string &output) {
+    return R"({"canvas": {"width": 270, "height": 480, "fps": 30},
+               "scenes": [{"image": "a.png", "duration": )" +
+           std::to_string(seconds) + R"(, "motion": "zoom_in"}],
+               "audio": {"voice": "voice.wav"},
+               "output": {"path": ")" + output + R"(", "preset": "ultrafast"}})";
+  }
+  const am_render_service *svc_ = automuse::render_service::render_service();
+  automuse::core::Runtime runtime_{1, 2};
+  fs::path dir_;
+};
+
+}  // namespace
+
+TEST_F(RenderService, RendersOnWorkerAndCompletesOnStrand) {
+  Call call;
+  call.job = runtime_.make_job("render-test");
+  std::string tl = timeline(2.0, "out.mp4");
+  auto id = svc_->render(call.job.get(), am::to_am_str(tl), am::to_am_str(dir_.string()),
+                         &Call::progress, &Call::finished, &call);
+  EXPECT_NE(id, 0u);
+  auto o = call.promise.get_future().get();
+  call.job->wait_idle();
+  ASSERT_EQ(o.status, AM_OK) << o.error;
+  EXPECT_GT(o.progress_calls, 0);
+  EXPECT_FALSE(o.progress_after_done);
+  EXPECT_FALSE(o.off_strand);
+  auto result = boost::json::parse(o.result).as_object();
+  fs::path out(std::string(result.at("output").as_string()));
+  auto facts = probe(out);
+  EXPECT_EQ(facts.width, 270);
+  EXPECT_EQ(facts.height, 480);
+  EXPECT_EQ(facts.video_codec, "h264");
+  EXPECT_NEAR(facts.format_duration, 2.0, 1.0 / 30 + 0.05);
+  EXPECT_TRUE(facts.has_audio);
+  EXPECT_EQ(call.done_calls.load(), 1);
+}
+
+TEST_F(RenderService, BadTimelineNamesTheField) {
+  Call call;
+  call.job = runtime_.make_job("render-test");
+  std::string tl = R"({"canvas": {"width": 270, "height": 480},
+                       "scenes": [{"image": "missing.png", "duration": 1}],
+                       "output": {"path": "x.mp4"}})";
+  svc_->render(call.job.get(), am::to_am_str(tl), am::to_am_str(dir_.string()), nullptr,
+               &Call::finished, &call);
+  auto o = call.promise.get_future().get();
+  EXPECT_EQ(o.status, AM_INVALID_ARGUMENT);
+  EXPECT_NE(o.error.find("scenes[0]"), std::string::npos) << o.error;
+  EXPECT_NE(o.error.find("missing.png"), std::string::npos) << o.error;
+  EXPECT_FALSE(fs::exists(dir_ / "x.mp4"));
+}
+
+TEST_F(RenderService, CancelStopsPromptlyExactlyOnceAndLeavesNoFile) {
+  Call call;
+  call.job = runtime_.make_job("render-test");
+  std::string tl = timeline(30.0, "long.mp4");  // far longer than the test waits
+  std::atomic<bool> started{false};
+  auto id = svc_->render(
+      call.job.get(), am::to_am_str(tl), am::to_am_str(dir_.string()),
+      [](void *user, const am_render_progress *p) { Call::progress(user, p); }, &Call::finished,
+      &call);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  svc_->cancel(call.job.get(), id);
+  svc_->cancel(call.job.get(), id);  // twice: harmless
+  auto o = call.promise.get_future().get();
+  call.job->wait_idle();
+  svc_->cancel(call.job.get(), id);  // after completion: a no-op
+  EXPECT_EQ(o.status, AM_CANCELLED) << o.error;
+  EXPECT_EQ(call.done_calls.load(), 1);
+  EXPECT_FALSE(fs::exists(dir_ / "long.mp4"));
+  for (auto &e : fs::directory_iterator(dir_))
+    EXPECT_EQ(e.path().filename().string().find("long"), std::string::npos)
+        << "left behind: " << e.path();
+  (void)started;
+}
