@@ -133,11 +133,10 @@ std::string redact(std::string_view text) {
   }
   // Patterns for secrets the host was never told about. Compiled once; std::regex is
   // thread-safe for concurrent const use.
-  static const std::regex bearer(R"((Bearer|Basic|Token)\s+[A-Za-z0-9._~+/=-]+)",
-                                 std::regex::icase);
   static const std::regex header(
-      R"(((?:x-api-key|xi-api-key|x-goog-api-key|api-key|authorization)\s*:\s*)[^\s,;]+)",
+      R"(((?:x-api-key|xi-api-key|x-goog-api-key|api-key|authorization)\s*:\s*)(?:(?:Bearer|Basic|Token)\s+)?[^\s,;]+)",
       std::regex::icase);
+  static const std::regex bearer(R"(\b(Bearer|Basic)\s+(?!\*\*\*)[A-Za-z0-9._~+/=-]+)");
   static const std::regex query(
       R"(([?&](?:key|api_key|apikey|access_token|token|client_secret|refresh_token)=)[^&\s"]+)",
       std::regex::icase);
@@ -145,8 +144,8 @@ std::string redact(std::string_view text) {
       R"re(("(?:api_?key|access_token|refresh_token|client_secret|token|secret|password)"\s*:\s*")[^"]*")re",
       std::regex::icase);
   static const std::regex key_like(R"(\b(sk|pk|rk)-[A-Za-z0-9_-]{12,})");
-  out = std::regex_replace(out, bearer, "$1 ***");
   out = std::regex_replace(out, header, "$1***");
+  out = std::regex_replace(out, bearer, "$1 ***");
   out = std::regex_replace(out, query, "$1***");
   out = std::regex_replace(out, json_field, "$1***\"");
   out = std::regex_replace(out, key_like, "$1-***");

@@ -1,0 +1,109 @@
+// tests/log/logging_test.cpp — the log service: per-plugin logger names, file sink, JSON
+// lines, levels, and redaction of secrets in every message.
+#include "core/runtime.hpp"
+#include "core/services.hpp"
+#include "log/log_service.hpp"
+#include "log/logging.hpp"
+
+#include <automuse/cpp/log.hpp>
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+namespace lg = automuse::log;
+
+namespace {
+
+std::string read_file(const fs::path &p) {
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class Logging : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("automuse-log-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+  }
+  void TearDown() override {
+    lg::setup({});
+    fs::remove_all(dir_);
+  }
+  std::string flushed() {
+    spdlog::apply_all([](auto l) { l->flush(); });
+    return read_file(dir_ / "automuse.log");
+  }
+  fs::path dir_;
+};
+
+}  // namespace
+
+TEST(Redaction, KnownShapesOfSecrets) {
+  EXPECT_EQ(lg::redact("Authorization: Bearer abc.def-123"), "Authorization: ***");
+  EXPECT_EQ(lg::redact("token Bearer eyJhbGciOi.x.y here"), "token Bearer *** here");
+  EXPECT_EQ(lg::redact("GET /v1beta/models/x:generateContent?key=AIzaSyD-123&alt=sse"),
+            "GET /v1beta/models/x:generateContent?key=***&alt=sse");
+  EXPECT_EQ(lg::redact("xi-api-key: 0123456789abcdef"), "xi-api-key: ***");
+  EXPECT_EQ(lg::redact(R"({"client_secret": "s3cr3t-value", "x": 1})"),
+            R"({"client_secret": "***", "x": 1})");
+  EXPECT_EQ(lg::redact("using sk-proj-ABCDEFGHIJKLMNOP1234"), "using sk-***");
+  EXPECT_EQ(lg::redact("nothing secret here"), "nothing secret here");
+}
+
+TEST(Redaction, RegisteredSecretValues) {
+  lg::add_secret("my-very-private-value-42");
+  lg::add_secret("abc");  // too short to register: would redact ordinary words
+  EXPECT_EQ(lg::redact("x=my-very-private-value-42;y"), "x=***;y");
+  EXPECT_EQ(lg::redact("abc"), "abc");
+}
+
+TEST_F(Logging, PluginMessagesGoToFileUnderPluginNameRedacted) {
+  lg::Options o;
+  o.file = dir_ / "automuse.log";
+  o.console_level = spdlog::level::off;
+  o.file_level = spdlog::level::debug;
+  lg::setup(o);
+  automuse::core::Runtime runtime(1, 1);
+  automuse::core::ServiceRegistry services;
+  services.add(AM_LOG_SERVICE_ID, lg::log_service());
+  auto ctx = automuse::core::make_plugin_context("tiktok", services, runtime);
+  am::logger log{am::host(&ctx->host)};
+  EXPECT_TRUE(log.enabled(AM_LOG_DEBUG));
+  EXPECT_FALSE(log.enabled(AM_LOG_TRACE));
+  log.info("uploading with Authorization: Bearer SECRETTOKEN123");
+  log.trace("too verbose to appear");
+  auto text = flushed();
+  EXPECT_NE(text.find("[tiktok] info uploading with Authorization: ***"), std::string::npos) << text;
+  EXPECT_EQ(text.find("SECRETTOKEN123"), std::string::npos) << text;
+  EXPECT_EQ(text.find("too verbose"), std::string::npos) << text;
+}
+
+TEST_F(Logging, JsonLinesAreValidJson) {
+  lg::Options o;
+  o.file = dir_ / "automuse.log";
+  o.console_level = spdlog::level::off;
+  o.json = true;
+  lg::setup(o);
+  lg::write("youtube", spdlog::level::warn, "a \"quoted\"\nmultiline message with key=abc");
+  auto text = flushed();
+  std::istringstream lines(text);
+  std::string line;
+  int n = 0;
+  while (std::getline(lines, line)) {
+    auto v = boost::json::parse(line).as_object();
+    EXPECT_EQ(v.at("logger"), "youtube");
+    EXPECT_EQ(v.at("level"), "warning");
+    EXPECT_EQ(v.at("message"), "a \"quoted\"\nmultiline message with key=abc");
+    ++n;
+  }
+  EXPECT_EQ(n, 1);
+}
