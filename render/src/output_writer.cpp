@@ -71,7 +71,11 @@ OutputWriter::OutputWriter(const Timeline &t, const std::filesystem::path &targe
   a->bit_rate = t.output.audio_bitrate;
   a->time_base = AVRational{1, kAudioRate};
   if (oc_->oformat->flags & AVFMT_GLOBALHEADER) a->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-  check(avcodec_open2(a, aac, nullptr), "open AAC encoder");
+  AVDictionary *aopts = nullptr;
+  av_dict_set(&aopts, "aac_coder", t.output.aac_coder.c_str(), 0);
+  ret = avcodec_open2(a, aac, &aopts);
+  av_dict_free(&aopts);
+  check(ret, "open AAC encoder");
   ast_ = avformat_new_stream(oc_, nullptr);
   ast_->time_base = a->time_base;
   check(avcodec_parameters_from_context(ast_->codecpar, a), "audio stream parameters");

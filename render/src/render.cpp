@@ -164,11 +164,26 @@ class FrameQueue {
     closed_ = true;
     cv_.notify_all();
   }
+  // Frames come back after encoding and are reused: fresh 3 MB buffers per frame would cost
+  // page faults. The encoder copies its input, so a returned frame is free once writable.
+  void recycle(FramePtr f) {
+    std::lock_guard lock(mu_);
+    if (spare_.size() < capacity_ + 2) spare_.push_back(std::move(f));
+  }
+  FramePtr take_spare() {
+    std::lock_guard lock(mu_);
+    while (!spare_.empty()) {
+      FramePtr f = std::move(spare_.back());
+      spare_.pop_back();
+      if (av_frame_is_writable(f.get())) return f;
+    }
+    return nullptr;
+  }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<FramePtr> q_;
+  std::deque<FramePtr> q_, spare_;
   size_t capacity_;
   bool closed_ = false;
 };
@@ -226,7 +241,8 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
     composer = std::thread([&] {
       try {
         for (int64_t n = 0; n < total && !stop.load(std::memory_order_relaxed); ++n) {
-          FramePtr f = make_yuv_frame(t.canvas.width, t.canvas.height);
+          FramePtr f = queue.take_spare();
+          if (!f) f = make_yuv_frame(t.canvas.width, t.canvas.height);
           compositor.compose(n, f.get());
           f->pts = n;
           if (!queue.push(std::move(f))) break;
@@ -265,6 +281,7 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
       writer.write_video(f.get());
       ++done;
       report(false);
+      queue.recycle(std::move(f));
     }
     stop = true;
     queue.close();

@@ -45,7 +45,7 @@ SwsContext *Scaler::get(int sw, int sh, AVPixelFormat sfmt, bool src_full, int s
 namespace {
 
 // Bilinear is the best quality/speed trade for the small zoom factors of Ken Burns motion.
-constexpr int kScaleFlags = SWS_BILINEAR;
+constexpr int kScaleFlags = SWS_FAST_BILINEAR;
 
 int even(double v) {
   return std::max(2, static_cast<int>(std::lround(v / 2)) * 2);

@@ -373,6 +373,8 @@ Output parse_output(const json::value *v, const std::string &path,
   }
   out.crf = o.integer("crf", out.crf, 0, 51);
   out.audio_bitrate = o.integer("audio_bitrate", out.audio_bitrate, 32000, 512000);
+  out.aac_coder = enum_field<std::string>(o, "aac_coder", out.aac_coder,
+                                          {{"fast", "fast"}, {"twoloop", "twoloop"}});
   if (const json::value *t = o.find("thumbnail")) {
     Obj to(*t, o.at("thumbnail"));
     Thumbnail th;

@@ -108,6 +108,7 @@ struct Output {
   std::string preset = "veryfast";
   int crf = 23;
   int audio_bitrate = 128000;
+  std::string aac_coder = "fast";  // FFmpeg AAC coder: "fast" or "twoloop" (slower, finer)
   std::optional<Thumbnail> thumbnail;
 };
 
