@@ -216,7 +216,7 @@ int accounts_remove(StoreContext &ctx, Streams &s, const std::string &name,
           << ") with its secrets and tokens? Its " << n << " history record"
           << (n == 1 ? " is" : "s are") << " kept. [y/N] ";
     std::string answer;
-    std::getline(s.in, answer);
+    if (!std::getline(s.in, answer)) s.err << "\n";  // no answer (end of input): a no
     if (answer != "y" && answer != "Y" && answer != "yes") {
       s.err << "Not removed.\n";
       return 1;

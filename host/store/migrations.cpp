@@ -63,6 +63,24 @@ const std::vector<Migration> &migrations() {
            " completion_tokens BIGINT NOT NULL DEFAULT 0, estimated BIGINT NOT NULL DEFAULT 0,"
            " updated_at BIGINT NOT NULL, PRIMARY KEY (day, provider, model, account_id))",
        }},
+      {4,
+       "Schedules and job runs",
+       {
+           // A schedule fires an action of a plugin for an account at cron times in a zone.
+           // last_fire_at is the scheduled time of the last firing handled (Unix seconds),
+           // so that after downtime a missed schedule runs once, not once per missed slot.
+           "CREATE TABLE schedules (id TEXT NOT NULL PRIMARY KEY, plugin_id TEXT NOT NULL,"
+           " account_id TEXT REFERENCES accounts(id) ON DELETE CASCADE,"
+           " action TEXT NOT NULL, cron TEXT NOT NULL, time_zone TEXT NOT NULL DEFAULT '',"
+           " paused INTEGER NOT NULL DEFAULT 0, created_at BIGINT NOT NULL,"
+           " last_fire_at BIGINT)",
+           // One row per attempt of a job: scheduled, from run-due, or by hand.
+           "CREATE TABLE job_runs (id TEXT NOT NULL PRIMARY KEY, schedule_id TEXT,"
+           " plugin_id TEXT NOT NULL, account_id TEXT, action TEXT NOT NULL,"
+           " attempt INTEGER NOT NULL DEFAULT 1, status TEXT NOT NULL,"
+           " error TEXT, result TEXT, started_at BIGINT NOT NULL, finished_at BIGINT)",
+           "CREATE INDEX job_runs_started ON job_runs (started_at)",
+       }},
   };
   return kMigrations;
 }
