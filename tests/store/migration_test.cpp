@@ -55,7 +55,7 @@ TEST(Migrations, OlderDatabaseUpgradesInPlace) {
 
   Store store(file);
   EXPECT_EQ(store.schema_version(), latest_schema_version());
-  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_GE(latest_schema_version(), 2);  // at least what this test's data needs
   auto a = store.get_account("acc-1");
   ASSERT_TRUE(a);
   EXPECT_EQ(a->nickname, "cooking");
@@ -81,7 +81,7 @@ TEST(Migrations, StepsCanStopAtAVersionAndResume) {
     EXPECT_EQ(read_schema_version(db), 1);
   }
   Store store(file);
-  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_EQ(store.schema_version(), latest_schema_version());
 }
 
 TEST(Migrations, NewerDatabaseIsRefusedAndLeftAlone) {
@@ -93,11 +93,12 @@ TEST(Migrations, NewerDatabaseIsRefusedAndLeftAlone) {
     Store store(file);
     FAIL() << "opened a database from a newer AutoMuse";
   } catch (const StoreError &e) {
-    EXPECT_EQ(std::string(e.what()),
-              file.string() +
-                  " has schema version 7, but this automuse-host only knows "
-                  "versions up to 2. It was written by a newer AutoMuse; upgrade "
-                  "automuse-host (the file was left untouched).");
+    EXPECT_EQ(std::string(e.what()), file.string() +
+                                         " has schema version 7, but this automuse-host only knows "
+                                         "versions up to " +
+                                         std::to_string(latest_schema_version()) +
+                                         ". It was written by a newer AutoMuse; upgrade "
+                                         "automuse-host (the file was left untouched).");
   }
   Db db(file);
   EXPECT_EQ(read_schema_version(db), 7);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include "store/migrations.hpp"
 #include "temp_dir.h"
 
 namespace automuse::store {
@@ -35,7 +36,7 @@ TEST(Store, CreatesOwnerOnlyFolderAndFile) {
   EXPECT_EQ(mode_of(tmp / "data" / "automuse.db"), 0600u);
   // WAL companions exist while the connection is open and copy the file's mode.
   EXPECT_EQ(mode_of(tmp / "data" / "automuse.db-wal"), 0600u);
-  EXPECT_EQ(store.schema_version(), 3);
+  EXPECT_EQ(store.schema_version(), latest_schema_version());
   EXPECT_EQ(store.integrity_check(), "ok");
 }
 
