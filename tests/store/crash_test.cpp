@@ -99,6 +99,60 @@ TEST(CrashSafety, SigkillMidStreamLeavesNoPartialRecord) {
   }
 }
 
+// The worst moment: a transaction big enough that SQLite has already spilled its uncommitted
+// pages into the WAL file when the process dies. Recovery must ignore those frames.
+TEST(CrashSafety, SigkillWithUncommittedPagesInTheWal) {
+  TempDir tmp;
+  auto file = tmp / "automuse.db";
+  constexpr int kCommitted = 10;
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    close(fds[0]);
+    try {
+      Store store(file);
+      for (int i = 0; i < kCommitted; ++i) {
+        store.transaction([&] {
+          Account a = store.add_account({"youtube", "done" + std::to_string(i), {}, {}, {}, {}, {}},
+                                        nullptr);
+          store.add_history({.account_id = a.id, .title = a.nickname});
+        });
+      }
+      store.transaction([&] {
+        Account a = store.add_account({"youtube", "in-flight", {}, {}, {}, {}, {}}, nullptr);
+        // ~4 MB: more than SQLite's default 2 MB page cache, so pages go to the WAL early.
+        for (int i = 0; i < 4000; ++i) {
+          store.add_history({.account_id = a.id, .body = std::string(1000, 'x')});
+        }
+        char c = 'b';
+        if (write(fds[1], &c, 1) != 1) _exit(3);
+        pause();  // killed here, transaction open
+      });
+    } catch (const std::exception &e) {
+      fprintf(stderr, "writer: %s\n", e.what());
+    }
+    _exit(2);
+  }
+  close(fds[1]);
+  char c = 0;
+  ASSERT_EQ(read(fds[0], &c, 1), 1) << "writer failed before its big transaction";
+  close(fds[0]);
+  // Uncommitted frames really are in the WAL file at the moment of the kill.
+  EXPECT_GT(std::filesystem::file_size(tmp / "automuse.db-wal"), 1000000u);
+  ASSERT_EQ(kill(pid, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFSIGNALED(status));
+
+  Store store(file);
+  EXPECT_EQ(store.integrity_check(), "ok");
+  EXPECT_EQ(store.list_accounts().size(), static_cast<size_t>(kCommitted));
+  EXPECT_EQ(store.count_history(), kCommitted);
+  EXPECT_THROW(store.resolve_account("in-flight"), NotFound);
+}
+
 TEST(MultiProcess, TwoWritersAtOnceBothSucceed) {
   TempDir tmp;
   auto file = tmp / "automuse.db";  // not created yet: both also race to create and migrate it
