@@ -48,8 +48,8 @@ typedef struct am_store {
 
   /* A secret of an account (API keys, passwords the user entered). AM_NOT_FOUND if unset.
    * Never log the value. */
-  am_status (*get_secret)(const am_host *host, am_str account, am_str name,
-                          am_buffer *out_value, am_buffer *error);
+  am_status (*get_secret)(const am_host *host, am_str account, am_str name, am_buffer *out_value,
+                          am_buffer *error);
 
   /* Set (or replace) a secret of an account. `value` is copied. */
   am_status (*set_secret)(const am_host *host, am_str account, am_str name, am_str value,
@@ -88,8 +88,7 @@ typedef struct am_store {
   am_status (*list_products)(const am_host *host, am_buffer *out_json, am_buffer *error);
 
   /* One product by id. */
-  am_status (*get_product)(const am_host *host, am_str id, am_buffer *out_json,
-                           am_buffer *error);
+  am_status (*get_product)(const am_host *host, am_str id, am_buffer *out_json, am_buffer *error);
 
   /* Add a product: JSON with "link" or "asin" (id optional, assigned when absent). The
    * stored product comes back in *out_json (may be NULL). */
