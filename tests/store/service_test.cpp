@@ -11,6 +11,8 @@
 #include "store/store_service.hpp"
 #include "temp_dir.h"
 
+extern "C" int store_from_c(const am_host *host);  // store_from_c.c
+
 namespace automuse::store {
 namespace {
 
@@ -192,6 +194,11 @@ TEST_F(Services, CallableFromManyThreads) {
   for (auto &th : threads) th.join();
   EXPECT_EQ(failures, 0);
   EXPECT_EQ(store_.count_history(), 200);
+}
+
+TEST_F(Services, UsableFromPlainC) {
+  EXPECT_EQ(store_from_c(tw_), 0);
+  EXPECT_EQ(store_.list_history({.plugin_id = "twitter"}).at(0).body, "from C");
 }
 
 TEST_F(Services, CacheIsScopedPerPlugin) {
