@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "cache/duration.hpp"
 #include "cache/sha256.hpp"
@@ -216,6 +219,35 @@ TEST(Cache, OwnerOnlyFolder) {
   TempDir tmp;
   Cache cache(tmp / "c");
   EXPECT_EQ(fs::status(tmp / "c").permissions() & fs::perms::all, fs::perms::owner_all);
+}
+
+TEST(Cache, ManyThreadsWithEvictionStayConsistent) {
+  TempDir tmp;
+  Cache cache(tmp.path(), {.max_bytes = 64 * 1024, .inline_limit = 1024, .clock_ms = {}});
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 60; ++i) {
+        // Values mix inline and blob sizes; keys repeat so threads replace each other's.
+        std::string key = "k" + std::to_string(i % 20);
+        std::string value(static_cast<size_t>(100 + (i * 37 + t * 911) % 4000), 'a' + (i % 26));
+        cache.put(key, value);
+        std::optional<std::string> got = cache.get(key);
+        // Another thread may have replaced or evicted it, but a hit is always whole.
+        if (got && (got->empty() || got->find_first_not_of((*got)[0]) != std::string::npos)) {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (auto &th : threads) th.join();
+  EXPECT_EQ(wrong, 0);
+  CacheStats st = cache.stats();
+  EXPECT_LE(st.bytes, 64u * 1024);
+  EXPECT_GT(st.evictions, 0);
+  // Every blob file on disk belongs to an entry: eviction and replacement left no strays.
+  EXPECT_EQ(cache.clear(std::chrono::seconds(365 * 86400)).files, 0);
 }
 
 TEST(Duration, ParseAndFormat) {
