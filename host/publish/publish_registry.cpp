@@ -1,0 +1,248 @@
+// host/publish/publish_registry.cpp — the publish registry and its C table.
+#include "publish/publish_registry.hpp"
+
+#include <automuse/cpp/buffer.hpp>
+#include <automuse/cpp/str.hpp>
+#include <boost/json.hpp>
+#include <cstdint>
+#include <map>
+#include <mutex>
+
+#include "core/job.hpp"
+
+namespace automuse::publish {
+namespace {
+
+constexpr am_publish_kinds kKnownKinds = AM_PUBLISH_TEXT | AM_PUBLISH_VIDEO;
+
+// One publication: owned copies of the content, and where its completion goes.
+struct Publication {
+  std::shared_ptr<am_job> job;
+  am_op_id op = 0;
+  am_publish_done_fn done = nullptr;
+  void *user = nullptr;
+  std::string text, media_path, title, options_json, account;
+};
+
+void deliver(const std::shared_ptr<Publication> &p, am_status status, std::string error,
+             std::string result) {
+  p->job->complete_op(p->op, [p, status, error = std::move(error), result = std::move(result)] {
+    p->done(p->user, status, am::to_am_str(error), am::to_am_str(result));
+  });
+}
+
+// Publications whose publisher has not answered yet, by op id (unique in the process). The
+// publisher's done_user is the op id, not a pointer, so a second or late call from a buggy
+// publisher finds nothing and is dropped instead of touching freed memory.
+std::mutex g_open_mutex;
+std::map<am_op_id, std::shared_ptr<Publication>> g_open;
+
+std::shared_ptr<Publication> take_open(am_op_id op) {
+  std::lock_guard lock(g_open_mutex);
+  auto it = g_open.find(op);
+  if (it == g_open.end()) return nullptr;
+  auto p = std::move(it->second);
+  g_open.erase(it);
+  return p;
+}
+
+// The publisher's completion: the registry makes it exactly-once and moves it to the strand.
+void on_publisher_done(void *user, am_status status, am_str error, am_str result_json) {
+  auto p = take_open(static_cast<am_op_id>(reinterpret_cast<uintptr_t>(user)));
+  if (!p) return;  // a repeated completion: an ABI violation by the publisher, ignored
+  std::string result = am::to_string(result_json);
+  if (status != AM_OK || result.empty()) result = "null";
+  deliver(p, status, am::to_string(error), std::move(result));
+}
+
+}  // namespace
+
+std::string kinds_text(am_publish_kinds kinds) {
+  std::string out;
+  if (kinds & AM_PUBLISH_TEXT) out += "text";
+  if (kinds & AM_PUBLISH_VIDEO) out += out.empty() ? "video" : " and video";
+  return out.empty() ? "nothing" : out;
+}
+
+PublishRegistry::PublishRegistry() : table_{} {
+  table_.struct_size = sizeof(am_publish);
+  table_.register_publisher = [](const am_host *host, const am_publisher *p) -> am_status {
+    if (!host || !p) return AM_INVALID_ARGUMENT;
+    std::string error;
+    return of(host).add(core::context_of(host).plugin_id, *p, error);
+  };
+  table_.unregister_publisher = [](const am_host *host) {
+    if (host) of(host).remove(core::context_of(host).plugin_id);
+  };
+  table_.list = [](const am_host *host, am_buffer *out) -> am_status {
+    if (!host || !out) return AM_INVALID_ARGUMENT;
+    *out = am::make_buffer(of(host).list_json());
+    return AM_OK;
+  };
+  table_.find = [](const am_host *host, am_str plugin_id, am_publish_kinds kinds,
+                   am_buffer *error) -> am_status {
+    if (!host) return AM_INVALID_ARGUMENT;
+    std::string message;
+    am_status s = of(host).find(am::to_string(plugin_id), kinds, message);
+    if (s != AM_OK && error) *error = am::make_buffer(message);
+    return s;
+  };
+  table_.publish = [](const am_host *host, am_job *job, am_str plugin_id, am_str account,
+                      const am_publish_content *content, am_publish_done_fn done,
+                      void *user) -> am_op_id {
+    auto p = std::make_shared<Publication>();
+    p->job = job->shared_from_this();
+    p->done = done;
+    p->user = user;
+    p->account = am::to_string(account);
+    const std::string id = am::to_string(plugin_id);
+    if (content) {
+      // Read only the fields the caller's struct has (older SDKs send a shorter struct).
+      p->text = am::to_string(content->text);
+      if (AM_HAS_FIELD(content, am_publish_content, media_path))
+        p->media_path = am::to_string(content->media_path);
+      if (AM_HAS_FIELD(content, am_publish_content, title))
+        p->title = am::to_string(content->title);
+      if (AM_HAS_FIELD(content, am_publish_content, options_json))
+        p->options_json = am::to_string(content->options_json);
+    }
+    PublishRegistry &self = of(host);
+
+    // Look the publisher up (loading its plugin if the host can) and check what it takes.
+    am_publish_kinds needed = 0;
+    if (!p->text.empty()) needed |= AM_PUBLISH_TEXT;
+    if (!p->media_path.empty()) needed |= AM_PUBLISH_VIDEO;
+    std::string error;
+    am_status status = AM_OK;
+    am_publisher publisher{};
+    if (needed == 0) {
+      status = AM_INVALID_ARGUMENT;
+      error = "publish via " + id + ": nothing to publish (no text and no media_path)";
+    } else {
+      status = self.find(id, needed, error);
+      if (status == AM_OK) {
+        std::lock_guard lock(self.mutex_);
+        publisher = self.publishers_.at(id);
+      }
+    }
+
+    // The cancel hook needs the op id, which add_op assigns: share it through a cell.
+    auto op_cell = std::make_shared<am_op_id>(0);
+    p->op = p->job->add_op([publisher, job, op_cell](am_op_id) {
+      if (publisher.cancel) publisher.cancel(publisher.user, job, *op_cell);
+    });
+    *op_cell = p->op;
+    if (status != AM_OK) {
+      deliver(p, status, std::move(error), "null");
+      return p->op;
+    }
+
+    am_publish_content copy{};
+    copy.struct_size = sizeof copy;
+    copy.text = am::to_am_str(p->text);
+    copy.media_path = am::to_am_str(p->media_path);
+    copy.title = am::to_am_str(p->title);
+    copy.options_json = am::to_am_str(p->options_json);
+    {
+      std::lock_guard lock(g_open_mutex);
+      g_open[p->op] = p;
+    }
+    status = publisher.start(publisher.user, job, p->op, am::to_am_str(p->account), &copy,
+                             &on_publisher_done,
+                             reinterpret_cast<void *>(static_cast<uintptr_t>(p->op)));
+    if (status != AM_OK && take_open(p->op)) {
+      deliver(p, status,
+              id + " refused to publish as '" + p->account + "': " + am_status_name(status),
+              "null");
+    }
+    return p->op;
+  };
+  table_.cancel = [](const am_host *, am_job *job, am_op_id op) {
+    if (job) job->cancel_op(op);
+  };
+}
+
+PublishRegistry::~PublishRegistry() = default;
+
+PublishRegistry &PublishRegistry::of(const am_host *host) {
+  const void *table = core::context_of(host).services->find(AM_PUBLISH_SERVICE_ID);
+  return *const_cast<PublishRegistry *>(reinterpret_cast<const PublishRegistry *>(table));
+}
+
+void PublishRegistry::register_in(core::ServiceRegistry &registry) const {
+  registry.add(AM_PUBLISH_SERVICE_ID, &table_);
+}
+
+void PublishRegistry::set_loader(Loader loader) {
+  std::lock_guard lock(mutex_);
+  loader_ = std::move(loader);
+}
+
+am_status PublishRegistry::add(const std::string &plugin_id, const am_publisher &publisher,
+                               std::string &error) {
+  if (publisher.struct_size < sizeof(am_publisher) || !publisher.start ||
+      (publisher.kinds & kKnownKinds) == 0) {
+    error = plugin_id + ": a publisher needs struct_size, start and at least one known kind";
+    return AM_INVALID_ARGUMENT;
+  }
+  std::lock_guard lock(mutex_);
+  if (publishers_.count(plugin_id)) {
+    error = plugin_id + " is already registered as a publisher";
+    return AM_ERROR;
+  }
+  publishers_[plugin_id] = publisher;
+  return AM_OK;
+}
+
+void PublishRegistry::remove(const std::string &plugin_id) {
+  std::lock_guard lock(mutex_);
+  publishers_.erase(plugin_id);
+}
+
+am_status PublishRegistry::find(const std::string &plugin_id, am_publish_kinds kinds,
+                                std::string &error) {
+  std::unique_lock lock(mutex_);
+  auto it = publishers_.find(plugin_id);
+  if (it == publishers_.end() && loader_ && !loaded_.count(plugin_id)) {
+    // Load outside the lock: the plugin's init registers through this registry.
+    Loader loader = loader_;
+    lock.unlock();
+    std::shared_ptr<const void> module;
+    try {
+      module = loader(plugin_id);
+    } catch (const std::exception &e) {
+      error = "no publisher '" + plugin_id + "': " + e.what();
+      return AM_NOT_FOUND;
+    }
+    lock.lock();
+    loaded_[plugin_id] = std::move(module);
+    it = publishers_.find(plugin_id);
+  }
+  if (it == publishers_.end()) {
+    std::string known;
+    for (auto &[id, p] : publishers_) known += (known.empty() ? "" : ", ") + id;
+    error =
+        "no publisher '" + plugin_id + "' (publishers: " + (known.empty() ? "none" : known) + ")";
+    return AM_NOT_FOUND;
+  }
+  if ((it->second.kinds & kinds) != kinds) {
+    error = plugin_id + " publishes " + kinds_text(it->second.kinds) + ", not " +
+            kinds_text(kinds & ~it->second.kinds);
+    return AM_UNSUPPORTED;
+  }
+  return AM_OK;
+}
+
+std::string PublishRegistry::list_json() const {
+  boost::json::array out;
+  std::lock_guard lock(mutex_);
+  for (auto &[id, p] : publishers_) {
+    boost::json::array kinds;
+    if (p.kinds & AM_PUBLISH_TEXT) kinds.emplace_back("text");
+    if (p.kinds & AM_PUBLISH_VIDEO) kinds.emplace_back("video");
+    out.push_back(boost::json::object{{"plugin", id}, {"kinds", std::move(kinds)}});
+  }
+  return boost::json::serialize(out);
+}
+
+}  // namespace automuse::publish

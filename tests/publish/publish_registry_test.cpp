@@ -1,0 +1,366 @@
+// tests/publish/publish_registry_test.cpp — "automuse.publish/1" with two in-process fake
+// publishers (a text-only one and a text+video one, both asynchronous on the job's timers):
+// registration, lookup by plugin id and kind, publications completing exactly once with
+// {id, url}, refusals, cancellation, and loading a publisher on demand.
+#include "publish/publish_registry.hpp"
+
+#include <automuse/job.h>
+#include <automuse/publish.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <automuse/cpp/buffer.hpp>
+#include <automuse/cpp/str.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "core/job.hpp"
+#include "core/job_service.hpp"
+#include "core/runtime.hpp"
+#include "core/services.hpp"
+
+namespace automuse::publish {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+// A fake publishing plugin: accounts it knows, what it was asked to publish, and a delay
+// (on the job service's timer) before it answers.
+struct FakePublisher {
+  std::string name;
+  std::map<std::string, std::string> accounts;  // nickname -> account id
+  uint64_t delay_ms = 5;
+  bool complete_twice = false;
+  std::mutex mutex;
+  std::vector<std::string> texts, media;
+  int next_id = 100;
+
+  struct Pending {
+    FakePublisher *self;
+    am_job *job;
+    am_op_id op;
+    am_op_id sleep_op;
+    std::string account, text, media;
+    am_publish_done_fn done;
+    void *done_user;
+  };
+  std::map<am_op_id, Pending *> pending;  // by registry op, for cancel
+
+  static am_status start(void *user, am_job *job, am_op_id op, am_str account,
+                         const am_publish_content *content, am_publish_done_fn done,
+                         void *done_user) {
+    auto *self = static_cast<FakePublisher *>(user);
+    std::string acc = am::to_string(account);
+    if (!self->accounts.count(acc)) return AM_NOT_FOUND;
+    std::string media = am::to_string(content->media_path);
+    if (!media.empty() && !std::filesystem::exists(media)) return AM_IO;
+    auto *p =
+        new Pending{self, job, op, 0, acc, am::to_string(content->text), media, done, done_user};
+    {
+      std::lock_guard lock(self->mutex);
+      self->pending[op] = p;
+    }
+    p->sleep_op = core::job_service()->sleep(
+        job, self->delay_ms,
+        [](void *u, am_status status, am_str) {
+          auto *p = static_cast<Pending *>(u);
+          FakePublisher *self = p->self;
+          std::string result = "null";
+          {
+            std::lock_guard lock(self->mutex);
+            self->pending.erase(p->op);
+            if (status == AM_OK) {
+              self->texts.push_back(p->text);
+              self->media.push_back(p->media);
+              std::string id = std::to_string(self->next_id++);
+              result = json::serialize(json::object{
+                  {"id", id},
+                  {"url", "https://" + self->name + ".example/" + p->account + "/" + id}});
+            }
+          }
+          std::string error = status == AM_OK ? "" : "cancelled";
+          p->done(p->done_user, status, am::to_am_str(error), am::to_am_str(result));
+          if (self->complete_twice)
+            p->done(p->done_user, AM_ERROR, am::to_am_str(std::string("again")),
+                    am::to_am_str(std::string("null")));
+          delete p;
+        },
+        p);
+    return AM_OK;
+  }
+
+  static void cancel(void *user, am_job *job, am_op_id op) {
+    auto *self = static_cast<FakePublisher *>(user);
+    std::lock_guard lock(self->mutex);
+    auto it = self->pending.find(op);
+    if (it != self->pending.end()) core::job_service()->cancel(job, it->second->sleep_op);
+  }
+
+  am_publisher table(am_publish_kinds kinds) {
+    am_publisher p{};
+    p.struct_size = sizeof p;
+    p.kinds = kinds;
+    p.user = this;
+    p.start = &FakePublisher::start;
+    p.cancel = &FakePublisher::cancel;
+    return p;
+  }
+};
+
+struct Completion {
+  std::promise<void> promise;
+  std::atomic<int> calls{0};
+  am_status status = AM_INTERNAL;
+  std::string error, result;
+  bool on_strand = false;
+  am_job *job = nullptr;
+
+  static void done(void *user, am_status status, am_str error, am_str result) {
+    auto *c = static_cast<Completion *>(user);
+    if (c->calls.fetch_add(1) != 0) return;
+    c->status = status;
+    c->error = am::to_string(error);
+    c->result = am::to_string(result);
+    c->on_strand = c->job->executor().running_in_this_thread();
+    c->promise.set_value();
+  }
+  void wait() {
+    ASSERT_EQ(promise.get_future().wait_for(5s), std::future_status::ready) << "no completion";
+  }
+};
+
+class PublishTest : public ::testing::Test {
+ protected:
+  PublishTest() : runtime_(1, 1) {
+    registry_.register_in(services_);
+    services_.add(AM_JOB_SERVICE_ID, core::job_service());
+    twitter_ctx_ = core::make_plugin_context("twitter", services_, runtime_);
+    tiktok_ctx_ = core::make_plugin_context("tiktok", services_, runtime_);
+    afm_ctx_ = core::make_plugin_context("afm", services_, runtime_);
+    svc_ = static_cast<const am_publish *>(
+        afm_ctx_->host.get_service(&afm_ctx_->host, AM_PUBLISH_SERVICE_ID));
+    twitter_.name = "x";
+    twitter_.accounts = {{"main", "1"}};
+    tiktok_.name = "tiktok";
+    tiktok_.accounts = {{"clips", "7"}};
+    tiktok_.delay_ms = 20;
+  }
+  ~PublishTest() override {
+    for (auto &j : jobs_) {
+      j->cancel();
+      j->wait_idle();
+    }
+  }
+  void register_both() {
+    auto t = twitter_.table(AM_PUBLISH_TEXT);
+    ASSERT_EQ(svc_->register_publisher(&twitter_ctx_->host, &t), AM_OK);
+    auto v = tiktok_.table(AM_PUBLISH_TEXT | AM_PUBLISH_VIDEO);
+    ASSERT_EQ(svc_->register_publisher(&tiktok_ctx_->host, &v), AM_OK);
+  }
+  core::JobPtr make_job() {
+    jobs_.push_back(runtime_.make_job("afm:run"));
+    return jobs_.back();
+  }
+  am_op_id publish(const core::JobPtr &job, const std::string &plugin, const std::string &account,
+                   const std::string &text, const std::string &media, Completion &c) {
+    c.job = job.get();
+    am_publish_content content{};
+    content.struct_size = sizeof content;
+    content.text = am::to_am_str(text);
+    content.media_path = am::to_am_str(media);
+    am_op_id op = 0;
+    // Publications start on the caller's job executor, as plugin code does.
+    std::promise<void> started;
+    job->post([&] {
+      op = svc_->publish(&afm_ctx_->host, job.get(), am::to_am_str(plugin), am::to_am_str(account),
+                         &content, &Completion::done, &c);
+      EXPECT_EQ(c.calls.load(), 0) << "completed before publish returned";
+      started.set_value();
+    });
+    started.get_future().wait();
+    return op;
+  }
+
+  core::Runtime runtime_;
+  core::ServiceRegistry services_;
+  PublishRegistry registry_;
+  std::unique_ptr<core::PluginContext> twitter_ctx_, tiktok_ctx_, afm_ctx_;
+  const am_publish *svc_ = nullptr;
+  FakePublisher twitter_, tiktok_;
+  std::vector<core::JobPtr> jobs_;
+};
+
+TEST_F(PublishTest, RegisteredPublishersAreListedWithTheirKinds) {
+  register_both();
+  am::buffer out;
+  ASSERT_EQ(svc_->list(&afm_ctx_->host, out.out()), AM_OK);
+  EXPECT_EQ(json::parse(out.view()), json::parse(R"([{"plugin":"tiktok","kinds":["text","video"]},)"
+                                                 R"({"plugin":"twitter","kinds":["text"]}])"));
+}
+
+TEST_F(PublishTest, RegistrationIsCheckedAndUniquePerPlugin) {
+  register_both();
+  auto again = twitter_.table(AM_PUBLISH_VIDEO);
+  EXPECT_EQ(svc_->register_publisher(&twitter_ctx_->host, &again), AM_ERROR);
+  auto none = twitter_.table(0);
+  EXPECT_EQ(svc_->register_publisher(&afm_ctx_->host, &none), AM_INVALID_ARGUMENT);
+  auto no_start = twitter_.table(AM_PUBLISH_TEXT);
+  no_start.start = nullptr;
+  EXPECT_EQ(svc_->register_publisher(&afm_ctx_->host, &no_start), AM_INVALID_ARGUMENT);
+}
+
+TEST_F(PublishTest, FindByPluginAndKind) {
+  register_both();
+  EXPECT_EQ(svc_->find(&afm_ctx_->host, am::to_am_str("twitter"), AM_PUBLISH_TEXT, nullptr), AM_OK);
+  am::buffer error;
+  EXPECT_EQ(svc_->find(&afm_ctx_->host, am::to_am_str("twitter"), AM_PUBLISH_VIDEO, error.out()),
+            AM_UNSUPPORTED);
+  EXPECT_EQ(error.str(), "twitter publishes text, not video");
+  EXPECT_EQ(svc_->find(&afm_ctx_->host, am::to_am_str("mastodon"), AM_PUBLISH_TEXT, error.out()),
+            AM_NOT_FOUND);
+  EXPECT_EQ(error.str(), "no publisher 'mastodon' (publishers: tiktok, twitter)");
+}
+
+TEST_F(PublishTest, TextPublicationCompletesOnceWithIdAndUrl) {
+  register_both();
+  auto job = make_job();
+  Completion c;
+  am_op_id op = publish(job, "twitter", "main", "Hello from the affiliate plugin", "", c);
+  EXPECT_NE(op, 0u);
+  c.wait();
+  EXPECT_EQ(c.status, AM_OK) << c.error;
+  EXPECT_TRUE(c.on_strand);
+  auto r = json::parse(c.result).as_object();
+  EXPECT_EQ(r.at("id"), "100");
+  EXPECT_EQ(r.at("url"), "https://x.example/main/100");
+  EXPECT_EQ(twitter_.texts, std::vector<std::string>{"Hello from the affiliate plugin"});
+  EXPECT_TRUE(tiktok_.texts.empty());
+  job->wait_idle();
+  EXPECT_EQ(c.calls.load(), 1);
+}
+
+TEST_F(PublishTest, VideoGoesToTheVideoPublisherWithItsFile) {
+  register_both();
+  auto file = std::filesystem::temp_directory_path() /
+              ("publish-test-" + std::to_string(::getpid()) + ".mp4");
+  std::ofstream(file) << "not really a video";
+  auto job = make_job();
+  Completion c;
+  publish(job, "tiktok", "clips", "New Short", file.string(), c);
+  c.wait();
+  EXPECT_EQ(c.status, AM_OK) << c.error;
+  EXPECT_EQ(json::parse(c.result).at("url"), "https://tiktok.example/clips/100");
+  EXPECT_EQ(tiktok_.media, std::vector<std::string>{file.string()});
+  std::filesystem::remove(file);
+}
+
+TEST_F(PublishTest, VideoToATextOnlyPublisherIsUnsupported) {
+  register_both();
+  auto job = make_job();
+  Completion c;
+  publish(job, "twitter", "main", "caption", "/tmp/some.mp4", c);
+  c.wait();
+  EXPECT_EQ(c.status, AM_UNSUPPORTED);
+  EXPECT_EQ(c.error, "twitter publishes text, not video");
+  EXPECT_EQ(c.result, "null");
+  EXPECT_TRUE(twitter_.texts.empty());
+}
+
+TEST_F(PublishTest, UnknownPluginAccountOrEmptyContent) {
+  register_both();
+  auto job = make_job();
+  Completion unknown_plugin, unknown_account, empty;
+  publish(job, "mastodon", "main", "hi", "", unknown_plugin);
+  publish(job, "twitter", "nobody", "hi", "", unknown_account);
+  publish(job, "twitter", "main", "", "", empty);
+  unknown_plugin.wait();
+  unknown_account.wait();
+  empty.wait();
+  EXPECT_EQ(unknown_plugin.status, AM_NOT_FOUND);
+  EXPECT_EQ(unknown_account.status, AM_NOT_FOUND);
+  EXPECT_EQ(unknown_account.error, "twitter refused to publish as 'nobody': not found");
+  EXPECT_EQ(empty.status, AM_INVALID_ARGUMENT);
+  EXPECT_TRUE(unknown_plugin.on_strand && unknown_account.on_strand && empty.on_strand);
+}
+
+TEST_F(PublishTest, APublisherCompletingTwiceIsDeliveredOnce) {
+  register_both();
+  twitter_.complete_twice = true;
+  auto job = make_job();
+  Completion c;
+  publish(job, "twitter", "main", "once", "", c);
+  c.wait();
+  job->wait_idle();
+  EXPECT_EQ(c.calls.load(), 1);
+  EXPECT_EQ(c.status, AM_OK);
+}
+
+TEST_F(PublishTest, CancelStopsAPublicationOnce) {
+  register_both();
+  tiktok_.delay_ms = 10000;
+  auto job = make_job();
+  Completion c;
+  am_op_id op = publish(job, "tiktok", "clips", "slow", "", c);
+  svc_->cancel(&afm_ctx_->host, job.get(), op);
+  c.wait();
+  EXPECT_EQ(c.status, AM_CANCELLED);
+  svc_->cancel(&afm_ctx_->host, job.get(), op);  // harmless after the end
+  job->wait_idle();
+  EXPECT_EQ(c.calls.load(), 1);
+  EXPECT_TRUE(tiktok_.texts.empty());
+}
+
+TEST_F(PublishTest, CancellingTheCallersJobCancelsItsPublications) {
+  register_both();
+  tiktok_.delay_ms = 10000;
+  auto job = make_job();
+  Completion a, b;
+  publish(job, "tiktok", "clips", "one", "", a);
+  publish(job, "tiktok", "clips", "two", "", b);
+  job->cancel();
+  a.wait();
+  b.wait();
+  EXPECT_EQ(a.status, AM_CANCELLED);
+  EXPECT_EQ(b.status, AM_CANCELLED);
+}
+
+TEST_F(PublishTest, UnregisteredPublisherIsGone) {
+  register_both();
+  svc_->unregister_publisher(&twitter_ctx_->host);
+  EXPECT_EQ(svc_->find(&afm_ctx_->host, am::to_am_str("twitter"), AM_PUBLISH_TEXT, nullptr),
+            AM_NOT_FOUND);
+  svc_->unregister_publisher(&twitter_ctx_->host);  // harmless
+}
+
+TEST_F(PublishTest, ALoaderBringsInAPublisherOnDemandOnce) {
+  int loads = 0;
+  registry_.set_loader([&](const std::string &id) -> std::shared_ptr<const void> {
+    ++loads;
+    if (id != "twitter") throw std::runtime_error("no plugin called " + id);
+    auto t = twitter_.table(AM_PUBLISH_TEXT);  // what the plugin's init does
+    EXPECT_EQ(svc_->register_publisher(&twitter_ctx_->host, &t), AM_OK);
+    return std::make_shared<int>(1);
+  });
+  auto job = make_job();
+  Completion c, d;
+  publish(job, "twitter", "main", "loaded on demand", "", c);
+  c.wait();
+  EXPECT_EQ(c.status, AM_OK) << c.error;
+  publish(job, "twitter", "main", "again", "", d);
+  d.wait();
+  EXPECT_EQ(loads, 1);
+  am::buffer error;
+  EXPECT_EQ(svc_->find(&afm_ctx_->host, am::to_am_str("nope"), AM_PUBLISH_TEXT, error.out()),
+            AM_NOT_FOUND);
+  EXPECT_EQ(error.str(), "no publisher 'nope': no plugin called nope");
+}
+
+}  // namespace
+}  // namespace automuse::publish
