@@ -138,6 +138,17 @@ class FileImport {
       }
       if (key == "firefox_profile") saw_firefox_ = true;
     }
+    // The original kept no creation time: the first thing the account made is the best guess.
+    if (const json::value *items = o.if_contains(items_key); items && items->is_array()) {
+      for (const json::value &it : items->as_array()) {
+        const json::value *d = it.is_object() ? it.as_object().if_contains("date") : nullptr;
+        if (!d || !d->is_string()) continue;
+        if (auto t = parse_mpv2_date(d->as_string());
+            t && (!in.created_at || *t < *in.created_at)) {
+          in.created_at = t;
+        }
+      }
+    }
     if (auto existing = store_.get_account(*id)) {
       if (existing->plugin_id != plugin) {
         problem(path, "an account with id " + *id + " already exists for plugin " +

@@ -54,6 +54,7 @@ TEST_F(Mpv2Import, ImportsSamplesKeepingIdsAndUnknownFields) {
   EXPECT_EQ(cooking->nickname, "cooking");
   EXPECT_EQ(cooking->fields.at("niche"), "quick pasta recipes");
   EXPECT_EQ(cooking->fields.at("language"), "English");
+  EXPECT_EQ(cooking->created_at, 1709647629);  // its first video's date
   EXPECT_EQ(cooking->extra.at("firefox_profile"), "/home/me/.mozilla/firefox/abcd.default-release");
   auto space = store.get_account("0b9e7d44-3c21-4f0a-8e6b-7f5a4c3b2a10");
   ASSERT_TRUE(space);
