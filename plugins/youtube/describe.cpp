@@ -1,0 +1,45 @@
+// plugins/youtube/describe.cpp — the describe() document.
+#include "describe.hpp"
+
+namespace youtube {
+
+am_str describe_json() {
+  static const char kText[] = R"json({
+  "description": "YouTube Shorts: from a niche (or your own script) to a rendered Short with voice, pictures and word-highlighted subtitles, kept in the outbox or uploaded through the YouTube Data API",
+  "account_fields": [
+    {"name": "niche", "type": "string", "required": true, "help": "What the channel is about; topics are drawn from it"},
+    {"name": "language", "type": "string", "default": "en", "help": "Language of the scripts and the voice (BCP-47, e.g. en, de, pt-BR)"},
+    {"name": "voice", "type": "string", "help": "Speech voice (espeak-ng voice such as en-us+f3); empty: the language's default"},
+    {"name": "image_providers", "type": "string", "help": "Image provider order, comma-separated (openai, gemini, pexels, folder, cards); empty: the host's order"},
+    {"name": "privacy", "type": "string", "enum": ["private", "unlisted", "public"], "default": "private", "help": "Privacy of uploaded videos"},
+    {"name": "made_for_kids", "type": "boolean", "default": false, "help": "Declare the videos made for kids (COPPA)"},
+    {"name": "music_dir", "type": "string", "help": "Folder of background music; empty: the plugin's configured music_dir, or none"},
+    {"name": "subtitle_style", "type": "string", "help": "Subtitle preset (yellow, white, green, pink) or JSON {font,size,color,highlight_color,outline_color,bold,max_lines}"},
+    {"name": "max_duration", "type": "number", "minimum": 5, "maximum": 180, "default": 60, "help": "Longest Short in seconds"}
+  ],
+  "actions": [
+    {"name": "run", "summary": "Make a Short and publish it",
+     "options": [
+       {"name": "topic", "type": "string", "help": "What the Short is about (default: the LLM picks from the niche)"},
+       {"name": "script", "type": "string", "help": "A script file to read instead of writing one"},
+       {"name": "title", "type": "string", "help": "The video's title (at most 100 characters)"},
+       {"name": "publish", "type": "string", "enum": ["youtube", "outbox"], "help": "Where the video goes (default: youtube)"},
+       {"name": "aspect", "type": "string", "enum": ["9:16", "16:9", "1:1"], "help": "Frame shape (default 9:16)"},
+       {"name": "speed-up", "type": "boolean", "help": "Allow speaking up to 1.25x faster to fit the maximum duration"}
+     ]},
+    {"name": "generate", "summary": "Make a Short and keep it in the outbox (no upload)",
+     "options": [
+       {"name": "topic", "type": "string", "help": "What the Short is about"},
+       {"name": "script", "type": "string", "help": "A script file to read instead of writing one"},
+       {"name": "title", "type": "string", "help": "The video's title (at most 100 characters)"},
+       {"name": "publish", "type": "string", "enum": ["outbox"], "help": "Always the outbox"},
+       {"name": "aspect", "type": "string", "enum": ["9:16", "16:9", "1:1"], "help": "Frame shape (default 9:16)"},
+       {"name": "speed-up", "type": "boolean", "help": "Allow speaking up to 1.25x faster to fit the maximum duration"}
+     ]}
+  ],
+  "publishes": ["video"]
+})json";
+  return am_str{kText, sizeof kText - 1};
+}
+
+}  // namespace youtube

@@ -1,0 +1,482 @@
+// plugins/youtube/generate.cpp — the Short pipeline. Everything here runs on the job's
+// executor (no locks needed); file work goes to the worker pool; the speech and images
+// services run concurrently through am::when_all.
+#include "generate.hpp"
+
+#include <automuse/config.h>
+#include <automuse/store.h>
+
+#include <automuse/cpp/buffer.hpp>
+#include <boost/json.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "metadata_text.hpp"
+#include "music.hpp"
+#include "outbox.hpp"
+#include "scene_plan.hpp"
+#include "script_text.hpp"
+#include "service_calls.hpp"
+#include "settings.hpp"
+#include "step_clock.hpp"
+#include "subtitles_ass.hpp"
+#include "timeline_json.hpp"
+
+namespace youtube {
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+constexpr double kMaxSpeedUp = 1.25;
+constexpr int kDefaultRate = 175;     // espeak-ng words per minute
+constexpr double kTailSeconds = 0.6;  // picture and music after the last word
+
+std::string format_seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", s);
+  return buf;
+}
+
+// FNV-1a: names the job's work folder after its inputs (not a security use).
+uint64_t fnv1a(const std::vector<std::string> &parts) {
+  uint64_t h = 1469598103934665603ull;
+  for (const auto &p : parts) {
+    for (unsigned char c : p) h = (h ^ c) * 1099511628211ull;
+    h = (h ^ 0xFF) * 1099511628211ull;  // separator
+  }
+  return h;
+}
+
+std::string hex(uint64_t v) {
+  char buf[20];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+std::string read_script_file(const std::string &path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw am::error(errno == ENOENT ? AM_NOT_FOUND : AM_IO,
+                    "cannot read script file '" + path + "': " + std::strerror(errno));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw am::error(AM_IO, "cannot read script file '" + path + "'");
+  std::string text = normalise_script(ss.str());
+  if (text.empty()) throw am::error(AM_INVALID_ARGUMENT, "script file '" + path + "' is empty");
+  return text;
+}
+
+void write_text_file(const fs::path &path, const std::string &text) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) throw am::error(AM_IO, "cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) throw am::error(AM_IO, "cannot rename " + tmp.string() + ": " + ec.message());
+}
+
+std::string config_section(const am::host &host) {
+  const auto *cfg = host.find<am_config>(AM_CONFIG_SERVICE_ID);
+  if (!cfg) return "{}";
+  am::buffer out;
+  if (cfg->plugin_section(host.get(), out.out()) != AM_OK) return "{}";
+  return out.str();
+}
+
+std::string data_dir(const am::host &host) {
+  const auto &cfg = host.service<am_config>(AM_CONFIG_SERVICE_ID);
+  am::buffer out;
+  am::check(cfg.data_dir(host.get(), out.out()), "config: no data folder for the plugin");
+  return out.str();
+}
+
+void canvas_size(const Options &o, int &w, int &h) {
+  if (o.aspect == "16:9")
+    w = 1920, h = 1080;
+  else if (o.aspect == "1:1")
+    w = 1080, h = 1080;
+  else
+    w = 1080, h = 1920;
+  if (o.width > 0) w = o.width, h = o.height;
+}
+
+// Everything the steps share; lives in the pipeline coroutine's frame.
+struct Run {
+  Run(am::job j, ActionSettings s) : job(j), settings(std::move(s)), clock(j.log()) {}
+  am::job job;
+  ActionSettings settings;
+  StepClock clock;
+  std::string script;
+  std::string title;
+  std::vector<std::string> tags;
+  std::string description;
+  std::vector<Scene> scenes;
+  int width = 1080, height = 1920;
+  fs::path work;
+  std::string music;
+  std::vector<std::string> notes;
+  std::map<std::string, std::string> providers;
+};
+
+am::task<SpeechOutput> speak(Run &run, int rate, std::string file, std::string step) {
+  size_t s = run.clock.start(step);
+  try {
+    SpeechInput in;
+    in.text = run.script;
+    in.language = run.settings.account.language;
+    in.voice = run.settings.account.voice;
+    in.rate = rate;
+    in.output_path = (run.work / file).string();
+    SpeechOutput out = co_await synthesize(run.job, std::move(in));
+    run.clock.finish(s, format_seconds(out.duration) + " of speech, " +
+                            std::to_string(out.words.size()) + " words" +
+                            (out.from_cache ? ", from cache" : ""));
+    co_return out;
+  } catch (const am::error &e) {
+    std::string msg = e.what();
+    if (e.status() == AM_INVALID_ARGUMENT && !run.settings.account.voice.empty() &&
+        msg.find("voice") != std::string::npos)
+      msg = "account field 'voice' ('" + run.settings.account.voice + "'): " + msg;
+    run.clock.fail(s, msg);
+    throw am::error(e.status(), msg);
+  }
+}
+
+am::task<ImageOutput> one_image(Run &run, size_t index) {
+  ImageInput in;
+  in.prompt = run.scenes[index].prompt;
+  in.width = run.width;
+  in.height = run.height;
+  in.providers = run.settings.account.image_providers;
+  co_return co_await generate_image(run.job, std::move(in));
+}
+
+am::task<void> make_images(Run &run) {
+  size_t s = run.clock.start("images");
+  try {
+    std::vector<am::task<ImageOutput>> tasks;
+    for (size_t i = 0; i < run.scenes.size(); ++i) tasks.push_back(one_image(run, i));
+    auto images = co_await am::when_all(std::move(tasks));
+    size_t cached = 0;
+    for (size_t i = 0; i < images.size(); ++i) {
+      run.scenes[i].image = images[i].path;
+      run.scenes[i].provider = images[i].provider;
+      cached += images[i].from_cache;
+    }
+    run.clock.finish(s, std::to_string(images.size()) + " images" +
+                            (cached ? ", " + std::to_string(cached) + " from cache" : ""));
+  } catch (const am::error &e) {
+    run.clock.fail(s, e.what());
+    throw;
+  }
+}
+
+json::value words_value(const SpeechOutput &speech) {
+  boost::system::error_code ec;
+  json::value v = json::parse(speech.words_json, ec);
+  if (!ec && v.is_array()) return v;
+  json::array a;
+  for (const auto &w : speech.words)
+    a.push_back(json::object{{"text", w.text}, {"start", w.start}, {"end", w.end}});
+  return a;
+}
+
+}  // namespace
+
+am::task<std::string> run_pipeline(am::job job, am::action_request request) {
+  const am::host &host = job.host_ref();
+  Run run(job, parse_settings(request.action, request.args_json, config_section(host)));
+  const Account &account = run.settings.account;
+  const Options &options = run.settings.options;
+  const bool to_youtube = request.action == "run" && options.publish == "youtube";
+  if (to_youtube)
+    throw am::error(AM_UNSUPPORTED,
+                    "publishing to YouTube is not available in this build yet: pass "
+                    "--publish outbox (or use the action 'generate')");
+  job.log().info("youtube: " + request.action + " for account '" + account.nickname +
+                 "' (niche: " + account.niche + ", language: " + account.language + ")");
+
+  // 1. The script: from the file, or (not in this build) from the LLM.
+  if (options.script_file.empty())
+    throw am::error(AM_UNSUPPORTED,
+                    "no script: pass --script FILE (this host offers no LLM service, "
+                    "automuse.llm/1, to write one" +
+                        std::string(options.topic.empty() ? "" : " about '" + options.topic + "'") +
+                        ")");
+  {
+    size_t s = run.clock.start("script");
+    try {
+      const std::string path = options.script_file;
+      run.script = co_await job.on_worker([path] { return read_script_file(path); });
+      run.clock.finish(s, "read from " + path);
+    } catch (const am::error &e) {
+      run.clock.fail(s, e.what());
+      throw;
+    }
+  }
+  run.providers["script"] = "file";
+
+  // 2. Offline metadata and image prompts from the script itself.
+  {
+    size_t s = run.clock.start("metadata");
+    run.title = clamp_title(options.title);
+    run.providers["title"] = "option";
+    if (run.title.empty()) {
+      run.title = title_from_script(run.script);
+      run.providers["title"] = "script (first sentence)";
+    }
+    run.tags = key_words(run.script);
+    run.description = description_from(run.script, run.tags);
+    run.providers["description"] = "script";
+    run.providers["tags"] = "script key words";
+    run.scenes = plan_scenes(split_sentences(run.script));
+    run.providers["image_prompts"] = "script sentences";
+    if (run.scenes.empty()) throw am::error(AM_INVALID_ARGUMENT, "the script has no sentences");
+    run.notes.push_back(
+        "offline fallbacks used (no LLM service): image prompts from the script's sentences, "
+        "description from the script, tags from its key words" +
+        std::string(options.title.empty() ? ", title from its first sentence" : ""));
+    run.clock.finish(s, std::to_string(run.scenes.size()) + " scenes, " +
+                            std::to_string(run.tags.size()) + " tags");
+  }
+
+  canvas_size(options, run.width, run.height);
+  const std::string key =
+      hex(fnv1a({run.script, run.title, account.id, account.language, account.voice,
+                 std::to_string(run.width), std::to_string(run.height), account.image_providers,
+                 account.music_dir, account.subtitle_style}));
+  const SubtitleStyle style = parse_subtitle_style(account.subtitle_style);
+  run.work = fs::path(data_dir(host)) / "work" / key;
+  {
+    const fs::path work = run.work;
+    const std::string music_dir = account.music_dir;
+    const std::string field = account.pseudo || run.settings.config.music_dir == music_dir
+                                  ? "automuse.json plugins.youtube.music_dir"
+                                  : "account field 'music_dir'";
+    run.music = co_await job.on_worker([work, music_dir, field, key] {
+      std::error_code ec;
+      fs::create_directories(work, ec);
+      if (ec) throw am::error(AM_IO, "cannot create " + work.string() + ": " + ec.message());
+      return pick_music(music_dir, field, std::stoull(key.substr(0, 8), nullptr, 16));
+    });
+    if (run.music.empty())
+      run.notes.push_back(
+          "no music: no music folder configured (account field music_dir or "
+          "plugins.youtube.music_dir)");
+    run.providers["music"] = run.music.empty() ? "none" : run.music;
+  }
+
+  // 3. Pictures and speech at the same time.
+  auto [speech, images_done] =
+      co_await am::when_all(speak(run, 0, "voice.wav", "speech"), make_images(run));
+  (void)images_done;
+
+  // 4. A Short stays a Short.
+  const double max = account.max_duration;
+  double speed = 1.0;
+  if (speech.duration > max) {
+    const double need = speech.duration / max;
+    if (!options.speed_up)
+      throw am::error(AM_INVALID_ARGUMENT,
+                      "the script's speech runs " + format_seconds(speech.duration) +
+                          ", longer than the maximum of " + format_seconds(max) +
+                          ": shorten the script, or pass --speed-up to let the voice speak up "
+                          "to 1.25x faster");
+    if (need > kMaxSpeedUp)
+      throw am::error(AM_INVALID_ARGUMENT,
+                      "the script's speech runs " + format_seconds(speech.duration) +
+                          ", longer than the maximum of " + format_seconds(max) +
+                          " even with --speed-up: fitting it needs " +
+                          std::to_string(need).substr(0, 4) +
+                          "x, more than the 1.25x allowed; shorten the script");
+    speed = std::min(kMaxSpeedUp, need * 1.03);
+    const int rate = static_cast<int>(std::ceil(kDefaultRate * speed));
+    speech = co_await speak(run, rate, "voice-" + std::to_string(rate) + ".wav", "speech (faster)");
+    if (speech.duration > max)
+      throw am::error(AM_INVALID_ARGUMENT,
+                      "the script's speech still runs " + format_seconds(speech.duration) + " at " +
+                          std::to_string(rate) + " words per minute, over the maximum of " +
+                          format_seconds(max) + "; shorten the script");
+    run.notes.push_back("voice sped up " + std::to_string(speed).substr(0, 4) +
+                        "x to fit the maximum duration");
+  }
+  run.providers["speech"] = speech.provider;
+  run.providers["voice"] =
+      account.voice.empty() ? "default for " + account.language : account.voice;
+
+  // 5. Scenes follow the spoken sentences; subtitles follow the words.
+  const double total = speech.duration + kTailSeconds;
+  std::vector<TimedWord> timed;
+  std::vector<Word> words;
+  for (const auto &w : speech.words) {
+    timed.push_back(TimedWord{Word{w.text, w.start, w.end}, static_cast<size_t>(w.begin)});
+    words.push_back(Word{w.text, w.start, w.end});
+  }
+  time_scenes(run.scenes, timed, total);
+  const fs::path ass = run.work / "subtitles.ass";
+  {
+    size_t s = run.clock.start("subtitles");
+    std::string text = build_ass(words, run.width, run.height, style);
+    co_await job.on_worker([ass, text] { write_text_file(ass, text); });
+    run.clock.finish(s, std::to_string(words.size()) + " words, safe area");
+  }
+
+  // 6. Render.
+  TimelineInput tl;
+  tl.width = run.width;
+  tl.height = run.height;
+  tl.scenes = run.scenes;
+  tl.duration = total;
+  tl.voice_wav = speech.audio_path;
+  tl.music = run.music;
+  tl.ass_file = ass.string();
+  tl.output_mp4 = (run.work / "video.mp4").string();
+  tl.thumbnail = (run.work / "thumbnail.jpg").string();
+  tl.thumbnail_time = std::min(1.5, total / 2);
+  std::string render_result;
+  {
+    size_t s = run.clock.start("render");
+    try {
+      int next_report = 25;
+      am::logger log = job.log();
+      render_result =
+          co_await render(job, timeline_json(tl), [&next_report, log](double f, double fps) {
+            if (f * 100 >= next_report) {
+              char buf[80];
+              std::snprintf(buf, sizeof buf, "render: %d%% (%.0f frames/s)", next_report, fps);
+              log.info(buf);
+              next_report += 25;
+            }
+          });
+      run.clock.finish(s, std::to_string(run.width) + "x" + std::to_string(run.height));
+    } catch (const am::error &e) {
+      run.clock.fail(s, e.what());
+      throw;
+    }
+  }
+  json::value rendered = json::parse(render_result);
+  const double video_duration = rendered.is_object() && rendered.as_object().contains("duration")
+                                    ? rendered.as_object().at("duration").to_number<double>()
+                                    : total;
+
+  // 7. Outbox: video, thumbnail, subtitles and metadata, in place all at once.
+  std::set<std::string> image_providers;
+  for (const auto &sc : run.scenes) image_providers.insert(sc.provider);
+  json::object meta;
+  meta["title"] = run.title;
+  meta["description"] = run.description;
+  json::array tags;
+  for (const auto &t : run.tags) tags.emplace_back(t);
+  meta["tags"] = tags;
+  meta["category_id"] = "22";
+  meta["script"] = run.script;
+  meta["language"] = account.language;
+  meta["niche"] = account.niche;
+  meta["account"] = account.pseudo ? json::value(nullptr) : json::value(account.nickname);
+  meta["privacy"] = account.privacy;
+  meta["made_for_kids"] = account.made_for_kids;
+  meta["contains_synthetic_media"] = true;
+  meta["duration"] = std::round(video_duration * 1000) / 1000;
+  meta["speech_duration"] = std::round(speech.duration * 1000) / 1000;
+  meta["speed"] = speed;
+  meta["canvas"] = json::object{{"width", run.width}, {"height", run.height}};
+  meta["word_timings"] = words_value(speech);
+  json::array scenes;
+  for (const auto &sc : run.scenes)
+    scenes.push_back(json::object{{"prompt", sc.prompt},
+                                  {"provider", sc.provider},
+                                  {"start", std::round(sc.start * 1000) / 1000},
+                                  {"duration", std::round(sc.duration * 1000) / 1000}});
+  meta["scenes"] = scenes;
+  json::object providers;
+  for (const auto &[k, v] : run.providers) providers[k] = v;
+  json::array imgs;
+  for (const auto &p : image_providers) imgs.emplace_back(p);
+  providers["images"] = imgs;
+  providers["llm"] = nullptr;
+  providers["render"] = "automuse.render/1";
+  meta["providers"] = providers;
+  json::array notes;
+  for (const auto &n : run.notes) notes.emplace_back(n);
+  meta["notes"] = notes;
+  meta["render"] = rendered;
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  meta["created_at"] = now;
+
+  std::string outbox_base = options.outbox_dir;
+  if (outbox_base.empty()) outbox_base = run.settings.config.outbox_dir;
+  if (outbox_base.empty()) outbox_base = (fs::path(data_dir(host)) / "outbox").string();
+  std::string folder;
+  {
+    size_t s = run.clock.start("outbox");
+    meta["steps"] = run.clock.to_json();  // all steps up to here; outbox's own is in the log
+    OutboxFiles files{tl.output_mp4, tl.thumbnail, ass.string(), json::serialize(meta)};
+    const std::string name = job_folder_name(run.title, now);
+    folder = co_await job.on_worker(
+        [outbox_base, name, files] { return write_outbox(outbox_base, name, files); });
+    run.clock.finish(s, folder);
+  }
+
+  // 8. History.
+  std::string history_id;
+  if (const auto *store = host.find<am_store>(AM_STORE_SERVICE_ID)) {
+    json::object rec;
+    rec["account_id"] = account.pseudo ? json::value(nullptr) : json::value(account.id);
+    rec["kind"] = "video";
+    rec["title"] = run.title;
+    rec["body"] = run.description;
+    rec["local_file"] = (fs::path(folder) / "video.mp4").string();
+    rec["status"] = "generated";
+    rec["extra"] = json::object{{"outbox", folder}, {"duration", meta["duration"]}, {"tags", tags}};
+    const std::string text = json::serialize(rec);
+    am::buffer out, err;
+    if (store->add_history(host.get(), am::to_am_str(text), out.out(), err.out()) == AM_OK) {
+      boost::system::error_code ec;
+      json::value v = json::parse(out.view(), ec);
+      if (!ec && v.is_object() && v.as_object().contains("id"))
+        history_id = json::value_to<std::string>(v.as_object().at("id"));
+    } else {
+      job.log().warn("history: could not record the video: " + err.str());
+    }
+  } else {
+    job.log().warn("history: this host has no store service; the video is in the outbox only");
+  }
+
+  // The work folder held only intermediate files; the outbox has what matters now.
+  {
+    const fs::path work = run.work;
+    co_await job.on_worker([work] {
+      std::error_code ec;
+      fs::remove_all(work, ec);
+    });
+  }
+  job.log().info("youtube: done in " + format_seconds(run.clock.elapsed()) + ": " + folder);
+
+  json::object result{{"outbox", folder},
+                      {"video", (fs::path(folder) / "video.mp4").string()},
+                      {"thumbnail", (fs::path(folder) / "thumbnail.jpg").string()},
+                      {"metadata", (fs::path(folder) / "metadata.json").string()},
+                      {"title", run.title},
+                      {"duration", meta["duration"]},
+                      {"seconds", std::round(run.clock.elapsed() * 100) / 100}};
+  if (!history_id.empty()) result["history_id"] = history_id;
+  co_return json::serialize(result);
+}
+
+}  // namespace youtube
