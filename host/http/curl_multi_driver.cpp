@@ -49,7 +49,9 @@ bool CurlMultiDriver::add(CURL *easy, std::string *error) {
   return true;
 }
 
-void CurlMultiDriver::remove(CURL *easy) { curl_multi_remove_handle(multi_, easy); }
+void CurlMultiDriver::remove(CURL *easy) {
+  curl_multi_remove_handle(multi_, easy);
+}
 
 void CurlMultiDriver::unpause(CURL *easy) {
   curl_easy_pause(easy, CURLPAUSE_CONT);

@@ -10,16 +10,24 @@ HttpClient::HttpClient(boost::asio::io_context &io, ClientConfig config)
   engine_->init();
 }
 
-HttpClient::~HttpClient() { engine_->cancel_all(); }
+HttpClient::~HttpClient() {
+  engine_->cancel_all();
+}
 
 uint64_t HttpClient::send(Request request, boost::asio::any_io_executor completion, DoneFn done) {
   return engine_->send(std::move(request), std::move(completion), std::move(done));
 }
 
-void HttpClient::cancel(uint64_t id) { engine_->cancel(id); }
+void HttpClient::cancel(uint64_t id) {
+  engine_->cancel(id);
+}
 
-size_t HttpClient::in_flight() const { return engine_->in_flight(); }
+size_t HttpClient::in_flight() const {
+  return engine_->in_flight();
+}
 
-const ClientConfig &HttpClient::config() const { return engine_->config(); }
+const ClientConfig &HttpClient::config() const {
+  return engine_->config();
+}
 
 }  // namespace automuse::http

@@ -1,8 +1,9 @@
 // The HTTP engine: attempts, retry decisions, cancellation and logging; see http_engine.hpp.
 #include "http/http_engine.hpp"
 
-#include <boost/asio/post.hpp>
 #include <automuse/log.h>
+
+#include <boost/asio/post.hpp>
 
 #include "http/redact.hpp"
 #include "http/retry_rules.hpp"
@@ -78,8 +79,8 @@ HttpEngine::~HttpEngine() {
 uint64_t HttpEngine::send(Request request, asio::any_io_executor completion, DoneFn done) {
   uint64_t id = next_id_.fetch_add(1);
   ++in_flight_;
-  auto transfer = std::make_unique<Transfer>(id, std::move(request), std::move(completion),
-                                             std::move(done));
+  auto transfer =
+      std::make_unique<Transfer>(id, std::move(request), std::move(completion), std::move(done));
   asio::post(driver_->strand(), [self = shared_from_this(), t = std::move(transfer)]() mutable {
     self->start(std::move(t));
   });
@@ -217,9 +218,10 @@ void HttpEngine::decide(Active &active, CURLcode result) {
                         (result == CURLE_OK ? "HTTP " + std::to_string(r.http_status) : error) +
                         ")");
   active.retry_timer = std::make_unique<asio::steady_timer>(driver_->strand(), delay);
-  active.retry_timer->async_wait([self = shared_from_this(), id](const boost::system::error_code &ec) {
-    if (!ec) self->attempt(id);
-  });
+  active.retry_timer->async_wait(
+      [self = shared_from_this(), id](const boost::system::error_code &ec) {
+        if (!ec) self->attempt(id);
+      });
 }
 
 void HttpEngine::finish(uint64_t id, am_status status, std::string error) {
@@ -238,7 +240,8 @@ void HttpEngine::finish(uint64_t id, am_status status, std::string error) {
             std::to_string(r.attempts) + ")";
     if (!error.empty()) line += ": " + redact_text(error);
     log(AM_LOG_DEBUG, line);
-    for (const auto &h : r.headers) log(AM_LOG_TRACE, "http #" + std::to_string(id) + " <- " + redact_header(h.name, h.value));
+    for (const auto &h : r.headers)
+      log(AM_LOG_TRACE, "http #" + std::to_string(id) + " <- " + redact_header(h.name, h.value));
   }
   --in_flight_;
   t.complete(status, std::move(error));
@@ -252,8 +255,8 @@ void HttpEngine::log(int level, const std::string &message) const {
 void HttpEngine::log_request(const Transfer &t) const {
   if (!config_.log) return;
   const Request &q = t.request();
-  std::string line = "http #" + std::to_string(t.id()) + " -> " + q.method + " " +
-                     redact_url(q.url);
+  std::string line =
+      "http #" + std::to_string(t.id()) + " -> " + q.method + " " + redact_url(q.url);
   if (t.response().attempts > 1) line += " (attempt " + std::to_string(t.response().attempts) + ")";
   for (const auto &h : q.headers) line += "\n  " + redact_header(h.name, h.value);
   log(AM_LOG_DEBUG, line);

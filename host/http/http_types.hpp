@@ -41,10 +41,10 @@ struct Timeouts {
 // Retry-After, retry-after-ms or x-rate-limit-reset) are honoured as given, capped by
 // max_server_wait; other failures back off exponentially with jitter.
 struct RetryPolicy {
-  int max_attempts = 4;         // total attempts including the first; 1 disables retries
-  Millis base_delay{250};       // first backoff; doubles per attempt
-  Millis max_delay{30'000};     // cap of one computed backoff
-  Millis max_total{120'000};    // no retry is started that would end after this budget
+  int max_attempts = 4;             // total attempts including the first; 1 disables retries
+  Millis base_delay{250};           // first backoff; doubles per attempt
+  Millis max_delay{30'000};         // cap of one computed backoff
+  Millis max_total{120'000};        // no retry is started that would end after this budget
   Millis max_server_wait{120'000};  // a server-requested wait longer than this is not honoured
   // A request whose body was already (partly) sent is re-sent only when this is true: set it
   // for idempotent requests (PUT of a resumable chunk, a query) and never for a publish.
@@ -99,7 +99,7 @@ using DoneFn = std::function<void(Response)>;
 using LogFn = std::function<void(int level, std::string_view message)>;
 
 struct ClientConfig {
-  long max_host_connections = 16;  // per host:port; 0 = unlimited
+  long max_host_connections = 16;    // per host:port; 0 = unlimited
   long max_total_connections = 256;  // 0 = unlimited
   bool verify_tls = true;
   std::string ca_bundle;  // PEM file; empty = system default

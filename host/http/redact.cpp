@@ -1,11 +1,10 @@
 // Redaction of secrets for logs: see redact.hpp.
 #include "http/redact.hpp"
 
-#include <boost/url/parse.hpp>
-#include <boost/url/url.hpp>
-
 #include <algorithm>
 #include <array>
+#include <boost/url/parse.hpp>
+#include <boost/url/url.hpp>
 #include <cctype>
 #include <vector>
 
@@ -26,10 +25,20 @@ bool ends_with(std::string_view s, std::string_view suffix) {
 }
 
 bool is_secret_param(std::string_view key) {
-  static constexpr std::array<std::string_view, 14> kNames = {
-      "key",    "api_key",   "apikey",    "api-key",  "access_token", "refresh_token", "token",
-      "secret", "signature", "sig",       "password", "client_secret", "x-amz-signature",
-      "x-amz-security-token"};
+  static constexpr std::array<std::string_view, 14> kNames = {"key",
+                                                              "api_key",
+                                                              "apikey",
+                                                              "api-key",
+                                                              "access_token",
+                                                              "refresh_token",
+                                                              "token",
+                                                              "secret",
+                                                              "signature",
+                                                              "sig",
+                                                              "password",
+                                                              "client_secret",
+                                                              "x-amz-signature",
+                                                              "x-amz-security-token"};
   std::string k = lower(key);
   return std::find(kNames.begin(), kNames.end(), k) != kNames.end() || ends_with(k, "_token") ||
          ends_with(k, "_key") || ends_with(k, "_secret");
@@ -39,9 +48,8 @@ bool is_secret_param(std::string_view key) {
 
 bool is_secret_header(std::string_view name) {
   static constexpr std::array<std::string_view, 10> kNames = {
-      "authorization", "proxy-authorization", "cookie",         "set-cookie", "x-api-key",
-      "xi-api-key",    "x-goog-api-key",      "api-key",        "x-auth-token",
-      "x-amz-security-token"};
+      "authorization", "proxy-authorization", "cookie",  "set-cookie",   "x-api-key",
+      "xi-api-key",    "x-goog-api-key",      "api-key", "x-auth-token", "x-amz-security-token"};
   std::string n = lower(name);
   return std::find(kNames.begin(), kNames.end(), n) != kNames.end() || ends_with(n, "-token") ||
          ends_with(n, "-secret") || ends_with(n, "-api-key");

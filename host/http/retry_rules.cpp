@@ -13,7 +13,8 @@ namespace {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
     s.remove_suffix(1);
   return s;
 }
@@ -61,8 +62,7 @@ std::optional<Millis> server_requested_wait(const Headers &headers,
     time_t when = curl_getdate(date.c_str(), nullptr);
     if (when != -1) {
       auto target = std::chrono::system_clock::from_time_t(when);
-      return clamp_non_negative(
-          std::chrono::duration<double, std::milli>(target - now).count());
+      return clamp_non_negative(std::chrono::duration<double, std::milli>(target - now).count());
     }
   }
   if (auto reset = find_header(headers, "x-rate-limit-reset")) {

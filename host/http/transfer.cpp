@@ -19,7 +19,8 @@ std::string upper(std::string s) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
     s.remove_suffix(1);
   return s;
 }
@@ -112,7 +113,8 @@ std::optional<std::pair<am_status, std::string>> Transfer::prepare_attempt(
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 
   const Timeouts &t = request_.timeouts;
-  if (t.connect.count() > 0) curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, long(t.connect.count()));
+  if (t.connect.count() > 0)
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, long(t.connect.count()));
   if (t.total.count() > 0) curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, long(t.total.count()));
   if (t.low_speed_bytes_per_sec > 0 && t.low_speed_time.count() > 0) {
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, t.low_speed_bytes_per_sec);
@@ -132,7 +134,8 @@ std::optional<std::pair<am_status, std::string>> Transfer::prepare_attempt(
     body_file_ = std::fopen(request_.body_file.c_str(), "rb");
     if (!body_file_)
       return std::pair<am_status, std::string>{
-          AM_IO, "request.body_file '" + request_.body_file.string() + "': " + std::strerror(errno)};
+          AM_IO,
+          "request.body_file '" + request_.body_file.string() + "': " + std::strerror(errno)};
     body_size_ = static_cast<curl_off_t>(size);
   } else {
     body_size_ = static_cast<curl_off_t>(request_.body.size());
@@ -163,7 +166,8 @@ std::optional<std::pair<am_status, std::string>> Transfer::prepare_attempt(
   }
   // curl would wait up to a second for "100 Continue" before large bodies; most APIs never
   // send it, so don't ask (an explicit Expect header from the caller still wins).
-  if (!find_header(request_.headers, "expect")) header_list_ = curl_slist_append(header_list_, "Expect:");
+  if (!find_header(request_.headers, "expect"))
+    header_list_ = curl_slist_append(header_list_, "Expect:");
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, header_list_);
   return std::nullopt;
 }
@@ -191,23 +195,25 @@ size_t Transfer::write(const char *data, size_t size) {
     if (sink_is_stream_ && request_.sink == SinkKind::file) {
       sink_file_ = std::fopen(part_path().c_str(), "wb");
       if (!sink_file_) {
-        sink_error_ = {AM_IO, "response_file '" + part_path().string() + "': " + std::strerror(errno)};
+        sink_error_ = {AM_IO,
+                       "response_file '" + part_path().string() + "': " + std::strerror(errno)};
         return 0;  // CURLE_WRITE_ERROR ends the transfer
       }
     }
   }
   if (!sink_is_stream_) {
     // Memory sink, or a non-2xx body: keep it (capped) for the caller to read the error.
-    size_t room = request_.sink == SinkKind::memory ? size
+    size_t room = request_.sink == SinkKind::memory       ? size
                   : response_.body.size() < kErrorBodyCap ? kErrorBodyCap - response_.body.size()
-                                                           : 0;
+                                                          : 0;
     response_.body.append(data, std::min(size, room));
     response_.body_bytes += size;
     return size;
   }
   if (request_.sink == SinkKind::file) {
     if (std::fwrite(data, 1, size, sink_file_) != size) {
-      sink_error_ = {AM_IO, "response_file '" + part_path().string() + "': " + std::strerror(errno)};
+      sink_error_ = {AM_IO,
+                     "response_file '" + part_path().string() + "': " + std::strerror(errno)};
       return 0;
     }
     response_.body_bytes += size;
@@ -253,8 +259,8 @@ size_t Transfer::on_read(char *data, size_t size, size_t count, void *self_ptr) 
   if (self->body_file_) {
     got = std::fread(data, 1, want, self->body_file_);
     if (got == 0 && std::ferror(self->body_file_)) {
-      self->sink_error_ = {AM_IO, "request.body_file '" + self->request_.body_file.string() +
-                                      "': read failed"};
+      self->sink_error_ = {
+          AM_IO, "request.body_file '" + self->request_.body_file.string() + "': read failed"};
       return CURL_READFUNC_ABORT;
     }
   } else {
@@ -294,7 +300,8 @@ void Transfer::end_attempt(CURLcode) {
   body_file_ = nullptr;
   if (sink_file_) {
     if (std::fclose(sink_file_) != 0 && !sink_error_)
-      sink_error_ = {AM_IO, "response_file '" + part_path().string() + "': " + std::strerror(errno)};
+      sink_error_ = {AM_IO,
+                     "response_file '" + part_path().string() + "': " + std::strerror(errno)};
     sink_file_ = nullptr;
   }
 }
@@ -322,9 +329,8 @@ void Transfer::complete(am_status status, std::string error) {
   response_.status = status;
   response_.error = std::move(error);
   response_.elapsed = std::chrono::duration_cast<Millis>(Clock::now() - started_);
-  asio::post(completion_, [done = std::move(done_), r = std::move(response_)]() mutable {
-    done(std::move(r));
-  });
+  asio::post(completion_,
+             [done = std::move(done_), r = std::move(response_)]() mutable { done(std::move(r)); });
 }
 
 }  // namespace automuse::http

@@ -2,19 +2,19 @@
 // the host's I/O thread), a strand standing in for a job's executor, and a blocking helper.
 #pragma once
 
+#include <dirent.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
-#include <dirent.h>
 #include <fstream>
 #include <future>
 #include <memory>
 #include <thread>
-#include <unistd.h>
 
 #include "http/http_client.hpp"
 #include "support/fake_server.hpp"
@@ -47,7 +47,8 @@ class ClientFixture : public ::testing::Test {
   Response send(Request req, std::chrono::seconds limit = 30s) {
     auto promise = std::make_shared<std::promise<Response>>();
     auto future = promise->get_future();
-    client_->send(std::move(req), job_, [promise](Response r) { promise->set_value(std::move(r)); });
+    client_->send(std::move(req), job_,
+                  [promise](Response r) { promise->set_value(std::move(r)); });
     if (future.wait_for(limit) != std::future_status::ready) {
       ADD_FAILURE() << "request did not complete within " << limit.count() << " s";
       Response r;

@@ -52,9 +52,8 @@ TEST_F(HttpClientTest, PostSendsHeadersAndBody) {
 
 TEST_F(HttpClientTest, PutPatchDeleteAndHead) {
   FakeServer server;
-  server.route("*", "/thing", [](const ReceivedRequest &req) {
-    return Reply::text(req.method + ":" + req.body);
-  });
+  server.route("*", "/thing",
+               [](const ReceivedRequest &req) { return Reply::text(req.method + ":" + req.body); });
   for (std::string method : {"PUT", "PATCH", "DELETE"}) {
     Request req = get(server.url("/thing"));
     req.method = method;

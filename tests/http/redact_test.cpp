@@ -17,7 +17,8 @@ TEST(Redact, SecretHeaders) {
 }
 
 TEST(Redact, QueryKeysAndUserinfo) {
-  std::string u = redact_url("https://me:hunter2@example.com/v1/models?key=AIzaSECRET&alt=json&access_token=tok");
+  std::string u = redact_url(
+      "https://me:hunter2@example.com/v1/models?key=AIzaSECRET&alt=json&access_token=tok");
   EXPECT_EQ(u.find("AIzaSECRET"), std::string::npos) << u;
   EXPECT_EQ(u.find("hunter2"), std::string::npos) << u;
   EXPECT_EQ(u.find("=tok"), std::string::npos) << u;
@@ -31,7 +32,9 @@ TEST(Redact, BearerTokensInText) {
   EXPECT_NE(t.find("Bearer REDACTED"), std::string::npos) << t;
 }
 
-TEST(Redact, UnparsableUrlIsNotEchoed) { EXPECT_EQ(redact_url("http://[bad"), "<unparsable url>"); }
+TEST(Redact, UnparsableUrlIsNotEchoed) {
+  EXPECT_EQ(redact_url("http://[bad"), "<unparsable url>");
+}
 
 }  // namespace
 }  // namespace automuse::http

@@ -11,7 +11,8 @@ using SysClock = std::chrono::system_clock;
 
 TEST(RetryRules, RetryableStatuses) {
   for (long s : {408, 429, 500, 502, 503, 504}) EXPECT_TRUE(is_retryable_status(s)) << s;
-  for (long s : {200, 301, 400, 401, 403, 404, 409, 422, 501}) EXPECT_FALSE(is_retryable_status(s)) << s;
+  for (long s : {200, 301, 400, 401, 403, 404, 409, 422, 501})
+    EXPECT_FALSE(is_retryable_status(s)) << s;
 }
 
 TEST(RetryRules, RetryAfterSeconds) {

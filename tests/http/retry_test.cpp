@@ -54,8 +54,8 @@ TEST_F(RetryTest, RetryAfterHttpDateIsHonoured) {
 TEST_F(RetryTest, RetryAfterMsIsHonoured) {
   FakeServer server;
   server.route("POST", "/r",
-               FakeServer::sequence({Reply::error(429).with_header("retry-after-ms", "400"),
-                                     Reply::text("ok")}));
+               FakeServer::sequence(
+                   {Reply::error(429).with_header("retry-after-ms", "400"), Reply::text("ok")}));
   Request req = get(server.url("/r"));
   req.method = "POST";
   req.body = "{}";  // a 429 refused the request, so even a POST is re-sent
@@ -69,7 +69,8 @@ TEST_F(RetryTest, RetryAfterMsIsHonoured) {
 TEST_F(RetryTest, RateLimitResetIsHonoured) {
   FakeServer server;
   server.route("GET", "/r", [](const ReceivedRequest &) {
-    return Reply::error(429).with_header("x-rate-limit-reset", std::to_string(std::time(nullptr) + 2));
+    return Reply::error(429).with_header("x-rate-limit-reset",
+                                         std::to_string(std::time(nullptr) + 2));
   });
   Request req = get(server.url("/r"));
   req.retry.max_attempts = 2;
@@ -139,7 +140,8 @@ TEST_F(RetryTest, PostIsNotResentAfterItsBodyWasSent) {
 
 TEST_F(RetryTest, PostMarkedSafeIsResent) {
   FakeServer server;
-  server.route("POST", "/query", FakeServer::sequence({Reply::error(502), Reply::error(502), Reply::text("ok")}));
+  server.route("POST", "/query",
+               FakeServer::sequence({Reply::error(502), Reply::error(502), Reply::text("ok")}));
   Request req = get(server.url("/query"));
   req.method = "POST";
   req.body = R"({"q":1})";

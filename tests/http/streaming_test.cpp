@@ -103,7 +103,8 @@ TEST_F(StreamingTest, UploadStreamsFromFile) {
     FILE *f = std::fopen(file.c_str(), "wb");
     std::string block(1 << 20, '\0');
     for (size_t b = 0; b < kSize / block.size(); ++b) {
-      for (size_t i = 0; i < block.size(); ++i) block[i] = Reply::pattern_byte(b * block.size() + i);
+      for (size_t i = 0; i < block.size(); ++i)
+        block[i] = Reply::pattern_byte(b * block.size() + i);
       std::fwrite(block.data(), 1, block.size(), f);
       crc = automuse::testing::crc32(block, crc);
     }
@@ -136,7 +137,8 @@ TEST_F(StreamingTest, PostBodyFromFileWithCustomMethod) {
     std::fclose(f);
   }
   FakeServer server;
-  server.route("*", "/p", [](const ReceivedRequest &req) { return Reply::text(req.method + " " + req.body); });
+  server.route("*", "/p",
+               [](const ReceivedRequest &req) { return Reply::text(req.method + " " + req.body); });
   Request req = get(server.url("/p"));
   req.method = "POST";
   req.body_file = file;
@@ -148,7 +150,8 @@ TEST_F(StreamingTest, PostBodyFromFileWithCustomMethod) {
 TEST_F(StreamingTest, ServerSentEventsArriveInOrderOnTheJobStrand) {
   FakeServer server;
   std::vector<std::string> events;
-  for (int i = 0; i < 20; ++i) events.push_back(R"({"choices":[{"delta":{"content":"tok)" + std::to_string(i) + R"("}}]})");
+  for (int i = 0; i < 20; ++i)
+    events.push_back(R"({"choices":[{"delta":{"content":"tok)" + std::to_string(i) + R"("}}]})");
   events.push_back("[DONE]");
   server.route("POST", "/v1/chat/completions", Reply::sse(events, 15ms));
   auto received = std::make_shared<std::string>();

@@ -16,8 +16,9 @@ class TlsProxyTest : public ClientFixture {
  protected:
   static void SetUpTestSuite() {
     cert_ = new TestCertificate(TestCertificate::generate());
-    ca_file_ = new std::filesystem::path(std::filesystem::temp_directory_path() /
-                                         ("automuse-test-ca-" + std::to_string(::getpid()) + ".pem"));
+    ca_file_ =
+        new std::filesystem::path(std::filesystem::temp_directory_path() /
+                                  ("automuse-test-ca-" + std::to_string(::getpid()) + ".pem"));
     cert_->write_ca_file(*ca_file_);
   }
   static void TearDownTestSuite() {
@@ -48,7 +49,8 @@ TEST_F(TlsProxyTest, TrustedWithTheGeneratedCa) {
   config.ca_bundle = ca_file_->string();
   start_client(config);
   FakeServer server({.tls = true, .certificate = cert_});
-  server.route("POST", "/secure", [](const ReceivedRequest &req) { return Reply::text("got " + req.body); });
+  server.route("POST", "/secure",
+               [](const ReceivedRequest &req) { return Reply::text("got " + req.body); });
   Request req = get(server.url("/secure"));
   req.method = "POST";
   req.body = "payload";
@@ -62,7 +64,8 @@ TEST_F(TlsProxyTest, TrustedWithTheGeneratedCa) {
 
 TEST_F(TlsProxyTest, WrongCaIsRefused) {
   TestCertificate other = TestCertificate::generate();
-  auto other_ca = std::filesystem::temp_directory_path() / ("automuse-other-ca-" + std::to_string(::getpid()) + ".pem");
+  auto other_ca = std::filesystem::temp_directory_path() /
+                  ("automuse-other-ca-" + std::to_string(::getpid()) + ".pem");
   other.write_ca_file(other_ca);
   ClientConfig config;
   config.ca_bundle = other_ca.string();
@@ -80,7 +83,8 @@ TEST_F(TlsProxyTest, PlainHttpThroughProxy) {
   config.proxy = proxy.url();
   start_client(config);
   FakeServer server;
-  server.route("GET", "/via", [](const ReceivedRequest &req) { return Reply::text("target " + req.target); });
+  server.route("GET", "/via",
+               [](const ReceivedRequest &req) { return Reply::text("target " + req.target); });
   Response r = send(get(server.url("/via?q=1")));
   ASSERT_EQ(r.status, AM_OK) << r.error;
   EXPECT_EQ(r.body, "target /via?q=1");

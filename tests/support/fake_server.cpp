@@ -1,6 +1,10 @@
 // FakeServer: Beast-based loopback HTTP(S) server for tests; see fake_server.hpp.
 #include "support/fake_server.hpp"
 
+#include <strings.h>
+#include <zlib.h>
+
+#include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -17,20 +21,17 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
-#include <atomic>
 #include <condition_variable>
 #include <mutex>
-#include <strings.h>
 #include <thread>
-#include <zlib.h>
 
 namespace automuse::testing {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
-using asio::ip::tcp;
 using asio::use_awaitable;
+using asio::ip::tcp;
 
 namespace {
 constexpr uint64_t kBodyLimit = 4ull << 30;  // uploads in tests can be large
@@ -44,7 +45,9 @@ std::optional<std::string> ReceivedRequest::header(std::string_view name) const 
   return std::nullopt;
 }
 
-boost::json::value ReceivedRequest::json() const { return boost::json::parse(body); }
+boost::json::value ReceivedRequest::json() const {
+  return boost::json::parse(body);
+}
 
 std::optional<std::string> ReceivedRequest::query_param(std::string_view name) const {
   auto parsed = boost::urls::parse_origin_form(target);
@@ -288,7 +291,8 @@ asio::awaitable<bool> write_reply(Stream &stream, const Reply &reply, bool keep_
       co_await asio::async_write(stream, asio::buffer(framed), use_awaitable);
       sent += n;
     }
-    if (sent < limit) co_await asio::async_write(stream, asio::buffer("0\r\n\r\n", 5), use_awaitable);
+    if (sent < limit)
+      co_await asio::async_write(stream, asio::buffer("0\r\n\r\n", 5), use_awaitable);
   }
   co_return keep_alive && !reply.close_after_body_bytes;
 }
@@ -311,7 +315,8 @@ asio::awaitable<void> serve(FakeServer::State &s, Stream &stream, uint64_t conne
     auto q = req.target.find('?');
     req.path = req.target.substr(0, q);
     if (q != std::string::npos) req.query = req.target.substr(q + 1);
-    for (const auto &f : msg) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    for (const auto &f : msg)
+      req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     req.connection = connection;
     req.received_at = std::chrono::steady_clock::now();
 
@@ -461,7 +466,8 @@ FakeServer::FakeServer(Options options) : state_(std::make_shared<State>()) {
   s.acceptor->listen(asio::socket_base::max_listen_connections);
   s.port = s.acceptor->local_endpoint().port();
   asio::co_spawn(*s.io, accept_loop(s), asio::detached);
-  for (int i = 0; i < std::max(1, options.threads); ++i) s.threads.emplace_back([&s] { s.io->run(); });
+  for (int i = 0; i < std::max(1, options.threads); ++i)
+    s.threads.emplace_back([&s] { s.io->run(); });
 }
 
 FakeServer::~FakeServer() {
@@ -496,7 +502,9 @@ Handler FakeServer::sequence(std::vector<Reply> replies) {
   };
 }
 
-uint16_t FakeServer::port() const { return state_->port; }
+uint16_t FakeServer::port() const {
+  return state_->port;
+}
 
 std::string FakeServer::base_url() const {
   return std::string(state_->ssl ? "https" : "http") + "://127.0.0.1:" + std::to_string(port());
@@ -534,8 +542,14 @@ void FakeServer::clear_requests() {
   state_->received.clear();
 }
 
-size_t FakeServer::in_flight() const { return state_->in_flight.load(); }
-size_t FakeServer::peak_in_flight() const { return state_->peak_in_flight.load(); }
-size_t FakeServer::connections_accepted() const { return state_->accepted.load(); }
+size_t FakeServer::in_flight() const {
+  return state_->in_flight.load();
+}
+size_t FakeServer::peak_in_flight() const {
+  return state_->peak_in_flight.load();
+}
+size_t FakeServer::connections_accepted() const {
+  return state_->accepted.load();
+}
 
 }  // namespace automuse::testing

@@ -8,7 +8,8 @@
 //   server.route("POST", "/v1/chat/completions", [](const ReceivedRequest &req) {
 //     return Reply::json(R"({"ok":true})");
 //   });
-//   server.route("GET", "/busy", FakeServer::sequence({Reply::too_many_requests(1), Reply::text("hi")}));
+//   server.route("GET", "/busy", FakeServer::sequence({Reply::too_many_requests(1),
+//   Reply::text("hi")}));
 //   ... client.send(server.url("/busy")) ...
 //   EXPECT_EQ(server.requests("/busy").size(), 2);
 #pragma once
@@ -37,10 +38,10 @@ struct ReceivedRequest {
   std::string path;    // "/v1/items"
   std::string query;   // "id=3"
   FieldList headers;
-  std::string body;       // empty when the route discards bodies
-  uint64_t body_size = 0;  // bytes of body received
+  std::string body;         // empty when the route discards bodies
+  uint64_t body_size = 0;   // bytes of body received
   uint32_t body_crc32 = 0;  // CRC-32 of the body received (see crc32())
-  bool complete = true;  // false when the route closed the connection before the body ended
+  bool complete = true;     // false when the route closed the connection before the body ended
   uint64_t connection = 0;  // which connection it came on (1, 2, ...): shows keep-alive reuse
   std::chrono::steady_clock::time_point received_at;  // when its header arrived
 
@@ -125,7 +126,7 @@ class FakeServer {
   struct Options {
     bool tls = false;
     const TestCertificate *certificate = nullptr;  // required for tls
-    int threads = 1;                                // handlers run on these threads
+    int threads = 1;                               // handlers run on these threads
   };
 
   FakeServer();

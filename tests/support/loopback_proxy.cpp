@@ -22,8 +22,8 @@ namespace automuse::testing {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
-using asio::ip::tcp;
 using asio::use_awaitable;
+using asio::ip::tcp;
 
 struct LoopbackProxy::State {
   std::unique_ptr<asio::io_context> io = std::make_unique<asio::io_context>();
@@ -49,9 +49,11 @@ asio::awaitable<void> relay(std::shared_ptr<tcp::socket> from, std::shared_ptr<t
   std::array<char, 16384> buf;
   boost::system::error_code ec;
   for (;;) {
-    size_t n = co_await from->async_read_some(asio::buffer(buf), asio::redirect_error(use_awaitable, ec));
+    size_t n =
+        co_await from->async_read_some(asio::buffer(buf), asio::redirect_error(use_awaitable, ec));
     if (ec) break;
-    co_await asio::async_write(*to, asio::buffer(buf.data(), n), asio::redirect_error(use_awaitable, ec));
+    co_await asio::async_write(*to, asio::buffer(buf.data(), n),
+                               asio::redirect_error(use_awaitable, ec));
     if (ec) break;
   }
   to->shutdown(tcp::socket::shutdown_send, ec);
@@ -69,7 +71,8 @@ asio::awaitable<void> tunnel(LoopbackProxy::State &s, std::shared_ptr<tcp::socke
     auto eps = co_await resolver.async_resolve(host, port, asio::redirect_error(use_awaitable, ec));
     if (!ec) co_await asio::async_connect(*upstream, eps, asio::redirect_error(use_awaitable, ec));
   }
-  std::string answer = !is_loopback_host(host) ? "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"
+  std::string answer = !is_loopback_host(host)
+                           ? "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"
                        : ec ? "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n"
                             : "HTTP/1.1 200 Connection Established\r\n\r\n";
   co_await asio::async_write(*client, asio::buffer(answer), use_awaitable);
@@ -109,9 +112,11 @@ asio::awaitable<void> session(LoopbackProxy::State &s, std::shared_ptr<tcp::sock
       }
       tcp::socket upstream(client->get_executor());
       tcp::resolver resolver(client->get_executor());
-      auto eps = co_await resolver.async_resolve(std::string(url->host()),
-                                                 url->has_port() ? std::string(url->port()) : "80",
-                                                 use_awaitable);
+      // Named locals, not temporaries inside the co_await expression: g++ 12 destroys
+      // conditional-operator temporaries there wrongly.
+      std::string host(url->host());
+      std::string port = url->has_port() ? std::string(url->port()) : std::string("80");
+      auto eps = co_await resolver.async_resolve(host, port, use_awaitable);
       co_await asio::async_connect(upstream, eps, use_awaitable);
       std::string origin_form(url->encoded_path());
       if (origin_form.empty()) origin_form = "/";
@@ -165,8 +170,12 @@ LoopbackProxy::~LoopbackProxy() {
   state_->io.reset();
 }
 
-uint16_t LoopbackProxy::port() const { return state_->port; }
-std::string LoopbackProxy::url() const { return "http://127.0.0.1:" + std::to_string(port()); }
+uint16_t LoopbackProxy::port() const {
+  return state_->port;
+}
+std::string LoopbackProxy::url() const {
+  return "http://127.0.0.1:" + std::to_string(port());
+}
 
 std::vector<std::string> LoopbackProxy::seen() const {
   std::lock_guard lock(state_->mutex);

@@ -1,0 +1,69 @@
+// tests/support/x/fake_x.hpp — a loopback fake of the X API v2 (PROTOCOLS.md) on the
+// fake-server kit: POST /2/tweets, GET /2/users/me and /2/users/:id/tweets, the chunked
+// media upload (initialize, append, finalize, STATUS polling) and OAuth 2 token refresh.
+// Every request is authenticated the way X does it: OAuth 1.0a signatures are recomputed and
+// checked (consumer key, token, timestamp window, nonce reuse), bearer tokens must be
+// current. Faults: 429 with x-rate-limit-* headers, usage cap, duplicate content, a post
+// accepted and then the connection dropped, media processing that stays pending or fails.
+#pragma once
+
+#include <boost/json/value.hpp>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "support/fake_server.hpp"
+
+namespace automuse::testing {
+
+class FakeX {
+ public:
+  struct User {
+    std::string id, username;
+    std::string consumer_key, consumer_secret, access_token, access_token_secret;
+    std::string bearer_token;   // OAuth 2 access token accepted for this user ("" = none)
+    std::string refresh_token;  // single use: refreshing replaces both
+  };
+  struct Post {
+    std::string id, user_id, text;
+    std::vector<std::string> media_ids;
+  };
+  struct Media {
+    std::string id, user_id, media_type, category;
+    uint64_t total_bytes = 0;
+    std::map<int, std::string> segments;  // segment_index -> bytes
+    bool finalized = false;
+    int status_polls = 0;
+    std::string state;  // "", pending, in_progress, succeeded, failed
+  };
+
+  FakeX();
+  ~FakeX();
+
+  FakeServer &server() { return server_; }
+  std::string base_url() const { return server_.base_url(); }
+
+  void add_user(User user);
+
+  // Faults. Each applies to the next matching requests.
+  void rate_limit_posts(int count, int reset_in_seconds);  // 429 + x-rate-limit-reset
+  void usage_capped(bool on);                              // 429 usage-capped on posts
+  void drop_after_accepting_next_post();  // record the post, then close with no reply
+  // Media processing: STATUS answers pending this many times, then succeeded (or failed).
+  void media_processing(int pending_polls, bool fail, int check_after_secs);
+
+  std::vector<Post> posts() const;
+  std::vector<Media> media() const;
+  User user(const std::string &id) const;
+  // Requests refused for bad authentication, with why (signature mismatch...).
+  std::vector<std::string> auth_failures() const;
+
+ private:
+  struct State;
+  std::shared_ptr<State> state_;
+  FakeServer server_;
+};
+
+}  // namespace automuse::testing
