@@ -23,20 +23,19 @@ cd "$work"
 "$render" --check --write-ass subs.ass timeline_9x16.json
 results=$work/results.txt
 : > "$results"
-timed() {  # label cmd... -> appends "label wall_seconds peak_kb"
+timed() {  # label cmd... -> appends "label wall_seconds peak_kb cpu_seconds"
   local label=$1; shift
-  /usr/bin/time -f "%e %M" -o time.out "$@" > /dev/null
-  echo "$label $(cat time.out)" >> "$results"
+  /usr/bin/time -f "%e %M %U %S" -o time.out "$@" > /dev/null
+  awk -v l="$label" '{printf "%s %s %s %.2f\n", l, $1, $2, $3 + $4}' time.out >> "$results"
 }
 for ((r = 1; r <= rounds; r++)); do
   echo "round $r/$rounds" >&2
   timed a "$render" -q timeline_9x16.json -o a.mp4
   timed b "$reference" b.mp4 voice.wav music.wav subs.ass img0.png img1.png img2.png img3.png img4.png img5.png
   enc=$("$floor" a.mp4 veryfast 23)
-  echo "c $(awk '{print $2}' <<< "$enc") 0" >> "$results"
+  echo "c $(awk '{print $2, 0, $4}' <<< "$enc")" >> "$results"
 done
-/usr/bin/time -f "%e %M" -o time.out "$render" -q timeline_16x9.json -o a16x9.mp4
-echo "a16x9 $(cat time.out)" >> "$results"
+timed a16x9 "$render" -q timeline_16x9.json -o a16x9.mp4
 
 python3 - "$results" <<'PY'
 import statistics, subprocess, sys
@@ -46,14 +45,18 @@ def med(label, col):
 def all_(label):
     return ", ".join(r[1] for r in rows if r[0] == label)
 a, b, c = med("a", 1), med("b", 1), med("c", 1)
-print(f"rounds: a = {all_('a')} s; b = {all_('b')} s; c = {all_('c')} s")
-print(f"(a) automuse-render        median {a:7.2f} s   peak {med('a', 2) / 1024:7.0f} MiB")
-print(f"(b) ffmpeg CLI reference   median {b:7.2f} s   peak {med('b', 2) / 1024:7.0f} MiB")
-print(f"(c) bare libx264 floor     median {c:7.2f} s   (encode loop only)")
-print(f"a/b = {a / b:.3f}  (goal <= 0.90)")
-print(f"a/c = {a / c:.3f}  (goal <= 1.10)")
+ca, cb, cc = med("a", 3), med("b", 3), med("c", 3)
+print(f"wall seconds per round: a = {all_('a')}; b = {all_('b')}; c = {all_('c')}")
+print(f"                      wall median   CPU median (user+sys)   peak RSS")
+print(f"(a) automuse-render     {a:8.2f} s    {ca:8.2f} s            {med('a', 2) / 1024:6.0f} MiB")
+print(f"(b) ffmpeg CLI ref.     {b:8.2f} s    {cb:8.2f} s            {med('b', 2) / 1024:6.0f} MiB")
+print(f"(c) bare x264 floor     {c:8.2f} s    {cc:8.2f} s            (encode loop only)")
+print(f"a/b wall = {a / b:.3f}, CPU = {ca / cb:.3f}   (goal <= 0.90)")
+print(f"a/c wall = {a / c:.3f}, CPU = {ca / cc:.3f}   (goal <= 1.10)")
 print(f"peak memory a/b = {med('a', 2) / med('b', 2):.3f}  (goal <= 1.00)")
-print(f"16:9 render of the same timeline: {med('a16x9', 1):.2f} s, peak {med('a16x9', 2) / 1024:.0f} MiB")
+print(f"16:9 render of the same timeline: {med('a16x9', 1):.2f} s wall, {med('a16x9', 3):.2f} s CPU, "
+      f"peak {med('a16x9', 2) / 1024:.0f} MiB")
+print(f"load average at the end: {open('/proc/loadavg').read().split()[:3]} on {__import__('os').cpu_count()} CPUs")
 for f in ("a.mp4", "b.mp4", "a16x9.mp4"):
     out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height,pix_fmt:format=duration",
                           "-of", "compact=p=0:nk=1", f], capture_output=True, text=True).stdout.split()
