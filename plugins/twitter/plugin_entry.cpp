@@ -1,0 +1,197 @@
+// plugins/twitter/plugin_entry.cpp — the X plugin's entry: describe, the actions `run` (write
+// a post with the LLM and publish it) and `post` (--text, --video), and its publisher in
+// "automuse.publish/1" so other plugins can publish text and video through it.
+#include <automuse/config.h>
+#include <automuse/llm.h>
+#include <automuse/plugin.h>
+#include <automuse/publish.h>
+#include <automuse/store.h>
+
+#include <automuse/cpp/buffer.hpp>
+#include <automuse/cpp/plugin.hpp>
+#include <boost/json.hpp>
+#include <map>
+#include <mutex>
+
+#include "post_writer.hpp"
+#include "publish_flow.hpp"
+#include "settings.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using twitter::Account;
+
+am::host g_host;
+bool g_registered = false;
+std::mutex g_ops_mutex;
+std::map<am_op_id, twitter::StopFlag> g_ops;  // publications started through the registry
+
+twitter::PluginSettings load_settings(const am::host &host) {
+  const auto *config = host.find<am_config>(AM_CONFIG_SERVICE_ID);
+  if (!config) return {};
+  am::buffer section;
+  if (config->plugin_section(host.get(), section.out()) != AM_OK) return {};
+  return twitter::parse_settings(section.str());
+}
+
+// The account from the store (id or nickname of this plugin's accounts).
+Account load_account(const am::host &host, const std::string &name) {
+  const auto &store = host.service<am_store>(AM_STORE_SERVICE_ID);
+  am::buffer out, error;
+  am_status s = store.get_account(host.get(), am::to_am_str(name), out.out(), error.out());
+  if (s != AM_OK) throw am::error(s, "X account '" + name + "': " + error.str());
+  return twitter::parse_account(out.str());
+}
+
+// The action's account: --account, or the only account there is.
+Account action_account(const am::host &host, const json::object &args) {
+  if (auto *a = args.if_contains("account"); a && a->is_object())
+    return twitter::parse_account(json::serialize(*a));
+  const auto &store = host.service<am_store>(AM_STORE_SERVICE_ID);
+  am::buffer out;
+  if (store.list_accounts(host.get(), out.out(), nullptr) == AM_OK) {
+    json::value list = json::parse(out.view());
+    if (list.is_array() && list.as_array().size() == 1)
+      return twitter::parse_account(json::serialize(list.as_array()[0]));
+  }
+  throw am::error(AM_INVALID_ARGUMENT,
+                  "choose an X account with --account (see `automuse-host accounts list "
+                  "--plugin twitter`)");
+}
+
+std::string option(const json::object &args, const char *name) {
+  if (auto *o = args.if_contains("options"); o && o->is_object())
+    if (auto *v = o->as_object().if_contains(name); v && v->is_string())
+      return std::string(v->as_string());
+  return "";
+}
+
+am::task<std::string> run_action(am::job job, am::action_request request) {
+  json::object args = json::parse(request.args_json).as_object();
+  twitter::PluginSettings settings = load_settings(job.host_ref());
+  Account account = action_account(job.host_ref(), args);
+  std::string text = option(args, "text");
+  std::string video = option(args, "video");
+  if (request.action == "run") {
+    const auto *llm = job.host_ref().find<am_llm>(AM_LLM_SERVICE_ID);
+    if (!llm)
+      throw am::error(AM_UNSUPPORTED,
+                      "this host has no LLM service to write the post: give it with "
+                      "`post --text \"...\"`");
+    text = co_await twitter::write_post(job, llm, account, settings);
+  }
+  twitter::Published p =
+      co_await twitter::publish_post(job, settings, account, std::move(text), std::move(video));
+  co_return twitter::published_json(p, account);
+}
+
+// ---- publisher for "automuse.publish/1"
+
+am_status publisher_start(void *, am_job *job, am_op_id op, am_str account_name,
+                          const am_publish_content *content, am_publish_done_fn done,
+                          void *done_user) {
+  try {
+    Account account = load_account(g_host, am::to_string(account_name));
+    std::string text = am::to_string(content->text);
+    std::string media = am::to_string(content->media_path);
+    auto stop = std::make_shared<std::atomic<bool>>(false);
+    {
+      std::lock_guard lock(g_ops_mutex);
+      g_ops[op] = stop;
+    }
+    am::job j(g_host, job);
+    auto settings = load_settings(g_host);
+    am::spawn(twitter::publish_post(j, settings, account, std::move(text), std::move(media), stop),
+              [op, account, done, done_user](am::outcome<twitter::Published> &&o) noexcept {
+                {
+                  std::lock_guard lock(g_ops_mutex);
+                  g_ops.erase(op);
+                }
+                if (o.ok()) {
+                  std::string result = twitter::published_json(*o.value, account);
+                  done(done_user, AM_OK, am_str{"", 0}, am::to_am_str(result));
+                  return;
+                }
+                std::pair<am_status, std::string> failure{AM_INTERNAL, "unknown failure"};
+                try {
+                  std::rethrow_exception(o.exception);
+                } catch (...) {
+                  failure = am::current_exception_status();
+                }
+                done(done_user, failure.first, am::to_am_str(failure.second), am_str{"null", 4});
+              });
+    return AM_OK;
+  } catch (...) {
+    return am::current_exception_status().first;
+  }
+}
+
+void publisher_cancel(void *, am_job *, am_op_id op) {
+  std::lock_guard lock(g_ops_mutex);
+  if (auto it = g_ops.find(op); it != g_ops.end()) it->second->store(true);
+}
+
+am_status twitter_init(const am_host *host) {
+  return am::guard([&] {
+    g_host = am::host(host);
+    g_host.service<am_job_service>(AM_JOB_SERVICE_ID);
+    if (const auto *publish = g_host.find<am_publish>(AM_PUBLISH_SERVICE_ID)) {
+      am_publisher p{};
+      p.struct_size = sizeof p;
+      p.kinds = AM_PUBLISH_TEXT | AM_PUBLISH_VIDEO;
+      p.start = &publisher_start;
+      p.cancel = &publisher_cancel;
+      g_registered = publish->register_publisher(host, &p) == AM_OK;
+      if (!g_registered) am::logger(g_host).warn("could not register as a publisher");
+    }
+  });
+}
+
+void twitter_deinit() {
+  if (g_registered)
+    if (const auto *publish = g_host.find<am_publish>(AM_PUBLISH_SERVICE_ID))
+      publish->unregister_publisher(g_host.get());
+  g_registered = false;
+  g_host = am::host();
+}
+
+am_str twitter_describe() {
+  static const char kDescription[] = R"json({
+  "description": "Writes and publishes posts on X through the API v2 (OAuth 1.0a or OAuth 2)",
+  "account_fields": [
+    {"name": "topic", "type": "string", "required": true, "help": "What the account posts about"},
+    {"name": "language", "type": "string", "default": "English", "help": "Language of the posts"},
+    {"name": "hashtags", "type": "string", "enum": ["none", "few"], "default": "none",
+     "help": "none, or a few relevant hashtags"},
+    {"name": "client_id", "type": "string", "help": "OAuth 2 client id, to refresh tokens"},
+    {"name": "consumer_key", "type": "string", "secret": true, "help": "OAuth 1.0a API key"},
+    {"name": "consumer_secret", "type": "string", "secret": true, "help": "OAuth 1.0a API key secret"},
+    {"name": "access_token", "type": "string", "secret": true, "help": "OAuth 1.0a access token"},
+    {"name": "access_token_secret", "type": "string", "secret": true, "help": "OAuth 1.0a access token secret"},
+    {"name": "bearer_token", "type": "string", "secret": true, "help": "OAuth 2 user access token"},
+    {"name": "refresh_token", "type": "string", "secret": true, "help": "OAuth 2 refresh token"}
+  ],
+  "actions": [
+    {"name": "run", "summary": "Write a post about the account's topic with the LLM and publish it",
+     "options": []},
+    {"name": "post", "summary": "Publish a given text, optionally with a video",
+     "options": [{"name": "text", "type": "string", "help": "The post's text"},
+                 {"name": "video", "type": "string", "help": "An MP4 file to attach"}]}
+  ],
+  "publishes": ["text", "video"]
+})json";
+  return am_str{kDescription, sizeof kDescription - 1};
+}
+
+am_status twitter_start_action(const am_action_call *call) {
+  const auto action = am::view(call->action);
+  if (action != "run" && action != "post") return AM_UNSUPPORTED;
+  return am::start_coroutine_action(g_host.get(), call, run_action);
+}
+
+}  // namespace
+
+extern "C" AM_EXPORT const am_plugin_entry automuse_plugin_entry = {
+    AM_ABI_VERSION_INIT, sizeof(am_plugin_entry), "twitter",        "X (Twitter)",       "0.1.0",
+    twitter_init,        twitter_deinit,          twitter_describe, twitter_start_action};

@@ -1,0 +1,25 @@
+// plugins/twitter/post_writer.hpp — writing a post with the LLM: a specific sub-topic of the
+// account's topic, in its language, at most two sentences; too long means asking again with
+// the measured length, and only as a last resort cutting at a word boundary.
+#pragma once
+
+#include <automuse/llm.h>
+
+#include <automuse/cpp/job.hpp>
+#include <string>
+
+#include "settings.hpp"
+
+namespace twitter {
+
+// The chat messages (JSON) that ask for the first draft.
+std::string first_draft_messages(const Account &account);
+
+// The answer cleaned up: trimmed, surrounding quotes and a "Post:" preamble removed.
+std::string clean_answer(std::string answer);
+
+// Writes a post that fits in 280 weighted characters. Logs each re-ask.
+am::task<std::string> write_post(am::job job, const am_llm *llm, Account account,
+                                 PluginSettings settings);
+
+}  // namespace twitter
