@@ -26,7 +26,10 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <functional>
+#include <future>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -76,7 +79,7 @@ bool parse_content(const std::string &body) {
   boost::system::error_code ec;
   auto v = boost::json::parse(body, ec);
   if (ec) return false;
-  auto *content = v.at_pointer("/choices/0/message/content", ec);
+  auto *content = v.find_pointer("/choices/0/message/content", ec);
   return !ec && content && content->is_string();
 }
 
@@ -188,7 +191,9 @@ double field(const std::string &line, const std::string &key) {
 
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  return v.empty()      ? 0
+         : v.size() % 2 ? v[v.size() / 2]
+                        : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
 }
 
 int run_driver(const std::string &self, int requests, int rounds, int soak,
@@ -200,20 +205,25 @@ int run_driver(const std::string &self, int requests, int rounds, int soak,
   setrlimit(RLIMIT_NOFILE, &lim);
 
   testing::FakeServer server({.threads = 1});
-  server.route("POST", "/v1/chat/completions", testing::Reply::json(kCompletion).with_latency(std::chrono::milliseconds(100)));
-  server.route("POST", "/soak/v1/chat/completions", testing::Reply::json(kCompletion).with_latency(std::chrono::milliseconds(5)));
+  server.route("POST", "/v1/chat/completions",
+               testing::Reply::json(kCompletion).with_latency(std::chrono::milliseconds(100)));
+  server.route("POST", "/soak/v1/chat/completions",
+               testing::Reply::json(kCompletion).with_latency(std::chrono::milliseconds(5)));
   std::string url = server.url("/v1/chat/completions");
-  std::printf("loopback server %s: chat completion after 100 ms; %d concurrent requests, %d rounds\n",
-              url.c_str(), requests, rounds);
+  std::printf(
+      "loopback server %s: chat completion after 100 ms; %d concurrent requests, %d rounds\n",
+      url.c_str(), requests, rounds);
 
   std::vector<double> ours_wall, theirs_wall, ours_rss, theirs_rss;
   for (int r = 1; r <= rounds; ++r) {
     auto ours = run_child({self, "client", url, std::to_string(requests)});
     auto theirs = run_child({"/usr/bin/python3", aiohttp, url, std::to_string(requests)});
     double ow = field(ours.output, "wall"), tw = field(theirs.output, "wall");
-    int ook = static_cast<int>(field(ours.output, "ok")), tok = static_cast<int>(field(theirs.output, "ok"));
-    std::printf("round %d: automuse wall=%.3fs ok=%d rss=%.1fMB | aiohttp wall=%.3fs ok=%d rss=%.1fMB\n",
-                r, ow, ook, ours.max_rss_kb / 1024.0, tw, tok, theirs.max_rss_kb / 1024.0);
+    int ook = static_cast<int>(field(ours.output, "ok")),
+        tok = static_cast<int>(field(theirs.output, "ok"));
+    std::printf(
+        "round %d: automuse wall=%.3fs ok=%d rss=%.1fMB | aiohttp wall=%.3fs ok=%d rss=%.1fMB\n", r,
+        ow, ook, ours.max_rss_kb / 1024.0, tw, tok, theirs.max_rss_kb / 1024.0);
     if (ook != requests || tok != requests || ours.exit_code || theirs.exit_code) {
       std::printf("  (incomplete round: automuse exit %d, aiohttp exit %d)\n%s%s", ours.exit_code,
                   theirs.exit_code, ours.output.c_str(), theirs.output.c_str());
@@ -230,12 +240,15 @@ int run_driver(const std::string &self, int requests, int rounds, int soak,
               tw > 0 ? ow / tw : 0);
   std::printf("median peak RSS: automuse %.1f MB, aiohttp %.1f MB, ratio %.2f (goal <= 1.00)\n",
               orss, trss, trss > 0 ? orss / trss : 0);
-  std::printf("(the floor is the server's 100 ms: wall above it is client overhead: automuse %.0f ms, aiohttp %.0f ms)\n",
-              (ow - 0.1) * 1000, (tw - 0.1) * 1000);
+  std::printf(
+      "(the floor is the server's 100 ms: wall above it is client overhead: automuse %.0f ms, "
+      "aiohttp %.0f ms)\n",
+      (ow - 0.1) * 1000, (tw - 0.1) * 1000);
 
   if (soak > 0) {
     std::printf("\nsoak: %d requests, 200 in flight, 5 ms server latency\n", soak);
-    auto s = run_child({self, "soak", server.url("/soak/v1/chat/completions"), std::to_string(soak), "200"});
+    auto s = run_child(
+        {self, "soak", server.url("/soak/v1/chat/completions"), std::to_string(soak), "200"});
     std::printf("%s", s.output.c_str());
     std::printf("soak peak RSS %.1f MB\n", s.max_rss_kb / 1024.0);
   }
@@ -253,10 +266,14 @@ int main(int argc, char **argv) {
     int requests = 1000, rounds = 5, soak = 20000;
     std::string aiohttp = "/work/shared/bench/aiohttp_reference.py";
     for (size_t i = 1; i + 1 < args.size(); i += 2) {
-      if (args[i] == "--requests") requests = std::stoi(args[i + 1]);
-      else if (args[i] == "--rounds") rounds = std::stoi(args[i + 1]);
-      else if (args[i] == "--soak") soak = std::stoi(args[i + 1]);
-      else if (args[i] == "--aiohttp") aiohttp = args[i + 1];
+      if (args[i] == "--requests")
+        requests = std::stoi(args[i + 1]);
+      else if (args[i] == "--rounds")
+        rounds = std::stoi(args[i + 1]);
+      else if (args[i] == "--soak")
+        soak = std::stoi(args[i + 1]);
+      else if (args[i] == "--aiohttp")
+        aiohttp = args[i + 1];
       else {
         std::fprintf(stderr, "unknown option %s\n", args[i].c_str());
         return 2;
