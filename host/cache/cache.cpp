@@ -3,12 +3,10 @@
 
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
-#include <cstdlib>
 #include <fstream>
 #include <vector>
 
 #include "cache/sha256.hpp"
-#include "store/store.hpp"
 
 namespace automuse::cache {
 
@@ -54,10 +52,6 @@ struct Cache::Entry {
   uint64_t size = 0;
   std::optional<int64_t> expires_at;
 };
-
-fs::path Cache::default_dir() {
-  return store::default_data_dir() / "cache";
-}
 
 Cache::Cache(const fs::path &dir, CacheOptions options)
     : dir_(dir), options_(std::move(options)), db_(prepare(dir)) {

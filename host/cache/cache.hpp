@@ -47,11 +47,9 @@ struct ClearResult {
 
 class Cache {
  public:
-  // $XDG_DATA_HOME/automuse/cache (beside the store's automuse.db, but its own SQLite file, so
-  // cache traffic never contends with store writes and `cache clear` cannot touch the store).
-  static std::filesystem::path default_dir();
-
-  // Opens or creates the cache in `dir` (0700): dir/cache.db, dir/blobs/, dir/tmp/.
+  // Opens or creates the cache in `dir` (0700): dir/cache.db, dir/blobs/, dir/tmp/. The host
+  // uses $XDG_DATA_HOME/automuse/cache, beside automuse.db but in its own SQLite file, so
+  // cache traffic never contends with store writes and `cache clear` cannot touch the store.
   explicit Cache(const std::filesystem::path &dir, CacheOptions options = {});
 
   // Stores `value` under `key`, replacing any earlier value. `ttl` nullopt: no expiry.

@@ -1,6 +1,7 @@
 // The automuse.cache/1 table (see cache_service.hpp and sdk/include/automuse/cache.h).
 #include "cache/cache_service.hpp"
 
+#include <automuse/cpp/buffer.hpp>
 #include <cstddef>
 #include <type_traits>
 
@@ -13,12 +14,7 @@ std::string_view view(am_str s) {
 }
 
 void set_buffer(am_buffer *b, std::string text) {
-  if (!b) return;
-  auto *owned = new std::string(std::move(text));
-  b->data = reinterpret_cast<const uint8_t *>(owned->data());
-  b->size = owned->size();
-  b->owner = owned;
-  b->release = [](am_buffer *self) { delete static_cast<std::string *>(self->owner); };
+  if (b) *b = am::make_buffer(std::move(text));
 }
 
 struct Caller {

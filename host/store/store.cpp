@@ -5,7 +5,6 @@
 #include <boost/uuid/random_generator.hpp>
 #include <boost/uuid/uuid_io.hpp>
 #include <chrono>
-#include <cstdlib>
 
 #include "store/migrations.hpp"
 
@@ -13,18 +12,6 @@ namespace automuse::store {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-
-fs::path default_data_dir() {
-  const char *xdg = std::getenv("XDG_DATA_HOME");
-  if (xdg && *xdg && fs::path(xdg).is_absolute()) return fs::path(xdg) / "automuse";
-  const char *home = std::getenv("HOME");
-  if (!home || !*home) throw StoreError("neither XDG_DATA_HOME nor HOME is set; pass --data-dir");
-  return fs::path(home) / ".local" / "share" / "automuse";
-}
-
-fs::path default_store_path() {
-  return default_data_dir() / "automuse.db";
-}
 
 std::string new_uuid() {
   thread_local boost::uuids::random_generator gen;

@@ -18,11 +18,6 @@
 
 namespace automuse::store {
 
-// $XDG_DATA_HOME/automuse (falling back to ~/.local/share/automuse).
-std::filesystem::path default_data_dir();
-// default_data_dir() / "automuse.db".
-std::filesystem::path default_store_path();
-
 struct NewAccount {
   std::string plugin_id{};
   std::string nickname{};

@@ -3,6 +3,7 @@
 // turn exceptions into a status and a message. No exception crosses the ABI.
 #include "store/store_service.hpp"
 
+#include <automuse/cpp/buffer.hpp>
 #include <cstddef>
 #include <type_traits>
 
@@ -26,12 +27,7 @@ std::string text(am_str s) {
 }
 
 void set_buffer(am_buffer *b, std::string text) {
-  if (!b) return;
-  auto *owned = new std::string(std::move(text));
-  b->data = reinterpret_cast<const uint8_t *>(owned->data());
-  b->size = owned->size();
-  b->owner = owned;
-  b->release = [](am_buffer *self) { delete static_cast<std::string *>(self->owner); };
+  if (b) *b = am::make_buffer(std::move(text));
 }
 
 struct Caller {
