@@ -97,7 +97,8 @@ void paint_gradient(std::vector<uint8_t> &rgb, int w, int h, const Palette &p) {
       // Diagonal blend, plus a soft vignette so the centre (where the text is) glows a little.
       double t = (x * 0.45 + y * 0.9) / (w * 0.45 + h * 0.9);
       double dx = x - w / 2.0, dy = y - h / 2.0;
-      double vignette = 1.0 - 0.35 * std::pow(std::hypot(dx, dy) / (diag / 2), 2.0);
+      double r = (dx * dx + dy * dy) / (diag * diag / 4);
+      double vignette = 1.0 - 0.35 * r;
       uint8_t *px = &rgb[(static_cast<size_t>(y) * w + x) * 3];
       auto mix = [&](uint8_t a, uint8_t b) {
         double v = (a + (b - a) * t) * vignette;

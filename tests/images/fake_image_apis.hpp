@@ -1,0 +1,48 @@
+// tests/images/fake_image_apis.hpp — loopback fakes of OpenAI images, Gemini generateContent
+// and Pexels search (shared/PROTOCOLS.md: paths, auth headers, body shapes, b64 and URL
+// answers, HLS entries with null sizes, rate-limit headers only on 2xx, error bodies). The
+// pictures are real PNGs and the clips real MP4s, served from /files/.
+#pragma once
+
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "support/fake_server.hpp"
+
+namespace automuse::testing {
+
+class FakeImageApis {
+ public:
+  static constexpr const char *kOpenAiKey = "sk-test-images-0123456789";
+  static constexpr const char *kGeminiKey = "AIza-test-0123456789";
+  static constexpr const char *kPexelsKey = "pexels-test-0123456789";
+
+  // `work_dir` holds the files it serves.
+  FakeImageApis(FakeServer &server, const std::filesystem::path &work_dir);
+
+  // OpenAI answers with "url" instead of "b64_json" (as dall-e-2/3 and Venice may).
+  void openai_answers_with_url(bool url) { openai_url_ = url; }
+  // The next `n` requests of an API get this reply instead.
+  void inject(const std::string &api, int n, Reply reply);
+  // Serve this PNG for generated images (default: a 1024x1536 card).
+  void set_generated_png(std::string bytes) { png_ = std::move(bytes); }
+
+  const std::string &png() const { return png_; }
+
+ private:
+  Reply openai(const ReceivedRequest &req);
+  Reply gemini(const ReceivedRequest &req);
+  Reply pexels_photos(const ReceivedRequest &req);
+  Reply pexels_videos(const ReceivedRequest &req);
+  std::optional<Reply> injected(const std::string &api);
+
+  FakeServer &server_;
+  std::mutex mutex_;
+  std::vector<std::pair<std::string, Reply>> faults_;
+  std::string png_, mp4_;
+  bool openai_url_ = false;
+};
+
+}  // namespace automuse::testing

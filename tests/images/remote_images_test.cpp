@@ -1,0 +1,237 @@
+// tests/images/remote_images_test.cpp — the network image providers through the service and
+// the real HTTP service against loopback fakes: b64 and URL answers, Gemini inline data,
+// Pexels photos and portrait clips, rate limits, corrupt and too-small answers that fall
+// back to the next provider with the report saying so, and requests running concurrently.
+#include "images/remote_images.hpp"
+
+#include <gtest/gtest.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+
+#include "core/runtime.hpp"
+#include "fake_image_apis.hpp"
+#include "http/http_client.hpp"
+#include "images/images_service.hpp"
+#include "images/title_card.hpp"
+
+using namespace automuse;
+using namespace automuse::images;
+using automuse::testing::FakeImageApis;
+using automuse::testing::FakeServer;
+using automuse::testing::Reply;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Outcome {
+  am_status status = AM_INTERNAL;
+  std::string error;
+  ImageOutcome result;
+};
+
+class RemoteImagesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ImagesServiceConfig cfg;
+    cfg.output_dir = dir_ / "out";
+    service_ = std::make_unique<ImagesService>(cfg);
+    OpenAiImagesConfig oa;
+    oa.base_url = server_.url("/v1");
+    oa.api_key = FakeImageApis::kOpenAiKey;
+    service_->add_provider(make_openai_images_provider(*http_, oa));
+    OpenAiImagesConfig venice = oa;  // an OpenAI-compatible service, by base URL and name
+    venice.name = "venice";
+    venice.model = "dall-e-3";
+    service_->add_provider(make_openai_images_provider(*http_, venice));
+    GeminiImagesConfig g;
+    g.base_url = server_.url("/v1beta");
+    g.api_key = FakeImageApis::kGeminiKey;
+    service_->add_provider(make_gemini_images_provider(*http_, g));
+    PexelsConfig p;
+    p.base_url = server_.base_url();
+    p.api_key = FakeImageApis::kPexelsKey;
+    service_->add_provider(make_pexels_provider(*http_, p));
+    job_ = runtime_.make_job("remote-images");
+  }
+  void TearDown() override {
+    job_->wait_idle();
+    fs::remove_all(dir_);
+  }
+
+  std::shared_ptr<std::promise<Outcome>> start(std::vector<std::string> order,
+                                               MediaKind kind = MediaKind::kImage,
+                                               std::string prompt = "A lighthouse in a storm") {
+    ImageRequest r;
+    r.prompt = std::move(prompt);
+    r.width = 1080;
+    r.height = 1920;
+    r.min_width = 300;
+    r.min_height = 500;
+    r.kind = kind;
+    auto promise = std::make_shared<std::promise<Outcome>>();
+    service_->generate(*job_, r, std::move(order), false,
+                       [promise](am_status s, const std::string &e, const ImageOutcome *o) {
+                         promise->set_value(Outcome{s, e, o ? *o : ImageOutcome{}});
+                       });
+    return promise;
+  }
+  Outcome run(std::vector<std::string> order, MediaKind kind = MediaKind::kImage) {
+    auto f = start(std::move(order), kind)->get_future();
+    EXPECT_EQ(f.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    return f.get();
+  }
+
+  fs::path dir_ =
+      fs::temp_directory_path() / ("automuse_remote_images_" + std::to_string(::getpid()));
+  FakeServer server_;
+  FakeImageApis fake_{server_, dir_ / "served"};
+  core::Runtime runtime_{1, 2};
+  std::unique_ptr<http::HttpClient> http_ = std::make_unique<http::HttpClient>(runtime_.io());
+  std::unique_ptr<ImagesService> service_;
+  core::JobPtr job_;
+};
+
+}  // namespace
+
+TEST_F(RemoteImagesTest, OpenAiBase64AndUrlAnswers) {
+  Outcome o = run({"openai"});
+  ASSERT_EQ(o.status, AM_OK) << o.error;
+  EXPECT_EQ(o.result.provider, "openai");
+  EXPECT_EQ(o.result.info.width, 1024);
+  EXPECT_EQ(o.result.info.height, 1536);
+  EXPECT_EQ(fs::path(o.result.path).extension(), ".png");
+  auto body = server_.requests("/v1/images/generations").at(0).json();
+  EXPECT_EQ(body.at("size"), "1024x1536");
+  EXPECT_FALSE(body.as_object().contains("response_format"));
+
+  fake_.openai_answers_with_url(true);
+  Outcome v = run({"venice"});
+  ASSERT_EQ(v.status, AM_OK) << v.error;
+  EXPECT_EQ(v.result.provider, "venice");
+  EXPECT_EQ(server_.requests("/files/generated.png").size(), 1u);
+  EXPECT_EQ(server_.requests("/v1/images/generations").at(1).json().at("size"), "1024x1792");
+}
+
+TEST_F(RemoteImagesTest, GeminiInlineDataAfterARateLimit) {
+  fake_.inject("gemini", 1, Reply::too_many_requests(1));
+  Outcome o = run({"gemini"});
+  ASSERT_EQ(o.status, AM_OK) << o.error;
+  EXPECT_EQ(o.result.info.codec, "png");
+  auto reqs = server_.requests("/v1beta/models/gemini-2.5-flash-image:generateContent");
+  EXPECT_EQ(reqs.size(), 2u);
+  EXPECT_EQ(reqs.back().header("x-goog-api-key"), std::string(FakeImageApis::kGeminiKey));
+}
+
+TEST_F(RemoteImagesTest, PexelsPhotosAndPortraitClips) {
+  Outcome photo = run({"pexels"});
+  ASSERT_EQ(photo.status, AM_OK) << photo.error;
+  auto search = server_.requests("/v1/search").at(0);
+  EXPECT_EQ(search.header("Authorization"), std::string(FakeImageApis::kPexelsKey));
+  EXPECT_EQ(search.query_param("query"), std::string("A lighthouse in a storm"));
+
+  Outcome clip = run({"pexels"}, MediaKind::kVideo);
+  ASSERT_EQ(clip.status, AM_OK) << clip.error;
+  EXPECT_TRUE(clip.result.info.is_video);
+  EXPECT_EQ(clip.result.info.width, 360);  // the portrait mp4, not HLS nor the landscape one
+  EXPECT_EQ(clip.result.info.height, 640);
+  EXPECT_TRUE(server_.requests("/files/landscape.mp4").empty());
+}
+
+TEST_F(RemoteImagesTest, CorruptOrSmallAnswersFallBackAndTheReportSaysSo) {
+  // OpenAI sends bytes that are not a picture; Gemini sends a picture that is too small.
+  fake_.inject(
+      "openai", 1,
+      Reply::json(R"({"created":1,"data":[{"b64_json":"bm90IGFuIGltYWdlIGF0IGFsbA=="}]})"));
+  fs::path tiny = dir_ / "tiny.png";
+  render_title_card("tiny", tiny, CardOptions{64, 64, "DejaVu Sans"});
+  std::ifstream in(tiny, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string b64;
+  {
+    std::string bytes = ss.str();
+    std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    out.resize(static_cast<size_t>(EVP_EncodeBlock(
+        reinterpret_cast<unsigned char *>(out.data()),
+        reinterpret_cast<const unsigned char *>(bytes.data()), static_cast<int>(bytes.size()))));
+    b64 = out;
+  }
+  fake_.inject(
+      "gemini", 1,
+      Reply::json(
+          R"({"candidates":[{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":")" +
+          b64 + R"("}}]}}]})"));
+  fake_.inject("pexels", 1, Reply::json(R"({"error":"Rate limit exceeded"})", 403));
+  Outcome o = run({"openai", "gemini", "pexels", "cards"});
+  ASSERT_EQ(o.status, AM_OK) << o.error;
+  EXPECT_EQ(o.result.provider, "cards");
+  auto report = boost::json::parse(attempts_json(o.result.attempts)).as_array();
+  ASSERT_EQ(report.size(), 4u);
+  EXPECT_EQ(report[0].at("provider"), "openai");
+  EXPECT_EQ(report[0].at("status"), "invalid argument");
+  EXPECT_NE(std::string(report[0].at("error").as_string()).find("decode"), std::string::npos);
+  EXPECT_NE(std::string(report[1].at("error").as_string()).find("too small: 64x64"),
+            std::string::npos);
+  EXPECT_EQ(report[2].at("status"), "permission denied");
+  EXPECT_EQ(report[3].at("status"), "ok");
+  // Rejected downloads are not left behind in the output folder.
+  size_t files = 0;
+  for (const auto &e : fs::directory_iterator(dir_ / "out")) files += e.is_regular_file();
+  EXPECT_EQ(files, 1u);
+}
+
+TEST_F(RemoteImagesTest, MalformedAnswersAndBadKeysAreClearErrors) {
+  fake_.inject("openai", 1, Reply::json(R"({"created":1,"data":[]})"));
+  Outcome empty = run({"openai"});
+  EXPECT_EQ(empty.status, AM_ERROR);
+  EXPECT_NE(empty.error.find("openai: malformed answer"), std::string::npos) << empty.error;
+
+  fake_.inject(
+      "gemini", 1,
+      Reply::json(R"({"candidates":[{"content":{"parts":[{"text":"I cannot draw that"}]}}]})"));
+  Outcome text_only = run({"gemini"});
+  EXPECT_NE(text_only.error.find("text only"), std::string::npos) << text_only.error;
+
+  ImagesServiceConfig cfg;
+  cfg.output_dir = dir_ / "out2";
+  ImagesService other(cfg);
+  OpenAiImagesConfig bad;
+  bad.base_url = server_.url("/v1");
+  bad.api_key = "sk-wrong";
+  other.add_provider(make_openai_images_provider(*http_, bad));
+  ImageRequest r;
+  r.prompt = "x";
+  std::promise<std::pair<am_status, std::string>> p;
+  other.generate(*job_, r, {"openai"}, false,
+                 [&p](am_status s, const std::string &e, const ImageOutcome *) {
+                   p.set_value({s, e});
+                 });
+  auto [status, error] = p.get_future().get();
+  EXPECT_EQ(status, AM_UNAUTHENTICATED);
+  EXPECT_EQ(error.find("sk-wrong"), std::string::npos);
+}
+
+TEST_F(RemoteImagesTest, RequestsRunConcurrently) {
+  server_.route(
+      "POST", "/v1/images/generations", [this](const automuse::testing::ReceivedRequest &) {
+        return Reply::json(boost::json::value(
+                               boost::json::object{{"data", boost::json::array{boost::json::object{
+                                                                {"b64_json", std::string()}}}}}))
+            .with_latency(automuse::testing::Ms(300));
+      });
+  std::vector<std::shared_ptr<std::promise<Outcome>>> all;
+  for (int i = 0; i < 4; ++i)
+    all.push_back(start({"openai"}, MediaKind::kImage, "scene " + std::to_string(i)));
+  for (auto &p : all) p->get_future().wait();
+  auto reqs = server_.requests("/v1/images/generations");
+  ASSERT_EQ(reqs.size(), 4u);
+  auto [first, last] = std::minmax_element(
+      reqs.begin(), reqs.end(), [](auto &a, auto &b) { return a.received_at < b.received_at; });
+  EXPECT_LT(last->received_at - first->received_at, std::chrono::milliseconds(250));
+}
