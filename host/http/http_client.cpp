@@ -22,6 +22,12 @@ void HttpClient::cancel(uint64_t id) {
   engine_->cancel(id);
 }
 
+std::function<void(uint64_t)> HttpClient::canceller() const {
+  return [weak = std::weak_ptr<HttpEngine>(engine_)](uint64_t id) {
+    if (auto engine = weak.lock()) engine->cancel(id);
+  };
+}
+
 size_t HttpClient::in_flight() const {
   return engine_->in_flight();
 }

@@ -6,6 +6,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "http/http_types.hpp"
@@ -32,6 +33,10 @@ class HttpClient {
   // Cancels request `id`: it completes with AM_CANCELLED unless it already completed; a
   // finished or unknown id is a no-op. Any thread.
   void cancel(uint64_t id);
+
+  // A cancel function that stays safe to call after the client is destroyed (then a no-op):
+  // for cancel hooks that may outlive the client, such as a job's. Any thread.
+  std::function<void(uint64_t id)> canceller() const;
 
   // Requests started and not yet completed. Any thread.
   size_t in_flight() const;

@@ -39,10 +39,12 @@ am_op_id send(const am_http *http, am_job *job, const am_http_request *c_request
     request.on_chunk = [on_chunk, user](std::string_view chunk) { on_chunk(user, view(chunk)); };
   }
   auto link = std::make_shared<OpLink>();
-  am_op_id op = job->add_op([&client, link](am_op_id) {
+  // The hook may run after the client is gone (a job cancelled during shutdown): it holds
+  // only a weak canceller.
+  am_op_id op = job->add_op([cancel = client.canceller(), link](am_op_id) {
     std::lock_guard lock(link->mutex);
     link->cancel_requested = true;
-    if (link->request_id) client.cancel(link->request_id);  // completes with AM_CANCELLED
+    if (link->request_id) cancel(link->request_id);  // completes with AM_CANCELLED
   });
   uint64_t id =
       client.send(std::move(request), job->executor(), [self, op, done, user](Response r) {
