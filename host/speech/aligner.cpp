@@ -3,7 +3,9 @@
 #include "speech/aligner.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 namespace automuse::speech {
@@ -104,6 +106,117 @@ class VoicedAxis {
   double total_ = 0;
 };
 
+// Frame features for DTW, 10 ms apart: loudness, high-frequency loudness (first difference,
+// which separates hiss from vowels) and zero-crossing rate, each normalised over the
+// utterance so two voices at different levels compare.
+constexpr double kHop = 0.010;
+
+std::vector<std::array<float, 3>> frame_features(const PcmAudio &a) {
+  const size_t hop = static_cast<size_t>(a.sample_rate * kHop);
+  const size_t win = hop * 5 / 2;
+  const size_t n = a.samples.size() / hop + 1;
+  std::vector<std::array<float, 3>> f(n);
+  for (size_t k = 0; k < n; ++k) {
+    size_t from = k * hop, to = std::min(a.samples.size(), from + win);
+    double e = 0, d = 0;
+    int zc = 0;
+    for (size_t i = from; i < to; ++i) {
+      double x = a.samples[i];
+      e += x * x;
+      if (i > from) {
+        double dx = x - a.samples[i - 1];
+        d += dx * dx;
+        zc += (a.samples[i] >= 0) != (a.samples[i - 1] >= 0);
+      }
+    }
+    double len = static_cast<double>(std::max<size_t>(1, to - from));
+    f[k] = {static_cast<float>(10 * std::log10(1 + e / len)),
+            static_cast<float>(10 * std::log10(1 + d / len)), static_cast<float>(zc / len)};
+  }
+  for (int c = 0; c < 3; ++c) {
+    double mean = 0, var = 0;
+    for (const auto &v : f) mean += v[c];
+    mean /= static_cast<double>(n);
+    for (const auto &v : f) var += (v[c] - mean) * (v[c] - mean);
+    double sd = std::sqrt(var / static_cast<double>(n)) + 1e-6;
+    for (auto &v : f) v[c] = static_cast<float>((v[c] - mean) / sd);
+  }
+  return f;
+}
+
+// Dynamic time warping of reference frames onto audio frames, restricted to a band of
+// +-`band` frames around a first guess `guess(i)` (the pause-anchored map). Returns, per
+// reference frame, the first and the last audio frame it is matched with (a frame held over a
+// longer pause in the audio matches many).
+std::vector<std::pair<int, int>> warp(const std::vector<std::array<float, 3>> &r,
+                                      const std::vector<std::array<float, 3>> &t,
+                                      const std::function<int(size_t)> &guess, int band) {
+  const size_t n = r.size();
+  const int m = static_cast<int>(t.size());
+  const int width = 2 * band + 1;
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> cost(n * width, inf);
+  std::vector<uint8_t> from(n * width, 0);  // 0 diagonal, 1 up (i-1), 2 left (j-1)
+  std::vector<int> lo(n);
+  auto dist = [&](size_t i, int j) {
+    float s = 0;
+    for (int c = 0; c < 3; ++c) s += std::abs(r[i][c] - t[j][c]);
+    return s;
+  };
+  auto at = [&](size_t i, int j) -> float {
+    int k = j - lo[i];
+    return k >= 0 && k < width ? cost[i * width + k] : inf;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    lo[i] = std::clamp(guess(i) - band, 0, std::max(0, m - width));
+    for (int k = 0; k < width; ++k) {
+      int j = lo[i] + k;
+      if (j >= m) break;
+      float d = dist(i, j);
+      if (i == 0 && j == 0) {
+        cost[k] = d;
+        continue;
+      }
+      float diag = i > 0 && j > 0 ? at(i - 1, j - 1) : inf;
+      float up = i > 0 ? at(i - 1, j) : inf;
+      float left = k > 0 ? cost[i * width + k - 1] : (i == 0 && j > 0 ? inf : inf);
+      if (i == 0) left = j > 0 && k > 0 ? cost[k - 1] : inf;
+      float best = std::min({diag + 2 * d, up + d, left + d});
+      cost[i * width + k] = best;
+      from[i * width + k] = best == diag + 2 * d ? 0 : best == up + d ? 1 : 2;
+    }
+  }
+  // Backtrack from the cheapest end cell of the last row.
+  std::vector<std::pair<int, int>> span(n, {-1, -1});
+  size_t i = n - 1;
+  int j = std::min(m - 1, lo[i] + width - 1);
+  if (!std::isfinite(at(i, j))) {
+    for (int k = width - 1; k >= 0; --k)
+      if (std::isfinite(cost[i * width + k])) {
+        j = lo[i] + k;
+        break;
+      }
+  }
+  while (true) {
+    if (span[i].second < 0) span[i].second = j;
+    span[i].first = j;  // overwritten as the path moves left: ends as the first j of row i
+    if (i == 0 && j == 0) break;
+    int k = j - lo[i];
+    if (k < 0 || k >= width || !std::isfinite(cost[i * width + k])) return {};
+    uint8_t step = from[i * width + k];
+    if (i == 0) step = 2;
+    if (j == 0) step = 1;
+    if (step == 0) {
+      --i;
+      --j;
+    } else if (step == 1) {
+      --i;
+    } else {
+      --j;
+    }
+  }
+  return span;
+}
 }  // namespace
 
 std::vector<WordTiming> align_to_audio(const Speech &reference, const PcmAudio &audio,
@@ -151,13 +264,39 @@ std::vector<WordTiming> align_to_audio(const Speech &reference, const PcmAudio &
     return taxes[k].time_at(frac * taxes[k].total(), late);
   };
 
+  // Refine the pause-anchored map by warping the two recordings' frames onto each other
+  // within a band around it: it finds where each word starts inside a voiced stretch.
+  auto rf = frame_features(reference.audio), tf = frame_features(audio);
+  std::vector<std::pair<int, int>> warped = warp(
+      rf, tf,
+      [&](size_t i) {
+        return static_cast<int>(map_time(static_cast<double>(i) * kHop, true) / kHop);
+      },
+      60);
+  auto refined = [&](double r, bool late) {
+    size_t i = static_cast<size_t>(std::max(0.0, r / kHop));
+    if (warped.empty() || i >= warped.size() || warped[i].first < 0) return map_time(r, late);
+    // A start is where the audio leaves the matched frame's pause; an end where it enters it.
+    return std::min(audio.duration(), (late ? warped[i].second : warped[i].first) * kHop);
+  };
+
+  // A start that lands in a pause of the audio moves to where the voice resumes.
+  std::vector<bool> voiced = voiced_frames(audio, silence);
+  auto onset = [&](double t, double limit) {
+    auto frame = [&](double x) { return static_cast<size_t>(x / silence.frame_seconds); };
+    double u = t;
+    while (u < limit && frame(u) < voiced.size() && !voiced[frame(u)]) u += silence.frame_seconds;
+    return u < limit ? u : t;
+  };
+
   std::vector<WordTiming> out;
   out.reserve(reference.words.size());
   double floor = 0;
   for (const WordTiming &w : reference.words) {
     WordTiming a = w;
-    a.start = std::max(floor, map_time(w.start, true));
-    a.end = std::max(a.start, map_time(w.end, false));
+    a.end = refined(w.end, false);
+    a.start = std::max(floor, onset(refined(w.start, true), a.end));
+    a.end = std::max(a.start, a.end);
     a.end = std::min(a.end, audio.duration());
     a.start = std::min(a.start, a.end);
     floor = a.start;

@@ -1,7 +1,9 @@
 // host/speech/aligner.hpp — word timings for audio that came without them (OpenAI speech):
 // the known script is synthesised with espeak-ng as a reference, the pauses of the reference
-// are matched to the pauses found in the audio by silence detection, and the reference's
-// word times are stretched over the audio's voiced time between matched pauses.
+// are matched to the pauses found in the audio by silence detection, the reference's word
+// times are stretched over the audio's voiced time between matched pauses, and that first map
+// is refined by dynamic time warping of the two recordings' frame features (loudness, hiss,
+// zero crossings) within a band around it; a start that lands in a pause moves to the voice.
 #pragma once
 
 #include <string_view>

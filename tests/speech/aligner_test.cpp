@@ -55,8 +55,8 @@ TEST(Aligner, RecoversHiddenTimingsAtAFasterRate) {
   truth.rate = 230;
   truth.pitch = 65;
   Errors e = measure(kScript, truth);
-  EXPECT_LT(e.mean, 0.080);
-  EXPECT_LT(e.worst, 0.400);
+  EXPECT_LT(e.mean, 0.050);  // measured: ~12 ms (issue's target: under 80 ms)
+  EXPECT_LT(e.worst, 0.200);
 }
 
 TEST(Aligner, RecoversHiddenTimingsAtASlowerRateAndOtherVoice) {
@@ -64,8 +64,8 @@ TEST(Aligner, RecoversHiddenTimingsAtASlowerRateAndOtherVoice) {
   truth.rate = 140;
   truth.voice = "en-us+f3";
   Errors e = measure(kScript, truth);
-  EXPECT_LT(e.mean, 0.080);
-  EXPECT_LT(e.worst, 0.400);
+  EXPECT_LT(e.mean, 0.050);  // measured: ~16 ms
+  EXPECT_LT(e.worst, 0.200);
 }
 
 TEST(Aligner, SilenceIsAClearError) {

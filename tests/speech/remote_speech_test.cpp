@@ -132,6 +132,9 @@ TEST_F(RemoteSpeechTest, OpenAiAudioGetsAlignedTimingsFromConcurrentPieces) {
   for (size_t i = 0; i < truth.size(); ++i) {
     EXPECT_EQ(o.result.words[i].text, truth[i].text);
     double d = std::abs(o.result.words[i].start - truth[i].start);
+    if (d > 0.1)
+      std::printf("  %s: truth %.3f, aligned %.3f\n", truth[i].text.c_str(), truth[i].start,
+                  o.result.words[i].start);
     sum += d;
     worst = std::max(worst, d);
   }
