@@ -35,6 +35,8 @@ HostContext::HostContext(GlobalOptions options) : options_(std::move(options)) {
 
 HostContext::~HostContext() {
   // Services first (they may hold sockets on the io_context), then the threads.
+  images_service_.reset();
+  speech_service_.reset();
   http_service_.reset();
   http_client_.reset();
   if (runtime_) runtime_->stop();
@@ -99,6 +101,23 @@ core::ServiceRegistry &HostContext::services() {
     http_service_ = std::make_unique<http::HttpService>(*http_client_);
     services_->add(AM_HTTP_SERVICE_ID, http_service_->table());
     services_->add(AM_RENDER_SERVICE_ID, render_service::render_service());
+
+    store_service_ = std::make_unique<store::StoreService>(store());
+    store_service_->register_in(*services_);
+    publish_registry_ = std::make_unique<publish::PublishRegistry>();
+    publish_registry_->register_in(*services_);
+    cache_service_ = std::make_unique<cache::CacheService>(cache());
+    cache_service_->register_in(*services_);
+    speech::SpeechServiceConfig sc;
+    sc.output_dir = data_dir() / "speech";
+    sc.cache = &cache();
+    speech_service_ = std::make_unique<speech::SpeechService>(sc);
+    speech_service_->install(*services_);
+    images::ImagesServiceConfig ic;
+    ic.output_dir = data_dir() / "images";
+    ic.cache = &cache();
+    images_service_ = std::make_unique<images::ImagesService>(ic);
+    images_service_->install(*services_);
   }
   return *services_;
 }

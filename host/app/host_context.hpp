@@ -10,6 +10,11 @@
 #include "http/http_client.hpp"
 #include "http/http_service.hpp"
 #include "store/store.hpp"
+#include "publish/publish_registry.hpp"
+#include "store/store_service.hpp"
+#include "cache/cache_service.hpp"
+#include "speech/speech_service.hpp"
+#include "images/images_service.hpp"
 
 #include <filesystem>
 #include <memory>
@@ -54,6 +59,11 @@ class HostContext {
   std::unique_ptr<http::HttpService> http_service_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<cache::Cache> cache_;
+  std::unique_ptr<store::StoreService> store_service_;
+  std::unique_ptr<publish::PublishRegistry> publish_registry_;
+  std::unique_ptr<cache::CacheService> cache_service_;
+  std::unique_ptr<speech::SpeechService> speech_service_;
+  std::unique_ptr<images::ImagesService> images_service_;
 };
 
 }  // namespace automuse::app

@@ -14,6 +14,7 @@
 #include <boost/json.hpp>
 
 #include <iostream>
+#include <sstream>
 #include <optional>
 
 using namespace automuse;
@@ -71,8 +72,11 @@ int main(int argc, char **argv) {
   app::ActionRequest action;
   app.add_option("--plugin", action.plugin, "Run an action of this plugin");
   app.add_option("ACTION", action.action, "The plugin action (default: its first)");
-  std::string account;
-  app.add_option("--account", account, "The account to act for (nickname)");
+  std::string account, accounts;
+  auto *account_opt = app.add_option("--account", account, "The account to act for (nickname)");
+  app.add_option("--accounts", accounts,
+                 "Run for several accounts concurrently: 'all', or nicknames separated by commas")
+      ->excludes(account_opt);
   app.add_option("--set", action.sets, "key=value options for the action")->take_all();
   app.allow_extras();
   app.footer([&] {
@@ -116,7 +120,25 @@ int main(int argc, char **argv) {
     if (!action.plugin.empty()) {
       if (!account.empty()) action.account = account;
       action.extras = app.remaining();
-      return app::run_action(get_context(), action);
+      std::vector<app::ActionRequest> requests;
+      if (accounts.empty()) {
+        requests.push_back(action);
+      } else {
+        std::vector<std::string> names;
+        if (accounts == "all") {
+          for (auto &a : get_context().store().list_accounts(action.plugin)) names.push_back(a.nickname);
+        } else {
+          std::stringstream ss(accounts);
+          for (std::string n; std::getline(ss, n, ',');)
+            if (!n.empty()) names.push_back(n);
+        }
+        for (auto &n : names) {
+          auto r = action;
+          r.account = n;
+          requests.push_back(std::move(r));
+        }
+      }
+      return app::run_actions(get_context(), requests);
     }
     if (!app.remaining().empty()) {
       std::cerr << "automuse-host: unexpected arguments:";

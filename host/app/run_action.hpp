@@ -1,5 +1,6 @@
-// host/app/run_action.hpp — `automuse-host --plugin NAME [ACTION] [--account A] [--set k=v]`:
-// load the plugin, run one action as a job, wait for its single completion, print the result.
+// host/app/run_action.hpp — `automuse-host --plugin NAME [ACTION] [--account A | --accounts
+// all] [--set k=v]`: run one action, or the same action for several accounts concurrently,
+// wait for every completion, print the results. Ctrl-C cancels.
 #pragma once
 
 #include "app/host_context.hpp"
@@ -18,8 +19,10 @@ struct ActionRequest {
   std::vector<std::string> extras;  // the rest of the command line: --key value, positionals
 };
 
-// Returns the process exit code: 0 on success, 1 on failure, 2 on bad usage, 130 when
-// interrupted.
-int run_action(HostContext &context, const ActionRequest &request);
+// Runs every request (concurrently, within the runner's limits) and returns the process exit
+// code: 0 when all succeeded, else the first failure's (1 failure, 2 bad usage, 130
+// cancelled). One request prints its result JSON to stdout; several print one JSON object
+// per line with the account's nickname.
+int run_actions(HostContext &context, const std::vector<ActionRequest> &requests);
 
 }  // namespace automuse::app

@@ -1,0 +1,245 @@
+// host/app/action_runner.cpp — queueing, per-account serialisation, job start and drain.
+#include "app/action_runner.hpp"
+
+#include "app/plugin_commands.hpp"
+#include "log/logging.hpp"
+
+#include <automuse/cpp/str.hpp>
+
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
+
+#include <atomic>
+#include <chrono>
+
+namespace automuse::app {
+namespace json = boost::json;
+
+int ActionOutcome::exit_code() const {
+  switch (status) {
+    case AM_OK: return 0;
+    case AM_INVALID_ARGUMENT: return 2;
+    case AM_CANCELLED: return 130;
+    default: return 1;
+  }
+}
+
+// One job in flight: the call struct the plugin borrows, and the completion bookkeeping.
+struct ActionRunner::Running : std::enable_shared_from_this<Running> {
+  Pending pending;
+  std::string action, args_json, key;
+  std::shared_ptr<plugins::PluginModule> module;
+  std::shared_ptr<am_job> job;
+  am_action_call call{};
+  std::atomic<int> done_calls{0};
+  ActionRunner *runner = nullptr;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  static void done(void *user, am_status status, am_str result, am_str message) {
+    auto *self = static_cast<Running *>(user);
+    if (self->done_calls.fetch_add(1) != 0) {
+      log::write("host", spdlog::level::err,
+                 self->job->name() + ": action completed more than once (plugin bug); ignored");
+      return;
+    }
+    ActionOutcome o{status, am::to_string(result), am::to_string(message)};
+    auto keep = self->shared_from_this();
+    boost::asio::post(self->runner->main_io_, [keep, o = std::move(o)]() mutable {
+      keep->runner->finish(keep, std::move(o));
+    });
+  }
+};
+
+namespace {
+
+std::optional<std::string> find_action(const json::object &description, const std::string &name,
+                                       std::string &listing) {
+  std::optional<std::string> first;
+  if (auto *a = description.if_contains("actions"); a && a->is_array()) {
+    for (auto &x : a->as_array()) {
+      auto *o = x.if_object();
+      if (!o) continue;
+      auto *n = o->if_contains("name");
+      if (!n || !n->is_string()) continue;
+      std::string action(n->as_string());
+      listing += (listing.empty() ? "" : ", ") + action;
+      if (!first) first = action;
+      if (action == name) return action;
+    }
+  }
+  if (name.empty()) return first;
+  return std::nullopt;
+}
+
+// --set k=v and trailing `--key value` / `--flag` / positionals into options and args.
+bool build_args(const ActionRequest &r, json::object &options, json::array &args,
+                std::string &error) {
+  for (auto &kv : r.sets) {
+    auto eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      error = "--set expects key=value, got '" + kv + "'";
+      return false;
+    }
+    options[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  for (size_t i = 0; i < r.extras.size(); ++i) {
+    const std::string &e = r.extras[i];
+    if (e.rfind("--", 0) == 0 && e.size() > 2) {
+      std::string key = e.substr(2);
+      if (auto eq = key.find('='); eq != std::string::npos) {
+        options[key.substr(0, eq)] = key.substr(eq + 1);
+      } else if (i + 1 < r.extras.size() && r.extras[i + 1].rfind("--", 0) != 0) {
+        options[key] = r.extras[++i];
+      } else {
+        options[key] = true;
+      }
+    } else {
+      args.emplace_back(e);
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+ActionRunner::ActionRunner(HostContext &context, boost::asio::io_context &main_io, size_t max_jobs)
+    : context_(context), main_io_(main_io), max_jobs_(std::max<size_t>(1, max_jobs)) {}
+
+ActionRunner::~ActionRunner() {
+  cancel_all();
+  // Let the cancelled jobs report; their completions are posted to main_io_.
+  while (!running_.empty()) {
+    main_io_.restart();
+    main_io_.run_one_for(std::chrono::milliseconds(100));
+  }
+  modules_.clear();  // deinit and unload, on this thread
+}
+
+std::string ActionRunner::account_key(const ActionRequest &r) {
+  return r.plugin + "\n" + (r.account ? *r.account : std::string());
+}
+
+std::shared_ptr<plugins::PluginModule> ActionRunner::module_for(const std::string &plugin_id) {
+  if (auto it = modules_.find(plugin_id); it != modules_.end()) return it->second;
+  auto module = open_plugin_by_id(context_, plugin_id);
+  module->initialise(context_.services(), context_.runtime());
+  modules_.emplace(plugin_id, module);
+  return module;
+}
+
+void ActionRunner::submit(ActionRequest request, DoneFn done) {
+  queue_.push_back(Pending{std::move(request), std::move(done)});
+  pump();
+}
+
+void ActionRunner::pump() {
+  for (auto it = queue_.begin(); it != queue_.end() && running_.size() < max_jobs_;) {
+    if (busy_accounts_.count(account_key(it->request))) {
+      ++it;
+      continue;
+    }
+    Pending p = std::move(*it);
+    it = queue_.erase(it);
+    start(std::move(p));
+  }
+}
+
+void ActionRunner::start(Pending pending) {
+  auto fail_now = [&](am_status s, std::string message) {
+    boost::asio::post(main_io_, [done = std::move(pending.done), s, message = std::move(message)] {
+      done(ActionOutcome{s, "null", message});
+    });
+  };
+  const ActionRequest &request = pending.request;
+  std::shared_ptr<plugins::PluginModule> module;
+  try {
+    module = module_for(request.plugin);
+  } catch (const std::exception &e) {
+    return fail_now(AM_NOT_FOUND, e.what());
+  }
+  std::string listing;
+  auto action = find_action(module->info().description, request.action, listing);
+  if (!action)
+    return fail_now(AM_INVALID_ARGUMENT, request.plugin + " has no action '" + request.action +
+                                             "' (its actions: " +
+                                             (listing.empty() ? "none" : listing) + ")");
+  json::object args_obj, options;
+  json::array args;
+  std::string error;
+  if (!build_args(request, options, args, error)) return fail_now(AM_INVALID_ARGUMENT, error);
+  if (request.account) {
+    try {
+      auto found = context_.store().resolve_account(*request.account, request.plugin);
+      json::object account;
+      account["id"] = found.id;
+      account["nickname"] = found.nickname;
+      account["fields"] = found.fields;
+      account["extra"] = found.extra;
+      args_obj["account"] = std::move(account);
+    } catch (const std::exception &e) {
+      return fail_now(AM_INVALID_ARGUMENT, request.plugin + ": account '" + *request.account +
+                                               "': " + e.what() +
+                                               " (see `automuse-host accounts list --plugin " +
+                                               request.plugin + "`)");
+    }
+  } else {
+    args_obj["account"] = nullptr;
+  }
+  args_obj["options"] = std::move(options);
+  args_obj["args"] = std::move(args);
+
+  auto run = std::make_shared<Running>();
+  run->runner = this;
+  run->action = *action;
+  run->args_json = json::serialize(args_obj);
+  run->key = account_key(request);
+  run->module = module;
+  std::string name = request.plugin + ":" + *action + (request.account ? ":" + *request.account : "");
+  run->job = context_.runtime().make_job(name, module);
+  run->pending = std::move(pending);
+  run->call.struct_size = sizeof(am_action_call);
+  run->call.job = run->job.get();
+  run->call.action = am::to_am_str(run->action);
+  run->call.args_json = am::to_am_str(run->args_json);
+  run->call.done = &Running::done;
+  run->call.done_user = run.get();
+  busy_accounts_.insert(run->key);
+  running_.insert(run);
+  log::write("host", spdlog::level::info, "start " + name);
+  const am_plugin_entry *entry = &module->entry();
+  run->job->post([run, entry] {
+    am_status s = entry->start_action(&run->call);
+    if (s != AM_OK) {
+      std::string why = run->pending.request.plugin + " refused action '" + run->action +
+                        "': " + am_status_name(s);
+      Running::done(run.get(), s, am_str{"null", 4}, am::to_am_str(why));
+    }
+  });
+}
+
+void ActionRunner::finish(const std::shared_ptr<Running> &run, ActionOutcome outcome) {
+  // Leftover operations of the job are cancelled and drained while the library is loaded.
+  run->job->cancel();
+  run->job->wait_idle();
+  auto keep_alive = run->job->release_keep_alive();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - run->started).count();
+  log::write("host", outcome.status == AM_OK ? spdlog::level::info : spdlog::level::warn,
+             "end " + run->job->name() + " (" + am_status_name(outcome.status) + ", " +
+                 std::to_string(static_cast<int>(secs * 1000)) + " ms)");
+  busy_accounts_.erase(run->key);
+  running_.erase(run);
+  DoneFn done = std::move(run->pending.done);
+  run->job.reset();
+  keep_alive.reset();
+  done(outcome);
+  pump();
+}
+
+void ActionRunner::cancel_all() {
+  auto queued = std::move(queue_);
+  queue_.clear();
+  for (auto &p : queued) p.done(ActionOutcome{AM_CANCELLED, "null", "cancelled before it started"});
+  for (auto &r : running_) r->job->cancel();
+}
+
+}  // namespace automuse::app

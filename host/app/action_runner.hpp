@@ -1,0 +1,75 @@
+// host/app/action_runner.hpp — runs plugin actions as jobs, many at once: one job at a time
+// per account, at most `max_jobs` jobs in flight (network-bound work waits here, not in a
+// thread), and CPU-heavy steps limited separately by the worker pool's size
+// (limits.renders). Used by `--plugin P ACTION`, `--accounts all`, run-due and the daemon.
+//
+// Threads: every member function is called on the thread that runs `main_io` (the main
+// thread); completions are posted back to it, so the runner needs no locks. Plugins are
+// loaded and initialised on that thread too, as plugin.h promises.
+#pragma once
+
+#include "app/host_context.hpp"
+#include "app/run_action.hpp"
+#include "plugins/plugin_module.hpp"
+
+#include <boost/asio/io_context.hpp>
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+namespace automuse::app {
+
+struct ActionOutcome {
+  am_status status = AM_INTERNAL;
+  std::string result_json;  // the plugin's result ("null" when none)
+  std::string message;      // the error, or a note
+  int exit_code() const;    // 0 ok, 2 invalid argument, 130 cancelled, 1 otherwise
+};
+
+class ActionRunner {
+ public:
+  using DoneFn = std::function<void(const ActionOutcome &)>;
+
+  ActionRunner(HostContext &context, boost::asio::io_context &main_io, size_t max_jobs);
+  ~ActionRunner();  // cancels what still runs, drains it, unloads plugins
+  ActionRunner(const ActionRunner &) = delete;
+  ActionRunner &operator=(const ActionRunner &) = delete;
+
+  // Queue one action. `done` runs exactly once on the main thread: with the plugin's outcome,
+  // or at once (posted) with an error if the plugin, action or account is unknown.
+  void submit(ActionRequest request, DoneFn done);
+
+  size_t running() const noexcept { return running_.size(); }
+  size_t queued() const noexcept { return queue_.size(); }
+  bool idle() const noexcept { return running_.empty() && queue_.empty(); }
+
+  // Cancel every running job and drop the queue (queued ones complete with AM_CANCELLED).
+  void cancel_all();
+
+ private:
+  struct Pending {
+    ActionRequest request;
+    DoneFn done;
+  };
+  struct Running;
+
+  void pump();
+  void start(Pending pending);
+  void finish(const std::shared_ptr<Running> &run, ActionOutcome outcome);
+  std::shared_ptr<plugins::PluginModule> module_for(const std::string &plugin_id);
+  static std::string account_key(const ActionRequest &r);
+
+  HostContext &context_;
+  boost::asio::io_context &main_io_;
+  size_t max_jobs_;
+  std::deque<Pending> queue_;
+  std::set<std::string> busy_accounts_;
+  std::map<std::string, std::shared_ptr<plugins::PluginModule>> modules_;
+  std::set<std::shared_ptr<Running>> running_;
+};
+
+}  // namespace automuse::app

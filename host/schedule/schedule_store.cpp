@@ -1,0 +1,146 @@
+// host/schedule/schedule_store.cpp — SQL for schedules and runs.
+#include "schedule/schedule_store.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+namespace automuse::schedule {
+
+std::string new_id() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t a = rng(), b = rng();
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(a >> 32),
+                static_cast<unsigned>((a >> 16) & 0xffff), static_cast<unsigned>(a & 0x0fff),
+                static_cast<unsigned>(((b >> 48) & 0x3fff) | 0x8000),
+                static_cast<unsigned long long>(b & 0xffffffffffffULL));
+  return buf;
+}
+
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+Schedule read_schedule(store::Stmt &s) {
+  Schedule out;
+  out.id = s.text(0);
+  out.plugin_id = s.text(1);
+  out.account_id = s.opt_text(2);
+  out.action = s.text(3);
+  out.cron = s.text(4);
+  out.time_zone = s.text(5);
+  out.paused = s.int64(6) != 0;
+  out.created_at = s.int64(7);
+  out.last_fire_at = s.opt_int64(8);
+  return out;
+}
+
+constexpr const char *kScheduleColumns =
+    "id, plugin_id, account_id, action, cron, time_zone, paused, created_at, last_fire_at";
+
+}  // namespace
+
+ScheduleStore::ScheduleStore(const std::filesystem::path &db_file) : db_(db_file) {}
+
+Schedule ScheduleStore::add(Schedule s) {
+  s.id = new_id();
+  s.created_at = now_seconds();
+  store::Stmt q(db_,
+                "INSERT INTO schedules (id, plugin_id, account_id, action, cron, time_zone, paused,"
+                " created_at, last_fire_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  q.bind(1, s.id).bind(2, s.plugin_id).bind(3, s.account_id).bind(4, s.action).bind(5, s.cron);
+  q.bind(6, s.time_zone).bind(7, static_cast<int64_t>(s.paused)).bind(8, s.created_at);
+  q.bind(9, s.last_fire_at).run();
+  return s;
+}
+
+std::vector<Schedule> ScheduleStore::list() {
+  store::Stmt q(db_, std::string("SELECT ") + kScheduleColumns +
+                         " FROM schedules ORDER BY created_at, id");
+  std::vector<Schedule> out;
+  while (q.step()) out.push_back(read_schedule(q));
+  return out;
+}
+
+std::optional<Schedule> ScheduleStore::get(const std::string &id_or_prefix) {
+  store::Stmt q(db_, std::string("SELECT ") + kScheduleColumns +
+                         " FROM schedules WHERE id = ? OR id LIKE ? ORDER BY id");
+  q.bind(1, id_or_prefix).bind(2, id_or_prefix + "%");
+  std::vector<Schedule> found;
+  while (q.step()) found.push_back(read_schedule(q));
+  for (auto &s : found)
+    if (s.id == id_or_prefix) return s;
+  if (found.size() == 1) return found.front();
+  if (found.size() > 1)
+    throw store::StoreError("schedule id '" + id_or_prefix + "' is ambiguous: give more of it");
+  return std::nullopt;
+}
+
+bool ScheduleStore::remove(const std::string &id) {
+  store::Stmt q(db_, "DELETE FROM schedules WHERE id = ?");
+  q.bind(1, id).run();
+  return db_.changes() > 0;
+}
+
+void ScheduleStore::set_paused(const std::string &id, bool paused) {
+  store::Stmt q(db_, "UPDATE schedules SET paused = ? WHERE id = ?");
+  q.bind(1, static_cast<int64_t>(paused)).bind(2, id).run();
+}
+
+void ScheduleStore::set_last_fire(const std::string &id, int64_t scheduled_time) {
+  store::Stmt q(db_, "UPDATE schedules SET last_fire_at = ? WHERE id = ?");
+  q.bind(1, scheduled_time).bind(2, id).run();
+}
+
+JobRun ScheduleStore::start_run(JobRun run) {
+  run.id = new_id();
+  run.started_at = now_seconds();
+  run.status = "running";
+  store::Stmt q(db_,
+                "INSERT INTO job_runs (id, schedule_id, plugin_id, account_id, action, attempt,"
+                " status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+  q.bind(1, run.id).bind(2, run.schedule_id).bind(3, run.plugin_id).bind(4, run.account_id);
+  q.bind(5, run.action).bind(6, static_cast<int64_t>(run.attempt)).bind(7, run.status);
+  q.bind(8, run.started_at).run();
+  return run;
+}
+
+void ScheduleStore::finish_run(const std::string &id, const std::string &status,
+                               const std::optional<std::string> &error,
+                               const std::optional<std::string> &result) {
+  store::Stmt q(db_,
+                "UPDATE job_runs SET status = ?, error = ?, result = ?, finished_at = ? WHERE id = ?");
+  q.bind(1, status).bind(2, error).bind(3, result).bind(4, now_seconds()).bind(5, id).run();
+}
+
+std::vector<JobRun> ScheduleStore::list_runs(int limit) {
+  store::Stmt q(db_,
+                "SELECT id, schedule_id, plugin_id, account_id, action, attempt, status, error,"
+                " result, started_at, finished_at FROM job_runs ORDER BY started_at DESC, id"
+                " LIMIT ?");
+  q.bind(1, static_cast<int64_t>(limit > 0 ? limit : 1000000));
+  std::vector<JobRun> out;
+  while (q.step()) {
+    JobRun r;
+    r.id = q.text(0);
+    r.schedule_id = q.opt_text(1);
+    r.plugin_id = q.text(2);
+    r.account_id = q.opt_text(3);
+    r.action = q.text(4);
+    r.attempt = static_cast<int>(q.int64(5));
+    r.status = q.text(6);
+    r.error = q.opt_text(7);
+    r.result = q.opt_text(8);
+    r.started_at = q.int64(9);
+    r.finished_at = q.opt_int64(10);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace automuse::schedule

@@ -1,0 +1,66 @@
+// host/schedule/schedule_store.hpp — schedules and job runs in the store's database (tables
+// from migration 4), through their own connection: the daemon, `run-due` and the CLI share
+// them across processes with SQLite's locking.
+#pragma once
+
+#include "store/sqlite_db.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace automuse::schedule {
+
+struct Schedule {
+  std::string id;
+  std::string plugin_id;
+  std::optional<std::string> account_id;  // the account's id (not nickname)
+  std::string action;
+  std::string cron;       // five fields, presets already expanded
+  std::string time_zone;  // IANA name, "" for UTC
+  bool paused = false;
+  int64_t created_at = 0;
+  std::optional<int64_t> last_fire_at;  // scheduled time of the last firing handled
+};
+
+struct JobRun {
+  std::string id;
+  std::optional<std::string> schedule_id;
+  std::string plugin_id;
+  std::optional<std::string> account_id;
+  std::string action;
+  int attempt = 1;
+  std::string status;  // running, succeeded, failed, cancelled
+  std::optional<std::string> error, result;
+  int64_t started_at = 0;
+  std::optional<int64_t> finished_at;
+};
+
+class ScheduleStore {
+ public:
+  // Opens the store's database file (already created and migrated by store::Store).
+  explicit ScheduleStore(const std::filesystem::path &db_file);
+
+  Schedule add(Schedule s);  // id and created_at filled in
+  std::vector<Schedule> list();
+  std::optional<Schedule> get(const std::string &id_or_prefix);
+  bool remove(const std::string &id);
+  void set_paused(const std::string &id, bool paused);
+  void set_last_fire(const std::string &id, int64_t scheduled_time);
+
+  JobRun start_run(JobRun run);  // id and started_at filled in, status "running"
+  void finish_run(const std::string &id, const std::string &status,
+                  const std::optional<std::string> &error, const std::optional<std::string> &result);
+  std::vector<JobRun> list_runs(int limit);
+
+ private:
+  store::Db db_;
+};
+
+// A new random id (UUID v4 text).
+std::string new_id();
+int64_t now_seconds();
+
+}  // namespace automuse::schedule
