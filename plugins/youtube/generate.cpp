@@ -3,6 +3,7 @@
 // services run concurrently through am::when_all.
 #include "generate.hpp"
 
+#include <automuse/cache.h>
 #include <automuse/config.h>
 #include <automuse/store.h>
 
@@ -19,6 +20,7 @@
 #include <set>
 #include <sstream>
 
+#include "llm_steps.hpp"
 #include "metadata_text.hpp"
 #include "music.hpp"
 #include "outbox.hpp"
@@ -130,7 +132,109 @@ struct Run {
   std::string music;
   std::vector<std::string> notes;
   std::map<std::string, std::string> providers;
+  std::string topic;
+  std::string job_id;  // names the job's cached steps
+  const am_cache *cache = nullptr;
+  bool have_llm = false;
+  std::string llm_provider;            // who answered, for metadata.json
+  std::vector<std::string> fallbacks;  // offline stand-ins used for LLM steps
+  std::string fallback_reason;
 };
+
+constexpr int64_t kStepTtlMs = 7LL * 24 * 3600 * 1000;  // an unfinished job resumes for a week
+
+std::string cache_get(const Run &run, const std::string &key) {
+  if (!run.cache) return {};
+  am::buffer out;
+  if (run.cache->get(run.job.host_ref().get(), am::to_am_str(key), out.out()) != AM_OK) return {};
+  return out.str();
+}
+
+void cache_put(const Run &run, const std::string &key, const std::string &value) {
+  if (run.cache)
+    run.cache->put(run.job.host_ref().get(), am::to_am_str(key), am::to_am_str(value), kStepTtlMs);
+}
+
+// One LLM step, cached by the job and its inputs: a re-run of an unfinished job does not pay
+// for it again. Returns the answer's text, or its JSON for a structured step.
+am::task<std::string> cached_chat(Run &run, std::string step, std::string messages,
+                                  std::string shape, double temperature) {
+  const std::string key = "step/" + run.job_id + "/" + step + "/" + hex(fnv1a({messages, shape}));
+  size_t s = run.clock.start(step);
+  if (std::string hit = cache_get(run, key); !hit.empty()) {
+    run.clock.finish(s, "from the job's cache");
+    co_return hit;
+  }
+  try {
+    LlmOutput out = co_await chat(run.job, messages, shape, run.settings.account.id, temperature);
+    std::string value = shape.empty() ? out.content : out.json;
+    run.llm_provider = out.provider + (out.model.empty() ? "" : "/" + out.model);
+    cache_put(run, key, value);
+    run.clock.finish(s, run.llm_provider + (out.from_cache ? ", from the LLM cache" : ""));
+    co_return value;
+  } catch (const am::error &e) {
+    run.clock.fail(s, e.what());
+    throw;
+  }
+}
+
+// The offline plan every run starts from: scenes with prompts from the script's sentences,
+// and title, description and tags from the script. LLM steps replace parts of it.
+void plan_offline(Run &run) {
+  const Options &options = run.settings.options;
+  run.fallbacks.clear();
+  run.scenes = plan_scenes(split_sentences(run.script));
+  if (run.scenes.empty()) throw am::error(AM_INVALID_ARGUMENT, "the script has no sentences");
+  run.title = clamp_title(options.title);
+  run.providers["title"] = "option";
+  if (run.title.empty()) {
+    run.title = title_from_script(run.script);
+    run.providers["title"] = "script (first sentence)";
+  }
+  run.tags = key_words(run.script);
+  run.description = description_from(run.script, run.tags);
+  run.providers["description"] = "script";
+  run.providers["tags"] = "script key words";
+  run.providers["image_prompts"] = "script sentences";
+}
+
+void use_fallback(Run &run, const std::string &what, const std::string &reason) {
+  run.fallbacks.push_back(what);
+  if (run.fallback_reason.empty()) run.fallback_reason = reason;
+}
+
+// Title, description and tags: from the LLM when there is one, else from the script.
+am::task<void> make_metadata(Run &run) {
+  const bool title_given = !run.settings.options.title.empty();
+  if (!run.have_llm) {
+    size_t s = run.clock.start("metadata");
+    run.clock.finish(s, "offline: from the script");
+    use_fallback(run, "description from the script", "no LLM service");
+    use_fallback(run, "tags from its key words", "no LLM service");
+    if (!title_given) use_fallback(run, "title from its first sentence", "no LLM service");
+    co_return;
+  }
+  try {
+    const std::string topic = run.topic.empty() ? run.title : run.topic;
+    LlmMetadata m = parse_metadata(co_await cached_chat(
+        run, "metadata", metadata_messages(run.settings.account, topic, run.script),
+        metadata_shape(), 0.5));
+    if (!title_given) {
+      run.title = m.title;
+      run.providers["title"] = "llm";
+    }
+    run.description = m.description;
+    run.providers["description"] = "llm";
+    if (!m.tags.empty()) {
+      run.tags = m.tags;
+      run.providers["tags"] = "llm";
+    }
+  } catch (const am::error &e) {
+    if (e.status() == AM_CANCELLED) throw;
+    run.job.log().warn(std::string("youtube: metadata from the script instead: ") + e.what());
+    use_fallback(run, "title, description and tags from the script", e.what());
+  }
+}
 
 am::task<SpeechOutput> speak(Run &run, int rate, std::string file, std::string step) {
   size_t s = run.clock.start(step);
@@ -166,6 +270,26 @@ am::task<ImageOutput> one_image(Run &run, size_t index) {
 }
 
 am::task<void> make_images(Run &run) {
+  if (run.have_llm) {
+    try {
+      std::vector<std::string> texts;
+      for (const auto &sc : run.scenes)
+        texts.push_back(run.script.substr(sc.begin, sc.end - sc.begin));
+      auto prompts = parse_prompts(
+          co_await cached_chat(run, "image_prompts", prompts_messages(run.settings.account, texts),
+                               prompts_shape(texts.size()), 0.7),
+          texts.size());
+      for (size_t i = 0; i < prompts.size(); ++i) run.scenes[i].prompt = prompts[i];
+      run.providers["image_prompts"] = "llm";
+    } catch (const am::error &e) {
+      if (e.status() == AM_CANCELLED) throw;
+      run.job.log().warn(std::string("youtube: image prompts from the script instead: ") +
+                         e.what());
+      use_fallback(run, "image prompts from the script's sentences", e.what());
+    }
+  } else {
+    use_fallback(run, "image prompts from the script's sentences", "no LLM service");
+  }
   size_t s = run.clock.start("images");
   try {
     std::vector<am::task<ImageOutput>> tasks;
@@ -210,14 +334,12 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
   job.log().info("youtube: " + request.action + " for account '" + account.nickname +
                  "' (niche: " + account.niche + ", language: " + account.language + ")");
 
-  // 1. The script: from the file, or (not in this build) from the LLM.
-  if (options.script_file.empty())
-    throw am::error(AM_UNSUPPORTED,
-                    "no script: pass --script FILE (this host offers no LLM service, "
-                    "automuse.llm/1, to write one" +
-                        std::string(options.topic.empty() ? "" : " about '" + options.topic + "'") +
-                        ")");
-  {
+  run.cache = host.find<am_cache>(AM_CACHE_SERVICE_ID);
+  run.have_llm = llm_available(host);
+
+  // 1. The script: from the file, or written by the LLM (after a topic, unless given).
+  std::string pending_key;
+  if (!options.script_file.empty()) {
     size_t s = run.clock.start("script");
     try {
       const std::string path = options.script_file;
@@ -227,38 +349,48 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
       run.clock.fail(s, e.what());
       throw;
     }
-  }
-  run.providers["script"] = "file";
-
-  // 2. Offline metadata and image prompts from the script itself.
-  {
-    size_t s = run.clock.start("metadata");
-    run.title = clamp_title(options.title);
-    run.providers["title"] = "option";
-    if (run.title.empty()) {
-      run.title = title_from_script(run.script);
-      run.providers["title"] = "script (first sentence)";
+    run.providers["script"] = "file";
+    run.job_id = hex(fnv1a({"file", run.script, account.id}));
+  } else {
+    if (!run.have_llm)
+      throw am::error(
+          AM_UNSUPPORTED,
+          "no script: pass --script FILE, or configure an LLM (this host offers no "
+          "LLM service, automuse.llm/1, to write one" +
+              std::string(options.topic.empty() ? "" : " about '" + options.topic + "'") + ")");
+    // An unfinished job for the same inputs is resumed under its id, so every step it had
+    // already paid for comes from the cache; a finished one clears the marker.
+    pending_key = "pending/" + (account.id.empty() ? std::string("default") : account.id) + "/" +
+                  hex(fnv1a({options.topic, account.niche, account.language,
+                             std::to_string(options.sentences)}));
+    run.job_id = cache_get(run, pending_key);
+    if (run.job_id.empty()) {
+      run.job_id =
+          hex(fnv1a({pending_key,
+                     std::to_string(std::chrono::system_clock::now().time_since_epoch().count())}));
+      cache_put(run, pending_key, run.job_id);
+    } else {
+      job.log().info("youtube: resuming the unfinished job " + run.job_id);
     }
-    run.tags = key_words(run.script);
-    run.description = description_from(run.script, run.tags);
-    run.providers["description"] = "script";
-    run.providers["tags"] = "script key words";
-    run.scenes = plan_scenes(split_sentences(run.script));
-    run.providers["image_prompts"] = "script sentences";
-    if (run.scenes.empty()) throw am::error(AM_INVALID_ARGUMENT, "the script has no sentences");
-    run.notes.push_back(
-        "offline fallbacks used (no LLM service): image prompts from the script's sentences, "
-        "description from the script, tags from its key words" +
-        std::string(options.title.empty() ? ", title from its first sentence" : ""));
-    run.clock.finish(s, std::to_string(run.scenes.size()) + " scenes, " +
-                            std::to_string(run.tags.size()) + " tags");
+    run.topic = options.topic;
+    if (run.topic.empty()) {
+      run.topic = clean_topic(co_await cached_chat(run, "topic", topic_messages(account), "", 0.9));
+      if (run.topic.empty()) throw am::error(AM_ERROR, "the LLM answered no topic");
+      run.providers["topic"] = "llm";
+    }
+    run.script = clean_script(co_await cached_chat(
+        run, "script", script_messages(account, run.topic, options.sentences), "", 0.7));
+    if (run.script.empty())
+      throw am::error(AM_ERROR,
+                      "the LLM's script was empty once markdown and stage directions were removed");
+    run.providers["script"] = "llm";
   }
 
   canvas_size(options, run.width, run.height);
   const std::string key =
-      hex(fnv1a({run.script, run.title, account.id, account.language, account.voice,
-                 std::to_string(run.width), std::to_string(run.height), account.image_providers,
-                 account.music_dir, account.subtitle_style}));
+      hex(fnv1a({run.job_id, run.script, account.language, account.voice, std::to_string(run.width),
+                 std::to_string(run.height), account.image_providers, account.music_dir,
+                 account.subtitle_style}));
   const SubtitleStyle style = parse_subtitle_style(account.subtitle_style);
   run.work = fs::path(data_dir(host)) / "work" / key;
   {
@@ -280,13 +412,33 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
     run.providers["music"] = run.music.empty() ? "none" : run.music;
   }
 
-  // 3. Pictures and speech at the same time.
-  auto [speech, images_done] =
-      co_await am::when_all(speak(run, 0, "voice.wav", "speech"), make_images(run));
-  (void)images_done;
+  // 2-3. Metadata, pictures and speech at the same time. An LLM-written script whose speech
+  // runs too long goes back to the LLM with its measured duration (twice at most).
+  const double max = account.max_duration;
+  SpeechOutput speech;
+  for (int attempt = 0;; ++attempt) {
+    plan_offline(run);
+    auto [spoken, images_done, metadata_done] = co_await am::when_all(
+        speak(run, 0, "voice.wav", "speech"), make_images(run), make_metadata(run));
+    (void)images_done, (void)metadata_done;
+    speech = std::move(spoken);
+    if (speech.duration <= max || run.providers["script"] != "llm" || attempt >= 2) break;
+    job.log().warn("youtube: the LLM's script runs " + format_seconds(speech.duration) + ", over " +
+                   format_seconds(max) + ": asking for a shorter one");
+    run.notes.push_back("the LLM's script ran " + format_seconds(speech.duration) +
+                        " and was sent back to be shortened");
+    run.script = clean_script(
+        co_await cached_chat(run, "shorten-" + std::to_string(attempt),
+                             shorten_messages(account, run.script, speech.duration, max), "", 0.5));
+    if (run.script.empty()) throw am::error(AM_ERROR, "the LLM's shortened script was empty");
+  }
+  if (!run.fallbacks.empty()) {
+    std::string list;
+    for (const auto &f : run.fallbacks) list += (list.empty() ? "" : ", ") + f;
+    run.notes.push_back("offline fallbacks used (" + run.fallback_reason + "): " + list);
+  }
 
   // 4. A Short stays a Short.
-  const double max = account.max_duration;
   double speed = 1.0;
   if (speech.duration > max) {
     const double need = speech.duration / max;
@@ -407,7 +559,8 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
   json::array imgs;
   for (const auto &p : image_providers) imgs.emplace_back(p);
   providers["images"] = imgs;
-  providers["llm"] = nullptr;
+  providers["llm"] =
+      run.llm_provider.empty() ? json::value(nullptr) : json::value(run.llm_provider);
   providers["render"] = "automuse.render/1";
   meta["providers"] = providers;
   json::array notes;
@@ -457,6 +610,8 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
   } else {
     job.log().warn("history: this host has no store service; the video is in the outbox only");
   }
+
+  if (!pending_key.empty() && run.cache) run.cache->remove(host.get(), am::to_am_str(pending_key));
 
   // The work folder held only intermediate files; the outbox has what matters now.
   {

@@ -6,6 +6,13 @@
 #include <automuse/cpp/str.hpp>
 #include <coroutine>
 
+// The LLM service's header arrived after the first release of this plugin: build without
+// the LLM steps against an SDK that lacks it.
+#if __has_include(<automuse/llm.h>)
+#include <automuse/llm.h>
+#define YOUTUBE_HAVE_LLM_H 1
+#endif
+
 namespace youtube {
 
 namespace {
@@ -153,7 +160,87 @@ class RenderAwaiter {
   std::coroutine_handle<> waiting_;
 };
 
+#ifdef YOUTUBE_HAVE_LLM_H
+class ChatAwaiter {
+ public:
+  ChatAwaiter(const am::host &host, am_job *job, std::string messages, std::string shape,
+              std::string account, double temperature)
+      : host_(host),
+        job_(job),
+        messages_(std::move(messages)),
+        shape_(std::move(shape)),
+        account_(std::move(account)),
+        temperature_(temperature) {}
+  bool await_ready() const noexcept { return false; }
+  void await_suspend(std::coroutine_handle<> h) {
+    waiting_ = h;
+    const auto &svc = host_.service<am_llm>(AM_LLM_SERVICE_ID);
+    am_llm_request r{};
+    r.struct_size = sizeof r;
+    r.messages_json = am::to_am_str(messages_);
+    r.account_id = am::to_am_str(account_);
+    r.json_shape = am::to_am_str(shape_);
+    r.has_temperature = true;
+    r.temperature = temperature_;
+    svc.chat(host_.get(), job_, &r, nullptr, &ChatAwaiter::done, this);
+  }
+  LlmOutput await_resume() {
+    if (status_ != AM_OK) throw am::error(status_, "llm: " + error_);
+    return std::move(out_);
+  }
+
+ private:
+  static void done(void *user, am_status status, am_str error, const am_llm_result *r) {
+    auto *self = static_cast<ChatAwaiter *>(user);
+    self->status_ = status;
+    self->error_ = am::to_string(error);
+    if (status == AM_OK && r) {
+      self->out_.content = am::to_string(r->content);
+      self->out_.json = am::to_string(r->json);
+      self->out_.provider = am::to_string(r->provider);
+      self->out_.model = am::to_string(r->model);
+      self->out_.from_cache = r->from_cache;
+    } else if (status == AM_OK) {
+      self->status_ = AM_INTERNAL;
+      self->error_ = "the LLM service reported success without a result";
+    }
+    self->waiting_.resume();
+  }
+
+  am::host host_;
+  am_job *job_;
+  std::string messages_, shape_, account_;
+  double temperature_;
+  LlmOutput out_;
+  am_status status_ = AM_INTERNAL;
+  std::string error_;
+  std::coroutine_handle<> waiting_;
+};
+#endif
+
 }  // namespace
+
+bool llm_available(const am::host &host) {
+#ifdef YOUTUBE_HAVE_LLM_H
+  return host.find<am_llm>(AM_LLM_SERVICE_ID) != nullptr;
+#else
+  (void)host;
+  return false;
+#endif
+}
+
+am::task<LlmOutput> chat(am::job job, std::string messages_json, std::string shape,
+                         std::string account_id, double temperature) {
+#ifdef YOUTUBE_HAVE_LLM_H
+  ChatAwaiter awaiter(job.host_ref(), job.get(), std::move(messages_json), std::move(shape),
+                      std::move(account_id), temperature);
+  co_return co_await awaiter;
+#else
+  (void)job, (void)messages_json, (void)shape, (void)account_id, (void)temperature;
+  throw am::error(AM_UNSUPPORTED, "this plugin was built without the LLM service's header");
+  co_return LlmOutput{};
+#endif
+}
 
 // Named awaiters (not temporaries in the co_await expression): see the g++ 12 note in
 // automuse/cpp/http.hpp.

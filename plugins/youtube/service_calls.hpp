@@ -52,6 +52,21 @@ struct ImageOutput {
   std::string report_json;
 };
 
+struct LlmOutput {
+  std::string content;
+  std::string json;  // structured answers: the extracted value
+  std::string provider;
+  std::string model;
+  bool from_cache = false;
+};
+
+// True when this host offers "automuse.llm/1" (and the SDK this plugin was built with has it).
+bool llm_available(const am::host &host);
+
+// One chat: `messages_json` as in automuse/llm.h; `shape` non-empty for a structured answer.
+am::task<LlmOutput> chat(am::job job, std::string messages_json, std::string shape,
+                         std::string account_id, double temperature);
+
 am::task<SpeechOutput> synthesize(am::job job, SpeechInput input);
 am::task<ImageOutput> generate_image(am::job job, ImageInput input);
 

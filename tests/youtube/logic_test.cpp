@@ -1,0 +1,280 @@
+// tests/youtube/logic_test.cpp — the youtube plugin's own logic in process: sentences and
+// emoji, offline title/description/tags within YouTube's limits, safe-area subtitles, scene
+// planning and timing, the timeline, and settings errors that name their field.
+#include <gtest/gtest.h>
+
+#include <automuse/cpp/error.hpp>
+#include <boost/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "llm_steps.hpp"
+#include "metadata_text.hpp"
+#include "scene_plan.hpp"
+#include "script_text.hpp"
+#include "settings.hpp"
+#include "subtitles_ass.hpp"
+#include "timeline_json.hpp"
+
+using namespace youtube;
+namespace json = boost::json;
+
+namespace {
+
+// Runs f and returns the am::error it throws (fails the test if it throws nothing else).
+template <class F>
+am::error error_of(F f) {
+  try {
+    f();
+  } catch (const am::error &e) {
+    return e;
+  }
+  ADD_FAILURE() << "expected am::error";
+  return am::error(AM_OK, "");
+}
+
+}  // namespace
+
+TEST(ScriptText, SentencesKeepByteRangesAndFoldEmojiOnlyOnes) {
+  const std::string s = "One fish. Two fish! 🐟🐟\nRed fish? Blue…  done";
+  auto out = split_sentences(s);
+  ASSERT_EQ(out.size(), 5u);
+  EXPECT_EQ(out[0].text, "One fish.");
+  EXPECT_EQ(out[1].text, "Two fish! 🐟🐟");  // the emoji line joined the sentence before it
+  EXPECT_EQ(out[2].text, "Red fish?");
+  EXPECT_EQ(out[3].text, "Blue…");
+  EXPECT_EQ(out[4].text, "done");
+  for (const auto &x : out) EXPECT_EQ(s.substr(x.begin, x.end - x.begin), x.text);
+  EXPECT_EQ(out[0].words, 2u);
+}
+
+TEST(ScriptText, DecimalsAndUrlsDoNotEndSentences) {
+  auto out = split_sentences("It weighs 3.5 kg. See https://example.com/a.b now.");
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].text, "See https://example.com/a.b now.");
+}
+
+TEST(ScriptText, StripEmojiRemovesPictographsFlagsAndJoiners) {
+  EXPECT_EQ(strip_emoji("Hi 👋🏽 there 👨‍👩‍👧 ❤️ 🇫🇷 ok"), "Hi there ok");
+  EXPECT_EQ(strip_emoji("Café naïve 東京"), "Café naïve 東京");  // letters stay
+  EXPECT_EQ(strip_emoji("🚀🚀"), "");
+}
+
+TEST(ScriptText, NormaliseDropsBomAndCrLf) {
+  EXPECT_EQ(normalise_script("\xEF\xBB\xBF  a\r\nb \r\n"), "a\nb");
+  EXPECT_EQ(normalise_script(" \n\t "), "");
+}
+
+TEST(ScriptText, TruncateKeepsWholeCodePoints) {
+  EXPECT_EQ(truncate_utf8("aé", 2), "a");
+  EXPECT_EQ(truncate_utf8("aé", 3), "aé");
+}
+
+TEST(Metadata, TitleWithinHundredCharacters) {
+  std::string long_title;
+  for (int i = 0; i < 40; ++i) long_title += "word ";
+  std::string t = clamp_title(long_title);
+  EXPECT_LE(utf8_length(t), kMaxTitleChars);
+  EXPECT_EQ(t.substr(t.size() - 3), "\xE2\x80\xA6");
+  EXPECT_EQ(clamp_title("  Short\ntitle "), "Short title");
+  EXPECT_EQ(title_from_script("Octopuses have three hearts. More."), "Octopuses have three hearts");
+}
+
+TEST(Metadata, TagsAreKeyWordsByFrequency) {
+  auto tags = key_words(
+      "The octopus is clever. An octopus has three hearts; its hearts pump blue blood. "
+      "Octopus arms taste. 🐙 What about that?");
+  ASSERT_GE(tags.size(), 3u);
+  EXPECT_EQ(tags[0], "octopus");
+  EXPECT_EQ(tags[1], "hearts");
+  for (const auto &t : tags) {
+    EXPECT_NE(t, "about");  // stop word
+    EXPECT_NE(t, "that");
+    EXPECT_GE(t.size(), 4u);
+  }
+}
+
+TEST(Metadata, DescriptionWithinFiveThousandBytes) {
+  std::string script;
+  while (script.size() < 9000) script += "Ocean <facts> are wonderful. ";
+  auto d = description_from(script, {"ocean", "facts"});
+  EXPECT_LE(d.size(), kMaxDescriptionBytes);
+  EXPECT_EQ(d.find('<'), std::string::npos);  // YouTube refuses angle brackets
+  EXPECT_NE(d.find("#ocean #facts #shorts"), std::string::npos);
+}
+
+TEST(Subtitles, AssStaysInTheShortsSafeArea) {
+  std::vector<Word> words;
+  double t = 0;
+  for (const char *w :
+       {"An", "octopus", "has", "three", "hearts.", "🐙", "Its", "blood", "is", "blue", "🌊"}) {
+    words.push_back(Word{w, t, t + 0.3});
+    t += 0.35;
+  }
+  const std::string ass = build_ass(words, 1080, 1920, SubtitleStyle{});
+  // Style: ... Alignment, MarginL, MarginR, MarginV, Encoding
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(ass, m, std::regex(R"(Style: Default,[^\n]*,2,(\d+),(\d+),(\d+),1)")))
+      << ass;
+  const int left = std::stoi(m[1]), right = std::stoi(m[2]), bottom = std::stoi(m[3]);
+  EXPECT_GE(bottom, 1920 / 4 + 50) << "text must sit above the bottom quarter";
+  EXPECT_GE(right, static_cast<int>(1080 * 0.15)) << "text must stay clear of the buttons";
+  EXPECT_GT(right, left);
+  // No emoji reaches the screen; a sentence end closes a card.
+  EXPECT_EQ(ass.find("\xF0\x9F"), std::string::npos);
+  std::istringstream lines(ass);
+  std::string line;
+  int events = 0;
+  while (std::getline(lines, line)) {
+    if (line.rfind("Dialogue:", 0) != 0) continue;
+    ++events;
+    if (line.find("Its") != std::string::npos) {
+      EXPECT_EQ(line.find("hearts"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(events, 9);  // one per shown word; emoji-only words are dropped
+}
+
+TEST(Subtitles, StylePresetsAndJsonErrorsNameTheField) {
+  EXPECT_EQ(parse_subtitle_style("green").highlight_color, "#3DDC84");
+  EXPECT_EQ(parse_subtitle_style(R"({"size": 90, "color": "#FF0000"})").size, 90);
+  auto e = error_of([] { parse_subtitle_style("neon"); });
+  EXPECT_EQ(e.status(), AM_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(e.what()).find("subtitle_style"), std::string::npos);
+  e = error_of([] { parse_subtitle_style(R"({"colour": "#FFFFFF"})"); });
+  EXPECT_NE(std::string(e.what()).find("colour"), std::string::npos);
+}
+
+TEST(Scenes, SentencesGroupIntoScenesOfAFewSeconds) {
+  std::string s;
+  for (int i = 0; i < 10; ++i) s += "This is a sentence of eight words here. ";
+  auto scenes = plan_scenes(split_sentences(s));
+  // 10 sentences of ~2.8 s: one image per ~4 s of speech, not one per sentence.
+  EXPECT_GE(scenes.size(), 4u);
+  EXPECT_LE(scenes.size(), 7u);
+  EXPECT_EQ(scenes.front().begin, 0u);
+  EXPECT_EQ(scenes.back().end, s.size() - 1);
+}
+
+TEST(Scenes, TimingFollowsTheSpokenWords) {
+  std::vector<Scene> scenes(3);
+  scenes[0].begin = 0, scenes[0].end = 10;
+  scenes[1].begin = 10, scenes[1].end = 20;
+  scenes[2].begin = 20, scenes[2].end = 30;  // no word spoken in it: merged away
+  std::vector<TimedWord> words = {{Word{"a", 0.2, 0.5}, 0}, {Word{"b", 3.1, 3.4}, 12}};
+  time_scenes(scenes, words, 6.0);
+  ASSERT_EQ(scenes.size(), 2u);
+  EXPECT_DOUBLE_EQ(scenes[0].start, 0.0);
+  EXPECT_DOUBLE_EQ(scenes[0].duration, 3.1);
+  EXPECT_DOUBLE_EQ(scenes[1].duration, 6.0 - 3.1);
+  EXPECT_EQ(scenes[1].end, 30u);
+}
+
+TEST(Timeline, ScenesAddUpToTheTotalAndCarryEverything) {
+  TimelineInput in;
+  in.width = 270, in.height = 480;
+  for (double d : {1.234, 2.345, 3.0}) {
+    Scene s;
+    s.image = "/x.png";
+    s.duration = d;
+    in.scenes.push_back(s);
+  }
+  in.duration = 7.0;
+  in.voice_wav = "/v.wav";
+  in.music = "/m.wav";
+  in.ass_file = "/s.ass";
+  in.output_mp4 = "/o.mp4";
+  in.thumbnail = "/t.jpg";
+  auto v = json::parse(timeline_json(in)).as_object();
+  double sum = 0;
+  for (auto &s : v.at("scenes").as_array()) sum += s.at("duration").to_number<double>();
+  EXPECT_NEAR(sum, 7.0, 1e-9);
+  EXPECT_FALSE(v.at("scenes").as_array()[0].as_object().contains("transition"));
+  EXPECT_EQ(v.at("audio").at("music").at("path"), "/m.wav");
+  EXPECT_EQ(v.at("subtitles").at("ass"), "/s.ass");
+  EXPECT_EQ(v.at("output").at("thumbnail").at("path"), "/t.jpg");
+  EXPECT_EQ(v.at("canvas").at("width"), 270);
+}
+
+TEST(Settings, AccountWithoutNicheIsRefusedNamingTheField) {
+  auto e = error_of([] {
+    parse_settings("generate",
+                   R"({"account": {"id": "1", "nickname": "cats", "fields": {}}, "options": {}})",
+                   "{}");
+  });
+  EXPECT_EQ(e.status(), AM_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(e.what()).find("'niche' is required"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("cats"), std::string::npos);
+}
+
+TEST(Settings, AccountFieldsAndDefaults) {
+  auto s = parse_settings("generate",
+                          R"({"account": {"id": "7", "nickname": "sea", "fields": {"niche": "ocean",
+                              "language": "de", "voice": "de+m3", "privacy": "unlisted",
+                              "made_for_kids": true, "music_dir": "/m"}},
+                              "options": {"script": "a.txt", "width": "270", "height": "480",
+                              "speed-up": true}})",
+                          R"({"max_duration": 30})");
+  EXPECT_EQ(s.account.niche, "ocean");
+  EXPECT_EQ(s.account.language, "de");
+  EXPECT_EQ(s.account.privacy, "unlisted");
+  EXPECT_TRUE(s.account.made_for_kids);
+  EXPECT_EQ(s.account.music_dir, "/m");
+  EXPECT_DOUBLE_EQ(s.account.max_duration, 30);
+  EXPECT_EQ(s.options.width, 270);
+  EXPECT_TRUE(s.options.speed_up);
+  auto p =
+      parse_settings("generate", R"({"account": null, "options": {"title": "Cats at night"}})", "");
+  EXPECT_TRUE(p.account.pseudo);
+  EXPECT_EQ(p.account.niche, "Cats at night");
+  EXPECT_EQ(p.account.language, "en");
+}
+
+TEST(Settings, BadOptionsNameTheOption) {
+  auto msg = [](const char *args) {
+    return std::string(error_of([&] { parse_settings("generate", args, "{}"); }).what());
+  };
+  EXPECT_NE(msg(R"({"options": {"colour": "x"}})").find("--colour"), std::string::npos);
+  EXPECT_NE(msg(R"({"options": {"aspect": "4:3"}})").find("--aspect"), std::string::npos);
+  EXPECT_NE(msg(R"({"options": {"width": "271", "height": "480"}})").find("--width"),
+            std::string::npos);
+  EXPECT_NE(msg(R"({"options": {"publish": "youtube"}})").find("generate"), std::string::npos);
+  EXPECT_NE(msg(R"({"account": {"nickname": "x", "fields": {"niche": "n", "privacy": "secret"}}})")
+                .find("privacy"),
+            std::string::npos);
+}
+
+TEST(LlmSteps, ScriptLosesMarkdownLabelsAndStageDirections) {
+  const std::string answer =
+      "# Octopus facts\n\n**Narrator:** An octopus has *three* hearts. [Music swells]\n"
+      "Scene 2: Its blood is blue (pause) because of copper.\n*smiles*\n- Follow for more! 🐙\n🌊\n";
+  EXPECT_EQ(
+      clean_script(answer),
+      "An octopus has three hearts.\nIts blood is blue because of copper.\nFollow for more! 🐙");
+  EXPECT_EQ(clean_script("[Intro music]\n(silence)"), "");
+  EXPECT_EQ(clean_topic("Topic: \"Why octopuses have three hearts\"\nMore text"),
+            "Why octopuses have three hearts");
+}
+
+TEST(LlmSteps, StructuredAnswersAreCheckedAndKeptWithinLimits) {
+  std::string long_title(150, 'x');
+  auto m = parse_metadata(
+      R"({"title": ")" + long_title +
+      R"(", "description": "Blue <blood> #ocean", "tags": ["#octopus", "", "sea life"]})");
+  EXPECT_LE(utf8_length(m.title), kMaxTitleChars);
+  EXPECT_EQ(m.description, "Blue blood #ocean");
+  ASSERT_EQ(m.tags.size(), 2u);
+  EXPECT_EQ(m.tags[0], "octopus");
+  EXPECT_EQ(error_of([] { parse_metadata(R"({"description": "x"})"); }).status(), AM_ERROR);
+  EXPECT_EQ(parse_prompts(R"({"prompts": ["a red reef", "a blue octopus"]})", 2).size(), 2u);
+  auto e = error_of([] { parse_prompts(R"({"prompts": ["only one"]})", 2); });
+  EXPECT_NE(std::string(e.what()).find("expected 2"), std::string::npos);
+  // The shapes sent to the service are valid JSON that ask for exactly that many prompts.
+  auto shape = json::parse(prompts_shape(3));
+  EXPECT_EQ(shape.at("properties").at("prompts").at("minItems"), 3);
+  EXPECT_EQ(shape.at("properties").at("prompts").at("maxItems"), 3);
+  EXPECT_TRUE(json::parse(metadata_shape()).is_object());
+  auto msgs = json::parse(script_messages(Account{}, "octopus hearts", 5)).as_array();
+  EXPECT_NE(std::string(msgs[1].at("content").as_string()).find("exactly 5"), std::string::npos);
+}
