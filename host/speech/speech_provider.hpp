@@ -51,7 +51,7 @@ class SpeechProvider {
 };
 
 // The offline default: libespeak-ng, sentences synthesised on the job's worker pool.
-std::unique_ptr<SpeechProvider> make_espeak_provider(unsigned parallel = 2);
+std::unique_ptr<SpeechProvider> make_espeak_provider(unsigned parallel = 1);
 
 // Maps a SpeechError's field to a status: bad input fields give AM_INVALID_ARGUMENT, file
 // paths AM_IO, the engine AM_ERROR.
