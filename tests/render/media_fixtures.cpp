@@ -389,4 +389,89 @@ double measure_lufs(const std::filesystem::path &file) {
   return lufs;
 }
 
+std::vector<float> decode_audio_mono(const std::filesystem::path &file) {
+  AVFormatContext *in = nullptr;
+  ok(avformat_open_input(&in, file.c_str(), nullptr, nullptr), "open");
+  ok(avformat_find_stream_info(in, nullptr), "read");
+  int as = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  ok(as, "audio stream");
+  const AVCodec *dc = avcodec_find_decoder(in->streams[as]->codecpar->codec_id);
+  AVCodecContext *dec = avcodec_alloc_context3(dc);
+  avcodec_parameters_to_context(dec, in->streams[as]->codecpar);
+  ok(avcodec_open2(dec, dc, nullptr), "open audio decoder");
+  // Stereo out, averaged here: libswresample's own downmix would scale by sqrt(2).
+  AVChannelLayout stereo;
+  av_channel_layout_default(&stereo, 2);
+  SwrContext *swr = nullptr;
+  ok(swr_alloc_set_opts2(&swr, &stereo, AV_SAMPLE_FMT_FLT, 48000, &dec->ch_layout, dec->sample_fmt,
+                         dec->sample_rate, 0, nullptr),
+     "resampler");
+  ok(swr_init(swr), "resampler init");
+  std::vector<float> out;
+  AVPacket *pkt = av_packet_alloc();
+  AVFrame *f = av_frame_alloc();
+  auto take = [&] {
+    while (avcodec_receive_frame(dec, f) == 0) {
+      const int cap = swr_get_out_samples(swr, f->nb_samples);
+      std::vector<float> buf(static_cast<size_t>(cap) * 2);
+      uint8_t *o[] = {reinterpret_cast<uint8_t *>(buf.data())};
+      int n =
+          swr_convert(swr, o, cap, const_cast<const uint8_t **>(f->extended_data), f->nb_samples);
+      for (int i = 0; i < n; ++i)
+        out.push_back(0.5f *
+                      (buf[2 * static_cast<size_t>(i)] + buf[2 * static_cast<size_t>(i) + 1]));
+      av_frame_unref(f);
+    }
+  };
+  while (av_read_frame(in, pkt) >= 0) {
+    if (pkt->stream_index == as) avcodec_send_packet(dec, pkt);
+    av_packet_unref(pkt);
+    take();
+  }
+  avcodec_send_packet(dec, nullptr);
+  take();
+  swr_free(&swr);
+  av_frame_free(&f);
+  av_packet_free(&pkt);
+  avcodec_free_context(&dec);
+  avformat_close_input(&in);
+  return out;
+}
+
+double tone_amplitude(const std::vector<float> &mono, double freq, double t0, double t1) {
+  const size_t a = static_cast<size_t>(t0 * 48000),
+               b = std::min(mono.size(), static_cast<size_t>(t1 * 48000));
+  if (b <= a) return 0;
+  const double w = 2 * M_PI * freq / 48000, coeff = 2 * std::cos(w);
+  double s1 = 0, s2 = 0;
+  for (size_t i = a; i < b; ++i) {
+    double s0 = mono[i] + coeff * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+  }
+  const double power = s1 * s1 + s2 * s2 - coeff * s1 * s2;
+  return 2 * std::sqrt(std::max(0.0, power)) / static_cast<double>(b - a);
+}
+
+bool moov_before_mdat(const std::filesystem::path &file) {
+  std::ifstream in(file, std::ios::binary);
+  int64_t moov = -1, mdat = -1, pos = 0;
+  unsigned char h[16];
+  while (in.read(reinterpret_cast<char *>(h), 8)) {
+    uint64_t size = (uint64_t(h[0]) << 24) | (uint64_t(h[1]) << 16) | (uint64_t(h[2]) << 8) | h[3];
+    std::string type(reinterpret_cast<char *>(h + 4), 4);
+    if (size == 1) {  // 64-bit size follows
+      if (!in.read(reinterpret_cast<char *>(h + 8), 8)) break;
+      size = 0;
+      for (int i = 8; i < 16; ++i) size = (size << 8) | h[i];
+    }
+    if (type == "moov" && moov < 0) moov = pos;
+    if (type == "mdat" && mdat < 0) mdat = pos;
+    if (size < 8) break;
+    pos += static_cast<int64_t>(size);
+    in.seekg(pos);
+  }
+  return moov >= 0 && mdat >= 0 && moov < mdat;
+}
+
 }  // namespace automuse::render::test

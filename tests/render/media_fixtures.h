@@ -56,4 +56,13 @@ double mean_abs_diff(const Picture &a, const Picture &b, int x0, int y0, int x1,
 // Integrated loudness (LUFS) of the file's audio, measured with libavfilter's ebur128.
 double measure_lufs(const std::filesystem::path &file);
 
+// The file's audio decoded to mono float at 48 kHz (channels averaged).
+std::vector<float> decode_audio_mono(const std::filesystem::path &file);
+// Amplitude of the `freq` Hz component of `mono` (48 kHz) between t0 and t1 seconds
+// (Goertzel), so a tone can be followed through a mix.
+double tone_amplitude(const std::vector<float> &mono, double freq, double t0, double t1);
+
+// Whether the MP4's 'moov' box comes before its 'mdat' box (+faststart).
+bool moov_before_mdat(const std::filesystem::path &file);
+
 }  // namespace automuse::render::test

@@ -54,6 +54,7 @@ TEST_F(RenderOutput, ShortWithSpeechMusicAndThumbnail) {
   EXPECT_LT(diff(45), diff(40));
   EXPECT_LT(diff(45), diff(50));
   EXPECT_GT(diff(5), 10.0);
+  EXPECT_TRUE(moov_before_mdat(at("out.mp4"))) << "not +faststart";
   // Nothing else was left in the folder (no temporary files).
   for (auto &e : std::filesystem::directory_iterator(dir_))
     EXPECT_NE(e.path().filename().string()[0], '.') << e.path();
@@ -68,6 +69,33 @@ TEST_F(RenderOutput, LoudnessFollowsTheTarget) {
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_LT(r.measured_lufs, -25.0);  // the quiet tone was made louder
   EXPECT_NEAR(measure_lufs(at("out.mp4")), -20.0, 1.0);
+}
+
+TEST_F(RenderOutput, MusicLoopsDucksUnderTheVoiceAndFadesOut) {
+  solid_png("a.png", {50, 60, 70});
+  // Voice: a 1 kHz tone for the first second only; music: a 200 Hz tone of 0.7 s (loops).
+  write_tone_wav(at("voice.wav"), 1.0, 1000, 0.3);
+  write_tone_wav(at("music.wav"), 0.7, 200, 0.5);
+  RenderResult r = run(R"({"canvas": {"width": 270, "height": 480},
+      "scenes": [{"image": "a.png", "duration": 4.0}],
+      "audio": {"voice": "voice.wav", "normalize": false,
+                "music": {"path": "music.wav", "volume": 0.4, "ducking": 0.25, "fade_out": 1.0}},
+      "output": {"path": "out.mp4"}})");
+  ASSERT_TRUE(r.ok()) << r.error;
+  auto mono = decode_audio_mono(at("out.mp4"));
+  ASSERT_NEAR(static_cast<double>(mono.size()) / 48000, 4.0, kFrame);
+  const double voice = tone_amplitude(mono, 1000, 0.3, 0.9);
+  const double ducked = tone_amplitude(mono, 200, 0.3, 0.9);  // under the voice
+  const double free =
+      tone_amplitude(mono, 200, 2.3, 2.9);  // voice gone, ducking released, no fade yet
+  const double fading = tone_amplitude(mono, 200, 3.45, 3.55);  // halfway through the fade
+  const double end = tone_amplitude(mono, 200, 3.95, 4.0);
+  EXPECT_NEAR(voice, 0.3, 0.05);
+  EXPECT_NEAR(free, 0.5 * 0.4, 0.03);  // looped music at its volume
+  EXPECT_NEAR(ducked / free, 0.25, 0.05);
+  EXPECT_NEAR(fading / free, 0.5, 0.12);
+  EXPECT_LT(end / free, 0.1);
+  EXPECT_LT(tone_amplitude(mono, 1000, 2.3, 2.9), 0.01);  // the voice really stopped
 }
 
 TEST_F(RenderOutput, SubtitlesAreBurnedInAtTheirTime) {
