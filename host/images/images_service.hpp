@@ -48,6 +48,8 @@ struct ImageOutcome {
 
 using ImagesDone = std::function<void(am_status, const std::string &, const ImageOutcome *)>;
 
+// The service must outlive every job that uses it (the host drains jobs before tearing
+// services down): operations in flight refer to it.
 class ImagesService {
  public:
   explicit ImagesService(ImagesServiceConfig config);

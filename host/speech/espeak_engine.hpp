@@ -1,6 +1,6 @@
 // host/speech/espeak_engine.hpp — the process's one libespeak-ng instance. libespeak-ng keeps
 // global state and is not thread-safe, so every call goes through one mutex: synthesis with
-// this engine is serialised inside a process (see espeak_worker_pool.hpp for parallelism).
+// this engine is serialised inside a process (synthesizer.hpp overlaps only the analysis).
 #pragma once
 
 #include <cstdint>

@@ -52,6 +52,8 @@ struct SpeechOutcome {
 // status, error message (empty on AM_OK), outcome (only on AM_OK).
 using SpeechDone = std::function<void(am_status, const std::string &, const SpeechOutcome *)>;
 
+// The service must outlive every job that uses it (the host drains jobs before tearing
+// services down): operations in flight refer to it.
 class SpeechService {
  public:
   explicit SpeechService(SpeechServiceConfig config);
