@@ -223,7 +223,7 @@ TEST_F(RemoteImagesTest, RequestsRunConcurrently) {
         return Reply::json(boost::json::value(
                                boost::json::object{{"data", boost::json::array{boost::json::object{
                                                                 {"b64_json", std::string()}}}}}))
-            .with_latency(automuse::testing::Ms(300));
+            .with_latency(automuse::testing::Ms(400));
       });
   std::vector<std::shared_ptr<std::promise<Outcome>>> all;
   for (int i = 0; i < 4; ++i)
@@ -233,5 +233,6 @@ TEST_F(RemoteImagesTest, RequestsRunConcurrently) {
   ASSERT_EQ(reqs.size(), 4u);
   auto [first, last] = std::minmax_element(
       reqs.begin(), reqs.end(), [](auto &a, auto &b) { return a.received_at < b.received_at; });
-  EXPECT_LT(last->received_at - first->received_at, std::chrono::milliseconds(250));
+  // One after another they would arrive at least 3 x 400 ms apart.
+  EXPECT_LT(last->received_at - first->received_at, std::chrono::milliseconds(500));
 }
