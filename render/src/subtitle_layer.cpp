@@ -190,46 +190,90 @@ bool SubtitleLayer::open(const Subtitles &subs, const Canvas &canvas, std::strin
 void SubtitleLayer::draw(double seconds, AVFrame *frame) {
   int changed = 0;
   ASS_Image *img = ass_render_frame(renderer_, track_, std::llround(seconds * 1000), &changed);
-  for (; img; img = img->next) {
-    const uint32_t c = img->color;
-    const unsigned opacity = 255 - (c & 0xFF);
-    if (opacity == 0 || img->w <= 0 || img->h <= 0) continue;
-    const Yuv yuv = rgb_to_yuv709(static_cast<uint8_t>(c >> 24), static_cast<uint8_t>(c >> 16),
-                                  static_cast<uint8_t>(c >> 8));
-    // The image's box on the frame, widened to even coordinates for 4:2:0 chroma.
-    const int x0 = std::max(0, img->dst_x) & ~1, y0 = std::max(0, img->dst_y) & ~1;
-    const int x1 = std::min(frame->width, (img->dst_x + img->w + 1) & ~1);
-    const int y1 = std::min(frame->height, (img->dst_y + img->h + 1) & ~1);
-    if (x1 <= x0 || y1 <= y0) continue;
-    const int bw = x1 - x0, bh = y1 - y0;
-    // Coverage (0..255, opacity applied) over the even box, zero outside the bitmap.
-    alpha_.assign(static_cast<size_t>(bw) * bh, 0);
-    for (int y = std::max(y0, img->dst_y); y < std::min(y1, img->dst_y + img->h); ++y) {
-      const unsigned char *src = img->bitmap + (y - img->dst_y) * img->stride;
-      uint8_t *dst = alpha_.data() + static_cast<size_t>(y - y0) * bw;
-      for (int x = std::max(x0, img->dst_x); x < std::min(x1, img->dst_x + img->w); ++x)
-        dst[x - x0] = static_cast<uint8_t>((src[x - img->dst_x] * opacity + 127) / 255);
-    }
-    for (int y = 0; y < bh; ++y) {
-      uint8_t *row = frame->data[0] + static_cast<ptrdiff_t>(y0 + y) * frame->linesize[0] + x0;
-      const uint8_t *a = alpha_.data() + static_cast<size_t>(y) * bw;
-      for (int x = 0; x < bw; ++x)
-        row[x] = static_cast<uint8_t>((row[x] * (255u - a[x]) + yuv.y * a[x] + 127) / 255);
-    }
-    // Chroma: each sample covers 2x2 luma pixels; use their mean coverage.
-    for (int cy = 0; cy < bh / 2; ++cy) {
-      uint8_t *ru =
-          frame->data[1] + static_cast<ptrdiff_t>(y0 / 2 + cy) * frame->linesize[1] + x0 / 2;
-      uint8_t *rv =
-          frame->data[2] + static_cast<ptrdiff_t>(y0 / 2 + cy) * frame->linesize[2] + x0 / 2;
-      const uint8_t *a0 = alpha_.data() + static_cast<size_t>(2 * cy) * bw, *a1 = a0 + bw;
-      for (int cx = 0; cx < bw / 2; ++cx) {
-        const unsigned a = (a0[2 * cx] + a0[2 * cx + 1] + a1[2 * cx] + a1[2 * cx + 1] + 2) / 4;
-        ru[cx] = static_cast<uint8_t>((ru[cx] * (255u - a) + yuv.u * a + 127) / 255);
-        rv[cx] = static_cast<uint8_t>((rv[cx] * (255u - a) + yuv.v * a + 127) / 255);
-      }
+  // libass says when the picture differs from the last call; most frames reuse the overlay.
+  if (changed || !overlay_valid_) build_overlay(img, frame->width, frame->height);
+  if (ow_ <= 0 || oh_ <= 0) return;
+  for (int y = 0; y < oh_; ++y) {
+    uint8_t *row = frame->data[0] + static_cast<ptrdiff_t>(oy_ + y) * frame->linesize[0] + ox_;
+    const uint16_t *a = luma_a_.data() + static_cast<size_t>(y) * ow_;
+    const uint16_t *c = luma_c_.data() + static_cast<size_t>(y) * ow_;
+    for (int x = 0; x < ow_; ++x)
+      row[x] = static_cast<uint8_t>((row[x] * (256u - a[x]) + c[x] + 128) >> 8);
+  }
+  const int cw = ow_ / 2;
+  for (int y = 0; y < oh_ / 2; ++y) {
+    uint8_t *ru =
+        frame->data[1] + static_cast<ptrdiff_t>(oy_ / 2 + y) * frame->linesize[1] + ox_ / 2;
+    uint8_t *rv =
+        frame->data[2] + static_cast<ptrdiff_t>(oy_ / 2 + y) * frame->linesize[2] + ox_ / 2;
+    const uint16_t *a = chroma_a_.data() + static_cast<size_t>(y) * cw;
+    const uint16_t *cu = chroma_u_.data() + static_cast<size_t>(y) * cw;
+    const uint16_t *cv = chroma_v_.data() + static_cast<size_t>(y) * cw;
+    for (int x = 0; x < cw; ++x) {
+      ru[x] = static_cast<uint8_t>((ru[x] * (256u - a[x]) + cu[x] + 128) >> 8);
+      rv[x] = static_cast<uint8_t>((rv[x] * (256u - a[x]) + cv[x] + 128) >> 8);
     }
   }
+}
+
+void SubtitleLayer::build_overlay(const ASS_Image *first, int width, int height) {
+  overlay_valid_ = true;
+  // The union of the images' boxes, widened to even coordinates for 4:2:0 chroma.
+  int x0 = width, y0 = height, x1 = 0, y1 = 0;
+  for (const ASS_Image *img = first; img; img = img->next) {
+    if (img->w <= 0 || img->h <= 0 || (img->color & 0xFF) == 0xFF) continue;
+    x0 = std::min(x0, img->dst_x), y0 = std::min(y0, img->dst_y);
+    x1 = std::max(x1, img->dst_x + img->w), y1 = std::max(y1, img->dst_y + img->h);
+  }
+  x0 = std::max(0, x0) & ~1, y0 = std::max(0, y0) & ~1;
+  x1 = std::min(width, (x1 + 1) & ~1), y1 = std::min(height, (y1 + 1) & ~1);
+  ox_ = x0, oy_ = y0, ow_ = x1 - x0, oh_ = y1 - y0;
+  if (ow_ <= 0 || oh_ <= 0) return;
+  // Composite every image, in order, into one premultiplied overlay ("over"), so each frame
+  // needs a single blend pass however many glyph, outline and shadow images libass made.
+  const size_t n = static_cast<size_t>(ow_) * oh_, cn = n / 4;
+  std::vector<float> la(n, 0.f), ly(n, 0.f), ca(cn, 0.f), cu(cn, 0.f), cv(cn, 0.f);
+  std::vector<float> cover(n);
+  for (const ASS_Image *img = first; img; img = img->next) {
+    const uint32_t c = img->color;
+    const float opacity = static_cast<float>(255 - (c & 0xFF)) / 255.f;
+    if (opacity <= 0 || img->w <= 0 || img->h <= 0) continue;
+    const Yuv yuv = rgb_to_yuv709(static_cast<uint8_t>(c >> 24), static_cast<uint8_t>(c >> 16),
+                                  static_cast<uint8_t>(c >> 8));
+    std::fill(cover.begin(), cover.end(), 0.f);
+    for (int y = std::max(oy_, img->dst_y); y < std::min(oy_ + oh_, img->dst_y + img->h); ++y)
+      for (int x = std::max(ox_, img->dst_x); x < std::min(ox_ + ow_, img->dst_x + img->w); ++x)
+        cover[static_cast<size_t>(y - oy_) * ow_ + (x - ox_)] =
+            img->bitmap[(y - img->dst_y) * img->stride + (x - img->dst_x)] / 255.f * opacity;
+    for (size_t i = 0; i < n; ++i) {
+      const float a = cover[i];
+      la[i] = a + la[i] * (1 - a);
+      ly[i] = yuv.y * a + ly[i] * (1 - a);
+    }
+    const size_t cw = static_cast<size_t>(ow_ / 2);
+    for (size_t y = 0; y < static_cast<size_t>(oh_ / 2); ++y)
+      for (size_t x = 0; x < cw; ++x) {
+        const size_t i = 2 * y * ow_ + 2 * x;
+        const float a = (cover[i] + cover[i + 1] + cover[i + ow_] + cover[i + ow_ + 1]) / 4;
+        const size_t k = y * cw + x;
+        ca[k] = a + ca[k] * (1 - a);
+        cu[k] = yuv.u * a + cu[k] * (1 - a);
+        cv[k] = yuv.v * a + cv[k] * (1 - a);
+      }
+  }
+  // Fixed point for the per-frame blend: alpha in 0..256, colours premultiplied by it.
+  auto fix = [](const std::vector<float> &a, const std::vector<float> &v,
+                std::vector<uint16_t> &out_a, std::vector<uint16_t> *out_v) {
+    out_a.resize(a.size());
+    if (out_v) out_v->resize(a.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      out_a[i] = static_cast<uint16_t>(std::lround(a[i] * 256));
+      if (out_v) (*out_v)[i] = static_cast<uint16_t>(std::lround(v[i] * 256));
+    }
+  };
+  fix(la, ly, luma_a_, &luma_c_);
+  fix(ca, cu, chroma_a_, &chroma_u_);
+  fix(ca, cv, chroma_a_, &chroma_v_);
 }
 
 }  // namespace automuse::render::detail

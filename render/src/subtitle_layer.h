@@ -13,6 +13,7 @@
 struct ass_library;
 struct ass_renderer;
 struct ass_track;
+struct ass_image;
 
 namespace automuse::render::detail {
 
@@ -30,7 +31,12 @@ class SubtitleLayer {
   ass_library *library_ = nullptr;
   ass_renderer *renderer_ = nullptr;
   ass_track *track_ = nullptr;
-  std::vector<uint8_t> alpha_;  // scratch coverage of one libass image
+  void build_overlay(const struct ass_image *first, int width, int height);
+
+  // The current subtitle picture as one premultiplied overlay over the box (ox_, oy_, ow_, oh_).
+  bool overlay_valid_ = false;
+  int ox_ = 0, oy_ = 0, ow_ = 0, oh_ = 0;
+  std::vector<uint16_t> luma_a_, luma_c_, chroma_a_, chroma_u_, chroma_v_;
 };
 
 }  // namespace automuse::render::detail
