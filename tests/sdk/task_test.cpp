@@ -145,7 +145,7 @@ TEST_F(TaskTest, WhenAllVectorKeepsInputOrderWhateverTheCompletionOrder) {
   auto body = [&]() -> am::task<std::vector<int>> {
     std::vector<am::task<int>> children;
     for (int i = 0; i < 8; ++i)  // later children finish first
-      children.push_back(logged(timer(), job.get(), log, std::to_string(i), 5 * (8 - i), i * i));
+      children.push_back(logged(timer(), job.get(), log, std::to_string(i), 10 * (8 - i), i * i));
     co_return co_await am::when_all(std::move(children));
   };
   EXPECT_EQ(run_value(job, body()), (std::vector<int>{0, 1, 4, 9, 16, 25, 36, 49}));

@@ -1,6 +1,7 @@
 // tests/sdk/timer_service.cpp — the test-only "test.timer/1" service's thread and table.
 #include "timer_service.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -89,6 +90,10 @@ void TimerService::run() {
       }
     }
     if (!due.empty()) {
+      // In deadline order, also when a busy machine let several fall due at once.
+      std::stable_sort(due.begin(), due.end(), [](const auto &a, const auto &b) {
+        return a.second.deadline < b.second.deadline;
+      });
       lock.unlock();
       // A job cancelled before its op fired gets AM_CANCELLED even if the op's cancel hook
       // (posted to the strand when the op was started on an already-cancelled job) has not

@@ -26,10 +26,14 @@ struct done_awaiter {
   done_result result;
   std::coroutine_handle<> waiting;
 
-  static void on_done(void *user, am_status status, am_str error) {
+  // A C callback: nothing may throw out of it.
+  static void on_done(void *user, am_status status, am_str error) noexcept {
     auto *self = static_cast<done_awaiter *>(user);
     self->result.status = status;
-    self->result.error = to_string(error);
+    try {
+      self->result.error = to_string(error);
+    } catch (...) {  // out of memory copying the message: keep the status
+    }
     self->waiting.resume();  // exactly once: the host guarantees one completion per op
   }
 

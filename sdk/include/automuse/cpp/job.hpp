@@ -35,7 +35,8 @@ class job {
   // Resume after `delay` on the job's executor; throws am::error(AM_CANCELLED) if cancelled.
   task<void> sleep(std::chrono::milliseconds delay) const {
     auto r = co_await await_done([&](am_done_fn fn, void *user) {
-      return svc_->sleep(job_, static_cast<uint64_t>(delay.count()), fn, user);
+      return svc_->sleep(job_, static_cast<uint64_t>(delay.count() > 0 ? delay.count() : 0), fn,
+                         user);
     });
     check(r);
   }
