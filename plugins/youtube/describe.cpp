@@ -15,6 +15,7 @@ am_str describe_json() {
     {"name": "made_for_kids", "type": "boolean", "default": false, "help": "Declare the videos made for kids (COPPA)"},
     {"name": "music_dir", "type": "string", "help": "Folder of background music; empty: the plugin's configured music_dir, or none"},
     {"name": "subtitle_style", "type": "string", "help": "Subtitle preset (yellow, white, green, pink) or JSON {font,size,color,highlight_color,outline_color,bold,max_lines}"},
+    {"name": "refresh_token", "type": "string", "secret": true, "help": "A Google OAuth refresh token with the youtube.upload scope, if you have one; otherwise run `automuse-host auth youtube`"},
     {"name": "max_duration", "type": "number", "minimum": 5, "maximum": 180, "default": 60, "help": "Longest Short in seconds"}
   ],
   "actions": [

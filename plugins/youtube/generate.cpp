@@ -31,6 +31,7 @@
 #include "step_clock.hpp"
 #include "subtitles_ass.hpp"
 #include "timeline_json.hpp"
+#include "youtube_api.hpp"
 
 namespace youtube {
 namespace fs = std::filesystem;
@@ -216,9 +217,11 @@ am::task<void> make_metadata(Run &run) {
   }
   try {
     const std::string topic = run.topic.empty() ? run.title : run.topic;
-    LlmMetadata m = parse_metadata(co_await cached_chat(
-        run, "metadata", metadata_messages(run.settings.account, topic, run.script),
-        metadata_shape(), 0.5));
+    auto call =
+        cached_chat(run, "metadata", metadata_messages(run.settings.account, topic, run.script),
+                    metadata_shape(), 0.5);
+    const std::string answer = co_await std::move(call);
+    LlmMetadata m = parse_metadata(answer);
     if (!title_given) {
       run.title = m.title;
       run.providers["title"] = "llm";
@@ -275,10 +278,10 @@ am::task<void> make_images(Run &run) {
       std::vector<std::string> texts;
       for (const auto &sc : run.scenes)
         texts.push_back(run.script.substr(sc.begin, sc.end - sc.begin));
-      auto prompts = parse_prompts(
-          co_await cached_chat(run, "image_prompts", prompts_messages(run.settings.account, texts),
-                               prompts_shape(texts.size()), 0.7),
-          texts.size());
+      auto call = cached_chat(run, "image_prompts", prompts_messages(run.settings.account, texts),
+                              prompts_shape(texts.size()), 0.7);
+      const std::string answer = co_await std::move(call);
+      auto prompts = parse_prompts(answer, texts.size());
       for (size_t i = 0; i < prompts.size(); ++i) run.scenes[i].prompt = prompts[i];
       run.providers["image_prompts"] = "llm";
     } catch (const am::error &e) {
@@ -294,7 +297,8 @@ am::task<void> make_images(Run &run) {
   try {
     std::vector<am::task<ImageOutput>> tasks;
     for (size_t i = 0; i < run.scenes.size(); ++i) tasks.push_back(one_image(run, i));
-    auto images = co_await am::when_all(std::move(tasks));
+    auto all = am::when_all(std::move(tasks));
+    auto images = co_await std::move(all);
     size_t cached = 0;
     for (size_t i = 0; i < images.size(); ++i) {
       run.scenes[i].image = images[i].path;
@@ -327,10 +331,12 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
   const Account &account = run.settings.account;
   const Options &options = run.settings.options;
   const bool to_youtube = request.action == "run" && options.publish == "youtube";
-  if (to_youtube)
-    throw am::error(AM_UNSUPPORTED,
-                    "publishing to YouTube is not available in this build yet: pass "
-                    "--publish outbox (or use the action 'generate')");
+  const std::string config_json = config_section(host);
+  const ApiConfig api = parse_api_config(config_json);
+  if (to_youtube && account.pseudo)
+    throw am::error(AM_INVALID_ARGUMENT,
+                    "publishing to YouTube needs an account: pass --account NAME (see "
+                    "`automuse-host accounts add --plugin youtube`), or --publish outbox");
   job.log().info("youtube: " + request.action + " for account '" + account.nickname +
                  "' (niche: " + account.niche + ", language: " + account.language + ")");
 
@@ -343,7 +349,8 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
     size_t s = run.clock.start("script");
     try {
       const std::string path = options.script_file;
-      run.script = co_await job.on_worker([path] { return read_script_file(path); });
+      auto read = job.on_worker([path] { return read_script_file(path); });
+      run.script = co_await std::move(read);
       run.clock.finish(s, "read from " + path);
     } catch (const am::error &e) {
       run.clock.fail(s, e.what());
@@ -374,12 +381,14 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
     }
     run.topic = options.topic;
     if (run.topic.empty()) {
-      run.topic = clean_topic(co_await cached_chat(run, "topic", topic_messages(account), "", 0.9));
+      auto call = cached_chat(run, "topic", topic_messages(account), "", 0.9);
+      run.topic = clean_topic(co_await std::move(call));
       if (run.topic.empty()) throw am::error(AM_ERROR, "the LLM answered no topic");
       run.providers["topic"] = "llm";
     }
-    run.script = clean_script(co_await cached_chat(
-        run, "script", script_messages(account, run.topic, options.sentences), "", 0.7));
+    auto call =
+        cached_chat(run, "script", script_messages(account, run.topic, options.sentences), "", 0.7);
+    run.script = clean_script(co_await std::move(call));
     if (run.script.empty())
       throw am::error(AM_ERROR,
                       "the LLM's script was empty once markdown and stage directions were removed");
@@ -399,12 +408,13 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
     const std::string field = account.pseudo || run.settings.config.music_dir == music_dir
                                   ? "automuse.json plugins.youtube.music_dir"
                                   : "account field 'music_dir'";
-    run.music = co_await job.on_worker([work, music_dir, field, key] {
+    auto pick = job.on_worker([work, music_dir, field, key] {
       std::error_code ec;
       fs::create_directories(work, ec);
       if (ec) throw am::error(AM_IO, "cannot create " + work.string() + ": " + ec.message());
       return pick_music(music_dir, field, std::stoull(key.substr(0, 8), nullptr, 16));
     });
+    run.music = co_await std::move(pick);
     if (run.music.empty())
       run.notes.push_back(
           "no music: no music folder configured (account field music_dir or "
@@ -418,8 +428,9 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
   SpeechOutput speech;
   for (int attempt = 0;; ++attempt) {
     plan_offline(run);
-    auto [spoken, images_done, metadata_done] = co_await am::when_all(
-        speak(run, 0, "voice.wav", "speech"), make_images(run), make_metadata(run));
+    auto all =
+        am::when_all(speak(run, 0, "voice.wav", "speech"), make_images(run), make_metadata(run));
+    auto [spoken, images_done, metadata_done] = co_await std::move(all);
     (void)images_done, (void)metadata_done;
     speech = std::move(spoken);
     if (speech.duration <= max || run.providers["script"] != "llm" || attempt >= 2) break;
@@ -427,9 +438,9 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
                    format_seconds(max) + ": asking for a shorter one");
     run.notes.push_back("the LLM's script ran " + format_seconds(speech.duration) +
                         " and was sent back to be shortened");
-    run.script = clean_script(
-        co_await cached_chat(run, "shorten-" + std::to_string(attempt),
-                             shorten_messages(account, run.script, speech.duration, max), "", 0.5));
+    auto call = cached_chat(run, "shorten-" + std::to_string(attempt),
+                            shorten_messages(account, run.script, speech.duration, max), "", 0.5);
+    run.script = clean_script(co_await std::move(call));
     if (run.script.empty()) throw am::error(AM_ERROR, "the LLM's shortened script was empty");
   }
   if (!run.fallbacks.empty()) {
@@ -457,7 +468,8 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
                           "x, more than the 1.25x allowed; shorten the script");
     speed = std::min(kMaxSpeedUp, need * 1.03);
     const int rate = static_cast<int>(std::ceil(kDefaultRate * speed));
-    speech = co_await speak(run, rate, "voice-" + std::to_string(rate) + ".wav", "speech (faster)");
+    auto again = speak(run, rate, "voice-" + std::to_string(rate) + ".wav", "speech (faster)");
+    speech = co_await std::move(again);
     if (speech.duration > max)
       throw am::error(AM_INVALID_ARGUMENT,
                       "the script's speech still runs " + format_seconds(speech.duration) + " at " +
@@ -483,7 +495,8 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
   {
     size_t s = run.clock.start("subtitles");
     std::string text = build_ass(words, run.width, run.height, style);
-    co_await job.on_worker([ass, text] { write_text_file(ass, text); });
+    auto write = job.on_worker([ass, text] { write_text_file(ass, text); });
+    co_await std::move(write);
     run.clock.finish(s, std::to_string(words.size()) + " words, safe area");
   }
 
@@ -505,15 +518,16 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
     try {
       int next_report = 25;
       am::logger log = job.log();
-      render_result =
-          co_await render(job, timeline_json(tl), [&next_report, log](double f, double fps) {
-            if (f * 100 >= next_report) {
-              char buf[80];
-              std::snprintf(buf, sizeof buf, "render: %d%% (%.0f frames/s)", next_report, fps);
-              log.info(buf);
-              next_report += 25;
-            }
-          });
+      std::function<void(double, double)> progress = [&next_report, log](double f, double fps) {
+        if (f * 100 >= next_report) {
+          char buf[80];
+          std::snprintf(buf, sizeof buf, "render: %d%% (%.0f frames/s)", next_report, fps);
+          log.info(buf);
+          next_report += 25;
+        }
+      };
+      auto call = render(job, timeline_json(tl), std::move(progress));
+      render_result = co_await std::move(call);
       run.clock.finish(s, std::to_string(run.width) + "x" + std::to_string(run.height));
     } catch (const am::error &e) {
       run.clock.fail(s, e.what());
@@ -581,8 +595,9 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
     meta["steps"] = run.clock.to_json();  // all steps up to here; outbox's own is in the log
     OutboxFiles files{tl.output_mp4, tl.thumbnail, ass.string(), json::serialize(meta)};
     const std::string name = job_folder_name(run.title, now);
-    folder = co_await job.on_worker(
+    auto move_in = job.on_worker(
         [outbox_base, name, files] { return write_outbox(outbox_base, name, files); });
+    folder = co_await std::move(move_in);
     run.clock.finish(s, folder);
   }
 
@@ -611,15 +626,52 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
     job.log().warn("history: this host has no store service; the video is in the outbox only");
   }
 
+  // 9. Publish: the resumable upload, then the video's id and URL into history.
+  std::string video_id, video_url;
+  if (to_youtube) {
+    size_t s = run.clock.start("upload");
+    UploadRequest up;
+    up.file = (fs::path(folder) / "video.mp4").string();
+    up.title = run.title;
+    up.description = run.description;
+    up.tags = run.tags;
+    up.privacy = account.privacy;
+    up.made_for_kids = account.made_for_kids;
+    const am_store *store = host.find<am_store>(AM_STORE_SERVICE_ID);
+    auto record = [&](const json::object &patch) {
+      if (!store || history_id.empty()) return;
+      const std::string text = json::serialize(patch);
+      am::buffer err;
+      if (store->update_history(host.get(), am::to_am_str(history_id), am::to_am_str(text), nullptr,
+                                err.out()) != AM_OK)
+        job.log().warn("history: could not update the record: " + err.str());
+    };
+    try {
+      auto call = upload_video(job, account.id, api, std::move(up));
+      UploadResult uploaded = co_await std::move(call);
+      video_id = uploaded.video_id;
+      video_url = uploaded.url;
+      record(json::object{
+          {"status", "published"}, {"remote_id", video_id}, {"remote_url", video_url}});
+      run.clock.finish(s, video_url + " (" + std::to_string(uploaded.resumes) + " resumes, " +
+                              std::to_string(uploaded.sessions) + " sessions)");
+    } catch (const am::error &e) {
+      run.clock.fail(s, e.what());
+      record(json::object{{"status", "failed"}, {"error", e.what()}});
+      throw am::error(e.status(), std::string(e.what()) + " (the video stays in " + folder + ")");
+    }
+  }
+
   if (!pending_key.empty() && run.cache) run.cache->remove(host.get(), am::to_am_str(pending_key));
 
   // The work folder held only intermediate files; the outbox has what matters now.
   {
     const fs::path work = run.work;
-    co_await job.on_worker([work] {
+    auto clean = job.on_worker([work] {
       std::error_code ec;
       fs::remove_all(work, ec);
     });
+    co_await std::move(clean);
   }
   job.log().info("youtube: done in " + format_seconds(run.clock.elapsed()) + ": " + folder);
 
@@ -631,6 +683,10 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
                       {"duration", meta["duration"]},
                       {"seconds", std::round(run.clock.elapsed() * 100) / 100}};
   if (!history_id.empty()) result["history_id"] = history_id;
+  if (!video_id.empty()) {
+    result["video_id"] = video_id;
+    result["url"] = video_url;
+  }
   co_return json::serialize(result);
 }
 

@@ -1,0 +1,380 @@
+// plugins/youtube/youtube_api.cpp — OAuth token refresh and the resumable upload protocol.
+#include "youtube_api.hpp"
+
+#include <automuse/store.h>
+
+#include <automuse/cpp/buffer.hpp>
+#include <automuse/cpp/http.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <fstream>
+
+namespace youtube {
+namespace json = boost::json;
+
+namespace {
+
+constexpr uint64_t kQuantum = 262144;  // chunks are multiples of 256 KiB
+constexpr int kMaxResumes = 8;         // status queries in a row without progress
+constexpr int kMaxSessions = 3;
+
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string form_encode(const std::string &s) {
+  static const char *kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+const am_store &store_of(const am::job &job) {
+  return job.host_ref().service<am_store>(AM_STORE_SERVICE_ID);
+}
+
+// The error reason of a Google API error body ({"error":{"errors":[{"reason"}]}}) or of an
+// OAuth error ({"error":"invalid_grant"}).
+std::string error_reason(const std::string &body) {
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec || !v.is_object()) return {};
+  const json::value *e = v.as_object().if_contains("error");
+  if (!e) return {};
+  if (e->is_string()) return std::string(e->as_string());
+  if (!e->is_object()) return {};
+  if (auto *errs = e->as_object().if_contains("errors"); errs && errs->is_array())
+    for (const auto &x : errs->as_array())
+      if (auto *r = x.is_object() ? x.as_object().if_contains("reason") : nullptr;
+          r && r->is_string())
+        return std::string(r->as_string());
+  if (auto *st = e->as_object().if_contains("status"); st && st->is_string())
+    return std::string(st->as_string());
+  return {};
+}
+
+[[noreturn]] void throw_api_error(const am::http_response &r, const std::string &what) {
+  const std::string reason = error_reason(r.body);
+  if (reason == "quotaExceeded")
+    throw am::error(AM_QUOTA_EXCEEDED,
+                    what +
+                        ": YouTube says quotaExceeded: the API project's daily quota is used "
+                        "up; uploads work again after midnight Pacific time");
+  if (reason == "uploadLimitExceeded")
+    throw am::error(AM_QUOTA_EXCEEDED,
+                    what +
+                        ": YouTube says uploadLimitExceeded: the channel reached its daily "
+                        "upload limit; try again tomorrow");
+  if (r.http_status == 401)
+    throw am::error(AM_UNAUTHENTICATED, what + ": YouTube refused the access token (401)");
+  if (r.http_status == 403)
+    throw am::error(AM_PERMISSION_DENIED,
+                    what + ": YouTube refused (403" + (reason.empty() ? "" : ", " + reason) + ")");
+  throw am::error(AM_ERROR, what + ": HTTP " + std::to_string(r.http_status) +
+                                (reason.empty() ? "" : " (" + reason + ")"));
+}
+
+am::task<std::string> read_chunk(am::job job, std::string file, uint64_t offset, uint64_t size) {
+  auto work = job.on_worker([file, offset, size] {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw am::error(AM_IO, "upload: cannot read " + file);
+    in.seekg(static_cast<std::streamoff>(offset));
+    std::string data(size, '\0');
+    in.read(data.data(), static_cast<std::streamsize>(size));
+    if (static_cast<uint64_t>(in.gcount()) != size)
+      throw am::error(AM_IO, "upload: " + file + " changed while uploading");
+    return data;
+  });
+  co_return co_await std::move(work);
+}
+
+am::task<uint64_t> file_size(am::job job, std::string file) {
+  auto work = job.on_worker([file] {
+    std::ifstream in(file, std::ios::binary | std::ios::ate);
+    if (!in) throw am::error(AM_NOT_FOUND, "upload: cannot read " + file);
+    return static_cast<uint64_t>(in.tellg());
+  });
+  co_return co_await std::move(work);
+}
+
+UploadResult parse_video(const am::http_response &r, UploadResult result) {
+  boost::system::error_code ec;
+  json::value v = json::parse(r.body, ec);
+  const json::value *id = nullptr;
+  if (!ec && v.is_object()) id = v.as_object().if_contains("id");
+  if (!id || !id->is_string())
+    throw am::error(AM_ERROR, "upload: YouTube finished the upload but sent no video id");
+  result.video_id = std::string(id->as_string());
+  result.url = "https://youtube.com/shorts/" + result.video_id;
+  return result;
+}
+
+}  // namespace
+
+int64_t next_byte_from_range(const std::string &range) {
+  std::string r = range;
+  if (r.rfind("bytes=", 0) == 0) r = r.substr(6);
+  size_t dash = r.find('-');
+  if (dash == std::string::npos) return -1;
+  try {
+    size_t used = 0;
+    long long last = std::stoll(r.substr(dash + 1), &used);
+    if (used == 0 || last < 0) return -1;
+    return last + 1;
+  } catch (const std::exception &) {
+    return -1;
+  }
+}
+
+ApiConfig parse_api_config(const std::string &text) {
+  ApiConfig c;
+  boost::system::error_code ec;
+  json::value v = json::parse(text.empty() ? "{}" : text, ec);
+  if (ec || !v.is_object()) return c;
+  const json::object &o = v.as_object();
+  auto str = [&](const char *k, std::string &into) {
+    if (auto *x = o.if_contains(k); x && !x->is_null()) {
+      if (!x->is_string())
+        throw am::error(AM_INVALID_ARGUMENT,
+                        std::string("automuse.json: plugins.youtube.") + k + " must be a string");
+      into = std::string(x->as_string());
+    }
+  };
+  str("client_id", c.client_id);
+  str("client_secret", c.client_secret);
+  str("token_url", c.token_url);
+  str("upload_url", c.upload_url);
+  if (auto *x = o.if_contains("chunk_kib"); x && x->is_number()) {
+    double kib = x->to_number<double>();
+    if (kib < 256 || static_cast<uint64_t>(kib) % 256 != 0)
+      throw am::error(AM_INVALID_ARGUMENT,
+                      "automuse.json: plugins.youtube.chunk_kib must be a multiple of 256");
+    c.chunk_bytes = static_cast<uint64_t>(kib) * 1024;
+  }
+  return c;
+}
+
+std::string upload_metadata_json(const UploadRequest &r) {
+  json::array tags;
+  for (const auto &t : r.tags) tags.emplace_back(t);
+  json::object body{{"snippet", json::object{{"title", r.title},
+                                             {"description", r.description},
+                                             {"tags", tags},
+                                             {"categoryId", r.category_id}}},
+                    {"status", json::object{{"privacyStatus", r.privacy},
+                                            {"selfDeclaredMadeForKids", r.made_for_kids},
+                                            {"containsSyntheticMedia", r.synthetic_media}}}};
+  return json::serialize(body);
+}
+
+am::task<std::string> access_token(am::job job, const std::string &account, ApiConfig config,
+                                   bool force_refresh) {
+  const am::host &host = job.host_ref();
+  const am_store &store = store_of(job);
+  const std::string again =
+      "run `automuse-host auth youtube --account " + account + "` to authorise it";
+  std::string refresh_token, scope;
+  {
+    am::buffer out, err;
+    if (store.get_oauth_token(host.get(), am::to_am_str(account), out.out(), err.out()) == AM_OK) {
+      json::value v = json::parse(out.view());
+      const json::object &o = v.as_object();
+      auto s = [&](const char *k) {
+        auto *x = o.if_contains(k);
+        return x && x->is_string() ? std::string(x->as_string()) : std::string();
+      };
+      refresh_token = s("refresh_token");
+      scope = s("scope");
+      const std::string access = s("access_token");
+      auto *exp = o.if_contains("expires_at");
+      const int64_t expires_at = exp && exp->is_number() ? exp->to_number<int64_t>() : 0;
+      if (!force_refresh && !access.empty() && expires_at > now_seconds() + 60) co_return access;
+    }
+  }
+  if (refresh_token.empty()) {
+    am::buffer out, err;
+    if (store.get_secret(host.get(), am::to_am_str(account), am::to_am_str("refresh_token"),
+                         out.out(), err.out()) == AM_OK)
+      refresh_token = out.str();
+  }
+  if (refresh_token.empty())
+    throw am::error(AM_UNAUTHENTICATED,
+                    "account '" + account + "' is not authorised for YouTube: " + again);
+  if (config.client_id.empty() || config.client_secret.empty())
+    throw am::error(AM_INVALID_ARGUMENT,
+                    "automuse.json: plugins.youtube.client_id and client_secret are required to "
+                    "publish (a Google Cloud OAuth client of type Desktop app)");
+
+  am::http http(job);
+  am::http_request req("POST", config.token_url,
+                       "client_id=" + form_encode(config.client_id) +
+                           "&client_secret=" + form_encode(config.client_secret) +
+                           "&grant_type=refresh_token&refresh_token=" + form_encode(refresh_token));
+  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  req.safe_to_resend_body = true;  // refreshing twice is harmless
+  auto call = http.send(std::move(req));
+  am::http_response r = co_await std::move(call);
+  if (r.status != AM_OK)
+    throw am::error(r.status == AM_CANCELLED ? AM_CANCELLED : AM_UNAVAILABLE,
+                    "YouTube token refresh: " + r.error);
+  if (r.http_status == 400 || r.http_status == 401) {
+    if (error_reason(r.body) == "invalid_grant")
+      throw am::error(AM_UNAUTHENTICATED,
+                      "Google refused the stored refresh token (invalid_grant: revoked or "
+                      "expired): " +
+                          again);
+    throw_api_error(r, "YouTube token refresh");
+  }
+  if (!r.ok()) throw_api_error(r, "YouTube token refresh");
+  boost::system::error_code ec;
+  json::value v = json::parse(r.body, ec);
+  const json::object *o = !ec ? v.if_object() : nullptr;
+  const json::value *token = o ? o->if_contains("access_token") : nullptr;
+  if (!token || !token->is_string())
+    throw am::error(AM_ERROR, "YouTube token refresh: the answer has no access_token");
+  const std::string access(token->as_string());
+  int64_t expires_in = 3600;
+  if (auto *e = o->if_contains("expires_in"); e && e->is_number())
+    expires_in = e->to_number<int64_t>();
+  // Google may rotate the refresh token: store whatever it returned, before using it.
+  if (auto *rt = o->if_contains("refresh_token"); rt && rt->is_string())
+    refresh_token = std::string(rt->as_string());
+  if (auto *sc = o->if_contains("scope"); sc && sc->is_string())
+    scope = std::string(sc->as_string());
+  json::object stored{{"provider", "google"},
+                      {"access_token", access},
+                      {"refresh_token", refresh_token},
+                      {"token_type", "Bearer"},
+                      {"scope", scope},
+                      {"expires_at", now_seconds() + expires_in}};
+  const std::string text = json::serialize(stored);
+  am::buffer err;
+  if (store.set_oauth_token(host.get(), am::to_am_str(account), am::to_am_str(text), err.out()) !=
+      AM_OK)
+    throw am::error(AM_IO, "cannot store the refreshed YouTube token: " + err.str());
+  co_return access;
+}
+
+am::task<UploadResult> upload_video(am::job job, const std::string &account, ApiConfig config,
+                                    UploadRequest request) {
+  am::http http(job);
+  am::logger log = job.log();
+  const uint64_t total = co_await file_size(job, request.file);
+  const std::string metadata = upload_metadata_json(request);
+  const uint64_t chunk = std::max(kQuantum, config.chunk_bytes / kQuantum * kQuantum);
+  std::string token = co_await access_token(job, account, config, false);
+  bool refreshed = false;
+  UploadResult result;
+
+  for (;;) {  // one iteration per upload session
+    if (++result.sessions > kMaxSessions)
+      throw am::error(AM_UNAVAILABLE, "upload: YouTube expired " + std::to_string(kMaxSessions) +
+                                          " upload sessions in a row; try again later");
+    const std::string sep = config.upload_url.find('?') == std::string::npos ? "?" : "&";
+    am::http_request start(
+        "POST", config.upload_url + sep + "uploadType=resumable&part=snippet,status", metadata);
+    start.headers = {{"Authorization", "Bearer " + token},
+                     {"Content-Type", "application/json; charset=UTF-8"},
+                     {"X-Upload-Content-Length", std::to_string(total)},
+                     {"X-Upload-Content-Type", "video/mp4"}};
+    start.safe_to_resend_body = true;  // no session exists until it answers
+    auto started = http.send(std::move(start));
+    am::http_response r = co_await std::move(started);
+    if (r.status != AM_OK)
+      throw am::error(r.status == AM_CANCELLED ? AM_CANCELLED : AM_UNAVAILABLE,
+                      "upload: cannot start a session: " + r.error);
+    if (r.http_status == 401 && !refreshed) {
+      refreshed = true;
+      token = co_await access_token(job, account, config, true);
+      --result.sessions;
+      continue;
+    }
+    if (!r.ok()) throw_api_error(r, "upload: starting the session");
+    auto session = r.header("Location");
+    if (!session || session->empty())
+      throw am::error(AM_ERROR, "upload: YouTube started a session without a Location");
+    log.info("upload: session started for " + std::to_string(total) + " bytes");
+
+    uint64_t offset = 0;
+    int stalled = 0;
+    bool restart = false;
+    while (!restart) {
+      // Send the next chunk.
+      const uint64_t size = std::min(chunk, total - offset);
+      auto reading = read_chunk(job, request.file, offset, size);
+      std::string body = co_await std::move(reading);
+      am::http_request put("PUT", *session, std::move(body));
+      put.headers = {
+          {"Authorization", "Bearer " + token},
+          {"Content-Type", "video/mp4"},
+          {"Content-Range", "bytes " + std::to_string(offset) + "-" +
+                                std::to_string(offset + size - 1) + "/" + std::to_string(total)}};
+      put.max_attempts = 1;  // resuming is this loop's job: it asks the server where it stands
+      auto sent = http.send(std::move(put));
+      am::http_response p = co_await std::move(sent);
+      if (p.status == AM_CANCELLED) throw am::error(AM_CANCELLED, "upload cancelled");
+      bool ask = false;
+      if (p.status != AM_OK || p.http_status >= 500) {
+        log.warn("upload: chunk at byte " + std::to_string(offset) + " failed (" +
+                 (p.status != AM_OK ? p.error : "HTTP " + std::to_string(p.http_status)) +
+                 "): asking YouTube where the upload stands");
+        ask = true;
+      } else if (p.http_status == 200 || p.http_status == 201) {
+        co_return parse_video(p, result);
+      } else if (p.http_status == 308) {
+        int64_t next = next_byte_from_range(p.header("Range").value_or(""));
+        offset = next < 0 ? 0 : static_cast<uint64_t>(next);
+        stalled = 0;
+        continue;
+      } else if (p.http_status == 404) {
+        log.warn("upload: the session expired (404): starting again");
+        restart = true;
+        continue;
+      } else {
+        throw_api_error(p, "upload");
+      }
+      // Where does the server stand? Retry the question with a growing pause.
+      while (ask) {
+        if (++stalled > kMaxResumes)
+          throw am::error(AM_UNAVAILABLE, "upload: gave up after " + std::to_string(kMaxResumes) +
+                                              " failed attempts to resume");
+        ++result.resumes;
+        auto pause = job.sleep(std::chrono::milliseconds(100LL << std::min(stalled - 1, 6)));
+        co_await std::move(pause);
+        am::http_request q("PUT", *session);
+        q.headers = {{"Authorization", "Bearer " + token},
+                     {"Content-Range", "bytes */" + std::to_string(total)}};
+        q.max_attempts = 1;
+        auto asked = http.send(std::move(q));
+        am::http_response s = co_await std::move(asked);
+        if (s.status == AM_CANCELLED) throw am::error(AM_CANCELLED, "upload cancelled");
+        if (s.status != AM_OK || s.http_status >= 500) continue;
+        ask = false;
+        if (s.http_status == 200 || s.http_status == 201) co_return parse_video(s, result);
+        if (s.http_status == 404) {
+          log.warn("upload: the session expired (404): starting again");
+          restart = true;
+        } else if (s.http_status == 308) {
+          int64_t next = next_byte_from_range(s.header("Range").value_or(""));
+          offset = next < 0 ? 0 : static_cast<uint64_t>(next);
+          log.info("upload: resuming at byte " + std::to_string(offset) + " of " +
+                   std::to_string(total));
+        } else {
+          throw_api_error(s, "upload: status query");
+        }
+      }
+    }
+  }
+}
+
+}  // namespace youtube

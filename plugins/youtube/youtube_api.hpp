@@ -1,0 +1,64 @@
+// plugins/youtube/youtube_api.hpp — publishing through the YouTube Data API v3 (PROTOCOLS.md):
+// access tokens refreshed from the account's refresh token (and the new token stored before
+// use), and the resumable upload in chunks of a multiple of 256 KiB that resumes after a
+// dropped connection or a 5xx from the byte the server reports, restarts when the session
+// expired (404), and stops with a clear message on quota errors.
+#pragma once
+
+#include <automuse/cpp/job.hpp>
+#include <automuse/cpp/task.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace youtube {
+
+struct ApiConfig {
+  std::string client_id;
+  std::string client_secret;
+  std::string token_url = "https://oauth2.googleapis.com/token";
+  std::string upload_url = "https://www.googleapis.com/upload/youtube/v3/videos";
+  uint64_t chunk_bytes = 8 * 262144;  // 2 MiB; always a multiple of 256 KiB
+};
+
+// Reads plugins.youtube.{client_id, client_secret, token_url, upload_url, chunk_kib} from the
+// plugin's config section. Throws am::error(AM_INVALID_ARGUMENT) naming a bad field.
+ApiConfig parse_api_config(const std::string &config_json);
+
+struct UploadRequest {
+  std::string file;
+  std::string title;
+  std::string description;
+  std::vector<std::string> tags;
+  std::string category_id = "22";
+  std::string privacy = "private";
+  bool made_for_kids = false;
+  bool synthetic_media = true;  // the AI-content disclosure
+};
+
+struct UploadResult {
+  std::string video_id;
+  std::string url;
+  int sessions = 0;  // upload sessions started (more than 1 after an expired session)
+  int resumes = 0;   // status queries after a drop or a 5xx
+};
+
+// The snippet/status JSON sent when the session starts.
+std::string upload_metadata_json(const UploadRequest &request);
+
+// A valid access token for the account: the stored one while it lasts, else refreshed with
+// the stored refresh token (or the account's `refresh_token` secret the first time). Throws
+// am::error(AM_UNAUTHENTICATED) telling the user to run `automuse-host auth youtube` when
+// there is no token or Google says invalid_grant.
+am::task<std::string> access_token(am::job job, const std::string &account, ApiConfig config,
+                                   bool force_refresh);
+
+// Uploads the file. Throws am::error: AM_QUOTA_EXCEEDED (quotaExceeded,
+// uploadLimitExceeded), AM_UNAUTHENTICATED, AM_UNAVAILABLE (gave up after retries), AM_ERROR.
+am::task<UploadResult> upload_video(am::job job, const std::string &account, ApiConfig config,
+                                    UploadRequest request);
+
+// "bytes=0-N" or "0-N" -> N + 1; -1 when absent or malformed.
+int64_t next_byte_from_range(const std::string &range);
+
+}  // namespace youtube
