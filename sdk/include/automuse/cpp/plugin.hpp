@@ -37,14 +37,15 @@ task<std::string> run_action_body(Body body, job j, action_request request) {
 // return: AM_OK once the coroutine is running (done will follow), or an error status if it
 // could not even start (done is then not called, as plugin.h requires).
 template <class Body>
-am_status start_coroutine_action(const am_host *h, const am_action_call *call, Body &&body) noexcept {
+am_status start_coroutine_action(const am_host *h, const am_action_call *call,
+                                 Body &&body) noexcept {
   try {
     job j(host(h), call->job);
     action_request request{to_string(call->action), to_string(call->args_json)};
     auto done = call->done;
     auto done_user = call->done_user;
-    task<std::string> t = detail::run_action_body(std::decay_t<Body>(std::forward<Body>(body)),
-                                                  j, std::move(request));
+    task<std::string> t = detail::run_action_body(std::decay_t<Body>(std::forward<Body>(body)), j,
+                                                  std::move(request));
     spawn(std::move(t), [done, done_user](outcome<std::string> &&o) noexcept {
       if (o.ok()) {
         done(done_user, AM_OK, to_am_str(*o.value), am_str{"", 0});

@@ -4,8 +4,8 @@
 // A task starts when it is awaited and resumes its awaiter when it finishes. A task that
 // finishes without suspending hands control back by returning, not by resuming its awaiter,
 // so a loop of many such awaits does not grow the stack in any build (symmetric transfer
-// would, in -O0 and sanitizer builds where g++ emits no tail calls). Tasks of one job all run on that job's
-// executor: they interleave at co_await points but never run at the same time, so they
+// would, in -O0 and sanitizer builds where g++ emits no tail calls). Tasks of one job all run on
+// that job's executor: they interleave at co_await points but never run at the same time, so they
 // share state without locks. when_all starts every child before waiting, so independent
 // steps overlap their waiting, the way asyncio.gather does:
 //
