@@ -4,6 +4,7 @@
 #include "app/host_context.hpp"
 #include "app/plugin_commands.hpp"
 #include "app/run_action.hpp"
+#include "app/schedule_commands.hpp"
 #include "version.hpp"  // generated, host/core
 #include "plugins/plugin_probe.hpp"
 #include "store/cli.hpp"
@@ -95,6 +96,7 @@ int main(int argc, char **argv) {
   };
   app::add_plugin_commands(app, get_context, &exit_code);
   app::add_config_commands(app, &options, &exit_code);
+  app::add_schedule_commands(app, get_context, &exit_code);
   store::add_store_commands(
       app,
       [&] {

@@ -53,6 +53,9 @@ constexpr Key kKnownKeys[] = {
     {"cache", Kind::Object},
     {"cache.max_size_mb", Kind::Number},
     {"music_dir", Kind::StringOrNull},
+    {"schedule", Kind::Object},
+    {"schedule.retry_base_seconds", Kind::Number},
+    {"schedule.max_attempts", Kind::Number},
     {"plugins", Kind::Object},
 };
 
