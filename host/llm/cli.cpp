@@ -33,8 +33,12 @@ struct UsageOptions {
   bool as_json = false;
 };
 
-std::ostream &out_of(const LlmCliContext &c) { return c.out ? *c.out : std::cout; }
-std::ostream &err_of(const LlmCliContext &c) { return c.err ? *c.err : std::cerr; }
+std::ostream &out_of(const LlmCliContext &c) {
+  return c.out ? *c.out : std::cout;
+}
+std::ostream &err_of(const LlmCliContext &c) {
+  return c.err ? *c.err : std::cerr;
+}
 
 int run_ask(const LlmCliContext &ctx, const AskOptions &o) {
   std::ostream &out = out_of(ctx);
@@ -164,8 +168,8 @@ int run_usage(const LlmCliContext &ctx, const UsageOptions &o) {
     return 0;
   }
   if (rows.empty()) {
-    out << "No LLM usage recorded" << (o.days > 0 ? " in the last " + std::to_string(o.days) + " days" : "")
-        << ".\n";
+    out << "No LLM usage recorded"
+        << (o.days > 0 ? " in the last " + std::to_string(o.days) + " days" : "") << ".\n";
     return 0;
   }
   auto line = [&](const std::string &day, const std::string &provider, const std::string &model,

@@ -21,16 +21,15 @@ class Config;
 namespace automuse::llm {
 
 struct LlmCliContext {
-  std::function<LlmHost &()> llm;                // the host's LLM service (created on first use)
-  std::function<core::Runtime &()> runtime;      // its I/O threads run the chats
+  std::function<LlmHost &()> llm;                  // the host's LLM service (created on first use)
+  std::function<core::Runtime &()> runtime;        // its I/O threads run the chats
   std::function<const config::Config &()> config;  // for `llm providers`
-  std::ostream *out = nullptr;  // default std::cout: answers, tables
+  std::ostream *out = nullptr;                     // default std::cout: answers, tables
   std::ostream *err = nullptr;  // default std::cerr: errors and the usage line of `ask`
 };
 
 // Adds `llm ask`, `llm providers` and `usage`. The command's exit status (0 ok, 1 failed) goes
 // to *exit_code; errors are printed as "automuse-host: <message>".
-void add_llm_commands(CLI::App &app, const std::function<LlmCliContext()> &context,
-                      int *exit_code);
+void add_llm_commands(CLI::App &app, const std::function<LlmCliContext()> &context, int *exit_code);
 
 }  // namespace automuse::llm

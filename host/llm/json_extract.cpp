@@ -16,14 +16,21 @@ namespace {
 
 const char *kind_of(const json::value &v) {
   switch (v.kind()) {
-    case json::kind::null: return "null";
-    case json::kind::bool_: return "boolean";
+    case json::kind::null:
+      return "null";
+    case json::kind::bool_:
+      return "boolean";
     case json::kind::int64:
-    case json::kind::uint64: return "integer";
-    case json::kind::double_: return "number";
-    case json::kind::string: return "string";
-    case json::kind::array: return "array";
-    case json::kind::object: return "object";
+    case json::kind::uint64:
+      return "integer";
+    case json::kind::double_:
+      return "number";
+    case json::kind::string:
+      return "string";
+    case json::kind::array:
+      return "array";
+    case json::kind::object:
+      return "object";
   }
   return "?";
 }
@@ -35,7 +42,8 @@ bool is_type(const json::value &v, std::string_view type) {
   if (type == "number") return v.is_number();
   if (type == "integer")
     return v.is_int64() || v.is_uint64() ||
-           (v.is_double() && v.as_double() == static_cast<double>(static_cast<int64_t>(v.as_double())));
+           (v.is_double() &&
+            v.as_double() == static_cast<double>(static_cast<int64_t>(v.as_double())));
   if (type == "boolean") return v.is_bool();
   if (type == "null") return v.is_null();
   return false;
@@ -131,7 +139,7 @@ std::string check_at(const json::value &v, const json::value &shape, const std::
 void validate_schema_at(const json::value &shape, const std::string &where) {
   const json::object *s = shape.if_object();
   if (!s) throw LlmError(AM_INVALID_ARGUMENT, where + ": a shape must be an object");
-  static const std::string_view kTypes[] = {"object", "array",   "string", "number",
+  static const std::string_view kTypes[] = {"object",  "array",   "string", "number",
                                             "integer", "boolean", "null"};
   auto check_name = [&](const json::value &t) {
     bool ok = false;
@@ -148,7 +156,8 @@ void validate_schema_at(const json::value &shape, const std::string &where) {
     else
       check_name(*t);
   }
-  if (const json::value *items = s->if_contains("items")) validate_schema_at(*items, where + ".items");
+  if (const json::value *items = s->if_contains("items"))
+    validate_schema_at(*items, where + ".items");
   if (const json::value *props = s->if_contains("properties")) {
     if (!props->is_object())
       throw LlmError(AM_INVALID_ARGUMENT, where + ".properties: expected an object");
@@ -231,8 +240,8 @@ std::vector<std::string_view> fenced_blocks(std::string_view text) {
     if (body == std::string_view::npos) break;
     ++body;
     size_t end = text.find("```", body);
-    out.push_back(text.substr(body, end == std::string_view::npos ? std::string_view::npos
-                                                                   : end - body));
+    out.push_back(
+        text.substr(body, end == std::string_view::npos ? std::string_view::npos : end - body));
     if (end == std::string_view::npos) break;
     pos = end + 3;
   }
@@ -327,9 +336,9 @@ std::string repair_json_text(std::string_view in) {
       ++i;
       continue;
     }
-    bool closes = (mode == dq && c == '"') || (mode == sq && c == '\'') ||
-                  (mode == smart &&
-                   (starts_with_at(in, i, kRightDq) || starts_with_at(in, i, kLeftDq)));
+    bool closes =
+        (mode == dq && c == '"') || (mode == sq && c == '\'') ||
+        (mode == smart && (starts_with_at(in, i, kRightDq) || starts_with_at(in, i, kLeftDq)));
     if (closes) {
       out += '"';
       if (mode == smart) i += 2;
@@ -378,7 +387,7 @@ Extracted extract_json(std::string_view original, const json::value *shape) {
     candidates.push_back(text.substr(i, end - i));
   }
 
-  std::string first_parse_error, first_shape_error;
+  std::string first_parse_error, first_shape_error, first_deep_error;
   for (std::string_view c : candidates) {
     if (c.empty()) continue;
     std::string error;
@@ -397,10 +406,19 @@ Extracted extract_json(std::string_view original, const json::value *shape) {
     for (json::value &option : unwrap_options(*v, *shape)) {
       std::string problem = check_shape(option, *shape);
       if (problem.empty()) return {std::move(option), {}};
+      // Prefer a problem inside a value of the right kind over "expected array, got object".
+      bool top_level_kind = false;
+      for (std::string_view kind :
+           {"object", "array", "string", "number", "integer", "boolean", "null"}) {
+        top_level_kind =
+            top_level_kind || problem.rfind("$: expected " + std::string(kind), 0) == 0;
+      }
+      if (!top_level_kind && first_deep_error.empty()) first_deep_error = problem;
       if (first_shape_error.empty()) first_shape_error = problem;
     }
   }
   Extracted out;
+  if (!first_deep_error.empty()) first_shape_error = first_deep_error;
   if (!first_shape_error.empty())
     out.error = "the JSON does not have the expected shape: " + first_shape_error;
   else if (unclosed)

@@ -25,13 +25,13 @@ namespace json = boost::json;
 namespace {
 
 std::string result_to_cache(const ChatResult &r) {
-  return json::serialize(json::object{
-      {"content", r.content},
-      {"finish_reason", r.finish_reason},
-      {"model", r.model},
-      {"usage", json::object{{"prompt_tokens", r.usage.prompt_tokens},
-                             {"completion_tokens", r.usage.completion_tokens},
-                             {"reported", r.usage.reported}}}});
+  return json::serialize(
+      json::object{{"content", r.content},
+                   {"finish_reason", r.finish_reason},
+                   {"model", r.model},
+                   {"usage", json::object{{"prompt_tokens", r.usage.prompt_tokens},
+                                          {"completion_tokens", r.usage.completion_tokens},
+                                          {"reported", r.usage.reported}}}});
 }
 
 std::optional<ChatResult> result_from_cache(const std::string &text) {
@@ -83,7 +83,11 @@ struct LlmClient::ChatCall : std::enable_shared_from_this<ChatCall> {
   std::mt19937_64 rng{std::random_device{}()};
 
   ChatCall(LlmClient &c, uint64_t i, ChatRequest r, asio::any_io_executor e, DeltaFn d, DoneFn f)
-      : client(c), id(i), request(std::move(r)), ex(std::move(e)), on_delta(std::move(d)),
+      : client(c),
+        id(i),
+        request(std::move(r)),
+        ex(std::move(e)),
+        on_delta(std::move(d)),
         done(std::move(f)) {}
 
   void log(int level, const std::string &m) {
@@ -289,8 +293,13 @@ struct LlmClient::JsonCall : std::enable_shared_from_this<JsonCall> {
 
   JsonCall(LlmClient &c, uint64_t i, ChatRequest r, json::value s, int m, asio::any_io_executor e,
            DoneFn d)
-      : client(c), id(i), request(std::move(r)), shape(std::move(s)), max_reasks(m),
-        ex(std::move(e)), done(std::move(d)) {}
+      : client(c),
+        id(i),
+        request(std::move(r)),
+        shape(std::move(s)),
+        max_reasks(m),
+        ex(std::move(e)),
+        done(std::move(d)) {}
 
   void start() {
     if (finished) return;
@@ -310,7 +319,8 @@ struct LlmClient::JsonCall : std::enable_shared_from_this<JsonCall> {
 
   void ask() {
     auto self = shared_from_this();
-    inner = client.chat(request, ex, nullptr, [self](ChatOutcome o) { self->on_answer(std::move(o)); });
+    inner =
+        client.chat(request, ex, nullptr, [self](ChatOutcome o) { self->on_answer(std::move(o)); });
   }
 
   void on_answer(ChatOutcome o) {
@@ -329,11 +339,11 @@ struct LlmClient::JsonCall : std::enable_shared_from_this<JsonCall> {
       }
     }
     if (reasks >= max_reasks) {
-      return finish(ChatOutcome{
-          AM_ERROR,
-          "LLM provider '" + o.result.provider + "' gave no usable JSON after " +
-              std::to_string(reasks + 1) + (reasks ? " tries" : " try") + ": " + x.error,
-          {}});
+      return finish(ChatOutcome{AM_ERROR,
+                                "LLM provider '" + o.result.provider +
+                                    "' gave no usable JSON after " + std::to_string(reasks + 1) +
+                                    (reasks ? " tries" : " try") + ": " + x.error,
+                                {}});
     }
     ++reasks;
     if (client.options_.log)

@@ -23,8 +23,12 @@ struct OpState {
   bool finished = false;           // on the job's strand only
 };
 
-std::string to_string(am_str s) { return s.data ? std::string(s.data, s.len) : std::string(); }
-am_str view(const std::string &s) { return am_str{s.data(), s.size()}; }
+std::string to_string(am_str s) {
+  return s.data ? std::string(s.data, s.len) : std::string();
+}
+am_str view(const std::string &s) {
+  return am_str{s.data(), s.size()};
+}
 
 }  // namespace
 
@@ -34,12 +38,14 @@ LlmService::LlmService(LlmClient &client) : client_(client), binding_(std::make_
   t.struct_size = sizeof(am_llm);
   binding_->self = this;
 
-  t.chat = [](const am_host *host, am_job *job, const am_llm_request *req,
-              am_llm_delta_fn on_delta, am_llm_done_fn done, void *user) -> am_op_id {
+  t.chat = [](const am_host *host, am_job *job, const am_llm_request *req, am_llm_delta_fn on_delta,
+              am_llm_done_fn done, void *user) -> am_op_id {
     auto fail_now = [&](am_status status, std::string error) {
       auto j = job->shared_from_this();
       am_op_id id = job->add_op([j, done, user](am_op_id op) {
-        j->complete_op(op, [done, user] { done(user, AM_CANCELLED, am_str{"cancelled", 9}, nullptr); });
+        j->complete_op(op, [done, user] {
+          done(user, AM_CANCELLED, am_str{"cancelled", 9}, nullptr);
+        });
       });
       j->complete_op(id, [done, user, status, error = std::move(error)] {
         done(user, status, view(error), nullptr);
@@ -53,8 +59,8 @@ LlmService::LlmService(LlmClient &client) : client_(client), binding_(std::make_
     ChatRequest r;
     std::optional<json::value> shape;
     try {
-      r.messages = messages_from_json(std::string_view(req->messages_json.data ? req->messages_json.data : "",
-                                                       req->messages_json.len));
+      r.messages = messages_from_json(std::string_view(
+          req->messages_json.data ? req->messages_json.data : "", req->messages_json.len));
       if (req->json_shape.len > 0) {
         boost::system::error_code ec;
         shape = json::parse(std::string_view(req->json_shape.data, req->json_shape.len), ec);
@@ -73,7 +79,8 @@ LlmService::LlmService(LlmClient &client) : client_(client), binding_(std::make_
         return fail_now(AM_INVALID_ARGUMENT, "temperature: must be between 0 and 2");
       r.params.temperature = req->temperature;
     }
-    if (req->max_tokens < 0) return fail_now(AM_INVALID_ARGUMENT, "max_tokens: must not be negative");
+    if (req->max_tokens < 0)
+      return fail_now(AM_INVALID_ARGUMENT, "max_tokens: must not be negative");
     if (req->max_tokens > 0) r.params.max_tokens = req->max_tokens;
     if (req->has_seed) r.params.seed = req->seed;
     r.stream = req->stream && !shape;
@@ -81,7 +88,8 @@ LlmService::LlmService(LlmClient &client) : client_(client), binding_(std::make_
     int retries = req->json_retries == 0 ? 2 : std::max(0, req->json_retries);
 
     LlmClient::DeltaFn delta;
-    if (on_delta) delta = [on_delta, user](std::string_view d) { on_delta(user, am_str{d.data(), d.size()}); };
+    if (on_delta)
+      delta = [on_delta, user](std::string_view d) { on_delta(user, am_str{d.data(), d.size()}); };
     return svc->chat(*job, std::move(r), std::move(shape), retries, std::move(delta),
                      [done, user](ChatOutcome o) {
                        if (o.status != AM_OK) {
@@ -117,7 +125,9 @@ void LlmService::install(core::ServiceRegistry &registry) {
   registry.add(AM_LLM_SERVICE_ID, &binding_->table);
 }
 
-const am_llm *LlmService::table() const { return &binding_->table; }
+const am_llm *LlmService::table() const {
+  return &binding_->table;
+}
 
 LlmService *llm_service_of(const am_host *host) {
   if (!host || !host->host_data) return nullptr;

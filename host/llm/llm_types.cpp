@@ -12,9 +12,9 @@ std::string ChatResult::to_json() const {
                          {"completion_tokens", usage.completion_tokens},
                          {"total_tokens", usage.prompt_tokens + usage.completion_tokens},
                          {"estimated", !usage.reported}};
-  json::object o{{"content", content},       {"finish_reason", finish_reason},
-                 {"provider", provider},     {"model", model},
-                 {"usage", std::move(usage_obj)}, {"from_cache", from_cache}};
+  json::object o{
+      {"content", content}, {"finish_reason", finish_reason}, {"provider", provider},
+      {"model", model},     {"usage", std::move(usage_obj)},  {"from_cache", from_cache}};
   if (json) o["json"] = *json;
   return json::serialize(o);
 }
@@ -43,9 +43,9 @@ std::vector<Message> messages_from_json(std::string_view text) {
       throw LlmError(AM_INVALID_ARGUMENT, where + ".content: expected a string");
     std::string r(role->as_string());
     if (r != "system" && r != "user" && r != "assistant")
-      throw LlmError(AM_INVALID_ARGUMENT,
-                     where + ".role: must be \"system\", \"user\" or \"assistant\", not \"" + r +
-                         "\"");
+      throw LlmError(
+          AM_INVALID_ARGUMENT,
+          where + ".role: must be \"system\", \"user\" or \"assistant\", not \"" + r + "\"");
     out.push_back({std::move(r), std::string(content->as_string())});
   }
   return out;
@@ -53,7 +53,8 @@ std::vector<Message> messages_from_json(std::string_view text) {
 
 json::array messages_to_json(const std::vector<Message> &messages) {
   json::array a;
-  for (const Message &m : messages) a.push_back(json::object{{"role", m.role}, {"content", m.content}});
+  for (const Message &m : messages)
+    a.push_back(json::object{{"role", m.role}, {"content", m.content}});
   return a;
 }
 

@@ -48,7 +48,7 @@ struct ChatResult {
   std::string model;
   Usage usage;
   bool from_cache = false;
-  int attempts = 0;  // HTTP requests made (0 for a cache hit)
+  int attempts = 0;                        // HTTP requests made (0 for a cache hit)
   std::optional<boost::json::value> json;  // structured answers: the extracted value
   std::string cache_key;                   // where the answer is cached ("" if not)
 

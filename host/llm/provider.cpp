@@ -124,13 +124,16 @@ ProviderSet ProviderSet::from_config(const config::Config &config) {
           p.api = Api::ollama;
         else
           throw LlmError(AM_INVALID_ARGUMENT,
-                         where + ".api: must be \"openai\" (chat completions) or \"ollama\" "
-                                 "(native /api/chat), not \"" + api + "\"");
+                         where +
+                             ".api: must be \"openai\" (chat completions) or \"ollama\" "
+                             "(native /api/chat), not \"" +
+                             api + "\"");
       }
       if (auto url = get_string(*o, "base_url", where); !url.empty()) p.base_url = url;
       if (p.base_url.empty())
-        throw LlmError(AM_INVALID_ARGUMENT, where + ".base_url: required for a provider that "
-                                                    "is not a preset");
+        throw LlmError(AM_INVALID_ARGUMENT, where +
+                                                ".base_url: required for a provider that "
+                                                "is not a preset");
       if (auto model = get_string(*o, "model", where); !model.empty()) p.model = model;
       if (const json::value *key_v = o->if_contains("api_key")) {
         if (key_v->is_object() && key_v->as_object().if_contains("env") &&
@@ -199,12 +202,12 @@ Provider ProviderSet::resolve(const std::string &name_in, const std::string &mod
     if (const char *v = std::getenv(p.api_key_env.c_str())) p.api_key = v;
   }
   if (p.needs_key && p.api_key.empty()) {
-    throw LlmError(AM_UNAUTHENTICATED,
-                   "LLM provider '" + name + "' needs an API key: set the environment variable " +
-                       (p.api_key_env.empty() ? std::string("named in llm.providers." + name +
-                                                            ".api_key")
-                                              : p.api_key_env) +
-                       " (or llm.providers." + name + ".api_key in automuse.json)");
+    throw LlmError(
+        AM_UNAUTHENTICATED,
+        "LLM provider '" + name + "' needs an API key: set the environment variable " +
+            (p.api_key_env.empty() ? std::string("named in llm.providers." + name + ".api_key")
+                                   : p.api_key_env) +
+            " (or llm.providers." + name + ".api_key in automuse.json)");
   }
   return p;
 }

@@ -19,7 +19,7 @@ namespace automuse::llm {
 enum class Api { openai, ollama };
 
 struct Provider {
-  std::string name;      // "ollama", "mistral", or a user's own name
+  std::string name;  // "ollama", "mistral", or a user's own name
   Api api = Api::openai;
   std::string base_url;  // "https://api.mistral.ai/v1" (Ollama native: its /v1 is stripped)
   std::string model;
@@ -27,8 +27,8 @@ struct Provider {
   std::string api_key_env;  // the variable the key comes from ("" when given inline or none)
   bool needs_key = false;   // a missing key is an error before anything is sent
   std::string token_param = "max_tokens";  // or "max_completion_tokens"
-  std::string seed_param = "seed";          // Mistral: "random_seed"
-  bool stream_options = true;               // send stream_options.include_usage when streaming
+  std::string seed_param = "seed";         // Mistral: "random_seed"
+  bool stream_options = true;              // send stream_options.include_usage when streaming
 
   // The URL a chat is POSTed to.
   std::string chat_url() const;

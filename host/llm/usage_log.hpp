@@ -27,9 +27,9 @@ struct UsageRow {
 };
 
 struct UsageQuery {
-  std::optional<std::string> provider;
-  std::optional<std::string> account_id;
-  std::optional<std::string> since_day;  // inclusive, "YYYY-MM-DD"
+  std::optional<std::string> provider{};
+  std::optional<std::string> account_id{};
+  std::optional<std::string> since_day{};  // inclusive, "YYYY-MM-DD"
 };
 
 class UsageLog {
@@ -38,9 +38,8 @@ class UsageLog {
   explicit UsageLog(const std::filesystem::path &store_file);
 
   // Adds one request's counts to today's row (UTC) of provider/model/account.
-  void record(const std::string &provider, const std::string &model,
-              const std::string &account_id, int64_t prompt_tokens, int64_t completion_tokens,
-              bool estimated, bool cached);
+  void record(const std::string &provider, const std::string &model, const std::string &account_id,
+              int64_t prompt_tokens, int64_t completion_tokens, bool estimated, bool cached);
   std::vector<UsageRow> list(const UsageQuery &query = {});
 
   // "YYYY-MM-DD" of a Unix time, in UTC.

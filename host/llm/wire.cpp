@@ -39,8 +39,8 @@ json::value parse_or_throw(const Provider &p, std::string_view text, const char 
   json::value v = json::parse(text, ec);
   if (ec) {
     std::string sample(text.substr(0, 200));
-    throw LlmError(AM_ERROR, "LLM provider '" + p.name + "' sent " + what +
-                                 " that is not JSON (" + ec.message() + "): " + sample);
+    throw LlmError(AM_ERROR, "LLM provider '" + p.name + "' sent " + what + " that is not JSON (" +
+                                 ec.message() + "): " + sample);
   }
   return v;
 }
@@ -100,16 +100,16 @@ bool contains(std::string_view haystack, std::string_view needle) {
 
 std::string key_hint(const Provider &p) {
   if (!p.api_key_env.empty())
-    return "check the key in the environment variable " + p.api_key_env +
-           " (llm.providers." + p.name + ".api_key in automuse.json)";
+    return "check the key in the environment variable " + p.api_key_env + " (llm.providers." +
+           p.name + ".api_key in automuse.json)";
   return "check llm.providers." + p.name + ".api_key in automuse.json";
 }
 
 }  // namespace
 
 std::string build_chat_body(const Provider &p, const ChatRequest &r) {
-  json::object body{{"model", p.model}, {"messages", messages_to_json(r.messages)},
-                    {"stream", r.stream}};
+  json::object body{
+      {"model", p.model}, {"messages", messages_to_json(r.messages)}, {"stream", r.stream}};
   if (p.api == Api::ollama) {
     json::object options;
     if (r.params.temperature) options["temperature"] = *r.params.temperature;
@@ -121,8 +121,7 @@ std::string build_chat_body(const Provider &p, const ChatRequest &r) {
   if (r.params.temperature) body["temperature"] = *r.params.temperature;
   if (r.params.max_tokens) body[p.token_param] = *r.params.max_tokens;
   if (r.params.seed) body[p.seed_param] = *r.params.seed;
-  if (r.stream && p.stream_options)
-    body["stream_options"] = json::object{{"include_usage", true}};
+  if (r.stream && p.stream_options) body["stream_options"] = json::object{{"include_usage", true}};
   return json::serialize(body);
 }
 
@@ -212,8 +211,8 @@ void StreamDecoder::sse_event(std::string_view data) {
   any_event_ = true;
   if (const json::value *err = path(v, {"error"}); err && !err->is_null()) {
     ErrorBody e = error_body(data);
-    throw LlmError(AM_ERROR, "LLM provider '" + provider_.name + "' failed mid-answer: " +
-                                 e.message);
+    throw LlmError(AM_ERROR,
+                   "LLM provider '" + provider_.name + "' failed mid-answer: " + e.message);
   }
   if (std::string m = string_at(v, {"model"}); !m.empty()) result_.model = m;
   read_openai_usage(v, result_.usage);
@@ -236,8 +235,8 @@ void StreamDecoder::ndjson_line(std::string_view l) {
   any_event_ = true;
   if (const json::value *err = path(v, {"error"}); err && !err->is_null()) {
     ErrorBody e = error_body(l);
-    throw LlmError(AM_ERROR, "LLM provider '" + provider_.name + "' failed mid-answer: " +
-                                 e.message);
+    throw LlmError(AM_ERROR,
+                   "LLM provider '" + provider_.name + "' failed mid-answer: " + e.message);
   }
   if (std::string m = string_at(v, {"model"}); !m.empty()) result_.model = m;
   if (const json::value *content = path(v, {"message", "content"});
@@ -269,13 +268,13 @@ ChatResult StreamDecoder::finish() {
     sse_event(data);
   }
   if (!any_event_)
-    throw LlmError(AM_ERROR, "LLM provider '" + provider_.name + "' ended the stream without an "
-                                                                 "answer");
+    throw LlmError(AM_ERROR, "LLM provider '" + provider_.name +
+                                 "' ended the stream without an "
+                                 "answer");
   if (!done_ && result_.finish_reason.empty())
     throw LlmError(AM_UNAVAILABLE, "LLM provider '" + provider_.name +
                                        "' cut the streamed answer off before its end (" +
-                                       std::to_string(result_.content.size()) +
-                                       " bytes received)");
+                                       std::to_string(result_.content.size()) + " bytes received)");
   return result_;
 }
 
@@ -313,8 +312,8 @@ Failure classify_http_error(const Provider &p, const std::string &url, long stat
                         e.code == "model_not_found")) {
     f.status = AM_NOT_FOUND;
     if (p.is_ollama())
-      f.message = who + " has no model '" + p.model + "'" + said + ": run `ollama pull " +
-                  p.model + "` on the Ollama machine, or set llm.providers." + p.name + ".model";
+      f.message = who + " has no model '" + p.model + "'" + said + ": run `ollama pull " + p.model +
+                  "` on the Ollama machine, or set llm.providers." + p.name + ".model";
     else
       f.message = who + " does not know the model '" + p.model + "'" + said +
                   ": set llm.providers." + p.name + ".model (or pass --model) to a model it offers";
@@ -322,8 +321,8 @@ Failure classify_http_error(const Provider &p, const std::string &url, long stat
   }
   if (status == 404) {
     f.status = AM_NOT_FOUND;
-    f.message = who + " has no chat endpoint at " + url + said + ": check llm.providers." +
-                p.name + ".base_url";
+    f.message = who + " has no chat endpoint at " + url + said + ": check llm.providers." + p.name +
+                ".base_url";
     return f;
   }
   if (status == 400 || status == 422) {
@@ -347,8 +346,9 @@ Failure classify_http_error(const Provider &p, const std::string &url, long stat
 Failure classify_transport_error(const Provider &p, const std::string &url, am_status status,
                                  const std::string &error) {
   Failure f;
-  f.status = status == AM_TIMEOUT ? AM_TIMEOUT : status == AM_CANCELLED ? AM_CANCELLED
-                                                                        : AM_UNAVAILABLE;
+  f.status = status == AM_TIMEOUT     ? AM_TIMEOUT
+             : status == AM_CANCELLED ? AM_CANCELLED
+                                      : AM_UNAVAILABLE;
   if (status == AM_CANCELLED) {
     f.message = "cancelled";
     return f;

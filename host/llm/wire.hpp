@@ -47,7 +47,7 @@ class StreamDecoder {
   std::string buffer_;
   std::string sse_data_;
   ChatResult result_;
-  bool done_ = false;     // [DONE] or done:true seen
+  bool done_ = false;  // [DONE] or done:true seen
   bool any_event_ = false;
   bool delivered_ = false;
 };
@@ -55,8 +55,8 @@ class StreamDecoder {
 // What an error response or a transport failure means.
 struct Failure {
   am_status status = AM_ERROR;
-  std::string message;   // for the user: provider, what happened, what to do
-  bool retry = false;    // worth another attempt (rate limit, overload)
+  std::string message;               // for the user: provider, what happened, what to do
+  bool retry = false;                // worth another attempt (rate limit, overload)
   bool server_wait_allowed = false;  // honour the server's Retry-After
 };
 
@@ -64,8 +64,8 @@ struct Failure {
 Failure classify_http_error(const Provider &provider, const std::string &url, long http_status,
                             std::string_view body);
 // A request that got no HTTP answer (connection refused, DNS, timeout).
-Failure classify_transport_error(const Provider &provider, const std::string &url,
-                                 am_status status, const std::string &error);
+Failure classify_transport_error(const Provider &provider, const std::string &url, am_status status,
+                                 const std::string &error);
 
 // A rough token count for text whose usage the provider did not report (about 4 characters
 // per token for English).

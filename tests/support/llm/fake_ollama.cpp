@@ -19,12 +19,15 @@ FakeOllama::FakeOllama(std::set<std::string> models) : models_(std::move(models)
   server_.route("POST", "/api/chat", [this](const ReceivedRequest &r) { return handle(r); });
   server_.route("GET", "/api/tags", [this](const ReceivedRequest &) {
     json::array list;
-    for (const std::string &m : models_) list.push_back(json::object{{"name", m + ":latest"}, {"model", m + ":latest"}});
+    for (const std::string &m : models_)
+      list.push_back(json::object{{"name", m + ":latest"}, {"model", m + ":latest"}});
     return Reply::json(json::value(json::object{{"models", std::move(list)}}));
   });
 }
 
-std::string FakeOllama::base_url() const { return server_.url("/v1"); }
+std::string FakeOllama::base_url() const {
+  return server_.url("/v1");
+}
 
 void FakeOllama::set_answer(std::function<std::string(const json::array &)> fn) {
   std::lock_guard lock(mutex_);
@@ -51,9 +54,9 @@ Reply FakeOllama::handle(const ReceivedRequest &req) {
   std::string name(model->as_string());
   std::string base = name.substr(0, name.find(':'));
   if (!models_.count(base))
-    return Reply::json(
-        json::value(json::object{{"error", "model \"" + name + "\" not found, try pulling it first"}}),
-        404);
+    return Reply::json(json::value(json::object{
+                           {"error", "model \"" + name + "\" not found, try pulling it first"}}),
+                       404);
   if (!messages || !messages->is_array())
     return Reply::json(R"({"error":"messages must be an array"})", 400);
   for (const json::value &m : messages->as_array()) {
@@ -91,25 +94,27 @@ Reply FakeOllama::handle(const ReceivedRequest &req) {
   for (const json::value &m : messages->as_array())
     prompt += fake_token_count(m.at("content").as_string()) + 3;
   auto final_line = [&](std::string text) {
-    return json::object{{"model", name},
-                        {"created_at", "2026-11-28T10:00:00.000000Z"},
-                        {"message", json::object{{"role", "assistant"}, {"content", std::move(text)}}},
-                        {"done", true},
-                        {"done_reason", reason},
-                        {"total_duration", 123456789},
-                        {"load_duration", 1234567},
-                        {"prompt_eval_count", prompt},
-                        {"prompt_eval_duration", 2345678},
-                        {"eval_count", fake_token_count(content)},
-                        {"eval_duration", 3456789}};
+    return json::object{
+        {"model", name},
+        {"created_at", "2026-11-28T10:00:00.000000Z"},
+        {"message", json::object{{"role", "assistant"}, {"content", std::move(text)}}},
+        {"done", true},
+        {"done_reason", reason},
+        {"total_duration", 123456789},
+        {"load_duration", 1234567},
+        {"prompt_eval_count", prompt},
+        {"prompt_eval_duration", 2345678},
+        {"eval_count", fake_token_count(content)},
+        {"eval_duration", 3456789}};
   };
   if (!stream) return Reply::json(json::value(final_line(content)));
   std::vector<std::string> lines;
   for (size_t i = 0; i < content.size(); i += 4) {
-    json::object l{{"model", name},
-                   {"created_at", "2026-11-28T10:00:00.000000Z"},
-                   {"message", json::object{{"role", "assistant"}, {"content", content.substr(i, 4)}}},
-                   {"done", false}};
+    json::object l{
+        {"model", name},
+        {"created_at", "2026-11-28T10:00:00.000000Z"},
+        {"message", json::object{{"role", "assistant"}, {"content", content.substr(i, 4)}}},
+        {"done", false}};
     lines.push_back(json::serialize(l) + "\n");
   }
   lines.push_back(json::serialize(final_line("")) + "\n");

@@ -22,8 +22,10 @@ namespace {
 
 Reply openai_error(unsigned status, std::string message, std::string type, json::value code,
                    json::value param = nullptr) {
-  json::object err{{"message", std::move(message)}, {"type", std::move(type)},
-                   {"param", std::move(param)}, {"code", std::move(code)}};
+  json::object err{{"message", std::move(message)},
+                   {"type", std::move(type)},
+                   {"param", std::move(param)},
+                   {"code", std::move(code)}};
   return Reply::json(json::value(json::object{{"error", std::move(err)}}), status);
 }
 
@@ -64,7 +66,9 @@ FakeOpenAI::FakeOpenAI(Options options) : options_(std::move(options)) {
                 [this](const ReceivedRequest &r) { return handle(r); });
 }
 
-std::string FakeOpenAI::base_url() const { return server_.url("/v1"); }
+std::string FakeOpenAI::base_url() const {
+  return server_.url("/v1");
+}
 
 void FakeOpenAI::set_answer(std::function<std::string(const json::array &)> fn) {
   std::lock_guard lock(mutex_);
@@ -129,8 +133,8 @@ Reply FakeOpenAI::handle(const ReceivedRequest &req) {
                         "messages");
   for (const json::value &m : messages->as_array()) {
     const json::object *mo = m.if_object();
-    if (!mo || !mo->contains("role") || !mo->contains("content") ||
-        !mo->at("role").is_string() || !mo->at("content").is_string())
+    if (!mo || !mo->contains("role") || !mo->contains("content") || !mo->at("role").is_string() ||
+        !mo->at("content").is_string())
       return openai_error(400, "Invalid message: each needs role and content",
                           "invalid_request_error", nullptr, "messages");
   }
@@ -161,10 +165,9 @@ Reply FakeOpenAI::handle(const ReceivedRequest &req) {
       return Reply::json(R"({"object":"error","message":"Invalid model: )" + model_name +
                              R"(","type":"invalid_model","param":null,"code":"1500"})",
                          400);
-    return openai_error(404,
-                        "The model `" + model_name +
-                            "` does not exist or you do not have access to it.",
-                        "invalid_request_error", "model_not_found");
+    return openai_error(
+        404, "The model `" + model_name + "` does not exist or you do not have access to it.",
+        "invalid_request_error", "model_not_found");
   }
 
   std::string content = answer_(messages->as_array());
@@ -198,13 +201,14 @@ Reply FakeOpenAI::handle(const ReceivedRequest &req) {
     return Reply::json(json::value(std::move(answer)));
   }
   auto chunk = [&](json::object delta, json::value finish_reason) {
-    json::object c{{"id", id},
-                   {"object", "chat.completion.chunk"},
-                   {"created", created},
-                   {"model", model_name},
-                   {"choices", json::array{json::object{{"index", 0},
-                                                        {"delta", std::move(delta)},
-                                                        {"finish_reason", std::move(finish_reason)}}}}};
+    json::object c{
+        {"id", id},
+        {"object", "chat.completion.chunk"},
+        {"created", created},
+        {"model", model_name},
+        {"choices", json::array{json::object{{"index", 0},
+                                             {"delta", std::move(delta)},
+                                             {"finish_reason", std::move(finish_reason)}}}}};
     return c;
   };
   std::vector<std::string> events;
@@ -215,16 +219,20 @@ Reply FakeOpenAI::handle(const ReceivedRequest &req) {
   if (mistral) last["usage"] = usage;  // Mistral always reports usage in its last chunk
   events.push_back(json::serialize(last));
   if (include_usage) {
-    json::object u{{"id", id},           {"object", "chat.completion.chunk"},
-                   {"created", created}, {"model", model_name},
-                   {"choices", json::array{}}, {"usage", usage}};
+    json::object u{{"id", id},
+                   {"object", "chat.completion.chunk"},
+                   {"created", created},
+                   {"model", model_name},
+                   {"choices", json::array{}},
+                   {"usage", usage}};
     events.push_back(json::serialize(u));
   }
   events.push_back("[DONE]");
   return Reply::sse(events, Ms(2));
 }
 
-Reply FakeOpenAI::rate_limited(std::optional<int> retry_after_s, std::optional<int> retry_after_ms) {
+Reply FakeOpenAI::rate_limited(std::optional<int> retry_after_s,
+                               std::optional<int> retry_after_ms) {
   Reply r = openai_error(429,
                          "Rate limit reached for gpt-test in organization org-x on requests per "
                          "min (RPM): Limit 3, Used 3, Requested 1.",
@@ -243,8 +251,9 @@ Reply FakeOpenAI::insufficient_quota() {
 }
 
 Reply FakeOpenAI::invalid_api_key() {
-  return openai_error(401, "Incorrect API key provided: sk-wrong. You can find your API key at "
-                           "https://platform.openai.com/account/api-keys.",
+  return openai_error(401,
+                      "Incorrect API key provided: sk-wrong. You can find your API key at "
+                      "https://platform.openai.com/account/api-keys.",
                       "invalid_request_error", "invalid_api_key");
 }
 

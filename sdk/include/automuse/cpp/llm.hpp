@@ -12,12 +12,12 @@
 #pragma once
 
 #include <automuse/llm.h>
+
 #include <automuse/cpp/error.hpp>
 #include <automuse/cpp/host.hpp>
 #include <automuse/cpp/job.hpp>
 #include <automuse/cpp/str.hpp>
 #include <automuse/cpp/task.hpp>
-
 #include <coroutine>
 #include <cstdint>
 #include <cstdio>
@@ -68,11 +68,21 @@ inline void append_json_string(std::string &out, std::string_view s) {
   out += '"';
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -106,8 +116,12 @@ class llm_chat_awaiter {
  public:
   llm_chat_awaiter(const am_llm *svc, const am_host *host, am_job *job,
                    std::vector<llm_message> messages, std::string shape, llm_params params)
-      : svc_(svc), host_(host), job_(job), messages_(messages_json(messages)),
-        shape_(std::move(shape)), params_(std::move(params)) {}
+      : svc_(svc),
+        host_(host),
+        job_(job),
+        messages_(messages_json(messages)),
+        shape_(std::move(shape)),
+        params_(std::move(params)) {}
 
   bool await_ready() const noexcept { return false; }
 
@@ -192,11 +206,10 @@ class llm {
 
   // `co_await llm.chat_json(job, messages, shape, params)`: the extracted JSON value's text,
   // checked against `shape` (see automuse/llm.h), or am::error.
-  task<std::string> chat_json(const job &j, std::vector<llm_message> messages,
-                              std::string shape, llm_params params = {}) const {
-    llm_answer a = co_await detail::llm_chat_awaiter(svc_, host_.get(), j.get(),
-                                                     std::move(messages), std::move(shape),
-                                                     std::move(params));
+  task<std::string> chat_json(const job &j, std::vector<llm_message> messages, std::string shape,
+                              llm_params params = {}) const {
+    llm_answer a = co_await detail::llm_chat_awaiter(
+        svc_, host_.get(), j.get(), std::move(messages), std::move(shape), std::move(params));
     co_return std::move(a.json);
   }
 
