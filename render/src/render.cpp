@@ -230,6 +230,7 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
   std::thread composer;
   try {
     MixResult mix = mix_audio(t, prep.audio);
+    prep.audio = AudioInputs{};  // the decoded inputs are no longer needed: keep peak memory low
     result.measured_lufs = mix.measured_lufs;
     result.applied_gain_db = mix.gain_db;
     if (cancelled(cancel)) return fail(RenderErrorKind::kCancelled, "cancelled");
