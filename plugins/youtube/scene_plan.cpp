@@ -3,7 +3,20 @@
 
 #include <algorithm>
 
+#include "metadata_text.hpp"
+
 namespace youtube {
+
+std::string offline_prompt(const std::string &sentence) {
+  // A title card shows its prompt large: its key words, not the sentence the subtitles
+  // already show.
+  auto words = key_words(sentence, 3);
+  std::string out;
+  for (const auto &w : words) out += (out.empty() ? "" : " ") + w;
+  if (out.empty()) return strip_emoji(sentence);
+  if (out[0] >= 'a' && out[0] <= 'z') out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  return out;
+}
 
 std::vector<Scene> plan_scenes(const std::vector<Sentence> &sentences, double seconds_per_image,
                                double words_per_second) {
@@ -13,7 +26,7 @@ std::vector<Scene> plan_scenes(const std::vector<Sentence> &sentences, double se
     const double est = static_cast<double>(s.words) / words_per_second;
     if (scenes.empty() || acc >= seconds_per_image * 0.75) {
       Scene scene;
-      scene.prompt = strip_emoji(s.text);
+      scene.prompt = offline_prompt(s.text);
       scene.begin = s.begin;
       scene.end = s.end;
       scenes.push_back(std::move(scene));

@@ -22,9 +22,13 @@ struct Scene {
   double duration = 0;
 };
 
+// The offline image prompt of a sentence: its three key words ("Octopus hearts swims"), so a
+// title card does not repeat the sentence the subtitles show.
+std::string offline_prompt(const std::string &sentence);
+
 // Groups sentences so each scene carries about `seconds_per_image` of speech, estimated from
 // word counts at `words_per_second` (espeak's default 175 wpm is ~2.9). The prompt is the
-// scene's first sentence without emoji (the offline fallback for LLM-written prompts).
+// scene's first sentence's offline_prompt (the fallback for LLM-written prompts).
 std::vector<Scene> plan_scenes(const std::vector<Sentence> &sentences,
                                double seconds_per_image = 4.0, double words_per_second = 2.9);
 

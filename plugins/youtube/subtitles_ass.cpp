@@ -60,7 +60,7 @@ std::string ass_text(const std::string &s) {
 }  // namespace
 
 SafeArea safe_area(int width, int height) {
-  if (width < height) return {0.06, 0.82, 0.12, 0.70};  // portrait: Shorts buttons on the right
+  if (width < height) return {0.06, 0.82, 0.12, 0.74};  // portrait: Shorts buttons on the right
   return {0.08, 0.92, 0.08, 0.88};                      // landscape and square: classic title-safe
 }
 
