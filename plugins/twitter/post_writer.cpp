@@ -57,8 +57,10 @@ am::task<std::string> write_post(am::job job, const am_llm *llm, Account account
   json::array messages = json::parse(first_draft_messages(account)).as_array();
   std::string post;
   for (int round = 0;; ++round) {
-    post = clean_answer(co_await llm_chat(job.host_ref().get(), llm, job.get(),
-                                          json::serialize(messages), account.id));
+    std::string messages_json = json::serialize(messages);
+    std::string answer =
+        co_await llm_chat(job.host_ref().get(), llm, job.get(), messages_json, account.id);
+    post = clean_answer(std::move(answer));
     if (post.empty()) throw am::error(AM_ERROR, "LLM: the answer was empty");
     const int weight = weighted_length(post);
     if (weight <= kMaxWeightedLength) co_return post;

@@ -19,19 +19,18 @@ const am_store &store_of(const am::job &job) {
   return job.host_ref().service<am_store>(AM_STORE_SERVICE_ID);
 }
 
-json::value store_call_json(const am::job &job, const char *what,
+json::value store_call_json(const char *what,
                             const std::function<am_status(am_buffer *, am_buffer *)> &call) {
   am::buffer out, error;
   am_status s = call(out.out(), error.out());
   if (s != AM_OK) throw am::error(s, std::string("store: ") + what + ": " + error.str());
-  (void)job;
   return out.size() ? json::parse(out.view()) : json::value();
 }
 
 std::string update(const am::job &job, const std::string &history_id, const json::object &patch) {
   const std::string patch_json = json::serialize(patch);
   const auto &store = store_of(job);
-  json::value v = store_call_json(job, "update history", [&](am_buffer *out, am_buffer *err) {
+  store_call_json("update history", [&](am_buffer *out, am_buffer *err) {
     return store.update_history(job.host_ref().get(), am::to_am_str(history_id),
                                 am::to_am_str(patch_json), out, err);
   });
@@ -44,7 +43,7 @@ std::string open_intent(const am::job &job, const Account &account, const std::s
   const std::string query = json::serialize(json::object{
       {"account", account.id}, {"kind", "post"}, {"status", "generated"}, {"limit", 50}});
   const auto &store = store_of(job);
-  json::value list = store_call_json(job, "list history", [&](am_buffer *out, am_buffer *err) {
+  json::value list = store_call_json("list history", [&](am_buffer *out, am_buffer *err) {
     return store.list_history(job.host_ref().get(), am::to_am_str(query), out, err);
   });
   if (list.is_array())
@@ -59,7 +58,8 @@ std::string open_intent(const am::job &job, const Account &account, const std::s
 // The id of a recent post of the account with exactly this text, or "".
 am::task<std::string> find_published(XApi &api, std::string text) {
   std::string user = co_await api.my_user_id();
-  for (auto &p : co_await api.recent_posts(user, 20))
+  std::vector<PostedTweet> recent = co_await api.recent_posts(user, 20);
+  for (auto &p : recent)
     if (p.text == text) co_return p.id;
   co_return std::string();
 }
@@ -128,7 +128,7 @@ am::task<Published> publish_post(am::job job, PluginSettings settings, Account a
                         {"extra", {{"platform", "x"}}}};
     if (!video_path.empty()) record["local_file"] = video_path;
     const std::string record_json = json::serialize(record);
-    json::value stored = store_call_json(job, "add history", [&](am_buffer *o, am_buffer *e) {
+    json::value stored = store_call_json("add history", [&](am_buffer *o, am_buffer *e) {
       return store.add_history(host, am::to_am_str(record_json), o, e);
     });
     out.history_id = std::string(stored.at("id").as_string());

@@ -248,7 +248,8 @@ am::task<PostedTweet> XApi::create_post(std::string text, std::vector<std::strin
 }
 
 am::task<std::string> XApi::my_user_id() {
-  am::http_response resp = co_await send(am::http_request(settings_.api_base + "/2/users/me"));
+  am::http_request req(settings_.api_base + "/2/users/me");
+  am::http_response resp = co_await send(std::move(req));
   if (!resp.ok()) fail(resp, "read the user");
   std::string id = json_string(parse_or_null(resp.body), {"data", "id"});
   if (id.empty()) throw am::error(AM_ERROR, "X API: /2/users/me answered without data.id");
@@ -256,9 +257,9 @@ am::task<std::string> XApi::my_user_id() {
 }
 
 am::task<std::vector<PostedTweet>> XApi::recent_posts(std::string user_id, int max_results) {
-  am::http_response resp =
-      co_await send(am::http_request(settings_.api_base + "/2/users/" + percent_encode(user_id) +
-                                     "/tweets?max_results=" + std::to_string(max_results)));
+  am::http_request req(settings_.api_base + "/2/users/" + percent_encode(user_id) +
+                       "/tweets?max_results=" + std::to_string(max_results));
+  am::http_response resp = co_await send(std::move(req));
   if (!resp.ok()) fail(resp, "read recent posts");
   std::vector<PostedTweet> out;
   json::value v = parse_or_null(resp.body);
@@ -291,7 +292,9 @@ am::task<std::string> XApi::upload_video(std::string path) {
   for (uint64_t offset = 0, index = 0; offset < total; offset += segment, ++index) {
     const uint64_t len = std::min(segment, total - offset);
     // File reads belong on the worker pool, never on the I/O threads.
-    std::string bytes = co_await job_.on_worker([path, offset, len] {
+    // Named lambda and task: g++ 12 double-frees temporaries that own memory inside a
+    // co_await expression.
+    auto read_segment = [path, offset, len] {
       std::ifstream in(path, std::ios::binary);
       std::string out(len, '\0');
       in.seekg(static_cast<std::streamoff>(offset));
@@ -300,7 +303,9 @@ am::task<std::string> XApi::upload_video(std::string path) {
         throw am::error(AM_IO, "video " + path + ": could not read bytes " +
                                    std::to_string(offset) + ".." + std::to_string(offset + len));
       return out;
-    });
+    };
+    am::task<std::string> reading = job_.on_worker(std::move(read_segment));
+    std::string bytes = co_await std::move(reading);
     const std::string boundary = "automuse-" + make_nonce();
     std::string body = "--" + boundary +
                        "\r\nContent-Disposition: form-data; name=\"segment_index\"\r\n\r\n" +
@@ -341,7 +346,8 @@ am::task<std::string> XApi::upload_video(std::string path) {
     job_.log().info("X is processing the video (" + state + "); checking again in " +
                     std::to_string(after) + " s");
     co_await job_.sleep(std::chrono::milliseconds(std::max<int64_t>(after, 0) * 1000 + 50));
-    resp = co_await send(am::http_request(base + "?command=STATUS&media_id=" + media_id));
+    am::http_request status(base + "?command=STATUS&media_id=" + media_id);
+    resp = co_await send(std::move(status));
     if (!resp.ok()) fail(resp, "check the processing of " + path);
     info = parse_or_null(resp.body);
   }

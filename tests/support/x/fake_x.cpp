@@ -46,8 +46,7 @@ int hex(char c) {
 std::string dec(std::string_view s, bool plus_is_space) {
   std::string out;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 &&
-        hex(s[i + 2]) >= 0) {
+    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
       out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
       i += 2;
     } else if (plus_is_space && s[i] == '+') {
@@ -89,15 +88,18 @@ std::string hmac_sha1_b64(const std::string &key, const std::string &data) {
 
 Reply problem(unsigned status, const std::string &title, const std::string &detail,
               const std::string &type = "about:blank") {
-  Reply r = Reply::json(json::value(json::object{
-                            {"title", title}, {"detail", detail}, {"type", type}, {"status", status}}),
-                        status);
+  Reply r =
+      Reply::json(json::value(json::object{
+                      {"title", title}, {"detail", detail}, {"type", type}, {"status", status}}),
+                  status);
   for (auto &[k, v] : r.headers)
     if (k == "Content-Type" || k == "content-type") v = "application/problem+json";
   return r;
 }
 
-Reply unauthorized() { return problem(401, "Unauthorized", "Unauthorized"); }
+Reply unauthorized() {
+  return problem(401, "Unauthorized", "Unauthorized");
+}
 
 // One part of a multipart/form-data body.
 struct Part {
@@ -299,9 +301,10 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
     const User *user = st->authenticate(req, server->base_url());
     if (!user) return unauthorized();
     if (req.path == "/2/users/me")
-      return Reply::json(json::value(json::object{
-          {"data", json::object{
-                       {"id", user->id}, {"name", user->username}, {"username", user->username}}}}));
+      return Reply::json(
+          json::value(json::object{{"data", json::object{{"id", user->id},
+                                                         {"name", user->username},
+                                                         {"username", user->username}}}}));
     // /2/users/:id/tweets, newest first.
     std::string rest = req.path.substr(std::string("/2/users/").size());
     auto slash = rest.find('/');
@@ -382,8 +385,8 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
       if (!index || *index < 0 || *index > 999) return invalid("segment_index: 0 to 999");
       if (!bytes) return invalid("media: the segment's bytes are required");
       m.segments[*index] = *bytes;
-      return Reply::json(json::value(
-          json::object{{"data", json::object{{"expires_at", now_seconds() + 86400}}}}));
+      return Reply::json(
+          json::value(json::object{{"data", json::object{{"expires_at", now_seconds() + 86400}}}}));
     }
     if (command == "finalize") {
       uint64_t size = 0;
@@ -397,8 +400,8 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
                        std::to_string(m.total_bytes) + " bytes");
       m.finalized = true;
       m.state = (st->pending_polls > 0 || st->processing_fails) ? "pending" : "succeeded";
-      json::object data{{"id", m.id}, {"media_key", "7_" + m.id}, {"size", size},
-                        {"expires_after_secs", 86400}};
+      json::object data{
+          {"id", m.id}, {"media_key", "7_" + m.id}, {"size", size}, {"expires_after_secs", 86400}};
       if (m.state != "succeeded") data["processing_info"] = st->processing_info(m);
       return Reply::json(json::value(json::object{{"data", data}}));
     }
@@ -423,9 +426,10 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
       else
         m.state = st->processing_fails ? "failed" : "succeeded";
     }
-    return Reply::json(json::value(json::object{
-        {"data", json::object{{"id", m.id}, {"media_key", "7_" + m.id},
-                              {"processing_info", st->processing_info(m)}}}}));
+    return Reply::json(json::value(
+        json::object{{"data", json::object{{"id", m.id},
+                                           {"media_key", "7_" + m.id},
+                                           {"processing_info", st->processing_info(m)}}}}));
   });
 
   server_.route("POST", "/2/oauth2/token", [st](const ReceivedRequest &req) -> Reply {
@@ -437,18 +441,19 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
       return std::string();
     };
     if (get("grant_type") != "refresh_token" || get("client_id").empty())
-      return Reply::json(R"({"error":"invalid_request","error_description":"Missing required parameter."})",
-                         400);
+      return Reply::json(
+          R"({"error":"invalid_request","error_description":"Missing required parameter."})", 400);
     for (auto &u : st->users) {
       if (!u.refresh_token.empty() && u.refresh_token == get("refresh_token")) {
         // Single use: the old refresh token and access token die now.
         u.bearer_token = "at-" + st->new_id();
         u.refresh_token = "rt-" + st->new_id();
-        return Reply::json(json::value(json::object{{"token_type", "bearer"},
-                                                    {"expires_in", 7200},
-                                                    {"access_token", u.bearer_token},
-                                                    {"scope", "tweet.read tweet.write users.read offline.access"},
-                                                    {"refresh_token", u.refresh_token}}));
+        return Reply::json(
+            json::value(json::object{{"token_type", "bearer"},
+                                     {"expires_in", 7200},
+                                     {"access_token", u.bearer_token},
+                                     {"scope", "tweet.read tweet.write users.read offline.access"},
+                                     {"refresh_token", u.refresh_token}}));
       }
     }
     return Reply::json(

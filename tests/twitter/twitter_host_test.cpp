@@ -1,0 +1,274 @@
+// tests/twitter/twitter_host_test.cpp — the X plugin end to end: automuse-host as a user runs
+// it (accounts added with `accounts add --plugin twitter`, posts with `--plugin twitter
+// post`), against the fake X API on loopback, which checks every OAuth signature. Covers
+// text, video (processing pending for a while, and failing), 429 with a reset time, usage
+// cap, duplicate content, bad credentials, an expired OAuth 2 token refreshed once, and the
+// never-post-twice case (a post accepted, then the connection dropped).
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "support/x/fake_x.hpp"
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using automuse::testing::FakeX;
+
+namespace {
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string shell_quote(const std::string &s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string read_file(const fs::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The host under test: this build's, or AUTOMUSE_HOST_EXE when set (another build of it).
+std::string host_exe() {
+  const char *exe = std::getenv("AUTOMUSE_HOST_EXE");
+  return exe && *exe ? exe : HOST_EXE;
+}
+
+class TwitterHost : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("automuse-twitter-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    x_.add_user({"1001", "cook", "ck-1", "cs-1", "at-1", "as-1", "", ""});
+    x_.add_user({"1002", "wrongsecret", "ck-2", "cs-2", "at-2", "as-2", "", ""});
+    x_.add_user({"1003", "oauth2", "", "", "", "", "at-current", "rt-1"});
+    json::object config{{"plugins",
+                         {{"twitter",
+                           {{"api_base", x_.base_url()},
+                            {"media_segment_bytes", 2048},
+                            {"max_rate_limit_wait_secs", 30}}}}},
+                        {"log", {{"file", false}}}};
+    std::ofstream(root_ / "automuse.json") << json::serialize(config);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  Result host(const std::string &args) {
+    std::string err_file = (root_ / "stderr.txt").string();
+    std::string cmd = "env XDG_DATA_HOME=" + (root_ / "data").string() +
+                      " XDG_CONFIG_HOME=" + (root_ / "config").string() + " " + host_exe() +
+                      " --plugin-dir " PLUGIN_DIR " --config " +
+                      (root_ / "automuse.json").string() + " " + args + " 2>" + err_file +
+                      " </dev/null";
+    Result r;
+    FILE *p = ::popen(cmd.c_str(), "r");
+    std::array<char, 4096> buf{};
+    size_t n;
+    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
+    int status = ::pclose(p);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.err = read_file(err_file);
+    return r;
+  }
+
+  void add_oauth1_account(const std::string &nickname, const std::string &n,
+                          const std::string &consumer_secret) {
+    auto r = host("accounts add --plugin twitter --nickname " + nickname +
+                  " --set topic=cooking --set consumer_key=ck-" + n +
+                  " --set consumer_secret=" + consumer_secret + " --set access_token=at-" + n +
+                  " --set access_token_secret=as-" + n);
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+
+  Result post(const std::string &account, const std::string &text, const std::string &video = "") {
+    return host("--plugin twitter post --account " + account + " --text " + shell_quote(text) +
+                (video.empty() ? "" : " --video " + shell_quote(video)));
+  }
+
+  json::array history() {
+    auto r = host("history --plugin twitter --json");
+    EXPECT_EQ(r.code, 0) << r.err;
+    return json::parse(r.out).as_array();
+  }
+
+  fs::path make_video() {
+    fs::path out = root_ / "clip.mp4";
+    std::string cmd =
+        "ffmpeg -loglevel error -y -f lavfi -i testsrc=size=160x90:rate=10 -t 2 -pix_fmt yuv420p " +
+        out.string();
+    EXPECT_EQ(std::system(cmd.c_str()), 0);
+    return out;
+  }
+
+  FakeX x_;
+  fs::path root_;
+};
+
+TEST_F(TwitterHost, PostsTextSignedWithOAuth1AndRecordsIt) {
+  add_oauth1_account("cook", "1", "cs-1");
+  const std::string text =
+      "Crème brûlée needs a water bath 🍮 — details: https://example.com/brulee";
+  auto r = post("cook", text);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto posts = x_.posts();
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_EQ(posts[0].text, text);
+  EXPECT_EQ(posts[0].user_id, "1001");
+  EXPECT_TRUE(x_.auth_failures().empty());
+  auto result = json::parse(r.out).as_object();
+  EXPECT_EQ(result.at("id"), posts[0].id.c_str());
+  EXPECT_EQ(result.at("url"), ("https://x.com/i/web/status/" + posts[0].id).c_str());
+  auto h = history();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].at("status"), "published");
+  EXPECT_EQ(h[0].at("kind"), "post");
+  EXPECT_EQ(h[0].at("body"), text.c_str());
+  EXPECT_EQ(h[0].at("remote_id"), posts[0].id.c_str());
+  // Secrets never reach the output.
+  EXPECT_EQ(r.err.find("cs-1"), std::string::npos);
+  EXPECT_EQ(r.out.find("as-1"), std::string::npos);
+}
+
+TEST_F(TwitterHost, TooLongIsRefusedWithTheMeasuredLength) {
+  add_oauth1_account("cook", "1", "cs-1");
+  std::string text;
+  for (int i = 0; i < 141; ++i) text += "中";
+  auto r = post("cook", text);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("282 weighted characters; X allows 280"), std::string::npos) << r.err;
+  EXPECT_EQ(x_.server().request_count(), 0u);
+}
+
+TEST_F(TwitterHost, WrongSecretIsAClearAuthenticationError) {
+  add_oauth1_account("wrong", "2", "not-the-secret");
+  auto r = post("wrong", "hello");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("X rejected the credentials of account 'wrong'"), std::string::npos)
+      << r.err;
+  ASSERT_EQ(x_.auth_failures().size(), 1u);
+  EXPECT_NE(x_.auth_failures()[0].find("signature mismatch"), std::string::npos);
+  EXPECT_TRUE(x_.posts().empty());
+  auto h = history();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].at("status"), "failed");
+}
+
+TEST_F(TwitterHost, RateLimitWaitsForTheResetThenPosts) {
+  add_oauth1_account("cook", "1", "cs-1");
+  x_.rate_limit_posts(1, 2);
+  auto start = std::chrono::steady_clock::now();
+  auto r = post("cook", "patience pays");
+  auto waited = std::chrono::steady_clock::now() - start;
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(x_.server().requests("/2/tweets").size(), 2u);
+  EXPECT_EQ(x_.posts().size(), 1u);
+  EXPECT_GE(waited, std::chrono::seconds(1));
+  EXPECT_NE(r.err.find("waiting"), std::string::npos) << r.err;
+}
+
+TEST_F(TwitterHost, UsageCapStopsWithoutRetrying) {
+  add_oauth1_account("cook", "1", "cs-1");
+  x_.usage_capped(true);
+  auto r = post("cook", "capped");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("X usage cap reached for account 'cook'"), std::string::npos) << r.err;
+  EXPECT_EQ(x_.server().requests("/2/tweets").size(), 1u);
+}
+
+TEST_F(TwitterHost, DuplicateContentIsAClearMessage) {
+  add_oauth1_account("cook", "1", "cs-1");
+  ASSERT_EQ(post("cook", "same words").code, 0);
+  auto r = post("cook", "same words");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("duplicate content"), std::string::npos) << r.err;
+  EXPECT_EQ(x_.posts().size(), 1u);
+  EXPECT_EQ(x_.server().requests("/2/tweets").size(), 2u);
+}
+
+TEST_F(TwitterHost, NeverPostsTwiceWhenTheAnswerIsLost) {
+  add_oauth1_account("cook", "1", "cs-1");
+  x_.drop_after_accepting_next_post();
+  auto r = post("cook", "only once, please");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto posts = x_.posts();
+  ASSERT_EQ(posts.size(), 1u);  // accepted once, the answer lost, found among recent posts
+  EXPECT_EQ(x_.server().requests("/2/tweets").size(), 1u);
+  EXPECT_EQ(x_.server().requests("/2/users/1001/tweets").size(), 1u);
+  EXPECT_EQ(json::parse(r.out).at("id"), posts[0].id.c_str());
+  auto h = history();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].at("status"), "published");
+  EXPECT_EQ(h[0].at("remote_id"), posts[0].id.c_str());
+}
+
+TEST_F(TwitterHost, PostsAVideoAfterProcessingThatStaysPendingAWhile) {
+  add_oauth1_account("cook", "1", "cs-1");
+  fs::path video = make_video();
+  const std::string bytes = read_file(video);
+  ASSERT_GT(bytes.size(), 2 * 2048u) << "the clip should need several segments";
+  x_.media_processing(3, false, 1);
+  auto r = post("cook", "Watch this", video.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto media = x_.media();
+  ASSERT_EQ(media.size(), 1u);
+  std::string received;
+  for (auto &[i, s] : media[0].segments) received += s;
+  EXPECT_EQ(received, bytes);
+  EXPECT_EQ(media[0].segments.size(), (bytes.size() + 2047) / 2048);
+  EXPECT_EQ(media[0].status_polls, 3);
+  auto posts = x_.posts();
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_EQ(posts[0].media_ids, std::vector<std::string>{media[0].id});
+  EXPECT_TRUE(x_.auth_failures().empty());
+  auto h = history();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].at("local_file"), video.string().c_str());
+}
+
+TEST_F(TwitterHost, VideoProcessingFailureIsReportedAndNothingIsPosted) {
+  add_oauth1_account("cook", "1", "cs-1");
+  fs::path video = make_video();
+  x_.media_processing(1, true, 0);
+  auto r = post("cook", "Broken clip", video.string());
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("X could not process the video"), std::string::npos) << r.err << r.out;
+  EXPECT_NE(r.err.find("Unsupported video encoding"), std::string::npos) << r.err;
+  EXPECT_TRUE(x_.posts().empty());
+  EXPECT_EQ(history()[0].at("status"), "failed");
+}
+
+TEST_F(TwitterHost, ExpiredOAuth2TokenIsRefreshedOnceAndStoredBeforeUse) {
+  auto r = host(
+      "accounts add --plugin twitter --nickname o2 --set topic=tea --set client_id=cid-9 "
+      "--set bearer_token=at-expired --set refresh_token=rt-1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = post("o2", "first with a fresh token");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(x_.server().requests("/2/oauth2/token").size(), 1u);
+  EXPECT_EQ(x_.posts().size(), 1u);
+  // The second run uses the stored, refreshed token: no second refresh (rt-1 is dead now).
+  r = post("o2", "second with the stored token");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(x_.server().requests("/2/oauth2/token").size(), 1u);
+  EXPECT_EQ(x_.posts().size(), 2u);
+  auto token_request = x_.server().requests("/2/oauth2/token")[0];
+  EXPECT_NE(token_request.body.find("refresh_token=rt-1"), std::string::npos);
+  EXPECT_NE(token_request.body.find("client_id=cid-9"), std::string::npos);
+}
+
+}  // namespace
