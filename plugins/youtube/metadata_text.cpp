@@ -83,6 +83,14 @@ std::vector<std::string> key_words(const std::string &script, size_t max_tags) {
   };
   size_t i = 0;
   std::string stripped = strip_emoji(script);
+  // Links are not key words: drop every whitespace-separated token that is one.
+  for (const char *scheme : {"https://", "http://", "www."}) {
+    for (size_t at = stripped.find(scheme); at != std::string::npos;
+         at = stripped.find(scheme, at)) {
+      size_t end = stripped.find_first_of(" \n\t", at);
+      stripped.erase(at, end == std::string::npos ? std::string::npos : end - at);
+    }
+  }
   while (i < stripped.size()) {
     size_t at = i;
     char32_t cp = next_code_point(stripped, i);

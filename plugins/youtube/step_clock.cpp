@@ -48,6 +48,7 @@ void StepClock::fail(size_t index, const std::string &why) {
 boost::json::array StepClock::to_json() const {
   boost::json::array out;
   for (const Step &s : steps_) {
+    if (s.seconds < 0) continue;  // still running: only finished steps have a duration
     boost::json::object o;
     o["name"] = s.name;
     o["started_at"] = round_ms(s.started_at);

@@ -83,13 +83,15 @@ TEST(Metadata, TitleWithinHundredCharacters) {
 TEST(Metadata, TagsAreKeyWordsByFrequency) {
   auto tags = key_words(
       "The octopus is clever. An octopus has three hearts; its hearts pump blue blood. "
-      "Octopus arms taste. 🐙 What about that?");
+      "Octopus arms taste. 🐙 What about that? See https://ocean.si.edu/octopus www.example.org");
   ASSERT_GE(tags.size(), 3u);
   EXPECT_EQ(tags[0], "octopus");
   EXPECT_EQ(tags[1], "hearts");
   for (const auto &t : tags) {
     EXPECT_NE(t, "about");  // stop word
     EXPECT_NE(t, "that");
+    EXPECT_NE(t, "https");
+    EXPECT_EQ(t.find("example"), std::string::npos);
     EXPECT_GE(t.size(), 4u);
   }
 }
