@@ -25,7 +25,8 @@ run_once() {  # label home -> appends "label wall_seconds peak_kb metadata.json"
   mkdir -p "$home/config/automuse"
   echo "{\"plugins\": {\"youtube\": {\"outbox_dir\": \"$home/outbox\"}}}" > "$home/config/automuse/automuse.json"
   XDG_CONFIG_HOME=$home/config XDG_DATA_HOME=$home/data XDG_CACHE_HOME=$home/cache \
-    /usr/bin/time -f "%e %M" -o "$work/time.out" "$host" -q --plugin youtube generate \
+    /usr/bin/time -f "%e %M" -o "$work/time.out" "$host" -q --plugin-dir "$build/plugins-out" \
+    --plugin youtube generate \
     --script "$script" --title "Three hearts, blue blood" --publish outbox > "$work/result.json"
   local meta
   meta=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["metadata"])' "$work/result.json")
