@@ -15,6 +15,7 @@
 #include "settings.hpp"
 #include "subtitles_ass.hpp"
 #include "timeline_json.hpp"
+#include "youtube_api.hpp"
 
 using namespace youtube;
 namespace json = boost::json;
@@ -287,4 +288,37 @@ TEST(Scenes, OfflinePromptsAreKeyWordsNotTheSubtitleSentence) {
   auto scenes = plan_scenes(split_sentences("Octopus blood is blue. 🐙"));
   ASSERT_EQ(scenes.size(), 1u);
   EXPECT_EQ(scenes[0].prompt, "Octopus blood blue");
+}
+
+TEST(YoutubeApi, RangeHeaderInBothDocumentedShapes) {
+  EXPECT_EQ(next_byte_from_range("bytes=0-524287"), 524288);
+  EXPECT_EQ(next_byte_from_range("0-262143"), 262144);
+  EXPECT_EQ(next_byte_from_range(""), -1);
+  EXPECT_EQ(next_byte_from_range("bytes=0-x"), -1);
+}
+
+TEST(YoutubeApi, UploadMetadataCarriesStatusAndDisclosure) {
+  UploadRequest r;
+  r.title = "Octopus facts";
+  r.description = "Blue blood";
+  r.tags = {"octopus", "ocean"};
+  r.privacy = "unlisted";
+  r.made_for_kids = true;
+  auto v = json::parse(upload_metadata_json(r));
+  EXPECT_EQ(v.at("snippet").at("title"), "Octopus facts");
+  EXPECT_EQ(v.at("snippet").at("categoryId"), "22");
+  EXPECT_EQ(v.at("snippet").at("tags").as_array().size(), 2u);
+  EXPECT_EQ(v.at("status").at("privacyStatus"), "unlisted");
+  EXPECT_EQ(v.at("status").at("selfDeclaredMadeForKids"), true);
+  EXPECT_EQ(v.at("status").at("containsSyntheticMedia"), true);
+}
+
+TEST(YoutubeApi, ConfigChunksAreMultiplesOf256KiB) {
+  auto c = parse_api_config(
+      R"({"client_id": "id", "token_url": "http://127.0.0.1:9/token", "chunk_kib": 512})");
+  EXPECT_EQ(c.client_id, "id");
+  EXPECT_EQ(c.token_url, "http://127.0.0.1:9/token");
+  EXPECT_EQ(c.chunk_bytes, 524288u);
+  auto e = error_of([] { parse_api_config(R"({"chunk_kib": 300})"); });
+  EXPECT_NE(std::string(e.what()).find("chunk_kib"), std::string::npos);
 }
