@@ -17,6 +17,7 @@
 #include <fstream>
 #include <string>
 
+#include "support/llm/fake_openai.hpp"
 #include "support/x/fake_x.hpp"
 
 namespace fs = std::filesystem;
@@ -67,6 +68,19 @@ class TwitterHost : public ::testing::Test {
     std::ofstream(root_ / "automuse.json") << json::serialize(config);
   }
   void TearDown() override { fs::remove_all(root_); }
+
+  // Points the host's LLM at a fake OpenAI-compatible server.
+  void use_llm(const automuse::testing::FakeOpenAI &llm) {
+    json::object config = json::parse(read_file(root_ / "automuse.json")).as_object();
+    config["llm"] = {{"provider", "fake"},
+                     {"providers",
+                      {{"fake",
+                        {{"api", "openai"},
+                         {"base_url", llm.base_url()},
+                         {"model", "gpt-test"},
+                         {"api_key", "sk-test-0123456789"}}}}}};
+    std::ofstream(root_ / "automuse.json") << json::serialize(config);
+  }
 
   Result host(const std::string &args) {
     std::string err_file = (root_ / "stderr.txt").string();
@@ -269,6 +283,28 @@ TEST_F(TwitterHost, ExpiredOAuth2TokenIsRefreshedOnceAndStoredBeforeUse) {
   auto token_request = x_.server().requests("/2/oauth2/token")[0];
   EXPECT_NE(token_request.body.find("refresh_token=rt-1"), std::string::npos);
   EXPECT_NE(token_request.body.find("client_id=cid-9"), std::string::npos);
+}
+
+TEST_F(TwitterHost, RunWritesWithTheLlmAndReasksWithTheMeasuredLength) {
+  add_oauth1_account("cook", "1", "cs-1");
+  automuse::testing::FakeOpenAI llm;
+  std::string too_long;
+  for (int i = 0; i < 150; ++i) too_long += "中";
+  const std::string short_post = "Salt the pasta water until it tastes like the sea.";
+  llm.set_answers({too_long, "\"" + short_post + "\""});
+  use_llm(llm);
+  auto r = host("--plugin twitter run --account cook");
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(llm.chat_count(), 2u);
+  auto first = json::serialize(llm.chat_bodies()[0]);
+  EXPECT_NE(first.find("cooking"), std::string::npos);
+  EXPECT_NE(first.find("English"), std::string::npos);
+  auto second = json::serialize(llm.chat_bodies()[1]);
+  EXPECT_NE(second.find("measures 300 weighted characters"), std::string::npos) << second;
+  auto posts = x_.posts();
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_EQ(posts[0].text, short_post);
+  EXPECT_EQ(history()[0].at("body"), short_post.c_str());
 }
 
 }  // namespace
