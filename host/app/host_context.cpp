@@ -118,8 +118,22 @@ core::ServiceRegistry &HostContext::services() {
     ic.cache = &cache();
     images_service_ = std::make_unique<images::ImagesService>(ic);
     images_service_->install(*services_);
+    try {
+      llm_ = std::make_unique<llm::LlmHost>(config_, *http_client_, &cache(), data_dir() / "automuse.db");
+      llm_->install(*services_);
+    } catch (const std::exception &e) {
+      // Other commands must keep working with a broken llm section; plugins then find no
+      // automuse.llm/1 and say so, and `config check` / `llm providers` show the cause.
+      log::write("host", spdlog::level::warn, std::string("LLM service unavailable: ") + e.what());
+    }
   }
   return *services_;
+}
+
+llm::LlmHost &HostContext::llm() {
+  services();
+  if (!llm_) throw std::runtime_error("the LLM service is unavailable (see the warning above)");
+  return *llm_;
 }
 
 }  // namespace automuse::app

@@ -9,6 +9,7 @@
 #include "core/services.hpp"
 #include "http/http_client.hpp"
 #include "http/http_service.hpp"
+#include "llm/llm_host.hpp"
 #include "store/store.hpp"
 #include "publish/publish_registry.hpp"
 #include "store/store_service.hpp"
@@ -47,6 +48,9 @@ class HostContext {
 
   // The database and the cache under the data folder, opened on first use. Throw
   // store::StoreError with a message naming the file.
+  // The LLM service, created with services(). Throws llm::LlmError for a bad llm section.
+  llm::LlmHost &llm();
+
   store::Store &store();
   cache::Cache &cache();
 
@@ -64,6 +68,7 @@ class HostContext {
   std::unique_ptr<cache::CacheService> cache_service_;
   std::unique_ptr<speech::SpeechService> speech_service_;
   std::unique_ptr<images::ImagesService> images_service_;
+  std::unique_ptr<llm::LlmHost> llm_;  // declared last: destroyed before http and the cache
 };
 
 }  // namespace automuse::app

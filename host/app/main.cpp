@@ -7,6 +7,7 @@
 #include "app/schedule_commands.hpp"
 #include "version.hpp"  // generated, host/core
 #include "plugins/plugin_probe.hpp"
+#include "llm/cli.hpp"
 #include "store/cli.hpp"
 
 #include <automuse/version.h>
@@ -97,6 +98,16 @@ int main(int argc, char **argv) {
   app::add_plugin_commands(app, get_context, &exit_code);
   app::add_config_commands(app, &options, &exit_code);
   app::add_schedule_commands(app, get_context, &exit_code);
+  llm::add_llm_commands(
+      app,
+      [&] {
+        llm::LlmCliContext lc;
+        lc.llm = [&]() -> llm::LlmHost & { return get_context().llm(); };
+        lc.runtime = [&]() -> core::Runtime & { return get_context().runtime(); };
+        lc.config = [&]() -> const config::Config & { return get_context().config(); };
+        return lc;
+      },
+      &exit_code);
   store::add_store_commands(
       app,
       [&] {

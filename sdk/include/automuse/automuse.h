@@ -9,5 +9,8 @@
 #include "automuse/log.h"
 #include "automuse/job.h"
 #include "automuse/config.h"
+#include "automuse/http.h"
+#include "automuse/llm.h"
+#include "automuse/render.h"
 
 #endif /* AUTOMUSE_AUTOMUSE_H */
