@@ -1,6 +1,8 @@
 // host/images/images_service.cpp — provider fallback, checks, caching and the C table.
 #include "images/images_service.hpp"
 
+#include <automuse/cpp/buffer.hpp>
+#include <automuse/cpp/str.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <sstream>
@@ -243,20 +245,14 @@ ImagesService *images_service_of(const am_host *host) {
 
 namespace {
 
-std::string to_string(am_str s) {
-  return s.data ? std::string(s.data, s.len) : std::string();
-}
+// The SDK's own conversions, so host and plugins agree on ownership of buffers.
+using am::to_string;
 am_str view(const std::string &s) {
-  return am_str{s.data(), s.size()};
+  return am::to_am_str(s);
 }
 
 void set_buffer(am_buffer *b, std::string text) {
-  if (!b) return;
-  auto *owned = new std::string(std::move(text));
-  b->data = reinterpret_cast<const uint8_t *>(owned->data());
-  b->size = owned->size();
-  b->owner = owned;
-  b->release = [](am_buffer *self) { delete static_cast<std::string *>(self->owner); };
+  if (b) *b = am::make_buffer(std::move(text));
 }
 
 am_op_id fail_now(am_job *job, am_image_done_fn fn, void *user, am_status status,

@@ -1,6 +1,8 @@
 // host/speech/speech_service.cpp — the speech service's operations and its C table.
 #include "speech/speech_service.hpp"
 
+#include <automuse/cpp/buffer.hpp>
+#include <automuse/cpp/str.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <cmath>
@@ -253,21 +255,14 @@ SpeechService *speech_service_of(const am_host *host) {
 
 namespace {
 
-std::string to_string(am_str s) {
-  return s.data ? std::string(s.data, s.len) : std::string();
-}
-
+// The SDK's own conversions, so host and plugins agree on ownership of buffers.
+using am::to_string;
 am_str view(const std::string &s) {
-  return am_str{s.data(), s.size()};
+  return am::to_am_str(s);
 }
 
 void set_buffer(am_buffer *b, std::string text) {
-  if (!b) return;
-  auto *owned = new std::string(std::move(text));
-  b->data = reinterpret_cast<const uint8_t *>(owned->data());
-  b->size = owned->size();
-  b->owner = owned;
-  b->release = [](am_buffer *self) { delete static_cast<std::string *>(self->owner); };
+  if (b) *b = am::make_buffer(std::move(text));
 }
 
 // Adapts a C callback to SpeechDone: builds the borrowed result struct for the call.
