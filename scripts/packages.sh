@@ -11,6 +11,7 @@ AUTOMUSE_PACKAGES=(
   libespeak-ng-dev espeak-ng espeak-ng-data
   libgtest-dev libgmock-dev
   python3 python3-aiohttp
+  nghttp2-server
 )
 
 automuse_install_packages() {
