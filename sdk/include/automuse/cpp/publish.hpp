@@ -1,0 +1,172 @@
+// automuse/cpp/publish.hpp — C++ access to "automuse.publish/1" for plugins that publish
+// through another plugin (the affiliate plugin sharing a pitch on X, the YouTube plugin
+// cross-posting a Short), so plugin code reads
+//
+//   am::publisher_client publish(host);
+//   am::publish_content c; c.text = "New Short: https://youtu.be/abc";
+//   am::published p = co_await publish.send(job, "twitter", "main", c);  // p.id, p.url
+//
+// Failures throw am::error with the registry's status and message (which names the plugin
+// and account). The coroutine resumes on the job's executor.
+#pragma once
+
+#include <automuse/publish.h>
+
+#include <automuse/cpp/buffer.hpp>
+#include <automuse/cpp/error.hpp>
+#include <automuse/cpp/host.hpp>
+#include <automuse/cpp/job.hpp>
+#include <automuse/cpp/str.hpp>
+#include <coroutine>
+#include <string>
+#include <utility>
+
+namespace am {
+
+// What to publish; empty fields are left out.
+struct publish_content {
+  std::string text;          // the post's text or the video's description
+  std::string media_path;    // a local file to attach (a video)
+  std::string title;         // for platforms that want one
+  std::string options_json;  // publisher-specific options as a JSON object
+};
+
+// The published item: at least its id and URL, and the publisher's whole JSON answer.
+struct published {
+  std::string id;
+  std::string url;
+  std::string result_json;
+};
+
+namespace detail {
+
+// Pulls a top-level string member out of the registry's small result object without a JSON
+// library (the SDK depends on none): the registry guarantees {"id": "...", "url": "..."}.
+inline std::string json_string_member(const std::string &json, const std::string &name) {
+  const std::string key = "\"" + name + "\"";
+  size_t at = json.find(key);
+  if (at == std::string::npos) return {};
+  at = json.find(':', at + key.size());
+  if (at == std::string::npos) return {};
+  at = json.find('"', at);
+  if (at == std::string::npos) return {};
+  std::string out;
+  for (size_t i = at + 1; i < json.size(); ++i) {
+    char c = json[i];
+    if (c == '"') return out;
+    if (c == '\\' && i + 1 < json.size()) {
+      char e = json[++i];
+      switch (e) {
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        default:
+          out += e;  // \" \\ \/ ; ids and URLs carry no \u escapes in practice
+      }
+      continue;
+    }
+    out += c;
+  }
+  return {};
+}
+
+// Suspends until the publication completes; everything the C call borrows lives here, in the
+// suspended coroutine's frame.
+class publish_awaiter {
+ public:
+  publish_awaiter(const am_publish *svc, const am_host *host, am_job *job, std::string plugin,
+                  std::string account, publish_content content)
+      : svc_(svc),
+        host_(host),
+        job_(job),
+        plugin_(std::move(plugin)),
+        account_(std::move(account)),
+        content_(std::move(content)) {}
+
+  bool await_ready() const noexcept { return false; }
+
+  void await_suspend(std::coroutine_handle<> h) {
+    waiting_ = h;
+    am_publish_content c{};
+    c.struct_size = sizeof c;
+    c.text = to_am_str(content_.text);
+    c.media_path = to_am_str(content_.media_path);
+    c.title = to_am_str(content_.title);
+    c.options_json = to_am_str(content_.options_json);
+    // publish copies the content and never completes before returning; touch nothing of
+    // *this afterwards: the completion may already be on its way.
+    svc_->publish(host_, job_, to_am_str(plugin_), to_am_str(account_), &c,
+                  &publish_awaiter::on_done, this);
+  }
+
+  published await_resume() {
+    if (status_ != AM_OK) throw error(status_, error_);
+    published p;
+    p.id = json_string_member(result_json_, "id");
+    p.url = json_string_member(result_json_, "url");
+    p.result_json = std::move(result_json_);
+    return p;
+  }
+
+ private:
+  static void on_done(void *user, am_status status, am_str err, am_str result_json) noexcept {
+    auto *self = static_cast<publish_awaiter *>(user);
+    self->status_ = status;
+    try {
+      self->error_ = to_string(err);
+      self->result_json_ = to_string(result_json);
+    } catch (...) {  // out of memory copying: the status still tells
+    }
+    self->waiting_.resume();  // on the job's executor
+  }
+
+  const am_publish *svc_;
+  const am_host *host_;
+  am_job *job_;
+  std::string plugin_;
+  std::string account_;
+  publish_content content_;
+  am_status status_ = AM_INTERNAL;
+  std::string error_;
+  std::string result_json_;
+  std::coroutine_handle<> waiting_;
+};
+
+}  // namespace detail
+
+// A non-owning handle on the publish registry. Cheap to copy.
+class publisher_client {
+ public:
+  // Throws am::error(AM_UNSUPPORTED) if the host has no automuse.publish/1.
+  explicit publisher_client(host h)
+      : host_(h), svc_(&h.service<am_publish>(AM_PUBLISH_SERVICE_ID)) {}
+
+  // Is there a publisher `plugin` taking `kinds`? Throws am::error naming what is missing
+  // (AM_NOT_FOUND: no such publisher; AM_UNSUPPORTED: it does not take these kinds).
+  void require(const std::string &plugin, am_publish_kinds kinds) const {
+    buffer err;
+    am_status s = svc_->find(host_.get(), to_am_str(plugin), kinds, err.out());
+    if (s == AM_OK) return;
+    std::string message = err.str();
+    throw error(s, message.empty() ? "no publisher " + plugin : message);
+  }
+
+  // `co_await publish.send(job, plugin, account, content)`: the published item, or am::error.
+  detail::publish_awaiter send(const job &j, std::string plugin, std::string account,
+                               publish_content content) const {
+    return detail::publish_awaiter(svc_, host_.get(), j.get(), std::move(plugin),
+                                   std::move(account), std::move(content));
+  }
+
+ private:
+  host host_;
+  const am_publish *svc_;
+};
+
+}  // namespace am
