@@ -121,8 +121,7 @@ std::string ActionRunner::account_key(const ActionRequest &r) {
 
 std::shared_ptr<plugins::PluginModule> ActionRunner::module_for(const std::string &plugin_id) {
   if (auto it = modules_.find(plugin_id); it != modules_.end()) return it->second;
-  auto module = open_plugin_by_id(context_, plugin_id);
-  module->initialise(context_.services(), context_.runtime());
+  auto module = context_.plugin(plugin_id);  // shared with publishers loaded on demand
   modules_.emplace(plugin_id, module);
   return module;
 }

@@ -1,6 +1,8 @@
 // host/app/host_context.cpp — configuration, logging and service registration.
 #include "app/host_context.hpp"
 
+#include "app/plugin_commands.hpp"
+
 #include "config/config_service.hpp"
 #include "config/paths.hpp"
 #include "core/job_service.hpp"
@@ -34,6 +36,8 @@ HostContext::HostContext(GlobalOptions options) : options_(std::move(options)) {
 }
 
 HostContext::~HostContext() {
+  // Publishers loaded on demand are deinitialised while every service is still there.
+  if (publish_registry_) publish_registry_->release_loaded();
   // Services first (they may hold sockets on the io_context), then the threads.
   images_service_.reset();
   speech_service_.reset();
@@ -106,6 +110,10 @@ core::ServiceRegistry &HostContext::services() {
     store_service_->register_in(*services_);
     publish_registry_ = std::make_unique<publish::PublishRegistry>();
     publish_registry_->register_in(*services_);
+    // A plugin asking for a publisher (afm sharing through "twitter") that is not loaded yet
+    // gets it loaded here, found the way `--plugin ID` finds it.
+    publish_registry_->set_loader(
+        [this](const std::string &id) -> std::shared_ptr<const void> { return plugin(id); });
     cache_service_ = std::make_unique<cache::CacheService>(cache());
     cache_service_->register_in(*services_);
     speech::SpeechServiceConfig sc;
@@ -128,6 +136,15 @@ core::ServiceRegistry &HostContext::services() {
     }
   }
   return *services_;
+}
+
+std::shared_ptr<plugins::PluginModule> HostContext::plugin(const std::string &id) {
+  std::lock_guard lock(plugins_mutex_);
+  if (auto known = plugins_[id].lock()) return known;
+  auto module = open_plugin_by_id(*this, id);
+  module->initialise(services(), runtime());
+  plugins_[id] = module;
+  return module;
 }
 
 llm::LlmHost &HostContext::llm() {

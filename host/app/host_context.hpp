@@ -16,9 +16,12 @@
 #include "cache/cache_service.hpp"
 #include "speech/speech_service.hpp"
 #include "images/images_service.hpp"
+#include "plugins/plugin_module.hpp"
 
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -54,6 +57,12 @@ class HostContext {
   store::Store &store();
   cache::Cache &cache();
 
+  // Plugin `id`, found like `--plugin id` and initialised once per process: a second caller
+  // (the action runner, or the publish registry loading a publisher another plugin asked
+  // for) gets the same module, so a plugin's init never runs twice. Thread-safe. Throws
+  // plugins::PluginError naming the plugin.
+  std::shared_ptr<plugins::PluginModule> plugin(const std::string &id);
+
  private:
   GlobalOptions options_;
   config::Config config_;
@@ -68,6 +77,8 @@ class HostContext {
   std::unique_ptr<cache::CacheService> cache_service_;
   std::unique_ptr<speech::SpeechService> speech_service_;
   std::unique_ptr<images::ImagesService> images_service_;
+  std::recursive_mutex plugins_mutex_;  // recursive: an init may ask for a publisher
+  std::map<std::string, std::weak_ptr<plugins::PluginModule>> plugins_;
   std::unique_ptr<llm::LlmHost> llm_;  // declared last: destroyed before http and the cache
 };
 

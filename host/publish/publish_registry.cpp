@@ -162,7 +162,19 @@ PublishRegistry::PublishRegistry() : table_{} {
   };
 }
 
-PublishRegistry::~PublishRegistry() = default;
+PublishRegistry::~PublishRegistry() {
+  release_loaded();
+}
+
+void PublishRegistry::release_loaded() {
+  std::map<std::string, std::shared_ptr<const void>> loaded;
+  {
+    std::lock_guard lock(mutex_);
+    loaded.swap(loaded_);
+    loader_ = nullptr;
+  }
+  loaded.clear();  // outside the lock: a plugin's deinit unregisters through this registry
+}
 
 PublishRegistry &PublishRegistry::of(const am_host *host) {
   const void *table = core::context_of(host).services->find(AM_PUBLISH_SERVICE_ID);

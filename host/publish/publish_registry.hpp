@@ -32,6 +32,9 @@ class PublishRegistry {
   const am_publish *table() const { return &table_; }
 
   void set_loader(Loader loader);
+  // Drops what the loader returned (deinitialising plugins loaded on demand) and the loader.
+  // The owner calls it before tearing down the services those plugins use. Main thread.
+  void release_loaded();
 
   // The C++ side of the table (also used by the host itself).
   am_status add(const std::string &plugin_id, const am_publisher &publisher, std::string &error);
