@@ -1,6 +1,7 @@
 // host/speech/espeak_engine.hpp — the process's one libespeak-ng instance. libespeak-ng keeps
 // global state and is not thread-safe, so every call goes through one mutex: synthesis with
-// this engine is serialised inside a process (synthesizer.hpp overlaps only the analysis).
+// this engine is serialised inside a process; espeak_pool.hpp runs several processes to speak
+// sentences at once.
 #pragma once
 
 #include <cstdint>

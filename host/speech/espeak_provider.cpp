@@ -1,5 +1,6 @@
-// host/speech/espeak_provider.cpp — the espeak-ng provider: synthesis runs on the worker
-// pool (libespeak-ng itself is serialised inside; see espeak_engine.hpp).
+// host/speech/espeak_provider.cpp — the espeak-ng provider: a script is handled on the job's
+// worker pool, its sentences spoken at once by the espeak-ng worker processes
+// (espeak_pool.hpp).
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 

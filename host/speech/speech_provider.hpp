@@ -50,8 +50,9 @@ class SpeechProvider {
   virtual std::string voices_json() const = 0;
 };
 
-// The offline default: libespeak-ng, sentences synthesised on the job's worker pool.
-std::unique_ptr<SpeechProvider> make_espeak_provider(unsigned parallel = 1);
+// The offline default: libespeak-ng, sentences spoken at once by worker processes;
+// `parallel` as SynthesisOptions::parallel (0: one per pool process).
+std::unique_ptr<SpeechProvider> make_espeak_provider(unsigned parallel = 0);
 
 // Maps a SpeechError's field to a status: bad input fields give AM_INVALID_ARGUMENT, file
 // paths AM_IO, the engine AM_ERROR.

@@ -29,7 +29,7 @@ namespace automuse::speech {
 struct SpeechServiceConfig {
   std::filesystem::path output_dir;  // WAVs of requests that name no output path
   cache::Cache *cache = nullptr;     // optional; must outlive the service
-  unsigned espeak_parallel = 1;      // sentences in flight per espeak synthesis (see synthesizer)
+  unsigned espeak_parallel = 0;      // sentences in flight (SynthesisOptions::parallel)
 };
 
 struct SpeechRequest {

@@ -8,6 +8,7 @@
 #include <optional>
 #include <thread>
 
+#include "speech/espeak_pool.hpp"
 #include "speech/script_text.hpp"
 #include "speech/silence.hpp"
 
@@ -16,6 +17,15 @@ namespace automuse::speech {
 ChunkSynthesizer in_process_espeak() {
   return [](const std::string &text, const VoiceSettings &settings) {
     return EspeakEngine::instance().synthesize(text, settings);
+  };
+}
+
+ChunkSynthesizer pooled_espeak(EspeakPool &pool, std::function<void(const WorkerStamp &)> observe) {
+  return [&pool, observe](const std::string &text, const VoiceSettings &settings) {
+    WorkerStamp stamp;
+    EspeakOutput out = pool.synthesize(text, settings, &stamp);
+    if (observe) observe(stamp);
+    return out;
   };
 }
 
@@ -90,6 +100,20 @@ Speech synthesize_script(std::string_view script, const SynthesisOptions &option
   }
   if (chunks.empty()) throw SpeechError("text", "the script has no words to speak");
 
+  // The backend and how many sentences go at once (see SynthesisOptions::parallel).
+  ChunkSynthesizer chosen = backend;
+  unsigned parallel = options.parallel == 0 ? 1 : options.parallel;
+  if (!chosen) {
+    EspeakPool *pool = chunks.size() > 1 && options.parallel != 1 ? EspeakPool::shared() : nullptr;
+    if (pool) {
+      chosen = pooled_espeak(*pool);
+      if (options.parallel == 0) parallel = pool->size();
+    } else {
+      chosen = in_process_espeak();
+      parallel = 1;  // the engine is serialised: more threads would only wait
+    }
+  }
+
   // Sentences are independent: run up to `parallel` of them at once. The results are joined
   // in script order afterwards, so the order they finish in does not matter.
   std::vector<EspeakOutput> outputs(chunks.size());
@@ -100,7 +124,7 @@ Speech synthesize_script(std::string_view script, const SynthesisOptions &option
   auto run = [&] {
     for (size_t i; (i = next.fetch_add(1)) < chunks.size();) {
       try {
-        outputs[i] = backend(chunks[i].text, settings);
+        outputs[i] = chosen(chunks[i].text, settings);
         timings[i] = chunk_word_timings(words, chunks[i], outputs[i]);
       } catch (...) {
         std::lock_guard lock(failure_mutex);
@@ -109,8 +133,7 @@ Speech synthesize_script(std::string_view script, const SynthesisOptions &option
       }
     }
   };
-  unsigned threads =
-      std::clamp<unsigned>(options.parallel, 1, static_cast<unsigned>(chunks.size()));
+  unsigned threads = std::clamp<unsigned>(parallel, 1, static_cast<unsigned>(chunks.size()));
   std::vector<std::thread> pool;
   for (unsigned t = 1; t < threads; ++t) pool.emplace_back(run);
   run();

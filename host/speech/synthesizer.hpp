@@ -1,6 +1,7 @@
 // host/speech/synthesizer.hpp — a whole script to audio plus one timing per word: the script
 // is cleaned, split into sentences, each sentence synthesised (several at once when the
-// backend allows it), and the pieces joined with every timing offset by the audio before it.
+// backend allows it: espeak_pool.hpp), and the pieces joined with every timing offset by the
+// audio before it.
 #pragma once
 
 #include <functional>
@@ -20,9 +21,10 @@ struct SynthesisOptions {
   std::string voice;            // an espeak-ng voice ("en-us", "gmw/en-US", "en+f3")
   int rate = 175;               // words per minute, 80..450
   int pitch = 50;               // 0..100
-  // Sentences in flight at once. libespeak-ng is serialised inside the process, so more than
-  // one only overlaps the timing and silence analysis; bench/speech measured no gain, hence 1.
-  unsigned parallel = 1;
+  // Sentences in flight at once. 0: as many as the shared worker pool has processes (one per
+  // core), or 1 without a pool. 1: one after another in this process (libespeak-ng is not
+  // thread-safe, so in-process synthesis is serialised). More: that many through the pool.
+  unsigned parallel = 0;
 };
 
 struct Speech {
@@ -37,13 +39,22 @@ using ChunkSynthesizer =
 // The in-process libespeak-ng backend (serialised by the engine's mutex).
 ChunkSynthesizer in_process_espeak();
 
+class EspeakPool;
+struct WorkerStamp;
+// A backend that speaks in `pool`'s worker processes; `observe` (optional) is told which
+// worker spoke each sentence and when. The pool must outlive the backend.
+ChunkSynthesizer pooled_espeak(EspeakPool &pool,
+                               std::function<void(const WorkerStamp &)> observe = {});
+
 // The voice settings the options resolve to (language -> voice). Throws SpeechError
 // ("language", "voice", "rate", "pitch").
 VoiceSettings resolve_voice(const SynthesisOptions &options);
 
-// Throws SpeechError("text", ...) when the script has nothing to speak.
+// Throws SpeechError("text", ...) when the script has nothing to speak. Without a backend,
+// a single sentence is spoken in-process (no process to wake) and several go to the shared
+// pool as `options.parallel` says.
 Speech synthesize_script(std::string_view script, const SynthesisOptions &options,
-                         const ChunkSynthesizer &backend = in_process_espeak());
+                         const ChunkSynthesizer &backend = {});
 
 // Word timings for one synthesised chunk, from the synthesiser's word events, each start
 // moved to where the voice actually begins and each end to where it stops. `words` are the
