@@ -26,7 +26,8 @@ am_str describe_json() {
        {"name": "title", "type": "string", "help": "The video's title (at most 100 characters)"},
        {"name": "publish", "type": "string", "enum": ["youtube", "outbox"], "help": "Where the video goes (default: youtube)"},
        {"name": "aspect", "type": "string", "enum": ["9:16", "16:9", "1:1"], "help": "Frame shape (default 9:16)"},
-       {"name": "speed-up", "type": "boolean", "help": "Allow speaking up to 1.25x faster to fit the maximum duration"}
+       {"name": "speed-up", "type": "boolean", "help": "Allow speaking up to 1.25x faster to fit the maximum duration"},
+       {"name": "also-publish", "type": "string", "help": "Also share the Short through another plugin, as PLUGIN:ACCOUNT (e.g. twitter:main; comma-separated for several): its link after an upload, else the video"}
      ]},
     {"name": "generate", "summary": "Make a Short and keep it in the outbox (no upload)",
      "options": [
@@ -35,7 +36,14 @@ am_str describe_json() {
        {"name": "title", "type": "string", "help": "The video's title (at most 100 characters)"},
        {"name": "publish", "type": "string", "enum": ["outbox"], "help": "Always the outbox"},
        {"name": "aspect", "type": "string", "enum": ["9:16", "16:9", "1:1"], "help": "Frame shape (default 9:16)"},
-       {"name": "speed-up", "type": "boolean", "help": "Allow speaking up to 1.25x faster to fit the maximum duration"}
+       {"name": "speed-up", "type": "boolean", "help": "Allow speaking up to 1.25x faster to fit the maximum duration"},
+       {"name": "also-publish", "type": "string", "help": "Also share the Short through another plugin, as PLUGIN:ACCOUNT (e.g. twitter:main; comma-separated for several): its link after an upload, else the video"}
+     ]},
+    {"name": "auth", "summary": "Authorise the account for uploads with Google in a browser (automuse-host auth youtube --account A)",
+     "options": [
+       {"name": "no-browser", "type": "boolean", "help": "Only print the address to open"},
+       {"name": "port", "type": "string", "help": "Port on 127.0.0.1 for the browser's answer"},
+       {"name": "timeout", "type": "string", "help": "Seconds to wait for the browser (default 300)"}
      ]}
   ],
   "publishes": ["video"]

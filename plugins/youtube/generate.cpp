@@ -20,6 +20,7 @@
 #include <set>
 #include <sstream>
 
+#include "cross_post.hpp"
 #include "llm_steps.hpp"
 #include "metadata_text.hpp"
 #include "music.hpp"
@@ -337,6 +338,12 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
     throw am::error(AM_INVALID_ARGUMENT,
                     "publishing to YouTube needs an account: pass --account NAME (see "
                     "`automuse-host accounts add --plugin youtube`), or --publish outbox");
+  std::vector<CrossPostTarget> cross_targets;
+  for (const auto &spec : options.also_publish)
+    cross_targets.push_back(parse_cross_post_target(spec));
+  // Before any work: a missing publisher plugin is the user's to fix, not a surprise after the
+  // render.
+  check_cross_post_targets(host, cross_targets, to_youtube);
   job.log().info("youtube: " + request.action + " for account '" + account.nickname +
                  "' (niche: " + account.niche + ", language: " + account.language + ")");
 
@@ -662,6 +669,30 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
     }
   }
 
+  // 10. Cross-posts: the link when it went to YouTube, else the video itself.
+  json::array shared;
+  std::string share_error;
+  for (const auto &target : cross_targets) {
+    size_t s = run.clock.start("share " + target.plugin + ":" + target.account);
+    CrossPostShort short_video{run.title, run.description,
+                               (fs::path(folder) / "video.mp4").string(), video_url};
+    try {
+      auto call = cross_post(job, account, target, short_video, run.have_llm);
+      CrossPostResult r = co_await std::move(call);
+      shared.push_back(json::object{{"plugin", r.target.plugin},
+                                    {"account", r.target.account},
+                                    {"text", r.text},
+                                    {"id", r.id},
+                                    {"url", r.url}});
+      run.clock.finish(s, r.url);
+    } catch (const am::error &e) {
+      if (e.status() == AM_CANCELLED) throw;
+      run.clock.fail(s, e.what());
+      if (share_error.empty()) share_error = e.what();
+    }
+  }
+  // Each publisher records its own post in its history; the result lists them here.
+
   if (!pending_key.empty() && run.cache) run.cache->remove(host.get(), am::to_am_str(pending_key));
 
   // The work folder held only intermediate files; the outbox has what matters now.
@@ -687,6 +718,10 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
     result["video_id"] = video_id;
     result["url"] = video_url;
   }
+  if (!cross_targets.empty()) result["shared"] = shared;
+  if (!share_error.empty())
+    throw am::error(AM_ERROR, "the Short is made (" + (video_url.empty() ? folder : video_url) +
+                                  ") but sharing it failed: " + share_error);
   co_return json::serialize(result);
 }
 

@@ -136,6 +136,16 @@ Options parse_options(const std::string &action, const json::value *v) {
       o.height = option_size(value, k);
     } else if (k == "speed-up" || k == "speed_up") {
       o.speed_up = option_bool(value, k);
+    } else if (k == "also-publish" || k == "also_publish") {
+      // One target or several, comma-separated: twitter:main,twitter:alt
+      std::string list = option_string(value, k);
+      for (size_t b = 0; b <= list.size();) {
+        size_t e = list.find(',', b);
+        if (e == std::string::npos) e = list.size();
+        if (e > b) o.also_publish.push_back(list.substr(b, e - b));
+        b = e + 1;
+      }
+      if (o.also_publish.empty()) bad("option --also-publish needs PLUGIN:ACCOUNT");
     } else if (k == "outbox") {
       o.outbox_dir = option_string(value, k);
     } else if (k == "sentences") {
@@ -148,8 +158,8 @@ Options parse_options(const std::string &action, const json::value *v) {
       if (o.sentences < 1 || o.sentences > 30) bad("option --sentences must be 1..30");
     } else {
       bad("unknown option --" + k + " for action '" + action +
-          "' (options: topic, script, title, publish, aspect, speed-up, outbox, sentences, "
-          "width, height)");
+          "' (options: topic, script, title, publish, aspect, speed-up, also-publish, outbox, "
+          "sentences, width, height)");
     }
   }
   if ((o.width == 0) != (o.height == 0)) bad("options --width and --height go together");

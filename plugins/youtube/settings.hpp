@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace youtube {
 
@@ -34,6 +35,7 @@ struct Options {
   bool speed_up = false;   // allow speeding the voice up, at most 1.25x, to fit max_duration
   std::string outbox_dir;  // where job folders go; empty: config, then the data folder
   int sentences = 0;       // LLM script length; 0 = 6
+  std::vector<std::string> also_publish;  // "PLUGIN:ACCOUNT" targets to share the Short with
 };
 
 // The plugin's section of automuse.json (`plugins.youtube`).
