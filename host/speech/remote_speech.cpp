@@ -3,6 +3,7 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
 #include <mutex>
@@ -15,9 +16,32 @@ namespace automuse::speech {
 
 namespace json = boost::json;
 
-std::vector<SpeechText> split_for_requests(const std::vector<ScriptWord> &words, size_t max_chars) {
+std::vector<SpeechText> split_for_requests(const std::vector<ScriptWord> &words, size_t max_chars,
+                                           size_t max_sentences) {
+  max_chars = std::max<size_t>(max_chars, 1);
+  max_sentences = std::max<size_t>(max_sentences, 1);
+  auto spoken_len = [&](size_t i) {
+    return words[i].speaks() ? count_code_points(words[i].spoken) + 1 : 0;
+  };
+  // Sentences first, each cut further when it is over the limit.
+  std::vector<std::pair<size_t, size_t>> parts;
+  for (auto [a, b] : sentence_ranges(words)) {
+    size_t first = a;
+    while (first < b) {
+      size_t chars = 0, last = first, cut = 0;
+      while (last < b && (last == first || chars + spoken_len(last) <= max_chars + 1)) {
+        chars += spoken_len(last);
+        if (words[last].clause_end) cut = last + 1;
+        ++last;
+      }
+      if (last < b && cut > first) last = cut;  // over the limit: end at a clause if one fits
+      parts.emplace_back(first, last);
+      first = last;
+    }
+  }
+  // Then whole sentences grouped, up to max_sentences and max_chars a piece.
   std::vector<SpeechText> out;
-  size_t first = 0, last = 0, chars = 0;
+  size_t first = 0, last = 0, chars = 0, sentences = 0;
   auto flush = [&] {
     if (last > first) {
       SpeechText st = make_speech_text(words, first, last);
@@ -25,14 +49,15 @@ std::vector<SpeechText> split_for_requests(const std::vector<ScriptWord> &words,
     }
     first = last;
     chars = 0;
+    sentences = 0;
   };
-  for (auto [a, b] : sentence_ranges(words)) {
+  for (auto [a, b] : parts) {
     size_t len = 0;
-    for (size_t i = a; i < b; ++i)
-      if (words[i].speaks()) len += count_code_points(words[i].spoken) + 1;
-    if (chars > 0 && chars + len > max_chars) flush();
+    for (size_t i = a; i < b; ++i) len += spoken_len(i);
+    if (sentences > 0 && (chars + len > max_chars + 1 || sentences >= max_sentences)) flush();
     last = b;
     chars += len;
+    ++sentences;
   }
   flush();
   return out;
@@ -153,13 +178,15 @@ class PieceRun : public std::enable_shared_from_this<PieceRun> {
         results_(texts_.size()),
         done_(std::move(done)) {}
 
-  void start(am_job &job, const std::function<http::Request(const SpeechText &)> &make,
+  // `make` builds the request of piece i (it may look at the pieces around it).
+  void start(am_job &job,
+             const std::function<http::Request(const std::vector<SpeechText> &, size_t)> &make,
              Decode decode) {
     decode_ = std::move(decode);
     remaining_ = texts_.size();
     auto self = shared_from_this();
     for (size_t i = 0; i < texts_.size(); ++i) {
-      uint64_t id = http_.send(make(texts_[i]), job.executor(),
+      uint64_t id = http_.send(make(texts_, i), job.executor(),
                                [self, i](http::Response r) { self->arrived(i, std::move(r)); });
       std::lock_guard lock(mutex_);
       ids_.push_back(id);
@@ -279,17 +306,18 @@ class OpenAiSpeech : public SpeechProvider {
       return [] {};
     }
     std::vector<ScriptWord> words = split_script(r.text);
-    std::vector<SpeechText> pieces = split_for_requests(words, c_.max_chars);
+    std::vector<SpeechText> pieces =
+        split_for_requests(words, c_.max_chars, c_.sentences_per_request);
     if (pieces.empty()) {
       done(AM_INVALID_ARGUMENT, "text: the script has no words to speak", {});
       return [] {};
     }
     auto run = std::make_shared<PieceRun>(http_, "openai", std::move(pieces), std::move(done));
     std::string voice = r.voice.empty() ? c_.default_voice : r.voice;
-    auto make = [this, voice, speed = r.speed](const SpeechText &t) {
+    auto make = [this, voice, speed = r.speed](const std::vector<SpeechText> &all, size_t i) {
       http::Request req = json_post(trim_slash(c_.base_url) + "/audio/speech",
                                     json::object{{"model", c_.model},
-                                                 {"input", t.text},
+                                                 {"input", all[i].text},
                                                  {"voice", voice},
                                                  {"response_format", "wav"},
                                                  {"speed", speed}});
@@ -336,20 +364,23 @@ class ElevenLabs : public SpeechProvider {
       return [] {};
     }
     auto words = std::make_shared<std::vector<ScriptWord>>(split_script(r.text));
-    std::vector<SpeechText> pieces = split_for_requests(*words, c_.max_chars);
+    std::vector<SpeechText> pieces =
+        split_for_requests(*words, c_.max_chars, c_.sentences_per_request);
     if (pieces.empty()) {
       done(AM_INVALID_ARGUMENT, "text: the script has no words to speak", {});
       return [] {};
     }
     auto run = std::make_shared<PieceRun>(http_, "elevenlabs", std::move(pieces), std::move(done));
     std::string voice = r.voice.empty() ? c_.default_voice : r.voice;
-    auto make = [this, voice, speed = r.speed](const SpeechText &t) {
-      http::Request req =
-          json_post(trim_slash(c_.base_url) + "/v1/text-to-speech/" + voice +
-                        "/with-timestamps?output_format=pcm_22050",
-                    json::object{{"text", t.text},
-                                 {"model_id", c_.model},
-                                 {"voice_settings", json::object{{"speed", speed}}}});
+    auto make = [this, voice, speed = r.speed](const std::vector<SpeechText> &all, size_t i) {
+      json::object body{{"text", all[i].text},
+                        {"model_id", c_.model},
+                        {"voice_settings", json::object{{"speed", speed}}}};
+      if (c_.stitch && i > 0) body["previous_text"] = all[i - 1].text;
+      if (c_.stitch && i + 1 < all.size()) body["next_text"] = all[i + 1].text;
+      http::Request req = json_post(trim_slash(c_.base_url) + "/v1/text-to-speech/" + voice +
+                                        "/with-timestamps?output_format=pcm_22050",
+                                    body);
       req.headers.push_back({"xi-api-key", c_.api_key});
       return req;
     };

@@ -1,5 +1,5 @@
-// tests/speech/fake_speech_apis.cpp — the fake OpenAI speech and ElevenLabs endpoints.
-#include "fake_speech_apis.hpp"
+// tests/support/speech/fake_speech_apis.cpp — the fake OpenAI speech and ElevenLabs endpoints.
+#include "support/speech/fake_speech_apis.hpp"
 
 #include <openssl/evp.h>
 
@@ -130,6 +130,11 @@ Reply FakeSpeechApis::eleven(const ReceivedRequest &req) {
   if (!o || !o->contains("text") || !o->at("text").is_string())
     return Reply::json(
         R"({"detail":[{"loc":["body","text"],"msg":"field required","type":"value_error"}]})", 422);
+  for (const char *optional : {"previous_text", "next_text", "model_id"})
+    if (o->contains(optional) && !o->at(optional).is_string())
+      return Reply::json(std::string(R"({"detail":[{"loc":["body",")") + optional +
+                             R"("],"msg":"str type expected","type":"type_error.str"}]})",
+                         422);
   std::string text(o->at("text").as_string());
   speech::SynthesisOptions voice;
   voice.rate = kSpeakingRate;
