@@ -222,7 +222,8 @@ std::string key_phrase(std::string_view prompt) {
   }
   // The first clause.
   size_t cut = p.find_first_of(",.;:!?\n");
-  for (const char *dash : {" - ", " \xE2\x80\x94 ", "\xE3\x80\x82", "\xEF\xBC\x8C"}) {
+  for (const char *dash :
+       {" - ", " \xE2\x80\x94 ", "\xE3\x80\x82", "\xE3\x80\x81", "\xEF\xBC\x8C"}) {
     size_t d = p.find(dash);
     if (d != std::string::npos) cut = std::min(cut, d);
   }
@@ -247,30 +248,84 @@ std::string key_phrase(std::string_view prompt) {
 
 namespace {
 
+// The code point starting at s[i] (UTF-8; 0 for a continuation byte) and its length.
+std::pair<uint32_t, size_t> code_point(const std::string &s, size_t i) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(i + k < s.size() ? s[i + k] : 0); };
+  unsigned char c = b(0);
+  if (c < 0x80) return {c, 1};
+  if ((c & 0xE0) == 0xC0) return {((c & 0x1Fu) << 6) | (b(1) & 0x3Fu), 2};
+  if ((c & 0xF0) == 0xE0) return {((c & 0x0Fu) << 12) | ((b(1) & 0x3Fu) << 6) | (b(2) & 0x3Fu), 3};
+  if ((c & 0xF8) == 0xF0)
+    return {((c & 0x07u) << 18) | ((b(1) & 0x3Fu) << 12) | ((b(2) & 0x3Fu) << 6) | (b(3) & 0x3Fu),
+            4};
+  return {0, 1};
+}
+
+// Scripts written without spaces, where a line may break between any two characters.
+bool breaks_anywhere(uint32_t cp) {
+  return (cp >= 0x3040 && cp <= 0x30FF) ||  // kana
+         (cp >= 0x3400 && cp <= 0x9FFF) ||  // CJK ideographs
+         (cp >= 0xAC00 && cp <= 0xD7AF) ||  // Hangul syllables
+         (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x20000 && cp <= 0x2FFFF);
+}
+
+// Closing marks that must not start a line.
+bool no_break_before(uint32_t cp) {
+  return (cp >= 0x3001 && cp <= 0x3002) || cp == 0xFF0C || cp == 0xFF0E || cp == 0xFF01 ||
+         cp == 0xFF1F || cp == 0x30FC || cp == 0x300D || cp == 0x300F;
+}
+
+// A break opportunity between two CJK characters, as ASS text: libass only wraps at spaces
+// (this build has no Unicode line breaking), so a space squeezed to a fifth of its width.
+constexpr char kCjkBreak = '\x01';
+const char *kCjkBreakAss = "{\\fscx20} {\\fscx100}";
+
 // Type only wraps at spaces: a word too long for a line would force tiny type, so break it
-// after its hyphens, or every kMaxRun characters with a hyphen.
+// after its hyphens, or every kMaxRun characters with a hyphen; CJK text may break between
+// any two characters (marked kCjkBreak).
 std::string breakable(const std::string &phrase) {
   constexpr size_t kMaxRun = 12;
   std::string out;
   size_t run = 0;  // code points since the last break opportunity
-  for (size_t i = 0; i < phrase.size(); ++i) {
+  bool prev_cjk = false;
+  for (size_t i = 0; i < phrase.size();) {
+    auto [cp, len] = code_point(phrase, i);
     char c = phrase[i];
-    bool lead = (static_cast<unsigned char>(c) & 0xC0) != 0x80;
     if (c == ' ') {
       out += c;
       run = 0;
+      prev_cjk = false;
+      ++i;
       continue;
     }
-    if (lead && run >= kMaxRun) {
+    bool cjk = breaks_anywhere(cp);
+    if ((prev_cjk || (cjk && run > 0)) && !no_break_before(cp)) {
+      out += kCjkBreak;
+      run = 0;
+    } else if (run >= kMaxRun) {
       out += "- ";
       run = 0;
     }
-    out += c;
-    if (lead) ++run;
+    out.append(phrase, i, len);
+    ++run;
     if (c == '-' && run > 3 && i + 1 < phrase.size() && phrase[i + 1] != ' ') {
       out += ' ';
       run = 0;
     }
+    prev_cjk = cjk;
+    i += len;
+  }
+  return out;
+}
+
+// ass_escape, then the CJK break marks as squeezed spaces.
+std::string card_text(const std::string &phrase) {
+  std::string escaped = ass_escape(breakable(phrase)), out;
+  for (char c : escaped) {
+    if (c == kCjkBreak)
+      out += kCjkBreakAss;
+    else
+      out += c;
   }
   return out;
 }
@@ -326,7 +381,7 @@ void render_title_card(std::string_view prompt, const std::filesystem::path &png
         ",0,1\n\n[Events]\nFormat: Layer, Start, End, Style, "
         "Name, MarginL, MarginR, MarginV, Effect, Text\nDialogue: 0,0:00:00.00,0:00:10.00,Card,,"
         "0,0,0,," +
-        ass_escape(breakable(phrase)) + "\n";
+        card_text(phrase) + "\n";
     track.reset(ass_read_memory(lib.get(), script.data(), script.size(), nullptr));
     if (!track) throw ImageError(AM_INTERNAL, "libass: cannot read the card script");
     int changed = 0;

@@ -2,6 +2,7 @@
 // and looked at: a gradient background and large light type in the middle.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "images/media_probe.hpp"
@@ -60,8 +61,12 @@ TEST(Cards, RenderLegibleCardsForShortLongAndNonLatinPrompts) {
       "Morning routine",
       "The surprisingly long history of how humans learned to measure time precisely across "
       "many centuries",
-      "Москва ночью под снегом",          // Cyrillic
-      "Η φιλοσοφία της καθημερινότητας",  // Greek
+      "Москва ночью под снегом",                                   // Cyrillic
+      "Η φιλοσοφία της καθημερινότητας",                           // Greek
+      "東京の夜の街並みとネオンの光が輝く交差点の風景、雨上がり",  // Japanese, no spaces
+      "一杯咖啡如何改变你的早晨",                                  // Chinese
+      "서울의 밤거리 풍경",                                        // Korean
+      "القهوة في الصباح",                                          // Arabic
       "Supercalifragilisticexpialidocious-extraordinarily-long-compound-word"};
   for (size_t i = 0; i < prompts.size(); ++i) {
     fs::path png = temp("_" + std::to_string(i) + ".png");
@@ -83,6 +88,76 @@ TEST(Cards, RenderLegibleCardsForShortLongAndNonLatinPrompts) {
     }
     fs::remove(png);
   }
+}
+
+namespace {
+
+// The near-white pixels (the type; backgrounds never get that light) of a card for `text`.
+std::vector<bool> type_mask(const std::string &text, const std::string &name) {
+  fs::path png = temp(name + ".png");
+  render_title_card(text, png, CardOptions{270, 480, "DejaVu Sans"});
+  RgbImage img = decode_rgb(png);
+  fs::remove(png);
+  std::vector<bool> mask(static_cast<size_t>(img.width) * img.height);
+  for (size_t i = 0; i < mask.size(); ++i)
+    mask[i] = img.pixels[i * 3] > 235 && img.pixels[i * 3 + 1] > 235 && img.pixels[i * 3 + 2] > 235;
+  return mask;
+}
+
+size_t differing(const std::vector<bool> &a, const std::vector<bool> &b) {
+  size_t n = 0;
+  for (size_t i = 0; i < a.size(); ++i) n += a[i] != b[i];
+  return n;
+}
+
+}  // namespace
+
+TEST(Cards, NonLatinGlyphsReallyRenderNotTofu) {
+  // A character no installed font has is drawn as the same box (or nothing) whatever it is;
+  // two real glyphs of a script look different from each other and from that box.
+  std::vector<bool> missing = type_mask("\xEE\x80\x80", "_tofu");  // U+E000, private use
+  std::vector<bool> missing2 = type_mask("\xEE\x80\x81", "_tofu2");
+  ASSERT_EQ(differing(missing, missing2), 0u) << "private-use characters should look alike";
+  const std::vector<std::pair<std::string, std::string>> pairs = {
+      {"東", "語"}, {"猫", "海"}, {"ね", "は"}, {"한", "글"}, {"Ж", "Щ"}, {"Ω", "λ"}, {"ب", "ع"}};
+  for (const auto &[a, b] : pairs) {
+    std::vector<bool> ma = type_mask(a, "_a"), mb = type_mask(b, "_b");
+    size_t ink = std::count(ma.begin(), ma.end(), true);
+    EXPECT_GT(ink, 100u) << a << " drew almost nothing";
+    EXPECT_GT(differing(ma, mb), ink / 3) << a << " and " << b << " look the same (tofu?)";
+    EXPECT_GT(differing(ma, missing), ink / 3) << a << " looks like a missing glyph";
+  }
+}
+
+TEST(Cards, CjkPhrasesWrapBetweenCharactersAndStayLarge) {
+  // 24 characters with no space: without break opportunities the type would have to shrink
+  // until one line fits the width; wrapped it stays large over several lines.
+  fs::path png = temp("_cjk_wrap.png");
+  render_title_card("東京の夜の街並みとネオンの光が輝く交差点の風景です", png,
+                    CardOptions{270, 480, "DejaVu Sans"});
+  RgbImage img = decode_rgb(png);
+  fs::remove(png);
+  int top = img.height, bottom = -1, left = img.width, right = -1;
+  for (int y = 0; y < img.height; ++y)
+    for (int x = 0; x < img.width; ++x) {
+      const uint8_t *p = &img.pixels[(static_cast<size_t>(y) * img.width + x) * 3];
+      if (p[0] > 235 && p[1] > 235 && p[2] > 235) {
+        top = std::min(top, y);
+        bottom = std::max(bottom, y);
+        left = std::min(left, x);
+        right = std::max(right, x);
+      }
+    }
+  ASSERT_GE(bottom, 0);
+  EXPECT_GT(bottom - top, img.height / 6) << "several lines of large type";
+  EXPECT_GT(right - left, img.width / 2);
+  EXPECT_GT(left, 0);
+  EXPECT_LT(right, img.width - 1);
+}
+
+TEST(Cards, KeyPhraseCutsCjkAtTheFirstClause) {
+  EXPECT_EQ(key_phrase("東京の夜の街並み、ネオンが輝く"), "東京の夜の街並み");
+  EXPECT_EQ(key_phrase("一杯咖啡。早晨"), "一杯咖啡");
 }
 
 TEST(Cards, BadSizeIsAnError) {

@@ -15,10 +15,10 @@
 #include <sstream>
 
 #include "core/runtime.hpp"
-#include "fake_image_apis.hpp"
 #include "http/http_client.hpp"
 #include "images/images_service.hpp"
 #include "images/title_card.hpp"
+#include "support/images/fake_image_apis.hpp"
 
 using namespace automuse;
 using namespace automuse::images;

@@ -1,5 +1,5 @@
-// tests/images/fake_image_apis.cpp — the fake image APIs.
-#include "fake_image_apis.hpp"
+// tests/support/images/fake_image_apis.cpp — the fake image APIs.
+#include "support/images/fake_image_apis.hpp"
 
 #include <openssl/evp.h>
 
