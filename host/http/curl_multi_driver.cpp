@@ -24,6 +24,10 @@ CurlMultiDriver::CurlMultiDriver(asio::io_context &io, long max_host, long max_t
   curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
   curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, max_host);
   curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, max_total);
+  // Keep as many idle connections as may be open: curl's default pool (4 x the transfers
+  // added at the moment one ends) closes one connection per finished transfer after a burst,
+  // so the next burst reconnects. Idle ones still close after curl's MAXAGE_CONN (118 s).
+  if (max_total > 0) curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, max_total);
   curl_multi_setopt(multi_, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
 }
 

@@ -64,6 +64,7 @@ am_op_id send(const am_http *http, am_job *job, const am_http_request *c_request
           c.body = view(r.body);
           c.body_bytes = r.body_bytes;
           c.attempts = static_cast<uint32_t>(r.attempts);
+          c.http_version = view(r.http_version);
           done(user, &c);
         });
       });

@@ -1,6 +1,8 @@
 // One request across its attempts: see transfer.hpp.
 #include "http/transfer.hpp"
 
+#include <strings.h>
+
 #include <boost/asio/post.hpp>
 #include <cerrno>
 #include <cstring>
@@ -102,6 +104,13 @@ std::optional<std::pair<am_status, std::string>> Transfer::prepare_attempt(
   curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // all encodings curl can decode
   curl_easy_setopt(e, CURLOPT_HTTP_VERSION,
                    config.http2 ? CURL_HTTP_VERSION_2TLS : CURL_HTTP_VERSION_1_1);
+  // Requests started together towards a new https host would each open a connection before
+  // ALPN says whether one can carry them all; wait for the first handshake instead, so HTTP/2
+  // multiplexes them. Not for http://, which never negotiates HTTP/2 here: there curl would
+  // hold them until the first whole response.
+  if (config.http2 && request_.url.size() > 8 &&
+      strncasecmp(request_.url.c_str(), "https://", 8) == 0)
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, config.verify_tls ? 1L : 0L);
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, config.verify_tls ? 2L : 0L);
   if (!config.ca_bundle.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, config.ca_bundle.c_str());
@@ -276,6 +285,11 @@ size_t Transfer::on_read(char *data, size_t size, size_t count, void *self_ptr) 
 int Transfer::on_seek(void *self_ptr, curl_off_t offset, int origin) {
   auto *self = static_cast<Transfer *>(self_ptr);
   if (origin != SEEK_SET || offset < 0 || offset > self->body_size_) return CURL_SEEKFUNC_CANTSEEK;
+  // curl re-sends a request by itself when a reused connection dies before any answer; a body
+  // that may have reached the server (part of an upload chunk, a post) must not go twice
+  // unless the caller said so: the attempt fails instead, and the caller decides.
+  if (self->body_bytes_sent_ > 0 && !self->request_.retry.safe_to_resend_body)
+    return CURL_SEEKFUNC_FAIL;
   if (self->body_file_) {
     if (fseeko(self->body_file_, static_cast<off_t>(offset), SEEK_SET) != 0)
       return CURL_SEEKFUNC_FAIL;

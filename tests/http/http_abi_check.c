@@ -25,7 +25,8 @@ _Static_assert(offsetof(am_http_response, headers) == 32, "am_http_response.head
 _Static_assert(offsetof(am_http_response, body) == 48, "am_http_response.body");
 _Static_assert(offsetof(am_http_response, body_bytes) == 64, "am_http_response.body_bytes");
 _Static_assert(offsetof(am_http_response, attempts) == 72, "am_http_response.attempts");
-_Static_assert(sizeof(am_http_response) == 80, "am_http_response size");
+_Static_assert(offsetof(am_http_response, http_version) == 80, "am_http_response.http_version");
+_Static_assert(sizeof(am_http_response) == 96, "am_http_response size (80 before http_version)");
 _Static_assert(offsetof(am_http, send) == 16, "am_http.send");
 _Static_assert(offsetof(am_http, cancel) == 24, "am_http.cancel");
 _Static_assert(sizeof(am_http) == 32, "am_http size");

@@ -44,6 +44,8 @@ class HttpServiceTest : public ::testing::Test {
     std::string body, error;
     uint32_t attempts = 0;
     std::string content_type;
+    std::string http_version;  // "?" when the host's struct has no such field
+    uint32_t struct_size = 0;
     bool on_strand = false;
     int calls = 0;
     core::JobPtr job;
@@ -57,6 +59,10 @@ class HttpServiceTest : public ::testing::Test {
     c->body.assign(r->body.data, r->body.len);
     c->error.assign(r->error.data, r->error.len);
     c->attempts = r->attempts;
+    c->struct_size = r->struct_size;
+    c->http_version = AM_HAS_FIELD(r, am_http_response, http_version)
+                          ? std::string(r->http_version.data, r->http_version.len)
+                          : "?";
     for (size_t i = 0; i < r->header_count; ++i)
       if (std::string_view(r->headers[i].name.data, r->headers[i].name.len) == "Content-Type")
         c->content_type.assign(r->headers[i].value.data, r->headers[i].value.len);
@@ -102,6 +108,8 @@ TEST_F(HttpServiceTest, SendCompletesOnTheJobStrand) {
   EXPECT_EQ(c.http_status, 200);
   EXPECT_EQ(c.body, R"({"got":"hello","auth":"Bearer k"})");
   EXPECT_EQ(c.content_type, "application/json");
+  EXPECT_EQ(c.struct_size, sizeof(am_http_response));
+  EXPECT_EQ(c.http_version, "1.1");  // the Beast fake speaks HTTP/1.1
   EXPECT_TRUE(c.on_strand);
   c.job->wait_idle();
   EXPECT_EQ(c.calls, 1);
@@ -174,7 +182,7 @@ TEST_F(HttpServiceTest, CppHelperAwaitsAndRunsRequestsConcurrently) {
   auto run = [&]() -> am::task<std::string> {
     am::http http(j);
     auto one = co_await http.send(base + "/item?id=1");
-    std::string out = one.body + ";";
+    std::string out = one.body + "(HTTP/" + one.http_version + ");";
     auto [a, b, c2] = co_await am::when_all(http.send({"GET", base + "/item?id=2"}),
                                             http.send({"GET", base + "/item?id=3"}),
                                             http.send({"GET", base + "/item?id=4"}));
@@ -197,7 +205,8 @@ TEST_F(HttpServiceTest, CppHelperAwaitsAndRunsRequestsConcurrently) {
   });
   auto f = result.get_future();
   ASSERT_EQ(f.wait_for(10s), std::future_status::ready);
-  EXPECT_EQ(f.get(), "item 1;item 2,item 3,item 4;data: a\n\ndata: b\n\ndata: c\n\n|200+ct");
+  EXPECT_EQ(f.get(),
+            "item 1(HTTP/1.1);item 2,item 3,item 4;data: a\n\ndata: b\n\ndata: c\n\n|200+ct");
   // The three when_all requests were at the server at the same time.
   EXPECT_EQ(server.peak_in_flight(), 3u);
   job->wait_idle();

@@ -74,6 +74,10 @@ typedef struct am_http_response {
   am_str body;         /* AM_HTTP_SINK_MEMORY, or any sink for a non-2xx response */
   uint64_t body_bytes; /* body bytes received, whatever the sink */
   uint32_t attempts;   /* attempts made, including the first */
+  /* Since struct_size 96 (check with AM_HAS_FIELD): the HTTP version the final response came
+   * over, "1.0", "1.1", "2" (negotiated by TLS ALPN where the server offers it) or "3"; empty
+   * when no response arrived. */
+  am_str http_version;
 } am_http_response;
 
 /* Completion: exactly once per send, on the job's executor, also when cancelled

@@ -68,6 +68,7 @@ struct http_response {
   std::string body{};
   uint64_t body_bytes = 0;
   uint32_t attempts = 0;
+  std::string http_version{};  // "1.1", "2" (empty from hosts older than the field)
 
   bool ok() const noexcept { return status == AM_OK && http_status >= 200 && http_status < 300; }
   // Case-insensitive lookup of the first header called `name`.
@@ -136,6 +137,8 @@ class http_send_awaiter {
     out.body = to_string(r->body);
     out.body_bytes = r->body_bytes;
     out.attempts = r->attempts;
+    if (AM_HAS_FIELD(r, am_http_response, http_version))
+      out.http_version = to_string(r->http_version);
     self->waiting_.resume();  // on the job's executor: the host delivers completions there
   }
 
