@@ -14,6 +14,7 @@
 #include <future>
 #include <sstream>
 
+#include "cache/cache.hpp"
 #include "core/runtime.hpp"
 #include "http/http_client.hpp"
 #include "images/images_service.hpp"
@@ -235,4 +236,83 @@ TEST_F(RemoteImagesTest, RequestsRunConcurrently) {
       reqs.begin(), reqs.end(), [](auto &a, auto &b) { return a.received_at < b.received_at; });
   // One after another they would arrive at least 3 x 400 ms apart.
   EXPECT_LT(last->received_at - first->received_at, std::chrono::milliseconds(500));
+}
+
+TEST_F(RemoteImagesTest, PexelsHourlyLimitFallsBackAtOnceAndMalformedResultsAreClear) {
+  // Pexels' 429 once the hourly allowance is spent: waiting an hour is no use to a run, so
+  // the next provider makes the picture and the report says why.
+  fake_.inject("pexels", 1,
+               Reply::text("Too Many Requests", 429).with_header("Retry-After", "3600"));
+  auto t0 = std::chrono::steady_clock::now();
+  Outcome o = run({"pexels", "cards"});
+  ASSERT_EQ(o.status, AM_OK) << o.error;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(20));  // did not wait
+  EXPECT_EQ(o.result.provider, "cards");
+  auto report = boost::json::parse(attempts_json(o.result.attempts)).as_array();
+  ASSERT_EQ(report.size(), 2u);
+  EXPECT_EQ(report[0].at("provider"), "pexels");
+  EXPECT_EQ(report[0].at("status"), "rate limited");
+  EXPECT_EQ(server_.requests("/v1/search").size(), 1u);
+
+  fake_.inject("pexels", 1, Reply::json(R"({"page":1,"per_page":15,"photos":[]})"));
+  Outcome none = run({"pexels"});
+  EXPECT_EQ(none.status, AM_NOT_FOUND);
+  EXPECT_NE(none.error.find("no photo for \"A lighthouse in a storm\""), std::string::npos)
+      << none.error;
+
+  fake_.inject("pexels", 1, Reply::json(R"({"photos":[{"id":1,"src":{"portrait":null}}]})"));
+  Outcome no_src = run({"pexels"});
+  EXPECT_EQ(no_src.status, AM_ERROR);
+  EXPECT_NE(no_src.error.find("pexels"), std::string::npos) << no_src.error;
+
+  fake_.inject("pexels", 1, Reply::text("<html>maintenance</html>", 200, "text/html"));
+  Outcome html = run({"pexels"}, MediaKind::kVideo);
+  EXPECT_EQ(html.status, AM_ERROR);
+  EXPECT_NE(html.error.find("pexels: malformed answer"), std::string::npos) << html.error;
+}
+
+TEST_F(RemoteImagesTest, NetworkResultsAreCachedByProviderPromptAndSize) {
+  cache::Cache cache(dir_ / "cache");
+  ImagesServiceConfig cfg;
+  cfg.output_dir = dir_ / "cached-out";
+  cfg.cache = &cache;
+  ImagesService cached(cfg);
+  OpenAiImagesConfig oa;
+  oa.base_url = server_.url("/v1");
+  oa.api_key = FakeImageApis::kOpenAiKey;
+  cached.add_provider(make_openai_images_provider(*http_, oa));
+  OpenAiImagesConfig venice = oa;
+  venice.name = "venice";
+  cached.add_provider(make_openai_images_provider(*http_, venice));
+  auto ask = [&](const std::string &provider, const std::string &prompt, int w, int h) {
+    ImageRequest r;
+    r.prompt = prompt;
+    r.width = w;
+    r.height = h;
+    r.min_width = 300;
+    r.min_height = 500;
+    std::promise<Outcome> p;
+    cached.generate(*job_, r, {provider}, true,
+                    [&p](am_status s, const std::string &e, const ImageOutcome *o) {
+                      p.set_value(Outcome{s, e, o ? *o : ImageOutcome{}});
+                    });
+    return p.get_future().get();
+  };
+  auto generations = [&] { return server_.requests("/v1/images/generations").size(); };
+  Outcome first = ask("openai", "A red kite", 1080, 1920);
+  ASSERT_EQ(first.status, AM_OK) << first.error;
+  EXPECT_FALSE(first.result.from_cache);
+  EXPECT_EQ(generations(), 1u);
+  Outcome again = ask("openai", "A red kite", 1080, 1920);
+  ASSERT_EQ(again.status, AM_OK) << again.error;
+  EXPECT_TRUE(again.result.from_cache);
+  EXPECT_EQ(generations(), 1u);  // no new request
+  EXPECT_EQ(probe_media(again.result.path).width, 1024);
+  // Another prompt, size or provider is another entry.
+  EXPECT_FALSE(ask("openai", "A blue kite", 1080, 1920).result.from_cache);
+  EXPECT_FALSE(ask("openai", "A red kite", 720, 1280).result.from_cache);
+  EXPECT_FALSE(ask("venice", "A red kite", 1080, 1920).result.from_cache);
+  EXPECT_EQ(generations(), 4u);
+  EXPECT_TRUE(ask("venice", "A red kite", 1080, 1920).result.from_cache);
+  EXPECT_EQ(generations(), 4u);
 }
