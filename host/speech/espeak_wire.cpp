@@ -6,8 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <vector>
 
-#include "speech/pcm_audio.hpp"
 #include "speech/word_timing.hpp"
 
 namespace automuse::speech::wire {
@@ -24,6 +24,11 @@ class Writer {
   void text(const std::string &s) {
     number(static_cast<uint32_t>(s.size()));
     out_ += s;
+  }
+  // Raw samples (one memcpy each way: a sentence is up to a few MB).
+  void samples(const std::vector<int16_t> &v) {
+    number(static_cast<uint64_t>(v.size()));
+    out_.append(reinterpret_cast<const char *>(v.data()), v.size() * sizeof(int16_t));
   }
   std::string take() { return std::move(out_); }
 
@@ -48,6 +53,15 @@ class Reader {
     std::string s = in_.substr(at_, n);
     at_ += n;
     return s;
+  }
+  std::vector<int16_t> samples() {
+    uint64_t n = number<uint64_t>();
+    if (n > kMaxFrame / sizeof(int16_t)) throw SpeechError("espeak-ng worker", "too many samples");
+    need(n * sizeof(int16_t));
+    std::vector<int16_t> v(n);
+    std::memcpy(v.data(), in_.data() + at_, n * sizeof(int16_t));
+    at_ += n * sizeof(int16_t);
+    return v;
   }
   void finish() const {
     if (at_ != in_.size()) throw SpeechError("espeak-ng worker", "trailing bytes in a message");
@@ -94,7 +108,8 @@ std::string encode(const Answer &a) {
     w.text(a.message);
     return w.take();
   }
-  w.text(encode_wav(a.output.audio));
+  w.number<int32_t>(a.output.audio.sample_rate);
+  w.samples(a.output.audio.samples);
   w.number<uint32_t>(static_cast<uint32_t>(a.output.words.size()));
   for (const EspeakWordEvent &e : a.output.words) {
     w.number<int32_t>(e.text_position);
@@ -115,7 +130,8 @@ Answer decode_answer(const std::string &payload) {
     out.field = r.text();
     out.message = r.text();
   } else {
-    out.output.audio = decode_wav(r.text(), "espeak-ng worker answer");
+    out.output.audio.sample_rate = r.number<int32_t>();
+    out.output.audio.samples = r.samples();
     uint32_t n = r.number<uint32_t>();
     if (n > kMaxFrame / 16) throw SpeechError("espeak-ng worker", "too many word events");
     out.output.words.resize(n);

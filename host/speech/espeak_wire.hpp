@@ -1,6 +1,6 @@
 // host/speech/espeak_wire.hpp — the messages between the host and its espeak-ng worker
 // processes (espeak_pool.hpp): one request (voice settings and a sentence) and one answer
-// (the sentence as WAV bytes plus espeak-ng's word events, or an error naming the field), each
+// (the sentence's PCM samples plus espeak-ng's word events, or an error naming the field), each
 // framed as a 32-bit length and a payload over a stream socket. Both ends are the same build
 // on the same machine, so numbers go in the host's byte order.
 #pragma once
