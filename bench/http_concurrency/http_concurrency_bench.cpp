@@ -8,9 +8,13 @@
 // per round starts two child processes against it: this binary in "client" mode (one I/O
 // thread, one curl multi handle) and the aiohttp reference. Both time their own requests
 // (first send to last answer) and parse every JSON answer; the driver takes each child's peak
-// RSS from wait4(). Then a soak child sends --soak requests, 200 at a time, and prints its
-// open descriptors and RSS as it goes: they must not grow.
+// RSS from wait4(). Then a soak child sends --soak requests, 200 at a time, prints its open
+// descriptors, RSS and malloc's heap at every tenth, and a PASS/FAIL verdict: after a warm-up
+// tenth no more descriptors (and none left after shutdown), malloc's heap in use after
+// shutdown within 512 KB of the start (a leak), RSS within 3 MB of the warmed-up checkpoint;
+// the bench's exit status is 3 when the soak fails.
 #include <dirent.h>
+#include <malloc.h>
 #include <spawn.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -20,6 +24,7 @@
 #include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/json.hpp>
 #include <chrono>
@@ -110,11 +115,70 @@ int run_client(const std::string &url, int n) {
   return 0;
 }
 
-// Child: `total` requests keeping `concurrency` in flight; prints fds and RSS every tenth.
+// One soak checkpoint: descriptors, resident memory, and the heap as glibc's malloc sees it
+// (bytes in use by the program vs bytes it holds from the system), which tells a leak (in-use
+// grows) from allocator caching and fragmentation (only what it holds grows).
+struct Checkpoint {
+  int done = 0;
+  size_t fds = 0;
+  size_t rss_kb = 0;
+  size_t anon_kb = 0;  // of which anonymous memory (heap, stacks) ...
+  size_t file_kb = 0;  // ... and pages of mapped files (code of the libraries, touched lazily)
+  size_t heap_in_use_kb = 0;
+  size_t heap_held_kb = 0;
+};
+
+// A "Name:   123 kB" line of /proc/self/status.
+size_t status_kb(const char *name) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  size_t len = std::strlen(name);
+  while (std::getline(status, line))
+    if (line.compare(0, len, name) == 0 && line.size() > len && line[len] == ':')
+      return std::strtoul(line.c_str() + len + 1, nullptr, 10);
+  return 0;
+}
+
+Checkpoint checkpoint(int done) {
+  struct mallinfo2 m = mallinfo2();
+  return {done,
+          open_fds(),
+          rss_kb(),
+          status_kb("RssAnon"),
+          status_kb("RssFile"),
+          (m.uordblks + m.hblkhd) / 1024,
+          (m.arena + m.hblkhd) / 1024};
+}
+
+void print_checkpoint(const char *label, const Checkpoint &c) {
+  std::printf(
+      "soak %-9s done=%-6d fds=%-4zu rss_kb=%-6zu (anon %-6zu file %-5zu) heap_in_use_kb=%-6zu "
+      "heap_held_kb=%zu\n",
+      label, c.done, c.fds, c.rss_kb, c.anon_kb, c.file_kb, c.heap_in_use_kb, c.heap_held_kb);
+}
+
+// Bounds of the soak's verdict, after a warm-up of the first tenth of the requests (pools,
+// curl's connection cache and malloc's arenas reach their working size by then).
+constexpr size_t kSoakHeapGrowthKb = 512;  // a leak of 30 bytes a request would exceed it
+constexpr size_t kSoakRssGrowthKb = 3 * 1024;
+
+// Child: `total` requests keeping `concurrency` in flight; checkpoints every tenth, then a
+// verdict; exit code 0 only when it passes.
 int run_soak(const std::string &url, int total, int concurrency) {
   asio::io_context io;
   auto work = asio::make_work_guard(io);
   std::thread io_thread([&] { io.run(); });
+  {
+    // Asio opens its reactor's descriptors (epoll, eventfd, timerfd) on first use: have them
+    // open before the start point, which is what the end is compared with.
+    asio::steady_timer first_use(io, std::chrono::milliseconds(0));
+    std::promise<void> used;
+    first_use.async_wait([&](const boost::system::error_code &) { used.set_value(); });
+    used.get_future().wait();
+  }
+  std::vector<Checkpoint> points;
+  points.push_back(checkpoint(0));
+  print_checkpoint("start", points.back());
   http::ClientConfig config;
   config.max_host_connections = 0;
   config.max_total_connections = 0;
@@ -122,32 +186,66 @@ int run_soak(const std::string &url, int total, int concurrency) {
   auto strand = asio::make_strand(io);
   std::atomic<int> started{0}, done{0}, ok{0};
   std::promise<void> all;
-  std::mutex print_mutex;
   std::function<void()> start_one;
+  const int every = std::max(1, total / 10);
   start_one = [&] {
     if (started.fetch_add(1) >= total) return;
     client->send(chat_request(url), strand, [&](http::Response r) {
       if (r.ok() && parse_content(r.body)) ++ok;
       int d = ++done;
-      if (d % (total / 10) == 0)
-        std::printf("soak done=%d ok=%d fds=%zu rss_kb=%zu\n", d, ok.load(), open_fds(), rss_kb());
+      if (d % every == 0) {  // on the strand: points needs no lock
+        points.push_back(checkpoint(d));
+        print_checkpoint(d == every ? "warmed-up" : "", points.back());
+      }
       if (d == total)
         all.set_value();
       else
         start_one();
     });
   };
-  std::printf("soak done=0 ok=0 fds=%zu rss_kb=%zu\n", open_fds(), rss_kb());
   auto t0 = Clock::now();
   for (int i = 0; i < concurrency; ++i) start_one();
   all.get_future().wait();
   double wall = std::chrono::duration<double>(Clock::now() - t0).count();
   client.reset();
+  // Let the client's last handlers run (curl's descriptors close in them), then measure while
+  // the io_context still exists, as at the start.
+  std::promise<void> drained;
+  asio::post(io, [&] { drained.set_value(); });
+  drained.get_future().wait();
+  Checkpoint after = checkpoint(total);
+  print_checkpoint("shutdown", after);
   work.reset();
   io_thread.join();
-  std::printf("soak total=%d ok=%d wall=%.2fs after_shutdown fds=%zu rss_kb=%zu\n", total,
-              ok.load(), wall, open_fds(), rss_kb());
-  return 0;
+
+  // The verdict. Descriptors: no checkpoint after warm-up has more than the warmed-up one,
+  // and all are closed after shutdown. Leak: malloc's bytes in use once the client is gone,
+  // against the start (checkpoints in between vary by ~2 MB with the states of the 200 in
+  // flight, too noisy for a leak bound). RSS: no checkpoint after warm-up more than a bound
+  // above the warmed-up one (malloc's caching and the code pages of first-used paths).
+  const Checkpoint &start = points[0];
+  const Checkpoint &warm = points.size() > 1 ? points[1] : points[0];
+  size_t max_fds = 0, max_rss = 0;
+  for (size_t i = 1; i < points.size(); ++i) {
+    max_fds = std::max(max_fds, points[i].fds);
+    max_rss = std::max(max_rss, points[i].rss_kb);
+  }
+  auto growth = [](size_t later, size_t base) { return later > base ? later - base : 0; };
+  size_t heap_growth = growth(after.heap_in_use_kb, start.heap_in_use_kb);
+  size_t rss_growth = growth(max_rss, warm.rss_kb);
+  bool fds_ok = max_fds <= warm.fds && after.fds <= start.fds;
+  bool heap_ok = heap_growth <= kSoakHeapGrowthKb;
+  bool rss_ok = rss_growth <= kSoakRssGrowthKb;
+  bool pass = ok.load() == total && points.size() >= 3 && fds_ok && heap_ok && rss_ok;
+  std::printf("soak total=%d ok=%d wall=%.2fs\n", total, ok.load(), wall);
+  std::printf(
+      "soak verdict: %s (descriptors: %zu warmed-up, max %zu after, %zu after shutdown vs %zu at "
+      "start [%s]; heap in use after shutdown +%zu KB over start [bound %zu, %s]; RSS after "
+      "warm-up +%zu KB [bound %zu, %s])\n",
+      pass ? "PASS" : "FAIL", warm.fds, max_fds, after.fds, start.fds, fds_ok ? "ok" : "FAIL",
+      heap_growth, kSoakHeapGrowthKb, heap_ok ? "ok" : "FAIL", rss_growth, kSoakRssGrowthKb,
+      rss_ok ? "ok" : "FAIL");
+  return pass ? 0 : 3;
 }
 
 struct ChildResult {
@@ -250,7 +348,8 @@ int run_driver(const std::string &self, int requests, int rounds, int soak,
     auto s = run_child(
         {self, "soak", server.url("/soak/v1/chat/completions"), std::to_string(soak), "200"});
     std::printf("%s", s.output.c_str());
-    std::printf("soak peak RSS %.1f MB\n", s.max_rss_kb / 1024.0);
+    std::printf("soak peak RSS %.1f MB, exit %d\n", s.max_rss_kb / 1024.0, s.exit_code);
+    if (s.exit_code != 0) return 3;  // the soak's verdict is the bench's exit status
   }
   return 0;
 }
