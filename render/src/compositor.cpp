@@ -46,6 +46,8 @@ void Compositor::compose(int64_t n, AVFrame *dst) {
     from = i - 1;
     q = (t - (start_[i] - tin_[i] / 2)) / tin_[i];
   }
+  // Frames come in increasing order: scenes before `from` are over, free their pictures.
+  for (; released_ < from; ++released_) scenes_[released_].reset();
   if (from == to) {
     draw_scene(i, t, dst);
   } else {

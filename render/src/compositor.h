@@ -28,6 +28,7 @@ class Compositor {
   std::unique_ptr<SubtitleLayer> subtitles_;
   std::vector<double> start_, end_, tin_, tout_;
   FramePtr a_, b_;
+  size_t released_ = 0;  // scenes before this one are over and have been freed
 };
 
 }  // namespace automuse::render::detail

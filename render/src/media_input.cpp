@@ -11,7 +11,10 @@ extern "C" {
 namespace automuse::render::detail {
 namespace {
 
-InputPtr open_input(const std::filesystem::path &path, std::string &error) {
+// `probe_streams`: read ahead to learn every stream's parameters. Image demuxers know their
+// one stream from the header; probing them would decode the whole picture an extra time.
+InputPtr open_input(const std::filesystem::path &path, std::string &error,
+                    bool probe_streams = true) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     error = "file not found: " + path.string();
@@ -28,6 +31,10 @@ InputPtr open_input(const std::filesystem::path &path, std::string &error) {
     return nullptr;
   }
   InputPtr in(fmt);
+  if (!probe_streams && fmt->nb_streams > 0 &&
+      fmt->streams[0]->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
+      fmt->streams[0]->codecpar->codec_id != AV_CODEC_ID_NONE)
+    return in;
   ret = avformat_find_stream_info(fmt, nullptr);
   if (ret < 0) {
     error = "cannot read " + path.string() + ": " + av_error(ret);
@@ -72,7 +79,7 @@ std::optional<MediaInfo> probe_media(const std::filesystem::path &path, std::str
 }
 
 FramePtr decode_image(const std::filesystem::path &path, std::string &error) {
-  InputPtr in = open_input(path, error);
+  InputPtr in = open_input(path, error, false);
   if (!in) return nullptr;
   int idx = av_find_best_stream(in.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   if (idx < 0) {

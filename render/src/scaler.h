@@ -1,5 +1,5 @@
 // Picture scaling helpers on top of libswscale: fit a decoded picture (any pixel format) into
-// a yuv420p frame by cover (crop) or contain (letterbox), and scale a yuv420p region.
+// a yuv420p frame by cover (crop) or contain (letterbox).
 #pragma once
 
 #include "automuse_render/timeline.h"
@@ -27,8 +27,5 @@ class Scaler {
 // Scales `src` (any format, any colour range) into `dst` (yuv420p, BT.709 limited), covering
 // it (centre crop) or containing it on `background`. `scaler` is a reusable cache.
 void fit_picture(const AVFrame *src, Fit fit, Yuv background, AVFrame *dst, Scaler &scaler);
-
-// Scales the region (x, y, w, h) of yuv420p `src` (x, y, w, h even) to all of yuv420p `dst`.
-void scale_region(const AVFrame *src, int x, int y, int w, int h, AVFrame *dst, Scaler &scaler);
 
 }  // namespace automuse::render::detail

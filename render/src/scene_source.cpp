@@ -7,35 +7,52 @@
 #include "frame_ops.h"
 #include "media_input.h"
 #include "scaler.h"
+#include "zoom_scaler.h"
 
 namespace automuse::render::detail {
 namespace {
 
-int even_floor(double v) {
-  return static_cast<int>(std::floor(v / 2)) * 2;
-}
 int even_round(double v) {
   return static_cast<int>(std::lround(v / 2)) * 2;
 }
 
 // The image is decoded once and fitted to the canvas enlarged by the motion strength; each
-// frame is then a crop of that (a plain copy for pans, one bilinear scale for zooms).
+// frame is then a window of that, resampled to the canvas with sub-pixel precision (see
+// zoom_scaler.h). Once the window stops moving (the motion time is over, or there is no
+// motion) the resampled picture is kept and copied instead of resampled again.
 class StillImage : public SceneSource {
  public:
   StillImage(const Scene &scene, const Canvas &canvas, FramePtr prepared)
       : motion_(scene.motion), w_(canvas.width), h_(canvas.height), big_(std::move(prepared)) {}
 
   void draw(double, double p, AVFrame *dst) override {
-    p = std::clamp(p, 0.0, 1.0);
-    const int bw = big_->width, bh = big_->height;
-    int cw = w_, ch = h_;
+    const Window win = window(std::clamp(p, 0.0, 1.0));
+    const bool same = have_last_ && win == last_;
+    last_ = win;
+    have_last_ = true;
+    if (!same) {
+      held_.reset();
+      draw_window(win, dst);
+      return;
+    }
+    if (!held_) {  // the second frame at this window: keep the picture from now on
+      held_ = make_yuv_frame(w_, h_);
+      draw_window(win, held_.get());
+    }
+    copy_region(held_.get(), 0, 0, dst);
+  }
+
+ private:
+  Window window(double p) const {
+    const double bw = big_->width, bh = big_->height;
+    double cw = w_, ch = h_;
     double fx = 0.5, fy = 0.5;  // where the window sits in the free margin, 0..1
     switch (motion_) {
       case Motion::kZoomIn:
       case Motion::kZoomOut: {
-        double z = motion_ == Motion::kZoomIn ? p : 1.0 - p;
-        cw = even_round(bw + (w_ - bw) * z);
-        ch = even_round(bh + (h_ - bh) * z);
+        const double z = motion_ == Motion::kZoomIn ? p : 1.0 - p;
+        cw = bw + (w_ - bw) * z;
+        ch = bh + (h_ - bh) * z;
         break;
       }
       case Motion::kPanLeft:
@@ -55,15 +72,24 @@ class StillImage : public SceneSource {
     }
     cw = std::min(cw, bw);
     ch = std::min(ch, bh);
-    int x = even_floor((bw - cw) * fx), y = even_floor((bh - ch) * fy);
-    scale_region(big_.get(), x, y, cw, ch, dst, scaler_);
+    return Window{(bw - cw) * fx, (bh - ch) * fy, cw, ch};
   }
 
- private:
+  void draw_window(const Window &win, AVFrame *dst) {
+    // A canvas-sized window at even whole pixels is a plain copy.
+    const auto x = static_cast<int>(win.x), y = static_cast<int>(win.y);
+    if (win.w == w_ && win.h == h_ && win.x == x && win.y == y && x % 2 == 0 && y % 2 == 0)
+      copy_region(big_.get(), x, y, dst);
+    else
+      scaler_.scale(big_.get(), win, dst);
+  }
+
   Motion motion_;
   int w_, h_;
-  FramePtr big_;
-  Scaler scaler_;
+  FramePtr big_, held_;
+  ZoomScaler scaler_;
+  Window last_;
+  bool have_last_ = false;
 };
 
 // Sequential decoding of a clip: frame times come in increasing order, so it only moves

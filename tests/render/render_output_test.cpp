@@ -13,8 +13,9 @@ class RenderOutput : public RenderFixture {};
 
 TEST_F(RenderOutput, ShortWithSpeechMusicAndThumbnail) {
   write_png(at("a.png"), 400, 300, [](int x, int y) { return Rgb{uint8_t(x), uint8_t(y), 90}; });
+  // Textured, so that the motion between frames 45 and 50 is visible under coding noise.
   write_png(at("b.png"), 300, 600, [](int x, int y) {
-    return Rgb{uint8_t(x * 3 / 4), 40, uint8_t(y / 3)};
+    return Rgb{uint8_t(x * 3 / 4), uint8_t((x / 24 + y / 24) % 2 ? 40 : 100), uint8_t(y / 3)};
   });
   solid_png("c.png", {200, 120, 40});
   ASSERT_TRUE(write_speech_wav(at("voice.wav"), "Testing the automuse renderer, one two three."))
