@@ -1,6 +1,8 @@
 // Cancellation: a request completes exactly once with AM_CANCELLED, whether it is cancelled
 // mid-body, while waiting to retry, or when the client shuts down; cancelling a finished id is
 // a harmless no-op.
+#include <filesystem>
+
 #include "client_fixture.hpp"
 
 namespace automuse::http::test {
@@ -46,6 +48,37 @@ TEST_F(CancelTest, CancelMidBodyCompletesOnceWithCancelled) {
   EXPECT_EQ(t->completions, 1);
   EXPECT_EQ(t->chunk_bytes, at_cancel);  // nothing arrives after cancellation completed
   EXPECT_EQ(client_->in_flight(), 0u);
+}
+
+TEST_F(CancelTest, CancelMidDownloadToFileLeavesNoFile) {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / ("automuse-cancel-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  FakeServer server;
+  server.route("GET", "/big", Reply::pattern(4 << 20).with_dribble(16 * 1024, 20ms));
+  Request req = get(server.url("/big"));
+  req.sink = SinkKind::file;
+  req.response_file = dir / "big.bin";
+  auto t = std::make_shared<Tracker>();
+  uint64_t id = client_->send(req, job_, [t](Response r) {
+    if (t->completions.fetch_add(1) == 0) t->first.set_value(std::move(r));
+  });
+  // Wait until part of the body is on disk, then cancel.
+  fs::path part = dir / "big.bin.part";
+  std::error_code ec;
+  for (int i = 0; i < 250 && fs::file_size(part, ec) < 64 * 1024; ++i)
+    std::this_thread::sleep_for(20ms);
+  ASSERT_GE(fs::file_size(part, ec), 64u * 1024) << "no body arrived";
+  client_->cancel(id);
+  auto future = t->first.get_future();
+  ASSERT_EQ(future.wait_for(5s), std::future_status::ready);
+  Response r = future.get();
+  EXPECT_EQ(r.status, AM_CANCELLED);
+  EXPECT_FALSE(fs::exists(req.response_file)) << "a cancelled download must not look complete";
+  EXPECT_FALSE(fs::exists(part)) << "the partial file is removed";
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(t->completions, 1);
+  fs::remove_all(dir);
 }
 
 TEST_F(CancelTest, CancelWhileWaitingToRetry) {

@@ -80,6 +80,43 @@ TEST_F(RetryTest, RateLimitResetIsHonoured) {
   EXPECT_LT(gap, 3.5);
 }
 
+TEST_F(RetryTest, ServiceUnavailableRetryAfterIsHonoured) {
+  FakeServer server;
+  server.route("GET", "/r",
+               FakeServer::sequence(
+                   {Reply::error(503).with_header("Retry-After", "1"), Reply::text("back")}));
+  Request req = get(server.url("/r"));
+  req.retry.base_delay = 10ms;  // the server's wish, not the 5..10 ms backoff, sets the wait
+  Response r = send(req);
+  EXPECT_EQ(r.http_status, 200);
+  EXPECT_EQ(r.body, "back");
+  double gap = first_gap(server, "/r");
+  EXPECT_GE(gap, 0.95);
+  EXPECT_LT(gap, 2.5);
+}
+
+TEST_F(RetryTest, ConnectionFailuresBackOffExponentiallyWithJitter) {
+  // The connection drops without an answer twice: backoff waits of 100..200 ms, then
+  // 200..400 ms, measured between the attempts the server saw.
+  FakeServer server;
+  server.route("GET", "/drop",
+               FakeServer::sequence({Reply::hang_up(), Reply::hang_up(), Reply::text("up")}));
+  Request req = get(server.url("/drop"));
+  req.retry.base_delay = 200ms;
+  Response r = send(req);
+  EXPECT_EQ(r.status, AM_OK) << r.error;
+  EXPECT_EQ(r.body, "up");
+  EXPECT_EQ(r.attempts, 3);
+  auto seen = server.requests("/drop");
+  ASSERT_EQ(seen.size(), 3u);
+  double first = seconds_between(seen[0], seen[1]);
+  double second = seconds_between(seen[1], seen[2]);
+  EXPECT_GE(first, 0.095);
+  EXPECT_LT(first, 0.2 + 0.4);
+  EXPECT_GE(second, 0.195);
+  EXPECT_LT(second, 0.4 + 0.4);
+}
+
 TEST_F(RetryTest, ServerWaitLongerThanAllowedIsNotWaitedFor) {
   FakeServer server;
   server.route("GET", "/r", Reply::too_many_requests(3600));

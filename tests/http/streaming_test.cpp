@@ -147,6 +147,46 @@ TEST_F(StreamingTest, PostBodyFromFileWithCustomMethod) {
   EXPECT_EQ(send(req).body, R"(PATCH {"from":"file"})");
 }
 
+TEST_F(StreamingTest, RetriedUploadFromFileSendsTheWholeFileAgain) {
+  // A 3 MB chunk of a resumable upload (safe to re-send) meets a 503: the retry must read
+  // the file again from its first byte, not continue where the first attempt stopped.
+  constexpr size_t kSize = 3u << 20;
+  fs::path file = dir_ / "chunk.bin";
+  std::string content(kSize, '\0');
+  for (size_t i = 0; i < kSize; ++i) content[i] = Reply::pattern_byte(i);
+  {
+    FILE *f = std::fopen(file.c_str(), "wb");
+    std::fwrite(content.data(), 1, content.size(), f);
+    std::fclose(f);
+  }
+  FakeServer server;
+  server.route("PUT", "/chunk", FakeServer::sequence({Reply::error(503), Reply::text("stored")}))
+      .discard_body();
+  Request req = get(server.url("/chunk"));
+  req.method = "PUT";
+  req.body_file = file;
+  req.retry.base_delay = 10ms;
+  Response r = send(req);
+  EXPECT_EQ(r.http_status, 503) << "not marked safe: the body went out once, no retry";
+  EXPECT_EQ(r.attempts, 1);
+
+  server.route("PUT", "/chunk2", FakeServer::sequence({Reply::error(503), Reply::text("stored")}))
+      .discard_body();
+  req.url = server.url("/chunk2");
+  req.retry.safe_to_resend_body = true;
+  r = send(req);
+  ASSERT_EQ(r.status, AM_OK) << r.error;
+  EXPECT_EQ(r.body, "stored");
+  EXPECT_EQ(r.attempts, 2);
+  auto seen = server.requests("/chunk2");
+  ASSERT_EQ(seen.size(), 2u);
+  for (const auto &q : seen) {
+    EXPECT_TRUE(q.complete);
+    EXPECT_EQ(q.body_size, kSize);
+    EXPECT_EQ(q.body_crc32, automuse::testing::crc32(content));
+  }
+}
+
 TEST_F(StreamingTest, ServerSentEventsArriveInOrderOnTheJobStrand) {
   FakeServer server;
   std::vector<std::string> events;
