@@ -88,12 +88,13 @@ std::string SpeechService::voices_json(const std::string &name) const {
 }
 
 std::string SpeechService::cache_key(const SpeechRequest &r) const {
-  SpeechProvider *p = provider(r.provider);
+  const std::string &name = r.provider.empty() ? config_.default_provider : r.provider;
+  SpeechProvider *p = provider(name);
   std::string identity = p ? p->identity(r.speech) : std::string();
   char speed[32];
   std::snprintf(speed, sizeof speed, "%.3f", r.speech.speed);
-  return cache::sha256_hex("automuse.speech/1\n" + r.provider + "\n" + identity + "\n" + speed +
-                           "\n" + r.speech.text);
+  return cache::sha256_hex("automuse.speech/1\n" + name + "\n" + identity + "\n" + speed + "\n" +
+                           r.speech.text);
 }
 
 std::filesystem::path SpeechService::new_output_path(const std::string &key) {
@@ -155,7 +156,7 @@ am_op_id SpeechService::synthesize(am_job &job, SpeechRequest r, SpeechDone done
     state->cancel();
     deliver(*self_job, op, done, AM_CANCELLED, "cancelled", nullptr);
   });
-  if (r.provider.empty()) r.provider = "espeak";
+  if (r.provider.empty()) r.provider = config_.default_provider;
   if (r.speech.language.empty()) r.speech.language = "en";
   SpeechProvider *p = provider(r.provider);
   if (!p) {

@@ -27,14 +27,15 @@ class ServiceRegistry;
 namespace automuse::speech {
 
 struct SpeechServiceConfig {
-  std::filesystem::path output_dir;  // WAVs of requests that name no output path
-  cache::Cache *cache = nullptr;     // optional; must outlive the service
-  unsigned espeak_parallel = 0;      // sentences in flight (SynthesisOptions::parallel)
+  std::filesystem::path output_dir;         // WAVs of requests that name no output path
+  cache::Cache *cache = nullptr;            // optional; must outlive the service
+  unsigned espeak_parallel = 0;             // sentences in flight (SynthesisOptions::parallel)
+  std::string default_provider = "espeak";  // for requests that name none
 };
 
 struct SpeechRequest {
   ProviderRequest speech;
-  std::string provider = "espeak";
+  std::string provider;               // empty: the service's default_provider
   std::filesystem::path output_path;  // empty: a new file in output_dir
   bool use_cache = true;
 };

@@ -19,7 +19,8 @@ typedef struct am_speech_request {
   uint32_t struct_size;
   am_str text;        /* the script, UTF-8; emoji are skipped and links read as their
                          domain, but every word keeps its written form in the timings */
-  am_str provider;    /* "espeak" (empty = espeak), "openai", "elevenlabs" */
+  am_str provider;    /* "espeak", "openai", "elevenlabs"; empty = the configured default
+                         (automuse.json speech.provider; espeak unless set) */
   am_str language;    /* BCP-47 tag ("en", "de-DE", "pt_BR"); picks the voice when voice
                          is empty. Empty = "en". Unknown: AM_INVALID_ARGUMENT listing the
                          languages there are */
