@@ -9,10 +9,15 @@
 // thread, one curl multi handle) and the aiohttp reference. Both time their own requests
 // (first send to last answer) and parse every JSON answer; the driver takes each child's peak
 // RSS from wait4(). Then a soak child sends --soak requests, 200 at a time, prints its open
-// descriptors, RSS and malloc's heap at every tenth, and a PASS/FAIL verdict: after a warm-up
-// tenth no more descriptors (and none left after shutdown), malloc's heap in use after
-// shutdown within 512 KB of the start (a leak), RSS within 3 MB of the warmed-up checkpoint;
-// the bench's exit status is 3 when the soak fails.
+// descriptors, RSS and malloc's heap at every tenth, and a PASS/FAIL verdict: descriptors
+// within one per request in flight (+10%) and none left after shutdown, malloc's heap in use
+// after shutdown within 512 KB of the start (a leak), RSS within 3 MB of the warmed-up
+// checkpoint; the bench's exit status is 3 when the soak fails.
+//
+// What the soak showed (heaptrack, 2,000 vs 20,000 requests: the same 112 KB left at exit, all
+// one-off library state): no leak. RSS still creeps up after warm-up because malloc keeps the
+// heap it grew to (heap_held_kb, flat) and ever more of its pages get touched as freed blocks
+// are reused in other places; it levels off at that size (anon ~= heap held + the start).
 #include <dirent.h>
 #include <malloc.h>
 #include <spawn.h>
@@ -218,9 +223,9 @@ int run_soak(const std::string &url, int total, int concurrency) {
   work.reset();
   io_thread.join();
 
-  // The verdict. Descriptors: no checkpoint after warm-up has more than the warmed-up one,
-  // and all are closed after shutdown. Leak: malloc's bytes in use once the client is gone,
-  // against the start (checkpoints in between vary by ~2 MB with the states of the 200 in
+  // The verdict. Descriptors: never more than one connection per request in flight (+10%
+  // being replaced), and all closed after shutdown. Leak: malloc's bytes in use once the client is
+  // gone, against the start (checkpoints in between vary by ~2 MB with the states of the 200 in
   // flight, too noisy for a leak bound). RSS: no checkpoint after warm-up more than a bound
   // above the warmed-up one (malloc's caching and the code pages of first-used paths).
   const Checkpoint &start = points[0];
@@ -233,18 +238,20 @@ int run_soak(const std::string &url, int total, int concurrency) {
   auto growth = [](size_t later, size_t base) { return later > base ? later - base : 0; };
   size_t heap_growth = growth(after.heap_in_use_kb, start.heap_in_use_kb);
   size_t rss_growth = growth(max_rss, warm.rss_kb);
-  bool fds_ok = max_fds <= warm.fds && after.fds <= start.fds;
+  // One connection per request in flight, give or take those being replaced at that moment.
+  size_t fds_bound = start.fds + static_cast<size_t>(concurrency + concurrency / 10);
+  bool fds_ok = max_fds <= fds_bound && after.fds <= start.fds;
   bool heap_ok = heap_growth <= kSoakHeapGrowthKb;
   bool rss_ok = rss_growth <= kSoakRssGrowthKb;
   bool pass = ok.load() == total && points.size() >= 3 && fds_ok && heap_ok && rss_ok;
   std::printf("soak total=%d ok=%d wall=%.2fs\n", total, ok.load(), wall);
   std::printf(
-      "soak verdict: %s (descriptors: %zu warmed-up, max %zu after, %zu after shutdown vs %zu at "
-      "start [%s]; heap in use after shutdown +%zu KB over start [bound %zu, %s]; RSS after "
-      "warm-up +%zu KB [bound %zu, %s])\n",
-      pass ? "PASS" : "FAIL", warm.fds, max_fds, after.fds, start.fds, fds_ok ? "ok" : "FAIL",
-      heap_growth, kSoakHeapGrowthKb, heap_ok ? "ok" : "FAIL", rss_growth, kSoakRssGrowthKb,
-      rss_ok ? "ok" : "FAIL");
+      "soak verdict: %s (descriptors: %zu warmed-up, max %zu after [bound %zu], %zu after "
+      "shutdown vs %zu at start [%s]; heap in use after shutdown +%zu KB over start [bound %zu, "
+      "%s]; RSS after warm-up +%zu KB [bound %zu, %s])\n",
+      pass ? "PASS" : "FAIL", warm.fds, max_fds, fds_bound, after.fds, start.fds,
+      fds_ok ? "ok" : "FAIL", heap_growth, kSoakHeapGrowthKb, heap_ok ? "ok" : "FAIL", rss_growth,
+      kSoakRssGrowthKb, rss_ok ? "ok" : "FAIL");
   return pass ? 0 : 3;
 }
 
