@@ -43,6 +43,19 @@ const am_store &store_of(const am::job &job) {
   return job.host_ref().service<am_store>(AM_STORE_SERVICE_ID);
 }
 
+// The account's nickname, for messages the user acts on (`--account` takes nicknames);
+// `account` itself when the store does not know it.
+std::string nickname_of(const am::job &job, const std::string &account) {
+  am::buffer out, err;
+  if (store_of(job).get_account(job.host_ref().get(), am::to_am_str(account), out.out(),
+                                err.out()) != AM_OK)
+    return account;
+  boost::system::error_code ec;
+  json::value v = json::parse(out.view(), ec);
+  const json::value *nick = !ec && v.is_object() ? v.as_object().if_contains("nickname") : nullptr;
+  return nick && nick->is_string() ? std::string(nick->as_string()) : account;
+}
+
 // The error reason of a Google API error body ({"error":{"errors":[{"reason"}]}}) or of an
 // OAuth error ({"error":"invalid_grant"}).
 std::string error_reason(const std::string &body) {
@@ -164,11 +177,24 @@ ApiConfig parse_api_config(const std::string &text) {
   return c;
 }
 
+std::string youtube_safe_text(const std::string &text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '<')
+      out += "\xE2\x80\xB9";  // ‹
+    else if (c == '>')
+      out += "\xE2\x80\xBA";  // ›
+    else
+      out += c;
+  }
+  return out;
+}
+
 std::string upload_metadata_json(const UploadRequest &r) {
   json::array tags;
   for (const auto &t : r.tags) tags.emplace_back(t);
-  json::object body{{"snippet", json::object{{"title", r.title},
-                                             {"description", r.description},
+  json::object body{{"snippet", json::object{{"title", youtube_safe_text(r.title)},
+                                             {"description", youtube_safe_text(r.description)},
                                              {"tags", tags},
                                              {"categoryId", r.category_id}}},
                     {"status", json::object{{"privacyStatus", r.privacy},
@@ -181,8 +207,9 @@ am::task<std::string> access_token(am::job job, const std::string &account, ApiC
                                    bool force_refresh) {
   const am::host &host = job.host_ref();
   const am_store &store = store_of(job);
+  const std::string nickname = nickname_of(job, account);
   const std::string again =
-      "run `automuse-host auth youtube --account " + account + "` to authorise it";
+      "run `automuse-host auth youtube --account " + nickname + "` to authorise it";
   std::string refresh_token, scope;
   {
     am::buffer out, err;
@@ -209,7 +236,7 @@ am::task<std::string> access_token(am::job job, const std::string &account, ApiC
   }
   if (refresh_token.empty())
     throw am::error(AM_UNAUTHENTICATED,
-                    "account '" + account + "' is not authorised for YouTube: " + again);
+                    "account '" + nickname + "' is not authorised for YouTube: " + again);
   if (config.client_id.empty() || config.client_secret.empty())
     throw am::error(AM_INVALID_ARGUMENT,
                     "automuse.json: plugins.youtube.client_id and client_secret are required to "
@@ -228,11 +255,16 @@ am::task<std::string> access_token(am::job job, const std::string &account, ApiC
     throw am::error(r.status == AM_CANCELLED ? AM_CANCELLED : AM_UNAVAILABLE,
                     "YouTube token refresh: " + r.error);
   if (r.http_status == 400 || r.http_status == 401) {
-    if (error_reason(r.body) == "invalid_grant")
+    const std::string reason = error_reason(r.body);
+    if (reason == "invalid_grant")
       throw am::error(AM_UNAUTHENTICATED,
                       "Google refused the stored refresh token (invalid_grant: revoked or "
                       "expired): " +
                           again);
+    if (reason == "invalid_client" || reason == "unauthorized_client")
+      throw am::error(AM_INVALID_ARGUMENT,
+                      "Google does not accept the OAuth client (" + reason +
+                          "): check plugins.youtube.client_id and client_secret in automuse.json");
     throw_api_error(r, "YouTube token refresh");
   }
   if (!r.ok()) throw_api_error(r, "YouTube token refresh");
@@ -269,10 +301,12 @@ am::task<UploadResult> upload_video(am::job job, const std::string &account, Api
                                     UploadRequest request) {
   am::http http(job);
   am::logger log = job.log();
-  const uint64_t total = co_await file_size(job, request.file);
+  auto sizing = file_size(job, request.file);
+  const uint64_t total = co_await std::move(sizing);
   const std::string metadata = upload_metadata_json(request);
   const uint64_t chunk = std::max(kQuantum, config.chunk_bytes / kQuantum * kQuantum);
-  std::string token = co_await access_token(job, account, config, false);
+  auto first_token = access_token(job, account, config, false);
+  std::string token = co_await std::move(first_token);
   bool refreshed = false;
   UploadResult result;
 
@@ -295,7 +329,8 @@ am::task<UploadResult> upload_video(am::job job, const std::string &account, Api
                       "upload: cannot start a session: " + r.error);
     if (r.http_status == 401 && !refreshed) {
       refreshed = true;
-      token = co_await access_token(job, account, config, true);
+      auto fresh = access_token(job, account, config, true);
+      token = co_await std::move(fresh);
       --result.sessions;
       continue;
     }
@@ -309,22 +344,28 @@ am::task<UploadResult> upload_video(am::job job, const std::string &account, Api
     int stalled = 0;
     bool restart = false;
     while (!restart) {
-      // Send the next chunk.
-      const uint64_t size = std::min(chunk, total - offset);
-      auto reading = read_chunk(job, request.file, offset, size);
-      std::string body = co_await std::move(reading);
-      am::http_request put("PUT", *session, std::move(body));
-      put.headers = {
-          {"Authorization", "Bearer " + token},
-          {"Content-Type", "video/mp4"},
-          {"Content-Range", "bytes " + std::to_string(offset) + "-" +
-                                std::to_string(offset + size - 1) + "/" + std::to_string(total)}};
-      put.max_attempts = 1;  // resuming is this loop's job: it asks the server where it stands
-      auto sent = http.send(std::move(put));
-      am::http_response p = co_await std::move(sent);
-      if (p.status == AM_CANCELLED) throw am::error(AM_CANCELLED, "upload cancelled");
-      bool ask = false;
-      if (p.status != AM_OK || p.http_status >= 500) {
+      // Send the next chunk (or, should the server hold every byte yet not have answered with
+      // the video, ask it where it stands).
+      bool ask = offset >= total;
+      const uint64_t size = ask ? 0 : std::min(chunk, total - offset);
+      am::http_response p;
+      if (!ask) {
+        auto reading = read_chunk(job, request.file, offset, size);
+        std::string body = co_await std::move(reading);
+        am::http_request put("PUT", *session, std::move(body));
+        put.headers = {
+            {"Authorization", "Bearer " + token},
+            {"Content-Type", "video/mp4"},
+            {"Content-Range", "bytes " + std::to_string(offset) + "-" +
+                                  std::to_string(offset + size - 1) + "/" + std::to_string(total)}};
+        put.max_attempts = 1;  // resuming is this loop's job: it asks where the server stands
+        auto sent = http.send(std::move(put));
+        p = co_await std::move(sent);
+        if (p.status == AM_CANCELLED) throw am::error(AM_CANCELLED, "upload cancelled");
+      }
+      if (ask) {
+        // Nothing sent: the status query below.
+      } else if (p.status != AM_OK || p.http_status >= 500) {
         log.warn("upload: chunk at byte " + std::to_string(offset) + " failed (" +
                  (p.status != AM_OK ? p.error : "HTTP " + std::to_string(p.http_status)) +
                  "): asking YouTube where the upload stands");
@@ -333,8 +374,9 @@ am::task<UploadResult> upload_video(am::job job, const std::string &account, Api
         co_return parse_video(p, result);
       } else if (p.http_status == 308) {
         int64_t next = next_byte_from_range(p.header("Range").value_or(""));
+        const uint64_t before = offset;
         offset = next < 0 ? 0 : static_cast<uint64_t>(next);
-        stalled = 0;
+        if (offset > before) stalled = 0;
         continue;
       } else if (p.http_status == 404) {
         log.warn("upload: the session expired (404): starting again");
@@ -352,7 +394,9 @@ am::task<UploadResult> upload_video(am::job job, const std::string &account, Api
         auto pause = job.sleep(std::chrono::milliseconds(100LL << std::min(stalled - 1, 6)));
         co_await std::move(pause);
         am::http_request q("PUT", *session);
+        // An empty PUT carries no Content-Length of its own; the protocol wants "0".
         q.headers = {{"Authorization", "Bearer " + token},
+                     {"Content-Length", "0"},
                      {"Content-Range", "bytes */" + std::to_string(total)}};
         q.max_attempts = 1;
         auto asked = http.send(std::move(q));
@@ -366,7 +410,9 @@ am::task<UploadResult> upload_video(am::job job, const std::string &account, Api
           restart = true;
         } else if (s.http_status == 308) {
           int64_t next = next_byte_from_range(s.header("Range").value_or(""));
+          const uint64_t before = offset;
           offset = next < 0 ? 0 : static_cast<uint64_t>(next);
+          if (offset > before) stalled = 0;  // progress: the give-up count starts again
           log.info("upload: resuming at byte " + std::to_string(offset) + " of " +
                    std::to_string(total));
         } else {

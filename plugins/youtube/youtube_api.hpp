@@ -46,6 +46,10 @@ struct UploadResult {
 // The snippet/status JSON sent when the session starts.
 std::string upload_metadata_json(const UploadRequest &request);
 
+// YouTube refuses titles and descriptions holding '<' or '>' (invalidTitle,
+// invalidDescription): they become the look-alikes '‹' and '›'.
+std::string youtube_safe_text(const std::string &text);
+
 // A valid access token for the account: the stored one while it lasts, else refreshed with
 // the stored refresh token (or the account's `refresh_token` secret the first time). Throws
 // am::error(AM_UNAUTHENTICATED) telling the user to run `automuse-host auth youtube` when

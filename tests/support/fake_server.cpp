@@ -157,6 +157,11 @@ Route &Route::close_mid_request(size_t after_body_bytes) {
   close_mid_request_ = after_body_bytes;
   return *this;
 }
+Route &Route::close_mid_request_if(
+    std::function<std::optional<size_t>(const ReceivedRequest &)> decide) {
+  close_mid_request_if_ = std::move(decide);
+  return *this;
+}
 
 // ---------------------------------------------------------------- server state
 
@@ -321,8 +326,10 @@ asio::awaitable<void> serve(FakeServer::State &s, Stream &stream, uint64_t conne
     req.received_at = std::chrono::steady_clock::now();
 
     auto route = s.find_route(req.method, req.path);
-    if (route && route->close_mid_request_) {
-      size_t want = *route->close_mid_request_;
+    std::optional<size_t> cut;
+    if (route && route->close_mid_request_if_) cut = route->close_mid_request_if_(req);
+    if (route && (route->close_mid_request_ || cut)) {
+      size_t want = cut ? *cut : *route->close_mid_request_;
       while (buffer.size() < want) {
         size_t n = co_await stream.async_read_some(buffer.prepare(64 * 1024),
                                                    asio::redirect_error(use_awaitable, ec));
@@ -334,6 +341,13 @@ asio::awaitable<void> serve(FakeServer::State &s, Stream &stream, uint64_t conne
       req.body_size = req.body.size();
       req.body_crc32 = crc32(req.body);
       req.complete = false;
+      if (cut) {  // before closing: the client's next request must find the bytes kept
+        try {
+          (void)route->handler_(req);
+        } catch (const std::exception &) {
+          // The connection is going away; there is nobody to tell.
+        }
+      }
       s.record(std::move(req));
       close_now(stream);
       co_return;

@@ -109,6 +109,11 @@ class Route {
   Route &latency(Ms delay);
   // Read only this many body bytes of each request, then close the connection.
   Route &close_mid_request(size_t after_body_bytes);
+  // Decided per request from its header: when `decide` returns a count, read only that many
+  // body bytes, hand the incomplete request (complete == false) to the handler so a fake can
+  // keep what arrived, as a real server does, ignore its reply and close the connection.
+  Route &close_mid_request_if(
+      std::function<std::optional<size_t>(const ReceivedRequest &head)> decide);
   // Count and checksum request bodies instead of keeping them (for huge uploads).
   Route &discard_body();
 
@@ -118,6 +123,7 @@ class Route {
   Handler handler_;
   Ms latency_{0};
   std::optional<size_t> close_mid_request_;
+  std::function<std::optional<size_t>(const ReceivedRequest &)> close_mid_request_if_;
   bool discard_body_ = false;
 };
 

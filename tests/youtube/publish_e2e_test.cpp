@@ -1,0 +1,356 @@
+// tests/youtube/publish_e2e_test.cpp — `automuse-host --plugin youtube run --publish youtube`
+// end to end: the real host and plugin, the LLM through the fake OpenAI server (topic, script,
+// a script too long sent back with its measured duration, metadata, image prompts), real
+// espeak-ng, title cards and FFmpeg, and the upload through the fake Google token endpoint and
+// the fake resumable upload server, which keeps the bytes so they can be compared with the
+// rendered file. Also: a job killed while rendering resumes without new LLM requests, and quota
+// and invalid_grant errors through the host.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <thread>
+
+#include "support/llm/fake_openai.hpp"
+#include "support/youtube/fake_google_oauth.hpp"
+#include "support/youtube/fake_youtube_upload.hpp"
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using automuse::testing::FakeGoogleOAuth;
+using automuse::testing::FakeOpenAI;
+using automuse::testing::FakeYouTubeUpload;
+
+namespace {
+
+constexpr const char *kClientId = "1234-fake.apps.googleusercontent.com";
+constexpr const char *kClientSecret = "GOCSPX-fake-secret";
+constexpr const char *kRefreshToken = "1//fake-refresh-token";
+
+// About 20 s of espeak-ng speech: over the 10 s maximum these tests set.
+const char *kLongScript =
+    "Octopuses have three hearts and blue blood.\n"
+    "Two hearts pump blood through the gills, and one pumps it through the body.\n"
+    "When an octopus swims, the heart for the body stops beating.\n"
+    "That is why octopuses prefer crawling to swimming.\n"
+    "Their blood is blue because it carries copper instead of iron.\n"
+    "Copper works better in cold water with little oxygen.\n"
+    "Each arm has its own cluster of neurons and can taste what it touches.\n"
+    "Follow for more strange ocean facts.";
+const char *kShortScript =
+    "Octopuses have three hearts.\nTheir blood is blue.\nFollow for more ocean facts.";
+
+std::string read_file(const fs::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string system_prompt(const json::array &messages) {
+  for (const auto &m : messages)
+    if (m.at("role") == "system") return std::string(m.at("content").as_string());
+  return {};
+}
+std::string user_prompt(const json::array &messages) {
+  for (const auto &m : messages)
+    if (m.at("role") == "user") return std::string(m.at("content").as_string());
+  return {};
+}
+
+struct Result {
+  int code = -1;
+  bool killed = false;
+  std::string out, err;
+};
+
+class YoutubePublish : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() /
+            ("automuse-yt-publish-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::create_directories(root_);
+    oauth_.add_refresh_token(kRefreshToken);
+    llm_.set_answer([this](const json::array &messages) { return answer(messages); });
+    json::object config{{"plugins",
+                         {{"youtube",
+                           {{"client_id", kClientId},
+                            {"client_secret", kClientSecret},
+                            {"token_url", oauth_.token_url()},
+                            {"upload_url", yt_.upload_url()},
+                            {"chunk_kib", 256},
+                            {"max_duration", 10}}}}},
+                        {"llm",
+                         {{"provider", "fake"},
+                          {"providers",
+                           {{"fake",
+                             {{"api", "openai"},
+                              {"base_url", llm_.base_url()},
+                              {"model", "gpt-test"},
+                              {"api_key", "sk-test-0123456789"}}}}}}},
+                        {"log", {{"file", false}}}};
+    std::ofstream(root_ / "automuse.json") << json::serialize(config);
+  }
+  void TearDown() override {
+    if (!HasFailure()) fs::remove_all(root_);
+  }
+
+  // What the fake model answers, by step (the plugin's system prompts tell them apart).
+  std::string answer(const json::array &messages) {
+    const std::string system = system_prompt(messages), user = user_prompt(messages);
+    if (system.find("You plan YouTube Shorts") != std::string::npos)
+      return "Why an octopus has three hearts";
+    if (system.find("You write voice-over scripts") != std::string::npos)
+      return long_script_ ? std::string("**Narrator:** ") + kLongScript : kShortScript;
+    if (system.find("You edit voice-over scripts") != std::string::npos) return kShortScript;
+    if (system.find("You write YouTube metadata") != std::string::npos)
+      return R"({"title": "Three hearts, blue blood", "description": "Why the octopus needs three hearts. #shorts #ocean", "tags": ["octopus", "ocean facts", "marine biology"]})";
+    if (system.find("You write prompts for an image generator") != std::string::npos) {
+      std::smatch m;
+      std::regex_search(user, m, std::regex(R"(Scenes \((\d+)\))"));
+      const int n = m.empty() ? 1 : std::stoi(m[1]);
+      json::array prompts;
+      for (int i = 1; i <= n; ++i)
+        prompts.emplace_back("An octopus in a coral reef, scene " + std::to_string(i));
+      return json::serialize(json::object{{"prompts", prompts}});
+    }
+    return "unexpected request";
+  }
+
+  std::string command(const std::string &args) const {
+    return "exec env XDG_DATA_HOME=" + (root_ / "data").string() +
+           " XDG_CONFIG_HOME=" + (root_ / "config").string() +
+           " XDG_CACHE_HOME=" + (root_ / "cache").string() + " " HOST_EXE " --plugin-dir " +
+           PLUGIN_DIR + " --config " + (root_ / "automuse.json").string() + " " + args + " >" +
+           (root_ / "stdout.txt").string() + " 2>" + (root_ / "stderr.txt").string() +
+           " </dev/null";
+  }
+
+  // Runs the host; with `kill_when` set, SIGKILLs it as soon as its log shows that text.
+  Result host(const std::string &args, const std::string &kill_when = "") {
+    const std::string cmd = command(args);
+    fs::remove(root_ / "stderr.txt");
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char *>(nullptr));
+      ::_exit(127);
+    }
+    Result r;
+    int status = 0;
+    if (!kill_when.empty()) {
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+      while (std::chrono::steady_clock::now() < deadline) {
+        if (::waitpid(pid, &status, WNOHANG) == pid) goto done;  // ended on its own
+        if (read_file(root_ / "stderr.txt").find(kill_when) != std::string::npos) {
+          ::kill(pid, SIGKILL);
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
+    }
+    ::waitpid(pid, &status, 0);
+  done:
+    r.killed = WIFSIGNALED(status);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = read_file(root_ / "stdout.txt");
+    r.err = read_file(root_ / "stderr.txt");
+    return r;
+  }
+
+  void add_account(const std::string &extra = "") {
+    auto r = host(
+        "accounts add --plugin youtube --nickname ocean --set niche='ocean animals' "
+        "--set refresh_token=" +
+        std::string(kRefreshToken) + " " + extra);
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+
+  std::string run_args(const std::string &extra = "") const {
+    return "--plugin youtube run --account ocean --publish youtube --width 270 --height 480 "
+           "--outbox " +
+           (root_ / "outbox").string() + " " + extra;
+  }
+
+  json::array history() {
+    auto r = host("history --plugin youtube --json");
+    EXPECT_EQ(r.code, 0) << r.err;
+    return json::parse(r.out).as_array();
+  }
+
+  std::vector<std::string> systems_asked() const {
+    std::vector<std::string> out;
+    for (const auto &b : llm_.chat_bodies())
+      out.push_back(system_prompt(b.at("messages").as_array()));
+    return out;
+  }
+
+  fs::path root_;
+  bool long_script_ = false;
+  FakeOpenAI llm_;
+  FakeGoogleOAuth oauth_{kClientId, kClientSecret};
+  FakeYouTubeUpload yt_{oauth_};
+};
+
+size_t count_with(const std::vector<std::string> &v, const std::string &part) {
+  return static_cast<size_t>(std::count_if(
+      v.begin(), v.end(), [&](const std::string &s) { return s.find(part) != std::string::npos; }));
+}
+
+TEST_F(YoutubePublish, FromTheNicheToAPublishedShort) {
+  add_account("--set privacy=unlisted --set made_for_kids=true");
+  long_script_ = true;
+  yt_.drop_chunk(1, 50000);  // the line drops after 50000 bytes of the first chunk
+  auto r = host(run_args());
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto result = json::parse(r.out).as_object();
+
+  // The LLM path: topic, script, then metadata and image prompts; the script was too long, so
+  // it went back with its measured duration, and metadata and prompts followed the new one.
+  auto asked = systems_asked();
+  ASSERT_GE(asked.size(), 5u);
+  EXPECT_NE(asked[0].find("You plan YouTube Shorts"), std::string::npos);
+  EXPECT_NE(asked[1].find("You write voice-over scripts"), std::string::npos);
+  EXPECT_EQ(count_with(asked, "You edit voice-over scripts"), 1u);
+  EXPECT_EQ(count_with(asked, "You write YouTube metadata"), 2u);
+  EXPECT_EQ(count_with(asked, "You write prompts for an image generator"), 2u);
+  std::string shorten;
+  for (const auto &b : llm_.chat_bodies())
+    if (system_prompt(b.at("messages").as_array()).find("You edit") != std::string::npos)
+      shorten = user_prompt(b.at("messages").as_array());
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(shorten, m, std::regex(R"(takes (\d+\.\d) seconds)"))) << shorten;
+  const double measured = std::stod(m[1]);
+  EXPECT_GT(measured, 10.0);
+  EXPECT_NE(shorten.find("at most 10 seconds"), std::string::npos) << shorten;
+  EXPECT_NE(shorten.find("Octopuses have three hearts and blue blood."), std::string::npos);
+  EXPECT_EQ(shorten.find("Narrator"), std::string::npos) << "speaker labels are cleaned";
+
+  // The outbox and its metadata.
+  const fs::path folder(std::string(result.at("outbox").as_string()));
+  auto meta = json::parse(read_file(folder / "metadata.json")).as_object();
+  EXPECT_EQ(meta.at("script"), kShortScript);
+  EXPECT_LE(meta.at("speech_duration").to_number<double>(), 10.0);
+  EXPECT_EQ(meta.at("title"), "Three hearts, blue blood");
+  EXPECT_EQ(meta.at("providers").at("topic"), "llm");
+  EXPECT_EQ(meta.at("providers").at("title"), "llm");
+  EXPECT_EQ(meta.at("providers").at("image_prompts"), "llm");
+  EXPECT_EQ(meta.at("scenes").at(0).at("prompt"), "An octopus in a coral reef, scene 1");
+  bool noted = false;
+  char text[16];
+  std::snprintf(text, sizeof text, "%.1f s", measured);
+  for (const auto &n : meta.at("notes").as_array())
+    noted =
+        noted || std::string(n.as_string()).find(std::string("ran ") + text) != std::string::npos;
+  EXPECT_TRUE(noted) << "metadata.json notes the measured " << text << ": "
+                     << read_file(folder / "metadata.json");
+
+  // The upload: every byte of the rendered file, resumed after the drop from byte 50000.
+  auto videos = yt_.videos();
+  ASSERT_EQ(videos.size(), 1u);
+  const std::string rendered = read_file(folder / "video.mp4");
+  ASSERT_GT(rendered.size(), 50000u);
+  EXPECT_TRUE(videos[0].bytes == rendered)
+      << "uploaded " << videos[0].bytes.size() << " bytes, rendered " << rendered.size();
+  auto puts = yt_.puts();
+  ASSERT_GE(puts.size(), 3u);
+  EXPECT_EQ(puts[0].status, 0u);
+  EXPECT_TRUE(puts[1].status_query);
+  EXPECT_EQ(puts[1].range, "bytes=0-49999");
+  EXPECT_EQ(puts[2].first, 50000);
+  EXPECT_TRUE(yt_.rejections().empty());
+  const auto &snippet = videos[0].metadata.at("snippet");
+  EXPECT_EQ(snippet.at("title"), "Three hearts, blue blood");
+  EXPECT_EQ(snippet.at("tags"), (json::array{"octopus", "ocean facts", "marine biology"}));
+  const auto &status = videos[0].metadata.at("status");
+  EXPECT_EQ(status.at("privacyStatus"), "unlisted");
+  EXPECT_EQ(status.at("selfDeclaredMadeForKids"), true);
+  EXPECT_EQ(status.at("containsSyntheticMedia"), true);
+
+  // The result and history carry the video's id and URL.
+  EXPECT_EQ(result.at("video_id"), videos[0].id.c_str());
+  const std::string url = "https://youtube.com/shorts/" + videos[0].id;
+  EXPECT_EQ(result.at("url"), url.c_str());
+  auto h = history();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].at("status"), "published");
+  EXPECT_EQ(h[0].at("remote_id"), videos[0].id.c_str());
+  EXPECT_EQ(h[0].at("remote_url"), url.c_str());
+  // No secret in what the user sees.
+  for (const std::string &s : {r.out, r.err}) {
+    EXPECT_EQ(s.find(kRefreshToken), std::string::npos);
+    EXPECT_EQ(s.find(kClientSecret), std::string::npos);
+    EXPECT_EQ(s.find("ya29."), std::string::npos);
+  }
+}
+
+TEST_F(YoutubePublish, AJobKilledWhileRenderingResumesWithoutNewLlmRequests) {
+  add_account();
+  auto killed = host(run_args(), "step render: start");
+  ASSERT_TRUE(killed.killed) << "the job ended before its render could be interrupted: "
+                             << killed.err;
+  EXPECT_FALSE(fs::exists(root_ / "outbox") && !fs::is_empty(root_ / "outbox"));
+  EXPECT_TRUE(yt_.videos().empty());
+  const size_t llm_requests = llm_.chat_count();
+  ASSERT_GE(llm_requests, 4u);  // topic, script, metadata, image prompts
+
+  auto r = host(run_args());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(llm_.chat_count(), llm_requests) << "the second run paid for the LLM again";
+  EXPECT_NE(r.err.find("resuming the unfinished job"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("from the job's cache"), std::string::npos) << r.err;
+  ASSERT_EQ(yt_.videos().size(), 1u);
+  auto result = json::parse(r.out).as_object();
+  const fs::path folder(std::string(result.at("outbox").as_string()));
+  EXPECT_TRUE(yt_.videos()[0].bytes == read_file(folder / "video.mp4"));
+  // The images were not made again either (the images service's cache answered).
+  auto meta = json::parse(read_file(folder / "metadata.json")).as_object();
+  bool from_cache = false;
+  for (const auto &s : meta.at("steps").as_array())
+    if (s.at("name") == "images")
+      from_cache = std::string(s.at("note").as_string()).find("from cache") != std::string::npos;
+  EXPECT_TRUE(from_cache) << read_file(folder / "metadata.json");
+
+  // A third run is a new job: the finished one cleared its marker.
+  auto again = host(run_args());
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_GT(llm_.chat_count(), llm_requests);
+}
+
+TEST_F(YoutubePublish, QuotaExceededStopsKeepsTheVideoAndRecordsTheFailure) {
+  add_account();
+  yt_.refuse_start("quotaExceeded", 10);
+  auto r = host(run_args());
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("quotaExceeded"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the video stays in " + (root_ / "outbox").string()), std::string::npos)
+      << r.err;
+  size_t starts = 0;
+  for (const auto &q : yt_.server().requests("/upload/youtube/v3/videos"))
+    starts += q.method == "POST";
+  EXPECT_EQ(starts, 1u) << "no retry loop";
+  auto h = history();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].at("status"), "failed");
+  EXPECT_TRUE(fs::exists(std::string(h[0].at("local_file").as_string())));
+}
+
+TEST_F(YoutubePublish, InvalidGrantTellsTheUserToRunTheAuthCommand) {
+  add_account();
+  oauth_.revoke_refresh_tokens();
+  auto r = host(run_args());
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("invalid_grant"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("automuse-host auth youtube --account ocean"), std::string::npos) << r.err;
+  EXPECT_EQ(yt_.server().request_count(), 0u);
+  EXPECT_EQ(r.err.find(kRefreshToken), std::string::npos);
+}
+
+}  // namespace
