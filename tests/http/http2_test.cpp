@@ -180,6 +180,23 @@ TEST_F(Http2Test, Http11OverTlsKeepsTheConnectionAlive) {
   EXPECT_EQ(server.connections_accepted(), 1u);
 }
 
+TEST_F(Http2Test, ConcurrentRequestsToAnHttp11TlsServerRunInParallel) {
+  // Waiting for the first handshake to learn whether HTTP/2 multiplexes must not serialise
+  // requests to a server that only speaks HTTP/1.1: once ALPN said no, each gets its own
+  // connection and all are at the server at the same time.
+  FakeServer server({.tls = true, .certificate = cert_, .threads = 2});
+  server.route("GET", "/slow", Reply::text("s").with_latency(300ms));
+  constexpr size_t kRequests = 10;
+  std::vector<Response> responses = send_all(server.url("/slow"), kRequests);
+  ASSERT_EQ(responses.size(), kRequests);
+  for (const Response &r : responses) {
+    ASSERT_EQ(r.status, AM_OK) << r.error;
+    EXPECT_EQ(r.http_version, "1.1");
+  }
+  EXPECT_EQ(server.peak_in_flight(), kRequests);
+  EXPECT_EQ(server.connections_accepted(), kRequests);
+}
+
 TEST_F(Http2Test, Http11BatchesReuseKeptAliveConnections) {
   // Plain HTTP/1.1: a batch of concurrent requests needs one connection each, and the next
   // batch finds them all idle in the pool instead of opening new ones.
