@@ -41,6 +41,7 @@ HostContext::~HostContext() {
   // Services first (they may hold sockets on the io_context), then the threads.
   images_service_.reset();
   speech_service_.reset();
+  oauth_service_.reset();
   http_service_.reset();
   http_client_.reset();
   if (runtime_) runtime_->stop();
@@ -104,6 +105,8 @@ core::ServiceRegistry &HostContext::services() {
     http_client_ = std::make_unique<http::HttpClient>(runtime().io(), hc);
     http_service_ = std::make_unique<http::HttpService>(*http_client_);
     services_->add(AM_HTTP_SERVICE_ID, http_service_->table());
+    oauth_service_ = std::make_unique<oauth::OAuthService>(http_service_->table());
+    services_->add(AM_OAUTH_SERVICE_ID, oauth_service_->table());
     services_->add(AM_RENDER_SERVICE_ID, render_service::render_service());
 
     store_service_ = std::make_unique<store::StoreService>(store());

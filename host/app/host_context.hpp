@@ -16,6 +16,7 @@
 #include "cache/cache_service.hpp"
 #include "speech/speech_service.hpp"
 #include "images/images_service.hpp"
+#include "oauth/oauth_service.hpp"
 #include "plugins/plugin_module.hpp"
 
 #include <filesystem>
@@ -70,6 +71,7 @@ class HostContext {
   std::unique_ptr<core::ServiceRegistry> services_;
   std::unique_ptr<http::HttpClient> http_client_;
   std::unique_ptr<http::HttpService> http_service_;
+  std::unique_ptr<oauth::OAuthService> oauth_service_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<cache::Cache> cache_;
   std::unique_ptr<store::StoreService> store_service_;

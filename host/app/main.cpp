@@ -1,5 +1,6 @@
 // host/app/main.cpp — automuse-host: global options, the command tree, and dispatch to a
 // plugin's action with --plugin NAME.
+#include "app/auth_command.hpp"
 #include "app/config_commands.hpp"
 #include "app/host_context.hpp"
 #include "app/plugin_commands.hpp"
@@ -96,6 +97,7 @@ int main(int argc, char **argv) {
     return *context;
   };
   app::add_plugin_commands(app, get_context, &exit_code);
+  auto *auth_cmd = app::add_auth_command(app, get_context, &exit_code, &action.plugin, &account);
   app::add_config_commands(app, &options, &exit_code);
   app::add_schedule_commands(app, get_context, &exit_code);
   llm::add_llm_commands(
@@ -130,7 +132,7 @@ int main(int argc, char **argv) {
 
   try {
     app.parse(argc, argv);
-    if (!action.plugin.empty()) {
+    if (!action.plugin.empty() && !auth_cmd->parsed()) {
       if (!account.empty()) action.account = account;
       action.extras = app.remaining();
       std::vector<app::ActionRequest> requests;

@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 
+#include "auth_action.hpp"
 #include "post_writer.hpp"
 #include "publish_flow.hpp"
 #include "settings.hpp"
@@ -177,7 +178,11 @@ am_str twitter_describe() {
      "options": []},
     {"name": "post", "summary": "Publish a given text, optionally with a video",
      "options": [{"name": "text", "type": "string", "help": "The post's text"},
-                 {"name": "video", "type": "string", "help": "An MP4 file to attach"}]}
+                 {"name": "video", "type": "string", "help": "An MP4 file to attach"}]},
+    {"name": "auth", "summary": "Authorise the account with OAuth 2.0 in a browser (automuse-host auth twitter --account A)",
+     "options": [{"name": "no-browser", "type": "boolean", "help": "Only print the address to open"},
+                 {"name": "port", "type": "string", "help": "Port on 127.0.0.1 for the browser's answer"},
+                 {"name": "timeout", "type": "string", "help": "Seconds to wait for the browser (default 300)"}]}
   ],
   "publishes": ["text", "video"]
 })json";
@@ -186,6 +191,7 @@ am_str twitter_describe() {
 
 am_status twitter_start_action(const am_action_call *call) {
   const auto action = am::view(call->action);
+  if (action == "auth") return am::start_coroutine_action(g_host.get(), call, twitter::auth_action);
   if (action != "run" && action != "post") return AM_UNSUPPORTED;
   return am::start_coroutine_action(g_host.get(), call, run_action);
 }

@@ -2,6 +2,7 @@
 // keeps the host, describe hands over the schema, start_action runs the pipeline coroutine.
 #include <automuse/automuse.hpp>
 
+#include "auth_action.hpp"
 #include "describe.hpp"
 #include "generate.hpp"
 
@@ -26,6 +27,7 @@ am_str youtube_describe() {
 
 am_status youtube_start_action(const am_action_call *call) {
   const auto action = am::view(call->action);
+  if (action == "auth") return am::start_coroutine_action(g_host.get(), call, youtube::auth_action);
   if (action != "run" && action != "generate") return AM_UNSUPPORTED;
   return am::start_coroutine_action(g_host.get(), call, youtube::run_pipeline);
 }

@@ -1,0 +1,159 @@
+// automuse/cpp/oauth.hpp — C++ access to "automuse.oauth/1": an owned request type and an
+// awaitable authorize, so a plugin's auth action reads
+//
+//   am::oauth_request req;
+//   req.label = "YouTube account 'chef'";
+//   req.authorize_url = "https://accounts.google.com/o/oauth2/v2/auth";
+//   req.token_url = "https://oauth2.googleapis.com/token";
+//   req.client_id = id;  req.client_secret = secret;
+//   req.scopes = {"https://www.googleapis.com/auth/youtube.upload"};
+//   req.params = {{"access_type", "offline"}};
+//   am::oauth_result r = co_await am::oauth(job).authorize(std::move(req));
+//   if (!r.ok()) throw am::error(r.status, r.error);
+//   ... store r.token_json with automuse.store/1 set_oauth_token (never log it) ...
+//
+// The coroutine resumes on the job's executor.
+#pragma once
+
+#include <automuse/oauth.h>
+
+#include <automuse/cpp/host.hpp>
+#include <automuse/cpp/job.hpp>
+#include <automuse/cpp/str.hpp>
+#include <automuse/cpp/task.hpp>
+#include <coroutine>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace am {
+
+// Not an aggregate on purpose (see http_request in http.hpp): build it, then assign fields.
+struct oauth_request {
+  oauth_request() = default;
+
+  std::string label{};
+  std::string authorize_url{};
+  std::string token_url{};
+  std::string client_id{};
+  std::string client_secret{};  // empty: a public client
+  am_oauth_client_auth client_auth = AM_OAUTH_CLIENT_SECRET_POST;
+  am_oauth_browser browser = AM_OAUTH_BROWSER_AUTO;
+  std::vector<std::string> scopes{};
+  std::vector<std::pair<std::string, std::string>> params{};  // extra authorize parameters
+  std::string redirect_path{};                                // "/" when empty
+  uint32_t port = 0;                                          // 0: any free port
+  uint32_t timeout_ms = 0;                                    // 0: 300 s
+  // Called on the job's executor with the authorize URL and the redirect URI once the
+  // listener is ready.
+  std::function<void(std::string_view authorize_url, std::string_view redirect_uri)> on_url{};
+};
+
+struct oauth_result {
+  am_status status = AM_OK;
+  std::string error{};
+  std::string token_json{};  // secret: never log it
+  std::string redirect_uri{};
+
+  bool ok() const noexcept { return status == AM_OK; }
+};
+
+namespace detail {
+
+// Holds everything the C request borrows until the completion, in the suspended frame.
+class oauth_awaiter {
+ public:
+  oauth_awaiter(const am_oauth *svc, am_job *job, oauth_request req)
+      : svc_(svc), job_(job), req_(std::move(req)) {}
+
+  bool await_ready() const noexcept { return false; }
+
+  void await_suspend(std::coroutine_handle<> h) {
+    waiting_ = h;
+    std::vector<am_str> scopes;
+    scopes.reserve(req_.scopes.size());
+    for (const auto &s : req_.scopes) scopes.push_back(to_am_str(s));
+    std::vector<am_oauth_param> params;
+    params.reserve(req_.params.size());
+    for (const auto &[k, v] : req_.params) params.push_back({to_am_str(k), to_am_str(v)});
+    am_oauth_request c{};
+    c.struct_size = sizeof c;
+    c.label = to_am_str(req_.label);
+    c.authorize_url = to_am_str(req_.authorize_url);
+    c.token_url = to_am_str(req_.token_url);
+    c.client_id = to_am_str(req_.client_id);
+    c.client_secret = to_am_str(req_.client_secret);
+    c.client_auth = req_.client_auth;
+    c.browser = req_.browser;
+    c.scopes = scopes.data();
+    c.scope_count = scopes.size();
+    c.params = params.data();
+    c.param_count = params.size();
+    c.redirect_path = to_am_str(req_.redirect_path);
+    c.port = req_.port;
+    c.timeout_ms = req_.timeout_ms;
+    c.on_url = req_.on_url ? &oauth_awaiter::on_url : nullptr;
+    // authorize copies the request and never completes before returning: touch nothing of
+    // *this afterwards.
+    svc_->authorize(svc_, job_, &c, &oauth_awaiter::on_done, this);
+  }
+
+  oauth_result await_resume() { return std::move(result_); }
+
+ private:
+  static void on_url(void *user, am_str url, am_str redirect_uri) {
+    try {
+      static_cast<oauth_awaiter *>(user)->req_.on_url(view(url), view(redirect_uri));
+    } catch (...) {  // a C callback: nothing may escape; showing the URL is best effort
+    }
+  }
+  static void on_done(void *user, const am_oauth_result *r) {
+    auto *self = static_cast<oauth_awaiter *>(user);
+    oauth_result &out = self->result_;
+    out.status = r->status;
+    try {
+      out.error = to_string(r->error);
+      out.token_json = to_string(r->token_json);
+      out.redirect_uri = to_string(r->redirect_uri);
+    } catch (...) {  // out of memory: keep the status
+      if (out.status == AM_OK) out.status = AM_NO_MEMORY;
+    }
+    self->waiting_.resume();  // on the job's executor
+  }
+
+  const am_oauth *svc_;
+  am_job *job_;
+  oauth_request req_;
+  oauth_result result_;
+  std::coroutine_handle<> waiting_;
+};
+
+}  // namespace detail
+
+// A non-owning handle on the OAuth service for one job. Cheap to copy.
+class oauth {
+ public:
+  // Throws am::error(AM_UNSUPPORTED) if the host has no automuse.oauth/1.
+  explicit oauth(const job &j)
+      : svc_(&j.host_ref().service<am_oauth>(AM_OAUTH_SERVICE_ID)), job_(j.get()) {}
+
+  // `co_await oauth.authorize(req)`: resumes on the job's executor with the outcome; a
+  // failure is in the result's status, not an exception.
+  // The task keeps its own copy of the service and job pointers, so this handle may be a
+  // temporary.
+  task<oauth_result> authorize(oauth_request req) const { return run(svc_, job_, std::move(req)); }
+
+ private:
+  static task<oauth_result> run(const am_oauth *svc, am_job *job, oauth_request req) {
+    detail::oauth_awaiter awaiter(svc, job, std::move(req));  // named: g++ 12
+    co_return co_await awaiter;
+  }
+
+  const am_oauth *svc_;
+  am_job *job_;
+};
+
+}  // namespace am

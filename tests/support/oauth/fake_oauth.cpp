@@ -1,0 +1,332 @@
+// tests/support/oauth/fake_oauth.cpp — the fake authorization server's endpoints.
+#include "support/oauth/fake_oauth.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+#include <boost/url/parse_query.hpp>
+#include <mutex>
+#include <sstream>
+
+namespace automuse::testing {
+namespace json = boost::json;
+
+namespace {
+
+std::string b64(const unsigned char *data, size_t n) {
+  std::string out(4 * ((n + 2) / 3) + 1, '\0');
+  int len =
+      EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()), data, static_cast<int>(n));
+  out.resize(static_cast<size_t>(len));
+  return out;
+}
+
+std::string b64url(const unsigned char *data, size_t n) {
+  std::string s = b64(data, n);
+  while (!s.empty() && s.back() == '=') s.pop_back();
+  std::replace(s.begin(), s.end(), '+', '-');
+  std::replace(s.begin(), s.end(), '/', '_');
+  return s;
+}
+
+std::string random_token(size_t bytes) {
+  std::vector<unsigned char> raw(bytes);
+  RAND_bytes(raw.data(), static_cast<int>(raw.size()));
+  return b64url(raw.data(), raw.size());
+}
+
+std::string unbase64(const std::string &s) {
+  std::string out(3 * s.size() / 4 + 3, '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char *>(out.data()),
+                          reinterpret_cast<const unsigned char *>(s.data()),
+                          static_cast<int>(s.size()));
+  if (n < 0) return {};
+  size_t pad = 0;
+  for (size_t i = s.size(); i > 0 && s[i - 1] == '='; --i) ++pad;
+  out.resize(static_cast<size_t>(n) - pad);
+  return out;
+}
+
+bool is_b64url(const std::string &s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+  });
+}
+
+// RFC 7636 section 4.1: 43..128 characters of [A-Z] / [a-z] / [0-9] / "-" / "." / "_" / "~".
+bool valid_verifier(const std::string &v) {
+  return v.size() >= 43 && v.size() <= 128 && std::all_of(v.begin(), v.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
+                  c == '~';
+         });
+}
+
+std::string s256(const std::string &verifier) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char *>(verifier.data()), verifier.size(), digest);
+  return b64url(digest, sizeof digest);
+}
+
+// application/x-www-form-urlencoded: decoded pairs ('+' is a space).
+std::multimap<std::string, std::string> parse_form(const std::string &body) {
+  std::multimap<std::string, std::string> out;
+  auto q = boost::urls::parse_query(body);
+  if (!q) return out;
+  for (auto p : *q) {
+    auto decode = [](boost::urls::pct_string_view s) {
+      boost::urls::encoding_opts opt;
+      opt.space_as_plus = true;
+      return s.decode(opt);
+    };
+    out.emplace(decode(p.key), p.has_value ? decode(p.value) : std::string());
+  }
+  return out;
+}
+
+std::string form_encode(const std::string &s) {
+  static const char *kHex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string form_decode(const std::string &s) {
+  auto decoded = boost::urls::make_pct_string_view(s);
+  return decoded ? decoded->decode() : std::string();
+}
+
+Reply oauth_error(unsigned status, const std::string &error, const std::string &description) {
+  return Reply::json(
+      json::value(json::object{{"error", error}, {"error_description", description}}), status);
+}
+
+}  // namespace
+
+struct FakeOAuth::State {
+  std::mutex mutex;
+  Client client;
+  bool deny = false;
+  std::optional<std::pair<std::string, std::string>> next_tokens;
+  std::optional<std::pair<std::string, std::string>> next_failure;
+  std::vector<Issued> issued;
+  std::vector<std::string> failures;
+  std::map<std::string, std::string> last_authorize;
+
+  Reply refuse_authorize(const std::string &why) {
+    failures.push_back("authorize: " + why);
+    return Reply::text(
+        "<html><body><h1>Error 400: invalid_request</h1><p>" + why + "</p></body></html>", 400,
+        "text/html; charset=utf-8");
+  }
+  Reply refuse_token(unsigned status, const std::string &error, const std::string &why) {
+    failures.push_back("token: " + error + ": " + why);
+    return oauth_error(status, error, why);
+  }
+
+  Reply authorize(const ReceivedRequest &req) {
+    std::map<std::string, std::string> q;
+    auto parsed = boost::urls::parse_origin_form(req.target);
+    if (parsed)
+      for (auto p : parsed->params()) q.emplace(std::string(p.key), std::string(p.value));
+    last_authorize = q;
+    auto get = [&](const char *k) { return q.count(k) ? q.at(k) : std::string(); };
+    if (get("response_type") != "code") return refuse_authorize("response_type must be code");
+    if (get("client_id") != client.id) return refuse_authorize("The OAuth client was not found.");
+    const std::string redirect = get("redirect_uri");
+    auto ru = boost::urls::parse_absolute_uri(redirect);
+    if (!ru || ru->scheme() != "http" || ru->host() != "127.0.0.1" || !ru->has_port() ||
+        ru->has_query() || ru->has_fragment())
+      return refuse_authorize("redirect_uri must be http://127.0.0.1:PORT[/path]: " + redirect);
+    std::string path(ru->path());
+    std::string want = client.redirect_path == "/" ? "" : client.redirect_path;
+    if ((path == "/" ? "" : path) != want)
+      return refuse_authorize("redirect_uri path mismatch: " + redirect);
+    if (client.redirect_port && ru->port_number() != *client.redirect_port)
+      return refuse_authorize("redirect_uri port is not the registered one: " + redirect);
+    std::istringstream scopes(get("scope"));
+    std::vector<std::string> granted;
+    for (std::string s; scopes >> s;) granted.push_back(s);
+    for (auto &s : client.required_scopes)
+      if (std::find(granted.begin(), granted.end(), s) == granted.end())
+        return refuse_authorize("missing scope " + s);
+    if (get("state").empty()) return refuse_authorize("missing state");
+    if (get("code_challenge_method") != "S256")
+      return refuse_authorize("code_challenge_method must be S256");
+    const std::string challenge = get("code_challenge");
+    if (challenge.size() != 43 || !is_b64url(challenge))
+      return refuse_authorize("code_challenge is not a base64url SHA-256 (43 characters)");
+    for (auto &[k, v] : client.required_params)
+      if (get(k.c_str()) != v) return refuse_authorize("missing " + k + "=" + v);
+    std::string back = redirect + "?";
+    if (deny) {
+      back += "error=access_denied&state=" + form_encode(get("state"));
+      return Reply::text("", 302).with_header("Location", back);
+    }
+    Issued i;
+    i.code = "4/" + random_token(24);  // like Google's: the '/' must be percent-encoded
+    i.redirect_uri = redirect;
+    i.challenge = challenge;
+    i.scope = get("scope");
+    issued.push_back(i);
+    back += "code=" + form_encode(i.code) + "&state=" + form_encode(get("state")) +
+            "&scope=" + form_encode(i.scope);
+    return Reply::text("", 302).with_header("Location", back);
+  }
+
+  // Client authentication the registered way; empty when it passes.
+  std::optional<Reply> authenticate(const ReceivedRequest &req,
+                                    const std::multimap<std::string, std::string> &form) {
+    auto one = [&](const char *k) {
+      auto it = form.find(k);
+      return it == form.end() ? std::string() : it->second;
+    };
+    const auto basic = req.header("authorization");
+    switch (client.auth) {
+      case ClientAuth::post:
+        if (basic) return refuse_token(401, "invalid_client", "unexpected Authorization header");
+        if (one("client_id") != client.id || one("client_secret") != client.secret)
+          return refuse_token(401, "invalid_client", "client_id/client_secret do not match");
+        return std::nullopt;
+      case ClientAuth::basic: {
+        if (!basic || basic->rfind("Basic ", 0) != 0)
+          return refuse_token(401, "invalid_client", "missing HTTP Basic client authentication");
+        std::string pair = unbase64(basic->substr(6));
+        auto colon = pair.find(':');
+        if (colon == std::string::npos || form_decode(pair.substr(0, colon)) != client.id ||
+            form_decode(pair.substr(colon + 1)) != client.secret)
+          return refuse_token(401, "invalid_client", "Basic credentials do not match");
+        if (form.count("client_secret"))
+          return refuse_token(400, "invalid_request", "two client authentication methods");
+        return std::nullopt;
+      }
+      case ClientAuth::none:
+        if (basic || form.count("client_secret"))
+          return refuse_token(401, "invalid_client", "a public client has no secret");
+        if (one("client_id") != client.id)
+          return refuse_token(401, "invalid_client", "client_id does not match");
+        return std::nullopt;
+    }
+    return std::nullopt;
+  }
+
+  Reply token(const ReceivedRequest &req) {
+    if (req.header("content-type").value_or("").rfind("application/x-www-form-urlencoded", 0) != 0)
+      return refuse_token(400, "invalid_request",
+                          "the body must be application/x-www-form-urlencoded");
+    auto form = parse_form(req.body);
+    auto one = [&](const char *k) {
+      auto it = form.find(k);
+      return it == form.end() ? std::string() : it->second;
+    };
+    for (auto &[k, v] : form)
+      if (form.count(k) > 1) return refuse_token(400, "invalid_request", "repeated parameter " + k);
+    if (auto refused = authenticate(req, form)) return *refused;
+    if (next_failure) {
+      auto [error, description] = *next_failure;
+      next_failure.reset();
+      return refuse_token(400, error, description);
+    }
+    const std::string grant = one("grant_type");
+    if (grant == "refresh_token") {
+      for (auto &i : issued)
+        if (!i.refresh_token.empty() && i.refresh_token == one("refresh_token")) {
+          i.access_token = "ya29." + random_token(18);
+          return Reply::json(json::value(json::object{{"access_token", i.access_token},
+                                                      {"expires_in", 3599},
+                                                      {"scope", i.scope},
+                                                      {"token_type", "Bearer"}}));
+        }
+      return refuse_token(400, "invalid_grant", "Token has been expired or revoked.");
+    }
+    if (grant != "authorization_code")
+      return refuse_token(400, "unsupported_grant_type", "grant_type " + grant);
+    auto it = std::find_if(issued.begin(), issued.end(),
+                           [&](const Issued &i) { return i.code == one("code"); });
+    if (it == issued.end()) return refuse_token(400, "invalid_grant", "unknown authorization code");
+    if (it->redeemed)
+      return refuse_token(400, "invalid_grant", "authorization code already redeemed");
+    it->redeemed = true;  // single use, whatever happens next
+    if (one("redirect_uri") != it->redirect_uri)
+      return refuse_token(400, "invalid_grant",
+                          "redirect_uri does not match the authorize request");
+    const std::string verifier = one("code_verifier");
+    if (!valid_verifier(verifier))
+      return refuse_token(400, "invalid_grant",
+                          "code_verifier is not 43-128 unreserved characters");
+    if (s256(verifier) != it->challenge)
+      return refuse_token(400, "invalid_grant", "code_verifier does not match the code_challenge");
+    it->verifier = verifier;
+    if (next_tokens) {
+      it->access_token = next_tokens->first;
+      it->refresh_token = next_tokens->second;
+      next_tokens.reset();
+    } else {
+      it->access_token = "ya29." + random_token(18);
+      it->refresh_token = "1//" + random_token(30);
+    }
+    return Reply::json(json::value(json::object{{"access_token", it->access_token},
+                                                {"expires_in", 3599},
+                                                {"refresh_token", it->refresh_token},
+                                                {"scope", it->scope},
+                                                {"token_type", "Bearer"}}));
+  }
+};
+
+FakeOAuth::FakeOAuth(Client client) : state_(std::make_shared<State>()) {
+  state_->client = std::move(client);
+  auto st = state_;
+  server_.route("GET", "/authorize", [st](const ReceivedRequest &req) {
+    std::lock_guard lock(st->mutex);
+    return st->authorize(req);
+  });
+  server_.route("POST", "/token", [st](const ReceivedRequest &req) {
+    std::lock_guard lock(st->mutex);
+    return st->token(req);
+  });
+}
+
+FakeOAuth::~FakeOAuth() = default;
+
+void FakeOAuth::deny_consent(bool deny) {
+  std::lock_guard lock(state_->mutex);
+  state_->deny = deny;
+}
+
+void FakeOAuth::issue_next(std::string access_token, std::string refresh_token) {
+  std::lock_guard lock(state_->mutex);
+  state_->next_tokens = {std::move(access_token), std::move(refresh_token)};
+}
+
+void FakeOAuth::fail_next_token(std::string error, std::string description) {
+  std::lock_guard lock(state_->mutex);
+  state_->next_failure = {std::move(error), std::move(description)};
+}
+
+std::vector<FakeOAuth::Issued> FakeOAuth::issued() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->issued;
+}
+
+std::vector<std::string> FakeOAuth::failures() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->failures;
+}
+
+std::map<std::string, std::string> FakeOAuth::last_authorize() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->last_authorize;
+}
+
+}  // namespace automuse::testing
