@@ -304,12 +304,19 @@ am_status add_product(const am_host *host, am_str product_json, am_buffer *out, 
   });
 }
 
+am_status remove_product(const am_host *host, am_str id, am_buffer *error) {
+  return guarded(error, [&] {
+    Caller c = caller(host);
+    if (!c.store.remove_product(text(id))) throw NotFound("no product with id " + text(id));
+  });
+}
+
 }  // namespace
 
 StoreService::StoreService(Store &store)
     : table_{sizeof(am_store), list_accounts,   get_account, get_secret,     set_secret,
              get_oauth_token,  set_oauth_token, add_history, update_history, list_history,
-             list_products,    get_product,     add_product},
+             list_products,    get_product,     add_product, remove_product},
       store_(&store) {
   static_assert(std::is_standard_layout_v<StoreService>);
   static_assert(offsetof(StoreService, table_) == 0);

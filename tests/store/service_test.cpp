@@ -174,6 +174,9 @@ TEST_F(Services, Products) {
   EXPECT_EQ(take(err), "product: field 'link' or 'asin' is required");
   EXPECT_EQ(api_->get_product(yt_, s("nope"), &out, &err), AM_NOT_FOUND);
   am_buffer_release(&err);
+  ASSERT_EQ(api_->remove_product(yt_, s(id), &err), AM_OK);
+  EXPECT_EQ(api_->remove_product(yt_, s(id), &err), AM_NOT_FOUND);
+  EXPECT_EQ(take(err), "no product with id " + id);
 }
 
 TEST_F(Services, CallableFromManyThreads) {

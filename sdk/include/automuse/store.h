@@ -94,6 +94,10 @@ typedef struct am_store {
    * stored product comes back in *out_json (may be NULL). */
   am_status (*add_product)(const am_host *host, am_str product_json, am_buffer *out_json,
                            am_buffer *error);
+
+  /* Remove a product by id. AM_NOT_FOUND if there is none. Added after the first tables:
+   * check AM_HAS_FIELD(store, am_store, remove_product) before calling. */
+  am_status (*remove_product)(const am_host *host, am_str id, am_buffer *error);
 } am_store;
 
 #ifdef __cplusplus
