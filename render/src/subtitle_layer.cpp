@@ -193,25 +193,33 @@ void SubtitleLayer::draw(double seconds, AVFrame *frame) {
   // libass says when the picture differs from the last call; most frames reuse the overlay.
   if (changed || !overlay_valid_) build_overlay(img, frame->width, frame->height);
   if (ow_ <= 0 || oh_ <= 0) return;
+  const int w = ow_;  // a local: byte stores could alias the member, making the loop uncountable
   for (int y = 0; y < oh_; ++y) {
-    uint8_t *row = frame->data[0] + static_cast<ptrdiff_t>(oy_ + y) * frame->linesize[0] + ox_;
-    const uint16_t *a = luma_a_.data() + static_cast<size_t>(y) * ow_;
-    const uint16_t *c = luma_c_.data() + static_cast<size_t>(y) * ow_;
-    for (int x = 0; x < ow_; ++x)
-      row[x] = static_cast<uint8_t>((row[x] * (256u - a[x]) + c[x] + 128) >> 8);
+    // __restrict: byte stores could alias the overlay otherwise, and the loop would not vectorise.
+    uint8_t *__restrict row =
+        frame->data[0] + static_cast<ptrdiff_t>(oy_ + y) * frame->linesize[0] + ox_;
+    const uint16_t *__restrict a = luma_a_.data() + static_cast<size_t>(y) * ow_;
+    const uint16_t *__restrict c = luma_c_.data() + static_cast<size_t>(y) * ow_;
+    // The sum fits 16 bits (c <= 255 * a: colours are premultiplied), so the loop can work on
+    // 16-bit lanes.
+    for (int x = 0; x < w; ++x)
+      row[x] =
+          static_cast<uint8_t>(static_cast<uint16_t>(row[x] * (256u - a[x]) + c[x] + 128u) >> 8);
   }
   const int cw = ow_ / 2;
   for (int y = 0; y < oh_ / 2; ++y) {
-    uint8_t *ru =
+    uint8_t *__restrict ru =
         frame->data[1] + static_cast<ptrdiff_t>(oy_ / 2 + y) * frame->linesize[1] + ox_ / 2;
-    uint8_t *rv =
+    uint8_t *__restrict rv =
         frame->data[2] + static_cast<ptrdiff_t>(oy_ / 2 + y) * frame->linesize[2] + ox_ / 2;
-    const uint16_t *a = chroma_a_.data() + static_cast<size_t>(y) * cw;
-    const uint16_t *cu = chroma_u_.data() + static_cast<size_t>(y) * cw;
-    const uint16_t *cv = chroma_v_.data() + static_cast<size_t>(y) * cw;
+    const uint16_t *__restrict a = chroma_a_.data() + static_cast<size_t>(y) * cw;
+    const uint16_t *__restrict cu = chroma_u_.data() + static_cast<size_t>(y) * cw;
+    const uint16_t *__restrict cv = chroma_v_.data() + static_cast<size_t>(y) * cw;
     for (int x = 0; x < cw; ++x) {
-      ru[x] = static_cast<uint8_t>((ru[x] * (256u - a[x]) + cu[x] + 128) >> 8);
-      rv[x] = static_cast<uint8_t>((rv[x] * (256u - a[x]) + cv[x] + 128) >> 8);
+      ru[x] =
+          static_cast<uint8_t>(static_cast<uint16_t>(ru[x] * (256u - a[x]) + cu[x] + 128u) >> 8);
+      rv[x] =
+          static_cast<uint8_t>(static_cast<uint16_t>(rv[x] * (256u - a[x]) + cv[x] + 128u) >> 8);
     }
   }
 }
@@ -240,21 +248,36 @@ void SubtitleLayer::build_overlay(const ASS_Image *first, int width, int height)
     if (opacity <= 0 || img->w <= 0 || img->h <= 0) continue;
     const Yuv yuv = rgb_to_yuv709(static_cast<uint8_t>(c >> 24), static_cast<uint8_t>(c >> 16),
                                   static_cast<uint8_t>(c >> 8));
-    std::fill(cover.begin(), cover.end(), 0.f);
-    for (int y = std::max(oy_, img->dst_y); y < std::min(oy_ + oh_, img->dst_y + img->h); ++y)
-      for (int x = std::max(ox_, img->dst_x); x < std::min(ox_ + ow_, img->dst_x + img->w); ++x)
-        cover[static_cast<size_t>(y - oy_) * ow_ + (x - ox_)] =
-            img->bitmap[(y - img->dst_y) * img->stride + (x - img->dst_x)] / 255.f * opacity;
-    for (size_t i = 0; i < n; ++i) {
-      const float a = cover[i];
-      la[i] = a + la[i] * (1 - a);
-      ly[i] = yuv.y * a + ly[i] * (1 - a);
+    // Only the image's own rectangle changes ("over" with zero coverage is the identity),
+    // widened to even coordinates for the chroma samples it touches.
+    const int ix0 = std::max(ox_, img->dst_x) - ox_,
+              ix1 = std::min(ox_ + ow_, img->dst_x + img->w) - ox_;
+    const int iy0 = std::max(oy_, img->dst_y) - oy_,
+              iy1 = std::min(oy_ + oh_, img->dst_y + img->h) - oy_;
+    if (ix0 >= ix1 || iy0 >= iy1) continue;
+    const int ex0 = ix0 & ~1, ex1 = std::min(ow_, (ix1 + 1) & ~1);
+    const int ey0 = iy0 & ~1, ey1 = std::min(oh_, (iy1 + 1) & ~1);
+    const size_t stride = static_cast<size_t>(ow_);
+    for (int y = ey0; y < ey1; ++y) {
+      float *c = cover.data() + static_cast<size_t>(y) * stride;
+      std::fill(c + ex0, c + ex1, 0.f);
+      if (y < iy0 || y >= iy1) continue;
+      const unsigned char *src =
+          img->bitmap + (y + oy_ - img->dst_y) * img->stride - img->dst_x + ox_;
+      for (int x = ix0; x < ix1; ++x) c[x] = src[x] / 255.f * opacity;
     }
-    const size_t cw = static_cast<size_t>(ow_ / 2);
-    for (size_t y = 0; y < static_cast<size_t>(oh_ / 2); ++y)
-      for (size_t x = 0; x < cw; ++x) {
-        const size_t i = 2 * y * ow_ + 2 * x;
-        const float a = (cover[i] + cover[i + 1] + cover[i + ow_] + cover[i + ow_ + 1]) / 4;
+    for (int y = ey0; y < ey1; ++y)
+      for (size_t i = y * stride + static_cast<size_t>(ex0);
+           i < y * stride + static_cast<size_t>(ex1); ++i) {
+        const float a = cover[i];
+        la[i] = a + la[i] * (1 - a);
+        ly[i] = yuv.y * a + ly[i] * (1 - a);
+      }
+    const size_t cw = stride / 2;
+    for (size_t y = static_cast<size_t>(ey0 / 2); y < static_cast<size_t>(ey1 / 2); ++y)
+      for (size_t x = static_cast<size_t>(ex0 / 2); x < static_cast<size_t>(ex1 / 2); ++x) {
+        const size_t i = 2 * y * stride + 2 * x;
+        const float a = (cover[i] + cover[i + 1] + cover[i + stride] + cover[i + stride + 1]) / 4;
         const size_t k = y * cw + x;
         ca[k] = a + ca[k] * (1 - a);
         cu[k] = yuv.u * a + cu[k] * (1 - a);
@@ -267,8 +290,10 @@ void SubtitleLayer::build_overlay(const ASS_Image *first, int width, int height)
     out_a.resize(a.size());
     if (out_v) out_v->resize(a.size());
     for (size_t i = 0; i < a.size(); ++i) {
-      out_a[i] = static_cast<uint16_t>(std::lround(a[i] * 256));
-      if (out_v) (*out_v)[i] = static_cast<uint16_t>(std::lround(v[i] * 256));
+      // Rounds like std::lround for these non-negative values (exact in double), without a
+      // library call per sample.
+      out_a[i] = static_cast<uint16_t>(static_cast<double>(a[i]) * 256 + 0.5);
+      if (out_v) (*out_v)[i] = static_cast<uint16_t>(static_cast<double>(v[i]) * 256 + 0.5);
     }
   };
   fix(la, ly, luma_a_, &luma_c_);

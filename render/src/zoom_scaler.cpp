@@ -69,18 +69,21 @@ __attribute__((target("ssse3"))) void vertical_ssse3(const uint8_t *a, const uin
 // pairs' weights.
 __attribute__((target("ssse3"))) void horizontal_ssse3(const uint8_t *row, uint8_t *out, int dw,
                                                        const ZoomColumns &c) {
+  // Locals: stores through `out` (bytes) could alias the tables' fields otherwise.
+  const int32_t *start = c.block_start;
+  const uint8_t *shuffle = c.block_shuffle, *weights = c.block_weights, *ok = c.block_ok;
   const __m128i round = _mm_set1_epi16(kOne / 2);
   const int blocks = dw / 8;
   for (int b = 0; b < blocks; ++b) {
-    if (!c.block_ok[b]) {
+    if (!c.all_ok && !ok[b]) {
       horizontal_c(row, out, 8 * b, 8 * b + 8, c.left, c.right, c.weight);
       continue;
     }
-    const __m128i src = _mm_loadu_si128(reinterpret_cast<const __m128i *>(row + c.block_start[b]));
-    const __m128i pairs = _mm_shuffle_epi8(
-        src, _mm_loadu_si128(reinterpret_cast<const __m128i *>(c.block_shuffle + 16 * b)));
+    const __m128i src = _mm_loadu_si128(reinterpret_cast<const __m128i *>(row + start[b]));
+    const __m128i pairs =
+        _mm_shuffle_epi8(src, _mm_loadu_si128(reinterpret_cast<const __m128i *>(shuffle + 16 * b)));
     __m128i sum = _mm_maddubs_epi16(
-        pairs, _mm_loadu_si128(reinterpret_cast<const __m128i *>(c.block_weights + 16 * b)));
+        pairs, _mm_loadu_si128(reinterpret_cast<const __m128i *>(weights + 16 * b)));
     sum = _mm_srli_epi16(_mm_add_epi16(sum, round), kBits);
     _mm_storel_epi64(reinterpret_cast<__m128i *>(out + 8 * b), _mm_packus_epi16(sum, sum));
   }
@@ -108,22 +111,23 @@ __attribute__((target("avx2"))) void vertical_avx2(const uint8_t *a, const uint8
 
 __attribute__((target("avx2"))) void horizontal_avx2(const uint8_t *row, uint8_t *out, int dw,
                                                      const ZoomColumns &c) {
+  const int32_t *start = c.block_start;
+  const uint8_t *shuffle = c.block_shuffle, *weights = c.block_weights, *ok = c.block_ok;
   const __m256i round = _mm256_set1_epi16(kOne / 2);
   const int blocks = dw / 8;
   int b = 0;
   for (; b + 2 <= blocks; b += 2) {
-    if (!c.block_ok[b] || !c.block_ok[b + 1]) {
+    if (!c.all_ok && (!ok[b] || !ok[b + 1])) {
       horizontal_c(row, out, 8 * b, 8 * b + 16, c.left, c.right, c.weight);
       continue;
     }
     const __m256i src = _mm256_inserti128_si256(
-        _mm256_castsi128_si256(
-            _mm_loadu_si128(reinterpret_cast<const __m128i *>(row + c.block_start[b]))),
-        _mm_loadu_si128(reinterpret_cast<const __m128i *>(row + c.block_start[b + 1])), 1);
+        _mm256_castsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i *>(row + start[b]))),
+        _mm_loadu_si128(reinterpret_cast<const __m128i *>(row + start[b + 1])), 1);
     const __m256i pairs = _mm256_shuffle_epi8(
-        src, _mm256_loadu_si256(reinterpret_cast<const __m256i *>(c.block_shuffle + 16 * b)));
+        src, _mm256_loadu_si256(reinterpret_cast<const __m256i *>(shuffle + 16 * b)));
     __m256i sum = _mm256_maddubs_epi16(
-        pairs, _mm256_loadu_si256(reinterpret_cast<const __m256i *>(c.block_weights + 16 * b)));
+        pairs, _mm256_loadu_si256(reinterpret_cast<const __m256i *>(weights + 16 * b)));
     sum = _mm256_srli_epi16(_mm256_add_epi16(sum, round), kBits);
     // Each lane packs its block's eight bytes into its low quadword: gather quadwords 0, 2.
     const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi16(sum, sum), 0x08);
@@ -186,9 +190,11 @@ void ZoomScaler::prepare_columns(int sw, double x, double w, int dw) {
 void ZoomScaler::scale_plane(const uint8_t *src, int src_stride, int sw, int sh, double x, double y,
                              double w, double h, uint8_t *dst, int dst_stride, int dw, int dh) {
   prepare_columns(sw, x, w, dw);
-  const ZoomColumns cols{left_.data(),        right_.data(),         weight_.data(),
-                         block_start_.data(), block_shuffle_.data(), block_weights_.data(),
-                         block_ok_.data()};
+  const bool all_ok =
+      std::all_of(block_ok_.begin(), block_ok_.end(), [](uint8_t ok) { return ok != 0; });
+  const ZoomColumns cols{
+      left_.data(),          right_.data(),         weight_.data(),   block_start_.data(),
+      block_shuffle_.data(), block_weights_.data(), block_ok_.data(), all_ok};
   // Room past the span for a block's 16-byte load.
   if (row_.size() < static_cast<size_t>(span_) + 16) row_.resize(static_cast<size_t>(span_) + 16);
   uint8_t *row = row_.data();

@@ -28,6 +28,7 @@ struct ZoomColumns {
   // bytes (not so under strong minification: such blocks take the portable path).
   const int32_t *block_start;
   const uint8_t *block_shuffle, *block_weights, *block_ok;
+  bool all_ok;  // every block fits (the usual case): no per-block test
 };
 
 class ZoomScaler {
