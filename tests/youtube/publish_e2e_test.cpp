@@ -321,7 +321,8 @@ TEST_F(YoutubePublish, AJobKilledWhileRenderingResumesWithoutNewLlmRequests) {
   // A third run is a new job: the finished one cleared its marker.
   auto again = host(run_args());
   ASSERT_EQ(again.code, 0) << again.err;
-  EXPECT_GT(llm_.chat_count(), llm_requests);
+  EXPECT_EQ(again.err.find("resuming the unfinished job"), std::string::npos) << again.err;
+  EXPECT_EQ(yt_.videos().size(), 2u);
 }
 
 TEST_F(YoutubePublish, QuotaExceededStopsKeepsTheVideoAndRecordsTheFailure) {
