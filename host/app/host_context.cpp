@@ -5,10 +5,12 @@
 
 #include "config/config_service.hpp"
 #include "config/paths.hpp"
+#include "images/images_setup.hpp"
 #include "core/job_service.hpp"
 #include "log/log_service.hpp"
 #include "log/logging.hpp"
 #include "render/render_service.hpp"
+#include "speech/speech_setup.hpp"
 
 #include <automuse/config.h>
 #include <automuse/job.h>
@@ -119,15 +121,37 @@ core::ServiceRegistry &HostContext::services() {
         [this](const std::string &id) -> std::shared_ptr<const void> { return plugin(id); });
     cache_service_ = std::make_unique<cache::CacheService>(cache());
     cache_service_->register_in(*services_);
+    // automuse.json's speech and images sections: default providers and the network ones. A
+    // bad setting is logged (config check names it) and leaves the offline defaults working.
+    auto section = [this](const char *name) {
+      const boost::json::value *v = config_.find(name);
+      return v ? config::resolve_env(*v) : boost::json::value();
+    };
+    const boost::json::value speech_section = section("speech"), images_section = section("images");
+    auto configure = [](const char *what, const std::function<void()> &fn) {
+      try {
+        fn();
+      } catch (const std::exception &e) {
+        log::write("host", spdlog::level::warn, std::string(what) + ": " + e.what());
+      }
+    };
     speech::SpeechServiceConfig sc;
     sc.output_dir = data_dir() / "speech";
     sc.cache = &cache();
+    configure("speech", [&] { sc.default_provider = speech::default_speech_provider(&speech_section); });
     speech_service_ = std::make_unique<speech::SpeechService>(sc);
+    configure("speech", [&] {
+      speech::add_configured_speech_providers(*speech_service_, *http_client_, &speech_section);
+    });
     speech_service_->install(*services_);
     images::ImagesServiceConfig ic;
     ic.output_dir = data_dir() / "images";
     ic.cache = &cache();
+    configure("images", [&] { ic.default_order = images::default_image_order(&images_section); });
     images_service_ = std::make_unique<images::ImagesService>(ic);
+    configure("images", [&] {
+      images::add_configured_image_providers(*images_service_, *http_client_, &images_section);
+    });
     images_service_->install(*services_);
     try {
       llm_ = std::make_unique<llm::LlmHost>(config_, *http_client_, &cache(), data_dir() / "automuse.db");
