@@ -29,6 +29,17 @@ ChunkSynthesizer pooled_espeak(EspeakPool &pool, std::function<void(const Worker
   };
 }
 
+ChunkSynthesizer pooled_espeak_or_in_process(EspeakPool &pool) {
+  return [&pool](const std::string &text, const VoiceSettings &settings) {
+    try {
+      return pool.synthesize(text, settings);
+    } catch (const SpeechError &e) {
+      if (e.field() != "espeak-ng worker") throw;
+      return EspeakEngine::instance().synthesize(text, settings);
+    }
+  };
+}
+
 VoiceSettings resolve_voice(const SynthesisOptions &options) {
   VoiceSettings s;
   s.rate = options.rate;
@@ -106,7 +117,7 @@ Speech synthesize_script(std::string_view script, const SynthesisOptions &option
   if (!chosen) {
     EspeakPool *pool = chunks.size() > 1 && options.parallel != 1 ? EspeakPool::shared() : nullptr;
     if (pool) {
-      chosen = pooled_espeak(*pool);
+      chosen = pooled_espeak_or_in_process(*pool);
       if (options.parallel == 0) parallel = pool->size();
     } else {
       chosen = in_process_espeak();

@@ -46,6 +46,11 @@ struct WorkerStamp;
 ChunkSynthesizer pooled_espeak(EspeakPool &pool,
                                std::function<void(const WorkerStamp &)> observe = {});
 
+// pooled_espeak, but a sentence the workers cannot speak at all (the worker executable will not
+// start, or keeps dying) is spoken in-process instead; errors about the request itself (voice,
+// rate, pitch) still throw. What synthesize_script uses by default.
+ChunkSynthesizer pooled_espeak_or_in_process(EspeakPool &pool);
+
 // The voice settings the options resolve to (language -> voice). Throws SpeechError
 // ("language", "voice", "rate", "pitch").
 VoiceSettings resolve_voice(const SynthesisOptions &options);

@@ -178,6 +178,20 @@ TEST(EspeakPool, ErrorsNameTheField) {
   }
 }
 
+TEST(EspeakPool, WithoutWorkersSentencesAreSpokenInProcess) {
+  EspeakPool missing("/nonexistent/automuse-espeak-worker", 2);
+  SynthesisOptions o;
+  o.parallel = 2;
+  Speech s = synthesize_script(kScript, o, pooled_espeak_or_in_process(missing));
+  EXPECT_EQ(s.words.size(), spoken_word_count(kScript));
+  EXPECT_GT(s.audio.duration(), 10.0);
+  EXPECT_EQ(missing.started(), 0u);
+  // A bad request is still an error, not a reason to try elsewhere.
+  VoiceSettings bad;
+  bad.voice = "no-such-voice-xyz";
+  EXPECT_THROW(pooled_espeak_or_in_process(missing)("Hello.", bad), SpeechError);
+}
+
 TEST(EspeakPool, ScriptsUseTheSharedPoolByDefault) {
   EspeakPool *shared = EspeakPool::shared();
   ASSERT_NE(shared, nullptr);
