@@ -110,9 +110,9 @@ void OAuthFlow::start() {
           url + "\n\n" + (opened ? "(a browser window was opened for it)\n" : "") +
           "Waiting up to " + seconds_text(request_.timeout) +
           " s for the browser to come back to " + redirect_uri_ +
-          " (Ctrl-C cancels). On a machine without a browser, open it elsewhere after "
-          "forwarding the port: ssh -L " +
-          port + ":127.0.0.1:" + port + " THIS-HOST\n");
+          " (Ctrl-C cancels). On a machine without a browser, forward the port and open "
+          "the address elsewhere: ssh -L " +
+          port + ":127.0.0.1:" + port + " THIS-HOST (a fixed port: --port)\n");
   info(request_.label + ": waiting for the browser on " + redirect_uri_ +
        (opened ? " (browser opened)" : " (browser not opened: " + why_not + ")"));
   if (request_.on_url) request_.on_url(user_, view(url), view(redirect_uri_));

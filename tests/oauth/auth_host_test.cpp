@@ -177,7 +177,7 @@ class AuthHost : public ::testing::Test {
   }
 
   // The authorize URL the host printed for the fake at `fake_port`.
-  static std::string printed_url(HostProcess &p, const FakeOAuth &fake) {
+  static std::string printed_url(HostProcess &p, FakeOAuth &fake) {
     std::regex re("http://127\\.0\\.0\\.1:" + std::to_string(fake.server().port()) +
                   "/authorize\\?[^\\s]+");
     auto url = p.wait_for_stderr(re, 30s);
