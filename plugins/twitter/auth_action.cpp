@@ -83,19 +83,6 @@ std::string option(const json::object &args, const char *name) {
   return "";
 }
 
-uint32_t number_option(const json::object &args, const char *name, uint32_t max) {
-  const std::string text = option(args, name);
-  if (text.empty()) return 0;
-  try {
-    size_t used = 0;
-    unsigned long n = std::stoul(text, &used);
-    if (used == text.size() && n <= max) return static_cast<uint32_t>(n);
-  } catch (const std::exception &) {
-  }
-  throw am::error(AM_INVALID_ARGUMENT, std::string("--") + name + ": '" + text +
-                                           "' is not a number from 0 to " + std::to_string(max));
-}
-
 std::string text_field(const json::object &o, const char *key) {
   auto *v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
@@ -138,10 +125,9 @@ am::task<std::string> auth_action(am::job job, am::action_request request) {
   req.client_auth = AM_OAUTH_CLIENT_SECRET_BASIC;
   req.scopes.assign(std::begin(kScopes), std::end(kScopes));
   req.redirect_path = settings.redirect_path;
-  req.browser = option(args, "no-browser").empty() ? AM_OAUTH_BROWSER_AUTO : AM_OAUTH_BROWSER_NEVER;
-  req.port = number_option(args, "port", 65535);
-  if (!req.port) req.port = settings.port;
-  req.timeout_ms = number_option(args, "timeout", 86400) * 1000;
+  req.port = settings.port;
+  am::apply_auth_options(req, option(args, "no-browser"), option(args, "port"),
+                         option(args, "timeout"));
 
   am::oauth oauth(job);
   auto call = oauth.authorize(std::move(req));

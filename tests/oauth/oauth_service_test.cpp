@@ -512,3 +512,33 @@ TEST(FakeOAuthServer, RefusesReusedCodesWrongVerifiersAndRedirects) {
 
 }  // namespace
 }  // namespace automuse::oauth
+
+namespace automuse::oauth {
+namespace {
+
+TEST(AuthOptions, TheSdkHelperReadsAndChecksThem) {
+  am::oauth_request r;
+  r.port = 8765;  // from the configuration
+  am::apply_auth_options(r, "", "", "");
+  EXPECT_EQ(r.browser, AM_OAUTH_BROWSER_AUTO);
+  EXPECT_EQ(r.port, 8765u);
+  EXPECT_EQ(r.timeout_ms, 0u);
+  am::apply_auth_options(r, "true", "9000", "20");
+  EXPECT_EQ(r.browser, AM_OAUTH_BROWSER_NEVER);
+  EXPECT_EQ(r.port, 9000u);
+  EXPECT_EQ(r.timeout_ms, 20000u);
+  try {
+    am::apply_auth_options(r, "", "70000", "");
+    ADD_FAILURE() << "a port above 65535 was accepted";
+  } catch (const am::error &e) {
+    EXPECT_EQ(e.status(), AM_INVALID_ARGUMENT);
+    EXPECT_NE(std::string(e.what()).find("--port: '70000' is not a number from 0 to 65535"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(am::apply_auth_options(r, "", "", "5s"), am::error);
+  EXPECT_THROW(am::apply_auth_options(r, "", "", "0"), am::error);
+}
+
+}  // namespace
+}  // namespace automuse::oauth

@@ -17,10 +17,12 @@
 
 #include <automuse/oauth.h>
 
+#include <automuse/cpp/error.hpp>
 #include <automuse/cpp/host.hpp>
 #include <automuse/cpp/job.hpp>
 #include <automuse/cpp/str.hpp>
 #include <automuse/cpp/task.hpp>
+#include <charconv>
 #include <coroutine>
 #include <cstdint>
 #include <functional>
@@ -60,6 +62,26 @@ struct oauth_result {
 
   bool ok() const noexcept { return status == AM_OK; }
 };
+
+// The options every `auth` action takes, as the action received them ("" when absent):
+// `--no-browser` (any non-empty value), `--port N` (0-65535) and `--timeout SECS`
+// (1-86400). Sets browser, port and timeout_ms; an absent option leaves the field as it is.
+// Throws am::error(AM_INVALID_ARGUMENT) naming a bad value.
+inline void apply_auth_options(oauth_request &req, std::string_view no_browser,
+                               std::string_view port, std::string_view timeout_secs) {
+  auto number = [](std::string_view name, std::string_view text, uint32_t min, uint32_t max) {
+    uint32_t n = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+    if (ec != std::errc() || end != text.data() + text.size() || n < min || n > max)
+      throw error(AM_INVALID_ARGUMENT, "--" + std::string(name) + ": '" + std::string(text) +
+                                           "' is not a number from " + std::to_string(min) +
+                                           " to " + std::to_string(max));
+    return n;
+  };
+  if (!no_browser.empty() && no_browser != "false") req.browser = AM_OAUTH_BROWSER_NEVER;
+  if (!port.empty()) req.port = number("port", port, 0, 65535);
+  if (!timeout_secs.empty()) req.timeout_ms = number("timeout", timeout_secs, 1, 86400) * 1000;
+}
 
 namespace detail {
 
