@@ -4,19 +4,16 @@
 // fake, and the real twitter plugin's publisher — loaded on demand by the publish registry,
 // never named on the command line — posting into the fake X API.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <boost/json.hpp>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "support/amazon/fake_amazon.hpp"
+#include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
 #include "support/x/fake_x.hpp"
 
@@ -31,26 +28,9 @@ namespace {
 constexpr const char *kMug = "B07XJ8C8F5";
 constexpr const char *kGoodPitch = "A matte blue 16 oz stoneware mug that is dishwasher safe.";
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string shell_quote(const std::string &s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string read_file(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-std::string host_exe() {
-  const char *exe = std::getenv("AUTOMUSE_HOST_EXE");
-  return exe && *exe ? exe : HOST_EXE;
-}
+using automuse::testing::HostResult;
+using automuse::testing::read_file;
+using automuse::testing::shell_quote;
 
 // Every message of every chat the LLM fake received, joined.
 std::string conversation(const FakeOpenAI &llm, size_t index) {
@@ -107,22 +87,9 @@ class AfmHost : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
 
-  Result host(const std::string &args) {
-    std::string err_file = (root_ / "stderr.txt").string();
-    std::string cmd = "env XDG_DATA_HOME=" + (root_ / "data").string() +
-                      " XDG_CONFIG_HOME=" + (root_ / "config").string() + " " + host_exe() +
-                      " --plugin-dir " PLUGIN_DIR " --config " +
-                      (root_ / "automuse.json").string() + " " + args + " 2>" + err_file +
-                      " </dev/null";
-    Result r;
-    FILE *p = ::popen(cmd.c_str(), "r");
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.err = read_file(err_file);
-    return r;
+  HostResult host(const std::string &args) {
+    return automuse::testing::run_host(automuse::testing::host_exe(HOST_EXE), PLUGIN_DIR, root_,
+                                       args);
   }
 
   void add_shop(const std::string &extra = "") {
