@@ -362,5 +362,29 @@ TEST_F(PublishTest, ALoaderBringsInAPublisherOnDemandOnce) {
   EXPECT_EQ(error.str(), "no publisher 'nope': no plugin called nope");
 }
 
+TEST_F(PublishTest, ReleasingLoadedPluginsDeinitialisesThemOnce) {
+  int loads = 0, deinits = 0;
+  registry_.set_loader([&](const std::string &) -> std::shared_ptr<const void> {
+    ++loads;
+    auto t = twitter_.table(AM_PUBLISH_TEXT);
+    EXPECT_EQ(svc_->register_publisher(&twitter_ctx_->host, &t), AM_OK);
+    // Dropping the module runs the plugin's deinit, which unregisters through the registry.
+    return std::shared_ptr<const void>(new int(1), [&](const void *p) {
+      ++deinits;
+      svc_->unregister_publisher(&twitter_ctx_->host);
+      delete static_cast<const int *>(p);
+    });
+  });
+  EXPECT_EQ(svc_->find(&afm_ctx_->host, am::to_am_str("twitter"), AM_PUBLISH_TEXT, nullptr), AM_OK);
+  registry_.release_loaded();
+  EXPECT_EQ(deinits, 1);
+  // Gone, and not loaded again: the loader is dropped with what it loaded.
+  EXPECT_EQ(svc_->find(&afm_ctx_->host, am::to_am_str("twitter"), AM_PUBLISH_TEXT, nullptr),
+            AM_NOT_FOUND);
+  EXPECT_EQ(loads, 1);
+  registry_.release_loaded();  // harmless twice
+  EXPECT_EQ(deinits, 1);
+}
+
 }  // namespace
 }  // namespace automuse::publish
