@@ -120,6 +120,8 @@ FakeAmazon::FakeAmazon() : state_(std::make_shared<State>()) {
                                       {"message", "The access token has expired"},
                                       {"reason", "TokenExpired"}},
                          401);
+    if (r.header("Content-Type").value_or("").rfind("application/json", 0) != 0)
+      return st->refuse(400, "ValidationException", "Content-Type must be application/json");
     json::object body;
     try {
       body = r.json().as_object();
