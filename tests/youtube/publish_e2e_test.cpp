@@ -1,10 +1,10 @@
 // tests/youtube/publish_e2e_test.cpp — `automuse-host --plugin youtube run --publish youtube`
 // end to end: the real host and plugin, the LLM through the fake OpenAI server (topic, script,
 // a script too long sent back with its measured duration, metadata, image prompts), real
-// espeak-ng, title cards and FFmpeg, and the upload through the fake Google token endpoint and
-// the fake resumable upload server, which keeps the bytes so they can be compared with the
-// rendered file. Also: a job killed while rendering resumes without new LLM requests, and quota
-// and invalid_grant errors through the host.
+// espeak-ng and FFmpeg, pictures from the fake OpenAI images API, and the upload through the fake
+// Google token endpoint and the fake resumable upload server, which keeps the bytes so they can be
+// compared with the rendered file. Also: a job killed while rendering resumes without new LLM or
+// image requests, and quota and invalid_grant errors through the host.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -19,6 +19,7 @@
 #include <string>
 #include <thread>
 
+#include "fake_image_apis.hpp"  // tests/support/images
 #include "support/llm/fake_openai.hpp"
 #include "support/youtube/fake_google_oauth.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
@@ -26,6 +27,7 @@
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using automuse::testing::FakeGoogleOAuth;
+using automuse::testing::FakeImageApis;
 using automuse::testing::FakeOpenAI;
 using automuse::testing::FakeYouTubeUpload;
 
@@ -96,11 +98,21 @@ class YoutubePublish : public ::testing::Test {
                               {"base_url", llm_.base_url()},
                               {"model", "gpt-test"},
                               {"api_key", "sk-test-0123456789"}}}}}}},
+                        {"images",
+                         {{"provider", "openai"},
+                          {"providers",
+                           {{"openai",
+                             {{"base_url", images_server_.base_url() + "/v1"},
+                              {"api_key", FakeImageApis::kOpenAiKey}}}}}}},
                         {"log", {{"file", false}}}};
     std::ofstream(root_ / "automuse.json") << json::serialize(config);
   }
   void TearDown() override {
     if (!HasFailure()) fs::remove_all(root_);
+    fs::remove_all(images_dir());
+  }
+  static fs::path images_dir() {
+    return fs::temp_directory_path() / ("automuse-yt-images-" + std::to_string(::getpid()));
   }
 
   // What the fake model answers, by step (the plugin's system prompts tell them apart).
@@ -194,7 +206,11 @@ class YoutubePublish : public ::testing::Test {
 
   fs::path root_;
   bool long_script_ = false;
+  size_t image_requests() const { return images_server_.requests("/v1/images/generations").size(); }
+
   FakeOpenAI llm_;
+  automuse::testing::FakeServer images_server_;
+  FakeImageApis images_{images_server_, images_dir()};
   FakeGoogleOAuth oauth_{kClientId, kClientSecret};
   FakeYouTubeUpload yt_{oauth_};
 };
@@ -243,6 +259,14 @@ TEST_F(YoutubePublish, FromTheNicheToAPublishedShort) {
   EXPECT_EQ(meta.at("providers").at("title"), "llm");
   EXPECT_EQ(meta.at("providers").at("image_prompts"), "llm");
   EXPECT_EQ(meta.at("scenes").at(0).at("prompt"), "An octopus in a coral reef, scene 1");
+  EXPECT_EQ(meta.at("scenes").at(0).at("provider"), "openai");
+  ASSERT_GE(image_requests(), 1u);
+  bool asked_for_scene_1 = false;
+  for (const auto &q : images_server_.requests("/v1/images/generations"))
+    asked_for_scene_1 = asked_for_scene_1 ||
+                        std::string(q.json().at("prompt").as_string())
+                                .find("An octopus in a coral reef, scene 1") != std::string::npos;
+  EXPECT_TRUE(asked_for_scene_1) << "the LLM's prompts reach the image API";
   bool noted = false;
   char text[16];
   std::snprintf(text, sizeof text, "%.1f s", measured);
@@ -291,7 +315,7 @@ TEST_F(YoutubePublish, FromTheNicheToAPublishedShort) {
   }
 }
 
-TEST_F(YoutubePublish, AJobKilledWhileRenderingResumesWithoutNewLlmRequests) {
+TEST_F(YoutubePublish, AJobKilledWhileRenderingResumesWithoutNewLlmOrImageRequests) {
   add_account();
   auto killed = host(run_args(), "step render: start");
   ASSERT_TRUE(killed.killed) << "the job ended before its render could be interrupted: "
@@ -300,10 +324,13 @@ TEST_F(YoutubePublish, AJobKilledWhileRenderingResumesWithoutNewLlmRequests) {
   EXPECT_TRUE(yt_.videos().empty());
   const size_t llm_requests = llm_.chat_count();
   ASSERT_GE(llm_requests, 4u);  // topic, script, metadata, image prompts
+  const size_t pictures = image_requests();
+  ASSERT_GE(pictures, 1u);
 
   auto r = host(run_args());
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(llm_.chat_count(), llm_requests) << "the second run paid for the LLM again";
+  EXPECT_EQ(image_requests(), pictures) << "the second run paid for the pictures again";
   EXPECT_NE(r.err.find("resuming the unfinished job"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("from the job's cache"), std::string::npos) << r.err;
   ASSERT_EQ(yt_.videos().size(), 1u);
