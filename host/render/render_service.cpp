@@ -1,16 +1,17 @@
 // host/render/render_service.cpp — the automuse.render/1 table.
 #include "render/render_service.hpp"
 
-#include "core/job.hpp"
-
-#include <automuse/cpp/str.hpp>
 #include <automuse_render/render.h>
 
+#include <atomic>
+#include <automuse/cpp/str.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
-
-#include <atomic>
 #include <memory>
+#include <mutex>
+
+#include "core/job.hpp"
+#include "log/logging.hpp"
 
 namespace automuse::render_service {
 namespace {
@@ -29,11 +30,16 @@ struct RenderOp {
 
 am_status status_of(RenderErrorKind kind) {
   switch (kind) {
-    case RenderErrorKind::kNone: return AM_OK;
-    case RenderErrorKind::kInvalidTimeline: return AM_INVALID_ARGUMENT;
-    case RenderErrorKind::kCancelled: return AM_CANCELLED;
-    case RenderErrorKind::kIo: return AM_IO;
-    case RenderErrorKind::kCodec: return AM_ERROR;
+    case RenderErrorKind::kNone:
+      return AM_OK;
+    case RenderErrorKind::kInvalidTimeline:
+      return AM_INVALID_ARGUMENT;
+    case RenderErrorKind::kCancelled:
+      return AM_CANCELLED;
+    case RenderErrorKind::kIo:
+      return AM_IO;
+    case RenderErrorKind::kCodec:
+      return AM_ERROR;
   }
   return AM_ERROR;
 }
@@ -48,15 +54,19 @@ void finish(const std::shared_ptr<am_job> &job, am_op_id id, const std::shared_p
 void run(const std::shared_ptr<am_job> &job, am_op_id id, const std::shared_ptr<RenderOp> &op) {
   if (op->cancel) return finish(job, id, op, AM_CANCELLED, "null", "cancelled");
   auto parsed = automuse::render::parse_timeline(
-      op->timeline_json, op->base_dir.empty() ? std::filesystem::current_path()
-                                              : std::filesystem::path(op->base_dir));
+      op->timeline_json,
+      op->base_dir.empty() ? std::filesystem::current_path() : std::filesystem::path(op->base_dir));
   if (!parsed.timeline)
     return finish(job, id, op, AM_INVALID_ARGUMENT, "null", parsed.error->to_string());
   automuse::render::ProgressCallback on_progress;
   if (op->progress) {
     on_progress = [job, op](const automuse::render::RenderProgress &p) {
-      am_render_progress c{sizeof(am_render_progress), p.fraction,     p.fps,
-                           p.eta_seconds,              p.frames_done, p.frames_total};
+      am_render_progress c{sizeof(am_render_progress),
+                           p.fraction,
+                           p.fps,
+                           p.eta_seconds,
+                           p.frames_done,
+                           p.frames_total};
       // Posted before the completion, so it is delivered before it (the strand is FIFO).
       job->post([op, c] { op->progress(op->user, &c); });
     };
@@ -94,12 +104,32 @@ am_op_id render(am_job *job, am_str timeline_json, am_str base_dir, am_render_pr
   return id;
 }
 
-void cancel(am_job *job, am_op_id op) { job->cancel_op(op); }
+void cancel(am_job *job, am_op_id op) {
+  job->cancel_op(op);
+}
 
 constexpr am_render_service kTable = {sizeof(am_render_service), render, cancel};
 
 }  // namespace
 
-const am_render_service *render_service() { return &kTable; }
+const am_render_service *render_service() {
+  // FFmpeg's and libass's messages (from renders and from every other FFmpeg user in the
+  // process) go to the host's log as "ffmpeg": warnings and errors as such, the chatty
+  // informational lines (libx264's statistics) at debug, so the console stays clean.
+  static std::once_flag once;
+  std::call_once(once, [] {
+    automuse::render::set_log_handler(
+        [](automuse::render::LogLevel level, std::string_view message) {
+          using automuse::render::LogLevel;
+          const auto l = level == LogLevel::kError     ? spdlog::level::err
+                         : level == LogLevel::kWarning ? spdlog::level::warn
+                         : level == LogLevel::kInfo    ? spdlog::level::debug
+                                                       : spdlog::level::trace;
+          automuse::log::write("ffmpeg", l, message);
+        },
+        automuse::render::LogLevel::kInfo);
+  });
+  return &kTable;
+}
 
 }  // namespace automuse::render_service

@@ -1,17 +1,16 @@
 // automuse-render: renders a timeline JSON file to a video from the command line, with a
 // progress bar; Ctrl-C cancels cleanly (no partial output is left behind).
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <string_view>
 
 #include "automuse_render/render.h"
-
-extern "C" {
-#include <libavutil/log.h>
-}
 
 namespace {
 
@@ -38,15 +37,25 @@ int main(int argc, char **argv) {
   CLI::App app{"Render an AutoMuse timeline (JSON, see docs/timeline.md) to an MP4"};
   std::string timeline_file, output, write_ass;
   int threads = 0;
-  bool quiet = false, check_only = false;
+  bool quiet = false, verbose = false, check_only = false;
   app.add_option("timeline", timeline_file, "timeline JSON file")->required();
   app.add_option("-o,--output", output, "output path (overrides output.path)");
   app.add_option("--threads", threads, "libx264 threads (0 = automatic)");
-  app.add_flag("-q,--quiet", quiet, "no progress bar");
+  app.add_flag("-q,--quiet", quiet, "no progress bar; of FFmpeg's messages, errors only");
+  app.add_flag("-v,--verbose", verbose,
+               "also FFmpeg's informational messages (libx264 statistics)");
   app.add_flag("--check", check_only, "validate the timeline and its inputs, render nothing");
   app.add_option("--write-ass", write_ass, "also write the generated ASS subtitles to this file");
   CLI11_PARSE(app, argc, argv);
-  av_log_set_level(AV_LOG_ERROR);  // FFmpeg's info chatter would garble the progress bar
+  // FFmpeg's and libass's messages, one per line; on a terminal over a cleared progress bar.
+  ar::set_log_handler(
+      [tty = isatty(STDERR_FILENO) != 0](ar::LogLevel, std::string_view m) {
+        std::fprintf(stderr, "%sautomuse-render: %.*s\n", tty ? "\r\033[K" : "",
+                     static_cast<int>(m.size()), m.data());
+      },
+      quiet     ? ar::LogLevel::kError
+      : verbose ? ar::LogLevel::kInfo
+                : ar::LogLevel::kWarning);
 
   ar::ParseResult parsed = ar::load_timeline(timeline_file);
   if (parsed.error) {
@@ -74,7 +83,9 @@ int main(int argc, char **argv) {
   std::signal(SIGTERM, on_signal);
   ar::ProgressCallback cb;
   if (!quiet) cb = draw_bar;
-  ar::RenderResult r = ar::render(t, ar::RenderOptions{}, cb, &g_cancel);
+  ar::RenderOptions options;
+  options.encoder_threads = threads;
+  ar::RenderResult r = ar::render(t, options, cb, &g_cancel);
   if (!quiet) std::fputc('\n', stderr);
   if (!r.ok()) {
     std::cerr << "automuse-render: "

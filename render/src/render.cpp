@@ -12,6 +12,7 @@
 
 #include "audio_mix.h"
 #include "compositor.h"
+#include "log_bridge.h"
 #include "media_input.h"
 #include "output_writer.h"
 #include "scene_source.h"
@@ -195,6 +196,7 @@ bool cancelled(const std::atomic<bool> *c) {
 }  // namespace
 
 std::optional<TimelineError> validate_timeline(Timeline &timeline) {
+  install_log_bridge();
   Prepared p;
   return prepare(timeline, p);
 }
@@ -205,6 +207,7 @@ std::string make_ass_script(const Subtitles &subtitles, const Canvas &canvas) {
 
 RenderResult render(Timeline t, const RenderOptions &options, const ProgressCallback &progress,
                     const std::atomic<bool> *cancel) {
+  install_log_bridge();
   RenderResult result;
   if (options.output_override) t.output.path = *options.output_override;
   result.output = t.output.path;

@@ -12,6 +12,7 @@ extern "C" {
 #include <sstream>
 
 #include "frame_ops.h"
+#include "log_bridge.h"
 
 namespace automuse::render::detail {
 namespace {
@@ -53,6 +54,24 @@ size_t utf8_length(const std::string &s) {
   size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
   return n;
+}
+
+// libass's messages (font fallbacks, script problems) through the renderer's log.
+// Levels: 0 fatal, 1 error, 2 warning, 4 info, 6 verbose, 7 debug.
+void ass_message(int level, const char *fmt, va_list args, void *) {
+  const LogLevel l = level <= 1   ? LogLevel::kError
+                     : level <= 3 ? LogLevel::kWarning
+                     : level <= 5 ? LogLevel::kInfo
+                                  : LogLevel::kDebug;
+  if (!log_enabled(l)) return;
+  char text[1024];
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  std::vsnprintf(text, sizeof text, fmt, args);
+#pragma GCC diagnostic pop
+  std::string_view m(text);
+  while (!m.empty() && m.back() == '\n') m.remove_suffix(1);
+  log_message(l, "[libass] " + std::string(m));
 }
 
 }  // namespace
@@ -153,8 +172,7 @@ bool SubtitleLayer::open(const Subtitles &subs, const Canvas &canvas, std::strin
     error = "cannot initialise libass";
     return false;
   }
-  ass_set_message_cb(
-      library_, [](int, const char *, va_list, void *) {}, nullptr);
+  ass_set_message_cb(library_, ass_message, nullptr);
   if (subs.fonts_dir) ass_set_fonts_dir(library_, subs.fonts_dir->c_str());
   renderer_ = ass_renderer_init(library_);
   if (!renderer_) {

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "automuse_render/timeline.h"
 
@@ -51,6 +52,17 @@ struct RenderResult {
   double applied_gain_db = 0.0;
   bool ok() const { return error_kind == RenderErrorKind::kNone; }
 };
+
+// FFmpeg's and libass's own messages (warnings about inputs, libx264's statistics, font
+// fallbacks). FFmpeg's log is process-wide, so this is too: once the library is used, every
+// av_log message of the process goes to the handler, never straight to stderr.
+enum class LogLevel { kError, kWarning, kInfo, kDebug };
+// Called on whichever thread logged (encoder threads too): must be thread-safe. One line
+// per call, without its newline, prefixed with FFmpeg's "[component @ address]".
+using LogHandler = std::function<void(LogLevel level, std::string_view message)>;
+// Sends messages at `level` or more severe to `handler` (null: dropped). Until this is
+// called, warnings and errors go to stderr. Any thread.
+void set_log_handler(LogHandler handler, LogLevel level = LogLevel::kWarning);
 
 // Checks every input: files exist and decode, transitions fit their scenes, and fills in
 // automatic durations. Returns the first problem with its JSON path.
