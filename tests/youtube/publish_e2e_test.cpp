@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "fake_image_apis.hpp"  // tests/support/images
+#include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
 #include "support/youtube/fake_google_oauth.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
@@ -30,6 +31,7 @@ using automuse::testing::FakeGoogleOAuth;
 using automuse::testing::FakeImageApis;
 using automuse::testing::FakeOpenAI;
 using automuse::testing::FakeYouTubeUpload;
+using automuse::testing::read_file;
 
 namespace {
 
@@ -49,11 +51,6 @@ const char *kLongScript =
     "Follow for more strange ocean facts.";
 const char *kShortScript =
     "Octopuses have three hearts.\nTheir blood is blue.\nFollow for more ocean facts.";
-
-std::string read_file(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 std::string system_prompt(const json::array &messages) {
   for (const auto &m : messages)
@@ -137,39 +134,41 @@ class YoutubePublish : public ::testing::Test {
     return "unexpected request";
   }
 
-  std::string command(const std::string &args) const {
-    return "exec env XDG_DATA_HOME=" + (root_ / "data").string() +
-           " XDG_CONFIG_HOME=" + (root_ / "config").string() +
-           " XDG_CACHE_HOME=" + (root_ / "cache").string() + " " HOST_EXE " --plugin-dir " +
-           PLUGIN_DIR + " --config " + (root_ / "automuse.json").string() + " " + args + " >" +
-           (root_ / "stdout.txt").string() + " 2>" + (root_ / "stderr.txt").string() +
-           " </dev/null";
-  }
-
-  // Runs the host; with `kill_when` set, SIGKILLs it as soon as its log shows that text.
+  // Runs the host as a user does; with `kill_when` set, SIGKILLs it as soon as its log shows
+  // that text.
   Result host(const std::string &args, const std::string &kill_when = "") {
-    const std::string cmd = command(args);
+    const std::string exe = automuse::testing::host_exe(HOST_EXE);
+    if (kill_when.empty()) {
+      auto h = automuse::testing::run_host(exe, PLUGIN_DIR, root_, args);
+      return Result{h.code, false, h.out, h.err};
+    }
+    // The same command as run_host's, exec'd so that the pid is the host's own.
+    const std::string cmd =
+        "exec env XDG_DATA_HOME=" + (root_ / "data").string() +
+        " XDG_CONFIG_HOME=" + (root_ / "config").string() + " " + exe + " --plugin-dir " +
+        PLUGIN_DIR + " --config " + (root_ / "automuse.json").string() + " " + args + " >" +
+        (root_ / "stdout.txt").string() + " 2>" + (root_ / "stderr.txt").string() + " </dev/null";
     fs::remove(root_ / "stderr.txt");
     pid_t pid = ::fork();
     if (pid == 0) {
       ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char *>(nullptr));
       ::_exit(127);
     }
-    Result r;
     int status = 0;
-    if (!kill_when.empty()) {
-      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-      while (std::chrono::steady_clock::now() < deadline) {
-        if (::waitpid(pid, &status, WNOHANG) == pid) goto done;  // ended on its own
-        if (read_file(root_ / "stderr.txt").find(kill_when) != std::string::npos) {
-          ::kill(pid, SIGKILL);
-          break;
-        }
+    bool ended = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!ended && std::chrono::steady_clock::now() < deadline) {
+      if (::waitpid(pid, &status, WNOHANG) == pid) {
+        ended = true;  // it finished before the text showed
+      } else if (read_file(root_ / "stderr.txt").find(kill_when) != std::string::npos) {
+        ::kill(pid, SIGKILL);
+        break;
+      } else {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
       }
     }
-    ::waitpid(pid, &status, 0);
-  done:
+    if (!ended) ::waitpid(pid, &status, 0);
+    Result r;
     r.killed = WIFSIGNALED(status);
     r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     r.out = read_file(root_ / "stdout.txt");
