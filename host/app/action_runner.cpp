@@ -1,26 +1,28 @@
 // host/app/action_runner.cpp — queueing, per-account serialisation, job start and drain.
 #include "app/action_runner.hpp"
 
-#include "app/plugin_commands.hpp"
-#include "log/logging.hpp"
-
+#include <atomic>
 #include <automuse/cpp/str.hpp>
-
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
-
-#include <atomic>
 #include <chrono>
+
+#include "app/plugin_commands.hpp"
+#include "log/logging.hpp"
 
 namespace automuse::app {
 namespace json = boost::json;
 
 int ActionOutcome::exit_code() const {
   switch (status) {
-    case AM_OK: return 0;
-    case AM_INVALID_ARGUMENT: return 2;
-    case AM_CANCELLED: return 130;
-    default: return 1;
+    case AM_OK:
+      return 0;
+    case AM_INVALID_ARGUMENT:
+      return 2;
+    case AM_CANCELLED:
+      return 130;
+    default:
+      return 1;
   }
 }
 
@@ -32,6 +34,7 @@ struct ActionRunner::Running : std::enable_shared_from_this<Running> {
   std::shared_ptr<am_job> job;
   am_action_call call{};
   std::atomic<int> done_calls{0};
+  bool cancelled_for_shutdown = false;  // main thread only
   ActionRunner *runner = nullptr;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
@@ -127,6 +130,14 @@ std::shared_ptr<plugins::PluginModule> ActionRunner::module_for(const std::strin
 }
 
 void ActionRunner::submit(ActionRequest request, DoneFn done) {
+  if (!taking_) {
+    boost::asio::post(main_io_, [done = std::move(done)] {
+      ActionOutcome o{AM_CANCELLED, "null", "not started: the host is shutting down"};
+      o.interrupted = true;
+      done(o);
+    });
+    return;
+  }
   queue_.push_back(Pending{std::move(request), std::move(done)});
   pump();
 }
@@ -159,9 +170,9 @@ void ActionRunner::start(Pending pending) {
   std::string listing;
   auto action = find_action(module->info().description, request.action, listing);
   if (!action)
-    return fail_now(AM_INVALID_ARGUMENT, request.plugin + " has no action '" + request.action +
-                                             "' (its actions: " +
-                                             (listing.empty() ? "none" : listing) + ")");
+    return fail_now(AM_INVALID_ARGUMENT,
+                    request.plugin + " has no action '" + request.action +
+                        "' (its actions: " + (listing.empty() ? "none" : listing) + ")");
   json::object args_obj, options;
   json::array args;
   std::string error;
@@ -176,10 +187,9 @@ void ActionRunner::start(Pending pending) {
       account["extra"] = found.extra;
       args_obj["account"] = std::move(account);
     } catch (const std::exception &e) {
-      return fail_now(AM_INVALID_ARGUMENT, request.plugin + ": account '" + *request.account +
-                                               "': " + e.what() +
-                                               " (see `automuse-host accounts list --plugin " +
-                                               request.plugin + "`)");
+      return fail_now(AM_INVALID_ARGUMENT,
+                      request.plugin + ": account '" + *request.account + "': " + e.what() +
+                          " (see `automuse-host accounts list --plugin " + request.plugin + "`)");
     }
   } else {
     args_obj["account"] = nullptr;
@@ -193,7 +203,8 @@ void ActionRunner::start(Pending pending) {
   run->args_json = json::serialize(args_obj);
   run->key = account_key(request);
   run->module = module;
-  std::string name = request.plugin + ":" + *action + (request.account ? ":" + *request.account : "");
+  std::string name =
+      request.plugin + ":" + *action + (request.account ? ":" + *request.account : "");
   run->job = context_.runtime().make_job(name, module);
   run->pending = std::move(pending);
   run->call.struct_size = sizeof(am_action_call);
@@ -221,10 +232,13 @@ void ActionRunner::finish(const std::shared_ptr<Running> &run, ActionOutcome out
   run->job->cancel();
   run->job->wait_idle();
   auto keep_alive = run->job->release_keep_alive();
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - run->started).count();
+  double secs =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - run->started).count();
   log::write("host", outcome.status == AM_OK ? spdlog::level::info : spdlog::level::warn,
              "end " + run->job->name() + " (" + am_status_name(outcome.status) + ", " +
                  std::to_string(static_cast<int>(secs * 1000)) + " ms)");
+  // A job cancelled by a shutdown is interrupted, whatever status its cancelled step chose.
+  if (run->cancelled_for_shutdown && outcome.status != AM_OK) outcome.interrupted = true;
   busy_accounts_.erase(run->key);
   running_.erase(run);
   DoneFn done = std::move(run->pending.done);
@@ -234,11 +248,25 @@ void ActionRunner::finish(const std::shared_ptr<Running> &run, ActionOutcome out
   pump();
 }
 
+void ActionRunner::stop_taking() {
+  taking_ = false;
+  auto queued = std::move(queue_);
+  queue_.clear();
+  for (auto &p : queued) {
+    ActionOutcome o{AM_CANCELLED, "null", "not started: the host is shutting down"};
+    o.interrupted = true;
+    p.done(o);
+  }
+}
+
 void ActionRunner::cancel_all() {
   auto queued = std::move(queue_);
   queue_.clear();
   for (auto &p : queued) p.done(ActionOutcome{AM_CANCELLED, "null", "cancelled before it started"});
-  for (auto &r : running_) r->job->cancel();
+  for (auto &r : running_) {
+    r->cancelled_for_shutdown = !taking_;
+    r->job->cancel();
+  }
 }
 
 }  // namespace automuse::app

@@ -8,12 +8,7 @@
 // loaded and initialised on that thread too, as plugin.h promises.
 #pragma once
 
-#include "app/host_context.hpp"
-#include "app/run_action.hpp"
-#include "plugins/plugin_module.hpp"
-
 #include <boost/asio/io_context.hpp>
-
 #include <deque>
 #include <functional>
 #include <map>
@@ -21,13 +16,20 @@
 #include <set>
 #include <string>
 
+#include "app/host_context.hpp"
+#include "app/run_action.hpp"
+#include "plugins/plugin_module.hpp"
+
 namespace automuse::app {
 
 struct ActionOutcome {
   am_status status = AM_INTERNAL;
   std::string result_json;  // the plugin's result ("null" when none)
   std::string message;      // the error, or a note
-  int exit_code() const;    // 0 ok, 2 invalid argument, 130 cancelled, 1 otherwise
+  // Stopped by a shutdown (cancel_all after stop_taking, or never started because of it):
+  // the job is to be resumed by the next start, not counted as failed.
+  bool interrupted = false;
+  int exit_code() const;  // 0 ok, 2 invalid argument, 130 cancelled, 1 otherwise
 };
 
 class ActionRunner {
@@ -47,7 +49,14 @@ class ActionRunner {
   size_t queued() const noexcept { return queue_.size(); }
   bool idle() const noexcept { return running_.empty() && queue_.empty(); }
 
+  // Shutdown, first step: start nothing more. Queued jobs complete at once with AM_CANCELLED
+  // and `interrupted`; later submits too. Running jobs go on.
+  void stop_taking();
+  bool taking() const noexcept { return taking_; }
+
   // Cancel every running job and drop the queue (queued ones complete with AM_CANCELLED).
+  // After stop_taking, the cancelled jobs' outcomes are marked `interrupted` unless they
+  // succeeded anyway.
   void cancel_all();
 
  private:
@@ -66,6 +75,7 @@ class ActionRunner {
   HostContext &context_;
   boost::asio::io_context &main_io_;
   size_t max_jobs_;
+  bool taking_ = true;
   std::deque<Pending> queue_;
   std::set<std::string> busy_accounts_;
   std::map<std::string, std::shared_ptr<plugins::PluginModule>> modules_;

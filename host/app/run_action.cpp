@@ -1,56 +1,134 @@
-// host/app/run_action.cpp — the command-line face of ActionRunner.
+// host/app/run_action.cpp — the command-line face of ActionRunner: runs recorded in job_runs,
+// interrupted ones resumed, and the graceful shutdown on SIGINT/SIGTERM.
 #include "app/run_action.hpp"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/json.hpp>
+#include <iostream>
 
 #include "app/action_runner.hpp"
 #include "log/logging.hpp"
-
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/json.hpp>
-
-#include <iostream>
+#include "schedule/graceful_stop.hpp"
+#include "schedule/schedule_store.hpp"
 
 namespace automuse::app {
+namespace json = boost::json;
+
+std::string run_status(const ActionOutcome &o) {
+  if (o.status == AM_OK) return "succeeded";
+  if (o.interrupted) return "interrupted";
+  if (o.status == AM_CANCELLED) return "cancelled";
+  return "failed";
+}
+
+std::string request_json(const ActionRequest &request) {
+  json::object o;
+  o["sets"] = json::value_from(request.sets);
+  o["extras"] = json::value_from(request.extras);
+  return json::serialize(o);
+}
+
+void apply_request_json(const std::string &text, ActionRequest &request) {
+  json::error_code ec;
+  auto v = json::parse(text, ec);
+  if (ec || !v.is_object()) return;
+  auto strings = [&](const char *key) {
+    std::vector<std::string> out;
+    if (auto *a = v.as_object().if_contains(key); a && a->is_array())
+      for (auto &x : a->as_array())
+        if (x.is_string()) out.emplace_back(x.as_string());
+    return out;
+  };
+  request.sets = strings("sets");
+  request.extras = strings("extras");
+}
+
+namespace {
+
+size_t network_jobs(HostContext &context) {
+  if (auto *v = context.config().find("limits.network_jobs"); v && v->is_number())
+    return static_cast<size_t>(std::max(1.0, v->to_number<double>()));
+  return 16;
+}
+
+// The account's id; none when the request names no account or an unknown one (the runner
+// then refuses the request with a message saying so).
+std::optional<std::string> account_id_of(HostContext &context, const ActionRequest &request) {
+  if (!request.account) return std::nullopt;
+  try {
+    return context.store().resolve_account(*request.account, request.plugin).id;
+  } catch (const std::exception &) {
+    return std::nullopt;
+  }
+}
+
+// The job_runs row of one request; resumes the newest interrupted run with the same inputs.
+schedule::JobRun record_start(HostContext &context, schedule::ScheduleStore &runs,
+                              const ActionRequest &request) {
+  const std::optional<std::string> account_id = account_id_of(context, request);
+  const std::string options = request_json(request);
+  std::optional<std::string> resume_of;
+  if (auto old = runs.find_interrupted(request.plugin, account_id, request.action, options);
+      old && runs.claim_interrupted(old->id)) {
+    resume_of = old->id;
+    log::write("host", spdlog::level::info,
+               "resuming the interrupted run " + old->id.substr(0, 8) + " of " + request.plugin +
+                   (request.account ? " for " + *request.account : ""));
+  }
+  schedule::JobRun run;
+  run.plugin_id = request.plugin;
+  run.account_id = account_id;
+  run.action = request.action;
+  run.request = options;
+  run.resume_of = resume_of;
+  return runs.start_run(std::move(run));
+}
+
+}  // namespace
 
 int run_actions(HostContext &context, const std::vector<ActionRequest> &requests) {
   if (requests.empty()) {
     std::cerr << "automuse-host: nothing to run (no matching accounts)\n";
     return 2;
   }
-  size_t max_jobs = 16;
-  if (auto *v = context.config().find("limits.network_jobs"); v && v->is_number())
-    max_jobs = static_cast<size_t>(std::max(1.0, v->to_number<double>()));
+  context.store();  // creates and migrates the database
+  schedule::ScheduleStore runs(context.data_dir() / "automuse.db");
   boost::asio::io_context main_io;
   auto guard = boost::asio::make_work_guard(main_io);
   size_t remaining = requests.size();
   int exit_code = 0;
   {
-    ActionRunner runner(context, main_io, max_jobs);
-    boost::asio::signal_set signals(main_io, SIGINT, SIGTERM);
-    signals.async_wait([&](const boost::system::error_code &ec, int) {
-      if (ec) return;
-      log::write("host", spdlog::level::warn, "interrupted: cancelling");
-      runner.cancel_all();
-    });
+    ActionRunner runner(context, main_io, network_jobs(context));
+    schedule::GracefulStop stop(main_io, schedule::grace_period(context.config()), "run",
+                                {[&] { runner.stop_taking(); }, [&] { runner.cancel_all(); }});
     for (const auto &request : requests) {
-      runner.submit(request, [&, request](const ActionOutcome &o) {
+      auto run = record_start(context, runs, request);
+      runner.submit(request, [&, request, run_id = run.id](const ActionOutcome &o) {
         --remaining;
-        const std::string who =
-            request.plugin + " " + (request.action.empty() ? "(default action)" : request.action) +
-            (request.account ? " for " + *request.account : "");
+        runs.finish_run(
+            run_id, run_status(o),
+            o.status == AM_OK ? std::nullopt : std::optional<std::string>(o.message),
+            o.result_json.empty() ? std::nullopt : std::optional<std::string>(o.result_json));
+        const std::string who = request.plugin + " " +
+                                (request.action.empty() ? "(default action)" : request.action) +
+                                (request.account ? " for " + *request.account : "");
         if (requests.size() == 1) {
           if (!o.result_json.empty() && o.result_json != "null") std::cout << o.result_json << "\n";
         } else {
-          boost::json::object line;
-          line["account"] = request.account ? boost::json::value(*request.account) : nullptr;
-          line["status"] = am_status_name(o.status);
-          boost::json::error_code ec;
-          auto parsed = boost::json::parse(o.result_json.empty() ? "null" : o.result_json, ec);
-          line["result"] = ec ? boost::json::value(o.result_json) : parsed;
+          json::object line;
+          line["account"] = request.account ? json::value(*request.account) : nullptr;
+          line["status"] = o.interrupted ? "interrupted" : am_status_name(o.status);
+          json::error_code ec;
+          auto parsed = json::parse(o.result_json.empty() ? "null" : o.result_json, ec);
+          line["result"] = ec ? json::value(o.result_json) : parsed;
           if (o.status != AM_OK) line["error"] = o.message;
-          std::cout << boost::json::serialize(line) << std::endl;
+          std::cout << json::serialize(line) << std::endl;
         }
-        if (o.status != AM_OK) {
+        if (o.interrupted) {
+          std::cerr << "automuse-host: " << who
+                    << " interrupted; the next identical run resumes it\n";
+          if (exit_code == 0) exit_code = 130;
+        } else if (o.status != AM_OK) {
           std::cerr << "automuse-host: " << who << " failed (" << am_status_name(o.status) << ")"
                     << (o.message.empty() ? "" : ": " + o.message) << "\n";
           if (exit_code == 0) exit_code = o.exit_code();
@@ -60,7 +138,7 @@ int run_actions(HostContext &context, const std::vector<ActionRequest> &requests
       });
     }
     while (remaining > 0) main_io.run_one();
-    signals.cancel();
+    stop.close();
     guard.reset();
     main_io.restart();
     main_io.poll();

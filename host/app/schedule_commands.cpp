@@ -2,24 +2,26 @@
 // on the main thread's io_context: a system_timer wakes it at the next firing time (or every
 // 30 s, to see schedules added or removed by other processes), due schedules start as jobs
 // through the ActionRunner, every attempt is a row in job_runs, and transient failures are
-// retried with exponential backoff. After downtime a missed schedule runs once.
+// retried with exponential backoff. After downtime a missed schedule runs once. On
+// SIGINT/SIGTERM (schedule::GracefulStop) nothing new starts, running jobs get the grace
+// period, the rest are cancelled and recorded "interrupted"; the next daemon or run-due takes
+// those up first, with the same request, so the plugin resumes from its cached steps.
 #include "app/schedule_commands.hpp"
 
-#include "app/action_runner.hpp"
-#include "log/logging.hpp"
-#include "schedule/cron.hpp"
-#include "schedule/schedule_store.hpp"
-
 #include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/system_timer.hpp>
 #include <boost/json.hpp>
-
 #include <ctime>
 #include <iostream>
 #include <map>
 #include <set>
+
+#include "app/action_runner.hpp"
+#include "log/logging.hpp"
+#include "schedule/cron.hpp"
+#include "schedule/graceful_stop.hpp"
+#include "schedule/schedule_store.hpp"
 
 namespace automuse::app {
 namespace json = boost::json;
@@ -40,7 +42,9 @@ std::string format_time(int64_t t, const std::string &zone) {
   return buf;
 }
 
-SysTime now_sys() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
+SysTime now_sys() {
+  return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+}
 
 // The next time the schedule fires after the last handled one (or its creation).
 std::optional<SysTime> next_fire(const Schedule &s) {
@@ -57,7 +61,18 @@ bool transient(am_status s) {
   return s == AM_UNAVAILABLE || s == AM_TIMEOUT || s == AM_RATE_LIMITED;
 }
 
-// Runs due schedules through an ActionRunner, records attempts, retries transient failures.
+// One job to run: a schedule's firing, or an interrupted run taken up again.
+struct Work {
+  std::string key;  // one at a time per key: the schedule's id, or the resumed run's
+  std::optional<std::string> schedule_id;
+  std::string plugin, action;
+  std::optional<std::string> account_id;
+  std::string request = "{}";
+  std::optional<std::string> resume_of;  // the first attempt's link to the interrupted run
+};
+
+// Runs due schedules and interrupted runs through an ActionRunner, records attempts, retries
+// transient failures; stops in two steps (stop_taking, cancel) for GracefulStop.
 class Firing {
  public:
   Firing(HostContext &ctx, ScheduleStore &store, boost::asio::io_context &io)
@@ -68,12 +83,29 @@ class Firing {
       max_attempts_ = std::max(1, static_cast<int>(v->to_number<double>()));
   }
 
+  // Takes up every interrupted scheduled run (oldest first), before anything new; returns how
+  // many. A run another process claimed first is left to it.
+  int resume_interrupted() {
+    int resumed = 0;
+    for (auto &r : store_.interrupted_runs(true)) {
+      if (!taking_ || busy_.count(*r.schedule_id) || !store_.claim_interrupted(r.id)) continue;
+      log::write("host", spdlog::level::info,
+                 "resuming the interrupted run " + r.id.substr(0, 8) + " of schedule " +
+                     r.schedule_id->substr(0, 8));
+      Work w{*r.schedule_id, r.schedule_id, r.plugin_id, r.action, r.account_id, r.request, r.id};
+      busy_.insert(w.key);
+      ++resumed;
+      attempt(w, r.attempt);
+    }
+    return resumed;
+  }
+
   // Fires every due, unpaused schedule once; returns how many started.
   int fire_due() {
     int started = 0;
     SysTime now = now_sys();
     for (auto &s : store_.list()) {
-      if (s.paused || busy_.count(s.id)) continue;
+      if (!taking_ || s.paused || busy_.count(s.id)) continue;
       std::optional<SysTime> next;
       try {
         next = next_fire(s);
@@ -86,7 +118,7 @@ class Firing {
       store_.set_last_fire(s.id, now.time_since_epoch().count());
       busy_.insert(s.id);
       ++started;
-      attempt(s, 1);
+      attempt(Work{s.id, s.id, s.plugin_id, s.action, s.account_id, "{}", std::nullopt}, 1);
     }
     return started;
   }
@@ -104,9 +136,19 @@ class Firing {
     return best;
   }
 
+  // Shutdown, first step: no new jobs or retries; a retry still waiting becomes an
+  // interrupted run (resumed at the next start). Running jobs go on.
+  void stop_taking() {
+    taking_ = false;
+    for (auto &[key, timer] : retries_) timer->cancel();
+    runner_.stop_taking();
+  }
+  // Shutdown, second step: cancel the running jobs (they are recorded as interrupted).
+  void cancel() { runner_.cancel_all(); }
+
   bool idle() const { return busy_.empty(); }
-  ActionRunner &runner() { return runner_; }
   int failures() const { return failures_; }
+  int interrupted() const { return interrupted_; }
 
  private:
   static size_t network_jobs(HostContext &ctx) {
@@ -115,49 +157,77 @@ class Firing {
     return 16;
   }
 
-  void attempt(const Schedule &s, int n) {
-    ActionRequest r;
-    r.plugin = s.plugin_id;
-    r.action = s.action;
-    std::optional<std::string> nickname;
-    if (s.account_id) {
-      if (auto a = ctx_.store().get_account(*s.account_id)) nickname = a->nickname;
-    }
-    r.account = nickname;
+  schedule::JobRun start_row(const Work &w, int n) {
     schedule::JobRun run;
-    run.schedule_id = s.id;
-    run.plugin_id = s.plugin_id;
-    run.account_id = s.account_id;
-    run.action = s.action;
+    run.schedule_id = w.schedule_id;
+    run.plugin_id = w.plugin;
+    run.account_id = w.account_id;
+    run.action = w.action;
     run.attempt = n;
-    run = store_.start_run(run);
+    run.request = w.request;
+    run.resume_of = w.resume_of;
+    return store_.start_run(run);
+  }
+
+  void attempt(Work w, int n) {
+    ActionRequest r;
+    r.plugin = w.plugin;
+    r.action = w.action;
+    apply_request_json(w.request, r);
+    auto run = start_row(w, n);
+    w.resume_of.reset();  // a retry links to the previous attempt by its schedule
+    if (w.account_id) {
+      auto a = ctx_.store().get_account(*w.account_id);
+      if (!a) {
+        store_.finish_run(run.id, "failed",
+                          "account " + *w.account_id + " no longer exists (schedule " +
+                              (w.schedule_id ? *w.schedule_id : std::string("-")) + ")",
+                          std::nullopt);
+        ++failures_;
+        busy_.erase(w.key);
+        return;
+      }
+      r.account = a->nickname;
+    }
     log::write("host", spdlog::level::info,
-               "schedule " + s.id.substr(0, 8) + ": " + s.plugin_id + " " + s.action +
-                   (nickname ? " for " + *nickname : "") + " (attempt " + std::to_string(n) + ")");
-    runner_.submit(r, [this, s, n, run_id = run.id](const ActionOutcome &o) {
-      std::string status = o.status == AM_OK ? "succeeded"
-                            : o.status == AM_CANCELLED ? "cancelled"
-                                                       : "failed";
-      store_.finish_run(run_id, status,
-                        o.status == AM_OK ? std::nullopt : std::optional<std::string>(o.message),
-                        o.result_json.empty() ? std::nullopt : std::optional<std::string>(o.result_json));
-      if (o.status != AM_OK && transient(o.status) && n < max_attempts_) {
-        auto delay = std::chrono::milliseconds(retry_base_ms_ << (n - 1));
-        log::write("host", spdlog::level::warn,
-                   "schedule " + s.id.substr(0, 8) + ": transient failure (" + o.message +
-                       "); retrying in " + std::to_string(delay.count()) + " ms");
-        auto timer = std::make_shared<boost::asio::steady_timer>(io_, delay);
-        timer->async_wait([this, timer, s, n](const boost::system::error_code &ec) {
-          if (ec) {
-            busy_.erase(s.id);
-            return;
-          }
-          attempt(s, n + 1);
-        });
+               "schedule " + w.key.substr(0, 8) + ": " + w.plugin + " " + w.action +
+                   (r.account ? " for " + *r.account : "") + " (attempt " + std::to_string(n) +
+                   ")");
+    runner_.submit(r, [this, w, n, run_id = run.id](const ActionOutcome &o) {
+      store_.finish_run(
+          run_id, run_status(o),
+          o.status == AM_OK ? std::nullopt : std::optional<std::string>(o.message),
+          o.result_json.empty() ? std::nullopt : std::optional<std::string>(o.result_json));
+      if (o.interrupted) {
+        ++interrupted_;
+        busy_.erase(w.key);
+        return;
+      }
+      if (o.status != AM_OK && transient(o.status) && n < max_attempts_ && taking_) {
+        retry_later(w, n, o.message);
         return;
       }
       if (o.status != AM_OK) ++failures_;
-      busy_.erase(s.id);
+      busy_.erase(w.key);
+    });
+  }
+
+  void retry_later(const Work &w, int n, const std::string &why) {
+    auto delay = std::chrono::milliseconds(retry_base_ms_ << (n - 1));
+    log::write("host", spdlog::level::warn,
+               "schedule " + w.key.substr(0, 8) + ": transient failure (" + why +
+                   "); retrying in " + std::to_string(delay.count()) + " ms");
+    auto timer = std::make_shared<boost::asio::steady_timer>(io_, delay);
+    retries_[w.key] = timer;
+    timer->async_wait([this, timer, w, n](const boost::system::error_code &ec) {
+      retries_.erase(w.key);
+      if (!ec && taking_) return attempt(w, n + 1);
+      // Stopped while waiting: the next attempt is an interrupted run, taken up at the next
+      // start like any other.
+      auto run = start_row(w, n + 1);
+      store_.finish_run(run.id, "interrupted", "stopped before this retry started", std::nullopt);
+      ++interrupted_;
+      busy_.erase(w.key);
     });
   }
 
@@ -166,9 +236,12 @@ class Firing {
   boost::asio::io_context &io_;
   ActionRunner runner_;
   std::set<std::string> busy_;
+  std::map<std::string, std::shared_ptr<boost::asio::steady_timer>> retries_;
+  bool taking_ = true;
   int64_t retry_base_ms_ = 60000;
   int max_attempts_ = 3;
   int failures_ = 0;
+  int interrupted_ = 0;
 };
 
 int add_command(HostContext &ctx, const std::string &plugin, const std::string &account,
@@ -218,7 +291,8 @@ int list_command(HostContext &ctx, bool as_json) {
   auto store = open_schedules(ctx);
   json::array arr;
   for (auto &s : store.list()) {
-    auto next = s.paused ? std::nullopt : next_fire(s);
+    std::optional<SysTime> next;
+    if (!s.paused) next = next_fire(s);
     std::string nickname;
     if (s.account_id)
       if (auto a = ctx.store().get_account(*s.account_id)) nickname = a->nickname;
@@ -238,7 +312,8 @@ int list_command(HostContext &ctx, bool as_json) {
                 << (nickname.empty() ? "" : " for " + nickname) << "  '" << s.cron << "' "
                 << (s.time_zone.empty() ? "UTC" : s.time_zone) << "  "
                 << (s.paused ? "paused"
-                             : "next " + (next ? format_time(next->time_since_epoch().count(), s.time_zone)
+                             : "next " + (next ? format_time(next->time_since_epoch().count(),
+                                                             s.time_zone)
                                                : std::string("never")))
                 << "\n";
     }
@@ -275,13 +350,19 @@ int runs_command(HostContext &ctx, bool as_json, int limit) {
       o["attempt"] = r.attempt;
       o["status"] = r.status;
       o["error"] = r.error ? json::value(*r.error) : json::value(nullptr);
+      json::error_code ec;
+      auto result = r.result ? json::parse(*r.result, ec) : json::value(nullptr);
+      o["result"] = ec ? json::value(*r.result) : result;
+      o["resume_of"] = r.resume_of ? json::value(*r.resume_of) : json::value(nullptr);
+      o["request"] = json::parse(r.request, ec);
+      if (ec) o["request"] = r.request;
       o["started_at"] = r.started_at;
       o["finished_at"] = r.finished_at ? json::value(*r.finished_at) : json::value(nullptr);
       arr.push_back(std::move(o));
     } else {
       std::cout << format_time(r.started_at, "") << "  " << r.plugin_id << " " << r.action
-                << "  attempt " << r.attempt << "  " << r.status
-                << (r.error ? "  " + *r.error : "") << "\n";
+                << "  attempt " << r.attempt << "  " << r.status << (r.error ? "  " + *r.error : "")
+                << "\n";
     }
   }
   if (as_json) std::cout << json::serialize(arr) << "\n";
@@ -292,28 +373,42 @@ int run_due_command(HostContext &ctx) {
   auto store = open_schedules(ctx);
   boost::asio::io_context io;
   auto guard = boost::asio::make_work_guard(io);
-  int started = 0, failures = 0;
+  int started = 0, resumed = 0, failures = 0, interrupted = 0;
   {
     Firing firing(ctx, store, io);
+    schedule::GracefulStop stop(io, schedule::grace_period(ctx.config()), "run-due",
+                                {[&] { firing.stop_taking(); }, [&] { firing.cancel(); }});
+    resumed = firing.resume_interrupted();
     started = firing.fire_due();
     while (!firing.idle()) io.run_one();
+    stop.close();
     failures = firing.failures();
+    interrupted = firing.interrupted();
   }
-  std::cout << "ran " << started << " due schedule" << (started == 1 ? "" : "s") << "\n";
-  return failures ? 1 : 0;
+  std::cout << "ran " << started << " due schedule" << (started == 1 ? "" : "s");
+  if (resumed)
+    std::cout << ", resumed " << resumed << " interrupted run" << (resumed == 1 ? "" : "s");
+  if (interrupted) std::cout << "; " << interrupted << " interrupted (resumed at the next start)";
+  std::cout << "\n";
+  return interrupted ? 130 : failures ? 1 : 0;
 }
 
-int daemon_command(HostContext &ctx) {
+int daemon_command(HostContext &ctx, std::optional<double> grace_seconds) {
   auto store = open_schedules(ctx);
   boost::asio::io_context io;
   auto guard = boost::asio::make_work_guard(io);
-  bool stopping = false;
   {
     Firing firing(ctx, store, io);
     boost::asio::system_timer timer(io);
-    boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+    schedule::GracefulStop stop(io, schedule::grace_period(ctx.config(), grace_seconds), "daemon",
+                                {[&] {
+                                   timer.cancel();
+                                   firing.stop_taking();
+                                 },
+                                 [&] { firing.cancel(); }});
     std::function<void()> tick = [&] {
-      if (stopping) return;
+      if (stop.stopping()) return;
+      firing.resume_interrupted();  // also those another process left, once their key is free
       firing.fire_due();
       auto wake = std::chrono::system_clock::now() + std::chrono::seconds(30);
       if (auto next = firing.earliest_next(); next && *next < wake) wake = *next;
@@ -322,20 +417,19 @@ int daemon_command(HostContext &ctx) {
         if (!ec) tick();
       });
     };
-    signals.async_wait([&](const boost::system::error_code &ec, int sig) {
-      if (ec) return;
-      log::write("host", spdlog::level::info,
-                 std::string("daemon: ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
-                     ": stopping, cancelling running jobs");
-      stopping = true;
-      timer.cancel();
-      firing.runner().cancel_all();
-    });
     log::write("host", spdlog::level::info,
                "daemon: started, " + std::to_string(store.list().size()) + " schedule(s)");
+    // Interrupted runs first: they were due before anything that is due now.
+    if (int n = firing.resume_interrupted())
+      log::write("host", spdlog::level::info,
+                 "daemon: resumed " + std::to_string(n) + " interrupted run(s)");
     tick();
-    while (!stopping || !firing.idle()) io.run_one();
-    signals.cancel();
+    while (!stop.stopping() || !firing.idle()) io.run_one();
+    stop.close();
+    if (firing.interrupted())
+      log::write("host", spdlog::level::info,
+                 "daemon: " + std::to_string(firing.interrupted()) +
+                     " run(s) interrupted; the next start resumes them");
   }
   log::write("host", spdlog::level::info, "daemon: stopped");
   return 0;
@@ -357,11 +451,13 @@ void add_schedule_commands(CLI::App &app, const std::function<HostContext &()> &
   add->add_option("--account", a->account, "Account nickname");
   add->add_option("--action", a->action, "Action (default: run)");
   auto *cron = add->add_option("--cron", a->cron, "Five-field cron expression");
-  add->add_option("--preset", a->preset, "daily (10:00), twice (10:00, 16:00), thrice (08:00, 12:00, 18:00)")
+  add->add_option("--preset", a->preset,
+                  "daily (10:00), twice (10:00, 16:00), thrice (08:00, 12:00, 18:00)")
       ->excludes(cron);
   add->add_option("--timezone", a->zone, "IANA time zone, e.g. Europe/Berlin (default UTC)");
   add->callback([=] {
-    *exit_code = add_command(context(), a->plugin, a->account, a->action, a->cron, a->preset, a->zone);
+    *exit_code =
+        add_command(context(), a->plugin, a->account, a->action, a->cron, a->preset, a->zone);
   });
 
   auto list_json = std::make_shared<bool>(false);
@@ -387,8 +483,12 @@ void add_schedule_commands(CLI::App &app, const std::function<HostContext &()> &
   auto *due = app.add_subcommand("run-due", "Run whatever is due now, then exit (for system cron)");
   due->callback([=] { *exit_code = run_due_command(context()); });
 
+  auto grace = std::make_shared<std::optional<double>>();
   auto *daemon = app.add_subcommand("daemon", "Run schedules in the foreground until stopped");
-  daemon->callback([=] { *exit_code = daemon_command(context()); });
+  daemon->add_option("--grace", *grace,
+                     "Seconds running jobs get to finish after SIGINT/SIGTERM before they are "
+                     "cancelled (default: schedule.grace_seconds, 30)");
+  daemon->callback([=] { *exit_code = daemon_command(context(), *grace); });
 }
 
 }  // namespace automuse::app

@@ -56,6 +56,7 @@ constexpr Key kKnownKeys[] = {
     {"schedule", Kind::Object},
     {"schedule.retry_base_seconds", Kind::Number},
     {"schedule.max_attempts", Kind::Number},
+    {"schedule.grace_seconds", Kind::Number},
     {"plugins", Kind::Object},
 };
 

@@ -40,6 +40,28 @@ Schedule read_schedule(store::Stmt &s) {
   return out;
 }
 
+constexpr const char *kRunColumns =
+    "id, schedule_id, plugin_id, account_id, action, attempt, status, error, result, started_at,"
+    " finished_at, request, resume_of";
+
+JobRun read_run(store::Stmt &q) {
+  JobRun r;
+  r.id = q.text(0);
+  r.schedule_id = q.opt_text(1);
+  r.plugin_id = q.text(2);
+  r.account_id = q.opt_text(3);
+  r.action = q.text(4);
+  r.attempt = static_cast<int>(q.int64(5));
+  r.status = q.text(6);
+  r.error = q.opt_text(7);
+  r.result = q.opt_text(8);
+  r.started_at = q.int64(9);
+  r.finished_at = q.opt_int64(10);
+  r.request = q.opt_text(11).value_or("{}");
+  r.resume_of = q.opt_text(12);
+  return r;
+}
+
 constexpr const char *kScheduleColumns =
     "id, plugin_id, account_id, action, cron, time_zone, paused, created_at, last_fire_at";
 
@@ -60,8 +82,8 @@ Schedule ScheduleStore::add(Schedule s) {
 }
 
 std::vector<Schedule> ScheduleStore::list() {
-  store::Stmt q(db_, std::string("SELECT ") + kScheduleColumns +
-                         " FROM schedules ORDER BY created_at, id");
+  store::Stmt q(
+      db_, std::string("SELECT ") + kScheduleColumns + " FROM schedules ORDER BY created_at, id");
   std::vector<Schedule> out;
   while (q.step()) out.push_back(read_schedule(q));
   return out;
@@ -103,44 +125,57 @@ JobRun ScheduleStore::start_run(JobRun run) {
   run.status = "running";
   store::Stmt q(db_,
                 "INSERT INTO job_runs (id, schedule_id, plugin_id, account_id, action, attempt,"
-                " status, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                " status, started_at, request, resume_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, run.id).bind(2, run.schedule_id).bind(3, run.plugin_id).bind(4, run.account_id);
   q.bind(5, run.action).bind(6, static_cast<int64_t>(run.attempt)).bind(7, run.status);
-  q.bind(8, run.started_at).run();
+  q.bind(8, run.started_at).bind(9, run.request).bind(10, run.resume_of).run();
   return run;
 }
 
 void ScheduleStore::finish_run(const std::string &id, const std::string &status,
                                const std::optional<std::string> &error,
                                const std::optional<std::string> &result) {
-  store::Stmt q(db_,
-                "UPDATE job_runs SET status = ?, error = ?, result = ?, finished_at = ? WHERE id = ?");
+  store::Stmt q(
+      db_, "UPDATE job_runs SET status = ?, error = ?, result = ?, finished_at = ? WHERE id = ?");
   q.bind(1, status).bind(2, error).bind(3, result).bind(4, now_seconds()).bind(5, id).run();
 }
 
 std::vector<JobRun> ScheduleStore::list_runs(int limit) {
-  store::Stmt q(db_,
-                "SELECT id, schedule_id, plugin_id, account_id, action, attempt, status, error,"
-                " result, started_at, finished_at FROM job_runs ORDER BY started_at DESC, id"
-                " LIMIT ?");
+  store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
+                         " FROM job_runs ORDER BY started_at DESC, id LIMIT ?");
   q.bind(1, static_cast<int64_t>(limit > 0 ? limit : 1000000));
   std::vector<JobRun> out;
-  while (q.step()) {
-    JobRun r;
-    r.id = q.text(0);
-    r.schedule_id = q.opt_text(1);
-    r.plugin_id = q.text(2);
-    r.account_id = q.opt_text(3);
-    r.action = q.text(4);
-    r.attempt = static_cast<int>(q.int64(5));
-    r.status = q.text(6);
-    r.error = q.opt_text(7);
-    r.result = q.opt_text(8);
-    r.started_at = q.int64(9);
-    r.finished_at = q.opt_int64(10);
-    out.push_back(std::move(r));
-  }
+  while (q.step()) out.push_back(read_run(q));
   return out;
+}
+
+std::vector<JobRun> ScheduleStore::interrupted_runs(bool scheduled_only) {
+  store::Stmt q(
+      db_, std::string("SELECT ") + kRunColumns + " FROM job_runs WHERE status = 'interrupted'" +
+               (scheduled_only ? " AND schedule_id IS NOT NULL" : "") + " ORDER BY started_at, id");
+  std::vector<JobRun> out;
+  while (q.step()) out.push_back(read_run(q));
+  return out;
+}
+
+std::optional<JobRun> ScheduleStore::find_interrupted(const std::string &plugin_id,
+                                                      const std::optional<std::string> &account_id,
+                                                      const std::string &action,
+                                                      const std::string &request) {
+  store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
+                         " FROM job_runs WHERE status = 'interrupted' AND plugin_id = ?"
+                         " AND account_id IS ? AND action = ? AND request = ?"
+                         " ORDER BY started_at DESC, id LIMIT 1");
+  q.bind(1, plugin_id).bind(2, account_id).bind(3, action).bind(4, request);
+  if (!q.step()) return std::nullopt;
+  return read_run(q);
+}
+
+bool ScheduleStore::claim_interrupted(const std::string &id) {
+  store::Stmt q(db_,
+                "UPDATE job_runs SET status = 'resumed' WHERE id = ? AND status = 'interrupted'");
+  q.bind(1, id).run();
+  return db_.changes() > 0;
 }
 
 }  // namespace automuse::schedule

@@ -3,13 +3,13 @@
 // them across processes with SQLite's locking.
 #pragma once
 
-#include "store/sqlite_db.hpp"
-
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "store/sqlite_db.hpp"
 
 namespace automuse::schedule {
 
@@ -32,10 +32,14 @@ struct JobRun {
   std::optional<std::string> account_id;
   std::string action;
   int attempt = 1;
-  std::string status;  // running, succeeded, failed, cancelled
+  // running, succeeded, failed, cancelled; interrupted (stopped by a shutdown, to be resumed),
+  // resumed (an interrupted run that a later run took over).
+  std::string status;
   std::optional<std::string> error, result;
   int64_t started_at = 0;
   std::optional<int64_t> finished_at;
+  std::string request = "{}";            // the action's options as JSON (see RunRequest)
+  std::optional<std::string> resume_of;  // the interrupted run this one resumes
 };
 
 class ScheduleStore {
@@ -52,8 +56,19 @@ class ScheduleStore {
 
   JobRun start_run(JobRun run);  // id and started_at filled in, status "running"
   void finish_run(const std::string &id, const std::string &status,
-                  const std::optional<std::string> &error, const std::optional<std::string> &result);
+                  const std::optional<std::string> &error,
+                  const std::optional<std::string> &result);
   std::vector<JobRun> list_runs(int limit);
+
+  // Interrupted runs, oldest first; only scheduled ones (run-due, the daemon) when asked.
+  std::vector<JobRun> interrupted_runs(bool scheduled_only);
+  // The newest interrupted run of exactly this plugin, account, action and request.
+  std::optional<JobRun> find_interrupted(const std::string &plugin_id,
+                                         const std::optional<std::string> &account_id,
+                                         const std::string &action, const std::string &request);
+  // Marks an interrupted run "resumed". False when it is no longer interrupted
+  // (another process took it first): the claim is one UPDATE, so two never both win.
+  bool claim_interrupted(const std::string &id);
 
  private:
   store::Db db_;

@@ -81,6 +81,13 @@ const std::vector<Migration> &migrations() {
            " error TEXT, result TEXT, started_at BIGINT NOT NULL, finished_at BIGINT)",
            "CREATE INDEX job_runs_started ON job_runs (started_at)",
        }},
+      {5,
+       "Job runs remember their request, so an interrupted run resumes",
+       {
+           // request: the action's options as JSON; resume_of: the interrupted run it resumes.
+           "ALTER TABLE job_runs ADD COLUMN request TEXT",
+           "ALTER TABLE job_runs ADD COLUMN resume_of TEXT",
+       }},
   };
   return kMigrations;
 }

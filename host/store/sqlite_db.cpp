@@ -24,13 +24,22 @@ void ensure_private_dir(const fs::path &dir) {
 
 Db::Db(const fs::path &file, int busy_timeout_ms) : file_(file) {
   // Create the file ourselves with 0600: SQLite would use 0644 (minus umask), and its WAL and
-  // SHM files copy the database file's mode.
-  int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    throw StoreError("cannot open database " + file.string() + ": " + std::strerror(errno));
+  // SHM files copy the database file's mode. Never open() an existing database here: closing
+  // any descriptor of the file drops every POSIX lock this process holds on it, those of the
+  // SQLite connections already open in this process too (the daemon has several), and
+  // another process may then take the file for unused and delete the WAL under them.
+  if (struct stat st{}; ::stat(file.c_str(), &st) == 0) {
+    if ((st.st_mode & 0777) != 0600) ::chmod(file.c_str(), 0600);
+  } else {
+    int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST) {
+      throw StoreError("cannot open database " + file.string() + ": " + std::strerror(errno));
+    }
+    if (fd >= 0) {
+      ::fchmod(fd, 0600);
+      ::close(fd);
+    }
   }
-  ::fchmod(fd, 0600);
-  ::close(fd);
 
   int rc =
       sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr);

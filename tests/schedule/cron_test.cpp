@@ -43,10 +43,10 @@ TEST(Cron, RangesListsStepsNames) {
   auto e = CronExpr::parse("*/15 9-17/4 * JAN-MAR mon-fri");
   EXPECT_TRUE(e.matches(0, 9, 1, 1, 1));
   EXPECT_TRUE(e.matches(45, 13, 1, 3, 5));
-  EXPECT_FALSE(e.matches(10, 9, 1, 1, 1));   // minute 10 is not */15
-  EXPECT_FALSE(e.matches(0, 10, 1, 1, 1));   // 10 is not in 9-17/4
-  EXPECT_FALSE(e.matches(0, 9, 1, 4, 1));    // April
-  EXPECT_FALSE(e.matches(0, 9, 1, 1, 0));    // Sunday
+  EXPECT_FALSE(e.matches(10, 9, 1, 1, 1));  // minute 10 is not */15
+  EXPECT_FALSE(e.matches(0, 10, 1, 1, 1));  // 10 is not in 9-17/4
+  EXPECT_FALSE(e.matches(0, 9, 1, 4, 1));   // April
+  EXPECT_FALSE(e.matches(0, 9, 1, 1, 0));   // Sunday
   EXPECT_TRUE(CronExpr::parse("0 0 * * 7").matches(0, 0, 3, 3, 0)) << "7 is Sunday too";
   // Both day fields restricted: either matches (standard cron).
   auto both = CronExpr::parse("0 0 13 * FRI");
@@ -64,7 +64,8 @@ TEST(Cron, Presets) {
 TEST(Cron, NextInUtc) {
   auto e = CronExpr::parse("0 10,16 * * *");
   EXPECT_EQ(e.next_after(utc(2026, 11, 28, 9, 59), ""), utc(2026, 11, 28, 10, 0));
-  EXPECT_EQ(e.next_after(utc(2026, 11, 28, 10, 0), ""), utc(2026, 11, 28, 16, 0)) << "strictly after";
+  EXPECT_EQ(e.next_after(utc(2026, 11, 28, 10, 0), ""), utc(2026, 11, 28, 16, 0))
+      << "strictly after";
   EXPECT_EQ(e.next_after(utc(2026, 11, 28, 16, 0), ""), utc(2026, 11, 29, 10, 0));
   EXPECT_EQ(CronExpr::parse("0 0 29 2 *").next_after(utc(2026, 3, 1, 0, 0), ""),
             utc(2028, 2, 29, 0, 0));
@@ -86,7 +87,8 @@ TEST(Cron, TimeZoneAndDaylightSaving) {
 }
 
 TEST(Cron, UnknownZoneIsAnError) {
-  EXPECT_THROW(CronExpr::parse("daily").next_after(utc(2026, 1, 1, 0, 0), "Mars/Olympus"), CronError);
+  EXPECT_THROW(CronExpr::parse("daily").next_after(utc(2026, 1, 1, 0, 0), "Mars/Olympus"),
+               CronError);
   EXPECT_FALSE(automuse::schedule::valid_time_zone("Mars/Olympus"));
   EXPECT_TRUE(automuse::schedule::valid_time_zone("America/New_York"));
 }

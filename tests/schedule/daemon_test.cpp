@@ -1,69 +1,30 @@
 // tests/schedule/daemon_test.cpp — schedules that really fire: run-due runs a missed
 // schedule once (not once per missed slot) and records the run; the daemon does the same by
 // itself, and stops cleanly on SIGTERM.
+#include "host_harness.hpp"
 #include "schedule/schedule_store.hpp"
 
-#include <gtest/gtest.h>
-
-#include <boost/json.hpp>
-
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <array>
-#include <chrono>
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <thread>
-
-namespace fs = std::filesystem;
 namespace json = boost::json;
 
 namespace {
 
-class Schedules : public ::testing::Test {
+class Schedules : public automuse::testing::HostHarness {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("automuse-sched-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
-  std::string env() const {
-    return "env XDG_DATA_HOME=" + (root_ / "data").string() +
-           " XDG_CONFIG_HOME=" + (root_ / "config").string() + " ";
-  }
-  std::string base() const {
-    return std::string(HOST_EXE) + " --plugin-dir " + FIXTURE_ROOT + "/good ";
-  }
-  std::pair<int, std::string> host(const std::string &args) {
-    std::string cmd = env() + base() + args + " 2>>" + (root_ / "stderr.txt").string();
-    FILE *p = ::popen(cmd.c_str(), "r");
-    std::string out;
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-    int status = ::pclose(p);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-  }
+  std::string plugin_dir() const override { return std::string(FIXTURE_ROOT) + "/good"; }
   // A yearly schedule whose last firing is backdated three years: three slots were missed.
   std::string missed_schedule() {
     EXPECT_EQ(host("accounts add --plugin fixture-good --nickname bob").first, 0);
-    EXPECT_EQ(host("schedule add --plugin fixture-good --account bob --action echo --cron '0 0 1 1 *'").first, 0);
+    EXPECT_EQ(
+        host("schedule add --plugin fixture-good --account bob --action echo --cron '0 0 1 1 *'")
+            .first,
+        0);
     auto list = json::parse(host("schedule list --json").second).as_array();
     EXPECT_EQ(list.size(), 1u);
     std::string id(list.at(0).at("id").as_string());
-    automuse::schedule::ScheduleStore store(root_ / "data/automuse/automuse.db");
+    automuse::schedule::ScheduleStore store(db_file());
     store.set_last_fire(id, automuse::schedule::now_seconds() - 3 * 366 * 24 * 3600);
     return id;
   }
-  json::array runs() { return json::parse(host("runs --json").second).as_array(); }
-  fs::path root_;
 };
 
 }  // namespace
@@ -83,7 +44,7 @@ TEST_F(Schedules, RunDueRunsAMissedScheduleOnceAndRecordsIt) {
   EXPECT_NE(host("run-due").second.find("ran 0 due schedules"), std::string::npos);
   EXPECT_EQ(runs().size(), 1u);
   // A paused schedule does not run.
-  automuse::schedule::ScheduleStore store(root_ / "data/automuse/automuse.db");
+  automuse::schedule::ScheduleStore store(db_file());
   store.set_last_fire(id, automuse::schedule::now_seconds() - 400 * 24 * 3600);
   EXPECT_EQ(host("schedule pause " + id.substr(0, 8)).first, 0);
   EXPECT_NE(host("run-due").second.find("ran 0 due schedules"), std::string::npos);
@@ -95,26 +56,16 @@ TEST_F(Schedules, RunDueRunsAMissedScheduleOnceAndRecordsIt) {
 
 TEST_F(Schedules, DaemonFiresByItselfAndStopsOnSigterm) {
   missed_schedule();
-  std::string cmd = "exec " + env() + base() + "daemon 2>" + (root_ / "daemon.txt").string();
-  pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char *>(nullptr));
-    ::_exit(127);
-  }
+  start("daemon");
   json::array r;
-  for (int i = 0; i < 100 && (r.empty() || r[0].at("status") == "running"); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_TRUE(eventually([&] {
     r = runs();
-  }
-  ::kill(pid, SIGTERM);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    return !r.empty() && r[0].at("status") != "running";
+  }));
+  signal(SIGTERM);
+  EXPECT_EQ(wait_exit(std::chrono::seconds(20)), 0);
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].at("status"), "succeeded");
   EXPECT_EQ(runs().size(), 1u) << "one run for three missed slots";
-  std::ifstream log(root_ / "daemon.txt");
-  std::string text((std::istreambuf_iterator<char>(log)), {});
-  EXPECT_NE(text.find("daemon: stopped"), std::string::npos) << text;
+  EXPECT_NE(log_text().find("daemon: stopped"), std::string::npos) << log_text();
 }
