@@ -53,6 +53,14 @@ print(f"(b) ffmpeg CLI ref.     {b:8.2f} s    {cb:8.2f} s            {med('b', 2
 print(f"(c) bare x264 floor     {c:8.2f} s    {cc:8.2f} s            (encode loop only)")
 print(f"a/b wall = {a / b:.3f}, CPU = {ca / cb:.3f}   (goal <= 0.90)")
 print(f"a/c wall = {a / c:.3f}, CPU = {ca / cc:.3f}   (goal <= 1.10)")
+# Ratios within each round (its three runs met the same machine load), then their median:
+# steadier than a ratio of medians when other work comes and goes.
+def per_round(x, y, col):
+    xs = [float(r[col]) for r in rows if r[0] == x]
+    ys = [float(r[col]) for r in rows if r[0] == y]
+    return statistics.median(p / q for p, q in zip(xs, ys))
+print(f"per-round ratio medians: a/b wall = {per_round('a', 'b', 1):.3f}, CPU = {per_round('a', 'b', 3):.3f}; "
+      f"a/c wall = {per_round('a', 'c', 1):.3f}, CPU = {per_round('a', 'c', 3):.3f}")
 print(f"peak memory a/b = {med('a', 2) / med('b', 2):.3f}  (goal <= 1.00)")
 print(f"16:9 render of the same timeline: {med('a16x9', 1):.2f} s wall, {med('a16x9', 3):.2f} s CPU, "
       f"peak {med('a16x9', 2) / 1024:.0f} MiB")
