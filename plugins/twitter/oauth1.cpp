@@ -114,6 +114,15 @@ std::string signature_base(std::string_view method, std::string_view url, const 
   return m + "&" + percent_encode(base_url(url)) + "&" + percent_encode(joined);
 }
 
+std::string base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()),
+                          reinterpret_cast<const unsigned char *>(bytes.data()),
+                          static_cast<int>(bytes.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
 std::string hmac_sha1_signature(std::string_view base, std::string_view consumer_secret,
                                 std::string_view token_secret) {
   const std::string key = percent_encode(consumer_secret) + "&" + percent_encode(token_secret);
@@ -122,11 +131,7 @@ std::string hmac_sha1_signature(std::string_view base, std::string_view consumer
   if (!HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
             reinterpret_cast<const unsigned char *>(base.data()), base.size(), mac, &mac_len))
     throw std::runtime_error("HMAC-SHA1 failed");
-  std::string b64(4 * ((mac_len + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(b64.data()), mac,
-                          static_cast<int>(mac_len));
-  b64.resize(static_cast<size_t>(n));
-  return b64;
+  return base64(std::string_view(reinterpret_cast<const char *>(mac), mac_len));
 }
 
 std::string authorization_header(std::string_view method, std::string_view url,

@@ -31,6 +31,9 @@ Params query_params(std::string_view url);
 // the oauth_* ones, the query's and a form body's (a JSON body is not signed).
 std::string signature_base(std::string_view method, std::string_view url, const Params &params);
 
+// Standard base64 (with padding) of `bytes`.
+std::string base64(std::string_view bytes);
+
 // base64(HMAC-SHA1(enc(consumer_secret)&enc(token_secret), base)).
 std::string hmac_sha1_signature(std::string_view base, std::string_view consumer_secret,
                                 std::string_view token_secret);

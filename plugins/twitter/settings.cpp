@@ -60,6 +60,8 @@ PluginSettings parse_settings(const std::string &section_json) {
   s.max_status_polls =
       static_cast<int>(int_field(o, "max_status_polls", s.max_status_polls, 1, 10000));
   s.llm_rewrites = static_cast<int>(int_field(o, "llm_rewrites", s.llm_rewrites, 0, 10));
+  s.client_id = string_field(o, "client_id", "");
+  s.client_secret = string_field(o, "client_secret", "");
   return s;
 }
 

@@ -14,6 +14,10 @@ struct PluginSettings {
   int max_rate_limit_wait_secs = 900;  // longer 429 waits fail instead of blocking
   int max_status_polls = 120;
   int llm_rewrites = 2;  // re-asks with the measured length before cutting
+  // The X app's OAuth 2 client, for refreshing tokens: an account's own client_id wins; with
+  // a secret the app is a confidential client and authenticates with HTTP Basic.
+  std::string client_id;
+  std::string client_secret;
 };
 
 // Parses the section JSON; throws am::error(AM_INVALID_ARGUMENT) naming a bad field.

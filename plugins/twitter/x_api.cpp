@@ -129,16 +129,27 @@ am::task<am::http_response> XApi::send(am::http_request request) {
 }
 
 am::task<void> XApi::refresh_token() {
-  if (account_.client_id.empty())
+  const std::string client_id =
+      account_.client_id.empty() ? settings_.client_id : account_.client_id;
+  if (client_id.empty())
     throw am::error(AM_UNAUTHENTICATED, "X account '" + account_.nickname +
-                                            "': the OAuth 2 token expired and the account has "
-                                            "no client_id to refresh it with");
+                                            "': the OAuth 2 token expired and neither the account "
+                                            "nor plugins.twitter has a client_id to refresh it "
+                                            "with");
   job_.log().info("X: refreshing the OAuth 2 token of account '" + account_.nickname + "'");
-  am::http_request req(
-      "POST", settings_.api_base + "/2/oauth2/token",
-      "grant_type=refresh_token&refresh_token=" + percent_encode(credentials_.refresh_token) +
-          "&client_id=" + percent_encode(account_.client_id));
+  std::string form =
+      "grant_type=refresh_token&refresh_token=" + percent_encode(credentials_.refresh_token);
+  am::http_request req("POST", settings_.api_base + "/2/oauth2/token", "");
   req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  if (settings_.client_secret.empty()) {
+    form += "&client_id=" + percent_encode(client_id);  // a public client names itself
+  } else {
+    // A confidential client: HTTP Basic with the form-encoded id and secret (RFC 6749 2.3.1).
+    req.headers.emplace_back("Authorization",
+                             "Basic " + base64(percent_encode(client_id) + ":" +
+                                               percent_encode(settings_.client_secret)));
+  }
+  req.body = std::move(form);
   req.max_attempts = 1;  // the refresh token is single use: never send it twice
   am::http http(job_);
   am::http_response resp = co_await http.send(std::move(req));

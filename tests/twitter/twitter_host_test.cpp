@@ -285,6 +285,48 @@ TEST_F(TwitterHost, ExpiredOAuth2TokenIsRefreshedOnceAndStoredBeforeUse) {
   EXPECT_NE(token_request.body.find("client_id=cid-9"), std::string::npos);
 }
 
+TEST_F(TwitterHost, ConfidentialClientRefreshesWithBasicAuthFromThePluginSettings) {
+  // The X app's client id and secret live in plugins.twitter (as `auth twitter` uses them); the
+  // account has none of its own.
+  x_.register_oauth2_client("cid-conf", "csecret-conf");
+  json::object config = json::parse(read_file(root_ / "automuse.json")).as_object();
+  config["plugins"].as_object()["twitter"].as_object()["client_id"] = "cid-conf";
+  config["plugins"].as_object()["twitter"].as_object()["client_secret"] = "csecret-conf";
+  std::ofstream(root_ / "automuse.json") << json::serialize(config);
+  auto r = host(
+      "accounts add --plugin twitter --nickname o2 --set topic=tea --set bearer_token=at-expired "
+      "--set refresh_token=rt-1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = post("o2", "posted after a confidential refresh");
+  ASSERT_EQ(r.code, 0) << r.err;
+  ASSERT_EQ(x_.server().requests("/2/oauth2/token").size(), 1u);
+  auto token_request = x_.server().requests("/2/oauth2/token")[0];
+  auto auth = token_request.header("authorization");
+  ASSERT_TRUE(auth.has_value());
+  EXPECT_EQ(auth->rfind("Basic ", 0), 0u);
+  EXPECT_EQ(token_request.body.find("client_secret"), std::string::npos);
+  EXPECT_EQ(x_.posts().size(), 1u);
+  EXPECT_EQ(r.err.find("csecret-conf"), std::string::npos);
+}
+
+TEST_F(TwitterHost, ConfidentialClientWithAWrongSecretIsToldToAuthoriseAgain) {
+  x_.register_oauth2_client("cid-conf", "csecret-conf");
+  json::object config = json::parse(read_file(root_ / "automuse.json")).as_object();
+  config["plugins"].as_object()["twitter"].as_object()["client_id"] = "cid-conf";
+  config["plugins"].as_object()["twitter"].as_object()["client_secret"] = "not-the-secret";
+  std::ofstream(root_ / "automuse.json") << json::serialize(config);
+  auto r = host(
+      "accounts add --plugin twitter --nickname o2 --set topic=tea --set bearer_token=at-expired "
+      "--set refresh_token=rt-1");
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = post("o2", "never posted");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("refreshing the OAuth 2 token failed"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("o2"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("not-the-secret"), std::string::npos) << r.err;
+  EXPECT_TRUE(x_.posts().empty());
+}
+
 TEST_F(TwitterHost, RunWritesWithTheLlmAndReasksWithTheMeasuredLength) {
   add_oauth1_account("cook", "1", "cs-1");
   automuse::testing::FakeOpenAI llm;

@@ -151,6 +151,7 @@ struct FakeX::State {
   int pending_polls = 0;
   bool processing_fails = false;
   int check_after_secs = 1;
+  std::string client_id, client_secret;  // a registered OAuth 2 app ("" = accept any client)
 
   std::string new_id() { return std::to_string(next_id++); }
 
@@ -440,9 +441,34 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
         if (a == k) return b;
       return std::string();
     };
-    if (get("grant_type") != "refresh_token" || get("client_id").empty())
+    // A confidential client authenticates with HTTP Basic (id:secret); a public one names
+    // itself with client_id in the form.
+    std::string client = get("client_id"), secret;
+    bool basic = false;
+    if (auto auth = req.header("authorization"); auth && auth->rfind("Basic ", 0) == 0) {
+      std::string decoded(auth->size(), '\0');
+      int n = EVP_DecodeBlock(reinterpret_cast<unsigned char *>(decoded.data()),
+                              reinterpret_cast<const unsigned char *>(auth->data() + 6),
+                              static_cast<int>(auth->size() - 6));
+      decoded.resize(n > 0 ? static_cast<size_t>(n) : 0);
+      while (!decoded.empty() && decoded.back() == '\0') decoded.pop_back();  // padding
+      size_t colon = decoded.find(':');
+      if (colon == std::string::npos)
+        return Reply::json(R"({"error":"invalid_client","error_description":"Bad Basic auth."})",
+                           401);
+      basic = true;
+      client = decoded.substr(0, colon);
+      secret = decoded.substr(colon + 1);
+    }
+    if (get("grant_type") != "refresh_token" || client.empty())
       return Reply::json(
           R"({"error":"invalid_request","error_description":"Missing required parameter."})", 400);
+    if (!st->client_id.empty() &&
+        (client != st->client_id ||
+         (!st->client_secret.empty() && (!basic || secret != st->client_secret))))
+      return Reply::json(
+          R"({"error":"unauthorized_client","error_description":"Missing valid authorization header"})",
+          401);
     for (auto &u : st->users) {
       if (!u.refresh_token.empty() && u.refresh_token == get("refresh_token")) {
         // Single use: the old refresh token and access token die now.
@@ -463,6 +489,12 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
 }
 
 FakeX::~FakeX() = default;
+
+void FakeX::register_oauth2_client(std::string client_id, std::string client_secret) {
+  std::lock_guard lock(state_->mutex);
+  state_->client_id = std::move(client_id);
+  state_->client_secret = std::move(client_secret);
+}
 
 void FakeX::add_user(User user) {
   std::lock_guard lock(state_->mutex);

@@ -46,6 +46,9 @@ class FakeX {
   std::string base_url() const { return server_.base_url(); }
 
   void add_user(User user);
+  // The OAuth 2 app whose refreshes are accepted; with a secret it is a confidential client,
+  // which must authenticate with HTTP Basic. Unset: any client_id is accepted.
+  void register_oauth2_client(std::string client_id, std::string client_secret);
 
   // Faults. Each applies to the next matching requests.
   void rate_limit_posts(int count, int reset_in_seconds);  // 429 + x-rate-limit-reset
