@@ -4,16 +4,14 @@
 // writes; a post X would refuse as too long goes back to the LLM with the measured length.
 // Bad targets fail before any work is done.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <boost/json.hpp>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
 #include "support/x/fake_x.hpp"
 
@@ -22,15 +20,9 @@ namespace json = boost::json;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string read_file(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using automuse::testing::HostResult;
+using automuse::testing::read_file;
+using automuse::testing::shell_quote;
 
 bool is_cross_post_request(const json::array &messages) {
   return json::serialize(messages).find("social media post") != std::string::npos;
@@ -43,7 +35,7 @@ class CrossPost : public ::testing::Test {
             ("automuse-yt-xpost-" + std::to_string(::getpid()) + "-" +
              ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
-    fs::create_directories(root_ / "config" / "automuse");
+    fs::create_directories(root_);
     x_.add_user({"1001", "cook", "ck-1", "cs-1", "at-1", "as-1", "", ""});
     json::object config{
         {"plugins", {{"twitter", {{"api_base", x_.base_url()}, {"media_segment_bytes", 65536}}}}},
@@ -56,7 +48,7 @@ class CrossPost : public ::testing::Test {
               {"model", "gpt-test"},
               {"api_key", "sk-test-0123456789"}}}}}}},
         {"log", {{"file", false}}}};
-    std::ofstream(root_ / "config" / "automuse" / "automuse.json") << json::serialize(config);
+    std::ofstream(root_ / "automuse.json") << json::serialize(config);
     std::ofstream(root_ / "script.txt") << "An octopus has three hearts. Its blood is blue.";
     auto r = host(
         "accounts add --plugin twitter --nickname cook --set topic=oceans --set consumer_key=ck-1 "
@@ -67,27 +59,15 @@ class CrossPost : public ::testing::Test {
     if (!HasFailure()) fs::remove_all(root_);
   }
 
-  Result host(const std::string &args) {
-    std::string err_file = (root_ / "stderr.txt").string();
-    std::string cmd = "env XDG_DATA_HOME=" + (root_ / "data").string() +
-                      " XDG_CONFIG_HOME=" + (root_ / "config").string() +
-                      " XDG_CACHE_HOME=" + (root_ / "cache").string() + " " + HOST_EXE +
-                      " --plugin-dir " + PLUGIN_DIR + " " + args + " 2>" + err_file + " </dev/null";
-    Result r;
-    FILE *p = ::popen(cmd.c_str(), "r");
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.err = read_file(err_file);
-    return r;
+  HostResult host(const std::string &args) {
+    return automuse::testing::run_host(HOST_EXE, PLUGIN_DIR, root_, args);
   }
 
-  Result generate(const std::string &also_publish) {
-    return host("--plugin youtube generate --script '" + (root_ / "script.txt").string() +
-                "' --title 'Octopus facts' --width 270 --height 480 --outbox '" +
-                (root_ / "outbox").string() + "' --also-publish " + also_publish);
+  HostResult generate(const std::string &also_publish) {
+    return host("--plugin youtube generate --script " +
+                shell_quote((root_ / "script.txt").string()) +
+                " --title 'Octopus facts' --width 270 --height 480 --outbox " +
+                shell_quote((root_ / "outbox").string()) + " --also-publish " + also_publish);
   }
 
   automuse::testing::FakeX x_;
