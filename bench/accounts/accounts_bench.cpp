@@ -10,7 +10,8 @@
 //
 // usage: accounts_bench --host automuse-host --plugin-dir DIR [--work DIR] [--accounts 5]
 //        [--width 540 --height 960] [--sentences 5] [--llm-ms 2000-5000] [--image-ms 3000]
-//        [--upload-ms 10000] [--publish youtube|outbox]
+//        [--upload-ms 10000] [--publish youtube|outbox] [--per-host N
+//        (http.max_connections_per_host)]
 //        [--upload-ms 10000] [--publish youtube|outbox]
 #include <sys/wait.h>
 
@@ -48,6 +49,7 @@ struct Options {
   int accounts = 5, width = 540, height = 960, sentences = 5;
   int llm_min_ms = 2000, llm_max_ms = 5000, image_ms = 3000, upload_ms = 10000;
   std::string publish = "youtube";
+  int per_host = 0;  // http.max_connections_per_host; 0: the host's default (8)
 };
 
 constexpr const char *kClientId = "1234-bench.apps.googleusercontent.com";
@@ -265,6 +267,7 @@ class Bench {
             {"token_url", oauth_.token_url()},
             {"upload_url", upload_front_.base_url() + "/upload/youtube/v3/videos"}}}}},
         {"log", {{"file", false}}}};
+    if (o_.per_host > 0) config["http"] = json::object{{"max_connections_per_host", o_.per_host}};
     std::ofstream(root / "config" / "automuse" / "automuse.json") << json::serialize(config);
   }
 
@@ -344,6 +347,8 @@ int main(int argc, char **argv) {
       o.upload_ms = std::stoi(v);
     else if (k == "--publish")
       o.publish = v;
+    else if (k == "--per-host")
+      o.per_host = std::stoi(v);
     else if (k == "--llm-ms") {
       auto dash = v.find('-');
       o.llm_min_ms = std::stoi(v.substr(0, dash));
@@ -354,9 +359,10 @@ int main(int argc, char **argv) {
     }
   }
   if (o.host.empty() || o.plugin_dir.empty()) {
-    std::cerr << "usage: accounts_bench --host automuse-host --plugin-dir DIR [--work DIR] "
-                 "[--accounts 5] [--width 540 --height 960] [--sentences 5] [--llm-ms 2000-5000] "
-                 "[--image-ms 3000] [--upload-ms 10000] [--publish youtube|outbox]\n";
+    std::cerr
+        << "usage: accounts_bench --host automuse-host --plugin-dir DIR [--work DIR] "
+           "[--accounts 5] [--width 540 --height 960] [--sentences 5] [--llm-ms 2000-5000] "
+           "[--image-ms 3000] [--upload-ms 10000] [--publish youtube|outbox] [--per-host N]\n";
     return 2;
   }
   try {
@@ -367,7 +373,8 @@ int main(int argc, char **argv) {
               << " ms per answer, " << o.image_ms << " ms per image, publish: " << o.publish
               << (o.publish == "youtube" ? " (" + std::to_string(o.upload_ms) + " ms per upload)"
                                          : "")
-              << "\n";
+              << ", http.max_connections_per_host "
+              << (o.per_host > 0 ? std::to_string(o.per_host) : std::string("8 (default)")) << "\n";
     std::cout << "one after another..." << std::endl;
     Phase serial = bench.run("serial", false);
     size_t serial_llm_peak = bench.llm_peak(), serial_img_peak = bench.images_peak();
