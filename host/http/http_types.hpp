@@ -111,4 +111,9 @@ struct ClientConfig {
 
 inline constexpr size_t kErrorBodyCap = 64 * 1024;
 
+// What a provider's HTTP error means to the caller, the same for every REST provider: 400/422
+// bad input, 401 credentials, 403 permission, 404 not found, 429 rate limited (or quota spent
+// when the provider's error code says so), 5xx unavailable, anything else an error.
+am_status status_of_http_error(int http_status, bool quota_exhausted);
+
 }  // namespace automuse::http

@@ -76,27 +76,7 @@ std::pair<am_status, std::string> failure_of(const std::string &provider, const 
     }
   }
   if (message.empty()) message = r.body.substr(0, 200);
-  am_status s = AM_ERROR;
-  switch (r.http_status) {
-    case 400:
-    case 422:
-      s = AM_INVALID_ARGUMENT;
-      break;
-    case 401:
-      s = AM_UNAUTHENTICATED;
-      break;
-    case 403:
-      s = AM_PERMISSION_DENIED;
-      break;
-    case 404:
-      s = AM_NOT_FOUND;
-      break;
-    case 429:
-      s = code == "insufficient_quota" ? AM_QUOTA_EXCEEDED : AM_RATE_LIMITED;
-      break;
-    default:
-      s = r.http_status >= 500 ? AM_UNAVAILABLE : AM_ERROR;
-  }
+  const am_status s = http::status_of_http_error(r.http_status, code == "insufficient_quota");
   return {s, provider + ": HTTP " + std::to_string(r.http_status) + ": " + message};
 }
 
