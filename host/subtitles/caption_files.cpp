@@ -1,5 +1,8 @@
-// host/subtitles/caption_files.cpp — SRT, ASS and renderer JSON output.
+// host/subtitles/caption_files.cpp — SRT, ASS (through the renderer's builder) and renderer
+// JSON output.
 #include "subtitles/caption_files.hpp"
+
+#include <automuse_render/ass_subtitles.h>
 
 #include <boost/json.hpp>
 #include <cmath>
@@ -15,14 +18,6 @@ std::string srt_time(double seconds) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%02lld:%02lld:%02lld,%03lld", ms / 3600000, ms / 60000 % 60,
                 ms / 1000 % 60, ms % 1000);
-  return buf;
-}
-
-std::string ass_time(double seconds) {
-  long long cs = std::llround(std::max(0.0, seconds) * 100.0);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld.%02lld", cs / 360000, cs / 6000 % 60,
-                cs / 100 % 60, cs % 100);
   return buf;
 }
 
@@ -94,85 +89,26 @@ std::vector<SrtEntry> parse_srt(std::string_view text) {
   return out;
 }
 
-namespace {
-
-// ASS colours are &HAABBGGRR with alpha inverted (00 = opaque).
-std::string ass_color(Rgba c) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "&H%02X%02X%02X%02X", 255 - c.a, c.b, c.g, c.r);
-  return buf;
-}
-
-// Override blocks and line breaks are markup in ASS: a word must not open one.
-std::string ass_escape(const std::string &s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '{')
-      out += '(';
-    else if (c == '}')
-      out += ')';
-    else if (c == '\\')
-      out += '/';
-    else
-      out += c;
-  }
-  return out;
-}
-
-}  // namespace
-
 std::string to_ass(const std::vector<Caption> &captions, const std::vector<WordTiming> &words,
-                   const CaptionStyle &st, int width, int height) {
-  int size = st.size > 0 ? st.size : std::max(8, static_cast<int>(std::lround(height * 0.042)));
-  double outline = st.outline > 0 ? st.outline : size / 14.0;
-  int alignment = 2, margin_v = height / 20;
-  switch (st.position) {
-    case CaptionPosition::kTop:
-      alignment = 8;
-      break;
-    case CaptionPosition::kCenter:
-      alignment = 5;
-      margin_v = 0;
-      break;
-    case CaptionPosition::kLowerThird:
-      margin_v = height / 4;
-      break;
-    case CaptionPosition::kBottom:
-      break;
-  }
-  std::ostringstream o;
-  o << "[Script Info]\nScriptType: v4.00+\nPlayResX: " << width << "\nPlayResY: " << height
-    << "\nWrapStyle: 2\nScaledBorderAndShadow: yes\n\n[V4+ Styles]\n"
-    << "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, "
-       "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
-       "BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n"
-    << "Style: Default," << st.font << "," << size << "," << ass_color(st.color) << ","
-    << ass_color(st.highlight_color) << "," << ass_color(st.outline_color) << ",&H80000000,"
-    << (st.bold ? -1 : 0) << ",0,0,0,100,100,0,0,1," << outline << "," << st.shadow << ","
-    << alignment << "," << width / 16 << "," << width / 16 << "," << margin_v << ",1\n\n[Events]\n"
-    << "Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n";
-  const std::string on = "{\\1c" + ass_color(st.highlight_color) + "}";
-  const std::string off = "{\\1c" + ass_color(st.color) + "}";
+                   const CaptionStyle &style, int width, int height) {
+  // The renderer's builder over these cards, so the file and the burned-in subtitles are
+  // written by the same code.
+  std::vector<render::Word> ws;
+  ws.reserve(words.size());
+  for (const WordTiming &w : words) ws.push_back(render::Word{w.text, w.start, w.end});
+  std::vector<render::SubtitleCard> cards;
   for (const Caption &c : captions) {
-    for (size_t k = 0; k < c.word_count; ++k) {
-      size_t wi = c.first_word + k;
-      double start = k == 0 ? c.start : words[wi].start;
-      double end = k + 1 < c.word_count ? words[wi + 1].start : c.end;
-      if (end <= start) continue;
-      std::string text;
-      int line = 0;
-      for (size_t j = 0; j < c.word_count; ++j) {
-        int l = c.word_places[j].first;
-        if (j > 0) text += l != line ? "\\N" : " ";
-        line = l;
-        std::string w = ass_escape(words[c.first_word + j].text);
-        text += j == k ? on + w + off : w;
-      }
-      o << "Dialogue: 0," << ass_time(start) << "," << ass_time(end) << ",Default,,0,0,0,," << text
-        << "\n";
+    render::SubtitleCard card{c.start, c.end, {}};
+    for (size_t j = 0; j < c.word_count; ++j) {
+      const size_t line = static_cast<size_t>(c.word_places[j].first);
+      if (card.lines.size() <= line) card.lines.resize(line + 1);
+      card.lines[line].push_back(c.first_word + j);
     }
+    cards.push_back(std::move(card));
   }
-  return o.str();
+  render::Canvas canvas;
+  canvas.width = width, canvas.height = height;
+  return render::build_ass(ws, cards, style, canvas);
 }
 
 std::string renderer_subtitles_json(const std::vector<WordTiming> &words, const CaptionStyle &st) {
@@ -189,8 +125,15 @@ std::string renderer_subtitles_json(const std::vector<WordTiming> &words, const 
                      {"shadow", st.shadow},
                      {"bold", st.bold},
                      {"position", position_name(st.position)},
-                     {"max_chars_per_line", st.max_chars_per_line},
-                     {"max_lines", st.max_lines}};
+                     {"margin_left", st.margin_left},
+                     {"margin_right", st.margin_right},
+                     {"max_lines", st.max_lines},
+                     {"break_at_sentences", st.break_at_sentences}};
+  if (st.margin_vertical) style["margin_vertical"] = *st.margin_vertical;
+  if (st.max_chars_per_line > 0)
+    style["max_chars_per_line"] = st.max_chars_per_line;
+  else
+    style["max_chars_per_line"] = "auto";
   return json::serialize(json::object{{"words", std::move(ws)}, {"style", std::move(style)}});
 }
 

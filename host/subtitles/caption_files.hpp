@@ -1,6 +1,6 @@
 // host/subtitles/caption_files.hpp — captions written out: SRT (and read back, to check it),
-// ASS with the spoken word highlighted, and the "subtitles" object of the renderer's
-// timeline JSON (word timings plus style).
+// ASS with the spoken word highlighted (the renderer's builder), and the "subtitles" object of the
+// renderer's timeline JSON (word timings plus style).
 #pragma once
 
 #include <string>
@@ -23,7 +23,7 @@ struct SrtEntry {
 std::vector<SrtEntry> parse_srt(std::string_view text);
 
 // An ASS script for a canvas of width x height: one event per spoken word, showing the
-// word's card with that word in the highlight colour.
+// word's card with that word in the highlight colour (render::build_ass over these cards).
 std::string to_ass(const std::vector<Caption> &captions, const std::vector<WordTiming> &words,
                    const CaptionStyle &style, int width, int height);
 
@@ -34,8 +34,7 @@ std::string renderer_subtitles_json(const std::vector<WordTiming> &words,
 // [{"start","end","lines":[...],"first_word","word_count"}...]
 std::string cards_to_json(const std::vector<Caption> &captions);
 
-// "HH:MM:SS,mmm" and "H:MM:SS.cc".
+// "HH:MM:SS,mmm"
 std::string srt_time(double seconds);
-std::string ass_time(double seconds);
 
 }  // namespace automuse::subtitles

@@ -6,7 +6,6 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <string_view>
 
@@ -45,7 +44,9 @@ int main(int argc, char **argv) {
   app.add_flag("-v,--verbose", verbose,
                "also FFmpeg's informational messages (libx264 statistics)");
   app.add_flag("--check", check_only, "validate the timeline and its inputs, render nothing");
-  app.add_option("--write-ass", write_ass, "also write the generated ASS subtitles to this file");
+  app.add_option("--write-ass", write_ass,
+                 "also write the ASS subtitles that are burned in to this file (with --check: "
+                 "only that)");
   CLI11_PARSE(app, argc, argv);
   // FFmpeg's and libass's messages, one per line; on a terminal over a cleared progress bar.
   ar::set_log_handler(
@@ -65,11 +66,13 @@ int main(int argc, char **argv) {
   ar::Timeline &t = *parsed.timeline;
   if (!output.empty()) t.output.path = std::filesystem::absolute(output);
   if (!write_ass.empty()) {
-    if (!t.subtitles || t.subtitles->ass_file) {
-      std::cerr << "automuse-render: --write-ass needs subtitles given as word timings\n";
+    // The same as the timeline's subtitles.write_ass: written while the subtitles are
+    // prepared, so --check writes it too without rendering.
+    if (!t.subtitles) {
+      std::cerr << "automuse-render: --write-ass: " << timeline_file << " has no subtitles\n";
       return 2;
     }
-    std::ofstream(write_ass) << ar::make_ass_script(*t.subtitles, t.canvas);
+    t.subtitles->write_ass = std::filesystem::absolute(write_ass);
   }
   if (check_only) {
     if (auto e = ar::validate_timeline(t)) {

@@ -1,60 +1,27 @@
-// ASS generation from word timings, libass rendering and YUV blending (see subtitle_layer.h).
+// Subtitles through libass onto YUV frames (see subtitle_layer.h); the ASS text itself comes
+// from the one builder, ass_subtitles.cpp.
 #include "subtitle_layer.h"
 
 extern "C" {
 #include <ass/ass.h>
 }
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
+#include "automuse_render/ass_subtitles.h"
 #include "frame_ops.h"
 #include "log_bridge.h"
 
 namespace automuse::render::detail {
 namespace {
-
-// ASS colours are &HAABBGGRR with AA = transparency.
-std::string ass_color(const Color &c) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "&H%02X%02X%02X%02X", 255 - c.a, c.b, c.g, c.r);
-  return buf;
-}
-
-std::string ass_time(double s) {
-  long cs = std::max(0L, std::lround(s * 100));
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld.%02ld", cs / 360000, (cs / 6000) % 60,
-                (cs / 100) % 60, cs % 100);
-  return buf;
-}
-
-// Word text with ASS control characters neutralised.
-std::string ass_escape(const std::string &s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '{')
-      out += "(";
-    else if (c == '}')
-      out += ")";
-    else if (c == '\\')
-      out += "/";
-    else if (c == '\n' || c == '\r')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
-}
-
-size_t utf8_length(const std::string &s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
 
 // libass's messages (font fallbacks, script problems) through the renderer's log.
 // Levels: 0 fatal, 1 error, 2 warning, 4 info, 6 verbose, 7 debug.
@@ -74,90 +41,41 @@ void ass_message(int level, const char *fmt, va_list args, void *) {
   log_message(l, "[libass] " + std::string(m));
 }
 
+// Whole, then renamed: a reader never sees half a script.
+bool write_file_atomically(const std::filesystem::path &path, const std::string &text,
+                           std::string &error) {
+  // Appended piecewise: g++ 12 warns falsely (-Wrestrict) about "." + string.
+  std::string name(1, '.');
+  name += path.filename().string();
+  name += '.';
+  name += std::to_string(::getpid());
+  name += ".tmp";
+  const std::filesystem::path tmp = path.parent_path() / name;
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) {
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      error = "write_ass: cannot write " + path.string() + ": " + std::strerror(errno);
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    error = "write_ass: cannot write " + path.string() + ": " + ec.message();
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
-std::string build_ass(const Subtitles &subs, const Canvas &canvas) {
-  const SubtitleStyle &st = subs.style;
-  const int size =
-      st.size > 0 ? st.size : std::max(8, static_cast<int>(std::lround(canvas.height * 0.042)));
-  const double outline = st.outline > 0 ? st.outline : std::max(1.0, size / 14.0);
-  int alignment = 2, margin_v = 0;
-  switch (st.position) {
-    case SubtitlePosition::kTop:
-      alignment = 8, margin_v = static_cast<int>(canvas.height * 0.12);
-      break;
-    case SubtitlePosition::kCenter:
-      alignment = 5, margin_v = 0;
-      break;
-    // Above the bottom quarter, where Shorts overlays its buttons and caption.
-    case SubtitlePosition::kLowerThird:
-      alignment = 2, margin_v = static_cast<int>(canvas.height * 0.30);
-      break;
-    case SubtitlePosition::kBottom:
-      alignment = 2, margin_v = static_cast<int>(canvas.height * 0.08);
-      break;
-  }
-  const int margin_h = static_cast<int>(canvas.width * 0.06);
-  std::ostringstream o;
-  o << "[Script Info]\nScriptType: v4.00+\nPlayResX: " << canvas.width
-    << "\nPlayResY: " << canvas.height << "\nWrapStyle: 0\nScaledBorderAndShadow: yes\n\n"
-    << "[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, "
-       "OutlineColour, "
-       "BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, "
-       "BorderStyle, "
-       "Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n"
-    << "Style: Default," << st.font << "," << size << "," << ass_color(st.color) << ","
-    << ass_color(st.highlight_color) << "," << ass_color(st.outline_color) << ",&H80000000,"
-    << (st.bold ? -1 : 0) << ",0,0,0,100,100,0,0,1," << outline << "," << st.shadow << ","
-    << alignment << "," << margin_h << "," << margin_h << "," << margin_v << ",1\n\n"
-    << "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, "
-       "Text\n";
-
-  // Group words into cards of at most max_lines lines of max_chars_per_line characters; a
-  // long pause also starts a new card so text never hangs over silence.
-  const auto &words = subs.words;
-  const std::string hl = "{\\1c" + ass_color(st.highlight_color) + "&}";
-  const std::string normal = "{\\1c" + ass_color(st.color) + "&}";
-  size_t i = 0;
-  while (i < words.size()) {
-    std::vector<std::vector<size_t>> lines(1);
-    size_t line_len = 0, j = i;
-    for (; j < words.size(); ++j) {
-      if (j > i && words[j].start - words[j - 1].end > 1.0) break;
-      size_t len = utf8_length(words[j].text);
-      size_t need = line_len == 0 ? len : line_len + 1 + len;
-      if (line_len > 0 && need > static_cast<size_t>(st.max_chars_per_line)) {
-        if (static_cast<int>(lines.size()) >= st.max_lines) break;
-        lines.emplace_back();
-        need = len;
-      }
-      lines.back().push_back(j);
-      line_len = need;
-    }
-    // One event per word: the whole card, with that word highlighted, until the next word.
-    for (size_t k = i; k < j; ++k) {
-      double start = words[k].start;
-      double end = k + 1 < j ? words[k + 1].start : words[k].end + 0.25;
-      if (k + 1 == j && j < words.size()) end = std::min(end, words[j].start);
-      if (end <= start) end = start + 0.01;
-      std::string text;
-      for (size_t l = 0; l < lines.size(); ++l) {
-        if (l) text += "\\N";
-        for (size_t w = 0; w < lines[l].size(); ++w) {
-          size_t idx = lines[l][w];
-          if (w) text += ' ';
-          if (idx == k)
-            text += hl + ass_escape(words[idx].text) + normal;
-          else
-            text += ass_escape(words[idx].text);
-        }
-      }
-      o << "Dialogue: 0," << ass_time(start) << "," << ass_time(end) << ",Default,,0,0,0,," << text
-        << "\n";
-    }
-    i = j;
-  }
-  return o.str();
+std::string build_ass(const Subtitles &subtitles, const Canvas &canvas) {
+  return render::build_ass(subtitles.words, subtitles.style, canvas);
 }
 
 SubtitleLayer::~SubtitleLayer() {
@@ -202,6 +120,7 @@ bool SubtitleLayer::open(const Subtitles &subs, const Canvas &canvas, std::strin
             (subs.ass_file ? ": " + subs.ass_file->string() : std::string());
     return false;
   }
+  if (subs.write_ass && !write_file_atomically(*subs.write_ass, script, error)) return false;
   return true;
 }
 

@@ -1,6 +1,5 @@
-// Burned-in subtitles: builds an ASS script from word timings and a style (karaoke-style
-// highlight of the word being spoken) or loads an ASS file, renders it with libass and
-// blends the result onto yuv420p frames.
+// Burned-in subtitles: the ASS script built from word timings and a style (ass_subtitles.h)
+// or loaded from a file, rendered with libass and blended onto yuv420p frames.
 #pragma once
 
 #include <memory>
@@ -17,12 +16,14 @@ struct ass_image;
 
 namespace automuse::render::detail {
 
+// The script for "subtitles.words" (render::build_ass over the words and style).
 std::string build_ass(const Subtitles &subtitles, const Canvas &canvas);
 
 class SubtitleLayer {
  public:
   ~SubtitleLayer();
-  // Loads the script; false with `error` set if libass cannot read it.
+  // Loads the script and writes it to subtitles.write_ass if set; false with `error` set if
+  // libass cannot read it or the copy cannot be written.
   bool open(const Subtitles &subtitles, const Canvas &canvas, std::string &error);
   // Draws the subtitles due at `seconds` onto `frame` (yuv420p, canvas size).
   void draw(double seconds, AVFrame *frame);

@@ -303,6 +303,43 @@ Audio parse_audio(const json::value *v, const std::string &path,
   return a;
 }
 
+// The subtitle style object; fields left out keep `y`'s values.
+void parse_style(const json::value &v, const std::string &path, SubtitleStyle &y) {
+  Obj so(v, path);
+  if (auto f = so.string("font")) {
+    // A comma would end the font field of the ASS style line.
+    if (f->empty() || f->find_first_of(",\n") != std::string::npos)
+      throw FieldError{so.at("font"), "must be a font family name without commas"};
+    y.font = *f;
+  }
+  y.size = so.integer("size", y.size, 0, 1000);
+  y.color = color_field(so, "color", y.color);
+  y.highlight_color = color_field(so, "highlight_color", y.highlight_color);
+  y.outline_color = color_field(so, "outline_color", y.outline_color);
+  y.outline = so.number("outline", y.outline, 0, 100);
+  y.shadow = so.number("shadow", y.shadow, 0, 100);
+  y.bold = so.boolean("bold", y.bold);
+  y.position = enum_field<SubtitlePosition>(so, "position", y.position,
+                                            {{"top", SubtitlePosition::kTop},
+                                             {"center", SubtitlePosition::kCenter},
+                                             {"lower_third", SubtitlePosition::kLowerThird},
+                                             {"bottom", SubtitlePosition::kBottom}});
+  y.margin_left = so.number("margin_left", y.margin_left, 0, 0.45);
+  y.margin_right = so.number("margin_right", y.margin_right, 0, 0.45);
+  if (so.has("margin_vertical")) y.margin_vertical = so.number("margin_vertical", 0, 0, 0.9);
+  const json::value *chars = so.find("max_chars_per_line");
+  if (chars && chars->is_string()) {
+    if (chars->as_string() != "auto")
+      throw FieldError{so.at("max_chars_per_line"), "must be \"auto\" or a number of characters"};
+    y.max_chars_per_line = 0;
+  } else {
+    y.max_chars_per_line = so.integer("max_chars_per_line", y.max_chars_per_line, 4, 200);
+  }
+  y.max_lines = so.integer("max_lines", y.max_lines, 1, 5);
+  y.break_at_sentences = so.boolean("break_at_sentences", y.break_at_sentences);
+  so.no_unknown_keys();
+}
+
 Subtitles parse_subtitles(const json::value &v, const std::string &path,
                           const std::filesystem::path &base) {
   Obj o(v, path);
@@ -331,27 +368,10 @@ Subtitles parse_subtitles(const json::value &v, const std::string &path,
       s.words.push_back(std::move(word));
     }
   }
-  if (const json::value *st = o.find("style")) {
-    Obj so(*st, o.at("style"));
-    SubtitleStyle &y = s.style;
-    if (auto f = so.string("font")) y.font = *f;
-    y.size = so.integer("size", 0, 0, 1000);
-    y.color = color_field(so, "color", y.color);
-    y.highlight_color = color_field(so, "highlight_color", y.highlight_color);
-    y.outline_color = color_field(so, "outline_color", y.outline_color);
-    y.outline = so.number("outline", 0, 0, 100);
-    y.shadow = so.number("shadow", 0, 0, 100);
-    y.bold = so.boolean("bold", y.bold);
-    y.position = enum_field<SubtitlePosition>(so, "position", y.position,
-                                              {{"top", SubtitlePosition::kTop},
-                                               {"center", SubtitlePosition::kCenter},
-                                               {"lower_third", SubtitlePosition::kLowerThird},
-                                               {"bottom", SubtitlePosition::kBottom}});
-    y.max_chars_per_line = so.integer("max_chars_per_line", y.max_chars_per_line, 4, 200);
-    y.max_lines = so.integer("max_lines", y.max_lines, 1, 5);
-    so.no_unknown_keys();
-  } else if (has_ass) {
-    // style only applies to generated ASS; nothing to do
+  if (const json::value *st = o.find("style")) parse_style(*st, o.at("style"), s.style);
+  if (auto f = o.string("write_ass")) {
+    if (f->empty()) throw FieldError{o.at("write_ass"), "must be a file path"};
+    s.write_ass = resolve(base, *f);
   }
   o.no_unknown_keys();
   return s;
@@ -452,6 +472,21 @@ ParseResult parse_timeline(std::string_view text, const std::filesystem::path &b
     r.error = TimelineError{e.path, e.message};
   }
   return r;
+}
+
+std::optional<TimelineError> parse_subtitle_style(std::string_view text, SubtitleStyle &style,
+                                                  const std::string &path) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) return TimelineError{path, "not valid JSON: " + ec.message()};
+  SubtitleStyle parsed = style;  // untouched on error
+  try {
+    parse_style(v, path, parsed);
+  } catch (const FieldError &e) {
+    return TimelineError{e.path, e.message};
+  }
+  style = std::move(parsed);
+  return std::nullopt;
 }
 
 ParseResult load_timeline(const std::filesystem::path &file) {

@@ -125,7 +125,33 @@ TEST(Captions, AssLoadsInLibassWithOneEventPerWord) {
   CaptionStyle style;
   style.highlight_color = {0, 200, 255, 255};
   std::string ass = to_ass(cards, words, style, 270, 480);
-  EXPECT_NE(ass.find("{\\1c&H00FFC800}"), std::string::npos);  // highlight, BGR order
+  EXPECT_NE(ass.find("{\\1c&H00FFC800&}"), std::string::npos);  // highlight, BGR order
+  // Every event shows its word's card, lines as the cards broke them, one word highlighted.
+  std::vector<std::string> shown;
+  std::istringstream in(ass);
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("Dialogue:", 0) != 0) continue;
+    std::string text = line.substr(line.find(",,0,0,0,,") + 9), plain;
+    size_t tags = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+      if (text[i] == '{') {
+        i = text.find('}', i);
+        ++tags;
+      } else {
+        plain += text[i];
+      }
+    }
+    EXPECT_EQ(tags, 2u) << line;
+    shown.push_back(plain);
+  }
+  size_t event = 0;
+  for (const Caption &c : cards) {
+    std::string expect;
+    for (size_t l = 0; l < c.lines.size(); ++l) expect += (l ? "\\N" : "") + c.lines[l];
+    for (size_t k = 0; k < c.word_count && event < shown.size(); ++k)
+      EXPECT_EQ(shown[event++], expect);
+  }
+  EXPECT_EQ(event, shown.size());
   ASS_Library *lib = ass_library_init();
   ASS_Track *track = ass_read_memory(lib, ass.data(), ass.size(), nullptr);
   ASSERT_NE(track, nullptr);
@@ -143,6 +169,28 @@ TEST(Captions, AssLoadsInLibassWithOneEventPerWord) {
   ass_renderer_done(r);
   ass_free_track(track);
   ass_library_done(lib);
+}
+
+TEST(Captions, StyleJsonIsTheRenderersWithErrorsNamingTheField) {
+  CaptionStyle st = caption_style_from_json(
+      R"({"position": "bottom", "margin_right": 0.18, "margin_vertical": 0.26,
+          "max_chars_per_line": "auto", "break_at_sentences": false})");
+  EXPECT_EQ(st.position, CaptionPosition::kBottom);
+  EXPECT_DOUBLE_EQ(st.margin_right, 0.18);
+  ASSERT_TRUE(st.margin_vertical);
+  EXPECT_DOUBLE_EQ(*st.margin_vertical, 0.26);
+  EXPECT_EQ(st.max_chars_per_line, 0);
+  EXPECT_FALSE(st.break_at_sentences);
+  for (auto [json, field] : {std::pair{R"({"margin_left": 0.9})", "style.margin_left"},
+                             std::pair{R"({"colour": "#FFFFFF"})", "style.colour"},
+                             std::pair{R"({"color": "white"})", "style.color"}}) {
+    try {
+      caption_style_from_json(json);
+      ADD_FAILURE() << json;
+    } catch (const speech::SpeechError &e) {
+      EXPECT_EQ(e.field(), field) << e.what();
+    }
+  }
 }
 
 #ifdef AUTOMUSE_HAVE_RENDER

@@ -81,8 +81,14 @@ struct SubtitleStyle {
   double shadow = 0;   // pixels
   bool bold = true;
   SubtitlePosition position = SubtitlePosition::kLowerThird;
-  int max_chars_per_line = 22;
+  // Clear space, as fractions of the canvas: beside the text (left, right) and between the
+  // text and the edge it sits at (top or bottom; unset = the position's own distance).
+  double margin_left = 0.06;
+  double margin_right = 0.06;
+  std::optional<double> margin_vertical;
+  int max_chars_per_line = 22;  // 0 = "auto": as many as fit between the side margins
   int max_lines = 2;
+  bool break_at_sentences = true;  // a word ending in . ! ? closes its card
 };
 
 struct Word {
@@ -96,6 +102,8 @@ struct Subtitles {
   std::vector<Word> words;                        // ...or word timings plus a style
   SubtitleStyle style;
   std::optional<std::filesystem::path> fonts_dir;
+  // Where to write the ASS script that is burned in (whole, then renamed), before encoding.
+  std::optional<std::filesystem::path> write_ass;
 };
 
 struct Thumbnail {
@@ -142,6 +150,11 @@ struct ParseResult {
 // Parses timeline JSON. Relative file paths are resolved against `base_dir`. Checks types,
 // ranges and the structure; does not touch the files (see validate in render.h).
 ParseResult parse_timeline(std::string_view json, const std::filesystem::path &base_dir);
+
+// Parses a subtitle style object (the timeline's "subtitles.style") over `style`: fields left
+// out keep their values. Errors name the field below `path` ("style.color").
+std::optional<TimelineError> parse_subtitle_style(std::string_view json, SubtitleStyle &style,
+                                                  const std::string &path = "style");
 
 // Reads and parses a timeline file; relative paths are resolved against its folder.
 ParseResult load_timeline(const std::filesystem::path &file);
