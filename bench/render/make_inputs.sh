@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes the render benchmark's inputs in DIR: six 1080x1920 PNG images, ~40 s of espeak-ng
 # speech, a music loop, word timings (spread over the speech by word length) and the
-# timelines for automuse-render at 9:16 and 16:9.
+# timelines for automuse-render at 9:16 and 16:9 (and a lossless one for the floor's frames).
 # usage: make_inputs.sh DIR
 set -euo pipefail
 dir=$1
@@ -56,5 +56,10 @@ def timeline(w, h, name):
     }
 json.dump(timeline(1080, 1920, "automuse_9x16.mp4"), open("timeline_9x16.json", "w"), indent=1)
 json.dump(timeline(1920, 1080, "automuse_16x9.mp4"), open("timeline_16x9.json", "w"), indent=1)
+# The same composition stored losslessly (x264 at CRF 0 is exact for 8-bit 4:2:0): decoded,
+# it gives the floor the very frames automuse-render composes, not a lossy copy of them.
+composed = timeline(1080, 1920, "composed_9x16.mp4")
+composed["output"].update(preset="ultrafast", crf=0)
+json.dump(composed, open("timeline_composed.json", "w"), indent=1)
 PY
 echo "inputs in $dir: voice ${dur}s"

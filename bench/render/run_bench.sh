@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Render benchmark, side by side in one run: (a) automuse-render, (b) the ffmpeg command line
 # reference (/work/shared/bench/ffmpeg_cli_reference.sh, same composition and encoder
-# settings) and (c) the floor, a bare libx264 encode of (a)'s already-composed frames.
+# settings) and (c) the floor, a bare libx264 encode of (a)'s already-composed frames: the
+# exact frames, taken from a lossless render of the same timeline (a lossy copy such as a.mp4
+# holds less detail, so x264 would do ~10% less work on it than on what (a) really encodes).
 # Rounds are interleaved a,b,c so machine noise hits all three alike; prints medians, ratios
 # and peak memory, then renders the same timeline at 16:9.
 # usage: run_bench.sh [ROUNDS] [WORKDIR]     env: BUILD (build dir), REFERENCE (script)
@@ -17,8 +19,9 @@ for exe in "$render" "$floor" "$reference"; do
   [[ -x $exe ]] || { echo "missing $exe (build automuse-render and render_x264_floor)" >&2; exit 2; }
 done
 
-[[ -f $work/timeline_9x16.json ]] || "$here/make_inputs.sh" "$work"
+[[ -f $work/timeline_composed.json ]] || "$here/make_inputs.sh" "$work"
 cd "$work"
+"$render" -q timeline_composed.json -o composed.mp4  # untimed: the floor's input frames
 # The same subtitles for both renderers: automuse-render writes the ASS it burns in.
 "$render" --check --write-ass subs.ass timeline_9x16.json
 results=$work/results.txt
@@ -32,7 +35,8 @@ for ((r = 1; r <= rounds; r++)); do
   echo "round $r/$rounds" >&2
   timed a "$render" -q timeline_9x16.json -o a.mp4
   timed b "$reference" b.mp4 voice.wav music.wav subs.ass img0.png img1.png img2.png img3.png img4.png img5.png
-  enc=$("$floor" a.mp4 veryfast 23)
+  enc=$("$floor" composed.mp4 veryfast 23)
+  echo "$enc" > floor.out
   echo "c $(awk '{print $2, 0, $4}' <<< "$enc")" >> "$results"
 done
 timed a16x9 "$render" -q timeline_16x9.json -o a16x9.mp4
@@ -65,6 +69,12 @@ print(f"peak memory a/b = {med('a', 2) / med('b', 2):.3f}  (goal <= 1.00)")
 print(f"16:9 render of the same timeline: {med('a16x9', 1):.2f} s wall, {med('a16x9', 3):.2f} s CPU, "
       f"peak {med('a16x9', 2) / 1024:.0f} MiB")
 print(f"load average at the end: {open('/proc/loadavg').read().split()[:3]} on {__import__('os').cpu_count()} CPUs")
+# Same frames, same settings: the floor's H.264 should be (a)'s video stream to within the
+# few hundred bytes of headers the MP4 keeps apart.
+floor_bytes = int(open("floor.out").read().split()[-1])
+a_bytes = sum(int(x) for x in subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v", "-show_entries",
+              "packet=size", "-of", "csv=p=0", "a.mp4"], capture_output=True, text=True).stdout.split())
+print(f"same frames: floor encoded {floor_bytes} bytes of H.264, a.mp4 holds {a_bytes} ({(floor_bytes - a_bytes) / a_bytes:+.4%})")
 for f in ("a.mp4", "b.mp4", "a16x9.mp4"):
     out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,width,height,pix_fmt:format=duration",
                           "-of", "compact=p=0:nk=1", f], capture_output=True, text=True).stdout.split()
