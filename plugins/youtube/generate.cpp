@@ -30,7 +30,7 @@
 #include "service_calls.hpp"
 #include "settings.hpp"
 #include "step_clock.hpp"
-#include "subtitles_ass.hpp"
+#include "subtitle_style.hpp"
 #include "timeline_json.hpp"
 #include "youtube_api.hpp"
 
@@ -77,20 +77,6 @@ std::string read_script_file(const std::string &path) {
   std::string text = normalise_script(ss.str());
   if (text.empty()) throw am::error(AM_INVALID_ARGUMENT, "script file '" + path + "' is empty");
   return text;
-}
-
-void write_text_file(const fs::path &path, const std::string &text) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) throw am::error(AM_IO, "cannot write " + tmp.string());
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) throw am::error(AM_IO, "cannot rename " + tmp.string() + ": " + ec.message());
 }
 
 std::string config_section(const am::host &host) {
@@ -175,7 +161,8 @@ am::task<std::string> cached_chat(Run &run, std::string step, std::string messag
     run.clock.finish(s, run.llm_provider + (out.from_cache ? ", from the LLM cache" : ""));
     co_return value;
   } catch (const am::error &e) {
-    run.clock.fail(s, e.what());
+    // Not an error: the caller falls back (a warning naming the stand-in) or fails the run.
+    run.clock.finish(s, std::string("failed: ") + e.what());
     throw;
   }
 }
@@ -498,13 +485,14 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
     words.push_back(Word{w.text, w.start, w.end});
   }
   time_scenes(run.scenes, timed, total);
+  // The renderer builds the ASS from the words and style, burns it in and writes the same
+  // script to `ass` for the outbox: one builder, so the file is exactly what the video shows.
   const fs::path ass = run.work / "subtitles.ass";
+  json::object subtitles;
   {
     size_t s = run.clock.start("subtitles");
-    std::string text = build_ass(words, run.width, run.height, style);
-    auto write = job.on_worker([ass, text] { write_text_file(ass, text); });
-    co_await std::move(write);
-    run.clock.finish(s, std::to_string(words.size()) + " words, safe area");
+    subtitles = timeline_subtitles(words, style, run.width, run.height);
+    run.clock.finish(s, std::to_string(subtitles["words"].as_array().size()) + " words, safe area");
   }
 
   // 6. Render.
@@ -515,7 +503,8 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
   tl.duration = total;
   tl.voice_wav = speech.audio_path;
   tl.music = run.music;
-  tl.ass_file = ass.string();
+  tl.subtitles = subtitles;
+  tl.write_ass = ass.string();
   tl.output_mp4 = (run.work / "video.mp4").string();
   tl.thumbnail = (run.work / "thumbnail.jpg").string();
   tl.thumbnail_time = std::min(1.5, total / 2);
@@ -568,6 +557,7 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
   meta["speed"] = speed;
   meta["canvas"] = json::object{{"width", run.width}, {"height", run.height}};
   meta["word_timings"] = words_value(speech);
+  meta["subtitles"] = subtitles;  // what subtitles.ass was built from (docs/timeline.md)
   json::array scenes;
   for (const auto &sc : run.scenes)
     scenes.push_back(json::object{{"prompt", sc.prompt},

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "script_text.hpp"
-#include "subtitles_ass.hpp"
+#include "subtitle_style.hpp"
 
 namespace youtube {
 

@@ -38,7 +38,11 @@ std::string timeline_json(const TimelineInput &in) {
     audio["music"] =
         json::object{{"path", in.music}, {"volume", 0.12}, {"fade_out", 1.5}, {"ducking", 0.35}};
   root["audio"] = std::move(audio);
-  root["subtitles"] = json::object{{"ass", in.ass_file}};
+  if (!in.subtitles.empty()) {
+    json::object subtitles = in.subtitles;
+    if (!in.write_ass.empty()) subtitles["write_ass"] = in.write_ass;
+    root["subtitles"] = std::move(subtitles);
+  }
   json::object output{{"path", in.output_mp4}, {"preset", "veryfast"}, {"crf", 23}};
   if (!in.thumbnail.empty())
     output["thumbnail"] = json::object{{"path", in.thumbnail}, {"time", in.thumbnail_time}};

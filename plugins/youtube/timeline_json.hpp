@@ -1,8 +1,10 @@
 // plugins/youtube/timeline_json.hpp — the render service's timeline (docs/timeline.md) for a
 // Short: one image scene per planned scene with gentle motion and crossfades, the voice,
-// optional music under it, the safe-area subtitles, the MP4 and its thumbnail.
+// optional music under it, the safe-area subtitles (burned in by the renderer, which also
+// writes their ASS script to `write_ass` for the outbox), the MP4 and its thumbnail.
 #pragma once
 
+#include <boost/json.hpp>
 #include <string>
 #include <vector>
 
@@ -15,8 +17,9 @@ struct TimelineInput {
   std::vector<Scene> scenes;  // timed, with images
   double duration = 0;        // total seconds
   std::string voice_wav;
-  std::string music;  // empty: none
-  std::string ass_file;
+  std::string music;              // empty: none
+  boost::json::object subtitles;  // timeline_subtitles(); empty: none
+  std::string write_ass;          // where the renderer writes the burned-in ASS; empty: nowhere
   std::string output_mp4;
   std::string thumbnail;  // .jpg
   double thumbnail_time = 0;

@@ -1,8 +1,10 @@
 // tests/youtube/e2e_test.cpp — the youtube plugin through automuse-host as a user runs it:
 // `--plugin youtube generate --script ... --publish outbox` on a small canvas, with real
 // espeak-ng, title cards and FFmpeg; the MP4 is read back with libavformat and metadata.json
-// checked. Bad input (unreadable script, unknown voice, missing music folder, account without
-// niche, a script too long for a Short) must fail clearly, naming the path or field.
+// checked; the outbox's subtitles.ass is the renderer's own script. Bad input (unreadable script,
+// unknown voice, missing music folder, account without niche, a script too long for a Short) must
+// fail clearly, naming the path or field.
+#include <automuse_render/ass_subtitles.h>
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -187,6 +189,37 @@ TEST_F(YoutubeE2E, GeneratesAShortIntoTheOutbox) {
   std::string ass((std::istreambuf_iterator<char>(ass_in)), {});
   EXPECT_NE(ass.find("PlayResX: 270"), std::string::npos);
   EXPECT_EQ(ass.find("\xF0\x9F"), std::string::npos);
+}
+
+TEST_F(YoutubeE2E, OutboxSubtitlesAreTheScriptTheRendererBurnedIn) {
+  auto script = write_file("script.txt", kShortScript);
+  auto r = generate(script.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string folder(json::parse(r.out).as_object().at("outbox").as_string());
+  std::ifstream ass_in(folder + "/subtitles.ass");
+  const std::string ass((std::istreambuf_iterator<char>(ass_in)), {});
+  ASSERT_FALSE(ass.empty());
+  // metadata.json keeps the timeline's "subtitles" object the renderer was given; the
+  // renderer's one builder makes exactly the outbox's file from it.
+  std::ifstream meta_in(folder + "/metadata.json");
+  const auto meta = json::parse(std::string((std::istreambuf_iterator<char>(meta_in)), {}));
+  const json::object &subs = meta.at("subtitles").as_object();
+  EXPECT_FALSE(subs.contains("write_ass"));
+  const std::string timeline = R"({"canvas": {"width": 270, "height": 480},
+      "scenes": [{"image": "x.png", "duration": 1}], "output": {"path": "x.mp4"},
+      "subtitles": )" + json::serialize(subs) +
+                               "}";
+  auto parsed = automuse::render::parse_timeline(timeline, root_);
+  ASSERT_TRUE(parsed.timeline) << parsed.error->to_string();
+  const auto &t = *parsed.timeline;
+  EXPECT_EQ(ass, automuse::render::build_ass(t.subtitles->words, t.subtitles->style, t.canvas));
+  // Every shown word is in it, highlighted (the default yellow) in its own event; no emoji.
+  ASSERT_GE(t.subtitles->words.size(), 10u);
+  for (const auto &w : t.subtitles->words)
+    EXPECT_NE(ass.find("{\\1c&H0000D4FF&}" + w.text + "{\\1c&H00FFFFFF&}"), std::string::npos)
+        << w.text;
+  EXPECT_EQ(ass.find("\xF0\x9F"), std::string::npos);
+  EXPECT_NE(ass.find("PlayResX: 270"), std::string::npos);
 }
 
 TEST_F(YoutubeE2E, RecordsHistory) {

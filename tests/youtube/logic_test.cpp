@@ -1,5 +1,5 @@
 // tests/youtube/logic_test.cpp — the youtube plugin's own logic in process: sentences and
-// emoji, offline title/description/tags within YouTube's limits, safe-area subtitles, scene
+// emoji, offline title/description/tags within YouTube's limits, safe-area subtitle style, scene
 // planning and timing, the timeline, and settings errors that name their field.
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 #include "scene_plan.hpp"
 #include "script_text.hpp"
 #include "settings.hpp"
-#include "subtitles_ass.hpp"
+#include "subtitle_style.hpp"
 #include "timeline_json.hpp"
 #include "youtube_api.hpp"
 
@@ -106,7 +106,7 @@ TEST(Metadata, DescriptionWithinFiveThousandBytes) {
   EXPECT_NE(d.find("#ocean #facts #shorts"), std::string::npos);
 }
 
-TEST(Subtitles, AssStaysInTheShortsSafeArea) {
+TEST(Subtitles, TimelineSubtitlesStayInTheShortsSafeArea) {
   std::vector<Word> words;
   double t = 0;
   for (const char *w :
@@ -114,29 +114,28 @@ TEST(Subtitles, AssStaysInTheShortsSafeArea) {
     words.push_back(Word{w, t, t + 0.3});
     t += 0.35;
   }
-  const std::string ass = build_ass(words, 1080, 1920, SubtitleStyle{});
-  // Style: ... Alignment, MarginL, MarginR, MarginV, Encoding
-  std::smatch m;
-  ASSERT_TRUE(
-      std::regex_search(ass, m, std::regex(R"(Style: Default,[^\n]*,2,(\d+),(\d+),(\d+),1)")))
-      << ass;
-  const int left = std::stoi(m[1]), right = std::stoi(m[2]), bottom = std::stoi(m[3]);
-  EXPECT_GE(bottom, 1920 / 4) << "text must sit above the bottom quarter";
-  EXPECT_GE(right, static_cast<int>(1080 * 0.15)) << "text must stay clear of the buttons";
-  EXPECT_GT(right, left);
-  // No emoji reaches the screen; a sentence end closes a card.
-  EXPECT_EQ(ass.find("\xF0\x9F"), std::string::npos);
-  std::istringstream lines(ass);
-  std::string line;
-  int events = 0;
-  while (std::getline(lines, line)) {
-    if (line.rfind("Dialogue:", 0) != 0) continue;
-    ++events;
-    if (line.find("Its") != std::string::npos) {
-      EXPECT_EQ(line.find("hearts"), std::string::npos);
-    }
-  }
-  EXPECT_EQ(events, 9);  // one per shown word; emoji-only words are dropped
+  const json::object subs = timeline_subtitles(words, SubtitleStyle{}, 1080, 1920);
+  // No emoji reaches the screen: emoji-only words are left out, the rest keep their timings.
+  const auto &shown = subs.at("words").as_array();
+  ASSERT_EQ(shown.size(), 9u);
+  EXPECT_EQ(shown[5].at("text"), "Its");
+  EXPECT_DOUBLE_EQ(shown[5].at("start").to_number<double>(), 6 * 0.35);
+  EXPECT_EQ(json::serialize(subs).find("\xF0\x9F"), std::string::npos);
+  // The style keeps the text above the bottom quarter and clear of the buttons on the right.
+  const auto &st = subs.at("style").as_object();
+  EXPECT_EQ(st.at("position"), "bottom");
+  EXPECT_GE(st.at("margin_vertical").to_number<double>(), 0.25);
+  EXPECT_GE(st.at("margin_right").to_number<double>(), 0.15);
+  EXPECT_GT(st.at("margin_right").to_number<double>(), st.at("margin_left").to_number<double>());
+  EXPECT_EQ(st.at("size"), 77);  // 4% of 1920
+  EXPECT_EQ(st.at("max_chars_per_line"), "auto");
+  EXPECT_EQ(st.at("break_at_sentences"), true);
+  EXPECT_EQ(st.at("highlight_color"), "#FFD400");
+  // Landscape: classic title-safe margins and a larger size.
+  const auto land = timeline_style(parse_subtitle_style("pink"), 1920, 1080);
+  EXPECT_EQ(land.at("highlight_color"), "#FF4FA3");
+  EXPECT_DOUBLE_EQ(land.at("margin_left").to_number<double>(), 0.08);
+  EXPECT_EQ(land.at("size"), 65);  // 6% of 1080
 }
 
 TEST(Subtitles, StylePresetsAndJsonErrorsNameTheField) {
@@ -186,7 +185,8 @@ TEST(Timeline, ScenesAddUpToTheTotalAndCarryEverything) {
   in.duration = 7.0;
   in.voice_wav = "/v.wav";
   in.music = "/m.wav";
-  in.ass_file = "/s.ass";
+  in.subtitles = timeline_subtitles({Word{"Hi.", 0.1, 0.4}}, SubtitleStyle{}, 270, 480);
+  in.write_ass = "/s.ass";
   in.output_mp4 = "/o.mp4";
   in.thumbnail = "/t.jpg";
   auto v = json::parse(timeline_json(in)).as_object();
@@ -195,7 +195,9 @@ TEST(Timeline, ScenesAddUpToTheTotalAndCarryEverything) {
   EXPECT_NEAR(sum, 7.0, 1e-9);
   EXPECT_FALSE(v.at("scenes").as_array()[0].as_object().contains("transition"));
   EXPECT_EQ(v.at("audio").at("music").at("path"), "/m.wav");
-  EXPECT_EQ(v.at("subtitles").at("ass"), "/s.ass");
+  EXPECT_EQ(v.at("subtitles").at("write_ass"), "/s.ass");
+  EXPECT_EQ(v.at("subtitles").at("words").as_array().size(), 1u);
+  EXPECT_EQ(v.at("subtitles").at("style").at("size"), 19);  // 4% of 480
   EXPECT_EQ(v.at("output").at("thumbnail").at("path"), "/t.jpg");
   EXPECT_EQ(v.at("canvas").at("width"), 270);
 }

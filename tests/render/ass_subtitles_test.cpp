@@ -1,0 +1,196 @@
+// tests/render/ass_subtitles_test.cpp — the one ASS builder: safe-area margins, cards that
+// close at sentence ends and pauses, "auto" characters per line, one highlighted event per
+// word, cards made elsewhere; the style's JSON errors; and subtitles.write_ass, which must be
+// exactly the script that is burned in.
+#include "automuse_render/ass_subtitles.h"
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "render_fixture.h"
+
+namespace automuse::render::test {
+namespace {
+
+// The Short's style as the youtube plugin hands it over (plugins/youtube/subtitle_style.cpp).
+const char *kShortsStyle = R"({"font": "DejaVu Sans", "size": 77, "color": "#FFFFFF",
+    "highlight_color": "#FFD400", "outline_color": "#000000", "outline": 6.4167, "shadow": 3.2083,
+    "bold": true, "position": "bottom", "margin_left": 0.06, "margin_right": 0.18,
+    "margin_vertical": 0.26, "max_chars_per_line": "auto", "max_lines": 2,
+    "break_at_sentences": true})";
+
+std::vector<Word> octopus_words() {
+  std::vector<Word> words;
+  double t = 0;
+  for (const char *w : {"An", "octopus", "has", "three", "hearts.", "Its", "blood", "is", "blue"}) {
+    words.push_back(Word{w, t, t + 0.3});
+    t += 0.35;
+  }
+  return words;
+}
+
+std::vector<std::string> dialogue_lines(const std::string &ass) {
+  std::vector<std::string> out;
+  std::istringstream in(ass);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("Dialogue:", 0) == 0) out.push_back(line);
+  return out;
+}
+
+std::string read_file(const std::filesystem::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST(AssSubtitles, SafeAreaStyleGivesMarginsSentenceCardsAndOneHighlightedEventPerWord) {
+  SubtitleStyle style;
+  auto e = parse_subtitle_style(kShortsStyle, style);
+  ASSERT_FALSE(e) << e->to_string();
+  const Canvas canvas{1080, 1920, 30, {}};
+  const std::string ass = build_ass(octopus_words(), style, canvas);
+  // Style: ... Alignment, MarginL, MarginR, MarginV, Encoding
+  std::smatch m;
+  ASSERT_TRUE(
+      std::regex_search(ass, m, std::regex(R"(Style: Default,[^\n]*,2,(\d+),(\d+),(\d+),1)")))
+      << ass;
+  EXPECT_EQ(std::stoi(m[1]), 65);   // 6% of 1080
+  EXPECT_EQ(std::stoi(m[2]), 194);  // 18%: clear of the buttons
+  EXPECT_EQ(std::stoi(m[3]), 499);  // 26%: above the bottom quarter
+  EXPECT_NE(ass.find("PlayResX: 1080"), std::string::npos);
+  const auto events = dialogue_lines(ass);
+  ASSERT_EQ(events.size(), 9u);  // one per word
+  const std::string hl = "{\\1c&H0000D4FF&}", normal = "{\\1c&H00FFFFFF&}";
+  for (const auto &line : events) {
+    // Exactly one word highlighted, and a sentence end closes the card.
+    EXPECT_EQ(line.find(hl), line.rfind(hl)) << line;
+    if (line.find("Its") != std::string::npos) {
+      EXPECT_EQ(line.find("hearts"), std::string::npos) << line;
+    }
+  }
+  EXPECT_NE(events[1].find(hl + "octopus" + normal), std::string::npos) << events[1];
+  EXPECT_NE(events[1].find("0:00:00.35,0:00:00.70"), std::string::npos) << events[1];
+
+  // Without sentence breaks, "hearts." and "Its" share a card.
+  style.break_at_sentences = false;
+  bool shared = false;
+  for (const auto &line : dialogue_lines(build_ass(octopus_words(), style, canvas)))
+    shared = shared ||
+             (line.find("hearts.") != std::string::npos && line.find("Its") != std::string::npos);
+  EXPECT_TRUE(shared);
+}
+
+TEST(AssSubtitles, AutoCharactersPerLineFitBetweenTheMargins) {
+  SubtitleStyle style;
+  ASSERT_FALSE(parse_subtitle_style(kShortsStyle, style));
+  const Canvas canvas{1080, 1920, 30, {}};
+  // 76% of 1080 px at 0.62 em of 77 px.
+  EXPECT_EQ(subtitle_chars_per_line(style, canvas), 17);
+  style.max_chars_per_line = 30;
+  EXPECT_EQ(subtitle_chars_per_line(style, canvas), 30);
+  style.max_chars_per_line = 0;
+  std::vector<Word> words;
+  for (int i = 0; i < 30; ++i)
+    words.push_back(Word{"word" + std::to_string(i), i * 0.3, i * 0.3 + 0.25});
+  for (const SubtitleCard &card : subtitle_cards(words, style, canvas)) {
+    EXPECT_LE(card.lines.size(), 2u);
+    for (const auto &line : card.lines) {
+      size_t chars = line.size() - 1;
+      for (size_t w : line) chars += words[w].text.size();
+      EXPECT_LE(chars, 17u);
+    }
+  }
+}
+
+TEST(AssSubtitles, PausesCloseCardsAndCardsMadeElsewhereKeepTheirTimes) {
+  const std::vector<Word> words = {{"one", 0.0, 0.3}, {"two", 0.35, 0.6}, {"three", 2.0, 2.4}};
+  const Canvas canvas{270, 480, 30, {}};
+  auto cards = subtitle_cards(words, SubtitleStyle{}, canvas);
+  ASSERT_EQ(cards.size(), 2u);  // the 1.4 s pause starts a new card
+  EXPECT_DOUBLE_EQ(cards[0].end, 0.6 + 0.25);
+  EXPECT_DOUBLE_EQ(cards[1].end, 2.4 + 0.25);
+  // The host's caption cards: their start and end, their line breaks.
+  const std::vector<SubtitleCard> given = {{0.0, 3.0, {{0, 1}, {2}}}};
+  const auto events = dialogue_lines(build_ass(words, given, SubtitleStyle{}, canvas));
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_NE(events[0].find("0:00:00.00,0:00:00.35"), std::string::npos) << events[0];
+  EXPECT_NE(events[2].find("0:00:02.00,0:00:03.00"), std::string::npos) << events[2];
+  EXPECT_NE(events[2].find("one two\\N{"), std::string::npos) << events[2];
+}
+
+class AssSubtitlesRender : public RenderFixture {};
+
+TEST_F(AssSubtitlesRender, StyleErrorsNameTheField) {
+  auto error = [&](const std::string &style) {
+    ParseResult r = parse_timeline(R"({"scenes": [{"image": "a.png", "duration": 1}],
+        "subtitles": {"words": [], "style": )" +
+                                       style + R"(}, "output": {"path": "o.mp4"}})",
+                                   dir_);
+    return r.error ? r.error->to_string() : "accepted";
+  };
+  EXPECT_EQ(error(R"({"margin_left": 0.5})"),
+            "subtitles.style.margin_left: must be between 0 and 0.45, got 0.5");
+  EXPECT_EQ(error(R"({"max_chars_per_line": "wide"})"),
+            "subtitles.style.max_chars_per_line: must be \"auto\" or a number of characters");
+  EXPECT_EQ(error(R"({"break_at_sentences": 1})"),
+            "subtitles.style.break_at_sentences: must be true or false, not a number");
+  EXPECT_EQ(error(R"({"font": "A, B"})"),
+            "subtitles.style.font: must be a font family name without commas");
+  EXPECT_EQ(error(R"({"margin_vertical": 0.26, "position": "bottom"})"), "accepted");
+}
+
+TEST_F(AssSubtitlesRender, WriteAssIsExactlyTheScriptBurnedIn) {
+  solid_png("grey.png", {110, 110, 110});
+  const std::string words = R"([{"text": "HELLO", "start": 0.2, "end": 0.6},
+      {"text": "WORLD.", "start": 0.6, "end": 1.0}, {"text": "AGAIN", "start": 1.1, "end": 1.6}])";
+  auto timeline = [&](const std::string &subtitles, const std::string &out) {
+    return R"({"canvas": {"width": 270, "height": 480},
+        "scenes": [{"image": "grey.png", "duration": 2.0, "motion": "none"}],
+        "subtitles": )" +
+           subtitles + R"(, "output": {"path": ")" + out + R"(", "crf": 12}})";
+  };
+  const std::string style = R"({"size": 28, "margin_right": 0.18, "position": "bottom",
+      "margin_vertical": 0.26, "max_chars_per_line": "auto"})";
+  const Timeline t = parse(timeline(
+      R"({"words": )" + words + R"(, "style": )" + style + R"(, "write_ass": "subs/burned.ass"})",
+      "words.mp4"));
+  std::filesystem::create_directories(at("subs"));
+  RenderResult r = render(t, RenderOptions{}, nullptr, nullptr);
+  ASSERT_TRUE(r.ok()) << r.error;
+  // The file is the builder's script for these words and this style, and nothing else was
+  // left beside it.
+  const std::string written = read_file(at("subs/burned.ass"));
+  EXPECT_EQ(written, build_ass(t.subtitles->words, t.subtitles->style, t.canvas));
+  EXPECT_NE(written.find("{\\1c&H0000D6FF&}HELLO{\\1c&H00FFFFFF&}"), std::string::npos);
+  size_t files = 0;
+  for (const auto &entry : std::filesystem::directory_iterator(at("subs"))) (void)entry, ++files;
+  EXPECT_EQ(files, 1u);
+  // Burning the written file as it is gives the same video.
+  ASSERT_TRUE(run(timeline(R"({"ass": "subs/burned.ass"})", "file.mp4")).ok());
+  auto a = decode_frames(at("words.mp4")), b = decode_frames(at("file.mp4"));
+  ASSERT_EQ(a.size(), 60u);
+  ASSERT_EQ(b.size(), 60u);
+  for (size_t i : {0u, 12u, 24u, 40u, 59u})
+    EXPECT_LT(mean_abs_diff(a[i], b[i], 0, 0, 270, 480), 0.01) << "frame " << i;
+  // The subtitles really are in it.
+  ASSERT_TRUE(run(R"({"canvas": {"width": 270, "height": 480},
+        "scenes": [{"image": "grey.png", "duration": 2.0, "motion": "none"}],
+        "output": {"path": "plain.mp4", "crf": 12}})")
+                  .ok());
+  auto plain = decode_frames(at("plain.mp4"));
+  EXPECT_GT(mean_abs_diff(plain[12], a[12], 0, 240, 270, 380), 4.0);
+
+  // A folder that does not exist: a clear error naming the field, and no video.
+  RenderResult bad =
+      run(timeline(R"({"words": )" + words + R"(, "write_ass": "gone/x.ass"})", "never.mp4"));
+  EXPECT_FALSE(bad.ok());
+  EXPECT_NE(bad.error.find("write_ass: cannot write " + at("gone/x.ass").string()),
+            std::string::npos)
+      << bad.error;
+  EXPECT_FALSE(std::filesystem::exists(at("never.mp4")));
+}
+
+}  // namespace
+}  // namespace automuse::render::test
