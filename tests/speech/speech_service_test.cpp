@@ -271,7 +271,7 @@ TEST_F(SpeechServiceTest, CaptionsAndVoices) {
   ASSERT_EQ(speech_->captions(&ctx_->host, &req, &out, &err), AM_OK);
   std::string ass(reinterpret_cast<const char *>(out.data), out.size);
   am_buffer_release(&out);
-  EXPECT_NE(ass.find("{\\1c&H0000FF00}"), std::string::npos);
+  EXPECT_NE(ass.find("{\\1c&H0000FF00&}"), std::string::npos);
 
   std::string bad_style = R"({"color":"green"})";
   req.style_json = S(bad_style);
