@@ -4,11 +4,14 @@
 #include <atomic>
 #include <automuse/cpp/str.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 #include <chrono>
+#include <thread>
 
 #include "app/plugin_commands.hpp"
 #include "log/logging.hpp"
+#include "publish/publish_registry.hpp"
 
 namespace automuse::app {
 namespace json = boost::json;
@@ -35,6 +38,7 @@ struct ActionRunner::Running : std::enable_shared_from_this<Running> {
   am_action_call call{};
   std::atomic<int> done_calls{0};
   bool cancelled_for_shutdown = false;  // main thread only
+  bool finishing = false;               // its outcome is in: only draining is left
   ActionRunner *runner = nullptr;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
@@ -110,11 +114,15 @@ ActionRunner::ActionRunner(HostContext &context, boost::asio::io_context &main_i
 
 ActionRunner::~ActionRunner() {
   cancel_all();
-  // Let the cancelled jobs report; their completions are posted to main_io_.
+  // Let the cancelled jobs report; their completions (and publisher loads handed to this
+  // thread) are posted to main_io_.
   while (!running_.empty()) {
     main_io_.restart();
     main_io_.run_one_for(std::chrono::milliseconds(100));
   }
+  if (loads_here_)
+    if (auto *registry = publish::PublishRegistry::in(context_.services()))
+      registry->clear_main_thread();
   modules_.clear();  // deinit and unload, on this thread
 }
 
@@ -126,6 +134,16 @@ std::shared_ptr<plugins::PluginModule> ActionRunner::module_for(const std::strin
   if (auto it = modules_.find(plugin_id); it != modules_.end()) return it->second;
   auto module = context_.plugin(plugin_id);  // shared with publishers loaded on demand
   modules_.emplace(plugin_id, module);
+  // From now on the services exist: a publisher another plugin asks for from a job's thread
+  // is loaded here, on the main thread, as plugin.h promises (this thread never blocks on
+  // the jobs' threads while they run; see finish).
+  if (!loads_here_)
+    if (auto *registry = publish::PublishRegistry::in(context_.services())) {
+      registry->set_main_thread(
+          std::this_thread::get_id(),
+          [&io = main_io_](std::function<void()> fn) { boost::asio::post(io, std::move(fn)); });
+      loads_here_ = true;
+    }
   return module;
 }
 
@@ -229,8 +247,25 @@ void ActionRunner::start(Pending pending) {
 
 void ActionRunner::finish(const std::shared_ptr<Running> &run, ActionOutcome outcome) {
   // Leftover operations of the job are cancelled and drained while the library is loaded.
+  run->finishing = true;
   run->job->cancel();
-  run->job->wait_idle();
+  drain(run, std::move(outcome), std::chrono::milliseconds(1));
+}
+
+void ActionRunner::drain(const std::shared_ptr<Running> &run, ActionOutcome outcome,
+                         std::chrono::milliseconds poll) {
+  // Not job->wait_idle(): a job's I/O thread may be waiting for this thread to load a
+  // publisher (publish::PublishRegistry::set_main_thread), and blocking here on that same
+  // I/O thread's deliveries would deadlock both. So this thread polls and keeps running
+  // main_io_ in between; the cancelled operations usually drain within a millisecond or two.
+  if (run->job->pending() > 0) {
+    auto timer = std::make_shared<boost::asio::steady_timer>(main_io_, poll);
+    timer->async_wait([this, run, timer, poll,
+                       outcome = std::move(outcome)](const boost::system::error_code &) mutable {
+      drain(run, std::move(outcome), std::min(poll * 2, std::chrono::milliseconds(20)));
+    });
+    return;
+  }
   auto keep_alive = run->job->release_keep_alive();
   double secs =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - run->started).count();
@@ -264,7 +299,7 @@ void ActionRunner::cancel_all() {
   queue_.clear();
   for (auto &p : queued) p.done(ActionOutcome{AM_CANCELLED, "null", "cancelled before it started"});
   for (auto &r : running_) {
-    r->cancelled_for_shutdown = !taking_;
+    if (!r->finishing) r->cancelled_for_shutdown = !taking_;
     r->job->cancel();
   }
 }

@@ -5,10 +5,13 @@
 //
 // Threads: every member function is called on the thread that runs `main_io` (the main
 // thread); completions are posted back to it, so the runner needs no locks. Plugins are
-// loaded and initialised on that thread too, as plugin.h promises.
+// loaded and initialised on that thread too, as plugin.h promises — also a publisher that a
+// running job asks for: its load is handed to this thread, which therefore never blocks on
+// the jobs' threads while jobs run.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <deque>
 #include <functional>
 #include <map>
@@ -69,6 +72,10 @@ class ActionRunner {
   void pump();
   void start(Pending pending);
   void finish(const std::shared_ptr<Running> &run, ActionOutcome outcome);
+  // The rest of finish once the job's cancelled operations are delivered, polling every
+  // `poll` without blocking this thread.
+  void drain(const std::shared_ptr<Running> &run, ActionOutcome outcome,
+             std::chrono::milliseconds poll);
   std::shared_ptr<plugins::PluginModule> module_for(const std::string &plugin_id);
   static std::string account_key(const ActionRequest &r);
 
@@ -80,6 +87,7 @@ class ActionRunner {
   std::set<std::string> busy_accounts_;
   std::map<std::string, std::shared_ptr<plugins::PluginModule>> modules_;
   std::set<std::shared_ptr<Running>> running_;
+  bool loads_here_ = false;  // publishers loaded on demand are loaded on this thread
 };
 
 }  // namespace automuse::app

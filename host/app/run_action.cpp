@@ -1,5 +1,6 @@
 // host/app/run_action.cpp — the command-line face of ActionRunner: runs recorded in job_runs,
-// interrupted ones resumed, and the graceful shutdown on SIGINT/SIGTERM.
+// interrupted ones (and those a killed process left running) resumed, and the graceful
+// shutdown on SIGINT/SIGTERM.
 #include "app/run_action.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -9,6 +10,7 @@
 #include "app/action_runner.hpp"
 #include "log/logging.hpp"
 #include "schedule/graceful_stop.hpp"
+#include "schedule/orphaned_runs.hpp"
 #include "schedule/schedule_store.hpp"
 
 namespace automuse::app {
@@ -101,6 +103,9 @@ int run_actions(HostContext &context, const std::vector<ActionRequest> &requests
     ActionRunner runner(context, main_io, network_jobs(context));
     schedule::GracefulStop stop(main_io, schedule::grace_period(context.config()), "run",
                                 {[&] { runner.stop_taking(); }, [&] { runner.cancel_all(); }});
+    // Runs a killed process left "running" become interrupted, so the matching request below
+    // resumes them.
+    schedule::recover_orphaned_runs(runs);
     for (const auto &request : requests) {
       auto run = record_start(context, runs, request);
       runner.submit(request, [&, request, run_id = run.id](const ActionOutcome &o) {

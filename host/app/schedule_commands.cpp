@@ -5,7 +5,9 @@
 // retried with exponential backoff. After downtime a missed schedule runs once. On
 // SIGINT/SIGTERM (schedule::GracefulStop) nothing new starts, running jobs get the grace
 // period, the rest are cancelled and recorded "interrupted"; the next daemon or run-due takes
-// those up first, with the same request, so the plugin resumes from its cached steps.
+// those up first, with the same request, so the plugin resumes from its cached steps. Runs a
+// killed process left "running" are found by their owner (schedule/orphaned_runs.hpp) and
+// resumed the same way; a slot is claimed in one UPDATE, so two daemons never both fire it.
 #include "app/schedule_commands.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -21,6 +23,7 @@
 #include "log/logging.hpp"
 #include "schedule/cron.hpp"
 #include "schedule/graceful_stop.hpp"
+#include "schedule/orphaned_runs.hpp"
 #include "schedule/schedule_store.hpp"
 
 namespace automuse::app {
@@ -114,8 +117,9 @@ class Firing {
         continue;
       }
       if (!next || *next > now) continue;
-      // Missed slots collapse into this one run.
-      store_.set_last_fire(s.id, now.time_since_epoch().count());
+      // Missed slots collapse into this one run. Another daemon or run-due on the same store
+      // may take the slot first: then it is theirs.
+      if (!store_.claim_fire(s.id, s.last_fire_at, now.time_since_epoch().count())) continue;
       busy_.insert(s.id);
       ++started;
       attempt(Work{s.id, s.id, s.plugin_id, s.action, s.account_id, "{}", std::nullopt}, 1);
@@ -378,6 +382,7 @@ int run_due_command(HostContext &ctx) {
     Firing firing(ctx, store, io);
     schedule::GracefulStop stop(io, schedule::grace_period(ctx.config()), "run-due",
                                 {[&] { firing.stop_taking(); }, [&] { firing.cancel(); }});
+    schedule::recover_orphaned_runs(store);  // runs a killed process left running
     resumed = firing.resume_interrupted();
     started = firing.fire_due();
     while (!firing.idle()) io.run_one();
@@ -408,7 +413,10 @@ int daemon_command(HostContext &ctx, std::optional<double> grace_seconds) {
                                  [&] { firing.cancel(); }});
     std::function<void()> tick = [&] {
       if (stop.stopping()) return;
-      firing.resume_interrupted();  // also those another process left, once their key is free
+      // Runs left running by a process killed meanwhile (another daemon, run-due), then every
+      // interrupted one, also those another process left, once their key is free.
+      schedule::recover_orphaned_runs(store);
+      firing.resume_interrupted();
       firing.fire_due();
       auto wake = std::chrono::system_clock::now() + std::chrono::seconds(30);
       if (auto next = firing.earliest_next(); next && *next < wake) wake = *next;
@@ -419,7 +427,9 @@ int daemon_command(HostContext &ctx, std::optional<double> grace_seconds) {
     };
     log::write("host", spdlog::level::info,
                "daemon: started, " + std::to_string(store.list().size()) + " schedule(s)");
-    // Interrupted runs first: they were due before anything that is due now.
+    // Interrupted runs first: they were due before anything that is due now. Those a killed
+    // process left "running" become interrupted first.
+    schedule::recover_orphaned_runs(store);
     if (int n = firing.resume_interrupted())
       log::write("host", spdlog::level::info,
                  "daemon: resumed " + std::to_string(n) + " interrupted run(s)");

@@ -4,9 +4,12 @@
 #include <automuse/cpp/buffer.hpp>
 #include <automuse/cpp/str.hpp>
 #include <boost/json.hpp>
+#include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 
 #include "core/job.hpp"
 
@@ -176,9 +179,96 @@ void PublishRegistry::release_loaded() {
   loaded.clear();  // outside the lock: a plugin's deinit unregisters through this registry
 }
 
+PublishRegistry *PublishRegistry::in(const core::ServiceRegistry &services) {
+  const void *table = services.find(AM_PUBLISH_SERVICE_ID);
+  return const_cast<PublishRegistry *>(reinterpret_cast<const PublishRegistry *>(table));
+}
+
 PublishRegistry &PublishRegistry::of(const am_host *host) {
-  const void *table = core::context_of(host).services->find(AM_PUBLISH_SERVICE_ID);
-  return *const_cast<PublishRegistry *>(reinterpret_cast<const PublishRegistry *>(table));
+  return *in(*core::context_of(host).services);
+}
+
+void PublishRegistry::set_main_thread(std::thread::id main, Post post,
+                                      std::chrono::milliseconds wait) {
+  std::lock_guard lock(mutex_);
+  main_thread_ = main;
+  post_to_main_ = std::move(post);
+  main_wait_ = wait;
+}
+
+void PublishRegistry::clear_main_thread() {
+  std::lock_guard lock(mutex_);
+  main_thread_ = std::thread::id();
+  post_to_main_ = nullptr;
+}
+
+namespace {
+
+// A load handed to the main thread: the waiting thread may give up only while it has not
+// begun, so a load either runs to its end (and is waited for) or never runs.
+// The main thread was busy for too long: the lookup fails as unavailable (worth a retry).
+class MainThreadBusy : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Handoff {
+  enum class State { waiting, loading, done, abandoned };
+  std::mutex mutex;
+  std::condition_variable changed;
+  State state = State::waiting;
+  std::shared_ptr<const void> module;
+  std::exception_ptr error;
+};
+
+}  // namespace
+
+std::shared_ptr<const void> PublishRegistry::load(const Loader &loader,
+                                                  const std::string &plugin_id) {
+  Post post;
+  std::chrono::milliseconds wait{0};
+  {
+    std::lock_guard lock(mutex_);
+    if (post_to_main_ && std::this_thread::get_id() != main_thread_) {
+      post = post_to_main_;
+      wait = main_wait_;
+    }
+  }
+  if (!post) return loader(plugin_id);  // on the main thread already, or no main loop
+
+  auto handoff = std::make_shared<Handoff>();
+  post([handoff, loader, plugin_id] {
+    {
+      std::lock_guard lock(handoff->mutex);
+      if (handoff->state == Handoff::State::abandoned) return;
+      handoff->state = Handoff::State::loading;
+    }
+    std::shared_ptr<const void> module;
+    std::exception_ptr error;
+    try {
+      module = loader(plugin_id);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    std::lock_guard lock(handoff->mutex);
+    handoff->module = std::move(module);
+    handoff->error = error;
+    handoff->state = Handoff::State::done;
+    handoff->changed.notify_all();
+  });
+  std::unique_lock lock(handoff->mutex);
+  handoff->changed.wait_for(lock, wait, [&] { return handoff->state != Handoff::State::waiting; });
+  if (handoff->state == Handoff::State::waiting) {
+    handoff->state = Handoff::State::abandoned;
+    throw MainThreadBusy(
+        "the host's main thread, where plugins are loaded, did not get to it "
+        "within " +
+        std::to_string(wait.count()) + " ms");
+  }
+  // Begun: a plugin's init is not interrupted halfway, so its end is waited for.
+  handoff->changed.wait(lock, [&] { return handoff->state == Handoff::State::done; });
+  if (handoff->error) std::rethrow_exception(handoff->error);
+  return handoff->module;
 }
 
 void PublishRegistry::register_in(core::ServiceRegistry &registry) const {
@@ -221,7 +311,10 @@ am_status PublishRegistry::find(const std::string &plugin_id, am_publish_kinds k
     lock.unlock();
     std::shared_ptr<const void> module;
     try {
-      module = loader(plugin_id);
+      module = load(loader, plugin_id);
+    } catch (const MainThreadBusy &e) {
+      error = "cannot load the publisher '" + plugin_id + "': " + e.what();
+      return AM_UNAVAILABLE;
     } catch (const std::exception &e) {
       error = "no publisher '" + plugin_id + "': " + e.what();
       return AM_NOT_FOUND;

@@ -5,11 +5,13 @@
 
 #include <automuse/publish.h>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 
 #include "core/services.hpp"
 
@@ -32,6 +34,21 @@ class PublishRegistry {
   const am_publish *table() const { return &table_; }
 
   void set_loader(Loader loader);
+
+  // plugin.h promises a plugin's init runs on the main thread, but a publisher is asked for
+  // from a job's I/O thread. Once a main thread is set, a load needed on any other thread is
+  // handed to it through `post` (which runs the function on that thread, later) and waited
+  // for. The main thread must not block on the I/O threads while it runs jobs, or the two
+  // would wait on each other: if it has not begun the load within `wait`, the load is
+  // abandoned (never run) and the lookup fails with a message saying so. Without a main
+  // thread set, or on that thread, the loader runs in place. Any thread.
+  using Post = std::function<void(std::function<void()>)>;
+  void set_main_thread(std::thread::id main, Post post,
+                       std::chrono::milliseconds wait = std::chrono::seconds(30));
+  void clear_main_thread();
+
+  // The registry behind the "automuse.publish/1" table of `services`; nullptr when none.
+  static PublishRegistry *in(const core::ServiceRegistry &services);
   // Drops what the loader returned (deinitialising plugins loaded on demand) and the loader.
   // The owner calls it before tearing down the services those plugins use. Main thread.
   void release_loaded();
@@ -45,12 +62,18 @@ class PublishRegistry {
 
  private:
   static PublishRegistry &of(const am_host *host);
+  // Runs `loader` for `plugin_id` where plugins are loaded (see set_main_thread). Throws the
+  // loader's error, or one saying the main thread did not get to it.
+  std::shared_ptr<const void> load(const Loader &loader, const std::string &plugin_id);
 
   am_publish table_;  // first member: the registry's pointer is also a pointer to this object
   mutable std::mutex mutex_;
   std::map<std::string, am_publisher> publishers_;
   Loader loader_;
   std::map<std::string, std::shared_ptr<const void>> loaded_;
+  std::thread::id main_thread_;
+  Post post_to_main_;
+  std::chrono::milliseconds main_wait_{0};
 };
 
 // Names of kinds for messages and JSON ("text", "video").

@@ -42,7 +42,7 @@ Schedule read_schedule(store::Stmt &s) {
 
 constexpr const char *kRunColumns =
     "id, schedule_id, plugin_id, account_id, action, attempt, status, error, result, started_at,"
-    " finished_at, request, resume_of";
+    " finished_at, request, resume_of, owner_pid, owner_start, owner_boot, owner_host";
 
 JobRun read_run(store::Stmt &q) {
   JobRun r;
@@ -59,6 +59,10 @@ JobRun read_run(store::Stmt &q) {
   r.finished_at = q.opt_int64(10);
   r.request = q.opt_text(11).value_or("{}");
   r.resume_of = q.opt_text(12);
+  if (auto pid = q.opt_int64(13)) {
+    r.owner = ProcessOwner{*pid, q.opt_int64(14).value_or(0), q.opt_text(15).value_or(""),
+                           q.opt_text(16).value_or("")};
+  }
   return r;
 }
 
@@ -119,16 +123,27 @@ void ScheduleStore::set_last_fire(const std::string &id, int64_t scheduled_time)
   q.bind(1, scheduled_time).bind(2, id).run();
 }
 
+bool ScheduleStore::claim_fire(const std::string &id, const std::optional<int64_t> &seen,
+                               int64_t scheduled_time) {
+  store::Stmt q(db_, "UPDATE schedules SET last_fire_at = ? WHERE id = ? AND last_fire_at IS ?");
+  q.bind(1, scheduled_time).bind(2, id).bind(3, seen).run();
+  return db_.changes() > 0;
+}
+
 JobRun ScheduleStore::start_run(JobRun run) {
   run.id = new_id();
   run.started_at = now_seconds();
   run.status = "running";
+  run.owner = current_process();
   store::Stmt q(db_,
                 "INSERT INTO job_runs (id, schedule_id, plugin_id, account_id, action, attempt,"
-                " status, started_at, request, resume_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                " status, started_at, request, resume_of, owner_pid, owner_start, owner_boot,"
+                " owner_host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, run.id).bind(2, run.schedule_id).bind(3, run.plugin_id).bind(4, run.account_id);
   q.bind(5, run.action).bind(6, static_cast<int64_t>(run.attempt)).bind(7, run.status);
-  q.bind(8, run.started_at).bind(9, run.request).bind(10, run.resume_of).run();
+  q.bind(8, run.started_at).bind(9, run.request).bind(10, run.resume_of);
+  q.bind(11, run.owner->pid).bind(12, run.owner->start_ticks).bind(13, run.owner->boot_id);
+  q.bind(14, run.owner->host_id).run();
   return run;
 }
 
@@ -176,6 +191,28 @@ bool ScheduleStore::claim_interrupted(const std::string &id) {
                 "UPDATE job_runs SET status = 'resumed' WHERE id = ? AND status = 'interrupted'");
   q.bind(1, id).run();
   return db_.changes() > 0;
+}
+
+std::vector<JobRun> ScheduleStore::running_runs() {
+  store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
+                         " FROM job_runs WHERE status = 'running' ORDER BY started_at, id");
+  std::vector<JobRun> out;
+  while (q.step()) out.push_back(read_run(q));
+  return out;
+}
+
+bool ScheduleStore::interrupt_orphan(const std::string &id, const std::string &why) {
+  store::Stmt q(db_,
+                "UPDATE job_runs SET status = 'interrupted', error = ?, finished_at = ?"
+                " WHERE id = ? AND status = 'running'");
+  q.bind(1, why).bind(2, now_seconds()).bind(3, id).run();
+  return db_.changes() > 0;
+}
+
+std::string ScheduleStore::account_nickname(const std::string &account_id) {
+  store::Stmt q(db_, "SELECT nickname FROM accounts WHERE id = ?");
+  q.bind(1, account_id);
+  return q.step() ? q.text(0) : std::string();
 }
 
 }  // namespace automuse::schedule

@@ -1,5 +1,5 @@
 // host/schedule/schedule_store.hpp — schedules and job runs in the store's database (tables
-// from migration 4), through their own connection: the daemon, `run-due` and the CLI share
+// from migrations 4-6), through their own connection: the daemon, `run-due` and the CLI share
 // them across processes with SQLite's locking.
 #pragma once
 
@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "schedule/process_owner.hpp"
 #include "store/sqlite_db.hpp"
 
 namespace automuse::schedule {
@@ -40,6 +41,8 @@ struct JobRun {
   std::optional<int64_t> finished_at;
   std::string request = "{}";            // the action's options as JSON (see RunRequest)
   std::optional<std::string> resume_of;  // the interrupted run this one resumes
+  // The process that started it (none in rows written before migration 6).
+  std::optional<ProcessOwner> owner;
 };
 
 class ScheduleStore {
@@ -53,8 +56,14 @@ class ScheduleStore {
   bool remove(const std::string &id);
   void set_paused(const std::string &id, bool paused);
   void set_last_fire(const std::string &id, int64_t scheduled_time);
+  // Takes a firing: sets last_fire_at to `scheduled_time` only if it is still `seen` (what
+  // this process read). False when another process (a second daemon, run-due) fired it
+  // first: one UPDATE, so two never both fire one slot.
+  bool claim_fire(const std::string &id, const std::optional<int64_t> &seen,
+                  int64_t scheduled_time);
 
-  JobRun start_run(JobRun run);  // id and started_at filled in, status "running"
+  // id, started_at and owner (this process) filled in, status "running".
+  JobRun start_run(JobRun run);
   void finish_run(const std::string &id, const std::string &status,
                   const std::optional<std::string> &error,
                   const std::optional<std::string> &result);
@@ -69,6 +78,14 @@ class ScheduleStore {
   // Marks an interrupted run "resumed". False when it is no longer interrupted
   // (another process took it first): the claim is one UPDATE, so two never both win.
   bool claim_interrupted(const std::string &id);
+
+  // Every run recorded "running" (this process's own too), oldest first.
+  std::vector<JobRun> running_runs();
+  // Records a running run whose owner is gone as "interrupted" with `why`. False when it is
+  // no longer running (it finished, or another process recorded it first).
+  bool interrupt_orphan(const std::string &id, const std::string &why);
+  // The nickname of an account id, for messages; empty when there is none.
+  std::string account_nickname(const std::string &account_id);
 
  private:
   store::Db db_;

@@ -88,6 +88,19 @@ const std::vector<Migration> &migrations() {
            "ALTER TABLE job_runs ADD COLUMN request TEXT",
            "ALTER TABLE job_runs ADD COLUMN resume_of TEXT",
        }},
+      {6,
+       "Job runs know the process that runs them, so a killed one is resumed",
+       {
+           // The owner of a running row: pid, its start time (clock ticks after boot), the boot
+           // and the machine (schedule/process_owner.hpp). A row left running whose owner is
+           // gone (kill -9, power loss) is recorded interrupted by the next start and resumed.
+           // Rows of older versions have none: they are judged by started_at and boot time.
+           "ALTER TABLE job_runs ADD COLUMN owner_pid BIGINT",
+           "ALTER TABLE job_runs ADD COLUMN owner_start BIGINT",
+           "ALTER TABLE job_runs ADD COLUMN owner_boot TEXT",
+           "ALTER TABLE job_runs ADD COLUMN owner_host TEXT",
+           "CREATE INDEX job_runs_status ON job_runs (status)",
+       }},
   };
   return kMigrations;
 }

@@ -1,7 +1,8 @@
 // tests/publish/publish_registry_test.cpp — "automuse.publish/1" with two in-process fake
 // publishers (a text-only one and a text+video one, both asynchronous on the job's timers):
 // registration, lookup by plugin id and kind, publications completing exactly once with
-// {id, url}, refusals, cancellation, and loading a publisher on demand.
+// {id, url}, refusals, cancellation, and loading a publisher on demand — on the main thread
+// when one is set, even when a job's thread asks.
 #include "publish/publish_registry.hpp"
 
 #include <automuse/job.h>
@@ -11,6 +12,8 @@
 #include <atomic>
 #include <automuse/cpp/buffer.hpp>
 #include <automuse/cpp/str.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
@@ -384,6 +387,93 @@ TEST_F(PublishTest, ReleasingLoadedPluginsDeinitialisesThemOnce) {
   EXPECT_EQ(loads, 1);
   registry_.release_loaded();  // harmless twice
   EXPECT_EQ(deinits, 1);
+}
+
+// A lookup from a job's thread, posted there; the test thread plays the host's main thread.
+struct Lookup {
+  std::atomic<bool> done{false};
+  am_status status = AM_INTERNAL;
+  std::string error;
+};
+
+void find_on_job(const am_publish *svc, const am_host *host, const core::JobPtr &job, Lookup &out) {
+  job->post([svc, host, &out] {
+    am::buffer error;
+    out.status =
+        svc->find(host, am::to_am_str(std::string("twitter")), AM_PUBLISH_TEXT, error.out());
+    out.error = out.status == AM_OK ? "" : error.str();
+    out.done = true;
+  });
+}
+
+// A loader that loads "twitter" (registers it, as its init would) and notes the thread.
+class MainThreadLoads : public PublishTest {
+ protected:
+  void load_twitter_noting_thread(std::thread::id &loaded_on) {
+    registry_.set_loader([&](const std::string &) -> std::shared_ptr<const void> {
+      loaded_on = std::this_thread::get_id();
+      auto t = twitter_.table(AM_PUBLISH_TEXT);
+      EXPECT_EQ(svc_->register_publisher(&twitter_ctx_->host, &t), AM_OK);
+      return std::make_shared<int>(1);
+    });
+  }
+};
+
+TEST_F(MainThreadLoads, ALoadAskedForOnAJobThreadRunsOnTheMainThread) {
+  boost::asio::io_context main_io;
+  std::thread::id loaded_on;
+  load_twitter_noting_thread(loaded_on);
+  registry_.set_main_thread(std::this_thread::get_id(), [&](std::function<void()> fn) {
+    boost::asio::post(main_io, std::move(fn));
+  });
+  auto job = make_job();
+  Lookup lookup;
+  find_on_job(svc_, &afm_ctx_->host, job, lookup);
+  // The job's thread waits while this (main) thread runs its loop: the load happens here.
+  auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (!lookup.done && std::chrono::steady_clock::now() < deadline) {
+    main_io.restart();
+    main_io.run_one_for(10ms);
+  }
+  ASSERT_TRUE(lookup.done);
+  EXPECT_EQ(lookup.status, AM_OK) << lookup.error;
+  EXPECT_EQ(loaded_on, std::this_thread::get_id());
+  registry_.clear_main_thread();
+}
+
+TEST_F(MainThreadLoads, AMainThreadThatNeverComesFailsTheLookupAndNeverLoads) {
+  boost::asio::io_context main_io;  // nobody runs it in time
+  int loads = 0;
+  registry_.set_loader([&](const std::string &) -> std::shared_ptr<const void> {
+    ++loads;
+    return std::make_shared<int>(1);
+  });
+  registry_.set_main_thread(
+      std::this_thread::get_id(),
+      [&](std::function<void()> fn) { boost::asio::post(main_io, std::move(fn)); }, 100ms);
+  auto job = make_job();
+  Lookup lookup;
+  find_on_job(svc_, &afm_ctx_->host, job, lookup);
+  for (int i = 0; i < 500 && !lookup.done; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_TRUE(lookup.done);
+  EXPECT_EQ(lookup.status, AM_UNAVAILABLE);
+  EXPECT_NE(lookup.error.find("cannot load the publisher 'twitter': the host's main thread"),
+            std::string::npos)
+      << lookup.error;
+  main_io.run();  // the late handoff finds the lookup gone and loads nothing
+  EXPECT_EQ(loads, 0);
+  registry_.clear_main_thread();
+}
+
+TEST_F(MainThreadLoads, OnTheMainThreadItselfTheLoadRunsInPlace) {
+  std::thread::id loaded_on;
+  load_twitter_noting_thread(loaded_on);
+  registry_.set_main_thread(std::this_thread::get_id(), [](std::function<void()>) {
+    ADD_FAILURE() << "nothing is handed over from the main thread to itself";
+  });
+  EXPECT_EQ(svc_->find(&afm_ctx_->host, am::to_am_str("twitter"), AM_PUBLISH_TEXT, nullptr), AM_OK);
+  EXPECT_EQ(loaded_on, std::this_thread::get_id());
+  registry_.clear_main_thread();
 }
 
 }  // namespace

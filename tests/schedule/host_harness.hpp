@@ -1,7 +1,7 @@
 // tests/schedule/host_harness.hpp — runs automuse-host as a user would, in a sandbox under a
 // temporary folder (support/host_process.hpp): synchronous commands, and background processes
-// to signal (the daemon, long runs); the config file, and the job_runs rows through
-// `runs --json`.
+// to signal or kill (the daemon, long runs, a second daemon); the config file, and the
+// job_runs rows through `runs --json`.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "support/host_process.hpp"
 
@@ -39,6 +40,10 @@ class HostHarness : public ::testing::Test {
       ::kill(child_, SIGKILL);
       ::waitpid(child_, nullptr, 0);
     }
+    for (pid_t pid : others_) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
     if (!HasFailure()) fs::remove_all(root_);  // kept for a look when a test failed
   }
 
@@ -58,17 +63,15 @@ class HostHarness : public ::testing::Test {
 
   // Starts `automuse-host ARGS` in the background; stdout to out.txt, stderr to log.txt.
   void start(const std::string &args) {
-    std::string cmd =
-        "exec env XDG_DATA_HOME=" + (root_ / "data").string() +
-        " XDG_CONFIG_HOME=" + (root_ / "config").string() + " " + HOST_EXE + " --plugin-dir " +
-        plugin_dir() + " --config " + (root_ / "automuse.json").string() + " " + args + " >" +
-        (root_ / "out.txt").string() + " 2>" + (root_ / "log.txt").string() + " </dev/null";
-    child_ = ::fork();
+    child_ = spawn_host(args, "out.txt", "log.txt");
     ASSERT_GE(child_, 0);
-    if (child_ == 0) {
-      ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char *>(nullptr));
-      ::_exit(127);
-    }
+  }
+  // Starts another one (its pid is the host's own: sh and env exec it), with stdout and
+  // stderr in the files named; it is killed at the end of the test if still running.
+  pid_t spawn(const std::string &args, const std::string &out, const std::string &log) {
+    pid_t pid = spawn_host(args, out, log);
+    if (pid > 0) others_.push_back(pid);
+    return pid;
   }
   void signal(int sig) { ::kill(child_, sig); }
   // The background process's exit code once it exits within `timeout` (-1 if killed by a
@@ -80,6 +83,19 @@ class HostHarness : public ::testing::Test {
       pid_t r = ::waitpid(child_, &status, WNOHANG);
       if (r == child_) {
         child_ = -1;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      }
+      if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+  // Like wait_exit, for a process started by spawn.
+  std::optional<int> wait_pid(pid_t pid, std::chrono::milliseconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+      int status = 0;
+      if (::waitpid(pid, &status, WNOHANG) == pid) {
+        std::erase(others_, pid);
         return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
       }
       if (std::chrono::steady_clock::now() > deadline) return std::nullopt;
@@ -109,6 +125,22 @@ class HostHarness : public ::testing::Test {
 
   fs::path root_;
   pid_t child_ = -1;
+
+ private:
+  pid_t spawn_host(const std::string &args, const std::string &out, const std::string &log) {
+    std::string cmd = "exec env XDG_DATA_HOME=" + (root_ / "data").string() +
+                      " XDG_CONFIG_HOME=" + (root_ / "config").string() + " " + HOST_EXE +
+                      " --plugin-dir " + plugin_dir() + " --config " +
+                      (root_ / "automuse.json").string() + " " + args + " >" +
+                      (root_ / out).string() + " 2>" + (root_ / log).string() + " </dev/null";
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char *>(nullptr));
+      ::_exit(127);
+    }
+    return pid;
+  }
+  std::vector<pid_t> others_;
 };
 
 }  // namespace automuse::testing

@@ -4,10 +4,9 @@
 // recorded "interrupted", and the next daemon start resumes it under the same job identity
 // (its finished steps are not redone); a second signal cancels at once; `run --accounts all`
 // interrupted by SIGINT resumes on the next identical run.
-#include <set>
+#include <map>
 
-#include "host_harness.hpp"
-#include "schedule/schedule_store.hpp"
+#include "steps_harness.hpp"
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
@@ -15,46 +14,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class Shutdown : public automuse::testing::HostHarness {
- protected:
-  std::string plugin_dir() const override { return std::string(FIXTURE_ROOT) + "/steps"; }
-
-  void add_account(const std::string &nickname, const std::string &sets) {
-    auto [code, out] =
-        host("accounts add --plugin fixture-steps --nickname " + nickname + " " + sets);
-    ASSERT_EQ(code, 0) << out << read(root_ / "stderr.txt");
-  }
-  // A daily schedule of `action` for `nickname` whose last firing was two days ago: due now.
-  std::string due_schedule(const std::string &nickname, const std::string &action) {
-    auto [code, out] = host("schedule add --plugin fixture-steps --account " + nickname +
-                            " --action " + action + " --preset daily");
-    EXPECT_EQ(code, 0) << out;
-    std::string id;
-    const json::value list = json::parse(host("schedule list --json").second);
-    for (auto &s : list.as_array())
-      if (s.at("account") == json::value(nickname)) id = std::string(s.at("id").as_string());
-    automuse::schedule::ScheduleStore store(db_file());
-    store.set_last_fire(id, automuse::schedule::now_seconds() - 2 * 24 * 3600);
-    return id;
-  }
-  // The steps finished so far by the job(s) of fixture-steps, as marker files.
-  fs::path jobs_dir() const { return root_ / "data/automuse/plugins-data/fixture-steps/jobs"; }
-  std::set<std::string> markers() const {
-    std::set<std::string> out;
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(jobs_dir(), ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-      if (it->is_regular_file())
-        out.insert(it->path().parent_path().filename().string() + "/" +
-                   it->path().filename().string());
-    return out;
-  }
-  static std::vector<int64_t> ints(const json::value &array) {
-    std::vector<int64_t> out;
-    for (auto &v : array.as_array()) out.push_back(v.as_int64());
-    return out;
-  }
-};
+using Shutdown = automuse::testing::StepsHarness;
 
 }  // namespace
 
@@ -200,26 +160,5 @@ TEST_F(Shutdown, RunForAllAccountsInterruptedBySigintResumesOnTheNextRun) {
 
   auto [code, again] = host("--plugin fixture-steps steps --accounts all");
   EXPECT_EQ(code, 0) << again;
-  size_t resumed_steps = 0;
-  for (std::string line; auto &c : again) {
-    if (c != '\n') {
-      line += c;
-      continue;
-    }
-    auto v = json::parse(line);
-    EXPECT_EQ(v.at("status"), "ok") << line;
-    resumed_steps += v.at("result").at("resumed").as_array().size();
-    line.clear();
-  }
-  EXPECT_EQ(resumed_steps, finished_before);
-  auto after = runs();
-  ASSERT_EQ(after.size(), 4u);
-  std::set<std::string> old_ids, resume_links;
-  for (auto &r : after) {
-    if (r.at("status") == "resumed") old_ids.insert(std::string(r.at("id").as_string()));
-    if (r.at("status") == "succeeded")
-      resume_links.insert(std::string(r.at("resume_of").as_string()));
-  }
-  EXPECT_EQ(old_ids.size(), 2u);
-  EXPECT_EQ(old_ids, resume_links);
+  expect_all_resumed(again, finished_before, 2);
 }
