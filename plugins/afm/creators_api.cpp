@@ -6,10 +6,11 @@
 #include <boost/json.hpp>
 #include <boost/url.hpp>
 
-#include "json_field.hpp"
+#include "json_members.hpp"
 
 namespace afm {
 namespace json = boost::json;
+using plugin_json::string_member;
 
 namespace {
 

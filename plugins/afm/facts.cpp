@@ -4,10 +4,11 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
-#include "json_field.hpp"
+#include "json_members.hpp"
 
 namespace afm {
 namespace json = boost::json;
+using plugin_json::string_member;
 
 std::string to_json(const Facts &f) {
   json::array features;

@@ -2,13 +2,13 @@
 // add / list / remove (products in the store), pitch (write and show) and run (write the
 // pitch and share it through another plugin's publisher in "automuse.publish/1", recorded in
 // history with the post's id).
-#include <automuse/config.h>
 #include <automuse/plugin.h>
 #include <automuse/publish.h>
 #include <automuse/store.h>
 
 #include <algorithm>
 #include <automuse/cpp/buffer.hpp>
+#include <automuse/cpp/config.hpp>
 #include <automuse/cpp/plugin.hpp>
 #include <automuse/cpp/publish.hpp>
 #include <boost/json.hpp>
@@ -16,7 +16,9 @@
 #include <map>
 #include <optional>
 
+#include "action_account.hpp"
 #include "amazon_url.hpp"
+#include "json_members.hpp"
 #include "pitch_check.hpp"
 #include "pitch_writer.hpp"
 #include "product_facts.hpp"
@@ -28,43 +30,22 @@ namespace {
 namespace json = boost::json;
 using afm::Account;
 using afm::Product;
+using plugin_json::option_text;
 
 am::host g_host;
 
 afm::PluginSettings load_settings(const am::host &host) {
-  const auto *config = host.find<am_config>(AM_CONFIG_SERVICE_ID);
-  if (!config) return {};
-  am::buffer section;
-  if (config->plugin_section(host.get(), section.out()) != AM_OK) return {};
-  return afm::parse_settings(section.str());
-}
-
-const json::object &options_of(const json::object &args) {
-  static const json::object kEmpty;
-  auto *o = args.if_contains("options");
-  return o && o->is_object() ? o->as_object() : kEmpty;
-}
-
-std::string option(const json::object &args, const char *name) {
-  auto *v = options_of(args).if_contains(name);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+  return afm::parse_settings(am::plugin_section(host));
 }
 
 // --account, or the only afm account; none is fine when products carry what is needed.
 std::optional<Account> action_account(const am::host &host, const json::object &args) {
-  if (auto *a = args.if_contains("account"); a && a->is_object())
-    return afm::parse_account(json::serialize(*a));
-  const auto &store = host.service<am_store>(AM_STORE_SERVICE_ID);
-  am::buffer out;
-  if (store.list_accounts(host.get(), out.out(), nullptr) == AM_OK) {
-    json::value list = json::parse(out.view());
-    if (list.is_array() && list.as_array().size() == 1)
-      return afm::parse_account(json::serialize(list.as_array()[0]));
-    if (list.is_array() && list.as_array().size() > 1)
-      throw am::error(AM_INVALID_ARGUMENT,
-                      "several afm accounts: choose one with --account (see `automuse-host "
-                      "accounts list --plugin afm`)");
-  }
+  const plugin_json::AccountChoice choice = plugin_json::choose_account(host, args);
+  if (choice.account_json) return afm::parse_account(*choice.account_json);
+  if (choice.stored > 1)
+    throw am::error(AM_INVALID_ARGUMENT,
+                    "several afm accounts: choose one with --account (see `automuse-host "
+                    "accounts list --plugin afm`)");
   return std::nullopt;
 }
 
@@ -108,7 +89,7 @@ Resolved resolve(const Product &p, const std::optional<Account> &account) {
 
 // The product to pitch: --product, else the one pitched longest ago (never pitched first).
 Product choose_product(const am::host &host, const json::object &args) {
-  if (std::string id = option(args, "product"); !id.empty()) return afm::get_product(host, id);
+  if (std::string id = option_text(args, "product"); !id.empty()) return afm::get_product(host, id);
   auto products = afm::list_products(host);
   if (products.empty())
     throw am::error(AM_NOT_FOUND,
@@ -153,8 +134,8 @@ std::string history_call(const char *what,
 am::task<std::string> add_action(am::job job, json::object args, std::optional<Account> account) {
   const am::host &host = job.host_ref();
   Product p;
-  p.link = option(args, "link");
-  std::string asin = option(args, "asin");
+  p.link = option_text(args, "link");
+  std::string asin = option_text(args, "asin");
   if (p.link.empty() == asin.empty())
     throw am::error(AM_INVALID_ARGUMENT, "add needs --link URL or --asin ASIN (one of them)");
   if (!p.link.empty()) {
@@ -170,14 +151,14 @@ am::task<std::string> add_action(am::job job, json::object args, std::optional<A
                       "--asin '" + asin + "' is not an ASIN (10 letters or digits)");
     p.asin = asin;
   }
-  if (auto m = option(args, "marketplace"); !m.empty()) p.marketplace = m;
-  if (auto t = option(args, "tag"); !t.empty()) p.partner_tag = t;
-  if (auto s = option(args, "share-with"); !s.empty()) {
+  if (auto m = option_text(args, "marketplace"); !m.empty()) p.marketplace = m;
+  if (auto t = option_text(args, "tag"); !t.empty()) p.partner_tag = t;
+  if (auto s = option_text(args, "share-with"); !s.empty()) {
     afm::ShareTarget target = afm::parse_share_with(s, "--share-with");
     p.share_plugin = target.plugin;
     p.share_account = target.account;
   }
-  p.notes = option(args, "notes");
+  p.notes = option_text(args, "notes");
   Resolved r = resolve(p, account);  // refuses a product that could never be shared
   am::publisher_client(host).require(r.share.plugin, AM_PUBLISH_TEXT);
   Product stored = afm::add_product(host, p);
@@ -188,7 +169,7 @@ am::task<std::string> pitch_or_run(am::job job, json::object args, std::optional
                                    bool share) {
   const am::host &host = job.host_ref();
   afm::PluginSettings settings = load_settings(host);
-  if (!share && option(args, "product").empty())
+  if (!share && option_text(args, "product").empty())
     throw am::error(AM_INVALID_ARGUMENT,
                     "pitch needs --product ID (see `automuse-host --plugin afm list`)");
   Product product = choose_product(host, args);
@@ -200,7 +181,7 @@ am::task<std::string> pitch_or_run(am::job job, json::object args, std::optional
   query.asin = product.asin;
   query.marketplace = r.marketplace;
   query.partner_tag = r.partner_tag;
-  query.no_cache = options_of(args).contains("no-cache");
+  query.no_cache = plugin_json::has_option(args, "no-cache");
   Account acc = account.value_or(Account{});
   auto facts_task = afm::product_facts(job, settings, acc, query);
   afm::Facts facts = co_await std::move(facts_task);
@@ -294,7 +275,7 @@ am::task<std::string> run_action(am::job job, am::action_request request) {
     co_return json::serialize(out);
   }
   if (request.action == "remove") {
-    std::string id = option(args, "product");
+    std::string id = option_text(args, "product");
     if (id.empty())
       if (auto *a = args.if_contains("args");
           a && a->is_array() && !a->as_array().empty() && a->as_array()[0].is_string())

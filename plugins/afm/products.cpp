@@ -8,10 +8,11 @@
 #include <automuse/cpp/str.hpp>
 #include <boost/json.hpp>
 
-#include "json_field.hpp"
+#include "json_members.hpp"
 
 namespace afm {
 namespace json = boost::json;
+using plugin_json::string_member;
 
 namespace {
 

@@ -1,19 +1,21 @@
 // plugins/twitter/plugin_entry.cpp — the X plugin's entry: describe, the actions `run` (write
 // a post with the LLM and publish it) and `post` (--text, --video), and its publisher in
 // "automuse.publish/1" so other plugins can publish text and video through it.
-#include <automuse/config.h>
 #include <automuse/llm.h>
 #include <automuse/plugin.h>
 #include <automuse/publish.h>
 #include <automuse/store.h>
 
 #include <automuse/cpp/buffer.hpp>
+#include <automuse/cpp/config.hpp>
 #include <automuse/cpp/plugin.hpp>
 #include <boost/json.hpp>
 #include <map>
 #include <mutex>
 
+#include "action_account.hpp"
 #include "auth_action.hpp"
+#include "json_members.hpp"
 #include "post_writer.hpp"
 #include "publish_flow.hpp"
 #include "settings.hpp"
@@ -29,11 +31,7 @@ std::mutex g_ops_mutex;
 std::map<am_op_id, twitter::StopFlag> g_ops;  // publications started through the registry
 
 twitter::PluginSettings load_settings(const am::host &host) {
-  const auto *config = host.find<am_config>(AM_CONFIG_SERVICE_ID);
-  if (!config) return {};
-  am::buffer section;
-  if (config->plugin_section(host.get(), section.out()) != AM_OK) return {};
-  return twitter::parse_settings(section.str());
+  return twitter::parse_settings(am::plugin_section(host));
 }
 
 // The account from the store (id or nickname of this plugin's accounts).
@@ -47,40 +45,26 @@ Account load_account(const am::host &host, const std::string &name) {
 
 // The action's account: --account, or the only account there is.
 Account action_account(const am::host &host, const json::object &args) {
-  if (auto *a = args.if_contains("account"); a && a->is_object())
-    return twitter::parse_account(json::serialize(*a));
-  const auto &store = host.service<am_store>(AM_STORE_SERVICE_ID);
-  am::buffer out;
-  if (store.list_accounts(host.get(), out.out(), nullptr) == AM_OK) {
-    json::value list = json::parse(out.view());
-    if (list.is_array() && list.as_array().size() == 1)
-      return twitter::parse_account(json::serialize(list.as_array()[0]));
-  }
+  const plugin_json::AccountChoice choice = plugin_json::choose_account(host, args);
+  if (choice.account_json) return twitter::parse_account(*choice.account_json);
   throw am::error(AM_INVALID_ARGUMENT,
                   "choose an X account with --account (see `automuse-host accounts list "
                   "--plugin twitter`)");
-}
-
-std::string option(const json::object &args, const char *name) {
-  if (auto *o = args.if_contains("options"); o && o->is_object())
-    if (auto *v = o->as_object().if_contains(name); v && v->is_string())
-      return std::string(v->as_string());
-  return "";
 }
 
 am::task<std::string> run_action(am::job job, am::action_request request) {
   json::object args = json::parse(request.args_json).as_object();
   twitter::PluginSettings settings = load_settings(job.host_ref());
   Account account = action_account(job.host_ref(), args);
-  std::string text = option(args, "text");
-  std::string video = option(args, "video");
+  std::string text = plugin_json::option_text(args, "text");
+  std::string video = plugin_json::option_text(args, "video");
   if (request.action == "run") {
-    const auto *llm = job.host_ref().find<am_llm>(AM_LLM_SERVICE_ID);
-    if (!llm)
+    if (!job.host_ref().find<am_llm>(AM_LLM_SERVICE_ID))
       throw am::error(AM_UNSUPPORTED,
                       "this host has no LLM service to write the post: give it with "
                       "`post --text \"...\"`");
-    text = co_await twitter::write_post(job, llm, account, settings);
+    auto write = twitter::write_post(job, account, settings);
+    text = co_await std::move(write);
   }
   twitter::Published p =
       co_await twitter::publish_post(job, settings, account, std::move(text), std::move(video));

@@ -1,9 +1,11 @@
 // tests/afm/afm_core_test.cpp — the afm plugin's host-free parts: the ASIN in every common
 // Amazon URL form and the tagged link, product pages parsed with libxml2 (a normal page,
 // nested and empty bullets, a captcha page, no bullets), Creators API answers and the pitch
-// rules (X's weighted length with the link as 23, prices only from the facts).
+// rules (X's weighted length with the link as 23, prices only from the facts), and reading
+// plugins.afm and afm accounts (defaults; errors naming the field).
 #include <gtest/gtest.h>
 
+#include <automuse/cpp/error.hpp>
 #include <fstream>
 #include <stdexcept>
 #include <string>
@@ -12,6 +14,7 @@
 #include "creators_api.hpp"
 #include "pitch_check.hpp"
 #include "product_page.hpp"
+#include "settings.hpp"
 
 namespace {
 
@@ -216,3 +219,66 @@ TEST(PitchCheck, CleansTheAnswer) {
 }
 
 }  // namespace
+
+namespace {
+
+// The message of the am::error(AM_INVALID_ARGUMENT) `f` throws.
+template <class F>
+std::string settings_error(F &&f) {
+  try {
+    f();
+  } catch (const am::error &e) {
+    EXPECT_EQ(e.status(), AM_INVALID_ARGUMENT) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "no error";
+  return "";
+}
+
+}  // namespace
+
+TEST(AfmSettings, DefaultsAndOverrides) {
+  const afm::PluginSettings defaults = afm::parse_settings("");
+  EXPECT_EQ(defaults.creators_api_base, "https://creatorsapi.amazon");
+  EXPECT_EQ(defaults.disclosure, "#ad");
+  EXPECT_EQ(defaults.llm_rewrites, 2);
+  const afm::PluginSettings s = afm::parse_settings(
+      R"({"creators_api_base": "http://127.0.0.1:8080/", "page_base": "", "llm_rewrites": 0,
+          "disclosure": null, "facts_ttl_secs": 60})");
+  EXPECT_EQ(s.creators_api_base, "http://127.0.0.1:8080");
+  EXPECT_EQ(s.page_base, "");
+  EXPECT_EQ(s.llm_rewrites, 0);
+  EXPECT_EQ(s.disclosure, "#ad");
+  EXPECT_EQ(s.facts_ttl_secs, 60);
+}
+
+TEST(AfmSettings, ErrorsNameTheField) {
+  EXPECT_EQ(settings_error([] { afm::parse_settings(R"({"llm_rewrites": 11})"); }),
+            "automuse.json: plugins.afm.llm_rewrites must be in 0..10");
+  EXPECT_EQ(settings_error([] { afm::parse_settings(R"({"token_url_v3": "amazon.com"})"); }),
+            "automuse.json: plugins.afm.token_url_v3 must be an http(s) URL");
+  EXPECT_EQ(settings_error([] { afm::parse_settings(R"({"disclosure": 1})"); }),
+            "automuse.json: plugins.afm.disclosure must be a string");
+  EXPECT_EQ(settings_error([] { afm::parse_settings("[]"); }),
+            "automuse.json: plugins.afm is not an object");
+}
+
+TEST(AfmSettings, Accounts) {
+  const afm::Account a = afm::parse_account(
+      R"({"id": "7", "nickname": "shop", "fields": {"partner_tag": "shop-20",
+          "share_with": "twitter:chef", "creators_version": "2.x"}})");
+  EXPECT_EQ(a.nickname, "shop");
+  EXPECT_EQ(a.partner_tag, "shop-20");
+  EXPECT_EQ(a.marketplace, "www.amazon.com");
+  EXPECT_EQ(a.creators_version, "2.x");
+  EXPECT_EQ(settings_error([] {
+              afm::parse_account(R"({"id": "7", "nickname": "shop", "fields": {"language": 3}})");
+            }),
+            "afm account 'shop': language must be a string");
+  EXPECT_EQ(settings_error([] {
+              afm::parse_account(
+                  R"({"id": "7", "nickname": "shop", "fields": {"share_with": "twitter"}})");
+            }),
+            "afm account 'shop': share_with must be PLUGIN:ACCOUNT (e.g. twitter:main), not "
+            "'twitter'");
+}

@@ -7,14 +7,11 @@
 // token then really posts through the fake X API. Nothing secret reaches stdout, stderr or
 // the log file, even at -vv.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <automuse/cpp/job.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/json.hpp>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -24,11 +21,11 @@
 #include "core/job_service.hpp"
 #include "core/runtime.hpp"
 #include "core/services.hpp"
-#include "host_process.hpp"
 #include "http/http_client.hpp"
 #include "http/http_service.hpp"
 #include "store/store.hpp"
 #include "store/store_service.hpp"
+#include "support/host_process.hpp"
 #include "support/oauth/fake_browser.hpp"
 #include "support/oauth/fake_oauth.hpp"
 #include "support/x/fake_x.hpp"
@@ -41,6 +38,8 @@ using automuse::testing::browser_visit;
 using automuse::testing::FakeOAuth;
 using automuse::testing::FakeX;
 using automuse::testing::HostProcess;
+using automuse::testing::HostResult;
+using automuse::testing::read_file;
 using namespace std::chrono_literals;
 
 namespace {
@@ -54,11 +53,6 @@ uint16_t free_port() {
   boost::asio::io_context io;
   boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::address_v4::loopback(), 0});
   return a.local_endpoint().port();
-}
-
-std::string read_file(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 FakeOAuth::Client google_client() {
@@ -154,24 +148,17 @@ class AuthHost : public ::testing::Test {
   }
 
   std::vector<std::string> env() const {
-    return {"XDG_DATA_HOME=" + (root_ / "data").string(),
-            "XDG_CONFIG_HOME=" + (root_ / "config").string(),
-            "XDG_CACHE_HOME=" + (root_ / "cache").string()};
+    std::vector<std::string> e = automuse::testing::sandbox_env(root_);
+    e.push_back("XDG_CACHE_HOME=" + (root_ / "cache").string());
+    return e;
   }
-  std::vector<std::string> argv(std::vector<std::string> args) const {
-    std::vector<std::string> a = {HOST_EXE, "--plugin-dir", PLUGIN_DIR, "--config",
-                                  (root_ / "automuse.json").string()};
-    a.insert(a.end(), args.begin(), args.end());
-    return a;
+  std::vector<std::string> argv(const std::vector<std::string> &args) const {
+    return automuse::testing::host_argv(HOST_EXE, PLUGIN_DIR, root_, args);
   }
 
   // A command that needs no browser: run it to the end.
-  struct Result {
-    int code;
-    std::string out, err;
-  };
-  Result run(std::vector<std::string> args) {
-    HostProcess p(argv(std::move(args)), env());
+  HostResult run(const std::vector<std::string> &args) {
+    HostProcess p(argv(args), env());
     auto code = p.wait(60s);
     return {code.value_or(-1), p.out(), p.err()};
   }

@@ -5,48 +5,27 @@
 // cap, duplicate content, bad credentials, an expired OAuth 2 token refreshed once, and the
 // never-post-twice case (a post accepted, then the connection dropped).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <boost/json.hpp>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
 #include "support/x/fake_x.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using automuse::testing::FakeX;
+using automuse::testing::host_exe;
+using automuse::testing::HostResult;
+using automuse::testing::read_file;
+using automuse::testing::shell_quote;
 
 namespace {
-
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string shell_quote(const std::string &s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-std::string read_file(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// The host under test: this build's, or AUTOMUSE_HOST_EXE when set (another build of it).
-std::string host_exe() {
-  const char *exe = std::getenv("AUTOMUSE_HOST_EXE");
-  return exe && *exe ? exe : HOST_EXE;
-}
 
 class TwitterHost : public ::testing::Test {
  protected:
@@ -82,22 +61,8 @@ class TwitterHost : public ::testing::Test {
     std::ofstream(root_ / "automuse.json") << json::serialize(config);
   }
 
-  Result host(const std::string &args) {
-    std::string err_file = (root_ / "stderr.txt").string();
-    std::string cmd = "env XDG_DATA_HOME=" + (root_ / "data").string() +
-                      " XDG_CONFIG_HOME=" + (root_ / "config").string() + " " + host_exe() +
-                      " --plugin-dir " PLUGIN_DIR " --config " +
-                      (root_ / "automuse.json").string() + " " + args + " 2>" + err_file +
-                      " </dev/null";
-    Result r;
-    FILE *p = ::popen(cmd.c_str(), "r");
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.err = read_file(err_file);
-    return r;
+  HostResult host(const std::string &args) {
+    return automuse::testing::run_host(host_exe(HOST_EXE), PLUGIN_DIR, root_, args);
   }
 
   void add_oauth1_account(const std::string &nickname, const std::string &n,
@@ -109,7 +74,8 @@ class TwitterHost : public ::testing::Test {
     ASSERT_EQ(r.code, 0) << r.err;
   }
 
-  Result post(const std::string &account, const std::string &text, const std::string &video = "") {
+  HostResult post(const std::string &account, const std::string &text,
+                  const std::string &video = "") {
     return host("--plugin twitter post --account " + account + " --text " + shell_quote(text) +
                 (video.empty() ? "" : " --video " + shell_quote(video)));
   }

@@ -1,0 +1,34 @@
+// plugins/plugin_json/auth_steps.hpp — the steps every plugin's `auth` action shares around
+// its own OAuth request: the action's options, the authorisation through automuse.oauth/1,
+// and keeping the token record with automuse.store/1.
+#pragma once
+
+#include <automuse/cpp/host.hpp>
+#include <automuse/cpp/job.hpp>
+#include <automuse/cpp/oauth.hpp>
+#include <automuse/cpp/task.hpp>
+#include <boost/json.hpp>
+#include <cstdint>
+#include <string>
+
+namespace plugin_json {
+
+// Applies the options every `auth` action takes (--no-browser, --port N, --timeout SECS) from
+// the action's args_json object to `req`. Throws am::error(AM_INVALID_ARGUMENT) naming a bad one.
+void apply_auth_options(am::oauth_request &req, const boost::json::object &args);
+
+// Runs the authorisation `req` describes and returns the token endpoint's answer (secret:
+// never log it). Throws am::error with the service's status and message when it fails.
+am::task<boost::json::object> authorize(am::job job, am::oauth_request req);
+
+// The `expires_at` of a token record (seconds since the epoch) for a token that lives
+// `expires_in_secs` from now.
+int64_t expires_at(int64_t expires_in_secs);
+
+// Stores `record` (never logged) as the OAuth token of the account `account_key` (its id, or
+// nickname) with one set_oauth_token call, so the pair is durable in one transaction. Throws
+// am::error(AM_IO) "cannot store the token of LABEL: ..." (`label`: "X account 'news'").
+void store_oauth_token(const am::host &host, const std::string &account_key,
+                       const boost::json::object &record, const std::string &label);
+
+}  // namespace plugin_json

@@ -1,0 +1,39 @@
+// plugins/plugin_json/config_fields.hpp — typed, checked fields of the JSON objects a plugin is
+// configured with (its automuse.json section, account records): a missing or null field
+// takes its default, a wrong one throws am::error(AM_INVALID_ARGUMENT) naming it.
+#pragma once
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace plugin_json {
+
+// `text` as a JSON object; empty text is an empty object. Errors name the object by `what`
+// ("plugins.afm is not JSON: ...", "plugins.afm is not an object").
+boost::json::object parse_object(std::string_view text, std::string_view what);
+
+// In every reader below, `where` is put before the field's name in errors, so that they name
+// the file, plugin or account: with "automuse.json: plugins.afm." an error reads
+// "automuse.json: plugins.afm.disclosure must be a string"; with "afm account 'shop': ",
+// "afm account 'shop': marketplace must be a string".
+
+// A string field, or `fallback` when missing or null.
+std::string string_field(const boost::json::object &o, std::string_view name, std::string fallback,
+                         std::string_view where);
+
+// A whole number in [min, max] (a fraction is cut), or `fallback` when missing or null.
+int64_t int_field(const boost::json::object &o, std::string_view name, int64_t fallback,
+                  int64_t min, int64_t max, std::string_view where);
+
+// An http(s) URL without its trailing slashes, or `fallback` when missing or null. "" passes
+// (an optional URL); a caller that needs one checks for it.
+std::string url_field(const boost::json::object &o, std::string_view name, std::string fallback,
+                      std::string_view where);
+
+// A TCP port, 0-65535 (0: any free port), or `fallback` when missing or null.
+uint32_t port_field(const boost::json::object &o, std::string_view name, uint32_t fallback,
+                    std::string_view where);
+
+}  // namespace plugin_json

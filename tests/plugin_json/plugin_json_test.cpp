@@ -1,0 +1,147 @@
+// tests/plugin_json/plugin_json_test.cpp — the plugins' shared readers: typed configuration
+// fields (defaults, and errors naming where and which field), lenient members, action
+// options, and the token record's clock.
+#include <gtest/gtest.h>
+
+#include <automuse/cpp/error.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+#include <string>
+
+#include "auth_steps.hpp"
+#include "config_fields.hpp"
+#include "json_members.hpp"
+
+namespace json = boost::json;
+using namespace plugin_json;
+
+namespace {
+
+constexpr const char *kWhere = "automuse.json: plugins.demo.";
+
+// The message of the am::error `f` throws, with its status checked.
+template <class F>
+std::string invalid_argument_message(F &&f) {
+  try {
+    f();
+  } catch (const am::error &e) {
+    EXPECT_EQ(e.status(), AM_INVALID_ARGUMENT) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "no am::error thrown";
+  return "";
+}
+
+}  // namespace
+
+TEST(PluginJsonFields, ParseObject) {
+  EXPECT_TRUE(parse_object("", "plugins.demo").empty());
+  EXPECT_EQ(parse_object(R"({"a": 1})", "plugins.demo").at("a").as_int64(), 1);
+  EXPECT_EQ(invalid_argument_message([] { parse_object("[1]", "plugins.demo"); }),
+            "plugins.demo is not an object");
+  EXPECT_EQ(invalid_argument_message([] {
+              parse_object("{", "plugins.demo");
+            }).rfind("plugins.demo is not JSON: ", 0),
+            0u);
+}
+
+TEST(PluginJsonFields, StringsTakeTheirDefaultWhenMissingOrNull) {
+  const json::object o = json::parse(R"({"name": "chef", "none": null, "n": 3})").as_object();
+  EXPECT_EQ(string_field(o, "name", "x", kWhere), "chef");
+  EXPECT_EQ(string_field(o, "none", "x", kWhere), "x");
+  EXPECT_EQ(string_field(o, "absent", "x", kWhere), "x");
+  EXPECT_EQ(invalid_argument_message([&] { string_field(o, "n", "", kWhere); }),
+            "automuse.json: plugins.demo.n must be a string");
+  EXPECT_EQ(invalid_argument_message([&] { string_field(o, "n", "", "afm account 'shop': "); }),
+            "afm account 'shop': n must be a string");
+}
+
+TEST(PluginJsonFields, WholeNumbersInRange) {
+  const json::object o =
+      json::parse(R"({"a": 5, "b": 7.9, "big": 18446744073709551615, "s": "5", "low": -1})")
+          .as_object();
+  EXPECT_EQ(int_field(o, "a", 0, 0, 10, kWhere), 5);
+  EXPECT_EQ(int_field(o, "b", 0, 0, 10, kWhere), 7);  // a fraction is cut
+  EXPECT_EQ(int_field(o, "absent", 4, 0, 10, kWhere), 4);
+  EXPECT_EQ(invalid_argument_message([&] { int_field(o, "s", 0, 0, 10, kWhere); }),
+            "automuse.json: plugins.demo.s must be a number");
+  EXPECT_EQ(invalid_argument_message([&] { int_field(o, "low", 0, 0, 10, kWhere); }),
+            "automuse.json: plugins.demo.low must be in 0..10");
+  EXPECT_EQ(invalid_argument_message([&] { int_field(o, "big", 0, 0, 10, kWhere); }),
+            "automuse.json: plugins.demo.big must be in 0..10");
+}
+
+TEST(PluginJsonFields, UrlsLoseTrailingSlashesAndMustBeHttp) {
+  const json::object o =
+      json::parse(R"({"api": "http://127.0.0.1:9/v1//", "empty": "", "ftp": "ftp://x"})")
+          .as_object();
+  EXPECT_EQ(url_field(o, "api", "", kWhere), "http://127.0.0.1:9/v1");
+  EXPECT_EQ(url_field(o, "empty", "https://default", kWhere), "");
+  EXPECT_EQ(url_field(o, "absent", "https://default/", kWhere), "https://default");
+  EXPECT_EQ(invalid_argument_message([&] { url_field(o, "ftp", "", kWhere); }),
+            "automuse.json: plugins.demo.ftp must be an http(s) URL");
+}
+
+TEST(PluginJsonFields, Ports) {
+  const json::object o =
+      json::parse(R"({"p": 8080, "zero": 0, "high": 70000, "frac": 80.5, "s": "80", "neg": -1})")
+          .as_object();
+  EXPECT_EQ(port_field(o, "p", 0, kWhere), 8080u);
+  EXPECT_EQ(port_field(o, "zero", 9, kWhere), 0u);
+  EXPECT_EQ(port_field(o, "absent", 9, kWhere), 9u);
+  for (const char *bad : {"high", "frac", "s", "neg"})
+    EXPECT_EQ(invalid_argument_message([&] { port_field(o, bad, 0, kWhere); }),
+              std::string(kWhere) + bad + " must be a port number (0-65535)");
+}
+
+TEST(PluginJsonMembers, LenientReads) {
+  const json::object o =
+      json::parse(R"({"s": "text", "n": 3600, "d": 12.0, "wrong": 5, "ns": "60"})").as_object();
+  EXPECT_EQ(string_member(o, "s"), "text");
+  EXPECT_EQ(string_member(o, "wrong"), "");
+  EXPECT_EQ(string_member(o, "absent"), "");
+  EXPECT_EQ(int_member(o, "n", 0), 3600);
+  EXPECT_EQ(int_member(o, "d", 0), 12);
+  EXPECT_EQ(int_member(o, "ns", 7), 7);
+  EXPECT_EQ(int_member(o, "absent", 7), 7);
+}
+
+TEST(PluginJsonMembers, ActionOptions) {
+  const json::object args =
+      json::parse(R"({"options": {"text": "hi", "no-browser": true, "off": false, "n": 2}})")
+          .as_object();
+  EXPECT_EQ(option_text(args, "text"), "hi");
+  EXPECT_EQ(option_text(args, "no-browser"), "");  // a bare flag is no text
+  EXPECT_EQ(option_text(args, "absent"), "");
+  EXPECT_EQ(option_or_flag(args, "no-browser"), "true");
+  EXPECT_EQ(option_or_flag(args, "off"), "");
+  EXPECT_EQ(option_or_flag(args, "text"), "hi");
+  EXPECT_TRUE(has_option(args, "off"));
+  EXPECT_FALSE(has_option(args, "absent"));
+  EXPECT_FALSE(has_option(json::object{}, "text"));
+}
+
+TEST(PluginJsonAuth, OptionsReachTheRequest) {
+  am::oauth_request req;
+  req.port = 5;
+  apply_auth_options(req, json::parse(R"({"options": {"no-browser": true, "port": "8123",
+                                                       "timeout": "30"}})")
+                              .as_object());
+  EXPECT_EQ(req.browser, AM_OAUTH_BROWSER_NEVER);
+  EXPECT_EQ(req.port, 8123u);
+  EXPECT_EQ(req.timeout_ms, 30000u);
+  // A bare --port is refused, not ignored.
+  am::oauth_request bare;
+  const std::string message = invalid_argument_message(
+      [&] { apply_auth_options(bare, json::parse(R"({"options": {"port": true}})").as_object()); });
+  EXPECT_NE(message.find("--port"), std::string::npos) << message;
+}
+
+TEST(PluginJsonAuth, ExpiresAtIsNowPlusTheLifetime) {
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  const int64_t at = expires_at(3600);
+  EXPECT_GE(at, now + 3600);
+  EXPECT_LE(at, now + 3602);
+}
