@@ -355,13 +355,19 @@ am_status c_captions(const am_host *, const am_caption_request *req, am_buffer *
     subtitles::CaptionStyle style;
     if (req->style_json.len > 0)
       style = subtitles::caption_style_from_json(to_string(req->style_json));
+    const int width = req->width > 0 ? req->width : 1080;
+    const int height = req->height > 0 ? req->height : 1920;
     subtitles::CaptionOptions o;
-    o.max_chars_per_line =
-        req->max_chars_per_line > 0 ? req->max_chars_per_line : style.max_chars_per_line;
+    // The style's "auto" resolves against the canvas, as the renderer does.
+    o.max_chars_per_line = req->max_chars_per_line > 0
+                               ? req->max_chars_per_line
+                               : subtitles::chars_per_line(style, width, height);
     o.max_lines = req->max_lines > 0 ? req->max_lines : style.max_lines;
     if (req->max_words > 0) o.max_words = req->max_words;
     if (req->min_duration > 0) o.min_duration = req->min_duration;
-    style.max_chars_per_line = o.max_chars_per_line;
+    // "auto" stays "auto" for the renderer, which resolves it against its own canvas.
+    if (req->max_chars_per_line > 0 || style.max_chars_per_line > 0)
+      style.max_chars_per_line = o.max_chars_per_line;
     style.max_lines = o.max_lines;
     auto cards = subtitles::make_captions(words, o);
     switch (req->format) {
@@ -369,8 +375,7 @@ am_status c_captions(const am_host *, const am_caption_request *req, am_buffer *
         set_buffer(out, subtitles::to_srt(cards));
         break;
       case AM_CAPTIONS_ASS:
-        set_buffer(out, subtitles::to_ass(cards, words, style, req->width > 0 ? req->width : 1080,
-                                          req->height > 0 ? req->height : 1920));
+        set_buffer(out, subtitles::to_ass(cards, words, style, width, height));
         break;
       case AM_CAPTIONS_RENDER_JSON:
         set_buffer(out, subtitles::renderer_subtitles_json(words, style));

@@ -2,6 +2,8 @@
 // renderer's own style parser, so both accept exactly the same fields).
 #include "subtitles/caption_style.hpp"
 
+#include <automuse_render/ass_subtitles.h>
+
 #include <cstdio>
 
 #include "speech/word_timing.hpp"
@@ -25,6 +27,12 @@ const char *position_name(CaptionPosition p) {
     default:
       return "lower_third";
   }
+}
+
+int chars_per_line(const CaptionStyle &style, int width, int height) {
+  render::Canvas canvas;
+  canvas.width = width, canvas.height = height;
+  return render::subtitle_chars_per_line(style, canvas);
 }
 
 CaptionStyle caption_style_from_json(std::string_view text, CaptionStyle st) {

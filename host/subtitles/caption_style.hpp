@@ -20,6 +20,10 @@ std::string to_hex(Rgba c);
 // "top" | "center" | "lower_third" | "bottom"
 const char *position_name(CaptionPosition p);
 
+// Characters per caption line: the style's, or for "auto" (0) as many as fit between its side
+// margins on a width x height canvas (the renderer's rule).
+int chars_per_line(const CaptionStyle &style, int width, int height);
+
 // Reads the renderer's style object ({"font","size","color":"#RRGGBB[AA]",...}, every field of
 // docs/timeline.md); fields left out keep `base`'s values. Throws speech::SpeechError naming
 // the field ("style.color").

@@ -272,6 +272,11 @@ TEST_F(SpeechServiceTest, CaptionsAndVoices) {
   std::string ass(reinterpret_cast<const char *>(out.data), out.size);
   am_buffer_release(&out);
   EXPECT_NE(ass.find("{\\1c&H0000FF00&}"), std::string::npos);
+  // "auto" characters per line resolve against the request's canvas.
+  std::string auto_style = R"({"max_chars_per_line":"auto"})";
+  req.style_json = S(auto_style);
+  ASSERT_EQ(speech_->captions(&ctx_->host, &req, &out, &err), AM_OK);
+  am_buffer_release(&out);
 
   std::string bad_style = R"({"color":"green"})";
   req.style_json = S(bad_style);

@@ -181,6 +181,9 @@ TEST(Captions, StyleJsonIsTheRenderersWithErrorsNamingTheField) {
   EXPECT_DOUBLE_EQ(*st.margin_vertical, 0.26);
   EXPECT_EQ(st.max_chars_per_line, 0);
   EXPECT_FALSE(st.break_at_sentences);
+  // "auto": as many characters as fit between the margins (76% of 1080 at 0.62 em of 81 px).
+  EXPECT_EQ(chars_per_line(st, 1080, 1920), 16);
+  EXPECT_EQ(chars_per_line(CaptionStyle{}, 1080, 1920), 22);
   for (auto [json, field] : {std::pair{R"({"margin_left": 0.9})", "style.margin_left"},
                              std::pair{R"({"colour": "#FFFFFF"})", "style.colour"},
                              std::pair{R"({"color": "white"})", "style.color"}}) {
