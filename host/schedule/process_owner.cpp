@@ -90,11 +90,16 @@ OwnerState owner_state(const ProcessOwner &owner) {
   const std::string machine = owner.host_id.substr(0, owner.host_id.find(' '));
   const std::string my_machine = self.host_id.substr(0, self.host_id.find(' '));
   if (machine != my_machine) return OwnerState::unknown;
-  // Same machine, another boot: every process of that boot has ended.
-  if (owner.boot_id != self.boot_id) return OwnerState::gone;
+  // Same machine, another boot: every process of that boot has ended. (An empty boot id:
+  // /proc was not readable there or here, so the boot cannot tell.)
+  if (!owner.boot_id.empty() && !self.boot_id.empty() && owner.boot_id != self.boot_id)
+    return OwnerState::gone;
   if (owner.host_id != self.host_id) return OwnerState::unknown;  // another pid namespace
   auto started = process_start_ticks(owner.pid);
-  return started && *started == owner.start_ticks ? OwnerState::alive : OwnerState::gone;
+  if (!started) return OwnerState::gone;
+  // A start time of 0 was not readable when the run began: the pid alone has to do.
+  return owner.start_ticks == 0 || *started == owner.start_ticks ? OwnerState::alive
+                                                                 : OwnerState::gone;
 }
 
 }  // namespace automuse::schedule
