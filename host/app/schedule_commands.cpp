@@ -358,6 +358,8 @@ int runs_command(HostContext &ctx, bool as_json, int limit) {
       auto result = r.result ? json::parse(*r.result, ec) : json::value(nullptr);
       o["result"] = ec ? json::value(*r.result) : result;
       o["resume_of"] = r.resume_of ? json::value(*r.resume_of) : json::value(nullptr);
+      // The process that started it (what decides whether a "running" row is still running).
+      o["owner_pid"] = r.owner ? json::value(r.owner->pid) : json::value(nullptr);
       o["request"] = json::parse(r.request, ec);
       if (ec) o["request"] = r.request;
       o["started_at"] = r.started_at;

@@ -19,13 +19,6 @@ namespace {
 
 class Orphans : public automuse::testing::StepsHarness {
  protected:
-  // Finished steps only: a step being written at the kill may leave its ".tmp".
-  std::set<std::string> finished() const {
-    std::set<std::string> out;
-    for (auto &m : markers())
-      if (m.find(".tmp") == std::string::npos) out.insert(m);
-    return out;
-  }
   // Kills the background host with SIGKILL once `steps` steps are done; returns its pid.
   pid_t kill_after(size_t steps) {
     EXPECT_TRUE(eventually([&] { return finished().size() >= steps; })) << log_text();
@@ -86,6 +79,7 @@ TEST_F(Orphans, ADaemonKilledMidJobIsResumedByTheNextDaemon) {
   auto before = runs();
   ASSERT_EQ(before.size(), 1u);
   EXPECT_EQ(before[0].at("status"), "running") << "nobody recorded the end of a killed run";
+  EXPECT_EQ(before[0].at("owner_pid"), killed);
   const std::string old_id(before[0].at("id").as_string());
   const auto done = finished();
   ASSERT_LT(done.size(), 8u);
@@ -134,6 +128,7 @@ TEST_F(Orphans, ASecondLiveDaemonDoesNotTakeARunningJob) {
   auto during = runs();
   ASSERT_EQ(during.size(), 1u) << "the second daemon started nothing";
   EXPECT_EQ(during[0].at("status"), "running");
+  EXPECT_EQ(during[0].at("owner_pid"), child_) << "still the first daemon's";
   // The first daemon finishes its job in its grace period: nothing was taken from it.
   signal(SIGTERM);
   EXPECT_EQ(wait_exit(30s), 0) << log_text();
@@ -204,11 +199,7 @@ TEST_F(Orphans, RunForAllAccountsKilledResumesOnTheNextRun) {
   add_account("ned", "--set steps=6 --set step_ms=300");
   add_account("ola", "--set steps=7 --set step_ms=300");
   start("--plugin fixture-steps steps --accounts all");
-  ASSERT_TRUE(eventually([&] {
-    std::set<std::string> jobs;
-    for (auto &m : finished()) jobs.insert(m.substr(0, m.find('/')));
-    return jobs.size() == 2;
-  })) << log_text();
+  ASSERT_TRUE(eventually([&] { return jobs_with_finished_steps() == 2; })) << log_text();
   signal(SIGKILL);
   EXPECT_EQ(wait_exit(10s), -1);
   const size_t finished_before = finished().size();

@@ -137,11 +137,7 @@ TEST_F(Shutdown, RunForAllAccountsInterruptedBySigintResumesOnTheNextRun) {
   add_account("dan", "--set steps=6 --set step_ms=300");
   add_account("eve", "--set steps=7 --set step_ms=300");
   start("--plugin fixture-steps steps --accounts all");
-  ASSERT_TRUE(eventually([&] {
-    std::set<std::string> jobs;
-    for (auto &m : markers()) jobs.insert(m.substr(0, m.find('/')));
-    return jobs.size() == 2;
-  })) << log_text();
+  ASSERT_TRUE(eventually([&] { return jobs_with_finished_steps() == 2; })) << log_text();
   signal(SIGINT);
   EXPECT_EQ(wait_exit(20s), 130) << log_text();
   const std::string out = read(root_ / "out.txt");

@@ -46,6 +46,19 @@ class StepsHarness : public HostHarness {
                    it->path().filename().string());
     return out;
   }
+  // Finished steps only: a step being written when the process was killed may leave a ".tmp".
+  std::set<std::string> finished() const {
+    std::set<std::string> out;
+    for (auto &m : markers())
+      if (m.find(".tmp") == std::string::npos) out.insert(m);
+    return out;
+  }
+  // How many jobs have finished at least one step.
+  size_t jobs_with_finished_steps() const {
+    std::set<std::string> jobs;
+    for (auto &m : finished()) jobs.insert(m.substr(0, m.find('/')));
+    return jobs.size();
+  }
   // The second `--accounts all` run after an interrupted one: every account's line is "ok",
   // together they skipped `finished_before` steps, and each of the `accounts` interrupted
   // runs was taken over by exactly one new run.
