@@ -36,13 +36,15 @@ int main(int argc, char **argv) {
   CLI::App app{"Render an AutoMuse timeline (JSON, see docs/timeline.md) to an MP4"};
   std::string timeline_file, output, write_ass;
   int threads = 0;
-  bool quiet = false, verbose = false, check_only = false;
+  bool quiet = false, verbose = false, check_only = false, cpu_stats = false;
   app.add_option("timeline", timeline_file, "timeline JSON file")->required();
   app.add_option("-o,--output", output, "output path (overrides output.path)");
   app.add_option("--threads", threads, "libx264 threads (0 = automatic)");
   app.add_flag("-q,--quiet", quiet, "no progress bar; of FFmpeg's messages, errors only");
   app.add_flag("-v,--verbose", verbose,
                "also FFmpeg's informational messages (libx264 statistics)");
+  app.add_flag("--cpu-stats", cpu_stats,
+               "print where the CPU time went (seconds per stage) on standard output");
   app.add_flag("--check", check_only, "validate the timeline and its inputs, render nothing");
   app.add_option("--write-ass", write_ass,
                  "also write the ASS subtitles that are burned in to this file (with --check: "
@@ -102,5 +104,11 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "wrote %s (%lld frames, %.2f s; loudness %.1f LUFS, gain %+.1f dB)\n",
                  r.output.c_str(), static_cast<long long>(r.frames), r.duration, r.measured_lufs,
                  r.applied_gain_db);
+  if (cpu_stats)
+    std::printf(
+        "cpu_seconds prepare %.3f audio_mix %.3f composition %.3f audio_encode %.3f "
+        "video_encode %.3f total %.3f\n",
+        r.cpu.prepare, r.cpu.audio_mix, r.cpu.composition, r.cpu.audio_encode, r.cpu.video_encode,
+        r.cpu.total);
   return 0;
 }

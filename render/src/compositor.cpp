@@ -23,16 +23,16 @@ Compositor::Compositor(const Timeline &t, std::vector<std::unique_ptr<SceneSourc
   b_ = make_yuv_frame(t.canvas.width, t.canvas.height);
 }
 
-void Compositor::draw_scene(size_t i, double t, AVFrame *dst) {
+void Compositor::draw_scene(size_t i, double t, AVFrame *dst, FrameMemo &memo) {
   // Motion runs over the whole time the scene is visible, transitions included.
   const double from = start_[i] - tin_[i] / 2, to = end_[i] + tout_[i] / 2;
   const double span =
       timeline_.scenes[i].motion_time > 0 ? timeline_.scenes[i].motion_time : to - from;
   const double p = span > 0 ? (t - from) / span : 0.0;
-  scenes_[i]->draw(t - start_[i], p, dst);
+  scenes_[i]->draw(t - start_[i], p, dst, memo);
 }
 
-void Compositor::compose(int64_t n, AVFrame *dst) {
+void Compositor::compose(int64_t n, AVFrame *dst, FrameMemo &memo) {
   const double t = static_cast<double>(n) / timeline_.canvas.fps;
   size_t i = 0;
   while (i + 1 < scenes_.size() && t >= end_[i]) ++i;
@@ -49,10 +49,14 @@ void Compositor::compose(int64_t n, AVFrame *dst) {
   // Frames come in increasing order: scenes before `from` are over, free their pictures.
   for (; released_ < from; ++released_) scenes_[released_].reset();
   if (from == to) {
-    draw_scene(i, t, dst);
+    draw_scene(i, t, dst, memo);
   } else {
-    draw_scene(from, t, a_.get());
-    draw_scene(to, t, b_.get());
+    // a_ and b_ are scratch frames whose contents are not tracked.
+    FrameMemo scratch;
+    draw_scene(from, t, a_.get(), scratch);
+    scratch = FrameMemo{};
+    draw_scene(to, t, b_.get(), scratch);
+    memo.picture = 0;  // a blend of two pictures
     switch (timeline_.scenes[to].transition.kind) {
       case TransitionKind::kCrossfade:
         crossfade(a_.get(), b_.get(), q, dst);
@@ -74,7 +78,7 @@ void Compositor::compose(int64_t n, AVFrame *dst) {
         break;
     }
   }
-  if (subtitles_) subtitles_->draw(t, dst);
+  memo.drawn_over = subtitles_ ? subtitles_->draw(t, dst) : Rect{};
 }
 
 }  // namespace automuse::render::detail

@@ -7,6 +7,7 @@
 
 #include "automuse_render/timeline.h"
 #include "av_util.h"
+#include "frame_memo.h"
 #include "scene_source.h"
 #include "subtitle_layer.h"
 
@@ -17,11 +18,11 @@ class Compositor {
   Compositor(const Timeline &t, std::vector<std::unique_ptr<SceneSource>> scenes,
              std::unique_ptr<SubtitleLayer> subtitles);
   // Draws frame `n` (time n / fps) into `dst` (yuv420p, canvas size). Frames must be asked
-  // for in increasing order.
-  void compose(int64_t n, AVFrame *dst);
+  // for in increasing order. `memo` is what `dst` held before; it is updated to what it holds.
+  void compose(int64_t n, AVFrame *dst, FrameMemo &memo);
 
  private:
-  void draw_scene(size_t i, double t, AVFrame *dst);
+  void draw_scene(size_t i, double t, AVFrame *dst, FrameMemo &memo);
 
   const Timeline &timeline_;
   std::vector<std::unique_ptr<SceneSource>> scenes_;

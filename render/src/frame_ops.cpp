@@ -47,6 +47,18 @@ void copy_region(const AVFrame *src, int x, int y, AVFrame *dst) {
   }
 }
 
+void copy_rect(const AVFrame *src, const Rect &r, AVFrame *dst) {
+  if (r.empty()) return;
+  for (int p = 0; p < 3; ++p) {
+    const int x = p ? r.x / 2 : r.x, y = p ? r.y / 2 : r.y;
+    const int w = p ? r.w / 2 : r.w, h = p ? r.h / 2 : r.h;
+    for (int row = y; row < y + h; ++row)
+      std::memcpy(dst->data[p] + static_cast<ptrdiff_t>(row) * dst->linesize[p] + x,
+                  src->data[p] + static_cast<ptrdiff_t>(row) * src->linesize[p] + x,
+                  static_cast<size_t>(w));
+  }
+}
+
 void crossfade(const AVFrame *a, const AVFrame *b, double t, AVFrame *dst) {
   const unsigned wb = static_cast<unsigned>(std::clamp(std::lround(t * 256), 0L, 256L));
   const unsigned wa = 256 - wb;

@@ -1,6 +1,7 @@
 // MP4 writing with libx264 + AAC through libavformat (see output_writer.h).
 #include "output_writer.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -11,6 +12,8 @@ extern "C" {
 #include <libavutil/channel_layout.h>
 #include <libavutil/opt.h>
 }
+
+#include "cpu_clock.h"
 
 namespace automuse::render::detail {
 namespace {
@@ -105,6 +108,7 @@ OutputWriter::~OutputWriter() {
 
 void OutputWriter::start_audio(Pcm pcm) {
   audio_thread_ = std::thread([this, pcm = std::move(pcm)] {
+    pthread_setname_np(pthread_self(), "am-audio-enc");
     try {
       encode_audio(pcm);
     } catch (const std::exception &e) {
@@ -112,6 +116,7 @@ void OutputWriter::start_audio(Pcm pcm) {
       audio_error_ = e.what();
     }
     std::lock_guard lock(audio_mu_);
+    audio_cpu_ = thread_cpu_seconds();
     audio_done_ = true;
     audio_cv_.notify_all();
   });

@@ -32,6 +32,8 @@ class OutputWriter {
   // Finishes the file (trailer, faststart) and renames it to the target.
   void commit();
   const std::filesystem::path &temp_path() const { return temp_; }
+  // CPU seconds the audio thread spent encoding; valid after commit().
+  double audio_cpu_seconds() const { return audio_cpu_; }
 
  private:
   void write_audio_until(double seconds);  // < 0: all that is left
@@ -52,6 +54,7 @@ class OutputWriter {
   std::atomic<bool> abort_{false};
   bool opened_ = false, committed_ = false;
   int fps_ = 30;
+  double audio_cpu_ = 0;  // written by the audio thread before it says it is done
 };
 
 }  // namespace automuse::render::detail

@@ -2,6 +2,9 @@
 // composition thread feeding the libx264 encoder, progress, cancel, atomic output.
 #include "automuse_render/render.h"
 
+#include <pthread.h>
+
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -12,6 +15,7 @@
 
 #include "audio_mix.h"
 #include "compositor.h"
+#include "cpu_clock.h"
 #include "log_bridge.h"
 #include "media_input.h"
 #include "output_writer.h"
@@ -138,11 +142,17 @@ std::optional<TimelineError> prepare(Timeline &t, Prepared &p) {
   return subtitle_error;
 }
 
+// An output frame and what it holds, kept together while it is recycled.
+struct CanvasFrame {
+  FramePtr frame;
+  FrameMemo memo;
+};
+
 // Bounded hand-over of composed frames from the composition thread to the encoder.
 class FrameQueue {
  public:
   explicit FrameQueue(size_t capacity) : capacity_(capacity) {}
-  bool push(FramePtr f) {
+  bool push(CanvasFrame f) {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return q_.size() < capacity_ || closed_; });
     if (closed_) return false;
@@ -151,11 +161,11 @@ class FrameQueue {
     return true;
   }
   // Null when closed and empty.
-  FramePtr pop() {
+  CanvasFrame pop() {
     std::unique_lock lock(mu_);
     cv_.wait(lock, [&] { return !q_.empty() || closed_; });
-    if (q_.empty()) return nullptr;
-    FramePtr f = std::move(q_.front());
+    if (q_.empty()) return {};
+    CanvasFrame f = std::move(q_.front());
     q_.pop_front();
     cv_.notify_all();
     return f;
@@ -167,24 +177,24 @@ class FrameQueue {
   }
   // Frames come back after encoding and are reused: fresh 3 MB buffers per frame would cost
   // page faults. The encoder copies its input, so a returned frame is free once writable.
-  void recycle(FramePtr f) {
+  void recycle(CanvasFrame f) {
     std::lock_guard lock(mu_);
     if (spare_.size() < capacity_ + 2) spare_.push_back(std::move(f));
   }
-  FramePtr take_spare() {
+  CanvasFrame take_spare() {
     std::lock_guard lock(mu_);
     while (!spare_.empty()) {
-      FramePtr f = std::move(spare_.back());
+      CanvasFrame f = std::move(spare_.back());
       spare_.pop_back();
-      if (av_frame_is_writable(f.get())) return f;
+      if (av_frame_is_writable(f.frame.get())) return f;
     }
-    return nullptr;
+    return {};
   }
 
  private:
   std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<FramePtr> q_, spare_;
+  std::deque<CanvasFrame> q_, spare_;
   size_t capacity_;
   bool closed_ = false;
 };
@@ -211,6 +221,7 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
   RenderResult result;
   if (options.output_override) t.output.path = *options.output_override;
   result.output = t.output.path;
+  const double cpu_start = process_cpu_seconds();
   Prepared prep;
   if (auto e = prepare(t, prep)) {
     result.error_kind = RenderErrorKind::kInvalidTimeline;
@@ -230,9 +241,12 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
   std::atomic<bool> stop{false};
   FrameQueue queue(4);
   std::string compose_error;
+  double compose_cpu = 0;
   std::thread composer;
   try {
+    const double cpu_prepared = process_cpu_seconds();
     MixResult mix = mix_audio(t, prep.audio);
+    const double cpu_mixed = process_cpu_seconds();
     prep.audio = AudioInputs{};  // the decoded inputs are no longer needed: keep peak memory low
     result.measured_lufs = mix.measured_lufs;
     result.applied_gain_db = mix.gain_db;
@@ -243,17 +257,19 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
 
     Compositor compositor(t, std::move(prep.scenes), std::move(prep.subtitles));
     composer = std::thread([&] {
+      pthread_setname_np(pthread_self(), "am-compose");  // names it in top, perf and gdb
       try {
         for (int64_t n = 0; n < total && !stop.load(std::memory_order_relaxed); ++n) {
-          FramePtr f = queue.take_spare();
-          if (!f) f = make_yuv_frame(t.canvas.width, t.canvas.height);
-          compositor.compose(n, f.get());
-          f->pts = n;
+          CanvasFrame f = queue.take_spare();
+          if (!f.frame) f.frame = make_yuv_frame(t.canvas.width, t.canvas.height);
+          compositor.compose(n, f.frame.get(), f.memo);
+          f.frame->pts = n;
           if (!queue.push(std::move(f))) break;
         }
       } catch (const std::exception &e) {
         compose_error = e.what();
       }
+      compose_cpu = thread_cpu_seconds();
       queue.close();
     });
 
@@ -279,10 +295,10 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
       pr.eta_seconds = pr.fps > 0 ? static_cast<double>(total - done) / pr.fps : 0;
       progress(pr);
     };
-    while (FramePtr f = queue.pop()) {
+    for (CanvasFrame f = queue.pop(); f.frame; f = queue.pop()) {
       if (cancelled(cancel)) break;
-      if (f->pts == thumb_frame) thumb.reset(av_frame_clone(f.get()));
-      writer.write_video(f.get());
+      if (f.frame->pts == thumb_frame) thumb.reset(av_frame_clone(f.frame.get()));
+      writer.write_video(f.frame.get());
       ++done;
       report(false);
       queue.recycle(std::move(f));
@@ -295,6 +311,14 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
     if (done != total) return fail(RenderErrorKind::kCodec, "composition ended early");
     writer.write_video(nullptr);
     writer.commit();
+    RenderCpu &cpu = result.cpu;
+    cpu.prepare = cpu_prepared - cpu_start;
+    cpu.audio_mix = cpu_mixed - cpu_prepared;
+    cpu.composition = compose_cpu;
+    cpu.audio_encode = writer.audio_cpu_seconds();
+    cpu.total = process_cpu_seconds() - cpu_start;
+    cpu.video_encode =
+        std::max(0.0, cpu.total - cpu.prepare - cpu.audio_mix - cpu.composition - cpu.audio_encode);
     if (thumb && t.output.thumbnail) {
       write_thumbnail(thumb.get(), t.output.thumbnail->path);
       result.thumbnail = t.output.thumbnail->path;

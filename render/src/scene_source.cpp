@@ -25,7 +25,7 @@ class StillImage : public SceneSource {
   StillImage(const Scene &scene, const Canvas &canvas, FramePtr prepared)
       : motion_(scene.motion), w_(canvas.width), h_(canvas.height), big_(std::move(prepared)) {}
 
-  void draw(double, double p, AVFrame *dst) override {
+  void draw(double, double p, AVFrame *dst, FrameMemo &memo) override {
     const Window win = window(std::clamp(p, 0.0, 1.0));
     const bool same = have_last_ && win == last_;
     last_ = win;
@@ -33,13 +33,19 @@ class StillImage : public SceneSource {
     if (!same) {
       held_.reset();
       draw_window(win, dst);
+      memo.picture = 0;
       return;
     }
     if (!held_) {  // the second frame at this window: keep the picture from now on
       held_ = make_yuv_frame(w_, h_);
+      held_id_ = new_picture_id();
       draw_window(win, held_.get());
     }
-    copy_region(held_.get(), 0, 0, dst);
+    if (memo.picture == held_id_)
+      copy_rect(held_.get(), memo.drawn_over, dst);  // a recycled copy: repair what was drawn over
+    else
+      copy_region(held_.get(), 0, 0, dst);
+    memo.picture = held_id_;
   }
 
  private:
@@ -87,6 +93,7 @@ class StillImage : public SceneSource {
   Motion motion_;
   int w_, h_;
   FramePtr big_, held_;
+  uint64_t held_id_ = 0;
   ZoomScaler scaler_;
   Window last_;
   bool have_last_ = false;
@@ -159,7 +166,8 @@ class VideoClip : public SceneSource {
     return true;
   }
 
-  void draw(double local, double, AVFrame *dst) override {
+  void draw(double local, double, AVFrame *dst, FrameMemo &memo) override {
+    memo.picture = 0;
     local = std::max(0.0, local);
     // Time inside the clip, relative to the trim start, modulo the loop.
     double t = local;

@@ -8,6 +8,7 @@
 
 #include "automuse_render/timeline.h"
 #include "av_util.h"
+#include "frame_memo.h"
 
 namespace automuse::render::detail {
 
@@ -16,8 +17,9 @@ class SceneSource {
   virtual ~SceneSource() = default;
   // Draws the scene at `local` seconds from its start. `progress` is the motion position in
   // [0,1] over the whole time the scene is visible (transitions included). Calls come in
-  // non-decreasing time order.
-  virtual void draw(double local, double progress, AVFrame *dst) = 0;
+  // non-decreasing time order. `memo` says what `dst` held before (see frame_memo.h); the
+  // source sets `memo.picture` to the kept picture `dst` now copies, or 0.
+  virtual void draw(double local, double progress, AVFrame *dst, FrameMemo &memo) = 0;
 };
 
 // Decodes and prepares the scene's source (errors are about the file; the caller adds the

@@ -124,12 +124,12 @@ bool SubtitleLayer::open(const Subtitles &subs, const Canvas &canvas, std::strin
   return true;
 }
 
-void SubtitleLayer::draw(double seconds, AVFrame *frame) {
+Rect SubtitleLayer::draw(double seconds, AVFrame *frame) {
   int changed = 0;
   ASS_Image *img = ass_render_frame(renderer_, track_, std::llround(seconds * 1000), &changed);
   // libass says when the picture differs from the last call; most frames reuse the overlay.
   if (changed || !overlay_valid_) build_overlay(img, frame->width, frame->height);
-  if (ow_ <= 0 || oh_ <= 0) return;
+  if (ow_ <= 0 || oh_ <= 0) return {};
   const int w = ow_;  // a local: byte stores could alias the member, making the loop uncountable
   for (int y = 0; y < oh_; ++y) {
     // __restrict: byte stores could alias the overlay otherwise, and the loop would not vectorise.
@@ -159,6 +159,7 @@ void SubtitleLayer::draw(double seconds, AVFrame *frame) {
           static_cast<uint8_t>(static_cast<uint16_t>(rv[x] * (256u - a[x]) + cv[x] + 128u) >> 8);
     }
   }
+  return Rect{ox_, oy_, ow_, oh_};
 }
 
 void SubtitleLayer::build_overlay(const ASS_Image *first, int width, int height) {

@@ -8,6 +8,7 @@
 
 #include "automuse_render/timeline.h"
 #include "av_util.h"
+#include "frame_ops.h"
 
 struct ass_library;
 struct ass_renderer;
@@ -25,8 +26,9 @@ class SubtitleLayer {
   // Loads the script and writes it to subtitles.write_ass if set; false with `error` set if
   // libass cannot read it or the copy cannot be written.
   bool open(const Subtitles &subtitles, const Canvas &canvas, std::string &error);
-  // Draws the subtitles due at `seconds` onto `frame` (yuv420p, canvas size).
-  void draw(double seconds, AVFrame *frame);
+  // Draws the subtitles due at `seconds` onto `frame` (yuv420p, canvas size); returns the
+  // rectangle it drew over (empty when none are due).
+  Rect draw(double seconds, AVFrame *frame);
 
  private:
   ass_library *library_ = nullptr;

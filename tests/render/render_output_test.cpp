@@ -265,5 +265,24 @@ TEST_F(RenderOutput, ProgressReachesTheEnd) {
   for (size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i].frames_done, seen[i - 1].frames_done);
 }
 
+TEST_F(RenderOutput, CpuTimeIsAccountedPerStage) {
+  write_png(at("noise.png"), 270, 480, [](int x, int y) {
+    return Rgb{static_cast<uint8_t>(x * y), static_cast<uint8_t>(x + 3 * y), 40};
+  });
+  write_tone_wav(at("tone.wav"), 2.0, 440, 0.3);
+  RenderResult r = run(R"({"canvas": {"width": 270, "height": 480},
+      "scenes": [{"image": "noise.png", "duration": 2.0, "motion": "zoom_in"}],
+      "audio": {"voice": "tone.wav"},
+      "subtitles": {"words": [{"text": "CPU", "start": 0.2, "end": 1.5}]},
+      "output": {"path": "out.mp4"}})");
+  ASSERT_TRUE(r.ok()) << r.error;
+  const RenderCpu &c = r.cpu;
+  // Every stage did work; the encode is what is left, so the parts add up to the total.
+  for (double stage : {c.prepare, c.audio_mix, c.composition, c.audio_encode, c.video_encode})
+    EXPECT_GT(stage, 0.0);
+  EXPECT_NEAR(c.prepare + c.audio_mix + c.composition + c.audio_encode + c.video_encode, c.total,
+              1e-6);
+}
+
 }  // namespace
 }  // namespace automuse::render::test

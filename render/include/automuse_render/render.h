@@ -41,6 +41,17 @@ enum class RenderErrorKind {
   kIo,               // could not write or rename the output
 };
 
+// Where a render's CPU time went, in CPU seconds (all threads). The video encode is what is
+// left: libx264's threads, muxing and the main thread.
+struct RenderCpu {
+  double prepare = 0;       // decoding and checking the inputs (images, clips, audio, subtitles)
+  double audio_mix = 0;     // mixing, ducking and loudness measurement
+  double composition = 0;   // drawing every frame (scenes, motion, transitions, subtitles)
+  double audio_encode = 0;  // AAC
+  double video_encode = 0;  // the rest: libx264, muxing, writing
+  double total = 0;
+};
+
 struct RenderResult {
   RenderErrorKind error_kind = RenderErrorKind::kNone;
   std::string error;  // human readable; for kInvalidTimeline it starts with the JSON path
@@ -50,6 +61,7 @@ struct RenderResult {
   double duration = 0.0;
   double measured_lufs = 0.0;  // integrated loudness of the mix before any gain
   double applied_gain_db = 0.0;
+  RenderCpu cpu;  // filled by a successful render
   bool ok() const { return error_kind == RenderErrorKind::kNone; }
 };
 
