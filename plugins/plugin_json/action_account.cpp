@@ -5,6 +5,7 @@
 #include <automuse/store.h>
 
 #include <automuse/cpp/buffer.hpp>
+#include <automuse/cpp/error.hpp>
 
 namespace plugin_json {
 namespace json = boost::json;
@@ -23,6 +24,12 @@ AccountChoice choose_account(const am::host &host, const json::object &args) {
   choice.stored = list.as_array().size();
   if (choice.stored == 1) choice.account_json = json::serialize(list.as_array()[0]);
   return choice;
+}
+
+json::object given_account(const json::object &args, const std::string &missing) {
+  const json::value *account = args.if_contains("account");
+  if (!account || !account->is_object()) throw am::error(AM_INVALID_ARGUMENT, missing);
+  return account->as_object();
 }
 
 }  // namespace plugin_json

@@ -1,5 +1,5 @@
 // plugins/plugin_json/action_account.hpp — which account an action runs for: the one given
-// with --account, else the plugin's only account in the store.
+// with --account, else (where the action allows it) the plugin's only account in the store.
 #pragma once
 
 #include <automuse/cpp/host.hpp>
@@ -19,5 +19,9 @@ struct AccountChoice {
 
 // `args` is the action's args_json object.
 AccountChoice choose_account(const am::host &host, const boost::json::object &args);
+
+// The record of the account given with --account, for actions that must be told which (an
+// `auth`); throws am::error(AM_INVALID_ARGUMENT, missing) when none was.
+boost::json::object given_account(const boost::json::object &args, const std::string &missing);
 
 }  // namespace plugin_json

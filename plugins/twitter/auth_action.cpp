@@ -12,6 +12,7 @@
 #include <automuse/cpp/oauth.hpp>
 #include <boost/json.hpp>
 
+#include "action_account.hpp"
 #include "auth_steps.hpp"
 #include "config_fields.hpp"
 #include "json_members.hpp"
@@ -56,12 +57,10 @@ AuthSettings read_settings(const am::host &host) {
 am::task<std::string> auth_action(am::job job, am::action_request request) {
   json::value args_value = json::parse(request.args_json);
   const json::object &args = args_value.as_object();
-  const json::value *account_json = args.if_contains("account");
-  if (!account_json || !account_json->is_object())
-    throw am::error(AM_INVALID_ARGUMENT,
-                    "choose the X account to authorise with --account (see `automuse-host "
-                    "accounts list --plugin twitter`)");
-  const Account account = parse_account(json::serialize(*account_json));
+  const Account account = parse_account(json::serialize(plugin_json::given_account(
+      args,
+      "choose the X account to authorise with --account (see `automuse-host accounts "
+      "list --plugin twitter`)")));
 
   AuthSettings settings = read_settings(job.host_ref());
   const std::string client_id = account.client_id.empty() ? settings.client_id : account.client_id;

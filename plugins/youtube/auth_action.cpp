@@ -9,6 +9,7 @@
 #include <automuse/cpp/oauth.hpp>
 #include <boost/json.hpp>
 
+#include "action_account.hpp"
 #include "auth_steps.hpp"
 #include "config_fields.hpp"
 #include "json_members.hpp"
@@ -45,13 +46,12 @@ AuthSettings read_settings(const am::host &host) {
 am::task<std::string> auth_action(am::job job, am::action_request request) {
   json::value args_value = json::parse(request.args_json);
   const json::object &args = args_value.as_object();
-  const json::value *account = args.if_contains("account");
-  if (!account || !account->is_object())
-    throw am::error(AM_INVALID_ARGUMENT,
-                    "choose the YouTube account to authorise with --account (see `automuse-host "
-                    "accounts list --plugin youtube`)");
-  const std::string id = string_member(account->as_object(), "id");
-  std::string nickname = string_member(account->as_object(), "nickname");
+  const json::object account = plugin_json::given_account(
+      args,
+      "choose the YouTube account to authorise with --account (see `automuse-host "
+      "accounts list --plugin youtube`)");
+  const std::string id = string_member(account, "id");
+  std::string nickname = string_member(account, "nickname");
   if (nickname.empty()) nickname = id;
 
   AuthSettings settings = read_settings(job.host_ref());

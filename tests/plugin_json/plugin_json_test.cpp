@@ -1,6 +1,6 @@
 // tests/plugin_json/plugin_json_test.cpp — the plugins' shared readers: typed configuration
 // fields (defaults, and errors naming where and which field), lenient members, action
-// options, and the token record's clock.
+// options and the --account an auth action needs, and the token record's clock.
 #include <gtest/gtest.h>
 
 #include <automuse/cpp/error.hpp>
@@ -8,6 +8,7 @@
 #include <chrono>
 #include <string>
 
+#include "action_account.hpp"
 #include "auth_steps.hpp"
 #include "config_fields.hpp"
 #include "json_members.hpp"
@@ -119,6 +120,17 @@ TEST(PluginJsonMembers, ActionOptions) {
   EXPECT_TRUE(has_option(args, "off"));
   EXPECT_FALSE(has_option(args, "absent"));
   EXPECT_FALSE(has_option(json::object{}, "text"));
+}
+
+TEST(PluginJsonMembers, GivenAccount) {
+  const json::object args =
+      json::parse(R"({"account": {"id": "7", "nickname": "chef"}, "options": {}})").as_object();
+  EXPECT_EQ(given_account(args, "choose one").at("nickname").as_string(), "chef");
+  EXPECT_EQ(invalid_argument_message(
+                [] { given_account(json::parse(R"({"account": null})").as_object(), "choose"); }),
+            "choose");
+  EXPECT_EQ(invalid_argument_message([] { given_account(json::object{}, "choose one"); }),
+            "choose one");
 }
 
 TEST(PluginJsonAuth, OptionsReachTheRequest) {
