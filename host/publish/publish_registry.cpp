@@ -204,14 +204,14 @@ void PublishRegistry::clear_main_thread() {
 
 namespace {
 
-// A load handed to the main thread: the waiting thread may give up only while it has not
-// begun, so a load either runs to its end (and is waited for) or never runs.
 // The main thread was busy for too long: the lookup fails as unavailable (worth a retry).
 class MainThreadBusy : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
+// A load handed to the main thread: the waiting thread may give up only while it has not
+// begun, so a load either runs to its end (and is waited for) or never runs.
 struct Handoff {
   enum class State { waiting, loading, done, abandoned };
   std::mutex mutex;
@@ -261,8 +261,7 @@ std::shared_ptr<const void> PublishRegistry::load(const Loader &loader,
   if (handoff->state == Handoff::State::waiting) {
     handoff->state = Handoff::State::abandoned;
     throw MainThreadBusy(
-        "the host's main thread, where plugins are loaded, did not get to it "
-        "within " +
+        "the host's main thread, where plugins are loaded, did not get to it within " +
         std::to_string(wait.count()) + " ms");
   }
   // Begun: a plugin's init is not interrupted halfway, so its end is waited for.
