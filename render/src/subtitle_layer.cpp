@@ -10,6 +10,7 @@ extern "C" {
 
 #include <algorithm>
 #include <cerrno>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -72,6 +73,16 @@ bool write_file_atomically(const std::filesystem::path &path, const std::string 
   return true;
 }
 
+// Whether an event's picture changes while it is shown: a scrolling effect, or override tags
+// that move, fade, transform or karaoke-fill over time.
+bool is_animated(const ASS_Event &e) {
+  if (e.Effect && *e.Effect) return true;
+  const std::string_view text = e.Text ? e.Text : "";
+  for (std::string_view tag : {"\\t(", "\\move", "\\fad", "\\k", "\\K"})
+    if (text.find(tag) != std::string_view::npos) return true;
+  return false;
+}
+
 }  // namespace
 
 std::string build_ass(const Subtitles &subtitles, const Canvas &canvas) {
@@ -121,14 +132,29 @@ bool SubtitleLayer::open(const Subtitles &subs, const Canvas &canvas, std::strin
     return false;
   }
   if (subs.write_ass && !write_file_atomically(*subs.write_ass, script, error)) return false;
+  animated_ = false;
+  for (int i = 0; i < track_->n_events; ++i) {
+    const ASS_Event &e = track_->events[i];
+    animated_ = animated_ || is_animated(e);
+    changes_.push_back(e.Start);
+    changes_.push_back(e.Start + e.Duration);
+  }
+  std::sort(changes_.begin(), changes_.end());
   return true;
 }
 
 Rect SubtitleLayer::draw(double seconds, AVFrame *frame) {
-  int changed = 0;
-  ASS_Image *img = ass_render_frame(renderer_, track_, std::llround(seconds * 1000), &changed);
-  // libass says when the picture differs from the last call; most frames reuse the overlay.
-  if (changed || !overlay_valid_) build_overlay(img, frame->width, frame->height);
+  const long long ms = std::llround(seconds * 1000);
+  if (animated_ || !overlay_valid_ || ms < steady_from_ || ms >= steady_until_) {
+    int changed = 0;
+    ASS_Image *img = ass_render_frame(renderer_, track_, ms, &changed);
+    // libass says when the picture differs from the last call; most frames reuse the overlay.
+    if (changed || !overlay_valid_) build_overlay(img, frame->width, frame->height);
+    // The picture holds until the next event starts or ends.
+    const auto next = std::upper_bound(changes_.begin(), changes_.end(), ms);
+    steady_from_ = ms;
+    steady_until_ = next == changes_.end() ? LLONG_MAX : *next;
+  }
   if (ow_ <= 0 || oh_ <= 0) return {};
   const int w = ow_;  // a local: byte stores could alias the member, making the loop uncountable
   for (int y = 0; y < oh_; ++y) {

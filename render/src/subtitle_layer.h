@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "automuse_render/timeline.h"
@@ -39,6 +40,11 @@ class SubtitleLayer {
   // The current subtitle picture as one premultiplied overlay over the box (ox_, oy_, ow_, oh_).
   bool overlay_valid_ = false;
   int ox_ = 0, oy_ = 0, ow_ = 0, oh_ = 0;
+  // A script without animation looks the same between two event starts or ends: those times
+  // (ms, sorted) and the span the overlay was made for let most frames skip libass.
+  bool animated_ = true;
+  std::vector<long long> changes_;
+  long long steady_from_ = 0, steady_until_ = -1;
   std::vector<uint16_t> luma_a_, luma_c_, chroma_a_, chroma_u_, chroma_v_;
 };
 

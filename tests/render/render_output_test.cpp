@@ -1,6 +1,7 @@
 // Renders small timelines and reads the MP4 back through libavformat/libavcodec: stream
 // facts, duration, loudness, subtitles, transitions, clips, thumbnail and cancellation.
 #include <cmath>
+#include <fstream>
 
 #include "render_fixture.h"
 
@@ -263,6 +264,37 @@ TEST_F(RenderOutput, ProgressReachesTheEnd) {
   EXPECT_EQ(seen.back().frames_done, 30);
   EXPECT_GT(seen.back().fps, 0.0);
   for (size_t i = 1; i < seen.size(); ++i) EXPECT_GE(seen[i].frames_done, seen[i - 1].frames_done);
+}
+
+TEST_F(RenderOutput, AnimatedAssIsRenderedFrameByFrame) {
+  // Frames between two event boundaries reuse the subtitle picture, unless the script animates:
+  // this one fades its text in over one second.
+  solid_png("grey.png", {110, 110, 110});
+  std::ofstream(at("fade.ass"))
+      << "[Script Info]\nScriptType: v4.00+\nPlayResX: 270\nPlayResY: 480\n\n"
+         "[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, "
+         "Alignment\nStyle: Default,DejaVu Sans,48,&H00FFFFFF,5\n\n"
+         "[Events]\nFormat: Layer, Start, End, Style, Text\n"
+         "Dialogue: 0,0:00:00.00,0:00:02.00,Default,{\\fad(1000,0)}FADE\n";
+  const std::string base = R"({"canvas": {"width": 270, "height": 480},
+      "scenes": [{"image": "grey.png", "duration": 1.5, "motion": "none"}],
+      "output": {"path": "OUT", "crf": 12})";
+  std::string plain = base, faded = base;
+  plain.replace(plain.find("OUT"), 3, "plain.mp4");
+  faded.replace(faded.find("OUT"), 3, "fade.mp4");
+  plain += "}";
+  faded += R"(, "subtitles": {"ass": "fade.ass"}})";
+  ASSERT_TRUE(run(plain).ok());
+  RenderResult r = run(faded);
+  ASSERT_TRUE(r.ok()) << r.error;
+  const auto a = decode_frames(at("plain.mp4")), b = decode_frames(at("fade.mp4"));
+  ASSERT_EQ(b.size(), 45u);
+  double last = -1;
+  for (int f : {3, 10, 17, 24}) {  // the text grows more opaque frame after frame
+    const double d = mean_abs_diff(a[f], b[f], 0, 200, 270, 280);
+    EXPECT_GT(d, last + 0.5) << "frame " << f;
+    last = d;
+  }
 }
 
 TEST_F(RenderOutput, CpuTimeIsAccountedPerStage) {
