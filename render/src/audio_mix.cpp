@@ -115,6 +115,16 @@ std::optional<TimelineError> load_audio_inputs(const Timeline &t, AudioInputs &o
   return std::nullopt;
 }
 
+bool is_near_mono(const Pcm &pcm) {
+  double mid = 0, side = 0;
+  for (size_t i = 0; i + 1 < pcm.samples.size(); i += 2) {
+    const double l = pcm.samples[i], r = pcm.samples[i + 1];
+    mid += (l + r) * (l + r);
+    side += (l - r) * (l - r);
+  }
+  return side <= 1e-4 * mid;
+}
+
 MixResult mix_audio(const Timeline &t, const AudioInputs &in) {
   MixResult r;
   const size_t frames = static_cast<size_t>(std::llround(t.total_duration() * kAudioRate));

@@ -26,4 +26,8 @@ std::optional<TimelineError> load_audio_inputs(const Timeline &t, AudioInputs &o
 
 MixResult mix_audio(const Timeline &t, const AudioInputs &in);
 
+// Whether the two channels are the same sound: the side (L - R) carries at most 1/10000 of the
+// mid's (L + R) energy, 40 dB down. Voice-only soundtracks and mono music are.
+bool is_near_mono(const Pcm &pcm);
+
 }  // namespace automuse::render::detail

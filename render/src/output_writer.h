@@ -19,7 +19,10 @@ namespace automuse::render::detail {
 
 class OutputWriter {
  public:
-  OutputWriter(const Timeline &t, const std::filesystem::path &target, int encoder_threads);
+  // `near_mono_audio`: the soundtrack's channels are (nearly) the same (is_near_mono), so AAC
+  // codes mid/side throughout instead of trying both in every band.
+  OutputWriter(const Timeline &t, const std::filesystem::path &target, int encoder_threads,
+               bool near_mono_audio);
   ~OutputWriter();
   OutputWriter(const OutputWriter &) = delete;
   OutputWriter &operator=(const OutputWriter &) = delete;

@@ -252,7 +252,7 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
     result.applied_gain_db = mix.gain_db;
     if (cancelled(cancel)) return fail(RenderErrorKind::kCancelled, "cancelled");
 
-    OutputWriter writer(t, t.output.path, options.encoder_threads);
+    OutputWriter writer(t, t.output.path, options.encoder_threads, is_near_mono(mix.pcm));
     writer.start_audio(std::move(mix.pcm));
 
     Compositor compositor(t, std::move(prep.scenes), std::move(prep.subtitles));
