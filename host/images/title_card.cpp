@@ -1,6 +1,7 @@
 // host/images/title_card.cpp — gradient painting, text with libass, PNG with libavcodec.
 #include "images/title_card.hpp"
 
+#include "automuse_render/ass_subtitles.h"
 #include "images/image_error.hpp"
 
 extern "C" {
@@ -54,23 +55,6 @@ uint64_t fnv1a(std::string_view s) {
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
   return h;
-}
-
-std::string ass_escape(const std::string &s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '{')
-      out += '(';
-    else if (c == '}')
-      out += ')';
-    else if (c == '\\')
-      out += '/';
-    else if (c == '\n')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
 }
 
 struct Box {
@@ -320,7 +304,7 @@ std::string breakable(const std::string &phrase) {
 
 // ass_escape, then the CJK break marks as squeezed spaces.
 std::string card_text(const std::string &phrase) {
-  std::string escaped = ass_escape(breakable(phrase)), out;
+  std::string escaped = render::ass_escape(breakable(phrase)), out;
   for (char c : escaped) {
     if (c == kCjkBreak)
       out += kCjkBreakAss;

@@ -24,24 +24,6 @@ std::string ass_time(double s) {
   return buf;
 }
 
-// Word text with ASS override blocks, escapes and line breaks neutralised.
-std::string ass_escape(const std::string &s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '{')
-      out += '(';
-    else if (c == '}')
-      out += ')';
-    else if (c == '\\')
-      out += '/';
-    else if (c == '\n' || c == '\r')
-      out += ' ';
-    else
-      out += c;
-  }
-  return out;
-}
-
 size_t utf8_length(const std::string &s) {
   size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
@@ -58,6 +40,23 @@ int pixels(double fraction, int of) {
 }
 
 }  // namespace
+
+std::string ass_escape(const std::string &s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '{')
+      out += '(';
+    else if (c == '}')
+      out += ')';
+    else if (c == '\\')
+      out += '/';
+    else if (c == '\n' || c == '\r')
+      out += ' ';
+    else
+      out += c;
+  }
+  return out;
+}
 
 int subtitle_font_size(const SubtitleStyle &style, const Canvas &canvas) {
   return style.size > 0 ? style.size

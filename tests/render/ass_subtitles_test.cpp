@@ -82,6 +82,10 @@ TEST(AssSubtitles, SafeAreaStyleGivesMarginsSentenceCardsAndOneHighlightedEventP
   EXPECT_TRUE(shared);
 }
 
+TEST(AssSubtitles, EscapedTextCannotRestyleOrBreakTheScript) {
+  EXPECT_EQ(ass_escape("a{\\b1}c\\N\nd\r"), "a(/b1)c/N d ");
+}
+
 TEST(AssSubtitles, AutoCharactersPerLineFitBetweenTheMargins) {
   SubtitleStyle style;
   ASSERT_FALSE(parse_subtitle_style(kShortsStyle, style));

@@ -18,6 +18,10 @@ struct SubtitleCard {
   std::vector<std::vector<size_t>> lines;
 };
 
+// Text made safe for an ASS Dialogue line: override braces become parentheses, backslashes
+// slashes and line breaks spaces, so no text can restyle or break the script.
+std::string ass_escape(const std::string &text);
+
 // The font size in pixels: style.size, or 4.2% of the canvas height.
 int subtitle_font_size(const SubtitleStyle &style, const Canvas &canvas);
 
