@@ -211,10 +211,6 @@ std::optional<TimelineError> validate_timeline(Timeline &timeline) {
   return prepare(timeline, p);
 }
 
-std::string make_ass_script(const Subtitles &subtitles, const Canvas &canvas) {
-  return build_ass(subtitles, canvas);
-}
-
 RenderResult render(Timeline t, const RenderOptions &options, const ProgressCallback &progress,
                     const std::atomic<bool> *cancel) {
   install_log_bridge();

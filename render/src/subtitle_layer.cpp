@@ -85,10 +85,6 @@ bool is_animated(const ASS_Event &e) {
 
 }  // namespace
 
-std::string build_ass(const Subtitles &subtitles, const Canvas &canvas) {
-  return render::build_ass(subtitles.words, subtitles.style, canvas);
-}
-
 SubtitleLayer::~SubtitleLayer() {
   if (track_) ass_free_track(track_);
   if (renderer_) ass_renderer_done(renderer_);
@@ -123,7 +119,7 @@ bool SubtitleLayer::open(const Subtitles &subs, const Canvas &canvas, std::strin
     ss << in.rdbuf();
     script = ss.str();
   } else {
-    script = build_ass(subs, canvas);
+    script = render::build_ass(subs.words, subs.style, canvas);
   }
   track_ = ass_read_memory(library_, script.data(), script.size(), nullptr);
   if (!track_ || track_->n_styles == 0) {

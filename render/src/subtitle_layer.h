@@ -18,9 +18,6 @@ struct ass_image;
 
 namespace automuse::render::detail {
 
-// The script for "subtitles.words" (render::build_ass over the words and style).
-std::string build_ass(const Subtitles &subtitles, const Canvas &canvas);
-
 class SubtitleLayer {
  public:
   ~SubtitleLayer();

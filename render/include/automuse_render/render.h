@@ -87,8 +87,4 @@ std::optional<TimelineError> validate_timeline(Timeline &timeline);
 RenderResult render(Timeline timeline, const RenderOptions &options,
                     const ProgressCallback &progress, const std::atomic<bool> *cancel);
 
-// Writes the ASS script the renderer makes from word timings and a style (for inspection
-// or for handing to another tool). Returns the script text.
-std::string make_ass_script(const Subtitles &subtitles, const Canvas &canvas);
-
 }  // namespace automuse::render
