@@ -9,6 +9,15 @@ extern "C" {
 #include <libavutil/log.h>
 }
 
+// Under callgrind (bench/render/count_instructions.sh) the encode loop's instructions are
+// counted apart from the decoding before it; elsewhere these requests do nothing.
+#if __has_include(<valgrind/callgrind.h>)
+#include <valgrind/callgrind.h>
+#else
+#define CALLGRIND_ZERO_STATS
+#define CALLGRIND_DUMP_STATS_AT(name)
+#endif
+
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -86,6 +95,7 @@ int main(int argc, char **argv) {
   av_dict_free(&opts);
 
   size_t bytes = 0;
+  CALLGRIND_ZERO_STATS;
   const auto t0 = std::chrono::steady_clock::now();
   const double cpu0 = cpu_seconds();
   auto drain = [&] {
@@ -103,6 +113,7 @@ int main(int argc, char **argv) {
   drain();
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double cpu = cpu_seconds() - cpu0;
+  CALLGRIND_DUMP_STATS_AT("encode");
   std::printf("encode_seconds %.3f cpu_seconds %.3f frames %zu bytes %zu\n", secs, cpu,
               frames.size(), bytes);
   for (AVFrame *fr : frames) av_frame_free(&fr);
