@@ -1,9 +1,9 @@
 // The resampler of still-image motion (Ken Burns zoom, pan): bilinear scaling of a sub-pixel
-// window of a yuv420p picture onto a whole yuv420p frame, in fixed point, with SSSE3/AVX2
-// kernels where the CPU has them and a plain C++ path giving bit-identical results. It replaces a
-// libswscale context that had to be rebuilt whenever the window size changed (nearly every frame of
-// a zoom) and lets the window move by fractions of a pixel, so the motion is smooth instead of
-// stepping in whole (even) pixels.
+// window of a yuv420p picture onto a whole yuv420p frame, in fixed point, with SSSE3, AVX2 and
+// AVX-512 (BW + VBMI) kernels where the CPU has them and a plain C++ path giving bit-identical
+// results. It replaces a libswscale context that had to be rebuilt whenever the window size
+// changed (nearly every frame of a zoom) and lets the window move by fractions of a pixel, so
+// the motion is smooth instead of stepping in whole (even) pixels.
 #pragma once
 
 #include <cstdint>
@@ -29,12 +29,17 @@ struct ZoomColumns {
   const int32_t *block_start;
   const uint8_t *block_shuffle, *block_weights, *block_ok;
   bool all_ok;  // every block fits (the usual case): no per-block test
+  // The same per block of 32 output columns for the AVX-512 kernel: a 64-byte load, a byte
+  // permutation (vpermb) into pairs, the pairs' weights; and whether the sources fit in 64.
+  const int32_t *wide_start;
+  const uint8_t *wide_index, *wide_weights, *wide_ok;
+  bool wide_all_ok;
 };
 
 class ZoomScaler {
  public:
   // Instruction sets with a kernel; all give bit-identical results.
-  enum class Isa { kPortable, kSsse3, kAvx2 };
+  enum class Isa { kPortable, kSsse3, kAvx2, kAvx512 };
   static Isa best_isa();  // the best this CPU runs
   explicit ZoomScaler(Isa isa = best_isa()) : isa_(isa) {}
 
@@ -51,7 +56,9 @@ class ZoomScaler {
   Isa isa_;
   std::vector<int32_t> left_, right_, block_start_;
   std::vector<uint8_t> weight_, block_shuffle_, block_weights_, block_ok_;
-  std::vector<uint8_t> row_;  // the vertical pass's output, with room for 16-byte loads
+  std::vector<int32_t> wide_start_;
+  std::vector<uint8_t> wide_index_, wide_weights_, wide_ok_;
+  std::vector<uint8_t> row_;  // the vertical pass's output, with room for 64-byte loads
   int first_ = 0;             // the first source column the window touches
   int span_ = 0;              // how many source columns it touches
 };

@@ -77,6 +77,7 @@ std::vector<ZoomScaler::Isa> isas() {
   std::vector<ZoomScaler::Isa> v{ZoomScaler::Isa::kPortable};
   if (ZoomScaler::best_isa() >= ZoomScaler::Isa::kSsse3) v.push_back(ZoomScaler::Isa::kSsse3);
   if (ZoomScaler::best_isa() >= ZoomScaler::Isa::kAvx2) v.push_back(ZoomScaler::Isa::kAvx2);
+  if (ZoomScaler::best_isa() >= ZoomScaler::Isa::kAvx512) v.push_back(ZoomScaler::Isa::kAvx512);
   return v;
 }
 
