@@ -67,8 +67,9 @@ void add(Pcm &dst, const Pcm &src, size_t at, double gain, size_t length, bool l
 }
 
 // Look-ahead-free brickwall limiter: the gain never exceeds ceiling/|x| at any sample, falls
-// linearly over 5 ms before a peak and recovers linearly over 150 ms after it.
-void apply_gain_and_limit(const Pcm &in, double gain, Pcm &out) {
+// linearly over 5 ms before a peak and recovers linearly over 150 ms after it. Returns whether
+// it touched any sample (if not, the output is the input times `gain`, exactly).
+bool apply_gain_and_limit(const Pcm &in, double gain, Pcm &out) {
   const size_t n = in.frames();
   out.samples.resize(in.samples.size());
   std::vector<float> g(n);
@@ -87,6 +88,7 @@ void apply_gain_and_limit(const Pcm &in, double gain, Pcm &out) {
     out.samples[2 * i] = static_cast<float>(in.samples[2 * i] * gain * g[i]);
     out.samples[2 * i + 1] = static_cast<float>(in.samples[2 * i + 1] * gain * g[i]);
   }
+  return any;
 }
 
 }  // namespace
@@ -159,10 +161,11 @@ MixResult mix_audio(const Timeline &t, const AudioInputs &in) {
     apply_gain_and_limit(mix, 1.0, r.pcm);
     return r;
   }
-  // The limiter takes off a little loudness when it works; measure again and correct.
+  // The limiter takes off a little loudness when it works; measure again and correct. When
+  // it does not, the gain moved the loudness by exactly its decibels: no need to measure.
   double gain_db = t.audio.target_lufs - r.measured_lufs;
   for (int pass = 0;; ++pass) {
-    apply_gain_and_limit(mix, db_to_gain(gain_db), r.pcm);
+    if (!apply_gain_and_limit(mix, db_to_gain(gain_db), r.pcm)) break;
     double miss = t.audio.target_lufs - integrated_lufs(r.pcm.samples.data(), frames);
     if (std::abs(miss) < 0.2 || pass == 3) break;
     gain_db += miss;
