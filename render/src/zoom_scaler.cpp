@@ -173,10 +173,13 @@ AUTOMUSE_AVX512 void horizontal_avx512(const uint8_t *row, uint8_t *out, int dw,
       continue;
     }
     const __m512i src = _mm512_loadu_si512(row + start[b]);
-    const __m512i pairs = _mm512_permutexvar_epi8(_mm512_loadu_si512(index + 64 * b), src);
+    // The zero-masking forms: g++ 12 warns (falsely) that the plain ones' undefined fill is
+    // uninitialised.
+    const __m512i pairs =
+        _mm512_maskz_permutexvar_epi8(~__mmask64{0}, _mm512_loadu_si512(index + 64 * b), src);
     const __m512i sum = lerp_pairs_avx512(pairs, _mm512_loadu_si512(weights + 64 * b));
     const __mmask32 m = n == 32 ? ~__mmask32{0} : (__mmask32{1} << n) - 1;
-    _mm256_mask_storeu_epi8(out + from, m, _mm512_cvtusepi16_epi8(sum));
+    _mm256_mask_storeu_epi8(out + from, m, _mm512_maskz_cvtusepi16_epi8(~__mmask32{0}, sum));
   }
 }
 #undef AUTOMUSE_AVX512
