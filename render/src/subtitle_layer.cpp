@@ -152,21 +152,25 @@ Rect SubtitleLayer::draw(double seconds, AVFrame *frame) {
     steady_until_ = next == changes_.end() ? LLONG_MAX : *next;
   }
   if (ow_ <= 0 || oh_ <= 0) return {};
-  const int w = ow_;  // a local: byte stores could alias the member, making the loop uncountable
   for (int y = 0; y < oh_; ++y) {
-    // __restrict: byte stores could alias the overlay otherwise, and the loop would not vectorise.
+    // Locals and __restrict: byte stores could alias the members and the overlay otherwise,
+    // and the loop would not vectorise.
+    const int x0 = luma_spans_[static_cast<size_t>(y)].first;
+    const int x1 = luma_spans_[static_cast<size_t>(y)].end;
     uint8_t *__restrict row =
         frame->data[0] + static_cast<ptrdiff_t>(oy_ + y) * frame->linesize[0] + ox_;
     const uint16_t *__restrict a = luma_a_.data() + static_cast<size_t>(y) * ow_;
     const uint16_t *__restrict c = luma_c_.data() + static_cast<size_t>(y) * ow_;
     // The sum fits 16 bits (c <= 255 * a: colours are premultiplied), so the loop can work on
     // 16-bit lanes.
-    for (int x = 0; x < w; ++x)
+    for (int x = x0; x < x1; ++x)
       row[x] =
           static_cast<uint8_t>(static_cast<uint16_t>(row[x] * (256u - a[x]) + c[x] + 128u) >> 8);
   }
   const int cw = ow_ / 2;
   for (int y = 0; y < oh_ / 2; ++y) {
+    const int x0 = chroma_spans_[static_cast<size_t>(y)].first;
+    const int x1 = chroma_spans_[static_cast<size_t>(y)].end;
     uint8_t *__restrict ru =
         frame->data[1] + static_cast<ptrdiff_t>(oy_ / 2 + y) * frame->linesize[1] + ox_ / 2;
     uint8_t *__restrict rv =
@@ -174,7 +178,7 @@ Rect SubtitleLayer::draw(double seconds, AVFrame *frame) {
     const uint16_t *__restrict a = chroma_a_.data() + static_cast<size_t>(y) * cw;
     const uint16_t *__restrict cu = chroma_u_.data() + static_cast<size_t>(y) * cw;
     const uint16_t *__restrict cv = chroma_v_.data() + static_cast<size_t>(y) * cw;
-    for (int x = 0; x < cw; ++x) {
+    for (int x = x0; x < x1; ++x) {
       ru[x] =
           static_cast<uint8_t>(static_cast<uint16_t>(ru[x] * (256u - a[x]) + cu[x] + 128u) >> 8);
       rv[x] =
@@ -259,6 +263,19 @@ void SubtitleLayer::build_overlay(const ASS_Image *first, int width, int height)
   fix(la, ly, luma_a_, &luma_c_);
   fix(ca, cu, chroma_a_, &chroma_u_);
   fix(ca, cv, chroma_a_, &chroma_v_);
+  // Where a row has coverage (alpha 0 leaves a pixel as it is: c is premultiplied, so 0 too).
+  auto spans = [](const std::vector<uint16_t> &alpha, int w, int h, std::vector<Span> &out) {
+    out.assign(static_cast<size_t>(h), Span{});
+    for (int y = 0; y < h; ++y) {
+      const uint16_t *a = alpha.data() + static_cast<size_t>(y) * static_cast<size_t>(w);
+      int first = 0, end = w;
+      while (first < end && a[first] == 0) ++first;
+      while (end > first && a[end - 1] == 0) --end;
+      out[static_cast<size_t>(y)] = Span{first, end};
+    }
+  };
+  spans(luma_a_, ow_, oh_, luma_spans_);
+  spans(chroma_a_, ow_ / 2, oh_ / 2, chroma_spans_);
 }
 
 }  // namespace automuse::render::detail

@@ -43,6 +43,13 @@ class SubtitleLayer {
   std::vector<long long> changes_;
   long long steady_from_ = 0, steady_until_ = -1;
   std::vector<uint16_t> luma_a_, luma_c_, chroma_a_, chroma_u_, chroma_v_;
+  // Per overlay row (luma, then chroma), the columns [first, end) with any coverage: text
+  // lines of different lengths and the gaps between them leave much of the box transparent,
+  // and the per-frame blend skips it.
+  struct Span {
+    int first = 0, end = 0;
+  };
+  std::vector<Span> luma_spans_, chroma_spans_;
 };
 
 }  // namespace automuse::render::detail
