@@ -127,6 +127,13 @@ bool is_near_mono(const Pcm &pcm) {
   return side <= 1e-4 * mid;
 }
 
+bool is_near_mono(const AudioInputs &in) {
+  if (in.voice && !is_near_mono(*in.voice)) return false;
+  if (in.music && !is_near_mono(*in.music)) return false;
+  return std::all_of(in.clips.begin(), in.clips.end(),
+                     [](const std::optional<Pcm> &c) { return !c || is_near_mono(*c); });
+}
+
 MixResult mix_audio(const Timeline &t, const AudioInputs &in) {
   MixResult r;
   const size_t frames = static_cast<size_t>(std::llround(t.total_duration() * kAudioRate));

@@ -29,5 +29,9 @@ MixResult mix_audio(const Timeline &t, const AudioInputs &in);
 // Whether the two channels are the same sound: the side (L - R) carries at most 1/10000 of the
 // mid's (L + R) energy, 40 dB down. Voice-only soundtracks and mono music are.
 bool is_near_mono(const Pcm &pcm);
+// Whether the mix of these inputs will be: all of them are (the gains, ducking, fades and
+// limiter act on both channels alike). Known before mixing, so the encoder can be set up
+// while the mix is still being made.
+bool is_near_mono(const AudioInputs &in);
 
 }  // namespace automuse::render::detail

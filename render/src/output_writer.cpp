@@ -109,11 +109,11 @@ OutputWriter::~OutputWriter() {
   }
 }
 
-void OutputWriter::start_audio(Pcm pcm) {
-  audio_thread_ = std::thread([this, pcm = std::move(pcm)] {
+void OutputWriter::start_audio(std::function<Pcm()> soundtrack) {
+  audio_thread_ = std::thread([this, soundtrack = std::move(soundtrack)] {
     pthread_setname_np(pthread_self(), "am-audio-enc");
     try {
-      encode_audio(pcm);
+      encode_audio(soundtrack());
     } catch (const std::exception &e) {
       std::lock_guard lock(audio_mu_);
       audio_error_ = e.what();

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -27,15 +28,17 @@ class OutputWriter {
   OutputWriter(const OutputWriter &) = delete;
   OutputWriter &operator=(const OutputWriter &) = delete;
 
-  // Encodes the soundtrack on a thread of its own, alongside the video; its packets are
-  // interleaved with the video as it is written (writing waits for audio that is not ready).
-  void start_audio(Pcm pcm);
+  // Makes the soundtrack with `soundtrack` and encodes it, on a thread of its own alongside
+  // the video; its packets are interleaved with the video as it is written (writing waits
+  // for audio that is not ready). An exception from `soundtrack` fails the render.
+  void start_audio(std::function<Pcm()> soundtrack);
   // Encodes one video frame (pts = frame index); null flushes the encoder.
   void write_video(AVFrame *frame);
   // Finishes the file (trailer, faststart) and renames it to the target.
   void commit();
   const std::filesystem::path &temp_path() const { return temp_; }
-  // CPU seconds the audio thread spent encoding; valid after commit().
+  // CPU seconds the audio thread spent (making and encoding the soundtrack); valid after
+  // commit().
   double audio_cpu_seconds() const { return audio_cpu_; }
 
  private:

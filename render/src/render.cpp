@@ -241,15 +241,19 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
   std::thread composer;
   try {
     const double cpu_prepared = process_cpu_seconds();
-    MixResult mix = mix_audio(t, prep.audio);
-    const double cpu_mixed = process_cpu_seconds();
-    prep.audio = AudioInputs{};  // the decoded inputs are no longer needed: keep peak memory low
-    result.measured_lufs = mix.measured_lufs;
-    result.applied_gain_db = mix.gain_db;
-    if (cancelled(cancel)) return fail(RenderErrorKind::kCancelled, "cancelled");
-
-    OutputWriter writer(t, t.output.path, options.encoder_threads, is_near_mono(mix.pcm));
-    writer.start_audio(std::move(mix.pcm));
+    // The soundtrack is mixed on the audio thread while the video starts: its inputs were
+    // checked and decoded already, so mixing cannot find a problem that should have stopped
+    // the render before encoding.
+    MixResult mix;       // written by the audio thread, read after commit()
+    double mix_cpu = 0;  // likewise
+    OutputWriter writer(t, t.output.path, options.encoder_threads, is_near_mono(prep.audio));
+    writer.start_audio([&t, &mix, &mix_cpu, audio = std::move(prep.audio)]() mutable {
+      const double cpu0 = thread_cpu_seconds();
+      mix = mix_audio(t, audio);
+      audio = AudioInputs{};  // the decoded inputs are no longer needed: keep peak memory low
+      mix_cpu = thread_cpu_seconds() - cpu0;
+      return std::move(mix.pcm);
+    });
 
     Compositor compositor(t, std::move(prep.scenes), std::move(prep.subtitles));
     composer = std::thread([&] {
@@ -307,11 +311,13 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
     if (done != total) return fail(RenderErrorKind::kCodec, "composition ended early");
     writer.write_video(nullptr);
     writer.commit();
+    result.measured_lufs = mix.measured_lufs;
+    result.applied_gain_db = mix.gain_db;
     RenderCpu &cpu = result.cpu;
     cpu.prepare = cpu_prepared - cpu_start;
-    cpu.audio_mix = cpu_mixed - cpu_prepared;
+    cpu.audio_mix = mix_cpu;
     cpu.composition = compose_cpu;
-    cpu.audio_encode = writer.audio_cpu_seconds();
+    cpu.audio_encode = writer.audio_cpu_seconds() - mix_cpu;
     cpu.total = process_cpu_seconds() - cpu_start;
     cpu.video_encode =
         std::max(0.0, cpu.total - cpu.prepare - cpu.audio_mix - cpu.composition - cpu.audio_encode);

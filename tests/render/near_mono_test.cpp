@@ -36,5 +36,19 @@ TEST(NearMono, StereoMusicUnderTheVoiceIsNot) {
   EXPECT_FALSE(is_near_mono(stereo(1.0, 0.03)));
 }
 
+TEST(NearMono, TheMixIsWhenEveryInputIs) {
+  AudioInputs in;
+  in.voice = stereo(1.0, 0.0);
+  in.music = stereo(2.0, 0.0);
+  in.clips = {std::nullopt, stereo(0.5, 0.0)};
+  EXPECT_TRUE(is_near_mono(in));
+  in.clips[1] = stereo(0.5, 0.03);  // a clip's own stereo sound
+  EXPECT_FALSE(is_near_mono(in));
+  in.clips[1].reset();
+  in.music = stereo(2.0, 0.03);  // stereo music
+  EXPECT_FALSE(is_near_mono(in));
+  EXPECT_TRUE(is_near_mono(AudioInputs{}));  // silence
+}
+
 }  // namespace
 }  // namespace automuse::render::detail
