@@ -65,6 +65,11 @@ def per_round(x, y, col):
     return statistics.median(p / q for p, q in zip(xs, ys))
 print(f"per-round ratio medians: a/b wall = {per_round('a', 'b', 1):.3f}, CPU = {per_round('a', 'b', 3):.3f}; "
       f"a/c wall = {per_round('a', 'c', 1):.3f}, CPU = {per_round('a', 'c', 3):.3f}")
+def col(label, c):
+    return [float(r[c]) for r in rows if r[0] == label]
+print("a/c CPU per round: " + ", ".join(f"{p / q:.3f}" for p, q in zip(col('a', 3), col('c', 3))))
+# All rounds' CPU summed: every second of either side counts once, whichever round it fell in.
+print(f"a/c CPU of all rounds summed = {sum(col('a', 3)) / sum(col('c', 3)):.3f}")
 print(f"peak memory a/b = {med('a', 2) / med('b', 2):.3f}  (goal <= 1.00)")
 print(f"16:9 render of the same timeline: {med('a16x9', 1):.2f} s wall, {med('a16x9', 3):.2f} s CPU, "
       f"peak {med('a16x9', 2) / 1024:.0f} MiB")
