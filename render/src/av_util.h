@@ -3,7 +3,6 @@
 
 extern "C" {
 #include <libavcodec/avcodec.h>
-#include <libavfilter/avfilter.h>
 #include <libavformat/avformat.h>
 #include <libavutil/frame.h>
 #include <libswresample/swresample.h>
@@ -34,9 +33,6 @@ struct SwsDeleter {
 struct SwrDeleter {
   void operator()(SwrContext *s) const { swr_free(&s); }
 };
-struct GraphDeleter {
-  void operator()(AVFilterGraph *g) const { avfilter_graph_free(&g); }
-};
 
 using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
 using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
@@ -44,7 +40,6 @@ using CodecPtr = std::unique_ptr<AVCodecContext, CodecDeleter>;
 using InputPtr = std::unique_ptr<AVFormatContext, InputDeleter>;
 using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
 using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
-using GraphPtr = std::unique_ptr<AVFilterGraph, GraphDeleter>;
 
 inline FramePtr make_frame() {
   return FramePtr(av_frame_alloc());

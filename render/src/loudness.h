@@ -1,4 +1,4 @@
-// Integrated loudness (EBU R128 / ITU-R BS.1770) of PCM, measured with libavfilter's ebur128.
+// Integrated loudness (EBU R128 / ITU-R BS.1770) of PCM, measured with libebur128.
 #pragma once
 
 #include "media_input.h"

@@ -5,7 +5,6 @@
 #include <cmath>
 
 #include "audio_mix.h"
-#include "log_bridge.h"
 #include "loudness.h"
 
 namespace automuse::render::detail {
@@ -27,7 +26,6 @@ Pcm tone(double seconds, double level, double burst) {
 }
 
 Timeline voice_only(double seconds) {
-  install_log_bridge();  // ebur128's summary is info: not for the test's output
   Timeline t;
   t.duration = seconds;
   Scene s;
