@@ -4,18 +4,21 @@
 # what (c) the bare libx264 floor executes in its encode loop alone, on the same frames. The
 # counts do not move with the machine's load, which on a shared 2-core machine moves CPU
 # seconds by +-10 % from one run to the next. Slow: about 50x a normal run.
-# usage: count_instructions.sh [WORKDIR] [TIMELINE]  (after run_bench.sh has made the inputs)
+# usage: count_instructions.sh [WORKDIR] [TIMELINE] [COMPOSED_TIMELINE]
+#        (after run_bench.sh has made the inputs; COMPOSED_TIMELINE is TIMELINE rendered
+#        losslessly, the floor's frames: timeline_composed.json by default)
 #        env: BUILD (build dir)
 set -euo pipefail
 work=${1:-/tmp/automuse-render-bench}
 timeline=${2:-timeline_9x16.json}
+composed_timeline=${3:-timeline_composed.json}
 here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD:-$here/../../build-render}
 render=$build/render/automuse-render
 floor=$build/bench/render/render_x264_floor
 cd "$work"
-[[ -f $timeline && -f timeline_composed.json ]] || { echo "run run_bench.sh first" >&2; exit 2; }
-"$render" -q timeline_composed.json -o composed.mp4
+[[ -f $timeline && -f $composed_timeline ]] || { echo "run run_bench.sh first" >&2; exit 2; }
+"$render" -q "$composed_timeline" -o composed.mp4
 rm -f cg.a.out* cg.c.out*
 # Both at once: each is single-threaded under valgrind.
 valgrind --tool=callgrind --callgrind-out-file=cg.a.out "$render" -q "$timeline" -o cg_a.mp4 \
