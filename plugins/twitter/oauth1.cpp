@@ -1,4 +1,5 @@
-// plugins/twitter/oauth1.cpp — OAuth 1.0a signing with OpenSSL's HMAC-SHA1.
+// plugins/twitter/oauth1.cpp — OAuth 1.0a signing with OpenSSL's HMAC-SHA1; percent-encoding
+// and decoding with Boost.URL.
 #include "oauth1.hpp"
 
 #include <openssl/evp.h>
@@ -6,32 +7,35 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <boost/url/encode.hpp>
+#include <boost/url/encoding_opts.hpp>
+#include <boost/url/grammar/hexdig_chars.hpp>
+#include <boost/url/pct_string_view.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <stdexcept>
 
 namespace twitter {
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Decodes %XX and '+' (as in application/x-www-form-urlencoded query strings).
+// Decodes %XX and '+' (as in application/x-www-form-urlencoded query strings) with Boost.URL.
+// A '%' that does not start an escape is kept as it is rather than failing the request: it is
+// escaped as %25 first, so it decodes to itself.
 std::string percent_decode(std::string_view s) {
-  std::string out;
+  namespace urls = boost::urls;
+  urls::encoding_opts form;
+  form.space_as_plus = true;
+  if (auto pct = urls::make_pct_string_view(s)) return pct->decode(form);
+  std::string escaped;
+  escaped.reserve(s.size() + 8);
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    } else if (s[i] == '+') {
-      out += ' ';
-    } else {
-      out += s[i];
-    }
+    const bool escape = i + 2 < s.size() && urls::grammar::hexdig_chars(s[i + 1]) &&
+                        urls::grammar::hexdig_chars(s[i + 2]);
+    if (s[i] == '%' && !escape)
+      escaped += "%25";
+    else
+      escaped += s[i];
   }
-  return out;
+  return urls::make_pct_string_view(escaped)->decode(form);
 }
 
 std::string lower(std::string_view s) {
@@ -44,20 +48,8 @@ std::string lower(std::string_view s) {
 }  // namespace
 
 std::string percent_encode(std::string_view s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (unsigned char c : s) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-        c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+  // Upper-case hex and a space as %20 (not '+') are Boost.URL's defaults.
+  return boost::urls::encode(s, boost::urls::unreserved_chars);
 }
 
 std::string base_url(std::string_view url) {

@@ -1,5 +1,5 @@
 // tests/twitter/oauth1_test.cpp — OAuth 1.0a signing against the test vector in
-// PROTOCOLS.md, plus percent-encoding and base URL rules.
+// PROTOCOLS.md, plus percent-encoding, query decoding and base URL rules.
 #include "oauth1.hpp"
 
 #include <gtest/gtest.h>
@@ -66,6 +66,25 @@ TEST(OAuth1, PercentEncoding) {
   EXPECT_EQ(percent_encode("Dogs, Cats & Mice"), "Dogs%2C%20Cats%20%26%20Mice");
   EXPECT_EQ(percent_encode("-._~AZaz09"), "-._~AZaz09");
   EXPECT_EQ(percent_encode("☃"), "%E2%98%83");
+  // Every byte outside the unreserved set, with upper-case hex; a space is %20, never '+'.
+  EXPECT_EQ(percent_encode("a b+c/d~e*f€%"), "a%20b%2Bc%2Fd~e%2Af%E2%82%AC%25");
+  EXPECT_EQ(percent_encode(std::string_view("\0\x7f\xff", 3)), "%00%7F%FF");
+  EXPECT_EQ(percent_encode(""), "");
+}
+
+TEST(OAuth1, QueryParamsAreFormDecoded) {
+  // '+' is a space, %2B a plus, hex in either case; a pair without '=' has an empty value and
+  // empty pairs are skipped.
+  auto q = query_params("https://api.x.com/a?q=a+b%2Bc%2fd&e=%e2%82%AC&flag&&x=1#frag");
+  Params want = {{"q", "a b+c/d"}, {"e", "€"}, {"flag", ""}, {"x", "1"}};
+  EXPECT_EQ(q, want);
+}
+
+TEST(OAuth1, QueryParamsKeepAStrayPercent) {
+  // A '%' that does not start an escape is kept as it is (the other escapes are decoded).
+  auto q = query_params("https://api.x.com/a?p=100%&q=%zz%41&r=%4&s=%%41+");
+  Params want = {{"p", "100%"}, {"q", "%zzA"}, {"r", "%4"}, {"s", "%A "}};
+  EXPECT_EQ(q, want);
 }
 
 TEST(OAuth1, BaseUrl) {
