@@ -1,9 +1,10 @@
 // tests/oauth/oauth_service_test.cpp — automuse.oauth/1 in process, on the host core's
 // runtime and jobs, against the fake authorization server, with the test playing the
-// browser: PKCE values (RFC 7636's vector), the Google (secret in the form), X confidential
-// (HTTP Basic) and public-client shapes, a wrong state refused while waiting goes on,
-// access_denied, invalid_grant, timeout, cancellation (exactly one completion), bad requests,
-// a busy port, and that the fake itself refuses reused codes and wrong verifiers.
+// browser: PKCE values (RFC 7636's vector), percent-encoding, the Google (secret in the
+// form), X confidential (HTTP Basic) and public-client shapes, a wrong state refused while
+// waiting goes on, access_denied, invalid_grant, timeout, cancellation (exactly one
+// completion), bad requests, a busy port, and that the fake itself refuses reused codes and
+// wrong verifiers.
 #include "oauth/oauth_service.hpp"
 
 #include <automuse/oauth.h>
@@ -23,6 +24,7 @@
 #include "core/services.hpp"
 #include "http/http_client.hpp"
 #include "http/http_service.hpp"
+#include "oauth/flow_request.hpp"
 #include "oauth/pkce.hpp"
 #include "support/oauth/fake_browser.hpp"
 #include "support/oauth/fake_oauth.hpp"
@@ -175,6 +177,13 @@ TEST(Pkce, VerifiersAreLongRandomAndUnreserved) {
   EXPECT_EQ(s256_challenge(a).size(), 43u);  // 32 bytes, base64url, no padding
   EXPECT_EQ(base64url("\xfb\xff"), "-_8");
   EXPECT_EQ(base64("ab"), "YWI=");
+}
+
+TEST(FlowRequest, PercentEncodesAllButTheUnreservedCharacters) {
+  // Query strings and form bodies: upper-case hex, a space is %20 (never '+').
+  EXPECT_EQ(percent_encode("a b+c/d~e*f€%"), "a%20b%2Bc%2Fd~e%2Af%E2%82%AC%25");
+  EXPECT_EQ(percent_encode("-._~AZaz09"), "-._~AZaz09");
+  EXPECT_EQ(percent_encode(std::string("\0=&?#", 5)), "%00%3D%26%3F%23");
 }
 
 TEST_F(OAuthServiceTest, GoogleLoopbackFlowWithPkce) {
