@@ -72,12 +72,12 @@ __attribute__((target("ssse3"))) void vertical_ssse3(const uint8_t *a, const uin
 __attribute__((target("ssse3"))) void horizontal_ssse3(const uint8_t *row, uint8_t *out, int dw,
                                                        const ZoomColumns &c) {
   // Locals: stores through `out` (bytes) could alias the tables' fields otherwise.
-  const int32_t *start = c.block_start;
-  const uint8_t *shuffle = c.block_shuffle, *weights = c.block_weights, *ok = c.block_ok;
+  const int32_t *start = c.narrow.start;
+  const uint8_t *shuffle = c.narrow.index, *weights = c.narrow.weights, *ok = c.narrow.ok;
   const __m128i round = _mm_set1_epi16(kOne / 2);
   const int blocks = dw / 8;
   for (int b = 0; b < blocks; ++b) {
-    if (!c.all_ok && !ok[b]) {
+    if (!c.narrow.all_ok && !ok[b]) {
       horizontal_c(row, out, 8 * b, 8 * b + 8, c.left, c.right, c.weight);
       continue;
     }
@@ -113,13 +113,13 @@ __attribute__((target("avx2"))) void vertical_avx2(const uint8_t *a, const uint8
 
 __attribute__((target("avx2"))) void horizontal_avx2(const uint8_t *row, uint8_t *out, int dw,
                                                      const ZoomColumns &c) {
-  const int32_t *start = c.block_start;
-  const uint8_t *shuffle = c.block_shuffle, *weights = c.block_weights, *ok = c.block_ok;
+  const int32_t *start = c.narrow.start;
+  const uint8_t *shuffle = c.narrow.index, *weights = c.narrow.weights, *ok = c.narrow.ok;
   const __m256i round = _mm256_set1_epi16(kOne / 2);
   const int blocks = dw / 8;
   int b = 0;
   for (; b + 2 <= blocks; b += 2) {
-    if (!c.all_ok && (!ok[b] || !ok[b + 1])) {
+    if (!c.narrow.all_ok && (!ok[b] || !ok[b + 1])) {
       horizontal_c(row, out, 8 * b, 8 * b + 16, c.left, c.right, c.weight);
       continue;
     }
@@ -163,12 +163,12 @@ AUTOMUSE_AVX512 void vertical_avx512(const uint8_t *a, const uint8_t *b, uint8_t
 
 AUTOMUSE_AVX512 void horizontal_avx512(const uint8_t *row, uint8_t *out, int dw,
                                        const ZoomColumns &c) {
-  const int32_t *start = c.wide_start;
-  const uint8_t *index = c.wide_index, *weights = c.wide_weights, *ok = c.wide_ok;
+  const int32_t *start = c.wide.start;
+  const uint8_t *index = c.wide.index, *weights = c.wide.weights, *ok = c.wide.ok;
   const int blocks = (dw + 31) / 32;
   for (int b = 0; b < blocks; ++b) {
     const int from = 32 * b, n = std::min(32, dw - from);
-    if (!c.wide_all_ok && !ok[b]) {
+    if (!c.wide.all_ok && !ok[b]) {
       horizontal_c(row, out, from, from + n, c.left, c.right, c.weight);
       continue;
     }
@@ -217,68 +217,45 @@ void ZoomScaler::prepare_columns(int sw, double x, double w, int dw) {
   }
   first_ = first;
   span_ = last - first + 1;
-  const size_t blocks = n / 8;
-  block_start_.resize(blocks);
-  block_shuffle_.resize(blocks * 16);
-  block_weights_.resize(blocks * 16);
-  block_ok_.resize(blocks);
+  narrow_.build(*this, 8, 16, false);  // the kernels finish a row's last columns portably
+  wide_.build(*this, 32, 64, true);
+}
+
+// A partial last block's unused lanes read byte 0, weigh nothing and are not stored.
+void ZoomScaler::BlockTables::build(const ZoomScaler &s, size_t columns, size_t load,
+                                    bool partial_last) {
+  const size_t n = s.left_.size();
+  const size_t blocks = partial_last ? (n + columns - 1) / columns : n / columns;
+  start.resize(blocks);
+  index.assign(blocks * 2 * columns, 0);
+  weights.assign(blocks * 2 * columns, 0);
+  ok.resize(blocks);
   for (size_t b = 0; b < blocks; ++b) {
-    const int s = left_[b * 8];
-    block_start_[b] = s;
-    bool ok = true;
-    for (size_t k = 0; k < 8; ++k) {
-      const int l = left_[b * 8 + k] - s, r = right_[b * 8 + k] - s;
-      ok = ok && r < 16;
-      block_shuffle_[b * 16 + 2 * k] = static_cast<uint8_t>(l & 15);
-      block_shuffle_[b * 16 + 2 * k + 1] = static_cast<uint8_t>(r & 15);
-      block_weights_[b * 16 + 2 * k] = static_cast<uint8_t>(kOne - weight_[b * 8 + k]);
-      block_weights_[b * 16 + 2 * k + 1] = weight_[b * 8 + k];
+    const int first = s.left_[b * columns];
+    start[b] = first;
+    bool fits = true;
+    for (size_t k = 0; k < columns && b * columns + k < n; ++k) {
+      const size_t i = b * columns + k, at = b * 2 * columns + 2 * k;
+      const int l = s.left_[i] - first, r = s.right_[i] - first;
+      fits = fits && r < static_cast<int>(load);
+      index[at] = static_cast<uint8_t>(l & static_cast<int>(load - 1));
+      index[at + 1] = static_cast<uint8_t>(r & static_cast<int>(load - 1));
+      weights[at] = static_cast<uint8_t>(kOne - s.weight_[i]);
+      weights[at + 1] = s.weight_[i];
     }
-    block_ok_[b] = ok;
+    ok[b] = fits;
   }
-  // 32-column blocks; the last one may be partial: its unused lanes read byte 0, weigh
-  // nothing and are not stored.
-  const size_t wide = (n + 31) / 32;
-  wide_start_.resize(wide);
-  wide_index_.assign(wide * 64, 0);
-  wide_weights_.assign(wide * 64, 0);
-  wide_ok_.resize(wide);
-  for (size_t b = 0; b < wide; ++b) {
-    const int s = left_[b * 32];
-    wide_start_[b] = s;
-    bool ok = true;
-    for (size_t k = 0; k < 32 && b * 32 + k < n; ++k) {
-      const int l = left_[b * 32 + k] - s, r = right_[b * 32 + k] - s;
-      ok = ok && r < 64;
-      wide_index_[b * 64 + 2 * k] = static_cast<uint8_t>(l & 63);
-      wide_index_[b * 64 + 2 * k + 1] = static_cast<uint8_t>(r & 63);
-      wide_weights_[b * 64 + 2 * k] = static_cast<uint8_t>(kOne - weight_[b * 32 + k]);
-      wide_weights_[b * 64 + 2 * k + 1] = weight_[b * 32 + k];
-    }
-    wide_ok_[b] = ok;
-  }
+}
+
+ZoomBlocks ZoomScaler::BlockTables::view() const {
+  const bool all = std::all_of(ok.begin(), ok.end(), [](uint8_t o) { return o != 0; });
+  return ZoomBlocks{start.data(), index.data(), weights.data(), ok.data(), all};
 }
 
 void ZoomScaler::scale_plane(const uint8_t *src, int src_stride, int sw, int sh, double x, double y,
                              double w, double h, uint8_t *dst, int dst_stride, int dw, int dh) {
   prepare_columns(sw, x, w, dw);
-  const bool all_ok =
-      std::all_of(block_ok_.begin(), block_ok_.end(), [](uint8_t ok) { return ok != 0; });
-  const bool wide_all_ok =
-      std::all_of(wide_ok_.begin(), wide_ok_.end(), [](uint8_t ok) { return ok != 0; });
-  const ZoomColumns cols{left_.data(),
-                         right_.data(),
-                         weight_.data(),
-                         block_start_.data(),
-                         block_shuffle_.data(),
-                         block_weights_.data(),
-                         block_ok_.data(),
-                         all_ok,
-                         wide_start_.data(),
-                         wide_index_.data(),
-                         wide_weights_.data(),
-                         wide_ok_.data(),
-                         wide_all_ok};
+  const ZoomColumns cols{left_.data(), right_.data(), weight_.data(), narrow_.view(), wide_.view()};
   // Room past the span for a block's 64-byte load.
   if (row_.size() < static_cast<size_t>(span_) + 64) row_.resize(static_cast<size_t>(span_) + 64);
   uint8_t *row = row_.data();

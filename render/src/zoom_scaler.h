@@ -19,21 +19,22 @@ struct Window {
   bool operator==(const Window &) const = default;
 };
 
+// Blocks of output columns a SIMD kernel computes from one load: per block, where its load
+// starts, the byte index of each column's (left, right) source pair in that load (a shuffle or
+// permutation pattern), the pairs' weights, and whether every pair fits in the load (not so
+// under strong minification: such blocks take the portable path).
+struct ZoomBlocks {
+  const int32_t *start;
+  const uint8_t *index, *weights, *ok;
+  bool all_ok;  // every block fits (the usual case): no per-block test
+};
+
 // The column tables of one plane's horizontal pass, as the kernels read them.
 struct ZoomColumns {
   const int32_t *left, *right;  // source samples, relative to the first one the window touches
   const uint8_t *weight;        // the right sample's weight, out of 64
-  // Per block of 8 output columns: where its 16-byte load starts, the shuffle gathering
-  // (left, right) byte pairs, the pairs' weights, and whether the block's sources fit in 16
-  // bytes (not so under strong minification: such blocks take the portable path).
-  const int32_t *block_start;
-  const uint8_t *block_shuffle, *block_weights, *block_ok;
-  bool all_ok;  // every block fits (the usual case): no per-block test
-  // The same per block of 32 output columns for the AVX-512 kernel: a 64-byte load, a byte
-  // permutation (vpermb) into pairs, the pairs' weights; and whether the sources fit in 64.
-  const int32_t *wide_start;
-  const uint8_t *wide_index, *wide_weights, *wide_ok;
-  bool wide_all_ok;
+  ZoomBlocks narrow;            // 8 columns from a 16-byte load (SSSE3, AVX2)
+  ZoomBlocks wide;              // 32 columns from a 64-byte load (AVX-512 vpermb)
 };
 
 class ZoomScaler {
@@ -54,10 +55,17 @@ class ZoomScaler {
   void prepare_columns(int sw, double x, double w, int dw);
 
   Isa isa_;
-  std::vector<int32_t> left_, right_, block_start_;
-  std::vector<uint8_t> weight_, block_shuffle_, block_weights_, block_ok_;
-  std::vector<int32_t> wide_start_;
-  std::vector<uint8_t> wide_index_, wide_weights_, wide_ok_;
+  // The storage behind one ZoomBlocks.
+  struct BlockTables {
+    std::vector<int32_t> start;
+    std::vector<uint8_t> index, weights, ok;
+    void build(const ZoomScaler &s, size_t columns, size_t load, bool partial_last);
+    ZoomBlocks view() const;
+  };
+
+  std::vector<int32_t> left_, right_;
+  std::vector<uint8_t> weight_;
+  BlockTables narrow_, wide_;
   std::vector<uint8_t> row_;  // the vertical pass's output, with room for 64-byte loads
   int first_ = 0;             // the first source column the window touches
   int span_ = 0;              // how many source columns it touches
