@@ -8,7 +8,7 @@
 # and peak memory, then renders the same timeline at 16:9.
 # usage: run_bench.sh [ROUNDS] [WORKDIR]     env: BUILD (build dir), REFERENCE (script)
 set -euo pipefail
-rounds=${1:-3}
+rounds=${1:-7}
 work=${2:-/tmp/automuse-render-bench}
 here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD:-$here/../../build-render}
