@@ -8,7 +8,9 @@ automuse_install_packages
 
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
+# ccache keeps rebuilds on the same machine quick (CI's clean clones included).
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
   -DAUTOMUSE_BUILD_TESTS=ON -DAUTOMUSE_BUILD_BENCH=ON
 cmake --build "$BUILD_DIR" -j "$JOBS"
 # Tests never reach the internet: everything remote is a fake on loopback.
