@@ -55,7 +55,8 @@ class DevLoop : public ::testing::Test {
 };
 
 std::string listed_path(const std::string &list_json, const std::string &id) {
-  for (auto &p : json::parse(list_json).as_array())
+  const json::value list = json::parse(list_json);
+  for (auto &p : list.as_array())
     if (p.at("id") == id.c_str()) return std::string(p.at("path").as_string());
   return "";
 }

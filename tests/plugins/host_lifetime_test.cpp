@@ -18,7 +18,7 @@ using automuse::testing::shell_quote;
 
 namespace {
 
-constexpr int kRunsPerAction = 40;
+constexpr int kRunsPerAction = 10;  // the thousands run in lifetime_stress_test
 
 class HostLifetime : public ::testing::TestWithParam<const char *> {
  protected:
