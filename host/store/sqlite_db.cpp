@@ -78,11 +78,11 @@ std::chrono::milliseconds Db::opening_patience() const {
 }
 
 void Db::use_wal() {
-  // The switch of a new file to WAL upgrades the statement's read lock to a write lock, and
-  // SQLite returns SQLITE_BUSY at once there rather than calling the busy handler (waiting
-  // could deadlock two such upgrades); so do WAL recovery and the journal-mode change when
-  // another process holds a lock. Those are retried here, for at most the busy timeout. The
-  // opening lock keeps AutoMuse's own openers out of each other's way; this covers the rest.
+  // Switching a file to WAL upgrades the statement's read lock to a write lock, and SQLite
+  // answers SQLITE_BUSY at once there instead of calling the busy handler (waiting could
+  // deadlock two such upgrades); WAL recovery may do the same. So SQLITE_BUSY is retried here,
+  // for at most the busy timeout. The opening lock keeps AutoMuse's own openers apart; this
+  // covers other processes (an older automuse-host, the sqlite3 shell).
   const auto deadline = std::chrono::steady_clock::now() + busy_timeout_;
   for (int pause_ms = 1;; pause_ms = std::min(pause_ms * 2, 50)) {
     sqlite3_stmt *stmt = nullptr;
