@@ -423,4 +423,23 @@ TEST_F(YoutubePublish, AServerTakingNoBytesEndsTheUploadNamingAccountAndSession)
   EXPECT_EQ(history()[0].at("status"), "failed");
 }
 
+TEST_F(YoutubePublish, AnUnconfirmedUploadIsUncertainToldHowToCheckAndNotRecordedFailed) {
+  add_account();
+  yt_.lose_final_answer();        // the video is made, its answer lost
+  yt_.fail_status_queries(1000);  // and the session cannot be asked
+  auto r = host(run_args());
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("may be published"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("https://studio.youtube.com"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("account 'ocean'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Three hearts, blue blood"), std::string::npos) << "the title to look for";
+  EXPECT_EQ(yt_.videos().size(), 1u);
+  EXPECT_EQ(yt_.sessions_started(), 1) << "never uploaded again";
+  auto h = history();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].at("status"), "generated") << "not recorded as failed: it may be published";
+  EXPECT_NE(std::string(h[0].at("error").as_string()).find("may be published"),
+            std::string::npos);
+}
+
 }  // namespace
