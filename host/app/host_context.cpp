@@ -70,6 +70,14 @@ store::Store &HostContext::store() {
   return *store_;
 }
 
+ledger::PublicationLedger &HostContext::ledger() {
+  if (!ledger_) {
+    store();  // creates and migrates the database first
+    ledger_ = std::make_unique<ledger::PublicationLedger>(data_dir() / "automuse.db");
+  }
+  return *ledger_;
+}
+
 cache::Cache &HostContext::cache() {
   if (!cache_) {
     cache::CacheOptions options;
@@ -115,6 +123,7 @@ core::ServiceRegistry &HostContext::services() {
     store_service_->register_in(*services_);
     publish_registry_ = std::make_unique<publish::PublishRegistry>();
     publish_registry_->register_in(*services_);
+    publish_registry_->set_ledger(&ledger());
     // A plugin asking for a publisher (afm sharing through "twitter") that is not loaded yet
     // gets it loaded here, found the way `--plugin ID` finds it.
     publish_registry_->set_loader(

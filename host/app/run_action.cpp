@@ -65,12 +65,16 @@ std::optional<std::string> account_id_of(HostContext &context, const ActionReque
   }
 }
 
-// The succeeded run with the identity of `request`, unless --again asks for a new one.
+// The succeeded run with the identity of `request` that published something, unless --again
+// asks for a new one. Runs that published nothing (list, remove, an outbox render) are simply
+// run again.
 std::optional<schedule::JobRun> finished_run(HostContext &context, schedule::ScheduleStore &runs,
                                              const ActionRequest &request) {
   if (request.again) return std::nullopt;
-  return runs.find_finished(request.plugin, account_id_of(context, request), request.action,
-                            request_json(request));
+  auto done = runs.find_finished(request.plugin, account_id_of(context, request), request.action,
+                                 request_json(request));
+  if (done && !context.ledger().job_published(done->job_id)) return std::nullopt;
+  return done;
 }
 
 // The job_runs row of one request; resumes the newest interrupted run with the same inputs

@@ -29,8 +29,8 @@ struct ActionRequest {
 };
 
 // A request whose identity (plugin, action, account, options) matches a run that already
-// succeeded is not run again unless `again`: its recorded result is printed, with a note
-// saying so, and it counts as succeeded.
+// succeeded and published something is not run again unless `again`: its recorded result is
+// printed, with a note saying so, and it counts as succeeded.
 //
 // Runs every request (concurrently, within the runner's limits) and returns the process exit
 // code: 0 when all succeeded, else the first failure's (1 failure, 2 bad usage, 130

@@ -91,6 +91,13 @@ std::vector<Publication> PublicationLedger::list(const std::optional<std::string
   return out;
 }
 
+bool PublicationLedger::job_published(const std::string &job_id) {
+  std::lock_guard lock(mutex_);
+  store::Stmt q(db_, "SELECT 1 FROM publications WHERE job_id = ?");
+  q.bind(1, job_id);
+  return q.step();
+}
+
 std::string PublicationLedger::account_id_of(const std::string &plugin_id,
                                              const std::string &name) {
   std::lock_guard lock(mutex_);

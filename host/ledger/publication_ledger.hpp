@@ -74,6 +74,9 @@ class PublicationLedger {
   std::vector<Publication> list(const std::optional<std::string> &account_id = {},
                                 const std::optional<std::string> &target = {});
 
+  // Whether job `job_id` recorded any publication.
+  bool job_published(const std::string &job_id);
+
   // The id of the account that `name` (an id, or a nickname of `plugin_id`) names; `name`
   // itself when the store knows no such account.
   std::string account_id_of(const std::string &plugin_id, const std::string &name);
