@@ -195,9 +195,11 @@ void ActionRunner::start(Pending pending) {
   json::array args;
   std::string error;
   if (!build_args(request, options, args, error)) return fail_now(AM_INVALID_ARGUMENT, error);
+  std::string account_id;
   if (request.account) {
     try {
       auto found = context_.store().resolve_account(*request.account, request.plugin);
+      account_id = found.id;
       json::object account;
       account["id"] = found.id;
       account["nickname"] = found.nickname;
@@ -224,6 +226,8 @@ void ActionRunner::start(Pending pending) {
   std::string name =
       request.plugin + ":" + *action + (request.account ? ":" + *request.account : "");
   run->job = context_.runtime().make_job(name, module);
+  run->job->set_run_info(am_job::RunInfo{request.job_id.empty() ? run->job->name() : request.job_id,
+                                         request.plugin, account_id, request.again});
   run->pending = std::move(pending);
   run->call.struct_size = sizeof(am_action_call);
   run->call.job = run->job.get();

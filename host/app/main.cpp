@@ -81,6 +81,9 @@ int main(int argc, char **argv) {
                  "Run for several accounts concurrently: 'all', or nicknames separated by commas")
       ->excludes(account_opt);
   app.add_option("--set", action.sets, "key=value options for the action")->take_all();
+  app.add_flag("--again", action.again,
+               "Run anew even if an identical run finished, and publish content again even "
+               "where it is already published");
   app.allow_extras();
   app.footer([&] {
     // --help stops parsing before parse_complete_callback: read the raw option values.

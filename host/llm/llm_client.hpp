@@ -43,7 +43,7 @@ struct LlmClientOptions {
   http::Millis max_server_wait{120'000};
   http::Millis max_total{300'000};
   http::Millis connect_timeout{10'000};
-  http::Millis request_timeout{600'000};  // per attempt, the whole answer
+  http::Millis request_timeout{300'000};  // per attempt, the whole answer (http.timeout_seconds)
   // Debug lines (provider, model, tokens, retries); never keys or message text.
   std::function<void(int level, std::string_view message)> log;
 };

@@ -9,6 +9,7 @@
 #include <automuse/cpp/buffer.hpp>
 #include <automuse/cpp/config.hpp>
 #include <automuse/cpp/plugin.hpp>
+#include <automuse/cpp/publish.hpp>
 #include <boost/json.hpp>
 #include <map>
 #include <mutex>
@@ -66,9 +67,15 @@ am::task<std::string> run_action(am::job job, am::action_request request) {
     auto write = twitter::write_post(job, account, settings);
     text = co_await std::move(write);
   }
-  twitter::Published p =
-      co_await twitter::publish_post(job, settings, account, std::move(text), std::move(video));
-  co_return twitter::published_json(p, account);
+  // Through the publish registry, to this plugin's own publisher: the host records the post
+  // in its publication ledger, so the same text is not posted twice to the account.
+  am::publisher_client publish(job.host_ref());
+  am::publish_content content;
+  content.text = std::move(text);
+  content.media_path = std::move(video);
+  auto send = publish.send(job, "twitter", account.id, std::move(content));
+  am::published p = co_await std::move(send);
+  co_return p.result_json;
 }
 
 // ---- publisher for "automuse.publish/1"
