@@ -166,7 +166,7 @@ std::shared_ptr<plugins::PluginModule> open_plugin_by_id(const HostContext &cont
   if (!chosen) {
     std::string msg = "no plugin with id '" + id + "' (see `automuse-host plugins list`)";
     for (auto &p : problems) msg += "\n  also: " + p;
-    throw plugins::PluginError(msg);
+    throw plugins::PluginError(msg, AM_NOT_FOUND);
   }
   return chosen;
 }
