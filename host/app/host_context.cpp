@@ -9,6 +9,7 @@
 #include "core/job_service.hpp"
 #include "log/log_service.hpp"
 #include "log/logging.hpp"
+#include "plugins/action_call.hpp"
 #include "render/render_service.hpp"
 #include "speech/speech_setup.hpp"
 
@@ -94,6 +95,7 @@ core::ServiceRegistry &HostContext::services() {
     runtime();
     services_->add(AM_LOG_SERVICE_ID, log::log_service());
     services_->add(AM_JOB_SERVICE_ID, core::job_service());
+    services_->add(AM_ARGS_SERVICE_ID, plugins::args_service());
     services_->add(AM_CONFIG_SERVICE_ID, config::config_service(config_, data_dir()));
 
     http::ClientConfig hc;

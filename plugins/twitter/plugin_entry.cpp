@@ -6,6 +6,7 @@
 #include <automuse/publish.h>
 #include <automuse/store.h>
 
+#include <automuse/cpp/args.hpp>
 #include <automuse/cpp/buffer.hpp>
 #include <automuse/cpp/config.hpp>
 #include <automuse/cpp/plugin.hpp>
@@ -16,7 +17,6 @@
 
 #include "action_account.hpp"
 #include "auth_action.hpp"
-#include "json_members.hpp"
 #include "post_writer.hpp"
 #include "publish_flow.hpp"
 #include "settings.hpp"
@@ -45,7 +45,7 @@ Account load_account(const am::host &host, const std::string &name) {
 }
 
 // The action's account: --account, or the only account there is.
-Account action_account(const am::host &host, const json::object &args) {
+Account action_account(const am::host &host, const am::args &args) {
   const plugin_json::AccountChoice choice = plugin_json::choose_account(host, args);
   if (choice.account_json) return twitter::parse_account(*choice.account_json);
   throw am::error(AM_INVALID_ARGUMENT,
@@ -54,11 +54,11 @@ Account action_account(const am::host &host, const json::object &args) {
 }
 
 am::task<std::string> run_action(am::job job, am::action_request request) {
-  json::object args = json::parse(request.args_json).as_object();
+  const am::args args(job.host_ref(), request.call);
   twitter::PluginSettings settings = load_settings(job.host_ref());
   Account account = action_account(job.host_ref(), args);
-  std::string text = plugin_json::option_text(args, "text");
-  std::string video = plugin_json::option_text(args, "video");
+  std::string text = args.option("text", "");
+  std::string video = args.option("video", "");
   if (request.action == "run") {
     if (!job.host_ref().find<am_llm>(AM_LLM_SERVICE_ID))
       throw am::error(AM_UNSUPPORTED,
