@@ -224,6 +224,7 @@ void ActionRunner::start(Pending pending) {
   std::string name =
       request.plugin + ":" + *action + (request.account ? ":" + *request.account : "");
   run->job = context_.runtime().make_job(name, module);
+  if (!pending.request.run_id.empty()) run->job->set_run_id(pending.request.run_id);
   run->pending = std::move(pending);
   run->call.struct_size = sizeof(am_action_call);
   run->call.job = run->job.get();

@@ -106,8 +106,9 @@ int run_actions(HostContext &context, const std::vector<ActionRequest> &requests
     // Runs a killed process left "running" become interrupted, so the matching request below
     // resumes them.
     schedule::recover_orphaned_runs(runs);
-    for (const auto &request : requests) {
+    for (auto request : requests) {
       auto run = record_start(context, runs, request);
+      request.run_id = runs.first_run_of(run);
       runner.submit(request, [&, request, run_id = run.id](const ActionOutcome &o) {
         --remaining;
         runs.finish_run(

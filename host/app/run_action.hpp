@@ -22,6 +22,9 @@ struct ActionRequest {
   std::optional<std::string> account;
   std::vector<std::string> sets;    // "key=value"
   std::vector<std::string> extras;  // the rest of the command line: --key value, positionals
+  // The job_runs id whose cached LLM answers the job reuses: the first run of a chain of
+  // resumed runs (or of a schedule slot's attempts). Empty: the job's answers are its own.
+  std::string run_id;
 };
 
 // Runs every request (concurrently, within the runner's limits) and returns the process exit

@@ -72,6 +72,7 @@ struct Work {
   std::optional<std::string> account_id;
   std::string request = "{}";
   std::optional<std::string> resume_of;  // the first attempt's link to the interrupted run
+  std::string run_id;                    // the first run's id, once known (see ActionRequest)
 };
 
 // Runs due schedules and interrupted runs through an ActionRunner, records attempts, retries
@@ -95,7 +96,8 @@ class Firing {
       log::write("host", spdlog::level::info,
                  "resuming the interrupted run " + r.id.substr(0, 8) + " of schedule " +
                      r.schedule_id->substr(0, 8));
-      Work w{*r.schedule_id, r.schedule_id, r.plugin_id, r.action, r.account_id, r.request, r.id};
+      Work w{*r.schedule_id, r.schedule_id, r.plugin_id, r.action,
+             r.account_id,   r.request,     r.id,        ""};
       busy_.insert(w.key);
       ++resumed;
       attempt(w, r.attempt);
@@ -122,7 +124,7 @@ class Firing {
       if (!store_.claim_fire(s.id, s.last_fire_at, now.time_since_epoch().count())) continue;
       busy_.insert(s.id);
       ++started;
-      attempt(Work{s.id, s.id, s.plugin_id, s.action, s.account_id, "{}", std::nullopt}, 1);
+      attempt(Work{s.id, s.id, s.plugin_id, s.action, s.account_id, "{}", std::nullopt, ""}, 1);
     }
     return started;
   }
@@ -179,6 +181,9 @@ class Firing {
     r.action = w.action;
     apply_request_json(w.request, r);
     auto run = start_row(w, n);
+    // The slot's attempts and resumptions share the first run's cached LLM answers.
+    if (w.run_id.empty()) w.run_id = store_.first_run_of(run);
+    r.run_id = w.run_id;
     w.resume_of.reset();  // a retry links to the previous attempt by its schedule
     if (w.account_id) {
       auto a = ctx_.store().get_account(*w.account_id);

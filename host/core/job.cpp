@@ -2,7 +2,8 @@
 #include "core/job.hpp"
 
 #include <boost/asio/post.hpp>
-
+#include <cstdio>
+#include <random>
 #include <vector>
 
 namespace automuse::core {
@@ -12,9 +13,20 @@ am_op_id next_op_id() noexcept {
 }
 }  // namespace automuse::core
 
+namespace {
+// 128 random bits: unique across processes and restarts, unlike a counter.
+std::string unique_run_id() {
+  std::random_device random;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "job-%08x%08x%08x%08x", random(), random(), random(), random());
+  return buf;
+}
+}  // namespace
+
 am_job::am_job(boost::asio::io_context &io, boost::asio::thread_pool &workers, std::string name,
                std::shared_ptr<const void> keep_alive)
     : name_(std::move(name)),
+      run_id_(unique_run_id()),
       keep_alive_(std::move(keep_alive)),
       strand_(boost::asio::make_strand(io)),
       workers_(workers) {}

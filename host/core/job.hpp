@@ -39,6 +39,13 @@ struct am_job : std::enable_shared_from_this<am_job> {
   am_job &operator=(const am_job &) = delete;
 
   const std::string &name() const noexcept { return name_; }
+
+  // The run this job does the work of: what scopes its cached LLM answers, so that a job
+  // resuming an interrupted run reuses that run's answers and any other job asks afresh.
+  // Unique per job unless set (before the job starts: it is read from any thread).
+  const std::string &run_id() const noexcept { return run_id_; }
+  void set_run_id(std::string id) { run_id_ = std::move(id); }
+
   Executor &executor() noexcept { return strand_; }
   boost::asio::thread_pool &workers() noexcept { return workers_; }
 
@@ -81,6 +88,7 @@ struct am_job : std::enable_shared_from_this<am_job> {
   void delivered();
 
   std::string name_;
+  std::string run_id_;
   std::shared_ptr<const void> keep_alive_;
   Executor strand_;
   boost::asio::thread_pool &workers_;

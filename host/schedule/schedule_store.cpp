@@ -186,6 +186,20 @@ std::optional<JobRun> ScheduleStore::find_interrupted(const std::string &plugin_
   return read_run(q);
 }
 
+std::string ScheduleStore::first_run_of(const JobRun &run) {
+  std::string id = run.id;
+  std::optional<std::string> previous = run.resume_of;
+  store::Stmt q(db_, "SELECT resume_of FROM job_runs WHERE id = ?");
+  // Bounded: a chain is as long as the interruptions of one run, and never a cycle.
+  for (int hops = 0; previous && hops < 1000; ++hops) {
+    id = *previous;
+    q.reset();
+    q.bind(1, id);
+    previous = q.step() ? q.opt_text(0) : std::nullopt;
+  }
+  return id;
+}
+
 bool ScheduleStore::claim_interrupted(const std::string &id) {
   store::Stmt q(db_,
                 "UPDATE job_runs SET status = 'resumed' WHERE id = ? AND status = 'interrupted'");

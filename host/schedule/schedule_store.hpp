@@ -75,6 +75,9 @@ class ScheduleStore {
   std::optional<JobRun> find_interrupted(const std::string &plugin_id,
                                          const std::optional<std::string> &account_id,
                                          const std::string &action, const std::string &request);
+  // The id of the first run of the chain `run` belongs to (following resume_of), `run`'s
+  // own when it resumes none.
+  std::string first_run_of(const JobRun &run);
   // Marks an interrupted run "resumed". False when it is no longer interrupted
   // (another process took it first): the claim is one UPDATE, so two never both win.
   bool claim_interrupted(const std::string &id);
