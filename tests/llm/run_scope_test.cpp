@@ -64,9 +64,11 @@ class RunScopeTest : public ::testing::Test {
 
   Answer ask(const core::JobPtr &job) {
     const std::string messages = R"([{"role":"user","content":"one video idea"}])";
+    const std::string provider = "openai";
     am_llm_request r{};
     r.struct_size = sizeof r;
     r.messages_json = am_str{messages.data(), messages.size()};
+    r.provider = am_str{provider.data(), provider.size()};
     std::promise<Answer> promise;
     auto future = promise.get_future();
     llm_->chat(&ctx_->host, job.get(), &r, nullptr, on_done, &promise);

@@ -66,7 +66,8 @@ class FreshPost : public ::testing::Test {
 
   // The user message of the chat request number `i`, and its last message.
   std::string first_user(size_t i) const {
-    for (const auto &m : llm_.chat_bodies().at(i).at("messages").as_array())
+    const json::value body = llm_.chat_bodies().at(i);
+    for (const auto &m : body.at("messages").as_array())
       if (m.at("role") == "user") return std::string(m.at("content").as_string());
     return {};
   }
