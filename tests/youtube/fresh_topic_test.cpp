@@ -51,7 +51,14 @@ class FreshTopic : public ::testing::Test {
         return "Octopuses are odd.\nFollow for more.";
       if (system.find("YouTube metadata") != std::string::npos)
         return R"({"title": "Ocean oddities", "description": "Odd. #shorts", "tags": ["ocean"]})";
-      return R"({"prompts": ["An odd sea creature", "A reef at dusk"]})";
+      // As many image prompts as the request has scenes: "Scenes (N):".
+      const std::string user(messages.at(1).at("content").as_string());
+      std::smatch m;
+      std::regex_search(user, m, std::regex(R"(Scenes \((\d+)\))"));
+      json::array prompts;
+      for (int i = m.empty() ? 1 : std::stoi(m[1]); i > 0; --i)
+        prompts.emplace_back("A reef at dusk");
+      return json::serialize(json::object{{"prompts", prompts}});
     });
     json::object config{{"llm",
                          {{"provider", "fake"},
@@ -105,7 +112,8 @@ class FreshTopic : public ::testing::Test {
     auto r = host("history --plugin youtube --json");
     EXPECT_EQ(r.code, 0) << r.err;
     std::vector<std::string> out;
-    for (const auto &rec : json::parse(r.out).as_array())
+    const json::value records = json::parse(r.out);
+    for (const auto &rec : records.as_array())
       out.emplace_back(rec.at("extra").at("topic").as_string());
     return out;
   }
@@ -170,7 +178,12 @@ TEST_F(FreshTopic, AJobKilledWhileRenderingResumesWithItsTopicAskingNothing) {
   auto resumed = generate();
   ASSERT_EQ(resumed.code, 0) << resumed.err;
   EXPECT_NE(resumed.err.find("resuming"), std::string::npos) << resumed.err;
-  EXPECT_EQ(llm_.chat_count(), before) << "the resumed job asked the LLM again";
+  std::string asked_again;
+  const auto bodies = llm_.chat_bodies();
+  for (size_t i = before; i < bodies.size(); ++i)
+    asked_again += message(bodies[i], "system") + "\n";
+  EXPECT_EQ(llm_.chat_count(), before)
+      << "the resumed job asked the LLM again: " << asked_again << resumed.err;
   EXPECT_EQ(topics(), (std::vector<std::string>{kOther, kFirst}));
 }
 
