@@ -205,7 +205,7 @@ void ActionRunner::start(Pending pending) {
   std::string name =
       request.plugin + ":" + *action + (request.account ? ":" + *request.account : "");
   run->job = context_.runtime().make_job(name, module);
-  run->job->set_run_info(am_job::RunInfo{request.job_id.empty() ? run->job->name() : request.job_id,
+  run->job->set_run_info(am_job::RunInfo{request.job_id.empty() ? run->job->run_id() : request.job_id,
                                          request.plugin, account_id, request.again});
   run->call = std::make_unique<plugins::ActionCall>(request.plugin, *action, std::move(args_obj),
                                                     run->job.get(), &Running::done, run.get());

@@ -49,6 +49,12 @@ struct am_job : std::enable_shared_from_this<am_job> {
   const std::string &name() const noexcept { return name_; }
   const RunInfo &run_info() const noexcept { return run_info_; }
   void set_run_info(RunInfo info) { run_info_ = std::move(info); }
+
+  // The run this job does the work of (its RunInfo's job id): what scopes its cached LLM
+  // answers, so that a job resuming an interrupted run reuses that run's answers and any other
+  // job asks afresh. 128 random bits unless the action runner set the run's job id.
+  const std::string &run_id() const noexcept { return run_info_.job_id; }
+  void set_run_id(std::string id) { run_info_.job_id = std::move(id); }
   Executor &executor() noexcept { return strand_; }
   boost::asio::thread_pool &workers() noexcept { return workers_; }
 
