@@ -135,6 +135,8 @@ core::ServiceRegistry &HostContext::services() {
     publish_registry_ = std::make_unique<publish::PublishRegistry>();
     publish_registry_->register_in(*services_);
     publish_registry_->set_ledger(&ledger());
+    ledger_service_ = std::make_unique<ledger::LedgerService>(ledger());
+    ledger_service_->register_in(*services_);
     // A plugin asking for a publisher (afm sharing through "twitter") that is not loaded yet
     // gets it loaded here, found the way `--plugin ID` finds it.
     publish_registry_->set_loader(

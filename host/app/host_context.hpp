@@ -11,6 +11,7 @@
 #include "http/http_service.hpp"
 #include "llm/llm_host.hpp"
 #include "store/store.hpp"
+#include "ledger/ledger_service.hpp"
 #include "ledger/publication_ledger.hpp"
 #include "publish/publish_registry.hpp"
 #include "store/store_service.hpp"
@@ -79,6 +80,7 @@ class HostContext {
   std::unique_ptr<cache::Cache> cache_;
   std::unique_ptr<store::StoreService> store_service_;
   std::unique_ptr<ledger::PublicationLedger> ledger_;  // outlives the registry that records
+  std::unique_ptr<ledger::LedgerService> ledger_service_;
   std::unique_ptr<publish::PublishRegistry> publish_registry_;
   std::unique_ptr<cache::CacheService> cache_service_;
   std::unique_ptr<speech::SpeechService> speech_service_;

@@ -100,6 +100,11 @@ am::task<CrossPostResult> cross_post(am::job job, Account account, CrossPostTarg
   am::publisher_client publish(job.host_ref());
   am::publish_content content;
   content.title = short_video.title;
+  // The host's ledger knows the post by the Short it shares, not by its words (which a
+  // resumed run may word differently): it is posted once per target.
+  if (!short_video.digest.empty())
+    content.options_json =
+        json::serialize(json::object{{"content_digest", "youtube-short:" + short_video.digest}});
   if (short_video.video_url.empty()) content.media_path = short_video.video_path;
 
   std::string refusal;

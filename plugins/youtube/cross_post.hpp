@@ -27,6 +27,7 @@ struct CrossPostShort {
   std::string description;
   std::string video_path;  // the rendered file
   std::string video_url;   // the YouTube URL; empty when the Short stayed in the outbox
+  std::string digest;      // of the Short's inputs: one post per target, however worded
 };
 
 struct CrossPostResult {

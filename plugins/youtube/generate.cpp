@@ -26,6 +26,7 @@
 #include "music.hpp"
 #include "near_duplicate.hpp"
 #include "outbox.hpp"
+#include "publication.hpp"
 #include "recent_history.hpp"
 #include "scene_plan.hpp"
 #include "script_text.hpp"
@@ -674,8 +675,14 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
     job.log().warn("history: this host has no store service; the video is in the outbox only");
   }
 
-  // 9. Publish: the resumable upload, then the video's id and URL into history.
+  // 9. Publish: the resumable upload, exactly once (publication.hpp), then the video's id and
+  // URL into history.
+  std::vector<std::string> prompts;
+  for (const auto &sc : run.scenes) prompts.push_back(sc.prompt);
+  const std::string digest =
+      short_digest(run.title, run.script, account.language, account.voice, prompts, run.music);
   std::string video_id, video_url;
+  bool already_published = false;
   if (to_youtube) {
     size_t s = run.clock.start("upload");
     UploadRequest up;
@@ -694,8 +701,10 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
                                 err.out()) != AM_OK)
         job.log().warn("history: could not update the record: " + err.str());
     };
-    auto call = upload_to_youtube(job, account.id, api, std::move(up));
-    UploadOutcome uploaded = co_await std::move(call);
+    auto call = upload_once(job, account.id, api, std::move(up), digest);
+    Upload once = co_await std::move(call);
+    const UploadOutcome &uploaded = once.outcome;
+    already_published = once.already_published;
     if (!uploaded.published()) {
       run.clock.fail(s, uploaded.reason);
       // Uncertain: the record stays "generated" (it may be published), with the reason.
@@ -719,7 +728,7 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
   for (const auto &target : cross_targets) {
     size_t s = run.clock.start("share " + target.plugin + ":" + target.account);
     CrossPostShort short_video{run.title, run.description,
-                               (fs::path(folder) / "video.mp4").string(), video_url};
+                               (fs::path(folder) / "video.mp4").string(), video_url, digest};
     try {
       auto call = cross_post(job, account, target, short_video, run.have_llm);
       CrossPostResult r = co_await std::move(call);
@@ -761,6 +770,7 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
   if (!video_id.empty()) {
     result["video_id"] = video_id;
     result["url"] = video_url;
+    if (already_published) result["already_published"] = true;
   }
   if (!cross_targets.empty()) result["shared"] = shared;
   if (!share_error.empty())

@@ -4,17 +4,22 @@
 // espeak-ng and FFmpeg, pictures from the fake OpenAI images API, and the upload through the fake
 // Google token endpoint and the fake resumable upload server, which keeps the bytes so they can be
 // compared with the rendered file. Also: a job killed while rendering resumes without new LLM or
-// image requests, and quota and invalid_grant errors through the host.
+// image requests, and quota and invalid_grant errors through the host. And exactly once: a run
+// killed after its upload, or in the middle of it, is resumed without a second video (the same
+// upload session goes on from the server's byte), cross-posted once to the fake X; an identical
+// finished run reports its result; --again makes a new one.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <string>
 #include <thread>
@@ -22,6 +27,7 @@
 #include "fake_image_apis.hpp"  // tests/support/images
 #include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
+#include "support/x/fake_x.hpp"
 #include "support/youtube/fake_google_oauth.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
 
@@ -91,7 +97,8 @@ class YoutubePublish : public ::testing::Test {
                             {"upload_url", yt_.upload_url()},
                             {"chunk_kib", 256},
                             {"upload_retry_base_ms", 5},
-                            {"max_duration", 10}}}}},
+                            {"max_duration", 10}}},
+                          {"twitter", {{"api_base", x_.base_url()}}}}},
                         {"llm",
                          {{"provider", "fake"},
                           {"providers",
@@ -127,6 +134,12 @@ class YoutubePublish : public ::testing::Test {
     if (system.find("You edit voice-over scripts") != std::string::npos) return kShortScript;
     if (system.find("You write YouTube metadata") != std::string::npos)
       return R"({"title": "Three hearts, blue blood", "description": "Why the octopus needs three hearts. #shorts #ocean", "tags": ["octopus", "ocean facts", "marine biology"]})";
+    if (json::serialize(messages).find("social media post") != std::string::npos) {
+      cross_post_asked_ = true;
+      while (hold_cross_post_ && !release_cross_post_)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      return "Three hearts keep an octopus going";
+    }
     if (system.find("You write prompts for an image generator") != std::string::npos) {
       std::smatch m;
       std::regex_search(user, m, std::regex(R"(Scenes \((\d+)\))"));
@@ -147,6 +160,13 @@ class YoutubePublish : public ::testing::Test {
       auto h = automuse::testing::run_host(exe, PLUGIN_DIR, root_, args);
       return Result{h.code, false, h.out, h.err};
     }
+    return host_killed(
+        args, [&] { return read_file(root_ / "stderr.txt").find(kill_when) != std::string::npos; });
+  }
+
+  // Runs the host and SIGKILLs it as soon as `kill_now` says so (polled every 5 ms).
+  Result host_killed(const std::string &args, const std::function<bool()> &kill_now) {
+    const std::string exe = automuse::testing::host_exe(HOST_EXE);
     // The same command as run_host's, exec'd so that the pid is the host's own.
     const std::string cmd =
         "exec env XDG_DATA_HOME=" + (root_ / "data").string() +
@@ -165,7 +185,7 @@ class YoutubePublish : public ::testing::Test {
     while (!ended && std::chrono::steady_clock::now() < deadline) {
       if (::waitpid(pid, &status, WNOHANG) == pid) {
         ended = true;  // it finished before the text showed
-      } else if (read_file(root_ / "stderr.txt").find(kill_when) != std::string::npos) {
+      } else if (kill_now()) {
         ::kill(pid, SIGKILL);
         break;
       } else {
@@ -208,8 +228,26 @@ class YoutubePublish : public ::testing::Test {
     return out;
   }
 
+  void add_x_account() {
+    x_.add_user({"1001", "cook", "ck-1", "cs-1", "at-1", "as-1", "", ""});
+    auto r = host(
+        "accounts add --plugin twitter --nickname cook --set topic=oceans --set consumer_key=ck-1 "
+        "--set consumer_secret=cs-1 --set access_token=at-1 --set access_token_secret=as-1");
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+
+  // Whether the fake YouTube received a chunk (not a status query).
+  bool chunk_arrived() const {
+    for (const auto &p : yt_.puts())
+      if (!p.status_query && p.first >= 0) return true;
+    return false;
+  }
+
   fs::path root_;
   bool long_script_ = false;
+  // The cross-post's LLM answer waits while held, until released (the fake answers on its
+  // own thread).
+  std::atomic<bool> hold_cross_post_{false}, release_cross_post_{false}, cross_post_asked_{false};
   size_t image_requests() const { return images_server_.requests("/v1/images/generations").size(); }
 
   FakeOpenAI llm_;
@@ -217,6 +255,7 @@ class YoutubePublish : public ::testing::Test {
   FakeImageApis images_{images_server_, images_dir()};
   FakeGoogleOAuth oauth_{kClientId, kClientSecret};
   FakeYouTubeUpload yt_{oauth_};
+  automuse::testing::FakeX x_;
 };
 
 size_t count_with(const std::vector<std::string> &v, const std::string &part) {
@@ -349,8 +388,8 @@ TEST_F(YoutubePublish, AJobKilledWhileRenderingResumesWithoutNewLlmOrImageReques
       from_cache = std::string(s.at("note").as_string()).find("from cache") != std::string::npos;
   EXPECT_TRUE(from_cache) << read_file(folder / "metadata.json");
 
-  // A third run is a new job: the finished one cleared its marker.
-  auto again = host(run_args());
+  // A third run with --again is a new job: the finished one cleared its marker.
+  auto again = host(run_args("--again"));
   ASSERT_EQ(again.code, 0) << again.err;
   EXPECT_EQ(again.err.find("resuming the unfinished job"), std::string::npos) << again.err;
   EXPECT_EQ(yt_.videos().size(), 2u);
@@ -444,6 +483,129 @@ TEST_F(YoutubePublish, AnUnconfirmedUploadIsUncertainToldHowToCheckAndNotRecorde
   EXPECT_EQ(h[0].at("status"), "generated") << "not recorded as failed: it may be published";
   EXPECT_NE(std::string(h[0].at("error").as_string()).find("may be published"),
             std::string::npos);
+
+// Killed once the upload is done and recorded (while the cross-post is being written): the re-run
+// resumes the run, uploads nothing, and cross-posts once.
+TEST_F(YoutubePublish, ARerunAfterAKillOnceUploadedPublishesNothingNew) {
+  add_account();
+  add_x_account();
+  hold_cross_post_ = true;
+  const std::string args = run_args("--also-publish twitter:cook");
+  auto killed = host_killed(args, [this] { return cross_post_asked_.load(); });
+  release_cross_post_ = true;
+  ASSERT_TRUE(killed.killed) << "the run ended before it could be killed: " << killed.err;
+  ASSERT_EQ(yt_.videos().size(), 1u);
+  ASSERT_TRUE(x_.posts().empty());
+  const size_t puts = yt_.puts().size();
+
+  auto r = host(args);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("resuming the interrupted run"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("already on the channel"), std::string::npos) << r.err;
+  EXPECT_EQ(yt_.videos().size(), 1u);
+  EXPECT_EQ(yt_.sessions_started(), 1);
+  EXPECT_EQ(yt_.puts().size(), puts) << "nothing was sent to YouTube again";
+  const std::string url = "https://youtube.com/shorts/" + yt_.videos()[0].id;
+  auto result = json::parse(r.out).as_object();
+  EXPECT_EQ(result.at("url"), url.c_str());
+  EXPECT_EQ(result.at("already_published"), true);
+  auto posts = x_.posts();
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_NE(posts[0].text.find(url), std::string::npos) << posts[0].text;
+
+  // The same command once more: that run is finished; its result is reported, nothing done.
+  const size_t asked = llm_.chat_count();
+  auto third = host(args);
+  ASSERT_EQ(third.code, 0) << third.err;
+  EXPECT_EQ(json::parse(third.out), json::parse(r.out));
+  EXPECT_NE(third.err.find("already ran to its end"), std::string::npos) << third.err;
+  EXPECT_EQ(llm_.chat_count(), asked);
+  EXPECT_EQ(yt_.videos().size(), 1u);
+  EXPECT_EQ(x_.posts().size(), 1u);
+}
+
+// Killed while the server holds a chunk it has not answered: the re-run asks that same session
+// where it stands and sends the rest from there.
+TEST_F(YoutubePublish, AKillMidUploadContinuesTheSameSession) {
+  add_account("--set max_duration=30");
+  long_script_ = true;  // about 20 s: a video of several 256 KiB chunks
+  yt_.delay_answer_to_chunk(1, std::chrono::seconds(30));
+  auto killed = host_killed(run_args(), [this] { return chunk_arrived(); });
+  ASSERT_TRUE(killed.killed) << killed.err;
+  ASSERT_EQ(yt_.sessions_started(), 1);
+  const auto before = yt_.puts();
+  ASSERT_EQ(before.size(), 1u);
+
+  auto r = host(run_args());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("continuing the upload session of an earlier run"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(yt_.sessions_started(), 1) << "the same session went on";
+  auto videos = yt_.videos();
+  ASSERT_EQ(videos.size(), 1u);
+  ASSERT_GT(videos[0].bytes.size(), FakeYouTubeUpload::kQuantum) << "more than one chunk";
+  auto puts = yt_.puts();
+  ASSERT_GT(puts.size(), 2u) << "a status query, then the rest";
+  EXPECT_TRUE(puts[1].status_query) << "the re-run first asks where the upload stands";
+  EXPECT_EQ(puts[1].upload_id, before[0].upload_id);
+  for (size_t i = 2; i < puts.size(); ++i) {
+    EXPECT_EQ(puts[i].upload_id, before[0].upload_id);
+    EXPECT_EQ(static_cast<uint64_t>(puts[i].first), puts[i].server_before)
+        << "chunk " << i << " continues where the server stood";
+    EXPECT_GE(puts[i].first, static_cast<int64_t>(FakeYouTubeUpload::kQuantum));
+  }
+  EXPECT_TRUE(yt_.rejections().empty());
+  // What arrived is one whole rendered file (the one the session was started for).
+  bool whole = false;
+  for (const auto &d : fs::directory_iterator(root_ / "outbox"))
+    whole = whole || read_file(d.path() / "video.mp4") == videos[0].bytes;
+  EXPECT_TRUE(whole) << videos[0].bytes.size() << " bytes arrived";
+  auto result = json::parse(r.out).as_object();
+  EXPECT_EQ(result.at("video_id"), videos[0].id.c_str());
+  EXPECT_FALSE(result.contains("already_published"));
+}
+
+TEST_F(YoutubePublish, AFinishedRunIsReportedNotRepeatedUnlessAgain) {
+  add_account();
+  auto first = host(run_args());
+  ASSERT_EQ(first.code, 0) << first.err;
+  const size_t asked = llm_.chat_count();
+  auto second = host(run_args());
+  ASSERT_EQ(second.code, 0) << second.err;
+  EXPECT_EQ(json::parse(second.out), json::parse(first.out));
+  EXPECT_NE(second.err.find("already ran to its end"), std::string::npos) << second.err;
+  EXPECT_NE(second.err.find("--again"), std::string::npos) << second.err;
+  EXPECT_EQ(llm_.chat_count(), asked) << "no new work";
+  EXPECT_EQ(yt_.videos().size(), 1u);
+
+  auto again = host(run_args("--again"));
+  ASSERT_EQ(again.code, 0) << again.err;
+  EXPECT_EQ(yt_.videos().size(), 2u);
+  EXPECT_EQ(yt_.sessions_started(), 2);
+  EXPECT_NE(json::parse(again.out).at("video_id"), json::parse(first.out).at("video_id"));
+}
+
+// Killed after the server took the last byte but before its answer arrived: the re-run's status
+// query gets the video itself, which is recorded; nothing is sent again.
+TEST_F(YoutubePublish, AKillAfterTheLastByteFindsTheVideoBySessionStatus) {
+  add_account();
+  yt_.delay_answer_to_chunk(1, std::chrono::seconds(30));
+  auto killed = host_killed(run_args(), [this] { return !yt_.videos().empty(); });
+  ASSERT_TRUE(killed.killed) << killed.err;
+  ASSERT_EQ(yt_.videos().size(), 1u) << "the short video fits in one chunk";
+
+  auto r = host(run_args());
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto puts = yt_.puts();
+  ASSERT_EQ(puts.size(), 2u);
+  EXPECT_TRUE(puts[1].status_query);
+  EXPECT_EQ(puts[1].status, 200u);
+  EXPECT_EQ(yt_.sessions_started(), 1);
+  EXPECT_EQ(yt_.videos().size(), 1u);
+  EXPECT_EQ(json::parse(r.out).at("video_id"), yt_.videos()[0].id.c_str());
+  auto h = history();
+  ASSERT_FALSE(h.empty());
+  EXPECT_EQ(h[0].at("status"), "published");
 }
 
 }  // namespace

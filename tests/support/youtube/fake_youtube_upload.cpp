@@ -185,6 +185,11 @@ void FakeYouTubeUpload::range_without_unit(bool on) {
   range_without_unit_ = on;
 }
 
+void FakeYouTubeUpload::delay_answer_to_chunk(int n, Ms delay) {
+  std::lock_guard lock(mutex_);
+  answer_delays_[n] = delay;
+}
+
 void FakeYouTubeUpload::final_status(unsigned status) {
   std::lock_guard lock(mutex_);
   final_status_ = status;
@@ -381,7 +386,8 @@ Reply FakeYouTubeUpload::put(const ReceivedRequest &r) {
   }
   if (r.body_size != size)
     return record(reject(400, "badContent", "the body's size differs from Content-Range"));
-  if (auto fault = faults_.find(next_chunk_number()); fault != faults_.end()) {
+  const int number = next_chunk_number();
+  if (auto fault = faults_.find(number); fault != faults_.end()) {
     const Fault f = fault->second;
     faults_.erase(fault);
     if (f.kind == Fault::stall) return record(where());  // the body is thrown away
@@ -409,7 +415,10 @@ Reply FakeYouTubeUpload::put(const ReceivedRequest &r) {
       return Reply::hang_up();
     }
   }
-  return record(where());
+  Reply reply = where();
+  if (auto delay = answer_delays_.find(number); delay != answer_delays_.end())
+    reply.with_latency(delay->second);
+  return record(std::move(reply));
 }
 
 }  // namespace automuse::testing

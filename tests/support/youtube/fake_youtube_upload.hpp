@@ -81,6 +81,9 @@ class FakeYouTubeUpload {
   void lose_final_answer();
   // The next `count` status queries are answered `status` (a 5xx).
   void fail_status_queries(int count, unsigned status = 503);
+  // Chunk `n` is stored as usual, but its answer waits `delay`: a client killed meanwhile
+  // never learns that the server holds it.
+  void delay_answer_to_chunk(int n, Ms delay);
 
   std::vector<Video> videos() const;
   std::vector<Put> puts() const;
@@ -122,6 +125,7 @@ class FakeYouTubeUpload {
   bool lose_final_answer_ = false;
   int failing_queries_ = 0;
   unsigned failing_query_status_ = 503;
+  std::map<int, Ms> answer_delays_;  // by chunk number
   int next_session_ = 1;
   std::vector<Put> puts_;
   std::vector<std::string> rejections_;
