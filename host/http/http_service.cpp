@@ -121,7 +121,10 @@ Request HttpService::from_c(const am_http_request &in, const RequestDefaults &de
   if (r.retry_max_total_ms) out.retry.max_total = Millis(r.retry_max_total_ms);
   out.retry.safe_to_resend_body = r.safe_to_resend_body;
   out.follow_redirects = !r.no_redirects;
-  (void)defaults;  // applied once callers can ask for no bound (am_http_request.flags)
+  // Bounded by default only for callers that know the flag to ask for no bound: an older
+  // struct's 0 keeps meaning "no limit".
+  if (AM_HAS_FIELD(&in, am_http_request, flags) && !(r.flags & AM_HTTP_NO_TIMEOUT))
+    apply_defaults(out, defaults);
   return out;
 }
 

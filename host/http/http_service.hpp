@@ -33,8 +33,8 @@ class HttpService {
   HttpClient &client() { return client_; }
 
   // Converts a C request (reading only the bytes its struct_size covers) into a Request.
-  // `defaults` are the bounds for requests that set none (applied once the ABI lets a caller
-  // say it wants none; older structs keep their meaning, 0: no limit).
+  // Requests of callers built with the flags field get `defaults` unless they set
+  // AM_HTTP_NO_TIMEOUT; older, smaller structs keep their meaning (0: no limit).
   static Request from_c(const am_http_request &request, const RequestDefaults &defaults = {});
   const RequestDefaults &defaults() const { return defaults_; }
 

@@ -17,7 +17,8 @@ _Static_assert(offsetof(am_http_request, connect_timeout_ms) == 120, "connect_ti
 _Static_assert(offsetof(am_http_request, retry_max_total_ms) == 144, "retry_max_total_ms");
 _Static_assert(offsetof(am_http_request, safe_to_resend_body) == 148, "safe_to_resend_body");
 _Static_assert(offsetof(am_http_request, no_redirects) == 149, "no_redirects");
-_Static_assert(sizeof(am_http_request) == 152, "am_http_request size");
+_Static_assert(offsetof(am_http_request, flags) == 152, "flags");
+_Static_assert(sizeof(am_http_request) == 160, "am_http_request size");
 _Static_assert(offsetof(am_http_response, status) == 4, "am_http_response.status");
 _Static_assert(offsetof(am_http_response, error) == 8, "am_http_response.error");
 _Static_assert(offsetof(am_http_response, http_status) == 24, "am_http_response.http_status");

@@ -52,7 +52,7 @@ typedef struct am_http_request {
   am_str response_file;             /* AM_HTTP_SINK_FILE: destination path */
   am_http_chunk_fn on_chunk;        /* AM_HTTP_SINK_CALLBACK: receives the body, with `user` */
   uint32_t connect_timeout_ms;      /* 0: 10 s */
-  uint32_t total_timeout_ms;        /* 0: no limit; per attempt */
+  uint32_t total_timeout_ms;        /* per attempt; 0: the host's default (see flags) */
   uint32_t low_speed_bytes_per_sec; /* abort when slower than this ... */
   uint32_t low_speed_time_ms;       /* ... for this long (both non-zero to apply) */
   uint32_t max_attempts;            /* 0: 4; 1: no retries */
@@ -60,7 +60,18 @@ typedef struct am_http_request {
   uint32_t retry_max_total_ms;      /* 0: 120 s; no retry starts that would end later */
   bool safe_to_resend_body;         /* may the body be sent again after a failure? */
   bool no_redirects;                /* do not follow 3xx (followed by default, up to 10) */
+  /* Since struct_size 160 (read with AM_HAS_FIELD): AM_HTTP_* flags. A caller built with
+   * this field gets the host's bounds where it sets none — http.timeout_seconds in total when
+   * total_timeout_ms is 0, and an abort after http.stall_seconds below 1 byte/s when both
+   * low_speed fields are 0 — unless it sets AM_HTTP_NO_TIMEOUT. For an older, smaller struct
+   * 0 keeps meaning "no limit". */
+  uint32_t flags;
 } am_http_request;
+
+/* Flags of am_http_request.flags. */
+enum {
+  AM_HTTP_NO_TIMEOUT = 1u << 0 /* no default total timeout or low-speed limit */
+};
 
 /* The outcome, borrowed by the completion callback for the duration of the call: copy what
  * you keep. */

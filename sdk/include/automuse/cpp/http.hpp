@@ -58,6 +58,7 @@ struct http_request {
   uint32_t retry_max_total_ms = 0;
   bool safe_to_resend_body = false;
   bool no_redirects = false;
+  uint32_t flags = 0;  // AM_HTTP_NO_TIMEOUT: none of the host's default bounds
 };
 
 struct http_response {
@@ -110,6 +111,7 @@ class http_send_awaiter {
     c.total_timeout_ms = req_.total_timeout_ms;
     c.low_speed_bytes_per_sec = req_.low_speed_bytes_per_sec;
     c.low_speed_time_ms = req_.low_speed_time_ms;
+    c.flags = req_.flags;
     c.max_attempts = req_.max_attempts;
     c.retry_base_delay_ms = req_.retry_base_delay_ms;
     c.retry_max_total_ms = req_.retry_max_total_ms;
