@@ -111,14 +111,14 @@ TEST(PluginModuleOpen, MissingDependencyShowsDlerror) {
 TEST(PluginModuleOpen, AbiMajorDiffers) {
   auto p = fixture("abi_major", "libfixture_abi_major.so");
   auto e = open_error(p);
-  EXPECT_NE(e.find("plugin built for SDK ABI 2.0, this host speaks 1.1"), std::string::npos) << e;
+  EXPECT_NE(e.find("plugin built for SDK ABI 2.0, this host speaks 1.2"), std::string::npos) << e;
   EXPECT_NE(e.find(p.string()), std::string::npos) << e;
 }
 
 TEST(PluginModuleOpen, AbiMinorNewer) {
   auto p = fixture("abi_minor", "libfixture_abi_minor.so");
   auto e = open_error(p);
-  EXPECT_NE(e.find("plugin built for SDK ABI 1.99, this host speaks 1.1"), std::string::npos) << e;
+  EXPECT_NE(e.find("plugin built for SDK ABI 1.99, this host speaks 1.2"), std::string::npos) << e;
 }
 
 TEST(PluginModuleOpen, OpenRunsNoPluginCode) {

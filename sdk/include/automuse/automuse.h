@@ -19,5 +19,6 @@
 #include "automuse/images.h"
 #include "automuse/render.h"
 #include "automuse/publish.h"
+#include "automuse/ledger.h"
 
 #endif /* AUTOMUSE_AUTOMUSE_H */

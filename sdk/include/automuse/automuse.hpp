@@ -12,6 +12,7 @@
 #include <automuse/cpp/http.hpp>
 #include <automuse/cpp/job.hpp>
 #include <automuse/cpp/llm.hpp>
+#include <automuse/cpp/ledger.hpp>
 #include <automuse/cpp/log.hpp>
 #include <automuse/cpp/oauth.hpp>
 #include <automuse/cpp/plugin.hpp>

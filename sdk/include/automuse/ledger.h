@@ -55,7 +55,7 @@ typedef void (*am_ledger_record_fn)(void *user, const am_ledger_record *record);
 typedef struct am_ledger_service {
   uint32_t struct_size;
 
-  /* [any thread] Record the intent of `job` to publish content with digest `digest` (of the
+  /* [any-thread] Record the intent of `job` to publish content with digest `digest` (of the
    * content's inputs, e.g. title, text and media inputs: not of encoded bytes, which may
    * differ between renders) to `target` (a platform name, e.g. "youtube") for the job's
    * account, with a short `summary` for people (a title or text). If the ledger already has a
@@ -65,22 +65,22 @@ typedef struct am_ledger_service {
   am_status (*intend)(const am_host *host, am_job *job, am_str target, am_str digest,
                       am_str summary, am_ledger_record_fn fn, void *user, am_buffer *error);
 
-  /* [any thread] The publication is under way: `resume_json` (a JSON object, e.g.
+  /* [any-thread] The publication is under way: `resume_json` (a JSON object, e.g.
    * {"session": "<upload session URI>"}) is what a later run needs to continue it. May be
    * called again with newer resume state. */
   am_status (*uploading)(const am_host *host, am_job *job, int64_t id, am_str resume_json,
                          am_buffer *error);
 
-  /* [any thread] Published: the item's id and URL on the platform. Final. */
+  /* [any-thread] Published: the item's id and URL on the platform. Final. */
   am_status (*published)(const am_host *host, am_job *job, int64_t id, am_str remote_id, am_str url,
                          am_buffer *error);
 
-  /* [any thread] Refused for good (bad input, quota, permission): nothing was published.
+  /* [any-thread] Refused for good (bad input, quota, permission): nothing was published.
    * Final. */
   am_status (*failed)(const am_host *host, am_job *job, int64_t id, am_str reason,
                       am_buffer *error);
 
-  /* [any thread] The outcome is unknown and could not be settled by asking the platform: it
+  /* [any-thread] The outcome is unknown and could not be settled by asking the platform: it
    * is never retried automatically; `how_to_check` tells the user what to look for. May later
    * become published or failed. */
   am_status (*uncertain)(const am_host *host, am_job *job, int64_t id, am_str how_to_check,
