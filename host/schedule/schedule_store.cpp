@@ -37,6 +37,7 @@ Schedule read_schedule(store::Stmt &s) {
   out.paused = s.int64(6) != 0;
   out.created_at = s.int64(7);
   out.last_fire_at = s.opt_int64(8);
+  out.request = s.opt_text(9).value_or("{}");
   return out;
 }
 
@@ -67,7 +68,8 @@ JobRun read_run(store::Stmt &q) {
 }
 
 constexpr const char *kScheduleColumns =
-    "id, plugin_id, account_id, action, cron, time_zone, paused, created_at, last_fire_at";
+    "id, plugin_id, account_id, action, cron, time_zone, paused, created_at, last_fire_at,"
+    " request";
 
 }  // namespace
 
@@ -78,10 +80,10 @@ Schedule ScheduleStore::add(Schedule s) {
   s.created_at = now_seconds();
   store::Stmt q(db_,
                 "INSERT INTO schedules (id, plugin_id, account_id, action, cron, time_zone, paused,"
-                " created_at, last_fire_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                " created_at, last_fire_at, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, s.id).bind(2, s.plugin_id).bind(3, s.account_id).bind(4, s.action).bind(5, s.cron);
   q.bind(6, s.time_zone).bind(7, static_cast<int64_t>(s.paused)).bind(8, s.created_at);
-  q.bind(9, s.last_fire_at).run();
+  q.bind(9, s.last_fire_at).bind(10, s.request).run();
   return s;
 }
 

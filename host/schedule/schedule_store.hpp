@@ -1,5 +1,5 @@
 // host/schedule/schedule_store.hpp — schedules and job runs in the store's database (tables
-// from migrations 4-6), through their own connection: the daemon, `run-due` and the CLI share
+// from migrations 4-6 and 8), through their own connection: the daemon, `run-due` and the CLI share
 // them across processes with SQLite's locking.
 #pragma once
 
@@ -24,6 +24,9 @@ struct Schedule {
   bool paused = false;
   int64_t created_at = 0;
   std::optional<int64_t> last_fire_at;  // scheduled time of the last firing handled
+  // The action's options as JSON, in job_runs' form ({"sets": ["key=value", ...]}): every
+  // firing runs with them. "{}" for none.
+  std::string request = "{}";
 };
 
 struct JobRun {

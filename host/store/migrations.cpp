@@ -101,6 +101,14 @@ const std::vector<Migration> &migrations() {
            "ALTER TABLE job_runs ADD COLUMN owner_host TEXT",
            "CREATE INDEX job_runs_status ON job_runs (status)",
        }},
+      // 7 is the publication ledger's.
+      {8,
+       "Schedules carry the options of their action",
+       {
+           // request: the action's options as JSON, in job_runs.request's form
+           // ({"sets": ["key=value", ...]}); every firing runs with them.
+           "ALTER TABLE schedules ADD COLUMN request TEXT NOT NULL DEFAULT '{}'",
+       }},
   };
   return kMigrations;
 }

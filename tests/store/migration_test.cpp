@@ -88,20 +88,23 @@ TEST(Migrations, NewerDatabaseIsRefusedAndLeftAlone) {
   TempDir tmp;
   auto file = tmp / "automuse.db";
   { Store store(file); }
-  raw_exec(file, "INSERT INTO schema_version VALUES (7, 1800000000); CREATE TABLE future (x);");
+  const int newer = latest_schema_version() + 1;
+  const std::string future = "INSERT INTO schema_version VALUES (" + std::to_string(newer) +
+                             ", 1800000000); CREATE TABLE future (x);";
+  raw_exec(file, future.c_str());
   try {
     Store store(file);
     FAIL() << "opened a database from a newer AutoMuse";
   } catch (const StoreError &e) {
-    EXPECT_EQ(std::string(e.what()), file.string() +
-                                         " has schema version 7, but this automuse-host only knows "
-                                         "versions up to " +
+    EXPECT_EQ(std::string(e.what()), file.string() + " has schema version " +
+                                         std::to_string(newer) +
+                                         ", but this automuse-host only knows versions up to " +
                                          std::to_string(latest_schema_version()) +
                                          ". It was written by a newer AutoMuse; upgrade "
                                          "automuse-host (the file was left untouched).");
   }
   Db db(file);
-  EXPECT_EQ(read_schema_version(db), 7);
+  EXPECT_EQ(read_schema_version(db), newer);
 }
 
 TEST(Migrations, ForeignFilesAreRefused) {
