@@ -148,6 +148,8 @@ struct FakeX::State {
   int rate_limit_reset_in = 1;
   bool usage_capped = false;
   bool drop_next_post = false;
+  std::function<void(const Post &)> on_post_created;
+  std::map<std::string, int> faults_served;
   int pending_polls = 0;
   bool processing_fails = false;
   int check_after_secs = 1;
@@ -285,8 +287,10 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
                        "You are not allowed to create a Tweet with duplicate content.");
     post.id = st->new_id();
     st->posts.push_back(post);
+    if (st->on_post_created) st->on_post_created(post);
     if (st->drop_next_post) {
       st->drop_next_post = false;
+      ++st->faults_served["drop_after_post"];
       return Reply::hang_up();
     }
     return Reply::json(json::value(json::object{
@@ -522,6 +526,16 @@ void FakeX::media_processing(int pending_polls, bool fail, int check_after_secs)
   state_->pending_polls = pending_polls;
   state_->processing_fails = fail;
   state_->check_after_secs = check_after_secs;
+}
+
+void FakeX::on_post_created(std::function<void(const Post &)> hook) {
+  std::lock_guard lock(state_->mutex);
+  state_->on_post_created = std::move(hook);
+}
+
+std::map<std::string, int> FakeX::faults_served() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->faults_served;
 }
 
 std::vector<FakeX::Post> FakeX::posts() const {

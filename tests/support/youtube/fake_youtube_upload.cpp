@@ -190,6 +190,16 @@ void FakeYouTubeUpload::final_status(unsigned status) {
   final_status_ = status;
 }
 
+void FakeYouTubeUpload::on_video_created(std::function<void(const Video &)> hook) {
+  std::lock_guard lock(mutex_);
+  on_video_created_ = std::move(hook);
+}
+
+std::map<std::string, int> FakeYouTubeUpload::faults_served() const {
+  std::lock_guard lock(mutex_);
+  return faults_served_;
+}
+
 std::vector<FakeYouTubeUpload::Video> FakeYouTubeUpload::videos() const {
   std::lock_guard lock(mutex_);
   return videos_;
@@ -271,6 +281,7 @@ std::optional<size_t> FakeYouTubeUpload::cut(const ReceivedRequest &head) {
   if (!range || range->query) return std::nullopt;
   const uint64_t keep = fault->second.keep;
   faults_.erase(fault);
+  ++faults_served_["drop"];
   return static_cast<size_t>(keep);
 }
 
@@ -358,6 +369,7 @@ Reply FakeYouTubeUpload::put(const ReceivedRequest &r) {
   if (auto fault = faults_.find(next_chunk_number()); fault != faults_.end()) {
     const Fault f = fault->second;
     faults_.erase(fault);
+    ++faults_served_["5xx"];
     s.bytes.append(r.body, 0, static_cast<size_t>(std::min<uint64_t>(f.keep, size)));
     return record(google_error(f.status, "global", "backendError", "Backend Error"));
   }
@@ -370,6 +382,7 @@ Reply FakeYouTubeUpload::put(const ReceivedRequest &r) {
   if (s.bytes.size() == s.total) {
     s.video_id = video_id_for(static_cast<int>(videos_.size()) + 1);
     videos_.push_back(Video{s.video_id, log.upload_id, s.metadata, s.bytes});
+    if (on_video_created_) on_video_created_(videos_.back());
   }
   return record(where());
 }

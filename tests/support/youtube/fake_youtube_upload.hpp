@@ -7,12 +7,14 @@
 // asks where it stands; the last byte gets the video resource. It keeps the bytes received so
 // a test can compare them with the file. Faults: a connection dropped in the middle of a chunk
 // (after part of it arrived and was kept), a 5xx to a chunk, an expired session (404),
-// quotaExceeded / uploadLimitExceeded on the start.
+// quotaExceeded / uploadLimitExceeded on the start. A hook runs as each video is made (before
+// the answer), and the faults served are counted.
 #pragma once
 
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -68,6 +70,13 @@ class FakeYouTubeUpload {
   // The status of the answer to the last byte: 200 (default) or 201.
   void final_status(unsigned status);
 
+  // Called as each video is made (its last byte stored), before the answer goes out: a
+  // test can kill the client there, in the window after the upload and before the client
+  // hears of it. Runs on the server's thread with the fake's lock held: keep it short.
+  void on_video_created(std::function<void(const Video &)> hook);
+  // How many times each fault has been served, by kind: drop, 5xx.
+  std::map<std::string, int> faults_served() const;
+
   std::vector<Video> videos() const;
   std::vector<Put> puts() const;
   int sessions_started() const;
@@ -108,6 +117,8 @@ class FakeYouTubeUpload {
   std::vector<Put> puts_;
   std::vector<std::string> rejections_;
   std::vector<Video> videos_;
+  std::function<void(const Video &)> on_video_created_;
+  std::map<std::string, int> faults_served_;
   FakeServer server_;  // last: stops before the state above goes
 };
 
