@@ -22,6 +22,7 @@
 #include <ctime>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <sstream>
@@ -268,6 +269,22 @@ std::vector<Published> published_history(const std::filesystem::path &db) {
   return out;
 }
 
+// The publication ledger's rows (migration 7's `publications`), if this build has one.
+struct Publication {
+  std::string plugin, target, state, remote_id;
+};
+std::optional<std::vector<Publication>> ledger(const std::filesystem::path &db) {
+  automuse::store::Db d(db);
+  automuse::store::Stmt has(
+      d, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'publications'");
+  if (!has.step() || has.int64(0) == 0) return std::nullopt;
+  automuse::store::Stmt q(
+      d, "SELECT plugin_id, target, state, COALESCE(remote_id, '') FROM publications ORDER BY id");
+  std::vector<Publication> out;
+  while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3)});
+  return out;
+}
+
 std::string integrity(const std::filesystem::path &db) {
   automuse::store::Db d(db);
   automuse::store::Stmt q(d, "PRAGMA integrity_check");
@@ -391,6 +408,30 @@ TEST_F(ChaosSoak, EverySlotPublishesExactlyOnceThroughFaultsAndKills) {
   }
   for (const auto &id : remote)
     EXPECT_TRUE(recorded.count(id)) << id << " was published but is not in the history";
+
+  // The ledger agrees too: every video and post at the fakes is one published row, and no
+  // publication is left unfinished or uncertain.
+  if (auto rows = ledger(world_->db_file())) {
+    std::map<std::string, int> published;
+    std::map<std::string, int> states;
+    for (const auto &row : *rows) {
+      ++states[row.state];
+      if (row.state != "published") continue;
+      ++published[row.remote_id];
+      EXPECT_TRUE(remote.count(row.remote_id))
+          << row.plugin << " -> " << row.target << " recorded published as " << row.remote_id
+          << ", which the fakes do not hold";
+    }
+    std::cout << "ledger:";
+    for (const auto &[state, n] : states) std::cout << " " << state << " " << n;
+    std::cout << std::endl;
+    for (const auto &id : remote)
+      EXPECT_EQ(published[id], 1) << id << " is in the ledger as published that many times";
+    for (const char *state : {"intended", "uploading", "uncertain"})
+      EXPECT_EQ(states[state], 0) << "publications left " << state;
+  } else {
+    std::cout << "ledger: none in this build (no publications table)" << std::endl;
+  }
 
   EXPECT_EQ(integrity(world_->db_file()), "ok");
 }
