@@ -178,12 +178,22 @@ class Firing {
     return store_.start_run(run);
   }
 
-  void attempt(Work w, int n) {
+  // Attempt `n` of `w`; `queued` is its row when a retry recorded it while waiting.
+  void attempt(Work w, int n, std::optional<std::string> queued = std::nullopt) {
     ActionRequest r;
     r.plugin = w.plugin;
     r.action = w.action;
     apply_request_json(w.request, r);
-    auto run = start_row(w, n);
+    schedule::JobRun run;
+    if (queued) {
+      if (!store_.begin_retry(*queued)) {  // recorded otherwise meanwhile: not ours to run
+        busy_.erase(w.key);
+        return;
+      }
+      run.id = *queued;
+    } else {
+      run = start_row(w, n);
+    }
     w.resume_of.reset();  // a retry links to the previous attempt by its schedule
     if (w.account_id) {
       auto a = ctx_.store().get_account(*w.account_id);
@@ -226,15 +236,24 @@ class Firing {
     log::write("host", spdlog::level::warn,
                "schedule " + w.key.substr(0, 8) + ": transient failure (" + why +
                    "); retrying in " + std::to_string(delay.count()) + " ms");
+    // The next attempt is recorded now, "retrying": if this process is killed while it
+    // waits, the next start finds the row orphaned and resumes it, so the slot is not lost.
+    schedule::JobRun next;
+    next.schedule_id = w.schedule_id;
+    next.plugin_id = w.plugin;
+    next.account_id = w.account_id;
+    next.action = w.action;
+    next.attempt = n + 1;
+    next.request = w.request;
+    const std::string row = store_.queue_retry(next).id;
     auto timer = std::make_shared<boost::asio::steady_timer>(io_, delay);
     retries_[w.key] = timer;
-    timer->async_wait([this, timer, w, n](const boost::system::error_code &ec) {
+    timer->async_wait([this, timer, w, n, row](const boost::system::error_code &ec) {
       retries_.erase(w.key);
-      if (!ec && taking_) return attempt(w, n + 1);
+      if (!ec && taking_) return attempt(w, n + 1, row);
       // Stopped while waiting: the next attempt is an interrupted run, taken up at the next
       // start like any other.
-      auto run = start_row(w, n + 1);
-      store_.finish_run(run.id, "interrupted", "stopped before this retry started", std::nullopt);
+      store_.finish_run(row, "interrupted", "stopped before this retry started", std::nullopt);
       ++interrupted_;
       busy_.erase(w.key);
     });

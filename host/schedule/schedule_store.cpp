@@ -132,10 +132,23 @@ bool ScheduleStore::claim_fire(const std::string &id, const std::optional<int64_
   return db_.changes() > 0;
 }
 
+JobRun ScheduleStore::queue_retry(JobRun run) {
+  run.status = "retrying";
+  return start_run(std::move(run));
+}
+
+bool ScheduleStore::begin_retry(const std::string &id) {
+  store::Stmt q(db_,
+                "UPDATE job_runs SET status = 'running', started_at = ? WHERE id = ?"
+                " AND status = 'retrying'");
+  q.bind(1, now_seconds()).bind(2, id).run();
+  return db_.changes() > 0;
+}
+
 JobRun ScheduleStore::start_run(JobRun run) {
   run.id = new_id();
   run.started_at = now_seconds();
-  run.status = "running";
+  if (run.status != "retrying") run.status = "running";
   run.owner = current_process();
   store::Stmt q(db_,
                 "INSERT INTO job_runs (id, schedule_id, plugin_id, account_id, action, attempt,"
@@ -197,7 +210,8 @@ bool ScheduleStore::claim_interrupted(const std::string &id) {
 
 std::vector<JobRun> ScheduleStore::running_runs() {
   store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
-                         " FROM job_runs WHERE status = 'running' ORDER BY started_at, id");
+                         " FROM job_runs WHERE status IN ('running', 'retrying')"
+                         " ORDER BY started_at, id");
   std::vector<JobRun> out;
   while (q.step()) out.push_back(read_run(q));
   return out;
@@ -206,7 +220,7 @@ std::vector<JobRun> ScheduleStore::running_runs() {
 bool ScheduleStore::interrupt_orphan(const std::string &id, const std::string &why) {
   store::Stmt q(db_,
                 "UPDATE job_runs SET status = 'interrupted', error = ?, finished_at = ?"
-                " WHERE id = ? AND status = 'running'");
+                " WHERE id = ? AND status IN ('running', 'retrying')");
   q.bind(1, why).bind(2, now_seconds()).bind(3, id).run();
   return db_.changes() > 0;
 }
