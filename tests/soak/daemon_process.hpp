@@ -6,6 +6,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,6 +36,8 @@ class DaemonProcess {
   void start() {
     pid_t pid = ::fork();
     if (pid == 0) {
+      // A soak killed from outside (a ctest timeout) takes its daemon with it.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
       ::execl("/bin/sh", "sh", "-c", command_.c_str(), static_cast<char *>(nullptr));
       ::_exit(127);
     }
