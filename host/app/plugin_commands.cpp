@@ -1,16 +1,17 @@
 // host/app/plugin_commands.cpp — the plugin management commands.
 #include "app/plugin_commands.hpp"
 
-#include "config/paths.hpp"
-#include "plugins/plugin_finder.hpp"
-#include "plugins/plugin_probe.hpp"
-
 #include <boost/json.hpp>
-
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <sstream>
+
+#include "config/paths.hpp"
+#include "plugins/plugin_finder.hpp"
+#include "plugins/plugin_probe.hpp"
+#include "plugins/plugin_resolution.hpp"
 
 namespace automuse::app {
 namespace fs = std::filesystem;
@@ -33,6 +34,7 @@ std::string join_actions(const json::object &o) {
 
 int list_command(const HostContext &ctx, bool as_json) {
   auto found = discover_plugins(ctx);
+  for (auto &n : found.notes) std::cerr << "automuse-host: " << n << "\n";
   for (auto &e : found.errors) std::cerr << "automuse-host: " << e << "\n";
   if (as_json) {
     json::array arr;
@@ -48,7 +50,7 @@ int list_command(const HostContext &ctx, bool as_json) {
                 << str_field(p, "abi") << ")  actions: " << join_actions(p) << "\n    "
                 << str_field(p, "path") << "\n";
   }
-  return 0;
+  return found.errors.empty() ? 0 : 1;  // a run would refuse what failed here
 }
 
 int info_command(const HostContext &ctx, const std::string &name) {
@@ -58,12 +60,13 @@ int info_command(const HostContext &ctx, const std::string &name) {
     // The full description, not just the summary, comes from a fresh probe.
     auto r = plugins::probe_in_child(str_field(p, "path"));
     std::cout << "id:       " << name << "\nname:     " << str_field(p, "name")
-              << "\nversion:  " << str_field(p, "version") << "\nABI:      "
-              << str_field(p, "abi") << "\nfile:     " << str_field(p, "path")
-              << "\nactions:  " << join_actions(p) << "\n";
+              << "\nversion:  " << str_field(p, "version") << "\nABI:      " << str_field(p, "abi")
+              << "\nfile:     " << str_field(p, "path") << "\nactions:  " << join_actions(p)
+              << "\n";
     if (auto *d = p.if_contains("description"); d && d->is_string())
       std::cout << "about:    " << d->as_string() << "\n";
-    if (auto *pub = p.if_contains("publishes")) std::cout << "publishes: " << json::serialize(*pub) << "\n";
+    if (auto *pub = p.if_contains("publishes"))
+      std::cout << "publishes: " << json::serialize(*pub) << "\n";
     return 0;
   }
   for (auto &e : found.errors)
@@ -71,21 +74,47 @@ int info_command(const HostContext &ctx, const std::string &name) {
       std::cerr << "automuse-host: " << e << "\n";
       return 1;
     }
-  std::cerr << "automuse-host: no plugin with id '" << name << "' (see `automuse-host plugins list`)\n";
+  std::cerr << "automuse-host: no plugin with id '" << name
+            << "' (see `automuse-host plugins list`)\n";
   return 1;
 }
 
-int install_command(const HostContext &, const std::string &source) {
+// The installed file (user or bundled folder) that provides plugin `id`, if any.
+std::optional<fs::path> installed_file(const std::string &id) {
+  for (auto &file :
+       plugins::candidate_files({config::user_plugin_dir(), plugins::bundled_plugin_dir()})) {
+    auto r = plugins::probe_in_child(file);
+    if (r.info && str_field(*r.info, "id") == id) return file;
+  }
+  return std::nullopt;
+}
+
+int install_command(const HostContext &, const std::string &source, bool replace) {
   fs::path src(source);
   auto r = plugins::probe_in_child(src);
   if (!r.info) {
     std::cerr << "automuse-host: cannot install: " << r.error << "\n";
     return 1;
   }
+  const std::string id = str_field(*r.info, "id");
   fs::path dir = config::user_plugin_dir();
-  config::create_private_dirs(dir);
   fs::path target = dir / src.filename();
   if (target.extension() != ".so") target += ".so";
+  const std::optional<fs::path> existing = installed_file(id);
+  if (!replace) {
+    std::error_code ec;
+    if (existing) {
+      std::cerr << "automuse-host: plugin '" << id << "' is already installed as "
+                << existing->string() << " (add --replace to replace it)\n";
+      return 1;
+    }
+    if (fs::exists(target, ec)) {
+      std::cerr << "automuse-host: " << target.string()
+                << " already exists (add --replace to replace it)\n";
+      return 1;
+    }
+  }
+  config::create_private_dirs(dir);
   std::ifstream in(src, std::ios::binary);
   std::stringstream bytes;
   bytes << in.rdbuf();
@@ -93,8 +122,17 @@ int install_command(const HostContext &, const std::string &source) {
                                 fs::perms::owner_all | fs::perms::group_read |
                                     fs::perms::group_exec | fs::perms::others_read |
                                     fs::perms::others_exec);
-  std::cout << "installed " << str_field(*r.info, "id") << " " << str_field(*r.info, "version")
-            << " to " << target.string() << "\n";
+  // The old copy under another name goes, so that the folder holds one file per id; a
+  // bundled copy stays and is shadowed by the user's.
+  std::error_code ec;
+  const bool was_user_copy = existing && fs::equivalent(existing->parent_path(), dir, ec);
+  if (was_user_copy && !fs::equivalent(*existing, target, ec)) fs::remove(*existing, ec);
+  std::cout << "installed " << id << " " << str_field(*r.info, "version") << " to "
+            << target.string();
+  if (existing)
+    std::cout << (was_user_copy ? ", replacing " : ", taking precedence over ")
+              << existing->string();
+  std::cout << "\n";
   return 0;
 }
 
@@ -123,52 +161,57 @@ int remove_command(const HostContext &ctx, const std::string &name) {
 }  // namespace
 
 Discovery discover_plugins(const HostContext &context) {
-  Discovery d;
-  std::map<std::string, std::string> seen;  // id -> file
-  for (auto &file : plugins::candidate_files(plugins::search_dirs(context.options().plugin_dir))) {
+  std::map<fs::path, json::object> infos;
+  auto probe = [&](const fs::path &file) {
+    plugins::PluginFile f;
     auto r = plugins::probe_in_child(file);
     if (!r.info) {
-      d.errors.push_back(r.error);
-      continue;
+      f.error = r.error;
+    } else {
+      f.id = str_field(*r.info, "id");
+      infos[file] = std::move(*r.info);
     }
-    std::string id = str_field(*r.info, "id");
-    if (auto it = seen.find(id); it != seen.end()) {
-      d.errors.push_back(file.string() + ": duplicate plugin id '" + id + "', already provided by " +
-                         it->second + " (the first one is used)");
-      continue;
-    }
-    seen.emplace(id, file.string());
-    d.plugins.push_back(std::move(*r.info));
+    return f;
+  };
+  auto resolution = plugins::resolve_plugins(
+      plugins::read_plugin_files(plugins::search_dirs(context.options().plugin_dir), probe));
+  Discovery d;
+  for (auto &[id, use] : resolution.used) {
+    d.plugins.push_back(std::move(infos.at(use.path)));
+    if (auto note = use.note(); !note.empty()) d.notes.push_back("plugin '" + id + "': " + note);
   }
+  for (auto &p : resolution.problems) d.errors.push_back(p.message);
   return d;
 }
 
 std::shared_ptr<plugins::PluginModule> open_plugin_by_id(const HostContext &context,
                                                          const std::string &id) {
-  std::shared_ptr<plugins::PluginModule> chosen;
-  std::vector<std::string> problems;
-  for (auto &file : plugins::candidate_files(plugins::search_dirs(context.options().plugin_dir))) {
-    std::shared_ptr<plugins::PluginModule> m;
+  std::map<fs::path, std::shared_ptr<plugins::PluginModule>> opened;
+  auto open = [&](const fs::path &file) {
+    plugins::PluginFile f;
     try {
-      m = plugins::PluginModule::open(file);
+      auto m = plugins::PluginModule::open(file);
+      f.id = m->id();
+      if (*f.id == id) opened[file] = std::move(m);  // others are unloaded at once
     } catch (const plugins::PluginError &e) {
-      problems.push_back(e.what());
-      continue;
+      f.error = e.what();
+      if (!e.plugin_id().empty()) f.id = e.plugin_id();
     }
-    if (m->id() != id) continue;
-    if (chosen) {
-      if (fs::equivalent(chosen->path(), m->path())) continue;
-      throw plugins::PluginError("duplicate plugin id '" + id + "': " + chosen->path().string() +
-                                 " and " + m->path().string() + " (remove one)");
-    }
-    chosen = std::move(m);
+    return f;
+  };
+  auto resolution = plugins::resolve_plugins(
+      plugins::read_plugin_files(plugins::search_dirs(context.options().plugin_dir), open));
+  if (auto problems = resolution.problems_for(id); !problems.empty()) {
+    std::string msg = "cannot run plugin '" + id + "': " + problems.front();
+    for (size_t i = 1; i < problems.size(); ++i) msg += "\n  also: " + problems[i];
+    throw plugins::PluginError(msg, id);
   }
-  if (!chosen) {
-    std::string msg = "no plugin with id '" + id + "' (see `automuse-host plugins list`)";
-    for (auto &p : problems) msg += "\n  also: " + p;
-    throw plugins::PluginError(msg);
-  }
-  return chosen;
+  auto use = resolution.used.find(id);
+  if (use == resolution.used.end())
+    throw plugins::PluginError("no plugin with id '" + id + "' (see `automuse-host plugins list`)");
+  if (auto note = use->second.note(); !note.empty())
+    std::cerr << "automuse-host: plugin '" << id << "': " << note << "\n";
+  return opened.at(use->second.path);
 }
 
 void add_plugin_commands(CLI::App &app, const std::function<HostContext &()> &context,
@@ -190,9 +233,14 @@ void add_plugin_commands(CLI::App &app, const std::function<HostContext &()> &co
       "install", "Check a plugin library and copy it into the user plugin folder");
   auto install_path = std::make_shared<std::string>();
   install->add_option("PATH", *install_path, "The plugin's .so file")->required();
-  install->callback([=] { *exit_code = install_command(context(), *install_path); });
+  auto install_replace = std::make_shared<bool>(false);
+  install->add_flag("--replace", *install_replace,
+                    "Replace an installed plugin with the same id (an error otherwise)");
+  install->callback(
+      [=] { *exit_code = install_command(context(), *install_path, *install_replace); });
 
-  auto *remove = plugins_cmd->add_subcommand("remove", "Remove a plugin from the user plugin folder");
+  auto *remove =
+      plugins_cmd->add_subcommand("remove", "Remove a plugin from the user plugin folder");
   auto remove_name = std::make_shared<std::string>();
   remove->add_option("NAME", *remove_name, "Plugin id")->required();
   remove->callback([=] { *exit_code = remove_command(context(), *remove_name); });

@@ -45,14 +45,12 @@ constexpr Key kKnownKeys[] = {
     {"llm.providers", Kind::Object},
     {"speech", Kind::Object},
     {"speech.provider", Kind::String},
-    {"speech.voice", Kind::StringOrNull},
     {"speech.providers", Kind::Object},
     {"images", Kind::Object},
     {"images.provider", Kind::String},
     {"images.providers", Kind::Object},
     {"cache", Kind::Object},
     {"cache.max_size_mb", Kind::Number},
-    {"music_dir", Kind::StringOrNull},
     {"schedule", Kind::Object},
     {"schedule.retry_base_seconds", Kind::Number},
     {"schedule.max_attempts", Kind::Number},
@@ -148,6 +146,17 @@ std::pair<size_t, size_t> line_and_column(std::string_view text, size_t offset) 
 
 }  // namespace
 
+std::vector<KnownKey> known_keys() {
+  std::vector<KnownKey> keys;
+  for (const Key &k : kKnownKeys) {
+    KeyRole role = k.kind == Kind::Object ? KeyRole::Group : KeyRole::Value;
+    for (const char *open : kOpenSections)
+      if (std::string_view(k.path) == open) role = KeyRole::OpenSection;
+    keys.push_back({k.path, role});
+  }
+  return keys;
+}
+
 Config::Config() = default;
 
 std::optional<fs::path> Config::locate(const std::optional<fs::path> &explicit_path) {
@@ -197,9 +206,10 @@ std::string Config::default_text() {
     "ca_bundle": null,
     "max_connections": 64,
     "max_connections_per_host": 8,
-    "timeout_seconds": 300
+    "timeout_seconds": 600
   },
   "limits": {"renders": 0, "network_jobs": 16},
+  "schedule": {"retry_base_seconds": 60, "max_attempts": 3, "grace_seconds": 30},
   "llm": {
     "provider": "ollama",
     "model": null,
@@ -208,10 +218,9 @@ std::string Config::default_text() {
       "openai": {"base_url": "https://api.openai.com/v1", "model": "gpt-4o-mini", "api_key": {"env": "OPENAI_API_KEY"}}
     }
   },
-  "speech": {"provider": "espeak-ng", "voice": null, "providers": {}},
+  "speech": {"provider": "espeak-ng", "providers": {}},
   "images": {"provider": "title-cards", "providers": {}},
   "cache": {"max_size_mb": 2048},
-  "music_dir": null,
   "plugins": {
     "youtube": {},
     "twitter": {},
@@ -236,10 +245,9 @@ std::vector<Problem> Config::check() const {
     if (auto *v = find(p); v && v->is_number() && v->to_number<double>() <= 0)
       out.push_back({p, "must be greater than 0"});
   }
-  for (const char *p : {"http.ca_bundle", "music_dir"}) {
-    if (auto *v = find(p); v && v->is_string() && !fs::exists(std::string(v->as_string())))
-      out.push_back({p, "no such file or folder: " + std::string(v->as_string())});
-  }
+  if (auto *v = find("http.ca_bundle");
+      v && v->is_string() && !fs::exists(std::string(v->as_string())))
+    out.push_back({"http.ca_bundle", "no such file: " + std::string(v->as_string())});
   return out;
 }
 

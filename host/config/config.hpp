@@ -66,6 +66,17 @@ class Config {
   std::optional<std::filesystem::path> path_;
 };
 
+// A key `Config::check` knows (anything else draws an "unknown key" warning). A group is an
+// object that only holds known keys ("log"); an open section holds keys that belong to
+// someone else: providers by name ("llm.providers") or plugins by id ("plugins").
+enum class KeyRole { Value, Group, OpenSection };
+struct KnownKey {
+  std::string path;  // dotted, "http.timeout_seconds"
+  KeyRole role;
+};
+// Every known key; docs/configuration.md's table is checked against this list.
+std::vector<KnownKey> known_keys();
+
 // Replace {"env": "NAME"} objects anywhere in `v` by the environment variable's value.
 boost::json::value resolve_env(const boost::json::value &v);
 

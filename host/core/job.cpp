@@ -2,7 +2,6 @@
 #include "core/job.hpp"
 
 #include <boost/asio/post.hpp>
-
 #include <vector>
 
 namespace automuse::core {
@@ -20,7 +19,24 @@ am_job::am_job(boost::asio::io_context &io, boost::asio::thread_pool &workers, s
       workers_(workers) {}
 
 void am_job::post(std::function<void()> fn) {
-  boost::asio::post(strand_, std::move(fn));
+  {
+    std::lock_guard lock(mutex_);
+    ++running_;
+  }
+  // The job itself is kept alive until the function ran.
+  boost::asio::post(strand_,
+                    [self = shared_from_this(), fn = std::move(fn)] { self->run_counted(fn); });
+}
+
+void am_job::run_counted(const std::function<void()> &fn) {
+  std::shared_ptr<const void> module = keep_alive();
+  fn();
+  // Our share goes before the count does: whoever waits for pending() == 0 to unload the
+  // library is then the last owner, not this (I/O) thread.
+  module.reset();
+  std::lock_guard lock(mutex_);
+  --running_;
+  if (ops_.empty() && running_ == 0) idle_.notify_all();
 }
 
 am_op_id am_job::add_op(CancelHook on_cancel) {
@@ -42,20 +58,12 @@ bool am_job::complete_op(am_op_id id, std::function<void()> deliver) {
   {
     std::lock_guard lock(mutex_);
     if (ops_.erase(id) == 0) return false;
-    ++delivering_;
+    ++running_;  // counted before the op leaves ops_, so pending() never dips to 0 between
   }
-  // keep the job alive until the delivery ran
   boost::asio::post(strand_, [self = shared_from_this(), deliver = std::move(deliver)] {
-    deliver();
-    self->delivered();
+    self->run_counted(deliver);
   });
   return true;
-}
-
-void am_job::delivered() {
-  std::lock_guard lock(mutex_);
-  --delivering_;
-  if (ops_.empty() && delivering_ == 0) idle_.notify_all();
 }
 
 void am_job::cancel_op(am_op_id id) {
@@ -83,12 +91,17 @@ void am_job::cancel() {
 
 size_t am_job::pending() const {
   std::lock_guard lock(mutex_);
-  return ops_.size() + delivering_;
+  return ops_.size() + running_;
 }
 
 void am_job::wait_idle() {
   std::unique_lock lock(mutex_);
-  idle_.wait(lock, [&] { return ops_.empty() && delivering_ == 0; });
+  idle_.wait(lock, [&] { return ops_.empty() && running_ == 0; });
+}
+
+std::shared_ptr<const void> am_job::keep_alive() const {
+  std::lock_guard lock(mutex_);
+  return keep_alive_;
 }
 
 std::shared_ptr<const void> am_job::release_keep_alive() {

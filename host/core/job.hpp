@@ -42,7 +42,8 @@ struct am_job : std::enable_shared_from_this<am_job> {
   Executor &executor() noexcept { return strand_; }
   boost::asio::thread_pool &workers() noexcept { return workers_; }
 
-  // Run fn on the job's strand (never inline). Any thread.
+  // Run fn on the job's strand (never inline); it counts in pending() until it returns.
+  // Any thread.
   void post(std::function<void()> fn);
 
   // Register a pending operation. `on_cancel(id)` runs at most once, on any thread, if the op
@@ -62,12 +63,17 @@ struct am_job : std::enable_shared_from_this<am_job> {
   void cancel();
   bool cancelled() const noexcept { return cancelled_.load(std::memory_order_acquire); }
 
-  // Operations registered and not yet delivered.
+  // Operations registered and not yet delivered, plus posted functions and deliveries that
+  // have not returned yet.
   size_t pending() const;
 
-  // Block the calling thread (never an I/O thread) until no operation is pending or
-  // being delivered. Used by shutdown to drain.
+  // Block the calling thread (never an I/O thread) until nothing is pending(). Used by
+  // shutdown to drain.
   void wait_idle();
+
+  // A share of what the job keeps alive, for plugin code run off the strand (the worker
+  // pool): drop it before completing the operation that ran the code.
+  std::shared_ptr<const void> keep_alive() const;
 
   // Hand over what the job keeps alive, so that the caller (the host's main thread) decides
   // where it is released: I/O threads may hold the job itself a little longer. Call only
@@ -78,7 +84,8 @@ struct am_job : std::enable_shared_from_this<am_job> {
   struct Op {
     CancelHook on_cancel;
   };
-  void delivered();
+  // Runs one counted function (post, complete_op) with a share of keep_alive_ held around it.
+  void run_counted(const std::function<void()> &fn);
 
   std::string name_;
   std::shared_ptr<const void> keep_alive_;
@@ -88,7 +95,7 @@ struct am_job : std::enable_shared_from_this<am_job> {
   mutable std::mutex mutex_;
   std::condition_variable idle_;
   std::unordered_map<am_op_id, Op> ops_;
-  size_t delivering_ = 0;
+  size_t running_ = 0;  // functions queued or running on the strand (post, complete_op)
 };
 
 namespace automuse::core {

@@ -43,7 +43,10 @@ am_op_id run_on_worker(am_job *job, am_work_fn work, am_done_fn done, void *user
       return;
     }
     if (!state->compare_exchange_strong(expected, kRunning)) return;
-    work(user);
+    {
+      auto module = self->keep_alive();  // plugin code runs here, off the strand
+      work(user);
+    }
     self->complete_op(id, [done, user] { done(user, AM_OK, kEmpty); });
   });
   return id;

@@ -109,11 +109,15 @@ std::shared_ptr<PluginModule> PluginModule::open(const fs::path &path) {
   std::string label = path.stem().string();
   if (label.rfind("lib", 0) == 0) label = label.substr(3);
   if (!am_version_compatible(host_abi, plugin_abi)) {
-    std::string why = plugin_abi.major != host_abi.major ? "the ABI major version differs"
-                                                         : "the plugin needs a newer host";
+    const bool same_major = plugin_abi.major == host_abi.major;
+    std::string why =
+        same_major ? "the plugin needs a newer host" : "the ABI major version differs";
+    // Within one major version the entry's first fields keep their places: its id is readable.
+    std::string id = same_major && m->entry_->id ? m->entry_->id : "";
     throw PluginError(label + ": plugin built for SDK ABI " + to_string(plugin_abi) +
-                      ", this host speaks " + to_string(host_abi) + " (" + why + "; file " +
-                      file + ")");
+                          ", this host speaks " + to_string(host_abi) + " (" + why + "; file " +
+                          file + ")",
+                      id);
   }
   const am_plugin_entry &e = *m->entry_;
   if (e.struct_size < offsetof(am_plugin_entry, start_action) + sizeof(e.start_action))
@@ -123,7 +127,7 @@ std::shared_ptr<PluginModule> PluginModule::open(const fs::path &path) {
   if (!e.id || !std::regex_match(e.id, kId))
     throw PluginError(file + ": invalid plugin id (must match [a-z0-9_-]+)");
   if (!e.init || !e.deinit || !e.describe || !e.start_action)
-    throw PluginError(file + ": entry has a NULL function pointer");
+    throw PluginError(file + ": entry has a NULL function pointer", e.id);
   m->info_.id = e.id;
   m->info_.name = e.name ? e.name : e.id;
   m->info_.version = e.version ? e.version : "";

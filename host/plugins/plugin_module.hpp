@@ -23,6 +23,13 @@ namespace automuse::plugins {
 class PluginError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+  PluginError(const std::string &what, std::string plugin_id)
+      : std::runtime_error(what), plugin_id_(std::move(plugin_id)) {}
+  // The plugin's id when the file could be read far enough to tell it safely; else empty.
+  const std::string &plugin_id() const noexcept { return plugin_id_; }
+
+ private:
+  std::string plugin_id_;
 };
 
 // The plugin's self-description (from describe()) plus where it came from.

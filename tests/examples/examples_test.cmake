@@ -1,17 +1,21 @@
 # tests/examples/examples_test.cmake — the SDK as a third party gets it:
-#  1. cmake --install <build> --component sdk into an empty temporary prefix;
+#  1. configure sdk/ as a project of its own, with package, library and header searches
+#     confined to an empty folder (so it can need no library) and no language enabled (so it
+#     needs no compiler), and install it alone into an empty temporary prefix; its package
+#     version is the ABI of version.h, and the top-level build's `--component sdk` installs the
+#     very same files;
 #  2. configure and build examples/hello-c (C11 only) and examples/hello-cpp (C++20 helpers)
 #     out of tree with CMAKE_PREFIX_PATH=<prefix> and nothing else, and check they really used
 #     that prefix (not the source tree), export only the entry symbol, and that hello-c needs
-#     no C++ runtime;
+#     no C++ runtime; a project asking for a newer ABI than the SDK's is refused;
 #  3. load both in automuse-host: `plugins list --json` names them with their ids, versions,
 #     ABI and actions; `--plugin hello-c greet` and `--plugin hello-cpp gather` succeed and
 #     print the expected JSON; an unknown action fails with a message naming the real ones.
-# Usage: cmake -DBUILD_DIR= -DEXAMPLES_DIR= -DSOURCE_DIR= -DWORK_DIR= -DHOST= -DGENERATOR=
-#              -DC_COMPILER= -DCXX_COMPILER= -P examples_test.cmake
+# Usage: cmake -DBUILD_DIR= -DSDK_DIR= -DEXAMPLES_DIR= -DSOURCE_DIR= -DWORK_DIR= -DHOST=
+#              -DGENERATOR= -DC_COMPILER= -DCXX_COMPILER= -P examples_test.cmake
 cmake_minimum_required(VERSION 3.25)
 
-foreach(var BUILD_DIR EXAMPLES_DIR SOURCE_DIR WORK_DIR HOST GENERATOR)
+foreach(var BUILD_DIR SDK_DIR EXAMPLES_DIR SOURCE_DIR WORK_DIR HOST GENERATOR)
   if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
     message(FATAL_ERROR "examples_test.cmake: -D${var}=... is required")
   endif()
@@ -50,18 +54,69 @@ set(prefix ${WORK_DIR}/prefix)
 set(plugin_dir ${WORK_DIR}/plugins)
 file(MAKE_DIRECTORY ${prefix} ${plugin_dir} ${WORK_DIR}/xdg-data ${WORK_DIR}/xdg-config)
 
-# 1. Install the SDK component alone.
-run(install 0 ${CMAKE_COMMAND} --install ${BUILD_DIR} --component sdk --prefix ${prefix})
-foreach(f include/automuse/automuse.h include/automuse/cpp/task.hpp)
-  if(NOT EXISTS ${prefix}/${f})
-    message(FATAL_ERROR "the installed SDK lacks ${f}")
+# The installed files, relative to `dir`, sorted.
+function(files_under dir out)
+  file(GLOB_RECURSE found RELATIVE ${dir} ${dir}/*)
+  list(SORT found)
+  set(${out} "${found}" PARENT_SCOPE)
+endfunction()
+
+# 1. The SDK as its own project: no compiler, no package found anywhere, installed alone.
+set(sdk_build ${WORK_DIR}/build-sdk)
+set(nothing ${WORK_DIR}/nothing)
+file(MAKE_DIRECTORY ${nothing})
+run(sdk_configure 0 ${CMAKE_COMMAND} -S ${SDK_DIR} -B ${sdk_build} -G ${GENERATOR}
+    -DCMAKE_FIND_ROOT_PATH=${nothing} -DCMAKE_FIND_ROOT_PATH_MODE_PACKAGE=ONLY
+    -DCMAKE_FIND_ROOT_PATH_MODE_LIBRARY=ONLY -DCMAKE_FIND_ROOT_PATH_MODE_INCLUDE=ONLY)
+file(STRINGS ${sdk_build}/CMakeCache.txt sdk_compilers REGEX "^CMAKE_(C|CXX)_COMPILER:")
+expect_equal("${sdk_compilers}" "" "compilers the standalone SDK configure looked for")
+run(sdk_install 0 ${CMAKE_COMMAND} --install ${sdk_build} --prefix ${prefix})
+
+# Exactly the headers of the tree, and the CMake package; nothing else (no binaries).
+file(GLOB_RECURSE headers RELATIVE ${SDK_DIR} ${SDK_DIR}/include/*)
+set(expected ${headers})
+foreach(f automuse-sdkConfig.cmake automuse-sdkConfigVersion.cmake automuse-sdk-targets.cmake
+          AutomusePlugin.cmake)
+  list(APPEND expected share/cmake/automuse-sdk/${f})
+endforeach()
+list(SORT expected)
+files_under(${prefix} installed)
+expect_equal("${installed}" "${expected}" "files of the standalone SDK install")
+
+# The package's version is the ABI version of the installed version.h.
+file(STRINGS ${prefix}/include/automuse/version.h abi_defines
+     REGEX "^#define AM_ABI_(MAJOR|MINOR) +[0-9]+")
+string(REGEX MATCH "AM_ABI_MAJOR +([0-9]+)" _ "${abi_defines}")
+set(abi_major ${CMAKE_MATCH_1})
+string(REGEX MATCH "AM_ABI_MINOR +([0-9]+)" _ "${abi_defines}")
+set(abi_minor ${CMAKE_MATCH_1})
+set(abi ${abi_major}.${abi_minor})
+file(STRINGS ${prefix}/share/cmake/automuse-sdk/automuse-sdkConfigVersion.cmake package_version
+     REGEX "^set\\(PACKAGE_VERSION \"")
+expect_equal("${package_version}" "set(PACKAGE_VERSION \"${abi}\")" "the package's version")
+
+# The top-level build installs the same SDK as its `sdk` component.
+set(component_prefix ${WORK_DIR}/component-prefix)
+run(install 0 ${CMAKE_COMMAND} --install ${BUILD_DIR} --component sdk --prefix ${component_prefix})
+files_under(${component_prefix} component_files)
+expect_equal("${component_files}" "${installed}" "files of `cmake --install --component sdk`")
+foreach(f IN LISTS installed)
+  if(f MATCHES "^include/")
+    run(same 0 ${CMAKE_COMMAND} -E compare_files ${prefix}/${f} ${component_prefix}/${f})
   endif()
 endforeach()
-file(GLOB_RECURSE config_files ${prefix}/*/automuse-sdkConfig.cmake)
-list(LENGTH config_files n)
-expect_equal("${n}" "1" "installed automuse-sdkConfig.cmake files")
-file(GLOB_RECURSE binaries ${prefix}/*.so ${prefix}/*.a ${prefix}/bin/*)
-expect_equal("${binaries}" "" "binaries in the SDK component (it is headers + CMake only)")
+
+# A project asking for a newer ABI than the SDK's (a minor or a major ahead) is refused.
+math(EXPR next_minor "${abi_minor} + 1")
+math(EXPR next_major "${abi_major} + 1")
+foreach(wanted ${abi_major}.${next_minor} ${next_major}.0)
+  set(probe ${WORK_DIR}/wants-${wanted})
+  file(WRITE ${probe}/CMakeLists.txt "cmake_minimum_required(VERSION 3.25)\n"
+       "project(wants LANGUAGES NONE)\nfind_package(automuse-sdk ${wanted} REQUIRED)\n")
+  run(newer nonzero ${CMAKE_COMMAND} -S ${probe} -B ${probe}/build -DCMAKE_PREFIX_PATH=${prefix}
+      -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF)
+  expect_contains("${newer_ERR}" "${abi}" "refusing automuse-sdk ${wanted}")
+endforeach()
 
 # 2. Build each example out of tree against that prefix alone.
 set(compilers)
@@ -143,12 +198,12 @@ foreach(i RANGE ${last})
   list(APPEND seen ${id})
   string(JSON name GET "${list_OUT}" ${i} name)
   string(JSON version GET "${list_OUT}" ${i} version)
-  string(JSON abi GET "${list_OUT}" ${i} abi)
+  string(JSON plugin_abi GET "${list_OUT}" ${i} abi)
   string(JSON path GET "${list_OUT}" ${i} path)
   string(JSON n_actions LENGTH "${list_OUT}" ${i} actions)
   string(JSON action GET "${list_OUT}" ${i} actions 0)
   expect_equal("${version}" "1.0.0" "${id} version")
-  expect_equal("${abi}" "1.0" "${id} abi")
+  expect_equal("${plugin_abi}" "${abi}" "${id} abi")
   expect_equal("${path}" "${plugin_dir}/lib${id}.so" "${id} path")
   expect_equal("${n_actions}" "1" "${id} action count")
   if(id STREQUAL "hello-c")

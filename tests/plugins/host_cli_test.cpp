@@ -82,14 +82,14 @@ TEST_F(HostCli, CrashingPluginIsReportedAndListingGoesOn) {
   fs::copy_file(dir("crash") + "/libfixture_crash.so", root_ / "mixed/a_crash.so");
   fs::copy_file(dir("good") + "/libfixture_good.so", root_ / "mixed/b_good.so");
   auto r = host("--plugin-dir " + (root_ / "mixed").string() + " plugins list --json");
-  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.code, 1) << "a file that failed is an error";
   EXPECT_NE(r.err.find("a_crash.so: crashed with SIGSEGV"), std::string::npos) << r.err;
   EXPECT_NE(r.out.find("fixture-good"), std::string::npos) << r.out;
 }
 
 TEST_F(HostCli, HangingPluginTimesOut) {
   auto r = host("--plugin-dir " + dir("hang") + " plugins list");
-  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("libfixture_hang.so: did not answer in 5 s"), std::string::npos) << r.err;
 }
 
