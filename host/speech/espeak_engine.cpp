@@ -65,8 +65,10 @@ EspeakEngine::EspeakEngine() {
     voice.name = (*v)->name ? (*v)->name : "";
     voice.identifier = (*v)->identifier ? (*v)->identifier : "";
     // languages: repeated {priority byte, NUL-terminated name}, ended by a 0 priority.
-    for (const char *l = (*v)->languages; l && *l; l += std::char_traits<char>::length(l + 1) + 2)
+    for (const char *l = (*v)->languages; l && *l; l += std::char_traits<char>::length(l + 1) + 2) {
       voice.languages.push_back(normalise_language(l + 1));
+      voice.priorities.push_back(static_cast<unsigned char>(*l));
+    }
     // MBROLA voices need separately installed databases: leave them out.
     if (voice.identifier.rfind("mb/", 0) == 0) continue;
     voices_.push_back(std::move(voice));
@@ -82,16 +84,21 @@ std::vector<std::string> EspeakEngine::languages() const {
 std::string EspeakEngine::voice_for_language(std::string_view language) const {
   std::string want = normalise_language(language);
   if (want.empty()) throw SpeechError("language", "is empty");
-  for (const auto &v : voices_)
-    for (const auto &l : v.languages)
-      if (l == want) return v.identifier;
+  // The preferred voice with a language that `matches`, or nullptr.
+  auto best = [this](auto matches) {
+    const EspeakVoice *found = nullptr;
+    int found_priority = 0;
+    for (const auto &v : voices_)
+      for (size_t i = 0; i < v.languages.size(); ++i)
+        if (matches(v.languages[i]) && (!found || v.priorities[i] < found_priority))
+          found = &v, found_priority = v.priorities[i];
+    return found;
+  };
   std::string primary = want.substr(0, want.find('-'));
-  for (const auto &v : voices_)
-    for (const auto &l : v.languages)
-      if (l == primary) return v.identifier;
-  for (const auto &v : voices_)
-    for (const auto &l : v.languages)
-      if (l.rfind(primary + "-", 0) == 0) return v.identifier;
+  const EspeakVoice *v = best([&](const std::string &l) { return l == want; });
+  if (!v) v = best([&](const std::string &l) { return l == primary; });
+  if (!v) v = best([&](const std::string &l) { return l.rfind(primary + "-", 0) == 0; });
+  if (v) return v->identifier;
   std::string list;
   for (const auto &l : languages()) list += (list.empty() ? "" : ", ") + l;
   throw SpeechError(

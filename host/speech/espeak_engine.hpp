@@ -18,6 +18,7 @@ struct EspeakVoice {
   std::string name;                    // "English (America)"
   std::string identifier;              // "gmw/en-US"
   std::vector<std::string> languages;  // "en-us", "en" (best first)
+  std::vector<int> priorities;         // espeak-ng's, one per language: lower is preferred
 };
 
 struct VoiceSettings {
@@ -51,9 +52,11 @@ class EspeakEngine {
   // Every language code some voice speaks, sorted.
   std::vector<std::string> languages() const;
 
-  // The voice identifier for a BCP-47-ish language ("en", "en-GB", "pt_BR", "de"): exact
-  // match first, then the primary subtag. Throws SpeechError("language", ...) listing the
-  // available languages when none matches.
+  // The voice identifier for a BCP-47 tag ("en", "en-GB", "pt-BR", "de"; see language.hpp for
+  // names): exact match first, then the primary subtag, then a regional voice of it; among
+  // several, the one espeak-ng prefers for that language ("en" is British English, "fr" the
+  // French of France). Throws SpeechError("language", ...) listing the available languages
+  // when none matches.
   std::string voice_for_language(std::string_view language) const;
 
   // Synthesises UTF-8 `text` (plain text, not SSML) with a sentence pause at the end.

@@ -12,6 +12,7 @@
 #include "core/job.hpp"
 #include "core/services.hpp"
 #include "speech/aligner.hpp"
+#include "speech/language.hpp"
 #include "subtitles/caption_files.hpp"
 #include "subtitles/captions.hpp"
 
@@ -158,6 +159,13 @@ am_op_id SpeechService::synthesize(am_job &job, SpeechRequest r, SpeechDone done
   });
   if (r.provider.empty()) r.provider = config_.default_provider;
   if (r.speech.language.empty()) r.speech.language = "en";
+  // One tag however the account wrote it: "German" and "de" share a voice and cache entries.
+  try {
+    r.speech.language = language_tag(r.speech.language);
+  } catch (const SpeechError &e) {
+    deliver(job, id, done, AM_INVALID_ARGUMENT, e.what(), nullptr);
+    return id;
+  }
   SpeechProvider *p = provider(r.provider);
   if (!p) {
     std::string names;

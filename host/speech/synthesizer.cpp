@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "speech/espeak_pool.hpp"
+#include "speech/language.hpp"
 #include "speech/script_text.hpp"
 #include "speech/silence.hpp"
 
@@ -44,10 +45,19 @@ VoiceSettings resolve_voice(const SynthesisOptions &options) {
   VoiceSettings s;
   s.rate = options.rate;
   s.pitch = options.pitch;
-  if (!options.voice.empty())
+  if (!options.voice.empty()) {
     s.voice = options.voice;
-  else
-    s.voice = EspeakEngine::instance().voice_for_language(options.language);
+  } else {
+    const std::string tag = language_tag(options.language);
+    try {
+      s.voice = EspeakEngine::instance().voice_for_language(tag);
+    } catch (const SpeechError &e) {
+      if (tag == options.language) throw;
+      // Name the language as the account wrote it too, not only its code.
+      throw SpeechError(e.field(), "'" + options.language + "' (" + tag +
+                                       "): " + std::string(e.what()).substr(e.field().size() + 2));
+    }
+  }
   validate_voice_settings(s);
   return s;
 }

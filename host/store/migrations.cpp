@@ -5,6 +5,8 @@
 #include <chrono>
 #include <string>
 
+#include "store/open_lock.hpp"
+
 namespace automuse::store {
 
 const std::vector<Migration> &migrations() {
@@ -152,13 +154,17 @@ void refuse_if_newer(Db &db, int found) {
 
 }  // namespace
 
-void migrate(Db &db, int target) {
+std::vector<int> migrate(Db &db, int target) {
   if (target < 0) target = latest_schema_version();
+  // Processes opening the file at once migrate it in turn; the others then find nothing to do.
+  OpenLock lock(db.file(), db.opening_patience());
   refuse_if_newer(db, read_schema_version(db));
+  std::vector<int> applied;
   for (const Migration &m : migrations()) {
     if (m.version > target) break;
     WriteTxn txn(db);
-    // Re-read under the write lock: another process may have migrated meanwhile.
+    // Re-read under the write lock: a process that does not take the opening lock (an older
+    // automuse-host) may have migrated meanwhile.
     int now_at = read_schema_version(db);
     refuse_if_newer(db, now_at);
     if (now_at >= m.version) continue;  // txn rolls back an empty transaction
@@ -169,7 +175,9 @@ void migrate(Db &db, int target) {
                    .count();
     rec.bind(1, static_cast<int64_t>(m.version)).bind(2, static_cast<int64_t>(now)).run();
     txn.commit();
+    applied.push_back(m.version);
   }
+  return applied;
 }
 
 }  // namespace automuse::store

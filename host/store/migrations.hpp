@@ -26,9 +26,11 @@ int latest_schema_version();
 // file holds tables but no schema_version (not an AutoMuse database).
 int read_schema_version(Db &db);
 
-// Brings the database up to `target` (default: latest), each step in its own transaction.
-// Refuses, with a message naming the file and both versions, a database newer than this
-// build. Safe when two processes open the same new file at once.
-void migrate(Db &db, int target = -1);
+// Brings the database up to `target` (default: latest), each step in its own transaction,
+// and returns the versions it applied (none when another process did them first). Refuses,
+// with a message naming the file and both versions, a database newer than this build. Safe
+// when any number of processes open the same file at once: they take the opening lock in
+// turn (open_lock.hpp), so each step is applied once.
+std::vector<int> migrate(Db &db, int target = -1);
 
 }  // namespace automuse::store

@@ -5,8 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <thread>
+
+#include "store/open_lock.hpp"
 
 namespace automuse::store {
 
@@ -22,7 +26,7 @@ void ensure_private_dir(const fs::path &dir) {
   }
 }
 
-Db::Db(const fs::path &file, int busy_timeout_ms) : file_(file) {
+Db::Db(const fs::path &file, int busy_timeout_ms) : file_(file), busy_timeout_(busy_timeout_ms) {
   // Create the file ourselves with 0600: SQLite would use 0644 (minus umask), and its WAL and
   // SHM files copy the database file's mode. Never open() an existing database here: closing
   // any descriptor of the file drops every POSIX lock this process holds on it, those of the
@@ -49,11 +53,14 @@ Db::Db(const fs::path &file, int busy_timeout_ms) : file_(file) {
     db_ = nullptr;
     throw StoreError("cannot open database " + file.string() + ": " + msg);
   }
-  sqlite3_extended_result_codes(db_, 1);
+  // The busy timeout before any statement: even the first read may meet another process's lock.
   sqlite3_busy_timeout(db_, busy_timeout_ms);
+  sqlite3_extended_result_codes(db_, 1);
   try {
-    // A file that is not a database fails here, on the first read.
-    exec("PRAGMA journal_mode=WAL");
+    {
+      OpenLock lock(file_, opening_patience());
+      use_wal();
+    }
     // NORMAL is durable against application crashes in WAL mode; only a power loss may drop
     // the last commits, never corrupt the file.
     exec("PRAGMA synchronous=NORMAL");
@@ -62,6 +69,46 @@ Db::Db(const fs::path &file, int busy_timeout_ms) : file_(file) {
     sqlite3_close(db_);
     db_ = nullptr;
     throw;
+  }
+}
+
+std::chrono::milliseconds Db::opening_patience() const {
+  // Long enough for every process opening the file at once to migrate it in turn.
+  return std::max(std::chrono::milliseconds(30000), 3 * busy_timeout_);
+}
+
+void Db::use_wal() {
+  // Switching a file to WAL upgrades the statement's read lock to a write lock, and SQLite
+  // answers SQLITE_BUSY at once there instead of calling the busy handler (waiting could
+  // deadlock two such upgrades); WAL recovery may do the same. So SQLITE_BUSY is retried here,
+  // for at most the busy timeout. The opening lock keeps AutoMuse's own openers apart; this
+  // covers other processes (an older automuse-host, the sqlite3 shell).
+  const auto deadline = std::chrono::steady_clock::now() + busy_timeout_;
+  for (int pause_ms = 1;; pause_ms = std::min(pause_ms * 2, 50)) {
+    sqlite3_stmt *stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db_, "PRAGMA journal_mode=WAL", -1, &stmt, nullptr);
+    std::string mode;
+    if (rc == SQLITE_OK) {
+      rc = sqlite3_step(stmt);
+      if (rc == SQLITE_ROW) {
+        const unsigned char *text = sqlite3_column_text(stmt, 0);
+        mode = text ? reinterpret_cast<const char *>(text) : "";
+        rc = SQLITE_OK;
+      }
+    }
+    sqlite3_finalize(stmt);
+    if (rc == SQLITE_OK && mode == "wal") return;
+    // A mode other than WAL without an error: SQLite could not take the lock to change it.
+    const bool busy = rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+    if (!busy || std::chrono::steady_clock::now() >= deadline) {
+      // A file that is not a database fails here, on the first read.
+      if (rc == SQLITE_OK) {
+        throw StoreError("cannot switch " + file_.string() + " to WAL mode (it stays in '" + mode +
+                         "' mode)");
+      }
+      fail(rc, "'PRAGMA journal_mode=WAL'");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -69,8 +70,10 @@ class Stmt {
   sqlite3_stmt *stmt_ = nullptr;
 };
 
-// One connection. Opening it sets WAL, a busy timeout and foreign keys. Not thread-safe by
-// itself: its owner serialises access (the Store and the Cache hold a mutex).
+// One connection. Opening it sets a busy timeout (first), WAL and foreign keys. Any number of
+// processes may open the same file at once, new or not: the switch to WAL is made under the
+// opening lock (open_lock.hpp). Not thread-safe by itself: its owner serialises access (the
+// Store and the Cache hold a mutex).
 class Db {
  public:
   // Opens (creating if needed) the database file. The file is created owner-only (0600)
@@ -84,6 +87,8 @@ class Db {
   int64_t changes() const;
   sqlite3 *handle() const { return db_; }
   const std::filesystem::path &file() const { return file_; }
+  // How long to wait for processes opening the same file (OpenLock) before giving up.
+  std::chrono::milliseconds opening_patience() const;
 
   // Throws a StoreError (or Conflict for constraint violations) describing `what`.
   [[noreturn]] void fail(int rc, std::string_view what) const;
@@ -95,7 +100,10 @@ class Db {
   void rollback() noexcept;
 
  private:
+  void use_wal();
+
   std::filesystem::path file_;
+  std::chrono::milliseconds busy_timeout_;
   sqlite3 *db_ = nullptr;
 };
 

@@ -61,9 +61,7 @@ class Store::Txn {
   bool committed_ = false;
 };
 
-Store::Store(const fs::path &file) : db_(prepared(file)) {
-  migrate(db_);
-}
+Store::Store(const fs::path &file) : db_(prepared(file)), migrated_(migrate(db_)) {}
 
 int Store::schema_version() {
   std::lock_guard lock(mutex_);

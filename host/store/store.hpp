@@ -50,6 +50,8 @@ class Store {
 
   const std::filesystem::path &file() const { return db_.file(); }
   int schema_version();
+  // The migrations this Store applied when it opened the file (empty when it was current).
+  const std::vector<int> &migrations_applied() const { return migrated_; }
 
   // --- accounts ---
   // Validates against `schema` when given (required fields, types, enum, bounds, unknown
@@ -110,6 +112,7 @@ class Store {
 
   std::recursive_mutex mutex_;
   Db db_;
+  std::vector<int> migrated_;
   int txn_depth_ = 0;
 };
 

@@ -9,6 +9,7 @@
 #include <ctime>
 
 #include "import/mpv2_dates.hpp"
+#include "speech/synthesizer.hpp"
 #include "temp_dir.h"
 
 namespace automuse::import {
@@ -191,6 +192,24 @@ TEST_F(Mpv2Import, RefusesFoldersWithoutItsFiles) {
   } catch (const ImportError &e) {
     EXPECT_NE(std::string(e.what()).find("found none of youtube.json"), std::string::npos);
   }
+}
+
+// The original stores languages by name ("German"); an imported account speaks as it is.
+TEST_F(Mpv2Import, ImportedAccountInGermanSpeaksGerman) {
+  store::Store store(tmp_ / "automuse.db");
+  ImportReport r = import_mpv2(store, kSamples / "mp");
+  ASSERT_TRUE(r.problems.empty()) << r.to_text();
+  auto space = store.resolve_account("space facts", "youtube");
+  ASSERT_EQ(space.fields.at("language"), "German");  // kept as written
+
+  speech::SynthesisOptions options;
+  options.language = std::string(space.fields.at("language").as_string());
+  options.parallel = 1;
+  speech::Speech german = speech::synthesize_script("Die Sterne leuchten heute Nacht.", options);
+  EXPECT_GT(german.audio.duration(), 1.0);
+  ASSERT_EQ(german.words.size(), 5u);
+  EXPECT_EQ(german.words.front().text, "Die");
+  EXPECT_EQ(speech::resolve_voice(options).voice, "gmw/de");
 }
 
 TEST(Mpv2Links, AsinAndVideoIds) {

@@ -274,6 +274,30 @@ TEST_F(YoutubeE2E, AccountFieldsAreUsedAndBadOnesNamed) {
   EXPECT_NE(r.err.find("account field 'music_dir'"), std::string::npos) << r.err;
 }
 
+// The original's .mp accounts name their language ("German"): imported, they generate as
+// they are, in German. A language nobody knows fails naming the account and the value.
+TEST_F(YoutubeE2E, ImportedAccountWithALanguageNameGenerates) {
+  auto imported = host(std::string("import mpv2 '") + IMPORT_SAMPLES + "/mp'");
+  ASSERT_EQ(imported.code, 0) << imported.err;
+  auto script = write_file("script.txt", "Ein Oktopus hat drei Herzen. Sein Blut ist blau.");
+  auto r = generate(script.string(), "--account 'space facts'");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string folder(json::parse(r.out).at("outbox").as_string());
+  MediaFacts mp4 = probe(folder + "/video.mp4");
+  EXPECT_TRUE(mp4.has_audio);
+  EXPECT_GT(mp4.duration, 2.0);
+
+  auto add = host(
+      "accounts add --plugin youtube --nickname klingon --set niche=space --set "
+      "language=Klingonish");
+  ASSERT_EQ(add.code, 0) << add.err;
+  r = generate(script.string(), "--account klingon");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("klingon"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("'Klingonish'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Deutsch"), std::string::npos) << r.err;  // the hint
+}
+
 TEST_F(YoutubeE2E, AccountWithoutNicheIsRefused) {
   // The store refuses an account without the required niche...
   auto add = host("accounts add --plugin youtube --nickname nameless --set language=en");

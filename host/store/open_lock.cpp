@@ -1,0 +1,55 @@
+// Implementation of the opening lock (see open_lock.hpp).
+#include "store/open_lock.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+#include <thread>
+
+#include "store/sqlite_db.hpp"
+
+namespace automuse::store {
+
+namespace {
+
+// Short, jittered sleeps: waiters that woke together do not poll in step.
+std::chrono::milliseconds next_pause() {
+  thread_local std::minstd_rand rng(std::random_device{}());
+  return std::chrono::milliseconds(2 + rng() % 9);
+}
+
+}  // namespace
+
+OpenLock::OpenLock(const std::filesystem::path &database, std::chrono::milliseconds patience) {
+  std::filesystem::path file = database;
+  file += ".lock";
+  fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0) {
+    throw StoreError("cannot open the lock file " + file.string() + ": " + std::strerror(errno));
+  }
+  // Polled rather than blocking so that the wait is bounded.
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  while (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    if (err == EINTR) continue;
+    if (err != EWOULDBLOCK || std::chrono::steady_clock::now() >= deadline) {
+      ::close(fd_);
+      throw StoreError(err == EWOULDBLOCK
+                           ? "another process has been opening " + database.string() +
+                                 " for too long (it holds " + file.string() +
+                                 "); is an automuse-host stopped?"
+                           : "cannot lock " + file.string() + ": " + std::strerror(err));
+    }
+    std::this_thread::sleep_for(next_pause());
+  }
+}
+
+OpenLock::~OpenLock() {
+  ::close(fd_);  // releases the flock
+}
+
+}  // namespace automuse::store
