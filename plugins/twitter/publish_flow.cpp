@@ -55,14 +55,117 @@ std::string open_intent(const am::job &job, const Account &account, const std::s
   return "";
 }
 
-// The id of a recent post of the account with exactly this text, or "".
-am::task<std::string> find_published(XApi &api, std::string text) {
-  std::string user = co_await api.my_user_id();
-  std::vector<PostedTweet> recent = co_await api.recent_posts(user, 20);
-  for (auto &p : recent)
-    if (p.text == text) co_return p.id;
-  co_return std::string();
+constexpr int kRecentPosts = 20;  // how far back a lost post is looked for
+constexpr int kPostAttempts = 2;  // creates tried when X says it made no post
+
+// What X's timeline says about a post whose outcome is unknown.
+struct Lookup {
+  bool answered = false;  // false: the timeline could not be read (why in `error`)
+  std::string id;         // answered: the post's id, "" when X has no such post
+  std::string error;
+};
+
+// Looks for `text` among the account's recent posts, links compared by their expanded form.
+am::task<Lookup> look_for_post(am::job job, XApi &api, std::string text) {
+  Lookup out;
+  try {
+    auto asking = api.my_user_id();
+    std::string user = co_await std::move(asking);
+    auto reading = api.recent_posts(user, kRecentPosts);
+    std::vector<RemotePost> recent = co_await std::move(reading);
+    out.answered = true;
+    for (auto &p : recent)
+      if (same_post(text, p)) {
+        out.id = p.id;
+        break;
+      }
+  } catch (const am::error &e) {
+    if (e.status() == AM_CANCELLED || job.cancelled()) throw;
+    out.error = e.what();
+  }
+  co_return out;
 }
+
+PostOutcome published_as(std::string id, bool recovered) {
+  PostOutcome o;
+  o.state = PostOutcome::State::published;
+  o.id = std::move(id);
+  o.recovered = recovered;
+  return o;
+}
+
+PostOutcome failed_as(am_status status, std::string reason) {
+  PostOutcome o;
+  o.state = PostOutcome::State::failed;
+  o.status = status;
+  o.reason = std::move(reason);
+  o.platform_did_not_act = true;
+  return o;
+}
+
+PostOutcome uncertain_as(const Account &account, const std::string &text, const std::string &what) {
+  PostOutcome o;
+  o.state = PostOutcome::State::uncertain;
+  o.status = AM_ERROR;  // not transient: never repeated by itself
+  o.how_to_check = "do not post it again before checking: open the X profile of account '" +
+                   account.nickname +
+                   "' (https://x.com, signed in as it) and look for a post "
+                   "made just now with the text \"" +
+                   text + "\"";
+  o.reason = what + "; the post may be published; " + o.how_to_check;
+  return o;
+}
+
+// The unknown outcome of an earlier attempt, settled by X's timeline: published (found),
+// uncertain (the timeline could not be read), or failed with platform_did_not_act (X has no
+// such post: posting is safe).
+am::task<PostOutcome> settle_by_timeline(am::job job, XApi &api, std::string text,
+                                         std::string what) {
+  const Account &account = api.account();
+  job.log().warn(what + "; looking for the post among the account's recent posts");
+  Lookup found = co_await look_for_post(job, api, text);
+  if (!found.answered)
+    co_return uncertain_as(account, text,
+                           what + ", and its recent posts could not be read (" + found.error + ")");
+  if (!found.id.empty()) {
+    job.log().info("X: found the post of '" + account.nickname + "' among its recent posts");
+    co_return published_as(found.id, true);
+  }
+  co_return failed_as(AM_UNAVAILABLE, what + ", and X has no such post among the account's " +
+                                          std::to_string(kRecentPosts) + " most recent");
+}
+
+}  // namespace
+
+am::task<PostOutcome> create_post_once(am::job job, XApi &api, std::string text,
+                                       std::vector<std::string> media_ids) {
+  bool unknown_before = false;  // an earlier create of this call may have gone through
+  for (int attempt = 1;; ++attempt) {
+    std::string what;
+    try {
+      auto creating = api.create_post(text, media_ids);
+      PostedTweet posted = co_await std::move(creating);
+      co_return published_as(posted.id, false);
+    } catch (const OutcomeUnknown &e) {
+      if (e.status() == AM_CANCELLED || job.cancelled()) throw;
+      what = e.what();
+    } catch (const DuplicateContent &e) {
+      // After a lost answer, X refusing the same text again means the first one went through.
+      if (!unknown_before) co_return failed_as(e.status(), e.what());
+      what = e.what();
+    } catch (const am::error &e) {
+      if (e.status() == AM_CANCELLED) throw;
+      co_return failed_as(e.status(), e.what());  // a refusal: X did not act
+    }
+    unknown_before = true;
+    auto settling = settle_by_timeline(job, api, text, what);
+    PostOutcome settled = co_await std::move(settling);
+    if (settled.state != PostOutcome::State::failed || attempt >= kPostAttempts) co_return settled;
+    job.log().warn("X: no such post for '" + api.account().nickname + "': posting again");
+  }
+}
+
+namespace {
 
 void check_stop(const StopFlag &stop) {
   if (stop && stop->load()) throw am::error(AM_CANCELLED, "cancelled");
@@ -82,6 +185,34 @@ std::string published_json(const Published &p, const Account &account) {
                                       {"history_id", p.history_id},
                                       {"recovered", p.recovered}});
 }
+
+namespace {
+
+// The history record ends as the outcome says; an uncertain one stays "generated" (the next
+// post of this text asks X first) with the reason as its error.
+Published record_outcome(const am::job &job, const Account &account, Published out,
+                         const PostOutcome &outcome) {
+  if (outcome.published()) {
+    out.id = outcome.id;
+    out.url = post_url(outcome.id);
+    out.recovered = outcome.recovered;
+    update(job, out.history_id,
+           {{"status", "published"},
+            {"remote_id", out.id},
+            {"remote_url", out.url},
+            {"body", out.text}});
+    job.log().info("X: published " + out.url + " for '" + account.nickname + "'");
+    return out;
+  }
+  if (outcome.state == PostOutcome::State::uncertain) {
+    update(job, out.history_id, {{"error", outcome.reason}});
+    throw am::error(outcome.status, outcome.reason);
+  }
+  update(job, out.history_id, {{"status", "failed"}, {"error", outcome.reason}});
+  throw am::error(outcome.status, outcome.reason);
+}
+
+}  // namespace
 
 am::task<Published> publish_post(am::job job, PluginSettings settings, Account account,
                                  std::string text, std::string video_path, StopFlag stop) {
@@ -103,23 +234,14 @@ am::task<Published> publish_post(am::job job, PluginSettings settings, Account a
 
   Published out;
   out.text = text;
-  // An earlier attempt whose outcome is unknown: look before posting again.
+  PostOutcome outcome;
+  // An earlier attempt whose outcome is unknown: ask X before posting again.
   out.history_id = open_intent(job, account, text);
   if (!out.history_id.empty()) {
-    job.log().info("X: an earlier post of this text for '" + account.nickname +
-                   "' has an unknown outcome; checking the account's recent posts first");
-    std::string id = co_await find_published(api, text);
-    if (!id.empty()) {
-      out.id = id;
-      out.url = post_url(id);
-      out.recovered = true;
-      update(job, out.history_id,
-             {{"status", "published"},
-              {"remote_id", id},
-              {"remote_url", out.url},
-              {"error", nullptr}});
-      co_return out;
-    }
+    auto settling = settle_by_timeline(job, api, text,
+                                       "an earlier post of this text for X account '" +
+                                           account.nickname + "' has an unknown outcome");
+    outcome = co_await std::move(settling);
   } else {
     json::object record{{"account_id", account.id},
                         {"kind", "post"},
@@ -135,50 +257,21 @@ am::task<Published> publish_post(am::job job, PluginSettings settings, Account a
   }
 
   try {
-    std::vector<std::string> media;
-    check_stop(stop);
-    if (!video_path.empty()) media.push_back(co_await api.upload_video(video_path));
-    check_stop(stop);
-    PostedTweet posted;
-    bool unknown = false;
-    std::string unknown_message;
-    try {
-      posted = co_await api.create_post(text, media);
-    } catch (const OutcomeUnknown &e) {
-      if (e.status() == AM_CANCELLED || job.cancelled()) throw;  // checked on the next run
-      unknown = true;
-      unknown_message = e.what();
+    if (!outcome.published() && outcome.state != PostOutcome::State::uncertain) {
+      std::vector<std::string> media;
+      check_stop(stop);
+      if (!video_path.empty()) media.push_back(co_await api.upload_video(video_path));
+      check_stop(stop);
+      auto creating = create_post_once(job, api, text, std::move(media));
+      outcome = co_await std::move(creating);
     }
-    if (unknown) {
-      job.log().warn(unknown_message + "; checking the account's recent posts before retrying");
-      std::string id;
-      try {
-        id = co_await find_published(api, text);
-      } catch (const am::error &e) {
-        // Keep the intent ("generated"): the next attempt checks again before posting.
-        throw OutcomeUnknown(AM_UNAVAILABLE, unknown_message +
-                                                 "; could not check whether it was "
-                                                 "published (" +
-                                                 e.what() + "); the next attempt checks first");
-      }
-      if (!id.empty())
-        posted = PostedTweet{id, text};
-      else
-        posted = co_await api.create_post(text, media);
-    }
-    out.id = posted.id;
-    out.url = post_url(posted.id);
-    update(
-        job, out.history_id,
-        {{"status", "published"}, {"remote_id", out.id}, {"remote_url", out.url}, {"body", text}});
-    job.log().info("X: published " + out.url + " for '" + account.nickname + "'");
-    co_return out;
   } catch (const OutcomeUnknown &) {
-    throw;  // the intent stays open ("generated") and is checked next time
+    throw;  // cancelled mid-post: the intent stays open ("generated") and is checked next time
   } catch (const am::error &e) {
-    update(job, out.history_id, {{"status", "failed"}, {"error", e.what()}});
-    throw;
+    if (e.status() == AM_CANCELLED) throw;
+    outcome = failed_as(e.status(), e.what());  // the media upload, before any post
   }
+  co_return record_outcome(job, account, std::move(out), outcome);
 }
 
 }  // namespace twitter

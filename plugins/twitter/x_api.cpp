@@ -1,6 +1,7 @@
 // plugins/twitter/x_api.cpp — X API v2 requests, authentication and error mapping.
 #include "x_api.hpp"
 
+#include <algorithm>
 #include <automuse/cpp/buffer.hpp>
 #include <boost/json.hpp>
 #include <chrono>
@@ -199,8 +200,8 @@ void XApi::fail(const am::http_response &resp, const std::string &what) const {
                           "authorise it again");
     case 403:
       if (detail.find("duplicate content") != std::string::npos)
-        throw am::error(AM_ERROR, "X refused the post as duplicate content: " + who +
-                                      " already published this exact text");
+        throw DuplicateContent(AM_ERROR, "X refused the post as duplicate content: " + who +
+                                             " already published this exact text");
       throw am::error(AM_PERMISSION_DENIED,
                       "X refused to " + what + " for " + who + " (" + code + "): " + detail);
     case 429:
@@ -248,6 +249,11 @@ am::task<PostedTweet> XApi::create_post(std::string text, std::vector<std::strin
         continue;
       }
     }
+    if (resp.status == AM_OK && resp.http_status >= 500)
+      throw OutcomeUnknown(AM_UNAVAILABLE, "X API: the post of account '" + account_.nickname +
+                                               "' got HTTP " + std::to_string(resp.http_status) +
+                                               " (" + error_detail(resp.body) +
+                                               "), which X also answers after posting");
     if (!resp.ok()) fail(resp, "publish a post");
     json::value v = parse_or_null(resp.body);
     PostedTweet out{json_string(v, {"data", "id"}), json_string(v, {"data", "text"})};
@@ -267,17 +273,27 @@ am::task<std::string> XApi::my_user_id() {
   co_return id;
 }
 
-am::task<std::vector<PostedTweet>> XApi::recent_posts(std::string user_id, int max_results) {
+am::task<std::vector<RemotePost>> XApi::recent_posts(std::string user_id, int max_results) {
   am::http_request req(settings_.api_base + "/2/users/" + percent_encode(user_id) +
-                       "/tweets?max_results=" + std::to_string(max_results));
+                       "/tweets?max_results=" + std::to_string(std::clamp(max_results, 5, 100)) +
+                       "&tweet.fields=entities");
   am::http_response resp = co_await send(std::move(req));
   if (!resp.ok()) fail(resp, "read recent posts");
-  std::vector<PostedTweet> out;
+  std::vector<RemotePost> out;
   json::value v = parse_or_null(resp.body);
   if (auto *o = v.if_object())
     if (auto *data = o->if_contains("data"); data && data->is_array())
-      for (auto &t : data->as_array())
-        out.push_back({json_string(t, {"id"}), json_string(t, {"text"})});
+      for (auto &t : data->as_array()) {
+        RemotePost post{json_string(t, {"id"}), json_string(t, {"text"}), {}};
+        const json::value *urls = nullptr;
+        if (auto *e = t.is_object() ? t.as_object().if_contains("entities") : nullptr)
+          urls = e->is_object() ? e->as_object().if_contains("urls") : nullptr;
+        if (urls && urls->is_array())
+          for (auto &u : urls->as_array())
+            post.links.push_back(PostLink{json_string(u, {"url"}), json_string(u, {"expanded_url"}),
+                                          !json_string(u, {"media_key"}).empty()});
+        out.push_back(std::move(post));
+      }
   co_return out;
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "oauth1.hpp"
+#include "post_match.hpp"
 #include "settings.hpp"
 
 namespace twitter {
@@ -32,8 +33,15 @@ struct Credentials {
 Credentials load_credentials(const am_host *host, const Account &account);
 
 // A POST whose outcome is unknown: the request may have reached X (connection lost or timed
-// out after sending). Never simply repeated.
+// out after sending, or a 5xx, which X also answers after creating the post). Never simply
+// repeated: X is asked first.
 class OutcomeUnknown : public am::error {
+ public:
+  using am::error::error;
+};
+
+// X refused a post as duplicate content: the account already has a post with this text.
+class DuplicateContent : public am::error {
  public:
   using am::error::error;
 };
@@ -49,15 +57,15 @@ class XApi {
        Credentials credentials);
 
   // POST /2/tweets. Waits out a 429 until x-rate-limit-reset (up to the configured limit);
-  // usage cap, duplicate content, 401 and 403 fail with clear messages; a lost answer throws
-  // OutcomeUnknown.
+  // usage cap, 401 and 403 fail with clear messages (X did not act), duplicate content throws
+  // DuplicateContent; a lost answer or a 5xx throws OutcomeUnknown.
   am::task<PostedTweet> create_post(std::string text, std::vector<std::string> media_ids);
 
   // GET /2/users/me: the account's user id.
   am::task<std::string> my_user_id();
 
-  // GET /2/users/:id/tweets, newest first.
-  am::task<std::vector<PostedTweet>> recent_posts(std::string user_id, int max_results);
+  // GET /2/users/:id/tweets with their link entities, newest first (max_results 5..100).
+  am::task<std::vector<RemotePost>> recent_posts(std::string user_id, int max_results);
 
   // Chunked upload of an MP4 (initialize, append segments, finalize, poll STATUS until
   // processed). Returns the media id.

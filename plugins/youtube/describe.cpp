@@ -19,12 +19,12 @@ am_str describe_json() {
     {"name": "max_duration", "type": "number", "minimum": 5, "maximum": 180, "default": 60, "help": "Longest Short in seconds"}
   ],
   "actions": [
-    {"name": "run", "summary": "Make a Short and publish it",
+    {"name": "run", "summary": "Make a Short and upload it to the account's YouTube channel (with --publish outbox: make it and keep it in the outbox, no upload)",
      "options": [
        {"name": "topic", "type": "string", "help": "What the Short is about (default: the LLM picks from the niche)"},
        {"name": "script", "type": "string", "help": "A script file to read instead of writing one"},
        {"name": "title", "type": "string", "help": "The video's title (at most 100 characters)"},
-       {"name": "publish", "type": "string", "enum": ["youtube", "outbox"], "help": "Where the video goes (default: youtube)"},
+       {"name": "publish", "type": "string", "enum": ["youtube", "outbox"], "help": "youtube (the default): upload the Short; outbox: a dry run that only makes it and keeps it in the outbox"},
        {"name": "aspect", "type": "string", "enum": ["9:16", "16:9", "1:1"], "help": "Frame shape (default 9:16)"},
        {"name": "speed-up", "type": "boolean", "help": "Allow speaking up to 1.25x faster to fit the maximum duration"},
        {"name": "width", "type": "number", "help": "Frame width in pixels, with --height (default: from --aspect, 1080 wide)"},
@@ -38,7 +38,7 @@ am_str describe_json() {
        {"name": "topic", "type": "string", "help": "What the Short is about"},
        {"name": "script", "type": "string", "help": "A script file to read instead of writing one"},
        {"name": "title", "type": "string", "help": "The video's title (at most 100 characters)"},
-       {"name": "publish", "type": "string", "enum": ["outbox"], "help": "Always the outbox"},
+       {"name": "publish", "type": "string", "enum": ["outbox"], "help": "Always the outbox: generate never uploads (use run to upload)"},
        {"name": "aspect", "type": "string", "enum": ["9:16", "16:9", "1:1"], "help": "Frame shape (default 9:16)"},
        {"name": "speed-up", "type": "boolean", "help": "Allow speaking up to 1.25x faster to fit the maximum duration"},
        {"name": "width", "type": "number", "help": "Frame width in pixels, with --height (default: from --aspect, 1080 wide)"},

@@ -643,20 +643,23 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
                                 err.out()) != AM_OK)
         job.log().warn("history: could not update the record: " + err.str());
     };
-    try {
-      auto call = upload_video(job, account.id, api, std::move(up));
-      UploadResult uploaded = co_await std::move(call);
-      video_id = uploaded.video_id;
-      video_url = uploaded.url;
-      record(json::object{
-          {"status", "published"}, {"remote_id", video_id}, {"remote_url", video_url}});
-      run.clock.finish(s, video_url + " (" + std::to_string(uploaded.resumes) + " resumes, " +
-                              std::to_string(uploaded.sessions) + " sessions)");
-    } catch (const am::error &e) {
-      run.clock.fail(s, e.what());
-      record(json::object{{"status", "failed"}, {"error", e.what()}});
-      throw am::error(e.status(), std::string(e.what()) + " (the video stays in " + folder + ")");
+    auto call = upload_to_youtube(job, account.id, api, std::move(up));
+    UploadOutcome uploaded = co_await std::move(call);
+    if (!uploaded.published()) {
+      run.clock.fail(s, uploaded.reason);
+      // Uncertain: the record stays "generated" (it may be published), with the reason.
+      if (uploaded.state == UploadOutcome::State::uncertain)
+        record(json::object{{"error", uploaded.reason}});
+      else
+        record(json::object{{"status", "failed"}, {"error", uploaded.reason}});
+      throw am::error(uploaded.status, uploaded.reason + " (the video stays in " + folder + ")");
     }
+    video_id = uploaded.video_id;
+    video_url = uploaded.url;
+    record(
+        json::object{{"status", "published"}, {"remote_id", video_id}, {"remote_url", video_url}});
+    run.clock.finish(s, video_url + " (" + std::to_string(uploaded.resumes) + " resumes, " +
+                            std::to_string(uploaded.sessions) + " sessions)");
   }
 
   // 10. Cross-posts: the link when it went to YouTube, else the video itself.

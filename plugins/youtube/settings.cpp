@@ -111,6 +111,8 @@ Account parse_account(const json::value *v) {
 
 Options parse_options(const std::string &action, const json::value *v) {
   Options o;
+  // `run` publishes; `generate` (and `run --publish outbox`, the dry run) keeps the outbox.
+  o.publish = action == "run" ? "youtube" : "outbox";
   if (!v || v->is_null()) return o;
   const json::object *obj = v->if_object();
   if (!obj) bad("options: must be an object");

@@ -28,7 +28,7 @@ struct Options {
   std::string topic;
   std::string script_file;
   std::string title;
-  std::string publish = "outbox";  // "outbox" or "youtube"
+  std::string publish = "outbox";  // "youtube" (the default of `run`) or "outbox"
   std::string aspect = "9:16";
   int width = 0;  // hidden test/power options: override the canvas size (even numbers)
   int height = 0;

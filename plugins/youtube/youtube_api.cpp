@@ -3,6 +3,7 @@
 
 #include <automuse/store.h>
 
+#include <algorithm>
 #include <automuse/cpp/buffer.hpp>
 #include <automuse/cpp/http.hpp>
 #include <boost/json.hpp>
@@ -15,7 +16,8 @@ namespace json = boost::json;
 namespace {
 
 constexpr uint64_t kQuantum = 262144;  // chunks are multiples of 256 KiB
-constexpr int kMaxResumes = 8;         // status queries in a row without progress
+constexpr int kMaxResumes = 8;         // status queries in a row without an answer
+constexpr int kMaxStalls = 5;          // 308 answers in a row without progress
 constexpr int kMaxSessions = 3;
 
 int64_t now_seconds() {
@@ -174,6 +176,13 @@ ApiConfig parse_api_config(const std::string &text) {
                       "automuse.json: plugins.youtube.chunk_kib must be a multiple of 256");
     c.chunk_bytes = static_cast<uint64_t>(kib) * 1024;
   }
+  if (auto *x = o.if_contains("upload_retry_base_ms"); x && !x->is_null()) {
+    const double ms = x->is_number() ? x->to_number<double>() : -1;
+    if (!(ms >= 0 && ms <= 60000))
+      throw am::error(AM_INVALID_ARGUMENT,
+                      "automuse.json: plugins.youtube.upload_retry_base_ms must be 0..60000");
+    c.retry_base_ms = static_cast<uint32_t>(ms);
+  }
   return c;
 }
 
@@ -297,130 +306,274 @@ am::task<std::string> access_token(am::job job, const std::string &account, ApiC
   co_return access;
 }
 
-am::task<UploadResult> upload_video(am::job job, const std::string &account, ApiConfig config,
-                                    UploadRequest request) {
+namespace {
+
+// Where one upload stands, as far as the server has told.
+struct UploadProgress {
+  uint64_t total = 0;
+  uint64_t offset = 0;           // the next byte to send
+  uint64_t confirmed = 0;        // the most the server has said it holds
+  int stalls = 0;                // 308 answers in a row without progress
+  int failed_queries = 0;        // status queries in a row without an answer
+  bool refreshed = false;        // the token was refreshed since the last progress
+  bool may_be_complete = false;  // the last byte went out and no answer said otherwise
+};
+
+// The session's upload id, shortened: enough to tell sessions apart in a message, not enough
+// to use one (a session URI lets its holder upload into it).
+std::string session_label(const std::string &uri) {
+  const size_t at = uri.find("upload_id=");
+  std::string id = at == std::string::npos ? uri : uri.substr(at + 10, uri.find('&', at) - at - 10);
+  if (id.size() > 16) id = id.substr(0, 16) + "…";
+  return "upload session " + id;
+}
+
+// The pause before asking or sending again after the n-th fault in a row: doubling from the
+// configured base, to 64 times it.
+std::chrono::milliseconds backoff(const ApiConfig &config, int n) {
+  return std::chrono::milliseconds(static_cast<int64_t>(config.retry_base_ms)
+                                   << std::clamp(n - 1, 0, 6));
+}
+
+std::string bytes_of(uint64_t done, uint64_t total) {
+  return std::to_string(done) + " of " + std::to_string(total) + " bytes";
+}
+
+// Applies a 308's Range: the server holds bytes [0, next). Returns whether that is progress.
+bool follow_range(const am::http_response &r, UploadProgress &p) {
+  const int64_t next = next_byte_from_range(r.header("Range").value_or(""));
+  const uint64_t held = next < 0 ? 0 : static_cast<uint64_t>(next);
+  if (held > p.total)
+    throw am::error(AM_ERROR, "upload: YouTube says it holds " + std::to_string(held) +
+                                  " bytes of a " + std::to_string(p.total) + "-byte file");
+  const bool progress = held > p.confirmed;
+  p.offset = held;
+  p.confirmed = held;  // the server's word, even when it went back
+  p.may_be_complete = false;
+  if (progress) {
+    p.stalls = 0;
+    p.refreshed = false;
+  }
+  return progress;
+}
+
+am::http_request chunk_request(const std::string &session, const std::string &token,
+                               uint64_t offset, std::string body, uint64_t total) {
+  const uint64_t size = body.size();
+  am::http_request put("PUT", session, std::move(body));
+  put.headers = {
+      {"Authorization", "Bearer " + token},
+      {"Content-Type", "video/mp4"},
+      {"Content-Range", "bytes " + std::to_string(offset) + "-" +
+                            std::to_string(offset + size - 1) + "/" + std::to_string(total)}};
+  put.max_attempts = 1;  // resuming is the loop's job: it asks where the server stands
+  return put;
+}
+
+am::http_request status_query(const std::string &session, const std::string &token,
+                              uint64_t total) {
+  am::http_request q("PUT", session);
+  // An empty PUT carries no Content-Length of its own; the protocol wants "0".
+  q.headers = {{"Authorization", "Bearer " + token},
+               {"Content-Length", "0"},
+               {"Content-Range", "bytes */" + std::to_string(total)}};
+  q.max_attempts = 1;
+  return q;
+}
+
+am::http_request session_start(const ApiConfig &config, const std::string &token,
+                               const std::string &metadata, uint64_t total) {
+  const std::string sep = config.upload_url.find('?') == std::string::npos ? "?" : "&";
+  am::http_request start(
+      "POST", config.upload_url + sep + "uploadType=resumable&part=snippet,status", metadata);
+  start.headers = {{"Authorization", "Bearer " + token},
+                   {"Content-Type", "application/json; charset=UTF-8"},
+                   {"X-Upload-Content-Length", std::to_string(total)},
+                   {"X-Upload-Content-Type", "video/mp4"}};
+  start.safe_to_resend_body = true;  // no session exists until it answers
+  return start;
+}
+
+// What the user does when YouTube may hold the whole video without having said so.
+std::string how_to_check(const std::string &nickname, const UploadRequest &request) {
+  return "do not upload it again before checking: open https://studio.youtube.com signed in "
+         "to the channel of account '" +
+         nickname + "', go to Content and look for a video titled \"" +
+         youtube_safe_text(request.title) + "\" uploaded just now (the file is " + request.file +
+         ")";
+}
+
+}  // namespace
+
+am::task<UploadOutcome> upload_to_youtube(am::job job, const std::string &account, ApiConfig config,
+                                          UploadRequest request, UploadResume resume) {
   am::http http(job);
   am::logger log = job.log();
-  auto sizing = file_size(job, request.file);
-  const uint64_t total = co_await std::move(sizing);
-  const std::string metadata = upload_metadata_json(request);
-  const uint64_t chunk = std::max(kQuantum, config.chunk_bytes / kQuantum * kQuantum);
-  auto first_token = access_token(job, account, config, false);
-  std::string token = co_await std::move(first_token);
-  bool refreshed = false;
-  UploadResult result;
+  const std::string nickname = nickname_of(job, account);
+  UploadOutcome out;
+  UploadProgress p;
+  try {
+    auto sizing = file_size(job, request.file);
+    p.total = co_await std::move(sizing);
+    const std::string metadata = upload_metadata_json(request);
+    const uint64_t chunk = std::max(kQuantum, config.chunk_bytes / kQuantum * kQuantum);
+    auto first_token = access_token(job, account, config, false);
+    std::string token = co_await std::move(first_token);
+    bool start_refreshed = false;
+    std::string session = resume.session_uri;
+    bool ask = !session.empty();  // a stored session: ask where it stands first
 
-  for (;;) {  // one iteration per upload session
-    if (++result.sessions > kMaxSessions)
-      throw am::error(AM_UNAVAILABLE, "upload: YouTube expired " + std::to_string(kMaxSessions) +
-                                          " upload sessions in a row; try again later");
-    const std::string sep = config.upload_url.find('?') == std::string::npos ? "?" : "&";
-    am::http_request start(
-        "POST", config.upload_url + sep + "uploadType=resumable&part=snippet,status", metadata);
-    start.headers = {{"Authorization", "Bearer " + token},
-                     {"Content-Type", "application/json; charset=UTF-8"},
-                     {"X-Upload-Content-Length", std::to_string(total)},
-                     {"X-Upload-Content-Type", "video/mp4"}};
-    start.safe_to_resend_body = true;  // no session exists until it answers
-    auto started = http.send(std::move(start));
-    am::http_response r = co_await std::move(started);
-    if (r.status != AM_OK)
-      throw am::error(r.status == AM_CANCELLED ? AM_CANCELLED : AM_UNAVAILABLE,
-                      "upload: cannot start a session: " + r.error);
-    if (r.http_status == 401 && !refreshed) {
-      refreshed = true;
-      auto fresh = access_token(job, account, config, true);
-      token = co_await std::move(fresh);
-      --result.sessions;
-      continue;
-    }
-    if (!r.ok()) throw_api_error(r, "upload: starting the session");
-    auto session = r.header("Location");
-    if (!session || session->empty())
-      throw am::error(AM_ERROR, "upload: YouTube started a session without a Location");
-    log.info("upload: session started for " + std::to_string(total) + " bytes");
-
-    uint64_t offset = 0;
-    int stalled = 0;
-    bool restart = false;
-    while (!restart) {
-      // Send the next chunk (or, should the server hold every byte yet not have answered with
-      // the video, ask it where it stands).
-      bool ask = offset >= total;
-      const uint64_t size = ask ? 0 : std::min(chunk, total - offset);
-      am::http_response p;
-      if (!ask) {
-        auto reading = read_chunk(job, request.file, offset, size);
-        std::string body = co_await std::move(reading);
-        am::http_request put("PUT", *session, std::move(body));
-        put.headers = {
-            {"Authorization", "Bearer " + token},
-            {"Content-Type", "video/mp4"},
-            {"Content-Range", "bytes " + std::to_string(offset) + "-" +
-                                  std::to_string(offset + size - 1) + "/" + std::to_string(total)}};
-        put.max_attempts = 1;  // resuming is this loop's job: it asks where the server stands
-        auto sent = http.send(std::move(put));
-        p = co_await std::move(sent);
-        if (p.status == AM_CANCELLED) throw am::error(AM_CANCELLED, "upload cancelled");
-      }
-      if (ask) {
-        // Nothing sent: the status query below.
-      } else if (p.status != AM_OK || p.http_status >= 500) {
-        log.warn("upload: chunk at byte " + std::to_string(offset) + " failed (" +
-                 (p.status != AM_OK ? p.error : "HTTP " + std::to_string(p.http_status)) +
-                 "): asking YouTube where the upload stands");
-        ask = true;
-      } else if (p.http_status == 200 || p.http_status == 201) {
-        co_return parse_video(p, result);
-      } else if (p.http_status == 308) {
-        int64_t next = next_byte_from_range(p.header("Range").value_or(""));
-        const uint64_t before = offset;
-        offset = next < 0 ? 0 : static_cast<uint64_t>(next);
-        if (offset > before) stalled = 0;
-        continue;
-      } else if (p.http_status == 404) {
-        log.warn("upload: the session expired (404): starting again");
-        restart = true;
-        continue;
-      } else {
-        throw_api_error(p, "upload");
-      }
-      // Where does the server stand? Retry the question with a growing pause.
-      while (ask) {
-        if (++stalled > kMaxResumes)
-          throw am::error(AM_UNAVAILABLE, "upload: gave up after " + std::to_string(kMaxResumes) +
-                                              " failed attempts to resume");
-        ++result.resumes;
-        auto pause = job.sleep(std::chrono::milliseconds(100LL << std::min(stalled - 1, 6)));
-        co_await std::move(pause);
-        am::http_request q("PUT", *session);
-        // An empty PUT carries no Content-Length of its own; the protocol wants "0".
-        q.headers = {{"Authorization", "Bearer " + token},
-                     {"Content-Length", "0"},
-                     {"Content-Range", "bytes */" + std::to_string(total)}};
-        q.max_attempts = 1;
-        auto asked = http.send(std::move(q));
-        am::http_response s = co_await std::move(asked);
-        if (s.status == AM_CANCELLED) throw am::error(AM_CANCELLED, "upload cancelled");
-        if (s.status != AM_OK || s.http_status >= 500) continue;
-        ask = false;
-        if (s.http_status == 200 || s.http_status == 201) co_return parse_video(s, result);
-        if (s.http_status == 404) {
-          log.warn("upload: the session expired (404): starting again");
-          restart = true;
-        } else if (s.http_status == 308) {
-          int64_t next = next_byte_from_range(s.header("Range").value_or(""));
-          const uint64_t before = offset;
-          offset = next < 0 ? 0 : static_cast<uint64_t>(next);
-          if (offset > before) stalled = 0;  // progress: the give-up count starts again
-          log.info("upload: resuming at byte " + std::to_string(offset) + " of " +
-                   std::to_string(total));
-        } else {
-          throw_api_error(s, "upload: status query");
+    for (;;) {
+      if (session.empty()) {  // a new session
+        if (++out.sessions > kMaxSessions)
+          throw am::error(AM_UNAVAILABLE, "upload: YouTube expired " +
+                                              std::to_string(kMaxSessions) +
+                                              " upload sessions in a row; try again later");
+        auto started = http.send(session_start(config, token, metadata, p.total));
+        am::http_response r = co_await std::move(started);
+        if (r.status != AM_OK)
+          throw am::error(r.status == AM_CANCELLED ? AM_CANCELLED : AM_UNAVAILABLE,
+                          "upload: cannot start a session: " + r.error);
+        if (r.http_status == 401 && !start_refreshed) {
+          start_refreshed = true;
+          auto fresh = access_token(job, account, config, true);
+          token = co_await std::move(fresh);
+          --out.sessions;
+          continue;
         }
+        if (!r.ok()) throw_api_error(r, "upload: starting the session");
+        auto location = r.header("Location");
+        if (!location || location->empty())
+          throw am::error(AM_ERROR, "upload: YouTube started a session without a Location");
+        session = *location;
+        out.session_uri = session;
+        p = UploadProgress{p.total};
+        ask = false;
+        if (resume.on_session) resume.on_session(session);
+        log.info("upload: session started for " + std::to_string(p.total) + " bytes");
       }
+      out.session_uri = session;
+
+      // One request: the next chunk, or (after a fault, or when the server holds every byte
+      // yet has not answered with the video) the status query.
+      if (p.offset >= p.total) ask = true;
+      am::http_response r;
+      uint64_t sent_from = p.offset;
+      bool last_chunk = false;
+      if (ask) {
+        if (p.failed_queries > 0) {
+          auto pause = job.sleep(backoff(config, p.failed_queries));
+          co_await std::move(pause);
+        }
+        ++out.resumes;
+        auto asked = http.send(status_query(session, token, p.total));
+        r = co_await std::move(asked);
+      } else {
+        if (p.stalls > 0) {
+          auto pause = job.sleep(backoff(config, p.stalls));
+          co_await std::move(pause);
+        }
+        const uint64_t size = std::min(chunk, p.total - p.offset);
+        last_chunk = p.offset + size == p.total;
+        auto reading = read_chunk(job, request.file, p.offset, size);
+        std::string body = co_await std::move(reading);
+        auto sent = http.send(chunk_request(session, token, p.offset, std::move(body), p.total));
+        r = co_await std::move(sent);
+      }
+      if (r.status == AM_CANCELLED) throw am::error(AM_CANCELLED, "upload cancelled");
+
+      if (r.status != AM_OK || r.http_status >= 500) {
+        // The answer is lost: the bytes may or may not have arrived. Ask the server.
+        const std::string what =
+            r.status != AM_OK ? r.error : "HTTP " + std::to_string(r.http_status);
+        if (ask) {
+          if (++p.failed_queries >= kMaxResumes)
+            throw am::error(AM_UNAVAILABLE,
+                            "upload for account '" + nickname + "': YouTube did not answer " +
+                                std::to_string(kMaxResumes) + " status queries in a row (" + what +
+                                ", " + session_label(session) + ")");
+        } else {
+          p.may_be_complete = p.may_be_complete || last_chunk;
+          log.warn("upload: chunk at byte " + std::to_string(sent_from) + " failed (" + what +
+                   "): asking YouTube where the upload stands");
+        }
+        ask = true;
+        continue;
+      }
+      p.failed_queries = 0;
+      if (r.http_status == 200 || r.http_status == 201) {
+        p.may_be_complete = true;  // YouTube has the video, whatever the answer holds
+        UploadResult done = parse_video(r, UploadResult{});
+        out.state = UploadOutcome::State::published;
+        out.video_id = done.video_id;
+        out.url = done.url;
+        out.confirmed_bytes = p.total;
+        co_return out;
+      }
+      if (r.http_status == 308) {
+        const bool progress = follow_range(r, p);
+        out.confirmed_bytes = p.confirmed;
+        if (!progress && ++p.stalls >= kMaxStalls)
+          throw am::error(AM_UNAVAILABLE,
+                          "upload for account '" + nickname + "': YouTube answered 308 " +
+                              std::to_string(kMaxStalls) +
+                              " times in a row without taking more bytes (it holds " +
+                              bytes_of(p.confirmed, p.total) + ", " + session_label(session) +
+                              "); gave up, try again later");
+        if (ask)
+          log.info("upload: resuming at byte " + std::to_string(p.offset) + " of " +
+                   std::to_string(p.total));
+        else if (!progress)
+          log.warn("upload: YouTube kept none of the chunk at byte " + std::to_string(sent_from) +
+                   " (308 at " + bytes_of(p.confirmed, p.total) + "); sending it again");
+        ask = false;
+        continue;
+      }
+      if (r.http_status == 404) {
+        log.warn("upload: the session expired (404): starting again");
+        session.clear();
+        continue;
+      }
+      if (r.http_status == 401 && !p.refreshed) {
+        // The access token expired mid-upload: one refresh, then ask where the server stands.
+        log.warn("upload: YouTube refused the access token at byte " + std::to_string(sent_from) +
+                 " (401): refreshing it and resuming");
+        p.refreshed = true;
+        auto fresh = access_token(job, account, config, true);
+        token = co_await std::move(fresh);
+        ask = true;
+        continue;
+      }
+      throw_api_error(r, ask ? "upload: status query" : "upload");
+    }
+  } catch (const am::error &e) {
+    if (e.status() == AM_CANCELLED) throw;
+    out.status = e.status();
+    out.confirmed_bytes = p.confirmed;
+    if (p.may_be_complete) {
+      out.state = UploadOutcome::State::uncertain;
+      out.status = AM_ERROR;  // not transient: never repeated by itself
+      out.how_to_check = how_to_check(nickname, request);
+      out.reason = "the upload for account '" + nickname +
+                   "' sent every byte but YouTube did not confirm it (" + e.what() +
+                   "): the video may be published; " + out.how_to_check;
+    } else {
+      out.state = UploadOutcome::State::failed;
+      out.platform_did_not_act = true;  // YouTube makes no video of an incomplete upload
+      out.reason = e.what();
+      if (out.reason.find("'" + nickname + "'") == std::string::npos)
+        out.reason = "upload for account '" + nickname + "': " + out.reason;
     }
   }
+  co_return out;
+}
+
+am::task<UploadResult> upload_video(am::job job, const std::string &account, ApiConfig config,
+                                    UploadRequest request) {
+  auto uploading = upload_to_youtube(job, account, std::move(config), std::move(request));
+  UploadOutcome o = co_await std::move(uploading);
+  if (!o.published()) throw am::error(o.status, o.reason);
+  co_return UploadResult{o.video_id, o.url, o.sessions, o.resumes};
 }
 
 }  // namespace youtube

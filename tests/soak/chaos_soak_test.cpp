@@ -45,18 +45,28 @@ using Clock = std::chrono::steady_clock;
 // The kinds of chaos, each counted where it happened (at the fakes, or the kills made).
 enum class Fault {
   upload_drop,
+  upload_stall,
+  upload_token_expiry,
+  post_5xx_after_create,
   post_drop_after_create,
   kill_random,
   kill_after_upload,
   kill_after_post
 };
-const std::vector<Fault> kAllFaults = {Fault::upload_drop, Fault::post_drop_after_create,
-                                       Fault::kill_random, Fault::kill_after_upload,
-                                       Fault::kill_after_post};
+const std::vector<Fault> kAllFaults = {
+    Fault::upload_drop,           Fault::upload_stall,           Fault::upload_token_expiry,
+    Fault::post_5xx_after_create, Fault::post_drop_after_create, Fault::kill_random,
+    Fault::kill_after_upload,     Fault::kill_after_post};
 const char *name(Fault f) {
   switch (f) {
     case Fault::upload_drop:
       return "upload connection dropped mid-chunk";
+    case Fault::upload_stall:
+      return "upload chunk answered 308 without progress";
+    case Fault::upload_token_expiry:
+      return "access token expired mid-upload (401)";
+    case Fault::post_5xx_after_create:
+      return "X post made, then 5xx answered";
     case Fault::post_drop_after_create:
       return "X post made, answer dropped";
     case Fault::kill_random:
@@ -143,6 +153,18 @@ class ChaosSoak : public ::testing::Test {
         case Fault::upload_drop:
           world_->yt_.drop_chunk(next_chunk() + std::uniform_int_distribution<int>(0, 2)(rng_),
                                  std::uniform_int_distribution<uint64_t>(0, 2000)(rng_));
+          break;
+        case Fault::upload_stall:
+          world_->yt_.stall_chunks(next_chunk() + std::uniform_int_distribution<int>(0, 2)(rng_),
+                                   std::uniform_int_distribution<int>(1, 2)(rng_));
+          break;
+        case Fault::upload_token_expiry:
+          world_->yt_.expire_token_at_chunk(next_chunk() +
+                                            std::uniform_int_distribution<int>(0, 2)(rng_));
+          break;
+        case Fault::post_5xx_after_create:
+          world_->x_.fail_after_accepting_next_post(
+              std::uniform_int_distribution<int>(0, 1)(rng_) ? 503 : 500);
           break;
         case Fault::post_drop_after_create:
           world_->x_.drop_after_accepting_next_post();
@@ -361,6 +383,9 @@ TEST_F(ChaosSoak, EverySlotPublishesExactlyOnceThroughFaultsAndKills) {
     return it == m.end() ? 0 : it->second;
   };
   std::map<Fault, int> counts{{Fault::upload_drop, served(yt_faults, "drop")},
+                              {Fault::upload_stall, served(yt_faults, "stall")},
+                              {Fault::upload_token_expiry, served(yt_faults, "expire_token")},
+                              {Fault::post_5xx_after_create, served(x_faults, "5xx_after_post")},
                               {Fault::post_drop_after_create, served(x_faults, "drop_after_post")},
                               {Fault::kill_random, kills_random_},
                               {Fault::kill_after_upload, kills_after_upload_.load()},

@@ -3,7 +3,10 @@
 // post`), against the fake X API on loopback, which checks every OAuth signature. Covers
 // text, video (processing pending for a while, and failing), 429 with a reset time, usage
 // cap, duplicate content, bad credentials, an expired OAuth 2 token refreshed once, and the
-// never-post-twice case (a post accepted, then the connection dropped).
+// never-post-twice cases: a post accepted, then the connection dropped or a 5xx answered, found
+// among the account's recent posts although X shows its links as t.co; a 5xx before posting,
+// posted again once X's timeline shows no such post; and a timeline that cannot be read,
+// which leaves the outcome uncertain, reported with how to check, never posted again.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -313,6 +316,107 @@ TEST_F(TwitterHost, RunWritesWithTheLlmAndReasksWithTheMeasuredLength) {
   ASSERT_EQ(posts.size(), 1u);
   EXPECT_EQ(posts[0].text, short_post);
   EXPECT_EQ(history()[0].at("body"), short_post.c_str());
+}
+
+// The timeline reads the plugin made, with the fields it asked for.
+std::vector<std::string> timeline_queries(FakeX &x) {
+  std::vector<std::string> out;
+  for (const auto &r : x.server().requests("/2/users/1001/tweets")) out.push_back(r.query);
+  return out;
+}
+
+TEST_F(TwitterHost, AFiveHundredAfterPostingIsFoundAmongRecentPostsByItsExpandedLink) {
+  add_oauth1_account("cook", "1", "cs-1");
+  x_.fail_after_accepting_next_post(503);
+  const std::string text =
+      "New Short: why octopuses have three hearts https://youtube.com/shorts/"
+      "a1B2c3D4e5F";
+  auto r = post("cook", text);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto posts = x_.posts();
+  ASSERT_EQ(posts.size(), 1u) << "never posted twice";
+  EXPECT_EQ(x_.server().requests("/2/tweets").size(), 1u);
+  // X shows the link as t.co; the plugin asked for the entities to expand it.
+  EXPECT_EQ(posts[0].shown_text.find("youtube.com"), std::string::npos) << posts[0].shown_text;
+  EXPECT_NE(posts[0].shown_text.find("https://t.co/"), std::string::npos);
+  auto queries = timeline_queries(x_);
+  ASSERT_EQ(queries.size(), 1u);
+  EXPECT_NE(queries[0].find("tweet.fields=entities"), std::string::npos) << queries[0];
+  auto result = json::parse(r.out).as_object();
+  EXPECT_EQ(result.at("id"), posts[0].id.c_str());
+  EXPECT_EQ(result.at("recovered"), true);
+  auto h = history();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].at("status"), "published");
+  EXPECT_EQ(h[0].at("remote_id"), posts[0].id.c_str());
+  EXPECT_NE(r.err.find("HTTP 503"), std::string::npos) << r.err;
+}
+
+TEST_F(TwitterHost, ALostAnswerToAVideoPostWithALinkIsFoundNotPostedTwice) {
+  add_oauth1_account("cook", "1", "cs-1");
+  fs::path video = make_video();
+  x_.drop_after_accepting_next_post();
+  const std::string text = "Three hearts & blue blood: https://example.com/octopus?ref=x";
+  auto r = post("cook", text, video.string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto posts = x_.posts();
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_EQ(x_.server().requests("/2/tweets").size(), 1u);
+  ASSERT_EQ(posts[0].links.size(), 2u) << "the link and the video's link";
+  EXPECT_FALSE(posts[0].links[1].media_key.empty());
+  EXPECT_EQ(json::parse(r.out).at("id"), posts[0].id.c_str());
+  EXPECT_EQ(x_.media().size(), 1u) << "the video was uploaded once";
+  EXPECT_EQ(history()[0].at("status"), "published");
+}
+
+TEST_F(TwitterHost, AFiveHundredBeforePostingIsPostedAgainOnceXShowsNoSuchPost) {
+  add_oauth1_account("cook", "1", "cs-1");
+  x_.fail_next_post(503);
+  auto r = post("cook", "Blanch, then shock in ice water: https://example.com/greens");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto posts = x_.posts();
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_EQ(x_.server().requests("/2/tweets").size(), 2u);
+  EXPECT_EQ(timeline_queries(x_).size(), 1u) << "looked before posting again";
+  EXPECT_EQ(json::parse(r.out).at("recovered"), false);
+  EXPECT_NE(r.err.find("posting again"), std::string::npos) << r.err;
+}
+
+TEST_F(TwitterHost, AnUnreadableTimelineLeavesTheOutcomeUncertainNeverPostedAgain) {
+  add_oauth1_account("cook", "1", "cs-1");
+  x_.fail_after_accepting_next_post(503);
+  x_.fail_timeline(1000);
+  const std::string text = "Rest the steak 5 minutes https://example.com/steak";
+  auto r = post("cook", text);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("may be published"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("account 'cook'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("https://x.com"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(text), std::string::npos) << "the user is told which text to look for";
+  EXPECT_EQ(x_.posts().size(), 1u);
+  EXPECT_EQ(x_.server().requests("/2/tweets").size(), 1u) << "not posted again";
+  auto h = history();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].at("status"), "generated") << "the intent stays open";
+  EXPECT_NE(std::string(h[0].at("error").as_string()).find("may be published"), std::string::npos);
+
+  // Still unreadable the next time: still uncertain, still no second post.
+  r = post("cook", text);
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("may be published"), std::string::npos) << r.err;
+  EXPECT_EQ(x_.server().requests("/2/tweets").size(), 1u);
+
+  // Once X answers, the same post is found, not made again.
+  x_.fail_timeline(0);
+  r = post("cook", text);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(x_.posts().size(), 1u);
+  EXPECT_EQ(x_.server().requests("/2/tweets").size(), 1u);
+  EXPECT_EQ(json::parse(r.out).at("id"), x_.posts()[0].id.c_str());
+  EXPECT_EQ(json::parse(r.out).at("recovered"), true);
+  h = history();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].at("status"), "published");
 }
 
 }  // namespace

@@ -236,6 +236,17 @@ TEST(Settings, AccountFieldsAndDefaults) {
   EXPECT_EQ(p.account.language, "en");
 }
 
+TEST(Settings, RunUploadsByDefaultAndGenerateKeepsTheOutbox) {
+  const char *args = R"({"account": null, "options": {"title": "Cats"}})";
+  EXPECT_EQ(parse_settings("run", args, "").options.publish, "youtube");
+  EXPECT_EQ(parse_settings("run", R"({"account": null})", "").options.publish, "youtube");
+  EXPECT_EQ(parse_settings("generate", args, "").options.publish, "outbox");
+  EXPECT_EQ(
+      parse_settings("run", R"({"account": null, "options": {"publish": "outbox"}})", "")
+          .options.publish,
+      "outbox");
+}
+
 TEST(Settings, BadOptionsNameTheOption) {
   auto msg = [](const char *args) {
     return std::string(error_of([&] { parse_settings("generate", args, "{}"); }).what());

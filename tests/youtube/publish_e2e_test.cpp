@@ -86,6 +86,7 @@ class YoutubePublish : public ::testing::Test {
                             {"token_url", oauth_.token_url()},
                             {"upload_url", yt_.upload_url()},
                             {"chunk_kib", 256},
+                            {"upload_retry_base_ms", 5},
                             {"max_duration", 10}}}}},
                         {"llm",
                          {{"provider", "fake"},
@@ -378,6 +379,67 @@ TEST_F(YoutubePublish, InvalidGrantTellsTheUserToRunTheAuthCommand) {
   EXPECT_NE(r.err.find("automuse-host auth youtube --account ocean"), std::string::npos) << r.err;
   EXPECT_EQ(yt_.server().request_count(), 0u);
   EXPECT_EQ(r.err.find(kRefreshToken), std::string::npos);
+}
+
+TEST_F(YoutubePublish, RunUploadsByDefaultThroughATokenExpiringMidUpload) {
+  add_account();
+  yt_.expire_token_at_chunk(1);  // the access token expires as the first chunk arrives
+  auto r = host("--plugin youtube run --account ocean --width 270 --height 480 --outbox " +
+                (root_ / "outbox").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto videos = yt_.videos();
+  ASSERT_EQ(videos.size(), 1u) << "run publishes without --publish";
+  EXPECT_EQ(json::parse(r.out).at("video_id"), videos[0].id.c_str());
+  EXPECT_EQ(oauth_.refreshes(), 2) << "refreshed once mid-upload";
+  EXPECT_EQ(yt_.sessions_started(), 1);
+  EXPECT_NE(r.err.find("refreshing it and resuming"), std::string::npos) << r.err;
+  auto h = history();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].at("status"), "published");
+
+  // --publish outbox is the dry run: made, kept, not uploaded.
+  auto dry = host(
+      "--plugin youtube run --account ocean --publish outbox --topic 'Sea otters' "
+      "--width 270 --height 480 --outbox " +
+      (root_ / "outbox").string());
+  ASSERT_EQ(dry.code, 0) << dry.err;
+  EXPECT_EQ(yt_.videos().size(), 1u);
+  EXPECT_FALSE(json::parse(dry.out).as_object().contains("video_id"));
+}
+
+TEST_F(YoutubePublish, AServerTakingNoBytesEndsTheUploadNamingAccountAndSession) {
+  add_account();
+  yt_.stall_chunks(1, 1000);
+  auto r = host(run_args());
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("account 'ocean'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("upload session fake-upload-1"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("308 5 times in a row"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("the video stays in"), std::string::npos) << r.err;
+  size_t chunk_puts = 0;
+  for (const auto &p : yt_.puts()) chunk_puts += !p.status_query;
+  EXPECT_EQ(chunk_puts, 5u);
+  EXPECT_TRUE(yt_.videos().empty());
+  EXPECT_EQ(history()[0].at("status"), "failed");
+}
+
+TEST_F(YoutubePublish, AnUnconfirmedUploadIsUncertainToldHowToCheckAndNotRecordedFailed) {
+  add_account();
+  yt_.lose_final_answer();        // the video is made, its answer lost
+  yt_.fail_status_queries(1000);  // and the session cannot be asked
+  auto r = host(run_args());
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("may be published"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("https://studio.youtube.com"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("account 'ocean'"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Three hearts, blue blood"), std::string::npos) << "the title to look for";
+  EXPECT_EQ(yt_.videos().size(), 1u);
+  EXPECT_EQ(yt_.sessions_started(), 1) << "never uploaded again";
+  auto h = history();
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].at("status"), "generated") << "not recorded as failed: it may be published";
+  EXPECT_NE(std::string(h[0].at("error").as_string()).find("may be published"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -4,7 +4,9 @@
 // fake resumable upload server. Covers every byte arriving, a connection dropped in the
 // middle of a chunk and a 503 (resumed from the byte the server reports, nothing sent twice),
 // an expired session, quota errors without retries, invalid_grant, token refresh and the
-// snippet/status the fake checks.
+// snippet/status the fake checks; 308s that take no bytes (bounded), the access token expiring
+// mid-upload (one refresh, resumed where the server stands), and the lost answer to the last
+// byte settled by the status query — or, when no status query is answered, uncertain.
 #include <gtest/gtest.h>
 
 #include <automuse/automuse.hpp>
@@ -64,6 +66,7 @@ class YoutubeUpload : public ::testing::Test {
     config_.token_url = oauth_.token_url();
     config_.upload_url = yt_.upload_url();
     config_.chunk_bytes = kQ;
+    config_.retry_base_ms = 5;  // the pauses between retries, short for the tests
   }
   ~YoutubeUpload() override {
     for (auto &j : jobs_) j->wait_idle();
@@ -142,6 +145,16 @@ class YoutubeUpload : public ::testing::Test {
       out.result = std::move(*o.value);
     }
     return out;
+  }
+
+  // The outcome itself (published, failed or uncertain).
+  youtube::UploadOutcome outcome(const std::string &account, youtube::UploadRequest r,
+                                 youtube::UploadResume resume = {}) {
+    am::job job = job_handle();
+    auto o =
+        run(youtube::upload_to_youtube(job, account, config_, std::move(r), std::move(resume)));
+    if (o.exception) std::rethrow_exception(o.exception);
+    return std::move(*o.value);
   }
 
   // The chunk PUTs (not status queries) the server saw.
@@ -418,6 +431,149 @@ TEST_F(YoutubeUpload, AccessTokensAreReusedThenRefreshedWhenRefused) {
   ASSERT_EQ(upload("ocean", request(make_file(9000))).status, AM_OK);
   EXPECT_EQ(oauth_.refreshes(), 4);
   EXPECT_EQ(yt_.rejections().size(), refused) << "no 401 this time";
+}
+
+TEST_F(YoutubeUpload, A308WithoutProgressIsSentAgainAFewTimes) {
+  add_account("ocean");
+  const auto file = make_file(3 * kQ + 1000);
+  yt_.stall_chunks(2, 3);  // chunks 2, 3 and 4 (all the same bytes) are thrown away
+  Outcome o = upload("ocean", request(file));
+  ASSERT_EQ(o.status, AM_OK) << o.error << describe_puts();
+  ASSERT_EQ(yt_.videos().size(), 1u);
+  EXPECT_TRUE(yt_.videos()[0].bytes == file_bytes_);
+  auto c = chunks();
+  ASSERT_EQ(c.size(), 7u) << describe_puts();
+  for (size_t i = 1; i <= 3; ++i) {  // sent again at the same byte each time
+    EXPECT_EQ(c[i].first, static_cast<int64_t>(kQ)) << "chunk " << i + 1 << describe_puts();
+    EXPECT_EQ(c[i].range, "bytes=0-" + std::to_string(kQ - 1));
+  }
+  EXPECT_EQ(c[4].first, static_cast<int64_t>(kQ));
+  EXPECT_EQ(c[4].range, "bytes=0-" + std::to_string(2 * kQ - 1));
+  EXPECT_EQ(yt_.sessions_started(), 1);
+}
+
+TEST_F(YoutubeUpload, A308WithoutProgressFiveTimesInARowGivesUpNamingAccountAndSession) {
+  add_account("ocean");
+  const auto file = make_file(3 * kQ + 1000);
+  yt_.stall_chunks(2, 1000);  // from the second chunk on, the server takes nothing
+  youtube::UploadOutcome o = outcome("ocean", request(file));
+  EXPECT_EQ(o.state, youtube::UploadOutcome::State::failed);
+  EXPECT_TRUE(o.platform_did_not_act);
+  EXPECT_EQ(o.status, AM_UNAVAILABLE);
+  EXPECT_NE(o.reason.find("account 'ocean'"), std::string::npos) << o.reason;
+  EXPECT_NE(o.reason.find("upload session fake-upload-1"), std::string::npos) << o.reason;
+  EXPECT_NE(o.reason.find("308 5 times in a row"), std::string::npos) << o.reason;
+  EXPECT_NE(o.reason.find(std::to_string(kQ) + " of " + std::to_string(file_bytes_.size())),
+            std::string::npos)
+      << o.reason;
+  EXPECT_EQ(o.confirmed_bytes, kQ);
+  EXPECT_NE(o.session_uri.find("upload_id=fake-upload-1"), std::string::npos);
+  EXPECT_EQ(chunks().size(), 6u) << "one chunk, then five refused, then no more" << describe_puts();
+  EXPECT_TRUE(yt_.videos().empty());
+  EXPECT_EQ(yt_.sessions_started(), 1);
+  // upload_video reports it as an error with the same words.
+  yt_.stall_chunks(1, 1000);
+  Outcome thrown = upload("ocean", request(file));
+  EXPECT_EQ(thrown.status, AM_UNAVAILABLE);
+  EXPECT_NE(thrown.error.find("upload session fake-upload-2"), std::string::npos) << thrown.error;
+}
+
+TEST_F(YoutubeUpload, TokenExpiringMidUploadIsRefreshedOnceAndTheUploadResumes) {
+  add_account("ocean");
+  const auto file = make_file(4 * kQ + 1000);
+  yt_.expire_token_at_chunk(3);
+  Outcome o = upload("ocean", request(file));
+  ASSERT_EQ(o.status, AM_OK) << o.error << describe_puts();
+  ASSERT_EQ(yt_.videos().size(), 1u);
+  EXPECT_TRUE(yt_.videos()[0].bytes == file_bytes_);
+  EXPECT_EQ(oauth_.refreshes(), 2) << "the first token, then one refresh mid-upload";
+  EXPECT_EQ(yt_.sessions_started(), 1) << "the same session goes on";
+  auto puts = yt_.puts();
+  ASSERT_GE(puts.size(), 6u) << describe_puts();
+  EXPECT_EQ(puts[2].status, 401u);
+  EXPECT_EQ(puts[2].first, static_cast<int64_t>(2 * kQ));
+  ASSERT_TRUE(puts[3].status_query) << "asks where the server stands with the new token";
+  EXPECT_EQ(puts[3].status, 308u);
+  EXPECT_EQ(puts[3].range, "bytes=0-" + std::to_string(2 * kQ - 1));
+  EXPECT_EQ(puts[4].first, static_cast<int64_t>(2 * kQ));
+  EXPECT_EQ(puts[4].status, 308u);
+  // The new token is stored for the next upload.
+  auto stored = store_->get_oauth_token(store_->list_accounts("youtube").at(0).id);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_TRUE(oauth_.access_token_valid(stored->access_token.value_or("")));
+}
+
+TEST_F(YoutubeUpload, TheLostAnswerToTheLastByteIsSettledByTheStatusQuery) {
+  add_account("ocean");
+  const auto file = make_file(2 * kQ + 1000);
+  yt_.lose_final_answer();
+  Outcome o = upload("ocean", request(file));
+  ASSERT_EQ(o.status, AM_OK) << o.error << describe_puts();
+  auto videos = yt_.videos();
+  ASSERT_EQ(videos.size(), 1u) << "never uploaded twice";
+  EXPECT_EQ(o.result.video_id, videos[0].id);
+  EXPECT_EQ(yt_.sessions_started(), 1);
+  EXPECT_EQ(start_requests(), 1u);
+  auto puts = yt_.puts();
+  ASSERT_EQ(puts.size(), 4u) << describe_puts();
+  EXPECT_EQ(puts[2].status, 0u);
+  EXPECT_TRUE(puts[3].status_query);
+  EXPECT_EQ(puts[3].status, 200u);
+  EXPECT_EQ(bytes_sent(), file_bytes_.size());
+}
+
+TEST_F(YoutubeUpload, TheLostAnswerToTheLastByteWithNoStatusAnswerIsUncertainNeverRepeated) {
+  add_account("ocean");
+  const auto file = make_file(2 * kQ + 1000);
+  yt_.lose_final_answer();
+  yt_.fail_status_queries(1000);
+  youtube::UploadOutcome o = outcome("ocean", request(file));
+  EXPECT_EQ(o.state, youtube::UploadOutcome::State::uncertain) << o.reason;
+  EXPECT_EQ(o.status, AM_ERROR) << "not a transient status: the daemon does not retry it";
+  EXPECT_NE(o.how_to_check.find("https://studio.youtube.com"), std::string::npos);
+  EXPECT_NE(o.how_to_check.find("account 'ocean'"), std::string::npos) << o.how_to_check;
+  EXPECT_NE(o.how_to_check.find("Octopus facts 🐙"), std::string::npos) << o.how_to_check;
+  EXPECT_NE(o.reason.find(o.how_to_check), std::string::npos);
+  EXPECT_NE(o.reason.find("may be published"), std::string::npos) << o.reason;
+  EXPECT_FALSE(o.session_uri.empty());
+  EXPECT_EQ(yt_.videos().size(), 1u);
+  EXPECT_EQ(yt_.sessions_started(), 1) << "no new session, no second upload";
+  EXPECT_EQ(chunks().size(), 3u);
+  EXPECT_EQ(yt_.puts().size(), 3u + 8u) << "eight status queries, then it stops";
+  EXPECT_EQ(o.reason.find("upload_id="), std::string::npos) << "the session URI is not shown";
+}
+
+TEST_F(YoutubeUpload, AStoredSessionIsContinuedFromTheByteTheServerReports) {
+  add_account("ocean");
+  const auto file = make_file(3 * kQ + 1000);
+  yt_.drop_chunk(2, 100000);
+  yt_.fail_status_queries(8);  // every status query of the first run fails
+  std::string announced;
+  youtube::UploadResume first_resume;
+  first_resume.on_session = [&](const std::string &uri) { announced = uri; };
+  youtube::UploadOutcome first = outcome("ocean", request(file), first_resume);
+  ASSERT_EQ(first.state, youtube::UploadOutcome::State::failed) << first.reason;
+  EXPECT_TRUE(first.platform_did_not_act) << "YouTube makes no video of a partial upload";
+  EXPECT_EQ(first.session_uri, announced);
+  EXPECT_NE(first.reason.find("account 'ocean'"), std::string::npos) << first.reason;
+
+  // The next run continues that session where the server stands: no new session, no byte the
+  // server kept sent again.
+  const size_t puts_before = yt_.puts().size();
+  youtube::UploadResume resume;
+  resume.session_uri = first.session_uri;
+  youtube::UploadOutcome second = outcome("ocean", request(file), resume);
+  ASSERT_TRUE(second.published()) << second.reason << describe_puts();
+  ASSERT_EQ(yt_.videos().size(), 1u);
+  EXPECT_TRUE(yt_.videos()[0].bytes == file_bytes_);
+  EXPECT_EQ(yt_.sessions_started(), 1);
+  EXPECT_EQ(start_requests(), 1u);
+  auto puts = yt_.puts();
+  ASSERT_GT(puts.size(), puts_before + 1);
+  EXPECT_TRUE(puts[puts_before].status_query);
+  EXPECT_EQ(puts[puts_before].range, "bytes=0-" + std::to_string(kQ + 100000 - 1));
+  EXPECT_EQ(puts[puts_before + 1].first, static_cast<int64_t>(kQ + 100000));
+  EXPECT_EQ(bytes_sent(), file_bytes_.size());
 }
 
 }  // namespace

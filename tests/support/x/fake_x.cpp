@@ -8,6 +8,8 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <set>
+#include <string_view>
+#include <utility>
 
 namespace automuse::testing {
 namespace json = boost::json;
@@ -134,6 +136,31 @@ std::vector<Part> parse_multipart(const std::string &content_type, const std::st
   return parts;
 }
 
+size_t code_points(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// The http(s) links of a text, as [begin, end) byte offsets: up to the next whitespace, less
+// the punctuation that ends a sentence.
+std::vector<std::pair<size_t, size_t>> links_in(const std::string &text) {
+  std::vector<std::pair<size_t, size_t>> out;
+  size_t at = 0;
+  while (true) {
+    size_t a = text.find("http://", at), b = text.find("https://", at);
+    size_t begin = std::min(a, b);
+    if (begin == std::string::npos) break;
+    size_t end = begin;
+    while (end < text.size() && !std::isspace(static_cast<unsigned char>(text[end]))) ++end;
+    while (end > begin && std::string_view(".,;:!?)'\"").find(text[end - 1]) != std::string::npos)
+      --end;
+    out.emplace_back(begin, end);
+    at = end;
+  }
+  return out;
+}
+
 }  // namespace
 
 struct FakeX::State {
@@ -150,12 +177,82 @@ struct FakeX::State {
   bool drop_next_post = false;
   std::function<void(const Post &)> on_post_created;
   std::map<std::string, int> faults_served;
+  unsigned fail_after_next_post = 0;  // a 5xx status, 0 = none
+  unsigned fail_next_post = 0;
+  int failing_timeline_reads = 0;
+  unsigned failing_timeline_status = 503;
+  uint64_t next_tco = 1;
   int pending_polls = 0;
   bool processing_fails = false;
   int check_after_secs = 1;
   std::string client_id, client_secret;  // a registered OAuth 2 app ("" = accept any client)
 
   std::string new_id() { return std::to_string(next_id++); }
+
+  std::string new_tco() {
+    static const char kAlphabet[] =
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    uint64_t n = (next_tco++) * 0x9E3779B97F4A7C15ull;
+    std::string id;
+    for (int i = 0; i < 10; ++i, n /= 62) id += kAlphabet[n % 62];
+    return "https://t.co/" + id;
+  }
+
+  // The post as X stores it: links as t.co, then the media link.
+  void rewrite(Post &post, const User &user) {
+    std::string shown;
+    size_t at = 0;
+    for (auto [begin, end] : links_in(post.text)) {
+      shown.append(post.text, at, begin - at);
+      Link link;
+      link.url = new_tco();
+      link.expanded_url = post.text.substr(begin, end - begin);
+      std::string display = link.expanded_url.substr(link.expanded_url.find("//") + 2);
+      if (display.rfind("www.", 0) == 0) display = display.substr(4);
+      if (code_points(display) > 26) display = display.substr(0, 26) + "\u2026";
+      link.display_url = display;
+      link.start = code_points(shown);
+      shown += link.url;
+      link.end = code_points(shown);
+      post.links.push_back(std::move(link));
+      at = end;
+    }
+    shown.append(post.text, at, std::string::npos);
+    if (!post.media_ids.empty()) {
+      Link media;
+      media.url = new_tco();
+      media.expanded_url = "https://x.com/" + user.username + "/status/" + post.id + "/video/1";
+      media.display_url = "pic.x.com/" + media.url.substr(13);
+      media.media_key = "7_" + post.media_ids.front();
+      if (!shown.empty()) shown += ' ';
+      media.start = code_points(shown);
+      shown += media.url;
+      media.end = code_points(shown);
+      post.links.push_back(std::move(media));
+    }
+    post.shown_text = std::move(shown);
+  }
+
+  // A post in the API's shape; entities only when asked for, as X does.
+  static json::object post_json(const Post &post, bool entities) {
+    json::object o{{"id", post.id},
+                   {"text", post.shown_text},
+                   {"edit_history_tweet_ids", json::array{json::value(post.id)}}};
+    if (entities && !post.links.empty()) {
+      json::array urls;
+      for (const Link &l : post.links) {
+        json::object u{{"start", l.start},
+                       {"end", l.end},
+                       {"url", l.url},
+                       {"expanded_url", l.expanded_url},
+                       {"display_url", l.display_url}};
+        if (!l.media_key.empty()) u["media_key"] = l.media_key;
+        urls.push_back(std::move(u));
+      }
+      o["entities"] = json::object{{"urls", std::move(urls)}};
+    }
+    return o;
+  }
 
   // The authenticated user, or nullptr after noting why not. Caller holds the mutex.
   const User *authenticate(const ReceivedRequest &req, const std::string &base_url) {
@@ -285,7 +382,12 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
       if (p.user_id == user->id && p.text == post.text)
         return problem(403, "Forbidden",
                        "You are not allowed to create a Tweet with duplicate content.");
+    if (unsigned status = std::exchange(st->fail_next_post, 0u)) {
+      ++st->faults_served["5xx_before_post"];
+      return problem(status, "Service Unavailable", "Service Unavailable");
+    }
     post.id = st->new_id();
+    st->rewrite(post, *user);
     st->posts.push_back(post);
     if (st->on_post_created) st->on_post_created(post);
     if (st->drop_next_post) {
@@ -293,9 +395,11 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
       ++st->faults_served["drop_after_post"];
       return Reply::hang_up();
     }
-    return Reply::json(json::value(json::object{
-                           {"data", json::object{{"id", post.id}, {"text", post.text}}}}),
-                       201)
+    if (unsigned status = std::exchange(st->fail_after_next_post, 0u)) {
+      ++st->faults_served["5xx_after_post"];
+      return problem(status, "Service Unavailable", "Service Unavailable");
+    }
+    return Reply::json(json::value(json::object{{"data", State::post_json(post, false)}}), 201)
         .with_header("x-rate-limit-limit", "100")
         .with_header("x-rate-limit-remaining", "99")
         .with_header("x-rate-limit-reset", reset);
@@ -316,11 +420,25 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
     if (slash == std::string::npos || rest.substr(slash) != "/tweets")
       return problem(404, "Not Found Error", "no such resource");
     std::string id = rest.substr(0, slash);
+    if (st->failing_timeline_reads > 0) {
+      --st->failing_timeline_reads;
+      ++st->faults_served["timeline_5xx"];
+      return problem(st->failing_timeline_status, "Service Unavailable", "Service Unavailable");
+    }
     size_t max = 10;
-    if (auto m = req.query_param("max_results")) max = std::clamp<size_t>(std::stoul(*m), 5, 100);
+    if (auto m = req.query_param("max_results")) {
+      max = std::stoul(*m);
+      if (max < 5 || max > 100)
+        return problem(
+            400, "Invalid Request",
+            "The `max_results` query parameter value [" + *m + "] is not between 5 and 100",
+            "https://api.twitter.com/2/problems/invalid-request");
+    }
+    const std::string fields = req.query_param("tweet.fields").value_or("");
+    const bool entities = ("," + fields + ",").find(",entities,") != std::string::npos;
     json::array data;
     for (auto it = st->posts.rbegin(); it != st->posts.rend() && data.size() < max; ++it)
-      if (it->user_id == id) data.push_back(json::object{{"id", it->id}, {"text", it->text}});
+      if (it->user_id == id) data.push_back(State::post_json(*it, entities));
     json::object meta{{"result_count", data.size()}};
     if (!data.empty()) {
       meta["newest_id"] = data.front().at("id");
@@ -519,6 +637,22 @@ void FakeX::usage_capped(bool on) {
 void FakeX::drop_after_accepting_next_post() {
   std::lock_guard lock(state_->mutex);
   state_->drop_next_post = true;
+}
+
+void FakeX::fail_after_accepting_next_post(unsigned status) {
+  std::lock_guard lock(state_->mutex);
+  state_->fail_after_next_post = status;
+}
+
+void FakeX::fail_next_post(unsigned status) {
+  std::lock_guard lock(state_->mutex);
+  state_->fail_next_post = status;
+}
+
+void FakeX::fail_timeline(int count, unsigned status) {
+  std::lock_guard lock(state_->mutex);
+  state_->failing_timeline_reads = count;
+  state_->failing_timeline_status = status;
 }
 
 void FakeX::media_processing(int pending_polls, bool fail, int check_after_secs) {

@@ -148,7 +148,7 @@ std::string video_id_for(int n) {
 
 }  // namespace
 
-FakeYouTubeUpload::FakeYouTubeUpload(const FakeGoogleOAuth &oauth) : oauth_(oauth) {
+FakeYouTubeUpload::FakeYouTubeUpload(FakeGoogleOAuth &oauth) : oauth_(oauth) {
   server_.route("POST", kVideos, [this](const ReceivedRequest &r) { return start(r); });
   server_.route("PUT", kVideos, [this](const ReceivedRequest &r) { return put(r); })
       .close_mid_request_if([this](const ReceivedRequest &head) { return cut(head); });
@@ -156,12 +156,12 @@ FakeYouTubeUpload::FakeYouTubeUpload(const FakeGoogleOAuth &oauth) : oauth_(oaut
 
 void FakeYouTubeUpload::drop_chunk(int n, uint64_t keep_bytes) {
   std::lock_guard lock(mutex_);
-  faults_[n] = Fault{true, 0, keep_bytes};
+  faults_[n] = Fault{Fault::drop, 0, keep_bytes};
 }
 
 void FakeYouTubeUpload::fail_chunk(int n, unsigned status, uint64_t keep_bytes) {
   std::lock_guard lock(mutex_);
-  faults_[n] = Fault{false, status, keep_bytes};
+  faults_[n] = Fault{Fault::fail, status, keep_bytes};
 }
 
 int FakeYouTubeUpload::next_chunk_number() const {
@@ -188,6 +188,27 @@ void FakeYouTubeUpload::range_without_unit(bool on) {
 void FakeYouTubeUpload::final_status(unsigned status) {
   std::lock_guard lock(mutex_);
   final_status_ = status;
+}
+
+void FakeYouTubeUpload::stall_chunks(int n, int count) {
+  std::lock_guard lock(mutex_);
+  for (int i = 0; i < count; ++i) faults_[n + i] = Fault{Fault::stall, 308, 0};
+}
+
+void FakeYouTubeUpload::expire_token_at_chunk(int n) {
+  std::lock_guard lock(mutex_);
+  faults_[n] = Fault{Fault::expire_token, 401, 0};
+}
+
+void FakeYouTubeUpload::lose_final_answer() {
+  std::lock_guard lock(mutex_);
+  lose_final_answer_ = true;
+}
+
+void FakeYouTubeUpload::fail_status_queries(int count, unsigned status) {
+  std::lock_guard lock(mutex_);
+  failing_queries_ = count;
+  failing_query_status_ = status;
 }
 
 void FakeYouTubeUpload::on_video_created(std::function<void(const Video &)> hook) {
@@ -274,7 +295,7 @@ Reply FakeYouTubeUpload::start(const ReceivedRequest &r) {
 std::optional<size_t> FakeYouTubeUpload::cut(const ReceivedRequest &head) {
   std::lock_guard lock(mutex_);
   auto fault = faults_.find(next_chunk_number());
-  if (fault == faults_.end() || !fault->second.drop) return std::nullopt;
+  if (fault == faults_.end() || fault->second.kind != Fault::drop) return std::nullopt;
   auto it = sessions_.find(head.query_param("upload_id").value_or(""));
   if (it == sessions_.end() || it->second.expired) return std::nullopt;
   auto range = parse_content_range(head.header("Content-Range").value_or(""));
@@ -318,7 +339,8 @@ Reply FakeYouTubeUpload::put(const ReceivedRequest &r) {
   Session &s = it->second;
   log.server_before = s.bytes.size();
   if (auto auth = r.header("Authorization");
-      auth && (auth->rfind("Bearer ", 0) != 0 || !oauth_.issued(auth->substr(7))))
+      auth && (auth->rfind("Bearer ", 0) != 0 || !oauth_.issued(auth->substr(7)) ||
+               (tokens_checked_ && !oauth_.access_token_valid(auth->substr(7)))))
     return record(reject(401, "authError", "Request had invalid authentication credentials."));
   auto range = parse_content_range(r.header("Content-Range").value_or(""));
   if (!range)
@@ -342,6 +364,11 @@ Reply FakeYouTubeUpload::put(const ReceivedRequest &r) {
   if (range->query) {
     if (r.header("Content-Length") != std::string("0") || r.body_size != 0)
       return record(reject(400, "badContent", "a status query has Content-Length: 0"));
+    if (failing_queries_ > 0) {
+      --failing_queries_;
+      ++faults_served_["status_query_5xx"];
+      return record(google_error(failing_query_status_, "global", "backendError", "Backend Error"));
+    }
     return record(where());
   }
 
@@ -369,7 +396,15 @@ Reply FakeYouTubeUpload::put(const ReceivedRequest &r) {
   if (auto fault = faults_.find(next_chunk_number()); fault != faults_.end()) {
     const Fault f = fault->second;
     faults_.erase(fault);
-    ++faults_served_["5xx"];
+    ++faults_served_[f.kind == Fault::stall          ? "stall"
+                     : f.kind == Fault::expire_token ? "expire_token"
+                                                     : "5xx"];
+    if (f.kind == Fault::stall) return record(where());  // the body is thrown away
+    if (f.kind == Fault::expire_token) {
+      oauth_.expire_access_tokens();
+      tokens_checked_ = true;
+      return record(reject(401, "authError", "Request had invalid authentication credentials."));
+    }
     s.bytes.append(r.body, 0, static_cast<size_t>(std::min<uint64_t>(f.keep, size)));
     return record(google_error(f.status, "global", "backendError", "Backend Error"));
   }
@@ -383,6 +418,13 @@ Reply FakeYouTubeUpload::put(const ReceivedRequest &r) {
     s.video_id = video_id_for(static_cast<int>(videos_.size()) + 1);
     videos_.push_back(Video{s.video_id, log.upload_id, s.metadata, s.bytes});
     if (on_video_created_) on_video_created_(videos_.back());
+    if (lose_final_answer_) {
+      lose_final_answer_ = false;
+      ++faults_served_["lost_final_answer"];
+      log.status = 0;
+      puts_.push_back(log);
+      return Reply::hang_up();
+    }
   }
   return record(where());
 }

@@ -7,8 +7,11 @@
 // asks where it stands; the last byte gets the video resource. It keeps the bytes received so
 // a test can compare them with the file. Faults: a connection dropped in the middle of a chunk
 // (after part of it arrived and was kept), a 5xx to a chunk, an expired session (404),
-// quotaExceeded / uploadLimitExceeded on the start. A hook runs as each video is made (before
-// the answer), and the faults served are counted.
+// quotaExceeded / uploadLimitExceeded on the start, chunks answered 308 without being taken
+// (no progress), the access token expiring at a chunk (401 authError, as Google answers an
+// expired Bearer token), the answer to the last byte lost after the video was made, and
+// status queries failing. A hook runs as each video is made (before the answer), and the faults
+// served are counted.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -48,7 +51,7 @@ class FakeYouTubeUpload {
     std::string range;           // the Range header answered with a 308 ("" = none)
   };
 
-  explicit FakeYouTubeUpload(const FakeGoogleOAuth &oauth);
+  explicit FakeYouTubeUpload(FakeGoogleOAuth &oauth);
 
   // What a client's upload_url is set to: "http://127.0.0.1:PORT/upload/youtube/v3/videos".
   std::string upload_url() const { return server_.url("/upload/youtube/v3/videos"); }
@@ -69,12 +72,24 @@ class FakeYouTubeUpload {
   void range_without_unit(bool on);
   // The status of the answer to the last byte: 200 (default) or 201.
   void final_status(unsigned status);
+  // Chunks `n` .. `n + count - 1`: thrown away and answered 308 with the Range the server
+  // already held (no progress).
+  void stall_chunks(int n, int count);
+  // Chunk `n`: every access token issued so far expires as it arrives; it is answered 401 and
+  // not kept, and from then on every PUT needs a currently valid token.
+  void expire_token_at_chunk(int n);
+  // The chunk holding the last byte completes the video, then the connection closes without
+  // the answer.
+  void lose_final_answer();
+  // The next `count` status queries are answered `status` (a 5xx).
+  void fail_status_queries(int count, unsigned status = 503);
 
   // Called as each video is made (its last byte stored), before the answer goes out: a
   // test can kill the client there, in the window after the upload and before the client
   // hears of it. Runs on the server's thread with the fake's lock held: keep it short.
   void on_video_created(std::function<void(const Video &)> hook);
-  // How many times each fault has been served, by kind: drop, 5xx.
+  // How many times each fault has been served, by kind: drop, 5xx, stall, expire_token,
+  // lost_final_answer, status_query_5xx.
   std::map<std::string, int> faults_served() const;
 
   std::vector<Video> videos() const;
@@ -93,7 +108,7 @@ class FakeYouTubeUpload {
     std::string video_id;  // set when complete
   };
   struct Fault {
-    bool drop = false;
+    enum Kind { fail, drop, stall, expire_token } kind = fail;
     unsigned status = 503;
     uint64_t keep = 0;
   };
@@ -105,7 +120,7 @@ class FakeYouTubeUpload {
   Reply reject(unsigned status, const std::string &reason, const std::string &message);
   Reply video_resource(const Session &session, const std::string &upload_id) const;
 
-  const FakeGoogleOAuth &oauth_;
+  FakeGoogleOAuth &oauth_;
   mutable std::mutex mutex_;
   std::map<std::string, Session> sessions_;
   std::map<int, Fault> faults_;  // by chunk number
@@ -113,6 +128,10 @@ class FakeYouTubeUpload {
   std::optional<int> expire_after_;
   bool range_without_unit_ = false;
   unsigned final_status_ = 200;
+  bool tokens_checked_ = false;  // after expire_token_at_chunk fired: PUTs need valid tokens
+  bool lose_final_answer_ = false;
+  int failing_queries_ = 0;
+  unsigned failing_query_status_ = 503;
   int next_session_ = 1;
   std::vector<Put> puts_;
   std::vector<std::string> rejections_;
