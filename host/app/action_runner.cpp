@@ -11,6 +11,8 @@
 
 #include "app/plugin_commands.hpp"
 #include "log/logging.hpp"
+#include "plugins/action_call.hpp"
+#include "plugins/action_options.hpp"
 #include "publish/publish_registry.hpp"
 
 namespace automuse::app {
@@ -32,10 +34,10 @@ int ActionOutcome::exit_code() const {
 // One job in flight: the call struct the plugin borrows, and the completion bookkeeping.
 struct ActionRunner::Running : std::enable_shared_from_this<Running> {
   Pending pending;
-  std::string action, args_json, key;
+  std::string action, key;
   std::shared_ptr<plugins::PluginModule> module;
   std::shared_ptr<am_job> job;
-  am_action_call call{};
+  std::unique_ptr<plugins::ActionCall> call;  // what the plugin borrows until done
   std::atomic<int> done_calls{0};
   bool cancelled_for_shutdown = false;  // main thread only
   bool finishing = false;               // its outcome is in: only draining is left
@@ -76,35 +78,6 @@ std::optional<std::string> find_action(const json::object &description, const st
   }
   if (name.empty()) return first;
   return std::nullopt;
-}
-
-// --set k=v and trailing `--key value` / `--flag` / positionals into options and args.
-bool build_args(const ActionRequest &r, json::object &options, json::array &args,
-                std::string &error) {
-  for (auto &kv : r.sets) {
-    auto eq = kv.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      error = "--set expects key=value, got '" + kv + "'";
-      return false;
-    }
-    options[kv.substr(0, eq)] = kv.substr(eq + 1);
-  }
-  for (size_t i = 0; i < r.extras.size(); ++i) {
-    const std::string &e = r.extras[i];
-    if (e.rfind("--", 0) == 0 && e.size() > 2) {
-      std::string key = e.substr(2);
-      if (auto eq = key.find('='); eq != std::string::npos) {
-        options[key.substr(0, eq)] = key.substr(eq + 1);
-      } else if (i + 1 < r.extras.size() && r.extras[i + 1].rfind("--", 0) != 0) {
-        options[key] = r.extras[++i];
-      } else {
-        options[key] = true;
-      }
-    } else {
-      args.emplace_back(e);
-    }
-  }
-  return true;
 }
 
 }  // namespace
@@ -182,8 +155,10 @@ void ActionRunner::start(Pending pending) {
   std::shared_ptr<plugins::PluginModule> module;
   try {
     module = module_for(request.plugin);
+  } catch (const plugins::PluginError &e) {
+    return fail_now(e.status(), e.what());
   } catch (const std::exception &e) {
-    return fail_now(AM_NOT_FOUND, e.what());
+    return fail_now(AM_ERROR, e.what());
   }
   std::string listing;
   auto action = find_action(module->info().description, request.action, listing);
@@ -191,13 +166,20 @@ void ActionRunner::start(Pending pending) {
     return fail_now(AM_INVALID_ARGUMENT,
                     request.plugin + " has no action '" + request.action +
                         "' (its actions: " + (listing.empty() ? "none" : listing) + ")");
-  json::object args_obj, options;
-  json::array args;
-  std::string error;
-  if (!build_args(request, options, args, error)) return fail_now(AM_INVALID_ARGUMENT, error);
+  json::object args_obj;
+  plugins::ActionArguments given;
+  try {
+    auto specs = plugins::option_specs(request.plugin, module->info().description, *action);
+    given = plugins::parse_action_arguments(request.plugin, *action, specs, request.sets,
+                                            request.extras);
+  } catch (const std::invalid_argument &e) {
+    return fail_now(AM_INVALID_ARGUMENT, e.what());
+  }
+  std::string account_id;
   if (request.account) {
     try {
       auto found = context_.store().resolve_account(*request.account, request.plugin);
+      account_id = found.id;
       json::object account;
       account["id"] = found.id;
       account["nickname"] = found.nickname;
@@ -212,34 +194,33 @@ void ActionRunner::start(Pending pending) {
   } else {
     args_obj["account"] = nullptr;
   }
-  args_obj["options"] = std::move(options);
-  args_obj["args"] = std::move(args);
+  args_obj["options"] = std::move(given.options);
+  args_obj["args"] = std::move(given.args);
 
   auto run = std::make_shared<Running>();
   run->runner = this;
   run->action = *action;
-  run->args_json = json::serialize(args_obj);
   run->key = account_key(request);
   run->module = module;
   std::string name =
       request.plugin + ":" + *action + (request.account ? ":" + *request.account : "");
   run->job = context_.runtime().make_job(name, module);
-  run->pending = std::move(pending);
-  run->call.struct_size = sizeof(am_action_call);
-  run->call.job = run->job.get();
-  run->call.action = am::to_am_str(run->action);
-  run->call.args_json = am::to_am_str(run->args_json);
-  run->call.done = &Running::done;
-  run->call.done_user = run.get();
+  run->job->set_run_info(am_job::RunInfo{request.job_id.empty() ? run->job->run_id() : request.job_id,
+                                         request.plugin, account_id, request.again});
+  run->call = std::make_unique<plugins::ActionCall>(request.plugin, *action, std::move(args_obj),
+                                                    run->job.get(), &Running::done, run.get());
+  run->pending = std::move(pending);  // `request` refers into it: not used after this
   busy_accounts_.insert(run->key);
   running_.insert(run);
   log::write("host", spdlog::level::info, "start " + name);
   const am_plugin_entry *entry = &module->entry();
   run->job->post([run, entry] {
-    am_status s = entry->start_action(&run->call);
+    am_status s = entry->start_action(run->call->call());
     if (s != AM_OK) {
-      std::string why = run->pending.request.plugin + " refused action '" + run->action +
-                        "': " + am_status_name(s);
+      const std::string &reason = run->call->refusal();
+      std::string why = run->pending.request.plugin + " refused action '" + run->action + "' (" +
+                        am_status_name(s) + ")" +
+                        (reason.empty() ? "; the plugin gave no reason" : ": " + reason);
       Running::done(run.get(), s, am_str{"null", 4}, am::to_am_str(why));
     }
   });

@@ -9,6 +9,7 @@
 #include "core/job_service.hpp"
 #include "log/log_service.hpp"
 #include "log/logging.hpp"
+#include "plugins/action_call.hpp"
 #include "render/render_service.hpp"
 #include "speech/speech_setup.hpp"
 
@@ -70,6 +71,14 @@ store::Store &HostContext::store() {
   return *store_;
 }
 
+ledger::PublicationLedger &HostContext::ledger() {
+  if (!ledger_) {
+    store();  // creates and migrates the database first
+    ledger_ = std::make_unique<ledger::PublicationLedger>(data_dir() / "automuse.db");
+  }
+  return *ledger_;
+}
+
 cache::Cache &HostContext::cache() {
   if (!cache_) {
     cache::CacheOptions options;
@@ -86,6 +95,7 @@ core::ServiceRegistry &HostContext::services() {
     runtime();
     services_->add(AM_LOG_SERVICE_ID, log::log_service());
     services_->add(AM_JOB_SERVICE_ID, core::job_service());
+    services_->add(AM_ARGS_SERVICE_ID, plugins::args_service());
     services_->add(AM_CONFIG_SERVICE_ID, config::config_service(config_, data_dir()));
 
     http::ClientConfig hc;
@@ -105,7 +115,16 @@ core::ServiceRegistry &HostContext::services() {
       log::write("http", log::to_spdlog(static_cast<am_log_level>(level)), line);
     };
     http_client_ = std::make_unique<http::HttpClient>(runtime().io(), hc);
-    http_service_ = std::make_unique<http::HttpService>(*http_client_);
+    // Every request is bounded unless it says otherwise (http_service.hpp).
+    auto millis = [&](const char *path, double fallback_seconds) {
+      auto *v = config_.find(path);
+      const double s = v && v->is_number() ? v->to_number<double>() : fallback_seconds;
+      return http::Millis(static_cast<int64_t>(s * 1000));
+    };
+    http::RequestDefaults bounds;
+    bounds.total = millis("http.timeout_seconds", 300);
+    bounds.low_speed_time = millis("http.stall_seconds", 60);
+    http_service_ = std::make_unique<http::HttpService>(*http_client_, bounds);
     services_->add(AM_HTTP_SERVICE_ID, http_service_->table());
     oauth_service_ = std::make_unique<oauth::OAuthService>(http_service_->table());
     services_->add(AM_OAUTH_SERVICE_ID, oauth_service_->table());
@@ -115,6 +134,7 @@ core::ServiceRegistry &HostContext::services() {
     store_service_->register_in(*services_);
     publish_registry_ = std::make_unique<publish::PublishRegistry>();
     publish_registry_->register_in(*services_);
+    publish_registry_->set_ledger(&ledger());
     // A plugin asking for a publisher (afm sharing through "twitter") that is not loaded yet
     // gets it loaded here, found the way `--plugin ID` finds it.
     publish_registry_->set_loader(

@@ -11,6 +11,7 @@
 #include "http/http_service.hpp"
 #include "llm/llm_host.hpp"
 #include "store/store.hpp"
+#include "ledger/publication_ledger.hpp"
 #include "publish/publish_registry.hpp"
 #include "store/store_service.hpp"
 #include "cache/cache_service.hpp"
@@ -57,6 +58,8 @@ class HostContext {
 
   store::Store &store();
   cache::Cache &cache();
+  // The publication ledger in the store's database, opened on first use.
+  ledger::PublicationLedger &ledger();
 
   // Plugin `id`, found like `--plugin id` and initialised once per process: a second caller
   // (the action runner, or the publish registry loading a publisher another plugin asked
@@ -75,6 +78,7 @@ class HostContext {
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<cache::Cache> cache_;
   std::unique_ptr<store::StoreService> store_service_;
+  std::unique_ptr<ledger::PublicationLedger> ledger_;  // outlives the registry that records
   std::unique_ptr<publish::PublishRegistry> publish_registry_;
   std::unique_ptr<cache::CacheService> cache_service_;
   std::unique_ptr<speech::SpeechService> speech_service_;

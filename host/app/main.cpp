@@ -29,7 +29,31 @@ std::string version_line() {
          std::to_string(AM_ABI_MAJOR) + "." + std::to_string(AM_ABI_MINOR) + ")";
 }
 
-// The --help footer: every installed plugin and its actions (read in child processes).
+// "    ACTION --NAME <type>  help" for every option the plugin's actions declare.
+std::string option_lines(const boost::json::object &plugin) {
+  std::string out;
+  const boost::json::value *options = plugin.if_contains("options");
+  if (!options || !options->is_object()) return out;
+  for (const auto &[action, list] : options->as_object()) {
+    if (!list.is_array()) continue;
+    for (const auto &o : list.as_array()) {
+      if (!o.is_object()) continue;
+      const auto &spec = o.as_object();
+      auto text = [&](const char *key) {
+        const boost::json::value *v = spec.if_contains(key);
+        return v && v->is_string() ? std::string(v->as_string()) : std::string();
+      };
+      std::string line =
+          "    " + std::string(action) + " --" + text("name") + " <" + text("type") + ">";
+      if (std::string help = text("help"); !help.empty()) line += "  " + help;
+      out += line + "\n";
+    }
+  }
+  return out;
+}
+
+// The --help footer: every installed plugin, its actions and their options (read in child
+// processes).
 std::string plugins_footer(const app::GlobalOptions &options) {
   try {
     app::HostContext ctx(options);
@@ -40,6 +64,7 @@ std::string plugins_footer(const app::GlobalOptions &options) {
       out += "  " + std::string(p.at("id").as_string()) + ":";
       for (auto &a : p.at("actions").as_array()) out += " " + std::string(a.as_string());
       out += "\n";
+      out += option_lines(p);
     }
     return out;
   } catch (const std::exception &e) {
@@ -81,6 +106,9 @@ int main(int argc, char **argv) {
                  "Run for several accounts concurrently: 'all', or nicknames separated by commas")
       ->excludes(account_opt);
   app.add_option("--set", action.sets, "key=value options for the action")->take_all();
+  app.add_flag("--again", action.again,
+               "Run anew even if an identical run finished, and publish content again even "
+               "where it is already published");
   app.allow_extras();
   app.footer([&] {
     // --help stops parsing before parse_complete_callback: read the raw option values.

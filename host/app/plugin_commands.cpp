@@ -208,7 +208,8 @@ std::shared_ptr<plugins::PluginModule> open_plugin_by_id(const HostContext &cont
   }
   auto use = resolution.used.find(id);
   if (use == resolution.used.end())
-    throw plugins::PluginError("no plugin with id '" + id + "' (see `automuse-host plugins list`)");
+    throw plugins::PluginError("no plugin with id '" + id + "' (see `automuse-host plugins list`)",
+                               AM_NOT_FOUND);
   if (auto note = use->second.note(); !note.empty())
     std::cerr << "automuse-host: plugin '" << id << "': " << note << "\n";
   return opened.at(use->second.path);

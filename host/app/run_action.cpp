@@ -12,6 +12,7 @@
 #include "schedule/graceful_stop.hpp"
 #include "schedule/orphaned_runs.hpp"
 #include "schedule/schedule_store.hpp"
+#include "store/records.hpp"
 
 namespace automuse::app {
 namespace json = boost::json;
@@ -64,15 +65,33 @@ std::optional<std::string> account_id_of(HostContext &context, const ActionReque
   }
 }
 
-// The job_runs row of one request; resumes the newest interrupted run with the same inputs.
+// The succeeded run with the identity of `request` that published something, unless --again
+// asks for a new one. Runs that published nothing (list, remove, an outbox render) are simply
+// run again.
+std::optional<schedule::JobRun> finished_run(HostContext &context, schedule::ScheduleStore &runs,
+                                             const ActionRequest &request) {
+  if (request.again) return std::nullopt;
+  auto done = runs.find_finished(request.plugin, account_id_of(context, request), request.action,
+                                 request_json(request));
+  if (done && !context.ledger().job_published(done->job_id)) return std::nullopt;
+  return done;
+}
+
+// The job_runs row of one request; resumes the newest interrupted run with the same inputs
+// (under its job's id, so the job's ledger rows and cached steps carry on). --again starts a
+// new job.
 schedule::JobRun record_start(HostContext &context, schedule::ScheduleStore &runs,
                               const ActionRequest &request) {
   const std::optional<std::string> account_id = account_id_of(context, request);
   const std::string options = request_json(request);
   std::optional<std::string> resume_of;
-  if (auto old = runs.find_interrupted(request.plugin, account_id, request.action, options);
+  std::string job_id;
+  if (auto old = request.again
+                     ? std::nullopt
+                     : runs.find_interrupted(request.plugin, account_id, request.action, options);
       old && runs.claim_interrupted(old->id)) {
     resume_of = old->id;
+    job_id = old->job_id;
     log::write("host", spdlog::level::info,
                "resuming the interrupted run " + old->id.substr(0, 8) + " of " + request.plugin +
                    (request.account ? " for " + *request.account : ""));
@@ -83,7 +102,30 @@ schedule::JobRun record_start(HostContext &context, schedule::ScheduleStore &run
   run.action = request.action;
   run.request = options;
   run.resume_of = resume_of;
+  run.job_id = job_id;
   return runs.start_run(std::move(run));
+}
+
+// Prints what an identical, finished run produced, as if it had just run, and says so.
+void report_finished(const ActionRequest &request, const schedule::JobRun &done, bool several) {
+  const std::string result = done.result.value_or("null");
+  if (!several) {
+    if (result != "null") std::cout << result << "\n";
+  } else {
+    json::object line;
+    line["account"] = request.account ? json::value(*request.account) : nullptr;
+    line["status"] = "already_done";
+    json::error_code ec;
+    auto parsed = json::parse(result, ec);
+    line["result"] = ec ? json::value(result) : parsed;
+    std::cout << json::serialize(line) << std::endl;
+  }
+  std::cerr << "automuse-host: " << request.plugin << " "
+            << (request.action.empty() ? "(default action)" : request.action)
+            << (request.account ? " for " + *request.account : "")
+            << " with these options already ran to its end (run " << done.id.substr(0, 8) << ", "
+            << store::iso_utc(done.finished_at.value_or(done.started_at))
+            << "); nothing was done again. Its result is above; pass --again to run it anew.\n";
 }
 
 }  // namespace
@@ -106,8 +148,14 @@ int run_actions(HostContext &context, const std::vector<ActionRequest> &requests
     // Runs a killed process left "running" become interrupted, so the matching request below
     // resumes them.
     schedule::recover_orphaned_runs(runs);
-    for (const auto &request : requests) {
+    for (ActionRequest request : requests) {
+      if (auto done = finished_run(context, runs, request)) {
+        report_finished(request, *done, requests.size() > 1);
+        --remaining;
+        continue;
+      }
       auto run = record_start(context, runs, request);
+      request.job_id = run.job_id;
       runner.submit(request, [&, request, run_id = run.id](const ActionOutcome &o) {
         --remaining;
         runs.finish_run(

@@ -22,8 +22,16 @@ struct ActionRequest {
   std::optional<std::string> account;
   std::vector<std::string> sets;    // "key=value"
   std::vector<std::string> extras;  // the rest of the command line: --key value, positionals
+  // --again: a new run even if an identical one finished, and content published again even
+  // where the ledger says it is published. Not part of the run's identity.
+  bool again = false;
+  std::string job_id;  // the job_runs job it belongs to; set when its run is recorded
 };
 
+// A request whose identity (plugin, action, account, options) matches a run that already
+// succeeded and published something is not run again unless `again`: its recorded result is
+// printed, with a note saying so, and it counts as succeeded.
+//
 // Runs every request (concurrently, within the runner's limits) and returns the process exit
 // code: 0 when all succeeded, else the first failure's (1 failure, 2 bad usage, 130
 // cancelled or interrupted). One request prints its result JSON to stdout; several print one

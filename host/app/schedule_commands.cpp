@@ -77,6 +77,7 @@ struct Work {
   std::optional<std::string> account_id;
   std::string request = "{}";
   std::optional<std::string> resume_of;  // the first attempt's link to the interrupted run
+  std::string job_id;                    // the job it continues (empty: a new one)
 };
 
 // Runs due schedules and interrupted runs through an ActionRunner, records attempts, retries
@@ -100,7 +101,8 @@ class Firing {
       log::write("host", spdlog::level::info,
                  "resuming the interrupted run " + r.id.substr(0, 8) + " of schedule " +
                      r.schedule_id->substr(0, 8));
-      Work w{*r.schedule_id, r.schedule_id, r.plugin_id, r.action, r.account_id, r.request, r.id};
+      Work w{*r.schedule_id, r.schedule_id, r.plugin_id, r.action,
+             r.account_id,   r.request,     r.id,        r.job_id};
       busy_.insert(w.key);
       ++resumed;
       attempt(w, r.attempt);
@@ -127,7 +129,8 @@ class Firing {
       if (!store_.claim_fire(s.id, s.last_fire_at, now.time_since_epoch().count())) continue;
       busy_.insert(s.id);
       ++started;
-      attempt(Work{s.id, s.id, s.plugin_id, s.action, s.account_id, s.request, std::nullopt}, 1);
+      attempt(Work{s.id, s.id, s.plugin_id, s.action, s.account_id, s.request, std::nullopt, {}},
+              1);
     }
     return started;
   }
@@ -175,6 +178,7 @@ class Firing {
     run.attempt = n;
     run.request = w.request;
     run.resume_of = w.resume_of;
+    run.job_id = w.job_id;
     return store_.start_run(run);
   }
 
@@ -191,10 +195,13 @@ class Firing {
         return;
       }
       run.id = *queued;
+      run.job_id = w.job_id;
     } else {
       run = start_row(w, n);
     }
-    w.resume_of.reset();  // a retry links to the previous attempt by its schedule
+    w.resume_of.reset();    // a retry links to the previous attempt by its schedule
+    w.job_id = run.job_id;  // and is the same job
+    r.job_id = run.job_id;
     if (w.account_id) {
       auto a = ctx_.store().get_account(*w.account_id);
       if (!a) {
@@ -245,6 +252,7 @@ class Firing {
     next.action = w.action;
     next.attempt = n + 1;
     next.request = w.request;
+    next.job_id = w.job_id;
     const std::string row = store_.queue_retry(next).id;
     auto timer = std::make_shared<boost::asio::steady_timer>(io_, delay);
     retries_[w.key] = timer;

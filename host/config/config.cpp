@@ -36,6 +36,7 @@ constexpr Key kKnownKeys[] = {
     {"http.max_connections", Kind::Number},
     {"http.max_connections_per_host", Kind::Number},
     {"http.timeout_seconds", Kind::Number},
+    {"http.stall_seconds", Kind::Number},
     {"limits", Kind::Object},
     {"limits.renders", Kind::Number},
     {"limits.network_jobs", Kind::Number},
@@ -206,7 +207,8 @@ std::string Config::default_text() {
     "ca_bundle": null,
     "max_connections": 64,
     "max_connections_per_host": 8,
-    "timeout_seconds": 600
+    "timeout_seconds": 300,
+    "stall_seconds": 60
   },
   "limits": {"renders": 0, "network_jobs": 16},
   "schedule": {"retry_base_seconds": 60, "max_attempts": 3, "grace_seconds": 30},
@@ -241,7 +243,8 @@ std::vector<Problem> Config::check() const {
       out.push_back({"log.level", "must be one of trace, debug, info, warn, error, critical, off"});
   }
   for (const char *p : {"http.max_connections", "http.max_connections_per_host",
-                        "http.timeout_seconds", "limits.network_jobs", "cache.max_size_mb"}) {
+                        "http.timeout_seconds", "http.stall_seconds", "limits.network_jobs",
+                        "cache.max_size_mb"}) {
     if (auto *v = find(p); v && v->is_number() && v->to_number<double>() <= 0)
       out.push_back({p, "must be greater than 0"});
   }

@@ -2,6 +2,8 @@
 #include "core/job.hpp"
 
 #include <boost/asio/post.hpp>
+#include <cstdio>
+#include <random>
 #include <vector>
 
 namespace automuse::core {
@@ -11,12 +13,24 @@ am_op_id next_op_id() noexcept {
 }
 }  // namespace automuse::core
 
+namespace {
+// 128 random bits: unique across processes and restarts, unlike a counter.
+std::string unique_run_id() {
+  std::random_device random;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "job-%08x%08x%08x%08x", random(), random(), random(), random());
+  return buf;
+}
+}  // namespace
+
 am_job::am_job(boost::asio::io_context &io, boost::asio::thread_pool &workers, std::string name,
                std::shared_ptr<const void> keep_alive)
     : name_(std::move(name)),
       keep_alive_(std::move(keep_alive)),
       strand_(boost::asio::make_strand(io)),
-      workers_(workers) {}
+      workers_(workers) {
+  run_info_.job_id = unique_run_id();
+}
 
 void am_job::post(std::function<void()> fn) {
   {

@@ -4,7 +4,8 @@
 //
 // How a service implements an asynchronous operation on a job:
 //   am_op_id id = job->add_op([=](am_op_id id) { /* stop the work */
-//                                 job->complete_op(id, [=] { callback(user, AM_CANCELLED...); }); });
+//                                 job->complete_op(id, [=] { callback(user, AM_CANCELLED...); });
+//                                 });
 //   ... when the work ends (any thread):
 //   job->complete_op(id, [=] { callback(user, status, ...); });   // delivered on the strand
 // complete_op delivers at most once per id; a later call for the same id returns false and
@@ -14,11 +15,10 @@
 
 #include <automuse/types.h>
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
-
-#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -28,6 +28,14 @@
 
 struct am_job : std::enable_shared_from_this<am_job> {
  public:
+  // Which run of which action this job is, for the publication ledger: set by the action
+  // runner before the action starts, read-only afterwards (so any thread may read it).
+  struct RunInfo {
+    std::string job_id;      // the job_runs job (a resumed run keeps its job's id)
+    std::string plugin_id;   // the plugin whose action runs
+    std::string account_id;  // the action's account ("" for none)
+    bool again = false;      // --again: publish anew what is already published
+  };
   using Executor = boost::asio::strand<boost::asio::io_context::executor_type>;
 
   // `keep_alive` holds whatever must outlive every operation of the job (the plugin's loaded
@@ -39,6 +47,14 @@ struct am_job : std::enable_shared_from_this<am_job> {
   am_job &operator=(const am_job &) = delete;
 
   const std::string &name() const noexcept { return name_; }
+  const RunInfo &run_info() const noexcept { return run_info_; }
+  void set_run_info(RunInfo info) { run_info_ = std::move(info); }
+
+  // The run this job does the work of (its RunInfo's job id): what scopes its cached LLM
+  // answers, so that a job resuming an interrupted run reuses that run's answers and any other
+  // job asks afresh. 128 random bits unless the action runner set the run's job id.
+  const std::string &run_id() const noexcept { return run_info_.job_id; }
+  void set_run_id(std::string id) { run_info_.job_id = std::move(id); }
   Executor &executor() noexcept { return strand_; }
   boost::asio::thread_pool &workers() noexcept { return workers_; }
 
@@ -88,6 +104,7 @@ struct am_job : std::enable_shared_from_this<am_job> {
   void run_counted(const std::function<void()> &fn);
 
   std::string name_;
+  RunInfo run_info_;
   std::shared_ptr<const void> keep_alive_;
   Executor strand_;
   boost::asio::thread_pool &workers_;

@@ -32,6 +32,12 @@ std::unique_ptr<PluginContext> make_plugin_context(std::string plugin_id,
     if (!h || !id) return nullptr;
     return context_of(h).services->find(id);
   };
+  ctx->host.set_init_failure = [](const am_host *h, am_str reason) {
+    if (!h) return;
+    PluginContext &c = context_of(h);
+    if (c.in_init)
+      c.init_failure.assign(reason.data ? reason.data : "", reason.data ? reason.len : 0);
+  };
   return ctx;
 }
 

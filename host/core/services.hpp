@@ -31,6 +31,10 @@ struct PluginContext {
   ServiceRegistry *services;  // shared by all plugins
   Runtime *runtime;
   am_host host;  // given to the plugin; host.host_data == this
+  // The reason a failing init gave with host.set_init_failure; recorded only while
+  // `in_init` (main thread: init and its caller only).
+  bool in_init = false;
+  std::string init_failure;
 };
 
 // A context whose am_host is ready to hand to a plugin (or to a test acting as one).

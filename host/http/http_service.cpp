@@ -30,7 +30,7 @@ am_op_id send(const am_http *http, am_job *job, const am_http_request *c_request
   auto *service = static_cast<HttpService *>(http->service_data);
   HttpClient &client = service->client();
   auto self = job->shared_from_this();
-  Request request = HttpService::from_c(*c_request);
+  Request request = HttpService::from_c(*c_request, service->defaults());
   // on_chunk is inside the 1.0 struct; read it through a size-checked copy all the same.
   am_http_request sized{};
   std::memcpy(&sized, c_request, std::min<size_t>(c_request->struct_size, sizeof sized));
@@ -80,14 +80,24 @@ void cancel(const am_http *, am_job *job, am_op_id op) {
 
 }  // namespace
 
-HttpService::HttpService(HttpClient &client) : client_(client), table_{} {
+void apply_defaults(Request &request, const RequestDefaults &defaults) {
+  Timeouts &t = request.timeouts;
+  if (t.total.count() == 0) t.total = defaults.total;
+  if (t.low_speed_bytes_per_sec == 0 && t.low_speed_time.count() == 0) {
+    t.low_speed_bytes_per_sec = defaults.low_speed_bytes_per_sec;
+    t.low_speed_time = defaults.low_speed_time;
+  }
+}
+
+HttpService::HttpService(HttpClient &client, RequestDefaults defaults)
+    : client_(client), defaults_(defaults), table_{} {
   table_.struct_size = sizeof(am_http);
   table_.service_data = this;
   table_.send = &automuse::http::send;
   table_.cancel = &automuse::http::cancel;
 }
 
-Request HttpService::from_c(const am_http_request &in) {
+Request HttpService::from_c(const am_http_request &in, const RequestDefaults &defaults) {
   // Read only what the caller's struct has: an older, smaller struct leaves the rest zero.
   am_http_request r{};
   std::memcpy(&r, &in, std::min<size_t>(in.struct_size, sizeof r));
@@ -111,6 +121,7 @@ Request HttpService::from_c(const am_http_request &in) {
   if (r.retry_max_total_ms) out.retry.max_total = Millis(r.retry_max_total_ms);
   out.retry.safe_to_resend_body = r.safe_to_resend_body;
   out.follow_redirects = !r.no_redirects;
+  (void)defaults;  // applied once callers can ask for no bound (am_http_request.flags)
   return out;
 }
 

@@ -9,10 +9,22 @@
 
 namespace automuse::http {
 
+// The bounds of a request that sets none of its own: automuse.json's http.timeout_seconds
+// (total, per attempt) and http.stall_seconds (fewer than 1 byte a second for that long).
+struct RequestDefaults {
+  Millis total{300'000};
+  long low_speed_bytes_per_sec = 1;
+  Millis low_speed_time{60'000};
+};
+
+// Gives `request` the defaults where it sets no limit of its own (a zero total; a zero
+// low-speed pair).
+void apply_defaults(Request &request, const RequestDefaults &defaults);
+
 class HttpService {
  public:
   // `client` must outlive the service, which must outlive every plugin using the table.
-  explicit HttpService(HttpClient &client);
+  explicit HttpService(HttpClient &client, RequestDefaults defaults = {});
   HttpService(const HttpService &) = delete;
   HttpService &operator=(const HttpService &) = delete;
 
@@ -21,10 +33,14 @@ class HttpService {
   HttpClient &client() { return client_; }
 
   // Converts a C request (reading only the bytes its struct_size covers) into a Request.
-  static Request from_c(const am_http_request &request);
+  // `defaults` are the bounds for requests that set none (applied once the ABI lets a caller
+  // say it wants none; older structs keep their meaning, 0: no limit).
+  static Request from_c(const am_http_request &request, const RequestDefaults &defaults = {});
+  const RequestDefaults &defaults() const { return defaults_; }
 
  private:
   HttpClient &client_;
+  RequestDefaults defaults_;
   am_http table_;
 };
 

@@ -433,6 +433,7 @@ std::string LlmClient::cache_key(const Provider &p, const ChatRequest &r) {
   if (r.params.temperature) o["temperature"] = *r.params.temperature;
   if (r.params.max_tokens) o["max_tokens"] = *r.params.max_tokens;
   if (r.params.seed) o["seed"] = *r.params.seed;
+  if (!r.cache_scope.empty()) o["scope"] = r.cache_scope;
   return cache::sha256_hex("automuse.llm/1\n" + json::serialize(o));
 }
 

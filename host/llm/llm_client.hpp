@@ -1,7 +1,8 @@
 // host/llm/llm_client.hpp — the host's LLM client over the HTTP engine: resolves the provider,
-// answers from the cache when the same request was answered before, sends the chat (streamed
-// or not), waits out rate limits as the server asks, stops at once on quota and credential
-// errors, records token usage, and asks again for structured (JSON) answers that did not fit.
+// answers from the cache when the same request was answered before in the same scope (the
+// same run), sends the chat (streamed or not), waits out rate limits as the server asks, stops
+// at once on quota and credential errors, records token usage, and asks again for structured
+// (JSON) answers that did not fit.
 //
 // Every call completes exactly once (also when cancelled) on the executor it was given, which
 // must be a strand (a job's executor): deltas and the completion never run concurrently.
@@ -43,7 +44,7 @@ struct LlmClientOptions {
   http::Millis max_server_wait{120'000};
   http::Millis max_total{300'000};
   http::Millis connect_timeout{10'000};
-  http::Millis request_timeout{600'000};  // per attempt, the whole answer
+  http::Millis request_timeout{300'000};  // per attempt, the whole answer (http.timeout_seconds)
   // Debug lines (provider, model, tokens, retries); never keys or message text.
   std::function<void(int level, std::string_view message)> log;
 };
@@ -76,7 +77,7 @@ class LlmClient {
   void cancel(uint64_t id);
 
   // The cache key of a request sent to `provider` (hex SHA-256 of everything that shapes the
-  // answer: API, URL, model, messages, parameters).
+  // answer: API, URL, model, messages, parameters) within its cache scope.
   static std::string cache_key(const Provider &provider, const ChatRequest &request);
 
   const ProviderSet &providers() const { return options_.providers; }

@@ -139,6 +139,7 @@ LlmService *llm_service_of(const am_host *host) {
 am_op_id LlmService::chat(am_job &job, ChatRequest request, std::optional<json::value> shape,
                           int json_retries, LlmClient::DeltaFn on_delta, LlmClient::DoneFn done) {
   auto j = job.shared_from_this();
+  request.cache_scope = job.run_id();  // answers are reused within a run, never across runs
   auto state = std::make_shared<OpState>();
   LlmClient *client = &client_;
   am_op_id id = job.add_op([j, state, done, client](am_op_id op) {

@@ -33,6 +33,10 @@ struct ChatRequest {
   std::string account_id;  // for usage accounting; empty: none
   bool stream = false;     // deliver the answer piece by piece as it arrives
   bool use_cache = true;   // read and write the answer cache
+  // What cached answers are shared within: a job's run id (see am_job::run_id), so a resumed
+  // run pays nothing twice and a new run asks afresh. Empty: shared by every identical
+  // request (`llm ask`, where the user sees "from the cache").
+  std::string cache_scope;
 };
 
 struct Usage {

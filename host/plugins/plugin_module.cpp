@@ -2,15 +2,15 @@
 #define BOOST_DLL_USE_STD_FS
 #include "plugins/plugin_module.hpp"
 
-#include "core/runtime.hpp"
+#include <dlfcn.h>
 
 #include <boost/dll/shared_library.hpp>
 #include <boost/json.hpp>
-
-#include <dlfcn.h>
-
 #include <fstream>
 #include <regex>
+
+#include "core/runtime.hpp"
+#include "plugins/action_options.hpp"
 
 namespace automuse::plugins {
 namespace fs = std::filesystem;
@@ -59,6 +59,20 @@ json::object PluginInfo::to_json() const {
   json::array acts;
   for (auto &a : actions()) acts.emplace_back(a);
   o["actions"] = std::move(acts);
+  // Each action's options as declared (checked at load), for --help and `plugins info`.
+  json::object options;
+  for (auto &a : actions()) {
+    json::array list;
+    try {
+      for (const OptionSpec &spec : option_specs(id, description, a))
+        list.push_back(json::object{
+            {"name", spec.name}, {"type", option_type_name(spec.type)}, {"help", spec.help}});
+    } catch (const std::invalid_argument &) {
+      // refused when the plugin was initialised; nothing to show
+    }
+    options[a] = std::move(list);
+  }
+  o["options"] = std::move(options);
   if (auto *d = description.if_contains("description")) o["description"] = *d;
   if (auto *p = description.if_contains("publishes")) o["publishes"] = *p;
   if (auto *f = description.if_contains("account_fields")) o["account_fields"] = *f;
@@ -138,10 +152,16 @@ std::shared_ptr<PluginModule> PluginModule::open(const fs::path &path) {
 
 void PluginModule::initialise(core::ServiceRegistry &services, core::Runtime &runtime) {
   context_ = core::make_plugin_context(info_.id, services, runtime);
+  context_->in_init = true;
   am_status s = entry_->init(&context_->host);
-  if (s != AM_OK)
-    throw PluginError(info_.id + ": init failed: " + am_status_name(s) + " (" + path_.string() +
-                      ")");
+  context_->in_init = false;
+  if (s != AM_OK) {
+    const std::string &reason = context_->init_failure;
+    throw PluginError(info_.id + ": init failed (" + am_status_name(s) + ")" +
+                          (reason.empty() ? "; the plugin gave no reason" : ": " + reason) + " (" +
+                          path_.string() + ")",
+                      s);
+  }
   initialised_ = true;
   am_str d = entry_->describe();
   json::error_code ec;
@@ -150,6 +170,11 @@ void PluginModule::initialise(core::ServiceRegistry &services, core::Runtime &ru
     throw PluginError(info_.id + ": describe() did not return a JSON object (" +
                       path_.string() + ")");
   info_.description = std::move(v.as_object());
+  try {
+    check_option_declarations(info_.id, info_.description);
+  } catch (const std::invalid_argument &e) {
+    throw PluginError(std::string(e.what()) + " (" + path_.string() + ")");
+  }
 }
 
 PluginModule::~PluginModule() {

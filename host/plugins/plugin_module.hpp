@@ -18,17 +18,21 @@
 
 namespace automuse::plugins {
 
-// A plugin that could not be loaded or initialised. what() is one line naming the file and
-// the cause.
+// A plugin that could not be found, loaded or initialised. what() is one line naming the file
+// and the cause; status() is the status word a run reports: AM_NOT_FOUND when there is no such
+// plugin, the plugin's own status when its init failed, AM_ERROR otherwise.
 class PluginError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
-  PluginError(const std::string &what, std::string plugin_id)
-      : std::runtime_error(what), plugin_id_(std::move(plugin_id)) {}
+  explicit PluginError(const std::string &message, am_status status = AM_ERROR)
+      : std::runtime_error(message), status_(status) {}
+  PluginError(const std::string &message, std::string plugin_id, am_status status = AM_ERROR)
+      : std::runtime_error(message), status_(status), plugin_id_(std::move(plugin_id)) {}
+  am_status status() const noexcept { return status_; }
   // The plugin's id when the file could be read far enough to tell it safely; else empty.
   const std::string &plugin_id() const noexcept { return plugin_id_; }
 
  private:
+  am_status status_;
   std::string plugin_id_;
 };
 
@@ -39,7 +43,9 @@ struct PluginInfo {
   std::filesystem::path path;
   boost::json::object description;  // parsed describe() JSON
   std::vector<std::string> actions() const;
-  boost::json::object to_json() const;  // {id, name, version, abi, path, actions, ...}
+  // {id, name, version, abi, path, actions: [name...], options: {action: [{name, type, help}]},
+  //  description, publishes, account_fields}
+  boost::json::object to_json() const;
 };
 
 class PluginModule {
@@ -57,8 +63,9 @@ class PluginModule {
   std::string id() const { return entry_->id ? entry_->id : ""; }
 
   // Call the plugin's init with a host made from `services` and `runtime`, then read and
-  // parse describe(). Throws PluginError (naming the plugin) if init fails or the
-  // description is not valid JSON. Main thread, once.
+  // check describe(). Throws PluginError (naming the plugin) if init fails — "<id>: init failed
+  // (<status word>): <the plugin's reason>" with the init's status — or if the description is
+  // not a JSON object or declares bad options (action_options.hpp). Main thread, once.
   void initialise(core::ServiceRegistry &services, core::Runtime &runtime);
   bool initialised() const noexcept { return initialised_; }
 

@@ -12,6 +12,8 @@
 #include <stdexcept>
 
 #include "core/job.hpp"
+#include "log/logging.hpp"
+#include "publish/publish_ledger.hpp"
 
 namespace automuse::publish {
 namespace {
@@ -25,6 +27,8 @@ struct Publication {
   am_publish_done_fn done = nullptr;
   void *user = nullptr;
   std::string text, media_path, title, options_json, account;
+  ledger::PublicationLedger *ledger = nullptr;  // records the outcome of ledger row ledger_id
+  int64_t ledger_id = 0;
 };
 
 void deliver(const std::shared_ptr<Publication> &p, am_status status, std::string error,
@@ -55,6 +59,7 @@ void on_publisher_done(void *user, am_status status, am_str error, am_str result
   if (!p) return;  // a repeated completion: an ABI violation by the publisher, ignored
   std::string result = am::to_string(result_json);
   if (status != AM_OK || result.empty()) result = "null";
+  if (p->ledger) record_outcome(*p->ledger, p->ledger_id, status, am::to_string(error), result);
   deliver(p, status, am::to_string(error), std::move(result));
 }
 
@@ -139,6 +144,34 @@ PublishRegistry::PublishRegistry() : table_{} {
       deliver(p, status, std::move(error), "null");
       return p->op;
     }
+    if (self.ledger_) {
+      // The intent goes into the ledger before the publisher sees anything.
+      const std::string where = id + ":" + p->account;
+      try {
+        const std::string digest =
+            take_content_digest(p->options_json, p->text, p->title, p->media_path);
+        auto intended = self.ledger_->intend(
+            intent_for(*self.ledger_, *job, id, p->account, digest, p->title, p->text));
+        const ledger::Publication &row = intended.row;
+        if (row.state == ledger::State::published) {
+          log::write("host", spdlog::level::info,
+                     job->name() + ": already published to " + where + " (" + row.url.value_or("") +
+                         ", ledger entry " + std::to_string(row.id) +
+                         "); not published again (--again would)");
+          deliver(p, AM_OK, "", already_published_json(row));
+          return p->op;
+        }
+        if (row.state == ledger::State::uncertain) {
+          deliver(p, AM_ERROR, uncertain_message(row, p->account), "null");
+          return p->op;
+        }
+        p->ledger = self.ledger_;
+        p->ledger_id = row.id;
+      } catch (const std::exception &e) {
+        deliver(p, AM_IO, "publish via " + where + ": the publication ledger: " + e.what(), "null");
+        return p->op;
+      }
+    }
 
     am_publish_content copy{};
     copy.struct_size = sizeof copy;
@@ -154,6 +187,10 @@ PublishRegistry::PublishRegistry() : table_{} {
                              &on_publisher_done,
                              reinterpret_cast<void *>(static_cast<uintptr_t>(p->op)));
     if (status != AM_OK && take_open(p->op)) {
+      // Refused at once: nothing was published.
+      if (p->ledger)
+        record_outcome(*p->ledger, p->ledger_id, AM_INVALID_ARGUMENT,
+                       id + " refused: " + am_status_name(status), "null");
       deliver(p, status,
               id + " refused to publish as '" + p->account + "': " + am_status_name(status),
               "null");

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "core/services.hpp"
+#include "ledger/publication_ledger.hpp"
 
 namespace automuse::publish {
 
@@ -34,6 +35,12 @@ class PublishRegistry {
   const am_publish *table() const { return &table_; }
 
   void set_loader(Loader loader);
+
+  // Every publication through the registry is recorded in `ledger` (publish_ledger.hpp), and
+  // content the ledger says is already published to that account is not handed to the
+  // publisher again (unless the job runs with --again). The ledger must outlive the registry's
+  // use; nullptr (the default) records nothing. Set before plugins publish.
+  void set_ledger(ledger::PublicationLedger *ledger) { ledger_ = ledger; }
 
   // plugin.h promises a plugin's init runs on the main thread, but a publisher is asked for
   // from a job's I/O thread. Once a main thread is set, a load needed on any other thread is
@@ -67,6 +74,7 @@ class PublishRegistry {
   std::shared_ptr<const void> load(const Loader &loader, const std::string &plugin_id);
 
   am_publish table_;  // first member: the registry's pointer is also a pointer to this object
+  ledger::PublicationLedger *ledger_ = nullptr;
   mutable std::mutex mutex_;
   std::map<std::string, am_publisher> publishers_;
   Loader loader_;

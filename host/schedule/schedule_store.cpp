@@ -43,7 +43,7 @@ Schedule read_schedule(store::Stmt &s) {
 
 constexpr const char *kRunColumns =
     "id, schedule_id, plugin_id, account_id, action, attempt, status, error, result, started_at,"
-    " finished_at, request, resume_of, owner_pid, owner_start, owner_boot, owner_host";
+    " finished_at, request, resume_of, owner_pid, owner_start, owner_boot, owner_host, job_id";
 
 JobRun read_run(store::Stmt &q) {
   JobRun r;
@@ -64,6 +64,7 @@ JobRun read_run(store::Stmt &q) {
     r.owner = ProcessOwner{*pid, q.opt_int64(14).value_or(0), q.opt_text(15).value_or(""),
                            q.opt_text(16).value_or("")};
   }
+  r.job_id = q.opt_text(17).value_or(r.id);
   return r;
 }
 
@@ -150,15 +151,16 @@ JobRun ScheduleStore::start_run(JobRun run) {
   run.started_at = now_seconds();
   if (run.status != "retrying") run.status = "running";
   run.owner = current_process();
+  if (run.job_id.empty()) run.job_id = run.id;
   store::Stmt q(db_,
                 "INSERT INTO job_runs (id, schedule_id, plugin_id, account_id, action, attempt,"
                 " status, started_at, request, resume_of, owner_pid, owner_start, owner_boot,"
-                " owner_host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                " owner_host, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, run.id).bind(2, run.schedule_id).bind(3, run.plugin_id).bind(4, run.account_id);
   q.bind(5, run.action).bind(6, static_cast<int64_t>(run.attempt)).bind(7, run.status);
   q.bind(8, run.started_at).bind(9, run.request).bind(10, run.resume_of);
   q.bind(11, run.owner->pid).bind(12, run.owner->start_ticks).bind(13, run.owner->boot_id);
-  q.bind(14, run.owner->host_id).run();
+  q.bind(14, run.owner->host_id).bind(15, run.job_id).run();
   return run;
 }
 
@@ -195,6 +197,19 @@ std::optional<JobRun> ScheduleStore::find_interrupted(const std::string &plugin_
   store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
                          " FROM job_runs WHERE status = 'interrupted' AND plugin_id = ?"
                          " AND account_id IS ? AND action = ? AND request = ?"
+                         " ORDER BY started_at DESC, id LIMIT 1");
+  q.bind(1, plugin_id).bind(2, account_id).bind(3, action).bind(4, request);
+  if (!q.step()) return std::nullopt;
+  return read_run(q);
+}
+
+std::optional<JobRun> ScheduleStore::find_finished(const std::string &plugin_id,
+                                                   const std::optional<std::string> &account_id,
+                                                   const std::string &action,
+                                                   const std::string &request) {
+  store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
+                         " FROM job_runs WHERE status = 'succeeded' AND schedule_id IS NULL"
+                         " AND plugin_id = ? AND account_id IS ? AND action = ? AND request = ?"
                          " ORDER BY started_at DESC, id LIMIT 1");
   q.bind(1, plugin_id).bind(2, account_id).bind(3, action).bind(4, request);
   if (!q.step()) return std::nullopt;

@@ -45,6 +45,9 @@ struct JobRun {
   std::optional<int64_t> finished_at;
   std::string request = "{}";            // the action's options as JSON (see RunRequest)
   std::optional<std::string> resume_of;  // the interrupted run this one resumes
+  // The job this run belongs to: its own id, or the job of the run it resumes (rows written
+  // before migration 7: their own id). The publication ledger records it.
+  std::string job_id;
   // The process that started it (none in rows written before migration 6).
   std::optional<ProcessOwner> owner;
 };
@@ -66,7 +69,8 @@ class ScheduleStore {
   bool claim_fire(const std::string &id, const std::optional<int64_t> &seen,
                   int64_t scheduled_time);
 
-  // id, started_at and owner (this process) filled in, status "running".
+  // id, started_at and owner (this process) filled in, status "running"; job_id is the run's
+  // own id unless set (a resumed run passes its job's).
   JobRun start_run(JobRun run);
   // The same for an attempt that waits for its backoff: status "retrying", owned by this
   // process, so a process killed while it waits leaves a row to resume (an orphan, below).
@@ -84,6 +88,11 @@ class ScheduleStore {
   std::optional<JobRun> find_interrupted(const std::string &plugin_id,
                                          const std::optional<std::string> &account_id,
                                          const std::string &action, const std::string &request);
+  // The newest run of exactly this plugin, account, action and request that succeeded, not
+  // fired by a schedule (a scheduled slot is a run identity of its own).
+  std::optional<JobRun> find_finished(const std::string &plugin_id,
+                                      const std::optional<std::string> &account_id,
+                                      const std::string &action, const std::string &request);
   // Marks an interrupted run "resumed". False when it is no longer interrupted
   // (another process took it first): the claim is one UPDATE, so two never both win.
   bool claim_interrupted(const std::string &id);

@@ -103,7 +103,29 @@ const std::vector<Migration> &migrations() {
            "ALTER TABLE job_runs ADD COLUMN owner_host TEXT",
            "CREATE INDEX job_runs_status ON job_runs (status)",
        }},
-      // 7 is the publication ledger's.
+      {7,
+       "The publication ledger; job runs carry their job's id",
+       {
+           // One row per publication of one content to one account and target, recorded
+           // before the upload or post starts. state only moves forward: intended ->
+           // uploading -> published | failed | uncertain (uncertain may still be settled).
+           // resume_json is the platform's opaque resume state (a YouTube session URI);
+           // digest is of the content's inputs, so the same content is published once.
+           // The id is assigned by the ledger (MAX + 1 in the write transaction): no
+           // engine-specific auto-increment.
+           "CREATE TABLE publications (id BIGINT NOT NULL PRIMARY KEY,"
+           " job_id TEXT NOT NULL, plugin_id TEXT NOT NULL, account_id TEXT NOT NULL,"
+           " target TEXT NOT NULL, digest TEXT NOT NULL, summary TEXT,"
+           " state TEXT NOT NULL CHECK (state IN ('intended', 'uploading', 'published',"
+           " 'failed', 'uncertain')),"
+           " resume_json TEXT, remote_id TEXT, url TEXT, note TEXT,"
+           " created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL)",
+           "CREATE INDEX publications_by_content ON publications (account_id, target, digest)",
+           "CREATE INDEX publications_by_job ON publications (job_id)",
+           // The job a run belongs to: its own id, or the id of the run it resumes, so a
+           // resumed run carries on under the same job (and its ledger rows).
+           "ALTER TABLE job_runs ADD COLUMN job_id TEXT",
+       }},
       {8,
        "Schedules carry the options of their action",
        {

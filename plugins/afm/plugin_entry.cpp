@@ -7,6 +7,7 @@
 #include <automuse/store.h>
 
 #include <algorithm>
+#include <automuse/cpp/args.hpp>
 #include <automuse/cpp/buffer.hpp>
 #include <automuse/cpp/config.hpp>
 #include <automuse/cpp/plugin.hpp>
@@ -18,7 +19,6 @@
 
 #include "action_account.hpp"
 #include "amazon_url.hpp"
-#include "json_members.hpp"
 #include "pitch_check.hpp"
 #include "pitch_writer.hpp"
 #include "product_facts.hpp"
@@ -30,7 +30,6 @@ namespace {
 namespace json = boost::json;
 using afm::Account;
 using afm::Product;
-using plugin_json::option_text;
 
 am::host g_host;
 
@@ -39,7 +38,7 @@ afm::PluginSettings load_settings(const am::host &host) {
 }
 
 // --account, or the only afm account; none is fine when products carry what is needed.
-std::optional<Account> action_account(const am::host &host, const json::object &args) {
+std::optional<Account> action_account(const am::host &host, const am::args &args) {
   const plugin_json::AccountChoice choice = plugin_json::choose_account(host, args);
   if (choice.account_json) return afm::parse_account(*choice.account_json);
   if (choice.stored > 1)
@@ -88,8 +87,8 @@ Resolved resolve(const Product &p, const std::optional<Account> &account) {
 }
 
 // The product to pitch: --product, else the one pitched longest ago (never pitched first).
-Product choose_product(const am::host &host, const json::object &args) {
-  if (std::string id = option_text(args, "product"); !id.empty()) return afm::get_product(host, id);
+Product choose_product(const am::host &host, const am::args &args) {
+  if (std::string id = args.option("product", ""); !id.empty()) return afm::get_product(host, id);
   auto products = afm::list_products(host);
   if (products.empty())
     throw am::error(AM_NOT_FOUND,
@@ -131,11 +130,11 @@ std::string history_call(const char *what,
   return out.str();
 }
 
-am::task<std::string> add_action(am::job job, json::object args, std::optional<Account> account) {
+am::task<std::string> add_action(am::job job, am::args args, std::optional<Account> account) {
   const am::host &host = job.host_ref();
   Product p;
-  p.link = option_text(args, "link");
-  std::string asin = option_text(args, "asin");
+  p.link = args.option("link", "");
+  std::string asin = args.option("asin", "");
   if (p.link.empty() == asin.empty())
     throw am::error(AM_INVALID_ARGUMENT, "add needs --link URL or --asin ASIN (one of them)");
   if (!p.link.empty()) {
@@ -151,25 +150,25 @@ am::task<std::string> add_action(am::job job, json::object args, std::optional<A
                       "--asin '" + asin + "' is not an ASIN (10 letters or digits)");
     p.asin = asin;
   }
-  if (auto m = option_text(args, "marketplace"); !m.empty()) p.marketplace = m;
-  if (auto t = option_text(args, "tag"); !t.empty()) p.partner_tag = t;
-  if (auto s = option_text(args, "share-with"); !s.empty()) {
+  if (auto m = args.option("marketplace", ""); !m.empty()) p.marketplace = m;
+  if (auto t = args.option("tag", ""); !t.empty()) p.partner_tag = t;
+  if (auto s = args.option("share-with", ""); !s.empty()) {
     afm::ShareTarget target = afm::parse_share_with(s, "--share-with");
     p.share_plugin = target.plugin;
     p.share_account = target.account;
   }
-  p.notes = option_text(args, "notes");
+  p.notes = args.option("notes", "");
   Resolved r = resolve(p, account);  // refuses a product that could never be shared
   am::publisher_client(host).require(r.share.plugin, AM_PUBLISH_TEXT);
   Product stored = afm::add_product(host, p);
   co_return afm::product_json(stored, r.link);
 }
 
-am::task<std::string> pitch_or_run(am::job job, json::object args, std::optional<Account> account,
+am::task<std::string> pitch_or_run(am::job job, am::args args, std::optional<Account> account,
                                    bool share) {
   const am::host &host = job.host_ref();
   afm::PluginSettings settings = load_settings(host);
-  if (!share && option_text(args, "product").empty())
+  if (!share && args.option("product", "").empty())
     throw am::error(AM_INVALID_ARGUMENT,
                     "pitch needs --product ID (see `automuse-host --plugin afm list`)");
   Product product = choose_product(host, args);
@@ -181,7 +180,7 @@ am::task<std::string> pitch_or_run(am::job job, json::object args, std::optional
   query.asin = product.asin;
   query.marketplace = r.marketplace;
   query.partner_tag = r.partner_tag;
-  query.no_cache = plugin_json::has_option(args, "no-cache");
+  query.no_cache = args.option_bool("no-cache", false);
   Account acc = account.value_or(Account{});
   auto facts_task = afm::product_facts(job, settings, acc, query);
   afm::Facts facts = co_await std::move(facts_task);
@@ -255,8 +254,8 @@ am::task<std::string> pitch_or_run(am::job job, json::object args, std::optional
 }
 
 am::task<std::string> run_action(am::job job, am::action_request request) {
-  json::object args = json::parse(request.args_json).as_object();
   const am::host &host = job.host_ref();
+  const am::args args(host, request.call);
   std::optional<Account> account = action_account(host, args);
   if (request.action == "add") {
     auto t = add_action(job, args, account);
@@ -275,11 +274,8 @@ am::task<std::string> run_action(am::job job, am::action_request request) {
     co_return json::serialize(out);
   }
   if (request.action == "remove") {
-    std::string id = option_text(args, "product");
-    if (id.empty())
-      if (auto *a = args.if_contains("args");
-          a && a->is_array() && !a->as_array().empty() && a->as_array()[0].is_string())
-        id = std::string(a->as_array()[0].as_string());
+    std::string id = args.option("product", "");
+    if (const auto words = args.positional(); id.empty() && !words.empty()) id = words[0];
     if (id.empty()) throw am::error(AM_INVALID_ARGUMENT, "remove needs --product ID");
     afm::remove_product(host, id);
     co_return json::serialize(json::object{{"removed", id}});
@@ -316,10 +312,10 @@ am_str afm_describe() {
   "actions": [
     {"name": "run", "summary": "Pitch a product (--product ID, or the one pitched longest ago) and share it",
      "options": [{"name": "product", "type": "string", "help": "The product's id"},
-                 {"name": "no-cache", "type": "bool", "help": "Fetch the product's facts again"}]},
+                 {"name": "no-cache", "type": "boolean", "help": "Fetch the product's facts again"}]},
     {"name": "pitch", "summary": "Write and show a product's pitch without sharing it",
      "options": [{"name": "product", "type": "string", "help": "The product's id"},
-                 {"name": "no-cache", "type": "bool", "help": "Fetch the product's facts again"}]},
+                 {"name": "no-cache", "type": "boolean", "help": "Fetch the product's facts again"}]},
     {"name": "add", "summary": "Add a product from an Amazon link or an ASIN",
      "options": [{"name": "link", "type": "string", "help": "Amazon product or short link"},
                  {"name": "asin", "type": "string", "help": "The ASIN, instead of a link"},

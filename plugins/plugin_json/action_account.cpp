@@ -1,19 +1,34 @@
-// plugins/plugin_json/action_account.cpp — --account, or the store's list of the plugin's
-// accounts.
+// plugins/plugin_json/action_account.cpp — --account (read through automuse.args/1), or the
+// store's list of the plugin's accounts.
 #include "action_account.hpp"
 
 #include <automuse/store.h>
 
 #include <automuse/cpp/buffer.hpp>
 #include <automuse/cpp/error.hpp>
+#include <automuse/cpp/str.hpp>
 
 namespace plugin_json {
 namespace json = boost::json;
 
-AccountChoice choose_account(const am::host &host, const json::object &args) {
+namespace {
+
+// The stored record of the account the action was given (its id).
+std::string stored_account(const am::host &host, const am::args &args) {
+  const auto &store = host.service<am_store>(AM_STORE_SERVICE_ID);
+  const std::string id = args.account_id();
+  am::buffer out, error;
+  am_status s = store.get_account(host.get(), am::to_am_str(id), out.out(), error.out());
+  if (s != AM_OK) throw am::error(s, "account '" + args.account_nickname() + "': " + error.str());
+  return out.str();
+}
+
+}  // namespace
+
+AccountChoice choose_account(const am::host &host, const am::args &args) {
   AccountChoice choice;
-  if (auto *a = args.if_contains("account"); a && a->is_object()) {
-    choice.account_json = json::serialize(*a);
+  if (args.has_account()) {
+    choice.account_json = stored_account(host, args);
     return choice;
   }
   const auto &store = host.service<am_store>(AM_STORE_SERVICE_ID);
@@ -26,10 +41,12 @@ AccountChoice choose_account(const am::host &host, const json::object &args) {
   return choice;
 }
 
-json::object given_account(const json::object &args, const std::string &missing) {
-  const json::value *account = args.if_contains("account");
-  if (!account || !account->is_object()) throw am::error(AM_INVALID_ARGUMENT, missing);
-  return account->as_object();
+json::object given_account(const am::host &host, const am::args &args, const std::string &missing) {
+  if (!args.has_account()) throw am::error(AM_INVALID_ARGUMENT, missing);
+  json::value v = json::parse(stored_account(host, args));
+  if (!v.is_object())
+    throw am::error(AM_INTERNAL, "account '" + args.account_nickname() + "': not a JSON object");
+  return std::move(v.as_object());
 }
 
 }  // namespace plugin_json

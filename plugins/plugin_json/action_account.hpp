@@ -1,7 +1,10 @@
 // plugins/plugin_json/action_account.hpp — which account an action runs for: the one given
 // with --account, else (where the action allows it) the plugin's only account in the store.
+// The account's record comes from automuse.store/1, so its fields are read like any stored
+// account's.
 #pragma once
 
+#include <automuse/cpp/args.hpp>
 #include <automuse/cpp/host.hpp>
 #include <boost/json.hpp>
 #include <cstddef>
@@ -11,17 +14,18 @@
 namespace plugin_json {
 
 struct AccountChoice {
-  // The chosen account's record as JSON text ({"id", "nickname", "fields"}), or nullopt when
-  // none was given and the plugin has no account or several (`stored` says which).
+  // The chosen account's record as JSON text ({"id", "nickname", "fields", ...}), or nullopt
+  // when none was given and the plugin has no account or several (`stored` says which).
   std::optional<std::string> account_json;
   size_t stored = 0;  // the plugin's accounts in the store, counted when none was given
 };
 
-// `args` is the action's args_json object.
-AccountChoice choose_account(const am::host &host, const boost::json::object &args);
+// `args` reads the action's call (automuse.args/1).
+AccountChoice choose_account(const am::host &host, const am::args &args);
 
 // The record of the account given with --account, for actions that must be told which (an
 // `auth`); throws am::error(AM_INVALID_ARGUMENT, missing) when none was.
-boost::json::object given_account(const boost::json::object &args, const std::string &missing);
+boost::json::object given_account(const am::host &host, const am::args &args,
+                                  const std::string &missing);
 
 }  // namespace plugin_json

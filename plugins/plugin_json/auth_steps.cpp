@@ -8,15 +8,14 @@
 #include <automuse/cpp/str.hpp>
 #include <chrono>
 
-#include "json_members.hpp"
-
 namespace plugin_json {
 namespace json = boost::json;
 
-void apply_auth_options(am::oauth_request &req, const json::object &args) {
-  // option_or_flag: a bare `--port` must reach the check and be refused, not ignored.
-  am::apply_auth_options(req, option_or_flag(args, "no-browser"), option_or_flag(args, "port"),
-                         option_or_flag(args, "timeout"));
+void apply_auth_options(am::oauth_request &req, const am::args &args) {
+  // The host has already refused a bare `--port` (it needs a value) and a non-boolean
+  // --no-browser; the SDK helper checks the numbers.
+  am::apply_auth_options(req, args.option_bool("no-browser", false) ? "true" : "",
+                         args.option("port", ""), args.option("timeout", ""));
 }
 
 am::task<json::object> authorize(am::job job, am::oauth_request req) {

@@ -3,6 +3,7 @@
 // and keeping the token record with automuse.store/1.
 #pragma once
 
+#include <automuse/cpp/args.hpp>
 #include <automuse/cpp/host.hpp>
 #include <automuse/cpp/job.hpp>
 #include <automuse/cpp/oauth.hpp>
@@ -13,9 +14,9 @@
 
 namespace plugin_json {
 
-// Applies the options every `auth` action takes (--no-browser, --port N, --timeout SECS) from
-// the action's args_json object to `req`. Throws am::error(AM_INVALID_ARGUMENT) naming a bad one.
-void apply_auth_options(am::oauth_request &req, const boost::json::object &args);
+// Applies the options every `auth` action takes (--no-browser, --port N, --timeout SECS), read
+// through automuse.args/1, to `req`. Throws am::error(AM_INVALID_ARGUMENT) naming a bad one.
+void apply_auth_options(am::oauth_request &req, const am::args &args);
 
 // Runs the authorisation `req` describes and returns the token endpoint's answer (secret:
 // never log it). Throws am::error with the service's status and message when it fails.

@@ -8,6 +8,7 @@
 // plugins.twitter.{authorize_url, oauth_token_url, redirect_port, redirect_path}.
 #include "auth_action.hpp"
 
+#include <automuse/cpp/args.hpp>
 #include <automuse/cpp/config.hpp>
 #include <automuse/cpp/oauth.hpp>
 #include <boost/json.hpp>
@@ -55,10 +56,9 @@ AuthSettings read_settings(const am::host &host) {
 }  // namespace
 
 am::task<std::string> auth_action(am::job job, am::action_request request) {
-  json::value args_value = json::parse(request.args_json);
-  const json::object &args = args_value.as_object();
+  const am::args args(job.host_ref(), request.call);
   const Account account = parse_account(json::serialize(plugin_json::given_account(
-      args,
+      job.host_ref(), args,
       "choose the X account to authorise with --account (see `automuse-host accounts "
       "list --plugin twitter`)")));
 

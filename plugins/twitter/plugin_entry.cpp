@@ -6,16 +6,17 @@
 #include <automuse/publish.h>
 #include <automuse/store.h>
 
+#include <automuse/cpp/args.hpp>
 #include <automuse/cpp/buffer.hpp>
 #include <automuse/cpp/config.hpp>
 #include <automuse/cpp/plugin.hpp>
+#include <automuse/cpp/publish.hpp>
 #include <boost/json.hpp>
 #include <map>
 #include <mutex>
 
 #include "action_account.hpp"
 #include "auth_action.hpp"
-#include "json_members.hpp"
 #include "post_writer.hpp"
 #include "publish_flow.hpp"
 #include "settings.hpp"
@@ -44,7 +45,7 @@ Account load_account(const am::host &host, const std::string &name) {
 }
 
 // The action's account: --account, or the only account there is.
-Account action_account(const am::host &host, const json::object &args) {
+Account action_account(const am::host &host, const am::args &args) {
   const plugin_json::AccountChoice choice = plugin_json::choose_account(host, args);
   if (choice.account_json) return twitter::parse_account(*choice.account_json);
   throw am::error(AM_INVALID_ARGUMENT,
@@ -53,11 +54,11 @@ Account action_account(const am::host &host, const json::object &args) {
 }
 
 am::task<std::string> run_action(am::job job, am::action_request request) {
-  json::object args = json::parse(request.args_json).as_object();
+  const am::args args(job.host_ref(), request.call);
   twitter::PluginSettings settings = load_settings(job.host_ref());
   Account account = action_account(job.host_ref(), args);
-  std::string text = plugin_json::option_text(args, "text");
-  std::string video = plugin_json::option_text(args, "video");
+  std::string text = args.option("text", "");
+  std::string video = args.option("video", "");
   if (request.action == "run") {
     if (!job.host_ref().find<am_llm>(AM_LLM_SERVICE_ID))
       throw am::error(AM_UNSUPPORTED,
@@ -66,9 +67,15 @@ am::task<std::string> run_action(am::job job, am::action_request request) {
     auto write = twitter::write_post(job, account, settings);
     text = co_await std::move(write);
   }
-  twitter::Published p =
-      co_await twitter::publish_post(job, settings, account, std::move(text), std::move(video));
-  co_return twitter::published_json(p, account);
+  // Through the publish registry, to this plugin's own publisher: the host records the post
+  // in its publication ledger, so the same text is not posted twice to the account.
+  am::publisher_client publish(job.host_ref());
+  am::publish_content content;
+  content.text = std::move(text);
+  content.media_path = std::move(video);
+  auto send = publish.send(job, "twitter", account.id, std::move(content));
+  am::published p = co_await std::move(send);
+  co_return p.result_json;
 }
 
 // ---- publisher for "automuse.publish/1"

@@ -5,11 +5,11 @@
 // Endpoints come from plugins.youtube.{authorize_url, token_url} so tests point them at fakes.
 #include "auth_action.hpp"
 
+#include <automuse/cpp/args.hpp>
 #include <automuse/cpp/config.hpp>
 #include <automuse/cpp/oauth.hpp>
 #include <boost/json.hpp>
 
-#include "action_account.hpp"
 #include "auth_steps.hpp"
 #include "config_fields.hpp"
 #include "json_members.hpp"
@@ -44,14 +44,13 @@ AuthSettings read_settings(const am::host &host) {
 }  // namespace
 
 am::task<std::string> auth_action(am::job job, am::action_request request) {
-  json::value args_value = json::parse(request.args_json);
-  const json::object &args = args_value.as_object();
-  const json::object account = plugin_json::given_account(
-      args,
-      "choose the YouTube account to authorise with --account (see `automuse-host "
-      "accounts list --plugin youtube`)");
-  const std::string id = string_member(account, "id");
-  std::string nickname = string_member(account, "nickname");
+  const am::args args(job.host_ref(), request.call);
+  if (!args.has_account())
+    throw am::error(AM_INVALID_ARGUMENT,
+                    "choose the YouTube account to authorise with --account (see `automuse-host "
+                    "accounts list --plugin youtube`)");
+  const std::string id = args.account_id();
+  std::string nickname = args.account_nickname();
   if (nickname.empty()) nickname = id;
 
   AuthSettings settings = read_settings(job.host_ref());

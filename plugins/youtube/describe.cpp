@@ -27,11 +27,11 @@ am_str describe_json() {
        {"name": "publish", "type": "string", "enum": ["youtube", "outbox"], "help": "youtube (the default): upload the Short; outbox: a dry run that only makes it and keeps it in the outbox"},
        {"name": "aspect", "type": "string", "enum": ["9:16", "16:9", "1:1"], "help": "Frame shape (default 9:16)"},
        {"name": "speed-up", "type": "boolean", "help": "Allow speaking up to 1.25x faster to fit the maximum duration"},
-       {"name": "width", "type": "number", "help": "Frame width in pixels, with --height (default: from --aspect, 1080 wide)"},
-       {"name": "height", "type": "number", "help": "Frame height in pixels, with --width"},
-       {"name": "sentences", "type": "number", "help": "Sentences the LLM writes in the script, 1..30 (default 6)"},
-       {"name": "outbox", "type": "string", "help": "The outbox folder (default: the plugin's outbox_dir)"},
-       {"name": "also-publish", "type": "string", "help": "Also share the Short through another plugin, as PLUGIN:ACCOUNT (e.g. twitter:main; comma-separated for several): its link after an upload, else the video"}
+       {"name": "also-publish", "type": "string", "help": "Also share the Short through another plugin, as PLUGIN:ACCOUNT (e.g. twitter:main; comma-separated for several): its link after an upload, else the video"},
+       {"name": "width", "type": "integer", "help": "Frame width in pixels, even, 64..4096 (with --height; default from --aspect)"},
+       {"name": "height", "type": "integer", "help": "Frame height in pixels, even, 64..4096 (with --width)"},
+       {"name": "outbox", "type": "string", "help": "Folder to keep the video in (default: the plugin's outbox)"},
+       {"name": "sentences", "type": "integer", "minimum": 1, "maximum": 30, "help": "How many sentences the written script has"}
      ]},
     {"name": "generate", "summary": "Make a Short and keep it in the outbox (no upload)",
      "options": [
@@ -41,11 +41,11 @@ am_str describe_json() {
        {"name": "publish", "type": "string", "enum": ["outbox"], "help": "Always the outbox: generate never uploads (use run to upload)"},
        {"name": "aspect", "type": "string", "enum": ["9:16", "16:9", "1:1"], "help": "Frame shape (default 9:16)"},
        {"name": "speed-up", "type": "boolean", "help": "Allow speaking up to 1.25x faster to fit the maximum duration"},
-       {"name": "width", "type": "number", "help": "Frame width in pixels, with --height (default: from --aspect, 1080 wide)"},
-       {"name": "height", "type": "number", "help": "Frame height in pixels, with --width"},
-       {"name": "sentences", "type": "number", "help": "Sentences the LLM writes in the script, 1..30 (default 6)"},
-       {"name": "outbox", "type": "string", "help": "The outbox folder (default: the plugin's outbox_dir)"},
-       {"name": "also-publish", "type": "string", "help": "Also share the Short through another plugin, as PLUGIN:ACCOUNT (e.g. twitter:main; comma-separated for several): its link after an upload, else the video"}
+       {"name": "also-publish", "type": "string", "help": "Also share the Short through another plugin, as PLUGIN:ACCOUNT (e.g. twitter:main; comma-separated for several): its link after an upload, else the video"},
+       {"name": "width", "type": "integer", "help": "Frame width in pixels, even, 64..4096 (with --height; default from --aspect)"},
+       {"name": "height", "type": "integer", "help": "Frame height in pixels, even, 64..4096 (with --width)"},
+       {"name": "outbox", "type": "string", "help": "Folder to keep the video in (default: the plugin's outbox)"},
+       {"name": "sentences", "type": "integer", "minimum": 1, "maximum": 30, "help": "How many sentences the written script has"}
      ]},
     {"name": "auth", "summary": "Authorise the account for uploads with Google in a browser (automuse-host auth youtube --account A)",
      "options": [

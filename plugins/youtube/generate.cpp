@@ -24,7 +24,9 @@
 #include "llm_steps.hpp"
 #include "metadata_text.hpp"
 #include "music.hpp"
+#include "near_duplicate.hpp"
 #include "outbox.hpp"
+#include "recent_history.hpp"
 #include "scene_plan.hpp"
 #include "script_text.hpp"
 #include "service_calls.hpp"
@@ -143,27 +145,76 @@ void cache_put(const Run &run, const std::string &key, const std::string &value)
     run.cache->put(run.job.host_ref().get(), am::to_am_str(key), am::to_am_str(value), kStepTtlMs);
 }
 
-// One LLM step, cached by the job and its inputs: a re-run of an unfinished job does not pay
-// for it again. Returns the answer's text, or its JSON for a structured step.
-am::task<std::string> cached_chat(Run &run, std::string step, std::string messages,
-                                  std::string shape, double temperature) {
-  const std::string key = "step/" + run.job_id + "/" + step + "/" + hex(fnv1a({messages, shape}));
+// One LLM call as a step of the run, timed and its provider noted. Returns the answer's text,
+// or its JSON for a structured step.
+am::task<std::string> llm_step(Run &run, std::string step, std::string messages, std::string shape,
+                               double temperature) {
   size_t s = run.clock.start(step);
-  if (std::string hit = cache_get(run, key); !hit.empty()) {
-    run.clock.finish(s, "from the job's cache");
-    co_return hit;
-  }
   try {
     LlmOutput out = co_await chat(run.job, messages, shape, run.settings.account.id, temperature);
     std::string value = shape.empty() ? out.content : out.json;
     run.llm_provider = out.provider + (out.model.empty() ? "" : "/" + out.model);
-    cache_put(run, key, value);
     run.clock.finish(s, run.llm_provider + (out.from_cache ? ", from the LLM cache" : ""));
     co_return value;
   } catch (const am::error &e) {
     // Not an error: the caller falls back (a warning naming the stand-in) or fails the run.
     run.clock.finish(s, std::string("failed: ") + e.what());
     throw;
+  }
+}
+
+// One LLM step, cached by the job and its inputs: a re-run of an unfinished job does not pay
+// for it again.
+am::task<std::string> cached_chat(Run &run, std::string step, std::string messages,
+                                  std::string shape, double temperature) {
+  const std::string key = "step/" + run.job_id + "/" + step + "/" + hex(fnv1a({messages, shape}));
+  if (std::string hit = cache_get(run, key); !hit.empty()) {
+    run.clock.finish(run.clock.start(step), "from the job's cache");
+    co_return hit;
+  }
+  auto ask = llm_step(run, step, std::move(messages), std::move(shape), temperature);
+  std::string value = co_await std::move(ask);
+  cache_put(run, key, value);
+  co_return value;
+}
+
+constexpr int kRecentVideos = 20;  // the account's videos a new topic must not repeat
+constexpr int kTopicAsks = 3;      // topics the LLM may propose before the run fails
+
+// A topic unlike the account's recent videos: their topics and titles go into the prompt, and
+// an answer that nearly repeats one is sent back. Only the accepted topic is a step of the job:
+// a resumed job keeps it (its own video may be in the history by then), and a job that failed
+// for want of a new topic asks afresh when it is taken up again.
+am::task<std::string> fresh_topic(Run &run) {
+  const std::string key = "step/" + run.job_id + "/accepted-topic";
+  if (std::string hit = cache_get(run, key); !hit.empty()) {
+    run.clock.finish(run.clock.start("topic"), "from the job's cache");
+    co_return hit;
+  }
+  const Account &account = run.settings.account;
+  const std::vector<std::string> recent = fresh_content::recent_texts(
+      run.job.host_ref(),
+      {account.pseudo ? "" : account.id, "video", "", {"extra.topic", "title"}, kRecentVideos});
+  std::string messages = topic_messages(account, recent);
+  for (int ask = 1;; ++ask) {
+    const std::string step = ask == 1 ? "topic" : "topic-" + std::to_string(ask);
+    auto call = llm_step(run, step, messages, "", 0.9);
+    const std::string topic = clean_topic(co_await std::move(call));
+    if (topic.empty()) throw am::error(AM_ERROR, "the LLM answered no topic");
+    const std::string *repeated = fresh_content::nearly_repeats(topic, recent);
+    if (!repeated) {
+      cache_put(run, key, topic);
+      co_return topic;
+    }
+    if (ask >= kTopicAsks)
+      throw am::error(
+          AM_ERROR, "the LLM proposed " + std::to_string(ask) + " topics in a row for account '" +
+                        account.nickname + "' that repeat its recent videos (the last, \"" + topic +
+                        "\", is too close to \"" + *repeated + "\"); choose one with --topic");
+    run.job.log().warn("youtube: the topic \"" + topic + "\" repeats a recent video of '" +
+                       account.nickname + "'; asking for another");
+    messages =
+        continued_messages(messages, topic, fresh_content::repeat_refusal(*repeated, "videos"));
   }
 }
 
@@ -375,9 +426,8 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
     }
     run.topic = options.topic;
     if (run.topic.empty()) {
-      auto call = cached_chat(run, "topic", topic_messages(account), "", 0.9);
-      run.topic = clean_topic(co_await std::move(call));
-      if (run.topic.empty()) throw am::error(AM_ERROR, "the LLM answered no topic");
+      auto topic = fresh_topic(run);
+      run.topic = co_await std::move(topic);
       run.providers["topic"] = "llm";
     }
     auto call =
@@ -609,6 +659,7 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
     rec["local_file"] = (fs::path(folder) / "video.mp4").string();
     rec["status"] = "generated";
     rec["extra"] = json::object{{"outbox", folder}, {"duration", meta["duration"]}, {"tags", tags}};
+    if (!run.topic.empty()) rec["extra"].as_object()["topic"] = run.topic;  // for fresh_topic
     const std::string text = json::serialize(rec);
     am::buffer out, err;
     if (store->add_history(host.get(), am::to_am_str(text), out.out(), err.out()) == AM_OK) {

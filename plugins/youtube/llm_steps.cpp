@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "metadata_text.hpp"
+#include "recent_history.hpp"
 #include "script_text.hpp"
 
 namespace youtube {
@@ -67,12 +68,21 @@ std::string drop_directions(const std::string &line) {
 
 }  // namespace
 
-std::string topic_messages(const Account &a) {
+std::string topic_messages(const Account &a, const std::vector<std::string> &recent) {
+  const std::string avoid = fresh_content::avoid_instruction(recent, "videos");
   return messages(
       "You plan YouTube Shorts. Answer with one specific video idea in one sentence, nothing "
       "else: no quotes, no label, no list.",
       "Give one specific, surprising idea for a YouTube Short in the niche '" + a.niche + "'. " +
-          language_line(a));
+          language_line(a) + (avoid.empty() ? "" : "\n\n" + avoid));
+}
+
+std::string continued_messages(const std::string &messages, const std::string &answer,
+                               const std::string &reply) {
+  json::array a = json::parse(messages).as_array();
+  a.push_back(json::object{{"role", "assistant"}, {"content", answer}});
+  a.push_back(json::object{{"role", "user"}, {"content", reply}});
+  return json::serialize(a);
 }
 
 std::string script_messages(const Account &a, const std::string &topic, int sentences) {

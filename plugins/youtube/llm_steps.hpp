@@ -12,8 +12,12 @@
 
 namespace youtube {
 
-// Chat messages as JSON text ([{"role","content"}...]) for each step.
-std::string topic_messages(const Account &account);
+// Chat messages as JSON text ([{"role","content"}...]) for each step. The topic avoids the
+// account's `recent` topics and titles.
+std::string topic_messages(const Account &account, const std::vector<std::string> &recent);
+// `messages` continued: the model's `answer`, then the user's `reply` to it.
+std::string continued_messages(const std::string &messages, const std::string &answer,
+                               const std::string &reply);
 std::string script_messages(const Account &account, const std::string &topic, int sentences);
 // Asks for a shorter version of `script`, whose speech measured `measured` seconds.
 std::string shorten_messages(const Account &account, const std::string &script, double measured,

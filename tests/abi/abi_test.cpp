@@ -80,13 +80,16 @@ unsigned cxx_host_fields_covered(uint32_t struct_size) {
   if (AM_HAS_FIELD(p, am_host, host_version)) bits |= 1u << 3;
   if (AM_HAS_FIELD(p, am_host, host_data)) bits |= 1u << 4;
   if (AM_HAS_FIELD(p, am_host, get_service)) bits |= 1u << 5;
+  if (AM_HAS_FIELD(p, am_host, set_init_failure)) bits |= 1u << 6;
   return bits;
 }
 
 TEST(AbiHasField, AFieldIsUsableOnlyWhenStructSizeCoversAllOfIt) {
-  // A full 1.0 host covers every field.
-  EXPECT_EQ(cxx_host_fields_covered(sizeof(am_host)), 0x3fu);
-  // An older, shorter host (one that ended before get_service) lacks only get_service.
+  // A full 1.1 host covers every field.
+  EXPECT_EQ(cxx_host_fields_covered(sizeof(am_host)), 0x7fu);
+  // A 1.0 host (it ended after get_service, 64 bytes) lacks only set_init_failure.
+  EXPECT_EQ(cxx_host_fields_covered(64), 0x3fu);
+  // An older, shorter host (one that ended before get_service) lacks get_service too.
   EXPECT_EQ(cxx_host_fields_covered(offsetof(am_host, get_service)), 0x1fu);
   // One byte short of the end of get_service is still not enough: the whole field counts.
   EXPECT_EQ(cxx_host_fields_covered(offsetof(am_host, get_service) + sizeof(void *) - 1), 0x1fu);
@@ -95,9 +98,27 @@ TEST(AbiHasField, AFieldIsUsableOnlyWhenStructSizeCoversAllOfIt) {
   EXPECT_EQ(cxx_host_fields_covered(4), 0x1u);
   EXPECT_EQ(cxx_host_fields_covered(0), 0x0u);
   // A newer, larger host covers every field this SDK knows.
-  EXPECT_EQ(cxx_host_fields_covered(sizeof(am_host) + 64), 0x3fu);
+  EXPECT_EQ(cxx_host_fields_covered(sizeof(am_host) + 64), 0x7fu);
   for (uint32_t size = 0; size <= sizeof(am_host) + 8; ++size)
     EXPECT_EQ(am_abi_c_host_fields_covered(size), cxx_host_fields_covered(size)) << size;
+}
+
+// The 1.1 additions sit after everything 1.0 had, so a 1.0 plugin reading a 1.1 host's
+// structs finds every field where it was, and a 1.1 plugin given a 1.0-sized struct sees the
+// new fields as absent.
+TEST(AbiHasField, VersionOneOneFieldsAreAppendedAfterTheOneZeroEnd) {
+  EXPECT_EQ(offsetof(am_host, set_init_failure), 64u);
+  EXPECT_EQ(offsetof(am_action_call, host_data), 64u);
+  EXPECT_EQ(offsetof(am_action_call, set_refusal), 72u);
+  am_action_call old_call{};
+  old_call.struct_size = 64;  // a 1.0 host's call
+  const am_action_call *c = &old_call;
+  EXPECT_TRUE(AM_HAS_FIELD(c, am_action_call, done_user));
+  EXPECT_FALSE(AM_HAS_FIELD(c, am_action_call, host_data));
+  EXPECT_FALSE(AM_HAS_FIELD(c, am_action_call, set_refusal));
+  old_call.struct_size = sizeof(am_action_call);
+  EXPECT_TRUE(AM_HAS_FIELD(c, am_action_call, set_refusal));
+  EXPECT_EQ(AM_ABI_MINOR, 1);
 }
 
 TEST(AbiEntry, CInitialisedEntryLeadsWithItsAbiVersion) {

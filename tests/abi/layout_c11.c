@@ -45,6 +45,7 @@ unsigned am_abi_c_host_fields_covered(uint32_t struct_size) {
   if (AM_HAS_FIELD(p, am_host, host_version)) bits |= 1u << 3;
   if (AM_HAS_FIELD(p, am_host, host_data)) bits |= 1u << 4;
   if (AM_HAS_FIELD(p, am_host, get_service)) bits |= 1u << 5;
+  if (AM_HAS_FIELD(p, am_host, set_init_failure)) bits |= 1u << 6;
   return bits;
 }
 

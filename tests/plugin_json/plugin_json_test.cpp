@@ -1,6 +1,7 @@
 // tests/plugin_json/plugin_json_test.cpp — the plugins' shared readers: typed configuration
-// fields (defaults, and errors naming where and which field), lenient members, action
-// options and the --account an auth action needs, and the token record's clock.
+// fields (defaults, and errors naming where and which field), lenient members, the auth
+// actions' options and --account read through the host's automuse.args/1, and the token
+// record's clock.
 #include <gtest/gtest.h>
 
 #include <automuse/cpp/error.hpp>
@@ -12,6 +13,7 @@
 #include "auth_steps.hpp"
 #include "config_fields.hpp"
 #include "json_members.hpp"
+#include "plugins/action_call.hpp"
 
 namespace json = boost::json;
 using namespace plugin_json;
@@ -32,6 +34,19 @@ std::string invalid_argument_message(F &&f) {
   ADD_FAILURE() << "no am::error thrown";
   return "";
 }
+
+// An am_host whose only service is the host's automuse.args/1, as a plugin's auth sees it.
+struct ArgsHost {
+  am_host host{};
+  ArgsHost() {
+    host.struct_size = sizeof host;
+    host.get_service = [](const am_host *, const char *id) -> const void * {
+      return std::string_view(id) == AM_ARGS_SERVICE_ID ? automuse::plugins::args_service()
+                                                        : nullptr;
+    };
+  }
+  am::host handle() const { return am::host(&host); }
+};
 
 }  // namespace
 
@@ -107,45 +122,38 @@ TEST(PluginJsonMembers, LenientReads) {
   EXPECT_EQ(int_member(o, "absent", 7), 7);
 }
 
-TEST(PluginJsonMembers, ActionOptions) {
-  const json::object args =
-      json::parse(R"({"options": {"text": "hi", "no-browser": true, "off": false, "n": 2}})")
-          .as_object();
-  EXPECT_EQ(option_text(args, "text"), "hi");
-  EXPECT_EQ(option_text(args, "no-browser"), "");  // a bare flag is no text
-  EXPECT_EQ(option_text(args, "absent"), "");
-  EXPECT_EQ(option_or_flag(args, "no-browser"), "true");
-  EXPECT_EQ(option_or_flag(args, "off"), "");
-  EXPECT_EQ(option_or_flag(args, "text"), "hi");
-  EXPECT_TRUE(has_option(args, "off"));
-  EXPECT_FALSE(has_option(args, "absent"));
-  EXPECT_FALSE(has_option(json::object{}, "text"));
-}
-
-TEST(PluginJsonMembers, GivenAccount) {
-  const json::object args =
-      json::parse(R"({"account": {"id": "7", "nickname": "chef"}, "options": {}})").as_object();
-  EXPECT_EQ(given_account(args, "choose one").at("nickname").as_string(), "chef");
-  EXPECT_EQ(invalid_argument_message(
-                [] { given_account(json::parse(R"({"account": null})").as_object(), "choose"); }),
-            "choose");
-  EXPECT_EQ(invalid_argument_message([] { given_account(json::object{}, "choose one"); }),
+TEST(PluginJsonAccount, AnAuthWithoutAccountIsRefusedWithTheCallersMessage) {
+  ArgsHost h;
+  automuse::plugins::ActionCall call(
+      "demo", "auth", json::parse(R"({"account": null, "options": {}, "args": []})").as_object(),
+      nullptr, nullptr, nullptr);
+  const am::args args(h.handle(), call.call());
+  EXPECT_EQ(invalid_argument_message([&] { given_account(h.handle(), args, "choose one"); }),
             "choose one");
 }
 
 TEST(PluginJsonAuth, OptionsReachTheRequest) {
+  ArgsHost h;
+  automuse::plugins::ActionCall call(
+      "demo", "auth",
+      json::parse(R"({"account": null, "options": {"no-browser": true, "port": "8123",
+                      "timeout": "30"}, "args": []})")
+          .as_object(),
+      nullptr, nullptr, nullptr);
   am::oauth_request req;
   req.port = 5;
-  apply_auth_options(req, json::parse(R"({"options": {"no-browser": true, "port": "8123",
-                                                       "timeout": "30"}})")
-                              .as_object());
+  apply_auth_options(req, am::args(h.handle(), call.call()));
   EXPECT_EQ(req.browser, AM_OAUTH_BROWSER_NEVER);
   EXPECT_EQ(req.port, 8123u);
   EXPECT_EQ(req.timeout_ms, 30000u);
-  // A bare --port is refused, not ignored.
-  am::oauth_request bare;
+  // A port that is no port is refused, naming the option.
+  automuse::plugins::ActionCall bad(
+      "demo", "auth",
+      json::parse(R"({"account": null, "options": {"port": "70000"}, "args": []})").as_object(),
+      nullptr, nullptr, nullptr);
+  am::oauth_request other;
   const std::string message = invalid_argument_message(
-      [&] { apply_auth_options(bare, json::parse(R"({"options": {"port": true}})").as_object()); });
+      [&] { apply_auth_options(other, am::args(h.handle(), bad.call())); });
   EXPECT_NE(message.find("--port"), std::string::npos) << message;
 }
 

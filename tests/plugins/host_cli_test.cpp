@@ -59,7 +59,7 @@ class HostCli : public ::testing::Test {
 TEST_F(HostCli, VersionLine) {
   auto r = host("--version");
   EXPECT_EQ(r.code, 0);
-  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "automuse-host " AUTOMUSE_VERSION " (SDK ABI 1.0)");
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "automuse-host " AUTOMUSE_VERSION " (SDK ABI 1.1)");
 }
 
 TEST_F(HostCli, ListJson) {
@@ -71,7 +71,7 @@ TEST_F(HostCli, ListJson) {
   auto &p = it->as_object();
   EXPECT_EQ(p.at("name"), "Fixture fixture-good");
   EXPECT_EQ(p.at("version"), "0.0.1");
-  EXPECT_EQ(p.at("abi"), "1.0");
+  EXPECT_EQ(p.at("abi"), "1.1");
   EXPECT_NE(std::string(p.at("path").as_string()).find("libfixture_good.so"), std::string::npos);
   EXPECT_EQ(p.at("actions"), json::parse(R"(["echo","fail","linger"])"));
 }
@@ -97,12 +97,12 @@ TEST_F(HostCli, EachLoadFailureIsOneClearLine) {
   struct Case {
     const char *dir, *expect;
   } cases[] = {
-      {"abi_major", "fixture_abi_major: plugin built for SDK ABI 2.0, this host speaks 1.0"},
-      {"abi_minor", "plugin built for SDK ABI 1.99, this host speaks 1.0"},
+      {"abi_major", "fixture_abi_major: plugin built for SDK ABI 2.0, this host speaks 1.1"},
+      {"abi_minor", "plugin built for SDK ABI 1.99, this host speaks 1.1"},
       {"no_entry", "missing entry symbol"},
       {"unresolved", "unresolved symbol"},
       {"missing_dep", "missing dependency"},
-      {"initfail", "fixture-initfail: init failed: unauthenticated"},
+      {"initfail", "fixture-initfail: init failed (unauthenticated); the plugin gave no reason"},
   };
   for (auto &c : cases) {
     auto r = host("--plugin-dir " + dir(c.dir) + " plugins list");

@@ -54,8 +54,14 @@ class LoadedPlugin : public ::testing::Test {
                                                       const std::string &args) {
     auto job = runtime_.make_job("test", module);
     Done done;
-    am_action_call call{sizeof(am_action_call), job.get(), am::to_am_str(action),
-                        am::to_am_str(args), &Done::fn, &done};
+    // A call as a 1.0 host made it: no host_data, no set_refusal.
+    am_action_call call{};
+    call.struct_size = offsetof(am_action_call, host_data);
+    call.job = job.get();
+    call.action = am::to_am_str(action);
+    call.args_json = am::to_am_str(args);
+    call.done = &Done::fn;
+    call.done_user = &done;
     auto *entry = &module->entry();
     job->post([&] {
       if (entry->start_action(&call) != AM_OK) Done::fn(&done, AM_UNSUPPORTED, {}, {});
@@ -105,14 +111,14 @@ TEST(PluginModuleOpen, MissingDependencyShowsDlerror) {
 TEST(PluginModuleOpen, AbiMajorDiffers) {
   auto p = fixture("abi_major", "libfixture_abi_major.so");
   auto e = open_error(p);
-  EXPECT_NE(e.find("plugin built for SDK ABI 2.0, this host speaks 1.0"), std::string::npos) << e;
+  EXPECT_NE(e.find("plugin built for SDK ABI 2.0, this host speaks 1.1"), std::string::npos) << e;
   EXPECT_NE(e.find(p.string()), std::string::npos) << e;
 }
 
 TEST(PluginModuleOpen, AbiMinorNewer) {
   auto p = fixture("abi_minor", "libfixture_abi_minor.so");
   auto e = open_error(p);
-  EXPECT_NE(e.find("plugin built for SDK ABI 1.99, this host speaks 1.0"), std::string::npos) << e;
+  EXPECT_NE(e.find("plugin built for SDK ABI 1.99, this host speaks 1.1"), std::string::npos) << e;
 }
 
 TEST(PluginModuleOpen, OpenRunsNoPluginCode) {
@@ -128,9 +134,11 @@ TEST_F(LoadedPlugin, InitFailureNamesPlugin) {
     m->initialise(services_, runtime_);
     FAIL() << "init should fail";
   } catch (const PluginError &e) {
-    EXPECT_NE(std::string(e.what()).find("fixture-initfail: init failed: unauthenticated"),
+    EXPECT_NE(std::string(e.what()).find(
+                  "fixture-initfail: init failed (unauthenticated); the plugin gave no reason"),
               std::string::npos)
         << e.what();
+    EXPECT_EQ(e.status(), AM_UNAUTHENTICATED);
   }
 }
 

@@ -27,6 +27,9 @@
 #include "core/job_service.hpp"
 #include "core/runtime.hpp"
 #include "core/services.hpp"
+#include "ledger/publication_ledger.hpp"
+#include "store/store.hpp"
+#include "temp_dir.h"
 
 namespace automuse::publish {
 namespace {
@@ -474,6 +477,162 @@ TEST_F(MainThreadLoads, OnTheMainThreadItselfTheLoadRunsInPlace) {
   EXPECT_EQ(svc_->find(&afm_ctx_->host, am::to_am_str("twitter"), AM_PUBLISH_TEXT, nullptr), AM_OK);
   EXPECT_EQ(loaded_on, std::this_thread::get_id());
   registry_.clear_main_thread();
+}
+
+// ---- the publication ledger around the registry
+
+class LedgeredPublishTest : public PublishTest {
+ protected:
+  LedgeredPublishTest() { registry_.set_ledger(&ledger_); }
+  ~LedgeredPublishTest() override {
+    for (auto &j : jobs_) {  // every publication ends while the ledger is there
+      j->cancel();
+      j->wait_idle();
+    }
+    registry_.set_ledger(nullptr);
+  }
+
+  core::JobPtr job_of(const std::string &job_id, bool again = false) {
+    auto job = make_job();
+    job->set_run_info(am_job::RunInfo{job_id, "afm", "afm-account", again});
+    return job;
+  }
+  ledger::Publication only_row() {
+    auto rows = ledger_.list();
+    EXPECT_EQ(rows.size(), 1u);
+    return rows.empty() ? ledger::Publication{} : rows.front();
+  }
+
+  automuse::testing::TempDir dir_;
+  store::Store store_{dir_ / "automuse.db"};
+  ledger::PublicationLedger ledger_{dir_ / "automuse.db"};
+};
+
+TEST_F(LedgeredPublishTest, TheSameTextIsPublishedOnceAndRecorded) {
+  register_both();
+  Completion first;
+  publish(job_of("job-1"), "twitter", "main", "Salt the water", "", first);
+  first.wait();
+  ASSERT_EQ(first.status, AM_OK) << first.error;
+  auto row = only_row();
+  EXPECT_EQ(row.state, ledger::State::published);
+  EXPECT_EQ(row.job_id, "job-1");
+  EXPECT_EQ(row.plugin_id, "afm");
+  EXPECT_EQ(row.target, "twitter");
+  EXPECT_EQ(row.account_id, "main");  // no such account in the store: kept as given
+  EXPECT_EQ(row.summary, "Salt the water");
+  EXPECT_EQ(row.remote_id, "100");
+  EXPECT_EQ(row.url, "https://x.example/main/100");
+
+  Completion second;
+  publish(job_of("job-2"), "twitter", "main", "Salt the water", "", second);
+  second.wait();
+  ASSERT_EQ(second.status, AM_OK) << second.error;
+  auto r = json::parse(second.result).as_object();
+  EXPECT_EQ(r.at("url"), "https://x.example/main/100");
+  EXPECT_EQ(r.at("already_published"), true);
+  EXPECT_EQ(twitter_.texts.size(), 1u) << "the publisher was not asked again";
+  EXPECT_EQ(ledger_.list().size(), 1u);
+
+  // Elsewhere, or other words, is another publication.
+  Completion other;
+  publish(job_of("job-2"), "twitter", "main", "Pepper too", "", other);
+  other.wait();
+  EXPECT_EQ(twitter_.texts.size(), 2u);
+}
+
+TEST_F(LedgeredPublishTest, TheCallersDigestNamesTheContent) {
+  register_both();
+  auto with_digest = [&](const std::string &text, Completion &c) {
+    auto job = job_of("job-1");
+    c.job = job.get();
+    am_publish_content content{};
+    content.struct_size = sizeof content;
+    content.text = am::to_am_str(text);
+    const std::string options = R"({"content_digest":"short-abc"})";
+    content.options_json = am::to_am_str(options);
+    std::promise<void> started;
+    job->post([&] {
+      svc_->publish(&afm_ctx_->host, job.get(), am::to_am_str(std::string("twitter")),
+                    am::to_am_str(std::string("main")), &content, &Completion::done, &c);
+      started.set_value();
+    });
+    started.get_future().wait();
+    c.wait();
+  };
+  Completion a, b;
+  with_digest("New Short: three hearts", a);
+  with_digest("Worded otherwise: three hearts", b);
+  EXPECT_EQ(a.status, AM_OK);
+  EXPECT_EQ(b.status, AM_OK);
+  EXPECT_EQ(twitter_.texts.size(), 1u);
+  EXPECT_EQ(only_row().digest, "short-abc");
+}
+
+TEST_F(LedgeredPublishTest, AgainPublishesAnew) {
+  register_both();
+  Completion first, again;
+  publish(job_of("job-1"), "twitter", "main", "Salt", "", first);
+  first.wait();
+  publish(job_of("job-2", true), "twitter", "main", "Salt", "", again);
+  again.wait();
+  EXPECT_EQ(again.status, AM_OK);
+  EXPECT_EQ(twitter_.texts.size(), 2u);
+  EXPECT_EQ(ledger_.list().size(), 2u);
+}
+
+TEST_F(LedgeredPublishTest, ARefusalIsRecordedFailedAndMayBeRetried) {
+  register_both();
+  Completion refused;
+  publish(job_of("job-1"), "twitter", "nobody", "Salt", "", refused);
+  refused.wait();
+  EXPECT_EQ(refused.status, AM_NOT_FOUND);
+  EXPECT_EQ(only_row().state, ledger::State::failed);
+  twitter_.accounts["nobody"] = "2";
+  Completion retried;
+  publish(job_of("job-2"), "twitter", "nobody", "Salt", "", retried);
+  retried.wait();
+  EXPECT_EQ(retried.status, AM_OK);
+  EXPECT_EQ(ledger_.list().front().state, ledger::State::published);
+}
+
+TEST_F(LedgeredPublishTest, ACancelledPublicationStaysUnfinishedAndGoesThroughThePublisherAgain) {
+  register_both();
+  twitter_.delay_ms = 10000;
+  auto job = job_of("job-1");
+  Completion cancelled;
+  am_op_id op = publish(job, "twitter", "main", "Salt", "", cancelled);
+  svc_->cancel(&afm_ctx_->host, job.get(), op);
+  cancelled.wait();
+  EXPECT_EQ(cancelled.status, AM_CANCELLED);
+  EXPECT_EQ(only_row().state, ledger::State::intended);
+  twitter_.delay_ms = 5;
+  Completion resumed;
+  publish(job_of("job-1"), "twitter", "main", "Salt", "", resumed);
+  resumed.wait();
+  EXPECT_EQ(resumed.status, AM_OK);
+  auto row = only_row();
+  EXPECT_EQ(row.state, ledger::State::published);
+  EXPECT_EQ(twitter_.texts.size(), 1u);
+}
+
+TEST_F(LedgeredPublishTest, AnUncertainPublicationIsNotRepeated) {
+  register_both();
+  Completion first;
+  auto job = job_of("job-1");
+  twitter_.delay_ms = 10000;
+  am_op_id op = publish(job, "twitter", "main", "Salt", "", first);
+  svc_->cancel(&afm_ctx_->host, job.get(), op);
+  first.wait();
+  ledger_.uncertain(only_row().id, "look for 'Salt' on the account's timeline");
+  Completion second;
+  publish(job_of("job-2"), "twitter", "main", "Salt", "", second);
+  second.wait();
+  EXPECT_EQ(second.status, AM_ERROR);
+  EXPECT_NE(second.error.find("look for 'Salt' on the account's timeline"), std::string::npos)
+      << second.error;
+  EXPECT_NE(second.error.find("--again"), std::string::npos);
+  EXPECT_TRUE(twitter_.texts.empty());
 }
 
 }  // namespace

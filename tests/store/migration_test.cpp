@@ -88,23 +88,24 @@ TEST(Migrations, NewerDatabaseIsRefusedAndLeftAlone) {
   TempDir tmp;
   auto file = tmp / "automuse.db";
   { Store store(file); }
-  const int newer = latest_schema_version() + 1;
-  const std::string future = "INSERT INTO schema_version VALUES (" + std::to_string(newer) +
-                             ", 1800000000); CREATE TABLE future (x);";
-  raw_exec(file, future.c_str());
+  const int future = latest_schema_version() + 1;
+  const std::string sql = "INSERT INTO schema_version VALUES (" + std::to_string(future) +
+                          ", 1800000000); CREATE TABLE future (x);";
+  raw_exec(file, sql.c_str());
   try {
     Store store(file);
     FAIL() << "opened a database from a newer AutoMuse";
   } catch (const StoreError &e) {
     EXPECT_EQ(std::string(e.what()), file.string() + " has schema version " +
-                                         std::to_string(newer) +
-                                         ", but this automuse-host only knows versions up to " +
+                                         std::to_string(future) +
+                                         ", but this automuse-host only knows "
+                                         "versions up to " +
                                          std::to_string(latest_schema_version()) +
                                          ". It was written by a newer AutoMuse; upgrade "
                                          "automuse-host (the file was left untouched).");
   }
   Db db(file);
-  EXPECT_EQ(read_schema_version(db), newer);
+  EXPECT_EQ(read_schema_version(db), future);
 }
 
 TEST(Migrations, ForeignFilesAreRefused) {

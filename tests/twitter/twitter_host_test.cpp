@@ -78,9 +78,9 @@ class TwitterHost : public ::testing::Test {
   }
 
   HostResult post(const std::string &account, const std::string &text,
-                  const std::string &video = "") {
+                  const std::string &video = "", const std::string &extra = "") {
     return host("--plugin twitter post --account " + account + " --text " + shell_quote(text) +
-                (video.empty() ? "" : " --video " + shell_quote(video)));
+                (video.empty() ? "" : " --video " + shell_quote(video)) + " " + extra);
   }
 
   json::array history() {
@@ -176,7 +176,8 @@ TEST_F(TwitterHost, UsageCapStopsWithoutRetrying) {
 TEST_F(TwitterHost, DuplicateContentIsAClearMessage) {
   add_oauth1_account("cook", "1", "cs-1");
   ASSERT_EQ(post("cook", "same words").code, 0);
-  auto r = post("cook", "same words");
+  // --again: the host asks X again, and X refuses the duplicate.
+  auto r = post("cook", "same words", "", "--again");
   EXPECT_NE(r.code, 0);
   EXPECT_NE(r.err.find("duplicate content"), std::string::npos) << r.err;
   EXPECT_EQ(x_.posts().size(), 1u);
@@ -417,6 +418,35 @@ TEST_F(TwitterHost, AnUnreadableTimelineLeavesTheOutcomeUncertainNeverPostedAgai
   h = history();
   ASSERT_EQ(h.size(), 1u);
   EXPECT_EQ(h[0].at("status"), "published");
+
+// Re-running never posts twice: a second, identical run reports the first one's result; a
+// different run that would post the same text to the account is told it is already there.
+TEST_F(TwitterHost, TheSameTextIsNotPostedTwiceAcrossRuns) {
+  add_oauth1_account("cook", "1", "cs-1");
+  const std::string text = "Salt the pasta water until it tastes like the sea.";
+  auto first = post("cook", text);
+  ASSERT_EQ(first.code, 0) << first.err;
+  ASSERT_EQ(x_.posts().size(), 1u);
+  const json::value published = json::parse(first.out);
+
+  auto same = post("cook", text);
+  ASSERT_EQ(same.code, 0) << same.err;
+  EXPECT_EQ(json::parse(same.out), published);
+  EXPECT_NE(same.err.find("already ran to its end"), std::string::npos) << same.err;
+
+  // Another action whose LLM writes the very same words.
+  automuse::testing::FakeOpenAI llm;
+  llm.set_answers({text});
+  use_llm(llm);
+  auto run = host("--plugin twitter run --account cook");
+  ASSERT_EQ(run.code, 0) << run.err;
+  EXPECT_EQ(llm.chat_count(), 1u);
+  EXPECT_EQ(x_.posts().size(), 1u);
+  EXPECT_EQ(x_.server().requests("/2/tweets").size(), 1u) << "nothing was sent to X again";
+  auto result = json::parse(run.out).as_object();
+  EXPECT_EQ(result.at("url"), published.at("url"));
+  EXPECT_EQ(result.at("already_published"), true);
+  EXPECT_NE(run.err.find("already published to twitter:"), std::string::npos) << run.err;
 }
 
 }  // namespace

@@ -79,6 +79,10 @@ class YoutubePublish : public ::testing::Test {
     fs::create_directories(root_);
     oauth_.add_refresh_token(kRefreshToken);
     llm_.set_answer([this](const json::array &messages) { return answer(messages); });
+    // Stuck on one topic, as a deterministic model is: a later run's topic is refused as a
+    // repeat of the first and asked again.
+    llm_.set_stuck("You plan YouTube Shorts", {"Why an octopus has three hearts"},
+                   {"How the mantis shrimp punches faster than a bullet"});
     json::object config{{"plugins",
                          {{"youtube",
                            {{"client_id", kClientId},

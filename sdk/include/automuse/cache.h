@@ -22,23 +22,24 @@ extern "C" {
 typedef struct am_cache {
   uint32_t struct_size;
 
-  /* Look a value up. AM_OK: *out_value holds it (release it); AM_NOT_FOUND: a miss (absent,
-   * expired, or damaged). */
+  /* [any-thread] Look a value up. AM_OK: *out_value holds it (release it); AM_NOT_FOUND: a miss
+   * (absent, expired, or damaged). */
   am_status (*get)(const am_host *host, am_str key, am_buffer *out_value);
 
-  /* Store `value` (copied) under `key`, replacing any earlier value. ttl_ms <= 0: no
+  /* [any-thread] Store `value` (copied) under `key`, replacing any earlier value. ttl_ms <= 0: no
    * expiry. AM_INVALID_ARGUMENT when the value alone is larger than the cache's cap. */
   am_status (*put)(const am_host *host, am_str key, am_str value, int64_t ttl_ms);
 
-  /* Store a file's content (copied, streamed) under `key`. AM_IO when it cannot be read. */
+  /* [any-thread] Store a file's content (copied, streamed) under `key`. AM_IO when it cannot be
+   * read. */
   am_status (*put_file)(const am_host *host, am_str key, am_str path, int64_t ttl_ms);
 
-  /* For values stored with put_file (or large put): the path of the verified cached file, in
-   * *out_path (release it). Read it, never modify it; it stays until evicted or cleared, so
-   * copy it if it must outlive the job. AM_NOT_FOUND on a miss or for a small value. */
+  /* [any-thread] For values stored with put_file (or large put): the path of the verified cached
+   * file, in *out_path (release it). Read it, never modify it; it stays until evicted or cleared,
+   * so copy it if it must outlive the job. AM_NOT_FOUND on a miss or for a small value. */
   am_status (*get_path)(const am_host *host, am_str key, am_buffer *out_path);
 
-  /* Forget a key. AM_NOT_FOUND if there was nothing. */
+  /* [any-thread] Forget a key. AM_NOT_FOUND if there was nothing. */
   am_status (*remove)(const am_host *host, am_str key);
 } am_cache;
 

@@ -14,15 +14,15 @@ extern "C" {
 typedef struct am_config {
   uint32_t struct_size;
 
-  /* The calling plugin's section, `plugins.<id>` of automuse.json, as JSON text ("{}" when
-   * absent), with values of the form {"env": "NAME"} replaced by that environment
-   * variable's value. On AM_OK *out_json is filled and the caller releases it with
-   * am_buffer_release. Any thread. */
+  /* [any-thread] The calling plugin's section, `plugins.<id>` of automuse.json, as JSON text ("{}"
+   * when absent), with values of the form {"env": "NAME"} replaced by that environment variable's
+   * value. On AM_OK *out_json is filled and the caller releases it with am_buffer_release. Any
+   * thread. */
   am_status (*plugin_section)(const am_host *host, am_buffer *out_json);
 
-  /* A folder for the calling plugin's own files (created if missing, owner-only), such as
-   * `$XDG_DATA_HOME/automuse/plugins-data/<id>`. UTF-8 path, no trailing slash, in a
-   * buffer the caller releases. Any thread. */
+  /* [any-thread] A folder for the calling plugin's own files (created if missing, owner-only),
+   * such as `$XDG_DATA_HOME/automuse/plugins-data/<id>`. UTF-8 path, no trailing slash, in a
+   * buffer the caller releases. */
   am_status (*data_dir)(const am_host *host, am_buffer *out_path);
 } am_config;
 

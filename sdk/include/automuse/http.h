@@ -36,8 +36,8 @@ enum {
   AM_HTTP_SINK_CALLBACK = 2 /* on_chunk, chunk by chunk, as the body arrives */
 };
 
-/* One piece of a streamed body. Runs on the job's executor, in order, before the request's
- * completion. `chunk` is borrowed for the call. */
+/* [job-strand] One piece of a streamed body. Runs on the job's executor, in order, before the
+ * request's completion. `chunk` is borrowed for the call. */
 typedef void (*am_http_chunk_fn)(void *user, am_str chunk);
 
 typedef struct am_http_request {
@@ -80,7 +80,7 @@ typedef struct am_http_response {
   am_str http_version;
 } am_http_response;
 
-/* Completion: exactly once per send, on the job's executor, also when cancelled
+/* [job-strand] Completion: exactly once per send, on the job's executor, also when cancelled
  * (status AM_CANCELLED) or when the request was rejected (AM_INVALID_ARGUMENT naming the
  * field, AM_NOT_FOUND for a missing body_file). */
 typedef void (*am_http_done_fn)(void *user, const am_http_response *response);
@@ -89,13 +89,13 @@ typedef struct am_http {
   uint32_t struct_size;
   void *service_data; /* private to the host */
 
-  /* Start a request on behalf of `job`. Everything in *request is copied before send
+  /* [any-thread] Start a request on behalf of `job`. Everything in *request is copied before send
    * returns. Never calls `done` before returning. `user` is passed to on_chunk and done.
    * Returns the operation's id. Any thread. */
   am_op_id (*send)(const struct am_http *http, am_job *job, const am_http_request *request,
                    am_http_done_fn done, void *user);
 
-  /* Cancel a request: it completes with AM_CANCELLED unless it already completed; a
+  /* [any-thread] Cancel a request: it completes with AM_CANCELLED unless it already completed; a
    * finished or unknown id is a no-op. Any thread. */
   void (*cancel)(const struct am_http *http, am_job *job, am_op_id op);
 } am_http;

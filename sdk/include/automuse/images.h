@@ -51,25 +51,25 @@ typedef struct am_image_result {
                             [{"provider","status":"ok"|"<status name>","error"}] */
 } am_image_result;
 
-/* Completion: exactly once, on the job's executor. On failure `result` is NULL and `error`
- * lists every provider's failure. */
+/* [job-strand] Completion: exactly once, on the job's executor. On failure `result` is NULL and
+ * `error` lists every provider's failure. */
 typedef void (*am_image_done_fn)(void *user, am_status status, am_str error,
                                  const am_image_result *result);
 
 typedef struct am_images {
   uint32_t struct_size;
 
-  /* Start fetching one image. Providers run on the I/O threads (network) or the worker pool
-   * (cards, checks); many requests may run at once. Never calls `done` before returning.
-   * Any thread. */
+  /* [any-thread] Start fetching one image. Providers run on the I/O threads (network) or the worker
+   * pool (cards, checks); many requests may run at once. Never calls `done` before returning. Any
+   * thread. */
   am_op_id (*generate)(const am_host *host, am_job *job, const am_image_request *request,
                        am_image_done_fn done, void *user);
 
-  /* Cancel: completes with AM_CANCELLED unless already complete; no-op for finished or
+  /* [any-thread] Cancel: completes with AM_CANCELLED unless already complete; no-op for finished or
    * unknown ids. Any thread. */
   void (*cancel)(const am_host *host, am_job *job, am_op_id op);
 
-  /* Check a file the way the service checks its own results: it must decode and be at
+  /* [any-thread] Check a file the way the service checks its own results: it must decode and be at
    * least min_width x min_height. AM_OK, or AM_INVALID_ARGUMENT with a message naming the
    * file in `*error` (release it with am_buffer_release). Blocking (reads the file): call it
    * from a worker, not from a job callback that must stay quick. Any thread. */

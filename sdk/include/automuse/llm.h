@@ -43,8 +43,8 @@ typedef struct am_llm_request {
   bool no_cache; /* neither read nor write the answer cache */
 } am_llm_request;
 
-/* A piece of a streamed answer, on the job's executor, in order, before the completion.
- * `delta` is borrowed for the call. A cached answer arrives as one piece. */
+/* [job-strand] A piece of a streamed answer, on the job's executor, in order, before the
+ * completion. `delta` is borrowed for the call. A cached answer arrives as one piece. */
 typedef void (*am_llm_delta_fn)(void *user, am_str delta);
 
 /* A finished chat. Everything is borrowed for the duration of the completion callback. */
@@ -64,8 +64,8 @@ typedef struct am_llm_result {
   bool from_cache;      /* answered from the cache: nothing was sent or paid */
 } am_llm_result;
 
-/* Completion, exactly once, on the job's executor, never before chat() returns; also when
- * cancelled (AM_CANCELLED). On AM_OK `result` is set and `error` is empty; otherwise `result`
+/* [job-strand] Completion, exactly once, on the job's executor, never before chat() returns; also
+ * when cancelled (AM_CANCELLED). On AM_OK `result` is set and `error` is empty; otherwise `result`
  * is NULL and `error` says what failed and how to fix it, naming the provider:
  * AM_INVALID_ARGUMENT (a bad field, named), AM_NOT_FOUND (unknown provider or model; for
  * Ollama it says `ollama pull MODEL`), AM_UNAUTHENTICATED (key missing or refused, naming the
@@ -78,13 +78,13 @@ typedef void (*am_llm_done_fn)(void *user, am_status status, am_str error,
 typedef struct am_llm {
   uint32_t struct_size;
 
-  /* Start a chat on behalf of `job`. `on_delta` may be NULL; it is used only with stream.
-   * `user` goes to both callbacks. Returns the operation's id. Any thread. */
+  /* [any-thread] Start a chat on behalf of `job`. `on_delta` may be NULL; it is used only with
+   * stream. `user` goes to both callbacks. Returns the operation's id. Any thread. */
   am_op_id (*chat)(const am_host *host, am_job *job, const am_llm_request *request,
                    am_llm_delta_fn on_delta, am_llm_done_fn done, void *user);
 
-  /* Cancel a chat: it completes with AM_CANCELLED unless it already completed (no delta
-   * follows the completion). No-op for finished or unknown ids. Any thread. */
+  /* [any-thread] Cancel a chat: it completes with AM_CANCELLED unless it already completed (no
+   * delta follows the completion). No-op for finished or unknown ids. Any thread. */
   void (*cancel)(const am_host *host, am_job *job, am_op_id op);
 } am_llm;
 

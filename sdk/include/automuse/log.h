@@ -24,12 +24,12 @@ enum {
 typedef struct am_log {
   uint32_t struct_size;
 
-  /* Write one message at `level` under the calling plugin's logger. The message is copied
-   * before the call returns. The host redacts anything that looks like an API key or a
+  /* [any-thread] Write one message at `level` under the calling plugin's logger. The message is
+   * copied before the call returns. The host redacts anything that looks like an API key or a
    * bearer token, but plugins should not log secrets in the first place. Any thread. */
   void (*write)(const am_host *host, am_log_level level, am_str message);
 
-  /* True if a message at `level` would be written: lets a plugin skip building costly
+  /* [any-thread] True if a message at `level` would be written: lets a plugin skip building costly
    * messages. Any thread. */
   bool (*enabled)(const am_host *host, am_log_level level);
 } am_log;

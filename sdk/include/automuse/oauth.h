@@ -45,10 +45,10 @@ enum {
   AM_OAUTH_BROWSER_NEVER = 1 /* only print the URL */
 };
 
-/* Called once, on the job's executor, when the listener is ready and the user has been shown
- * `authorize_url`; `redirect_uri` is the loopback URI the provider will redirect to. Both
- * are borrowed for the call. Lets a plugin show the URL its own way (and tests play the
- * browser). Never called after the operation's completion. */
+/* [job-strand] Called once, on the job's executor, when the listener is ready and the user has been
+ * shown `authorize_url`; `redirect_uri` is the loopback URI the provider will redirect to. Both are
+ * borrowed for the call. Lets a plugin show the URL its own way (and tests play the browser). Never
+ * called after the operation's completion. */
 typedef void (*am_oauth_url_fn)(void *user, am_str authorize_url, am_str redirect_uri);
 
 typedef struct am_oauth_request {
@@ -80,7 +80,7 @@ typedef struct am_oauth_result {
   am_str redirect_uri;  /* the redirect URI that was used */
 } am_oauth_result;
 
-/* Completion: exactly once per authorize call, on the job's executor. Status: AM_OK;
+/* [job-strand] Completion: exactly once per authorize call, on the job's executor. Status: AM_OK;
  * AM_INVALID_ARGUMENT (a bad request, naming the field); AM_UNAVAILABLE (cannot listen on
  * the port, or the token endpoint is unreachable); AM_PERMISSION_DENIED (the user refused:
  * error=access_denied, or another error the provider redirected with); AM_UNAUTHENTICATED
@@ -93,13 +93,13 @@ typedef struct am_oauth {
   uint32_t struct_size;
   void *service_data; /* private to the host */
 
-  /* Start an authorisation on behalf of `job`. Everything in *request is copied before
+  /* [any-thread] Start an authorisation on behalf of `job`. Everything in *request is copied before
    * authorize returns. Never calls on_url or done before returning. Any thread. */
   am_op_id (*authorize)(const struct am_oauth *oauth, am_job *job, const am_oauth_request *request,
                         am_oauth_done_fn done, void *user);
 
-  /* Cancel an authorisation: it completes with AM_CANCELLED unless it already completed; a
-   * finished or unknown id is a no-op. Any thread. */
+  /* [any-thread] Cancel an authorisation: it completes with AM_CANCELLED unless it already
+   * completed; a finished or unknown id is a no-op. Any thread. */
   void (*cancel)(const struct am_oauth *oauth, am_job *job, am_op_id op);
 } am_oauth;
 

@@ -29,9 +29,9 @@ typedef struct am_publish_content {
   am_str options_json; /* publisher-specific options as a JSON object; may be empty */
 } am_publish_content;
 
-/* Completion of one publication: exactly once, on the job's executor, never before publish()
- * returns, also when cancelled (AM_CANCELLED). On AM_OK `result_json` is a JSON object with at
- * least {"id": "...", "url": "..."} (the published item on the platform) and `error` is
+/* [job-strand] Completion of one publication: exactly once, on the job's executor, never before
+ * publish() returns, also when cancelled (AM_CANCELLED). On AM_OK `result_json` is a JSON object
+ * with at least {"id": "...", "url": "..."} (the published item on the platform) and `error` is
  * empty; otherwise `error` says what failed, naming the plugin and account, and result_json
  * is "null". Both are borrowed for the duration of the callback. */
 typedef void (*am_publish_done_fn)(void *user, am_status status, am_str error,
@@ -44,7 +44,7 @@ typedef struct am_publisher {
   am_publish_kinds kinds; /* what it accepts: AM_PUBLISH_TEXT | AM_PUBLISH_VIDEO */
   void *user;             /* passed back to start and cancel */
 
-  /* Start publishing `content` as `account` (an id or nickname of the publisher's own
+  /* [job-strand] Start publishing `content` as `account` (an id or nickname of the publisher's own
    * accounts) on behalf of `job`. `op` is the registry's id of this publication, given again
    * to cancel. Return AM_OK once started, and then call done(done_user, ...) exactly once,
    * from any thread (the registry delivers it on the job's executor); or return an error
@@ -53,44 +53,44 @@ typedef struct am_publisher {
                      const am_publish_content *content, am_publish_done_fn done,
                      void *done_user);
 
-  /* Stop publication `op`: its done must still be called exactly once (AM_CANCELLED, or its
-   * real outcome if it already ended). May be called after done (then a no-op). Any
-   * thread. */
+  /* [any-thread] Stop publication `op`: its done must still be called exactly once (AM_CANCELLED,
+   * or its real outcome if it already ended). May be called after done (then a no-op). Any thread.
+   */
   void (*cancel)(void *user, am_job *job, am_op_id op);
 } am_publisher;
 
 typedef struct am_publish {
   uint32_t struct_size;
 
-  /* Register the calling plugin (known from `host`) as a publisher. The registry copies
-   * *publisher. AM_INVALID_ARGUMENT if kinds is 0 or start is NULL; AM_ERROR if the plugin
+  /* [main-thread] Register the calling plugin (known from `host`) as a publisher. The registry
+   * copies *publisher. AM_INVALID_ARGUMENT if kinds is 0 or start is NULL; AM_ERROR if the plugin
    * already registered one. Main thread, from init. */
   am_status (*register_publisher)(const am_host *host, const am_publisher *publisher);
 
-  /* Remove the calling plugin's publisher; publications already started still complete.
-   * Harmless when none is registered. Main thread, from deinit. */
+  /* [main-thread] Remove the calling plugin's publisher; publications already started still
+   * complete. Harmless when none is registered. Main thread, from deinit. */
   void (*unregister_publisher)(const am_host *host);
 
-  /* The registered publishers as a JSON array: [{"plugin": "twitter", "kinds": ["text",
-   * "video"]}, ...], in *out_json (release it). Any thread. */
+  /* [any-thread] The registered publishers as a JSON array: [{"plugin": "twitter", "kinds":
+   * ["text", "video"]}, ...], in *out_json (release it). Any thread. */
   am_status (*list)(const am_host *host, am_buffer *out_json);
 
-  /* Is there a publisher `plugin_id` that accepts every kind in `kinds`? AM_OK; AM_NOT_FOUND
-   * when no such plugin publishes; AM_UNSUPPORTED when it does not take these kinds. If
-   * `error` is not NULL it receives a message on failure (release it). Any thread. */
+  /* [any-thread] Is there a publisher `plugin_id` that accepts every kind in `kinds`? AM_OK;
+   * AM_NOT_FOUND when no such plugin publishes; AM_UNSUPPORTED when it does not take these kinds.
+   * If `error` is not NULL it receives a message on failure (release it). Any thread. */
   am_status (*find)(const am_host *host, am_str plugin_id, am_publish_kinds kinds,
                     am_buffer *error);
 
-  /* Publish `content` through plugin `plugin_id` as its account `account`, on behalf of the
-   * caller's `job`. The kinds needed are TEXT when content has text and VIDEO when it has a
+  /* [any-thread] Publish `content` through plugin `plugin_id` as its account `account`, on behalf
+   * of the caller's `job`. The kinds needed are TEXT when content has text and VIDEO when it has a
    * media_path; a publisher that lacks one completes with AM_UNSUPPORTED, an unknown plugin
    * with AM_NOT_FOUND. Returns the operation's id; `done` follows exactly once. Any
    * thread. */
   am_op_id (*publish)(const am_host *host, am_job *job, am_str plugin_id, am_str account,
                       const am_publish_content *content, am_publish_done_fn done, void *user);
 
-  /* Cancel a publication: it completes with AM_CANCELLED unless it already completed. No-op
-   * for finished or unknown ids. Any thread. */
+  /* [any-thread] Cancel a publication: it completes with AM_CANCELLED unless it already completed.
+   * No-op for finished or unknown ids. Any thread. */
   void (*cancel)(const am_host *host, am_job *job, am_op_id op);
 } am_publish;
 

@@ -21,11 +21,11 @@ typedef struct am_render_progress {
   int64_t frames_total;
 } am_render_progress;
 
-/* Progress, on the job's executor, at most about ten times a second, never after done.
+/* [job-strand] Progress, on the job's executor, at most about ten times a second, never after done.
  * `progress` is borrowed for the call. */
 typedef void (*am_render_progress_fn)(void *user, const am_render_progress *progress);
 
-/* The end of a render, exactly once, on the job's executor. On AM_OK `result_json` is
+/* [job-strand] The end of a render, exactly once, on the job's executor. On AM_OK `result_json` is
  * {"output": path, "thumbnail": path|null, "duration": s, "frames": n, "measured_lufs": x,
  * "applied_gain_db": y}; otherwise `error` says why (for a bad timeline it starts with the
  * JSON path of the bad field: "scenes[2].image: file not found: /x.png") and the status is
@@ -36,15 +36,15 @@ typedef void (*am_render_done_fn)(void *user, am_status status, am_str result_js
 typedef struct am_render_service {
   uint32_t struct_size;
 
-  /* Validate and render `timeline_json` (copied before the call returns). Relative paths in
-   * the timeline resolve against `base_dir` (UTF-8; empty: the current folder). Rendering
+  /* [any-thread] Validate and render `timeline_json` (copied before the call returns). Relative
+   * paths in the timeline resolve against `base_dir` (UTF-8; empty: the current folder). Rendering
    * runs on the host's worker pool, never on an I/O thread; at most as many renders run at
    * once as the host allows (limits.renders). `progress` may be NULL. Any thread. */
   am_op_id (*render)(am_job *job, am_str timeline_json, am_str base_dir,
                      am_render_progress_fn progress, am_render_done_fn done, void *user);
 
-  /* Stop a render promptly: done follows with AM_CANCELLED (or with its result if it had
-   * already finished). A finished or unknown id is a no-op. Any thread. */
+  /* [any-thread] Stop a render promptly: done follows with AM_CANCELLED (or with its result if it
+   * had already finished). A finished or unknown id is a no-op. Any thread. */
   void (*cancel)(am_job *job, am_op_id op);
 } am_render_service;
 

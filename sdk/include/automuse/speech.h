@@ -60,7 +60,7 @@ typedef struct am_speech_result {
                    none), rather than reported by the synthesiser */
 } am_speech_result;
 
-/* Completion of synthesize and align: exactly once, on the job's executor. On failure
+/* [job-strand] Completion of synthesize and align: exactly once, on the job's executor. On failure
  * `result` is NULL and `error` says what went wrong (naming the bad field for
  * AM_INVALID_ARGUMENT); on cancel status is AM_CANCELLED. */
 typedef void (*am_speech_done_fn)(void *user, am_status status, am_str error,
@@ -99,29 +99,29 @@ typedef struct am_caption_request {
 typedef struct am_speech {
   uint32_t struct_size;
 
-  /* Start synthesising. The work runs on the host's worker pool (network providers: on
+  /* [any-thread] Start synthesising. The work runs on the host's worker pool (network providers: on
    * the I/O threads, then the pool for alignment); `done` runs exactly once on the job's
    * executor, never before this returns. Returns the operation's id. Any thread. */
   am_op_id (*synthesize)(const am_host *host, am_job *job, const am_speech_request *request,
                          am_speech_done_fn done, void *user);
 
-  /* Start deriving word timings for an existing WAV file and its known text (result's
+  /* [any-thread] Start deriving word timings for an existing WAV file and its known text (result's
    * audio_path is the given file). Same threading and completion rules as synthesize. */
   am_op_id (*align)(const am_host *host, am_job *job, const am_align_request *request,
                     am_speech_done_fn done, void *user);
 
-  /* Cancel: the operation completes with AM_CANCELLED unless it already completed. Work
-   * already running on a worker finishes in the background and is discarded. No-op for
+  /* [any-thread] Cancel: the operation completes with AM_CANCELLED unless it already completed.
+   * Work already running on a worker finishes in the background and is discarded. No-op for
    * finished or unknown ids. Any thread. */
   void (*cancel)(const am_host *host, am_job *job, am_op_id op);
 
-  /* Make captions from word timings, synchronously (fast: no I/O). On AM_OK `*out` holds
-   * the text; otherwise `*error` holds a message naming the bad field. Release whichever
+  /* [any-thread] Make captions from word timings, synchronously (fast: no I/O). On AM_OK `*out`
+   * holds the text; otherwise `*error` holds a message naming the bad field. Release whichever
    * buffer was filled with am_buffer_release. Any thread. */
   am_status (*captions)(const am_host *host, const am_caption_request *request,
                         am_buffer *out, am_buffer *error);
 
-  /* The voices a provider offers, as JSON
+  /* [any-thread] The voices a provider offers, as JSON
    * [{"id":"gmw/en-US","name":"English (America)","languages":["en-us"]}...] in `*out`.
    * AM_UNSUPPORTED for an unknown provider. Any thread. */
   am_status (*voices)(const am_host *host, am_str provider, am_buffer *out);

@@ -39,64 +39,64 @@ extern "C" {
 typedef struct am_store {
   uint32_t struct_size;
 
-  /* The calling plugin's accounts: a JSON array of accounts, by nickname. */
+  /* [any-thread] The calling plugin's accounts: a JSON array of accounts, by nickname. */
   am_status (*list_accounts)(const am_host *host, am_buffer *out_json, am_buffer *error);
 
-  /* One account (id or nickname) as JSON. AM_NOT_FOUND if it is not the caller's. */
+  /* [any-thread] One account (id or nickname) as JSON. AM_NOT_FOUND if it is not the caller's. */
   am_status (*get_account)(const am_host *host, am_str account, am_buffer *out_json,
                            am_buffer *error);
 
-  /* A secret of an account (API keys, passwords the user entered). AM_NOT_FOUND if unset.
-   * Never log the value. */
+  /* [any-thread] A secret of an account (API keys, passwords the user entered). AM_NOT_FOUND if
+   * unset. Never log the value. */
   am_status (*get_secret)(const am_host *host, am_str account, am_str name, am_buffer *out_value,
                           am_buffer *error);
 
-  /* Set (or replace) a secret of an account. `value` is copied. */
+  /* [any-thread] Set (or replace) a secret of an account. `value` is copied. */
   am_status (*set_secret)(const am_host *host, am_str account, am_str name, am_str value,
                           am_buffer *error);
 
-  /* The account's OAuth token as JSON (see above). AM_NOT_FOUND if the account has never
-   * been authorised. */
+  /* [any-thread] The account's OAuth token as JSON (see above). AM_NOT_FOUND if the account has
+   * never been authorised. */
   am_status (*get_oauth_token)(const am_host *host, am_str account, am_buffer *out_json,
                                am_buffer *error);
 
-  /* Replace the account's OAuth token atomically: once this returns AM_OK the new token is
-   * durable, so a single-use refresh token can be stored before the access token is used.
+  /* [any-thread] Replace the account's OAuth token atomically: once this returns AM_OK the new
+   * token is durable, so a single-use refresh token can be stored before the access token is used.
    * `token_json` needs "provider"; other members may be null or absent. */
   am_status (*set_oauth_token)(const am_host *host, am_str account, am_str token_json,
                                am_buffer *error);
 
-  /* Record something made or published. `record_json` is a history record without id and
-   * times (they are assigned); "plugin" is the caller; "account_id" may be an id or a
-   * nickname of the caller's, or null. The stored record comes back in *out_json (may be
-   * NULL when not wanted). */
+  /* [any-thread] Record something made or published. `record_json` is a history record without id
+   * and times (they are assigned); "plugin" is the caller; "account_id" may be an id or a nickname
+   * of the caller's, or null. The stored record comes back in *out_json (may be NULL when not
+   * wanted). */
   am_status (*add_history)(const am_host *host, am_str record_json, am_buffer *out_json,
                            am_buffer *error);
 
-  /* Change a history record of the caller's: `patch_json` has any of "status",
+  /* [any-thread] Change a history record of the caller's: `patch_json` has any of "status",
    * "local_file", "remote_id", "remote_url", "error", "title", "body". The updated record
    * comes back in *out_json (may be NULL). */
   am_status (*update_history)(const am_host *host, am_str id, am_str patch_json,
                               am_buffer *out_json, am_buffer *error);
 
-  /* The caller's history, newest first, as a JSON array. `query_json` may be empty or
+  /* [any-thread] The caller's history, newest first, as a JSON array. `query_json` may be empty or
    * {"account": id or nickname, "kind", "status", "limit": N (default 50, 0 for all)}. */
   am_status (*list_history)(const am_host *host, am_str query_json, am_buffer *out_json,
                             am_buffer *error);
 
-  /* Every product, as a JSON array (oldest first). */
+  /* [any-thread] Every product, as a JSON array (oldest first). */
   am_status (*list_products)(const am_host *host, am_buffer *out_json, am_buffer *error);
 
-  /* One product by id. */
+  /* [any-thread] One product by id. */
   am_status (*get_product)(const am_host *host, am_str id, am_buffer *out_json, am_buffer *error);
 
-  /* Add a product: JSON with "link" or "asin" (id optional, assigned when absent). The
+  /* [any-thread] Add a product: JSON with "link" or "asin" (id optional, assigned when absent). The
    * stored product comes back in *out_json (may be NULL). */
   am_status (*add_product)(const am_host *host, am_str product_json, am_buffer *out_json,
                            am_buffer *error);
 
-  /* Remove a product by id. AM_NOT_FOUND if there is none. Added after the first tables:
-   * check AM_HAS_FIELD(store, am_store, remove_product) before calling. */
+  /* [any-thread] Remove a product by id. AM_NOT_FOUND if there is none. Added after the first
+   * tables: check AM_HAS_FIELD(store, am_store, remove_product) before calling. */
   am_status (*remove_product)(const am_host *host, am_str id, am_buffer *error);
 } am_store;
 

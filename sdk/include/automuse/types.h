@@ -25,11 +25,11 @@ typedef struct am_str {
 typedef struct am_buffer {
   const uint8_t *data;
   size_t size;
-  void (*release)(struct am_buffer *self); /* may be NULL; call from any thread */
+  void (*release)(struct am_buffer *self); /* [any-thread] may be NULL */
   void *owner;                             /* private to the maker of the buffer */
 } am_buffer;
 
-/* Release a buffer if it has a release function. Safe on an empty buffer. */
+/* [any-thread] Release a buffer if it has a release function. Safe on an empty buffer. */
 static inline void am_buffer_release(am_buffer *b) {
   if (b && b->release) b->release(b);
   if (b) {
@@ -61,7 +61,7 @@ enum {
   AM_NO_MEMORY = 14
 };
 
-/* A short, static, English name for a status ("cancelled"). Never NULL. Any thread. */
+/* [any-thread] A short, static, English name for a status ("cancelled"). Never NULL. Any thread. */
 static inline const char *am_status_name(am_status s) {
   switch (s) {
     case AM_OK: return "ok";

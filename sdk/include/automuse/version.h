@@ -7,7 +7,8 @@
  *    or order. A breaking change to one service is a new service id ("automuse.http/2"),
  *    which is a MINOR change of the SDK; the old id keeps working.
  * A host speaking M.N loads a plugin built for M'.N' when M' == M and N' <= N. It refuses
- * any other plugin before running any of its code, naming both versions and the file. */
+ * any other plugin before running any of its code, naming both versions and the file.
+ * sdk/CHANGES.md lists what each minor version added. */
 #ifndef AUTOMUSE_VERSION_H
 #define AUTOMUSE_VERSION_H
 
@@ -18,7 +19,7 @@ extern "C" {
 #endif
 
 #define AM_ABI_MAJOR 1
-#define AM_ABI_MINOR 0
+#define AM_ABI_MINOR 1
 
 /* An ABI version. Compared as a pair; never stored packed. */
 typedef struct am_version {
@@ -28,7 +29,7 @@ typedef struct am_version {
 
 #define AM_ABI_VERSION_INIT {AM_ABI_MAJOR, AM_ABI_MINOR}
 
-/* True when a host speaking `host` can load a plugin built for `plugin`. Pure; any thread. */
+/* [any-thread] True when a host speaking `host` can load a plugin built for `plugin`. Pure. */
 static inline int am_version_compatible(am_version host, am_version plugin) {
   return plugin.major == host.major && plugin.minor <= host.minor;
 }

@@ -84,6 +84,29 @@ void FakeOpenAI::set_answers(std::vector<std::string> answers) {
   });
 }
 
+void FakeOpenAI::set_stuck(std::string system_part, std::vector<std::string> stuck,
+                           std::vector<std::string> fresh) {
+  std::function<std::string(const json::array &)> others;
+  {
+    std::lock_guard lock(mutex_);
+    others = answer_;
+  }
+  auto turns = std::make_shared<std::pair<size_t, size_t>>(0, 0);  // stuck and fresh given
+  set_answer([=, stuck = std::move(stuck), fresh = std::move(fresh)](const json::array &messages) {
+    bool matches = false, pushed_back = false;
+    for (const json::value &m : messages) {
+      const auto &role = m.at("role").as_string();
+      if (role == "system" && m.at("content").as_string().find(system_part) != std::string::npos)
+        matches = true;
+      if (role == "assistant") pushed_back = true;
+    }
+    const std::vector<std::string> &list = pushed_back ? fresh : stuck;
+    if (!matches || list.empty()) return others(messages);
+    size_t &given = pushed_back ? turns->second : turns->first;
+    return list[std::min(given++, list.size() - 1)];
+  });
+}
+
 void FakeOpenAI::push_fault(Reply reply) {
   std::lock_guard lock(mutex_);
   faults_.push_back(std::move(reply));

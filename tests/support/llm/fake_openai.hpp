@@ -40,6 +40,13 @@ class FakeOpenAI {
   void set_answer(std::function<std::string(const boost::json::array &messages)> fn);
   // Answers in turn, the last repeating (convenience over set_answer).
   void set_answers(std::vector<std::string> answers);
+  // A model stuck on one idea, as a deterministic one is: every new conversation (no assistant
+  // turn yet) whose system message contains `system_part` is answered with `stuck` in turn
+  // (the last repeating), also when the prompt says not to; a conversation that pushes back
+  // (it has an assistant turn) gets `fresh` in turn (the last repeating). Other conversations,
+  // and those whose list is empty, get the answer set before (set_answer: call this after it).
+  void set_stuck(std::string system_part, std::vector<std::string> stuck,
+                 std::vector<std::string> fresh);
   // Replies served (in order) before normal answers: rate limits, errors.
   void push_fault(Reply reply);
 

@@ -19,6 +19,9 @@ namespace am {
 struct action_request {
   std::string action;
   std::string args_json;
+  // The call itself, valid until the action completes (the coroutine ends): for am::args
+  // (automuse/cpp/args.hpp), which reads options and fields without parsing args_json.
+  const am_action_call *call = nullptr;
 };
 
 namespace detail {
@@ -41,7 +44,7 @@ am_status start_coroutine_action(const am_host *h, const am_action_call *call,
                                  Body &&body) noexcept {
   try {
     job j(host(h), call->job);
-    action_request request{to_string(call->action), to_string(call->args_json)};
+    action_request request{to_string(call->action), to_string(call->args_json), call};
     auto done = call->done;
     auto done_user = call->done_user;
     task<std::string> t = detail::run_action_body(std::decay_t<Body>(std::forward<Body>(body)), j,

@@ -1,0 +1,196 @@
+// host/ledger/publication_ledger.cpp — the ledger's SQL: plain statements with positional
+// parameters, ids assigned in the write transaction, so they carry over to PostgreSQL.
+#include "ledger/publication_ledger.hpp"
+
+#include <chrono>
+
+namespace automuse::ledger {
+namespace {
+
+constexpr std::string_view kNames[] = {"intended", "uploading", "published", "failed", "uncertain"};
+
+constexpr const char *kColumns =
+    "id, job_id, plugin_id, account_id, target, digest, summary, state, resume_json,"
+    " remote_id, url, note, created_at, updated_at";
+
+int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Publication read_row(store::Stmt &q) {
+  Publication p;
+  p.id = q.int64(0);
+  p.job_id = q.text(1);
+  p.plugin_id = q.text(2);
+  p.account_id = q.text(3);
+  p.target = q.text(4);
+  p.digest = q.text(5);
+  p.summary = q.opt_text(6);
+  p.state = state_from_name(q.text(7)).value_or(State::uncertain);
+  p.resume_json = q.opt_text(8);
+  p.remote_id = q.opt_text(9);
+  p.url = q.opt_text(10);
+  p.note = q.opt_text(11);
+  p.created_at = q.int64(12);
+  p.updated_at = q.int64(13);
+  return p;
+}
+
+}  // namespace
+
+std::string_view state_name(State state) {
+  return kNames[static_cast<int>(state)];
+}
+
+std::optional<State> state_from_name(std::string_view name) {
+  for (int i = 0; i < 5; ++i)
+    if (kNames[i] == name) return static_cast<State>(i);
+  return std::nullopt;
+}
+
+bool may_move(State from, State to) {
+  switch (from) {
+    case State::intended:
+      return to != State::intended;
+    case State::uploading:
+      return to != State::intended;
+    case State::uncertain:
+      return to == State::published || to == State::failed || to == State::uncertain;
+    case State::published:
+    case State::failed:
+      return false;
+  }
+  return false;
+}
+
+PublicationLedger::PublicationLedger(const std::filesystem::path &db_file) : db_(db_file) {}
+
+std::optional<Publication> PublicationLedger::get_locked(int64_t id) {
+  store::Stmt q(db_, std::string("SELECT ") + kColumns + " FROM publications WHERE id = ?");
+  q.bind(1, id);
+  if (!q.step()) return std::nullopt;
+  return read_row(q);
+}
+
+std::optional<Publication> PublicationLedger::get(int64_t id) {
+  std::lock_guard lock(mutex_);
+  return get_locked(id);
+}
+
+std::vector<Publication> PublicationLedger::list(const std::optional<std::string> &account_id,
+                                                 const std::optional<std::string> &target) {
+  std::lock_guard lock(mutex_);
+  store::Stmt q(db_, std::string("SELECT ") + kColumns +
+                         " FROM publications WHERE (? IS NULL OR account_id = ?)"
+                         " AND (? IS NULL OR target = ?) ORDER BY id DESC");
+  q.bind(1, account_id).bind(2, account_id).bind(3, target).bind(4, target);
+  std::vector<Publication> out;
+  while (q.step()) out.push_back(read_row(q));
+  return out;
+}
+
+bool PublicationLedger::job_published(const std::string &job_id) {
+  std::lock_guard lock(mutex_);
+  store::Stmt q(db_, "SELECT 1 FROM publications WHERE job_id = ?");
+  q.bind(1, job_id);
+  return q.step();
+}
+
+std::string PublicationLedger::account_id_of(const std::string &plugin_id,
+                                             const std::string &name) {
+  std::lock_guard lock(mutex_);
+  store::Stmt q(db_,
+                "SELECT id FROM accounts WHERE id = ? OR (plugin_id = ? AND nickname = ?)"
+                " ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END");
+  q.bind(1, name).bind(2, plugin_id).bind(3, name).bind(4, name);
+  return q.step() ? q.text(0) : name;
+}
+
+PublicationLedger::Intended PublicationLedger::intend(const Intent &in) {
+  if (in.account_id.empty() || in.target.empty() || in.digest.empty())
+    throw LedgerError("a publication needs an account, a target and a content digest");
+  std::lock_guard lock(mutex_);
+  store::WriteTxn txn(db_);
+  {
+    // The newest row for this content there; with --again, the newest of this job only.
+    store::Stmt q(db_, std::string("SELECT ") + kColumns +
+                           " FROM publications WHERE account_id = ? AND target = ? AND digest = ?"
+                           " AND (? = 0 OR job_id = ?) ORDER BY id DESC LIMIT 1");
+    q.bind(1, in.account_id).bind(2, in.target).bind(3, in.digest);
+    q.bind(4, static_cast<int64_t>(in.again)).bind(5, in.job_id);
+    if (q.step()) {
+      Publication found = read_row(q);
+      if (found.state != State::failed) return Intended{std::move(found), false};
+    }
+  }
+  Publication p;
+  {
+    store::Stmt next(db_, "SELECT COALESCE(MAX(id), 0) + 1 FROM publications");
+    next.step();
+    p.id = next.int64(0);
+  }
+  p.job_id = in.job_id;
+  p.plugin_id = in.plugin_id;
+  p.account_id = in.account_id;
+  p.target = in.target;
+  p.digest = in.digest;
+  p.summary = in.summary;
+  p.created_at = p.updated_at = now_seconds();
+  store::Stmt ins(db_, std::string("INSERT INTO publications (") + kColumns +
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  ins.bind(1, p.id).bind(2, p.job_id).bind(3, p.plugin_id).bind(4, p.account_id);
+  ins.bind(5, p.target).bind(6, p.digest).bind(7, p.summary).bind(8, state_name(p.state));
+  ins.bind(9, std::nullopt).bind(10, std::nullopt).bind(11, std::nullopt).bind(12, std::nullopt);
+  ins.bind(13, p.created_at).bind(14, p.updated_at).run();
+  txn.commit();
+  return Intended{std::move(p), true};
+}
+
+Publication PublicationLedger::move(int64_t id, State to,
+                                    const std::optional<std::string> &resume_json,
+                                    const std::optional<std::string> &remote_id,
+                                    const std::optional<std::string> &url,
+                                    const std::optional<std::string> &note) {
+  std::lock_guard lock(mutex_);
+  store::WriteTxn txn(db_);
+  std::optional<Publication> p = get_locked(id);
+  if (!p) throw LedgerError("no publication " + std::to_string(id) + " in the ledger");
+  if (!may_move(p->state, to))
+    throw LedgerError("publication " + std::to_string(id) + " is " +
+                      std::string(state_name(p->state)) + "; it cannot become " +
+                      std::string(state_name(to)) + " (states only move forward)");
+  p->state = to;
+  if (resume_json) p->resume_json = resume_json;
+  if (remote_id) p->remote_id = remote_id;
+  if (url) p->url = url;
+  if (note) p->note = note;
+  p->updated_at = now_seconds();
+  store::Stmt up(db_,
+                 "UPDATE publications SET state = ?, resume_json = ?, remote_id = ?, url = ?,"
+                 " note = ?, updated_at = ? WHERE id = ?");
+  up.bind(1, state_name(to)).bind(2, p->resume_json).bind(3, p->remote_id).bind(4, p->url);
+  up.bind(5, p->note).bind(6, p->updated_at).bind(7, id).run();
+  txn.commit();
+  return *p;
+}
+
+Publication PublicationLedger::uploading(int64_t id, const std::string &resume_json) {
+  return move(id, State::uploading, resume_json, std::nullopt, std::nullopt, std::nullopt);
+}
+
+Publication PublicationLedger::published(int64_t id, const std::string &remote_id,
+                                         const std::string &url) {
+  return move(id, State::published, std::nullopt, remote_id, url, std::nullopt);
+}
+
+Publication PublicationLedger::failed(int64_t id, const std::string &reason) {
+  return move(id, State::failed, std::nullopt, std::nullopt, std::nullopt, reason);
+}
+
+Publication PublicationLedger::uncertain(int64_t id, const std::string &how_to_check) {
+  return move(id, State::uncertain, std::nullopt, std::nullopt, std::nullopt, how_to_check);
+}
+
+}  // namespace automuse::ledger
