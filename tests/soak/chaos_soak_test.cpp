@@ -214,7 +214,7 @@ class ChaosSoak : public ::testing::Test {
     std::optional<Clock::time_point> random_kill;
     if (faults.count(Fault::kill_random))
       random_kill = Clock::now() +
-                    std::chrono::milliseconds(std::uniform_int_distribution<int>(300, 15000)(rng_));
+                    std::chrono::milliseconds(std::uniform_int_distribution<int>(200, 2500)(rng_));
     const auto started = Clock::now();
     daemon_->start();
     std::string signature, last_signature;
@@ -421,7 +421,9 @@ TEST_F(ChaosSoak, EverySlotPublishesExactlyOnceThroughFaultsAndKills) {
   for (const auto &a : accounts) EXPECT_EQ(per_account[a], rounds) << a;
   for (Fault f : kAllFaults) EXPECT_GE(counts[f], 1) << name(f);
   EXPECT_EQ(unexpected_exits_, 0);
-  EXPECT_TRUE(world_->yt_.rejections().empty()) << world_->yt_.rejections().front();
+  // Requests the fake refused as malformed (the 401s of the token fault are not that).
+  for (const auto &why : world_->yt_.rejections())
+    EXPECT_EQ(why.rfind("authError", 0), 0u) << "YouTube rejected a request: " << why;
 
   // History agrees with the fakes: each video and post the fakes hold is recorded published,
   // and nothing recorded published is missing at the fakes.
