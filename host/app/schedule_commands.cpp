@@ -8,6 +8,8 @@
 // those up first, with the same request, so the plugin resumes from its cached steps. Runs a
 // killed process left "running" are found by their owner (schedule/orphaned_runs.hpp) and
 // resumed the same way; a slot is claimed in one UPDATE, so two daemons never both fire it.
+// A schedule carries its action's options (`schedule add --option KEY=VALUE`), checked against
+// the plugin's describe() when added, and every firing runs with them.
 #include "app/schedule_commands.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -18,8 +20,11 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "app/action_runner.hpp"
+#include "app/plugin_commands.hpp"
+#include "app/run_action.hpp"
 #include "log/logging.hpp"
 #include "schedule/cron.hpp"
 #include "schedule/graceful_stop.hpp"
@@ -124,7 +129,8 @@ class Firing {
       if (!store_.claim_fire(s.id, s.last_fire_at, now.time_since_epoch().count())) continue;
       busy_.insert(s.id);
       ++started;
-      attempt(Work{s.id, s.id, s.plugin_id, s.action, s.account_id, "{}", std::nullopt, {}}, 1);
+      attempt(Work{s.id, s.id, s.plugin_id, s.action, s.account_id, s.request, std::nullopt, {}},
+              1);
     }
     return started;
   }
@@ -176,12 +182,23 @@ class Firing {
     return store_.start_run(run);
   }
 
-  void attempt(Work w, int n) {
+  // Attempt `n` of `w`; `queued` is its row when a retry recorded it while waiting.
+  void attempt(Work w, int n, std::optional<std::string> queued = std::nullopt) {
     ActionRequest r;
     r.plugin = w.plugin;
     r.action = w.action;
     apply_request_json(w.request, r);
-    auto run = start_row(w, n);
+    schedule::JobRun run;
+    if (queued) {
+      if (!store_.begin_retry(*queued)) {  // recorded otherwise meanwhile: not ours to run
+        busy_.erase(w.key);
+        return;
+      }
+      run.id = *queued;
+      run.job_id = w.job_id;
+    } else {
+      run = start_row(w, n);
+    }
     w.resume_of.reset();    // a retry links to the previous attempt by its schedule
     w.job_id = run.job_id;  // and is the same job
     r.job_id = run.job_id;
@@ -226,15 +243,25 @@ class Firing {
     log::write("host", spdlog::level::warn,
                "schedule " + w.key.substr(0, 8) + ": transient failure (" + why +
                    "); retrying in " + std::to_string(delay.count()) + " ms");
+    // The next attempt is recorded now, "retrying": if this process is killed while it
+    // waits, the next start finds the row orphaned and resumes it, so the slot is not lost.
+    schedule::JobRun next;
+    next.schedule_id = w.schedule_id;
+    next.plugin_id = w.plugin;
+    next.account_id = w.account_id;
+    next.action = w.action;
+    next.attempt = n + 1;
+    next.request = w.request;
+    next.job_id = w.job_id;
+    const std::string row = store_.queue_retry(next).id;
     auto timer = std::make_shared<boost::asio::steady_timer>(io_, delay);
     retries_[w.key] = timer;
-    timer->async_wait([this, timer, w, n](const boost::system::error_code &ec) {
+    timer->async_wait([this, timer, w, n, row](const boost::system::error_code &ec) {
       retries_.erase(w.key);
-      if (!ec && taking_) return attempt(w, n + 1);
+      if (!ec && taking_) return attempt(w, n + 1, row);
       // Stopped while waiting: the next attempt is an interrupted run, taken up at the next
       // start like any other.
-      auto run = start_row(w, n + 1);
-      store_.finish_run(run.id, "interrupted", "stopped before this retry started", std::nullopt);
+      store_.finish_run(row, "interrupted", "stopped before this retry started", std::nullopt);
       ++interrupted_;
       busy_.erase(w.key);
     });
@@ -253,9 +280,87 @@ class Firing {
   int interrupted_ = 0;
 };
 
+// The names of `action`'s options in the plugin's describe() document, read in a child
+// process as `plugins list` does; nullopt when the action declares no list (nothing to check
+// against). Throws std::runtime_error naming the plugin or action when there is none.
+std::optional<std::set<std::string>> declared_options(HostContext &ctx, const std::string &plugin,
+                                                      const std::string &action) {
+  for (auto &p : discover_plugins(ctx).plugins) {
+    if (p.at("id").as_string() != plugin) continue;
+    std::string listing;
+    bool found = false;
+    for (auto &a : p.at("actions").as_array()) {
+      listing += (listing.empty() ? "" : ", ") + std::string(a.as_string());
+      found = found || a.as_string() == action;
+    }
+    if (!found)
+      throw std::runtime_error("plugin '" + plugin + "' has no action '" + action +
+                               "' (its actions: " + (listing.empty() ? "none" : listing) + ")");
+    auto *all = p.if_contains("action_options");
+    auto *declared = all && all->is_object() ? all->as_object().if_contains(action) : nullptr;
+    if (!declared || !declared->is_array()) return std::nullopt;
+    std::set<std::string> names;
+    for (auto &opt : declared->as_array())
+      if (auto *n = opt.is_object() ? opt.as_object().if_contains("name") : nullptr;
+          n && n->is_string())
+        names.emplace(n->as_string());
+    return names;
+  }
+  throw std::runtime_error("no plugin '" + plugin +
+                           "' is installed (see `automuse-host plugins list`), so its options "
+                           "cannot be checked");
+}
+
+// `--option KEY=VALUE`s as the request every firing runs with ({"sets": [...]}, the form
+// job_runs keeps). Throws std::runtime_error naming the plugin, action and option.
+std::string schedule_request(HostContext &ctx, const std::string &plugin, const std::string &action,
+                             const std::vector<std::string> &options) {
+  if (options.empty()) return "{}";
+  for (const auto &kv : options)
+    if (auto eq = kv.find('='); eq == std::string::npos || eq == 0)
+      throw std::runtime_error("--option expects KEY=VALUE, got '" + kv + "'");
+  if (auto declared = declared_options(ctx, plugin, action)) {
+    for (const auto &kv : options) {
+      const std::string key = kv.substr(0, kv.find('='));
+      if (declared->count(key)) continue;
+      std::string listing;
+      for (const auto &n : *declared) listing += (listing.empty() ? "" : ", ") + n;
+      throw std::runtime_error("--option " + key + ": plugin '" + plugin + "', action '" + action +
+                               "' has no option '" + key +
+                               "' (its options: " + (listing.empty() ? "none" : listing) + ")");
+    }
+  }
+  ActionRequest r;
+  r.sets = options;
+  return request_json(r);
+}
+
+// The options of a schedule's request, as `--key value` words for `schedule list`.
+std::vector<std::pair<std::string, std::string>> request_options(const std::string &request) {
+  ActionRequest r;
+  apply_request_json(request, r);
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto &kv : r.sets) {
+    auto eq = kv.find('=');
+    out.emplace_back(kv.substr(0, eq), eq == std::string::npos ? "" : kv.substr(eq + 1));
+  }
+  return out;
+}
+
+// " --key value ..." (values quoted when they hold spaces), or "" without options.
+std::string options_text(const std::string &request) {
+  std::string out;
+  for (const auto &[key, value] : request_options(request))
+    out += " --" + key + " " +
+           (value.find_first_of(" \t'\"") == std::string::npos || value.empty()
+                ? (value.empty() ? "''" : value)
+                : "'" + value + "'");
+  return out;
+}
+
 int add_command(HostContext &ctx, const std::string &plugin, const std::string &account,
                 const std::string &action, const std::string &cron, const std::string &preset,
-                const std::string &zone) {
+                const std::string &zone, const std::vector<std::string> &options) {
   std::string expr;
   if (!preset.empty()) {
     auto p = CronExpr::preset(preset);
@@ -285,13 +390,19 @@ int add_command(HostContext &ctx, const std::string &plugin, const std::string &
   s.action = action;
   s.cron = expr;
   s.time_zone = zone;
+  try {
+    s.request = schedule_request(ctx, plugin, action, options);
+  } catch (const std::runtime_error &e) {
+    std::cerr << "automuse-host: schedule add: " << e.what() << "\n";
+    return 2;
+  }
   if (!account.empty()) s.account_id = ctx.store().resolve_account(account, plugin).id;
   auto store = open_schedules(ctx);
   s = store.add(s);
   auto next = next_fire(s);
   std::cout << "schedule " << s.id << ": " << plugin << " " << action
-            << (account.empty() ? "" : " for " + account) << " at '" << expr << "'"
-            << (zone.empty() ? "" : " (" + zone + ")") << "; next run "
+            << (account.empty() ? "" : " for " + account) << options_text(s.request) << " at '"
+            << expr << "'" << (zone.empty() ? "" : " (" + zone + ")") << "; next run "
             << (next ? format_time(next->time_since_epoch().count(), zone) : "never") << "\n";
   return 0;
 }
@@ -314,12 +425,15 @@ int list_command(HostContext &ctx, bool as_json) {
       o["cron"] = s.cron;
       o["timezone"] = s.time_zone.empty() ? "UTC" : s.time_zone;
       o["paused"] = s.paused;
+      json::object options;
+      for (const auto &[key, value] : request_options(s.request)) options[key] = value;
+      o["options"] = std::move(options);
       o["next_run"] = next ? json::value(next->time_since_epoch().count()) : json::value(nullptr);
       arr.push_back(std::move(o));
     } else {
       std::cout << s.id.substr(0, 8) << "  " << s.plugin_id << " " << s.action
-                << (nickname.empty() ? "" : " for " + nickname) << "  '" << s.cron << "' "
-                << (s.time_zone.empty() ? "UTC" : s.time_zone) << "  "
+                << (nickname.empty() ? "" : " for " + nickname) << options_text(s.request) << "  '"
+                << s.cron << "' " << (s.time_zone.empty() ? "UTC" : s.time_zone) << "  "
                 << (s.paused ? "paused"
                              : "next " + (next ? format_time(next->time_since_epoch().count(),
                                                              s.time_zone)
@@ -461,6 +575,7 @@ void add_schedule_commands(CLI::App &app, const std::function<HostContext &()> &
 
   struct AddArgs {
     std::string plugin, account, action = "run", cron, preset, zone;
+    std::vector<std::string> options;
   };
   auto a = std::make_shared<AddArgs>();
   auto *add = sched->add_subcommand("add", "Add a schedule");
@@ -472,9 +587,13 @@ void add_schedule_commands(CLI::App &app, const std::function<HostContext &()> &
                   "daily (10:00), twice (10:00, 16:00), thrice (08:00, 12:00, 18:00)")
       ->excludes(cron);
   add->add_option("--timezone", a->zone, "IANA time zone, e.g. Europe/Berlin (default UTC)");
+  add->add_option("--option", a->options,
+                  "KEY=VALUE: an option of the action, given to every run (repeatable), e.g. "
+                  "--option width=270 --option also-publish=twitter:main")
+      ->allow_extra_args(false);
   add->callback([=] {
-    *exit_code =
-        add_command(context(), a->plugin, a->account, a->action, a->cron, a->preset, a->zone);
+    *exit_code = add_command(context(), a->plugin, a->account, a->action, a->cron, a->preset,
+                             a->zone, a->options);
   });
 
   auto list_json = std::make_shared<bool>(false);

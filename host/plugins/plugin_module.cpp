@@ -76,6 +76,15 @@ json::object PluginInfo::to_json() const {
   if (auto *d = description.if_contains("description")) o["description"] = *d;
   if (auto *p = description.if_contains("publishes")) o["publishes"] = *p;
   if (auto *f = description.if_contains("account_fields")) o["account_fields"] = *f;
+  // Only the actions that declare an options list, as declared: `schedule add --option`
+  // checks keys against these from the parent process (an action without a list is unchecked).
+  json::object declared;
+  if (auto *acts = description.if_contains("actions"); acts && acts->is_array())
+    for (auto &a : acts->as_array())
+      if (auto *ao = a.if_object(); ao && ao->contains("name") && ao->at("name").is_string())
+        if (auto *opts = ao->if_contains("options"); opts && opts->is_array())
+          declared[ao->at("name").as_string()] = *opts;
+  o["action_options"] = std::move(declared);
   return o;
 }
 

@@ -37,6 +37,7 @@ Schedule read_schedule(store::Stmt &s) {
   out.paused = s.int64(6) != 0;
   out.created_at = s.int64(7);
   out.last_fire_at = s.opt_int64(8);
+  out.request = s.opt_text(9).value_or("{}");
   return out;
 }
 
@@ -68,7 +69,8 @@ JobRun read_run(store::Stmt &q) {
 }
 
 constexpr const char *kScheduleColumns =
-    "id, plugin_id, account_id, action, cron, time_zone, paused, created_at, last_fire_at";
+    "id, plugin_id, account_id, action, cron, time_zone, paused, created_at, last_fire_at,"
+    " request";
 
 }  // namespace
 
@@ -79,10 +81,10 @@ Schedule ScheduleStore::add(Schedule s) {
   s.created_at = now_seconds();
   store::Stmt q(db_,
                 "INSERT INTO schedules (id, plugin_id, account_id, action, cron, time_zone, paused,"
-                " created_at, last_fire_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                " created_at, last_fire_at, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, s.id).bind(2, s.plugin_id).bind(3, s.account_id).bind(4, s.action).bind(5, s.cron);
   q.bind(6, s.time_zone).bind(7, static_cast<int64_t>(s.paused)).bind(8, s.created_at);
-  q.bind(9, s.last_fire_at).run();
+  q.bind(9, s.last_fire_at).bind(10, s.request).run();
   return s;
 }
 
@@ -131,10 +133,23 @@ bool ScheduleStore::claim_fire(const std::string &id, const std::optional<int64_
   return db_.changes() > 0;
 }
 
+JobRun ScheduleStore::queue_retry(JobRun run) {
+  run.status = "retrying";
+  return start_run(std::move(run));
+}
+
+bool ScheduleStore::begin_retry(const std::string &id) {
+  store::Stmt q(db_,
+                "UPDATE job_runs SET status = 'running', started_at = ? WHERE id = ?"
+                " AND status = 'retrying'");
+  q.bind(1, now_seconds()).bind(2, id).run();
+  return db_.changes() > 0;
+}
+
 JobRun ScheduleStore::start_run(JobRun run) {
   run.id = new_id();
   run.started_at = now_seconds();
-  run.status = "running";
+  if (run.status != "retrying") run.status = "running";
   run.owner = current_process();
   if (run.job_id.empty()) run.job_id = run.id;
   store::Stmt q(db_,
@@ -210,7 +225,8 @@ bool ScheduleStore::claim_interrupted(const std::string &id) {
 
 std::vector<JobRun> ScheduleStore::running_runs() {
   store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
-                         " FROM job_runs WHERE status = 'running' ORDER BY started_at, id");
+                         " FROM job_runs WHERE status IN ('running', 'retrying')"
+                         " ORDER BY started_at, id");
   std::vector<JobRun> out;
   while (q.step()) out.push_back(read_run(q));
   return out;
@@ -219,7 +235,7 @@ std::vector<JobRun> ScheduleStore::running_runs() {
 bool ScheduleStore::interrupt_orphan(const std::string &id, const std::string &why) {
   store::Stmt q(db_,
                 "UPDATE job_runs SET status = 'interrupted', error = ?, finished_at = ?"
-                " WHERE id = ? AND status = 'running'");
+                " WHERE id = ? AND status IN ('running', 'retrying')");
   q.bind(1, why).bind(2, now_seconds()).bind(3, id).run();
   return db_.changes() > 0;
 }

@@ -1,5 +1,5 @@
 // host/schedule/schedule_store.hpp — schedules and job runs in the store's database (tables
-// from migrations 4-6), through their own connection: the daemon, `run-due` and the CLI share
+// from migrations 4-6 and 8), through their own connection: the daemon, `run-due` and the CLI share
 // them across processes with SQLite's locking.
 #pragma once
 
@@ -24,6 +24,9 @@ struct Schedule {
   bool paused = false;
   int64_t created_at = 0;
   std::optional<int64_t> last_fire_at;  // scheduled time of the last firing handled
+  // The action's options as JSON, in job_runs' form ({"sets": ["key=value", ...]}): every
+  // firing runs with them. "{}" for none.
+  std::string request = "{}";
 };
 
 struct JobRun {
@@ -34,7 +37,8 @@ struct JobRun {
   std::string action;
   int attempt = 1;
   // running, succeeded, failed, cancelled; interrupted (stopped by a shutdown, to be resumed),
-  // resumed (an interrupted run that a later run took over).
+  // resumed (an interrupted run that a later run took over); retrying (the next attempt of a
+  // transient failure, waiting for its backoff).
   std::string status;
   std::optional<std::string> error, result;
   int64_t started_at = 0;
@@ -68,6 +72,11 @@ class ScheduleStore {
   // id, started_at and owner (this process) filled in, status "running"; job_id is the run's
   // own id unless set (a resumed run passes its job's).
   JobRun start_run(JobRun run);
+  // The same for an attempt that waits for its backoff: status "retrying", owned by this
+  // process, so a process killed while it waits leaves a row to resume (an orphan, below).
+  JobRun queue_retry(JobRun run);
+  // A retrying row starts: "running" from now. False when it is no longer retrying.
+  bool begin_retry(const std::string &id);
   void finish_run(const std::string &id, const std::string &status,
                   const std::optional<std::string> &error,
                   const std::optional<std::string> &result);
@@ -88,10 +97,10 @@ class ScheduleStore {
   // (another process took it first): the claim is one UPDATE, so two never both win.
   bool claim_interrupted(const std::string &id);
 
-  // Every run recorded "running" (this process's own too), oldest first.
+  // Every run recorded "running" or "retrying" (this process's own too), oldest first.
   std::vector<JobRun> running_runs();
-  // Records a running run whose owner is gone as "interrupted" with `why`. False when it is
-  // no longer running (it finished, or another process recorded it first).
+  // Records a running (or retrying) run whose owner is gone as "interrupted" with `why`. False
+  // when it is no longer running (it finished, or another process recorded it first).
   bool interrupt_orphan(const std::string &id, const std::string &why);
   // The nickname of an account id, for messages; empty when there is none.
   std::string account_nickname(const std::string &account_id);

@@ -126,6 +126,13 @@ const std::vector<Migration> &migrations() {
            // resumed run carries on under the same job (and its ledger rows).
            "ALTER TABLE job_runs ADD COLUMN job_id TEXT",
        }},
+      {8,
+       "Schedules carry the options of their action",
+       {
+           // request: the action's options as JSON, in job_runs.request's form
+           // ({"sets": ["key=value", ...]}); every firing runs with them.
+           "ALTER TABLE schedules ADD COLUMN request TEXT NOT NULL DEFAULT '{}'",
+       }},
   };
   return kMigrations;
 }

@@ -175,6 +175,8 @@ struct FakeX::State {
   int rate_limit_reset_in = 1;
   bool usage_capped = false;
   bool drop_next_post = false;
+  std::function<void(const Post &)> on_post_created;
+  std::map<std::string, int> faults_served;
   unsigned fail_after_next_post = 0;  // a 5xx status, 0 = none
   unsigned fail_next_post = 0;
   int failing_timeline_reads = 0;
@@ -380,17 +382,23 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
       if (p.user_id == user->id && p.text == post.text)
         return problem(403, "Forbidden",
                        "You are not allowed to create a Tweet with duplicate content.");
-    if (unsigned status = std::exchange(st->fail_next_post, 0u))
+    if (unsigned status = std::exchange(st->fail_next_post, 0u)) {
+      ++st->faults_served["5xx_before_post"];
       return problem(status, "Service Unavailable", "Service Unavailable");
+    }
     post.id = st->new_id();
     st->rewrite(post, *user);
     st->posts.push_back(post);
+    if (st->on_post_created) st->on_post_created(post);
     if (st->drop_next_post) {
       st->drop_next_post = false;
+      ++st->faults_served["drop_after_post"];
       return Reply::hang_up();
     }
-    if (unsigned status = std::exchange(st->fail_after_next_post, 0u))
+    if (unsigned status = std::exchange(st->fail_after_next_post, 0u)) {
+      ++st->faults_served["5xx_after_post"];
       return problem(status, "Service Unavailable", "Service Unavailable");
+    }
     return Reply::json(json::value(json::object{{"data", State::post_json(post, false)}}), 201)
         .with_header("x-rate-limit-limit", "100")
         .with_header("x-rate-limit-remaining", "99")
@@ -414,6 +422,7 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
     std::string id = rest.substr(0, slash);
     if (st->failing_timeline_reads > 0) {
       --st->failing_timeline_reads;
+      ++st->faults_served["timeline_5xx"];
       return problem(st->failing_timeline_status, "Service Unavailable", "Service Unavailable");
     }
     size_t max = 10;
@@ -651,6 +660,16 @@ void FakeX::media_processing(int pending_polls, bool fail, int check_after_secs)
   state_->pending_polls = pending_polls;
   state_->processing_fails = fail;
   state_->check_after_secs = check_after_secs;
+}
+
+void FakeX::on_post_created(std::function<void(const Post &)> hook) {
+  std::lock_guard lock(state_->mutex);
+  state_->on_post_created = std::move(hook);
+}
+
+std::map<std::string, int> FakeX::faults_served() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->faults_served;
 }
 
 std::vector<FakeX::Post> FakeX::posts() const {

@@ -8,10 +8,12 @@
 // when tweet.fields asks for entities), and a post with media gets a t.co link to it appended.
 // Faults: 429 with x-rate-limit-* headers, usage cap, duplicate content, a post accepted and
 // then the connection dropped or a 5xx answered, a 5xx before posting, a timeline that fails,
-// media processing that stays pending or fails.
+// media processing that stays pending or fails. A hook runs as each post is made (before the
+// answer), and the faults served are counted.
 #pragma once
 
 #include <boost/json/value.hpp>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -72,6 +74,14 @@ class FakeX {
   void fail_timeline(int count, unsigned status = 503);
   // Media processing: STATUS answers pending this many times, then succeeded (or failed).
   void media_processing(int pending_polls, bool fail, int check_after_secs);
+
+  // Called as each post is created (stored), before the answer goes out: a test can kill the
+  // client in the window after X accepted and before the client hears of it. Runs on the
+  // server's thread with the fake's lock held: keep it short.
+  void on_post_created(std::function<void(const Post &)> hook);
+  // How many times each fault has been served, by kind: drop_after_post, 5xx_after_post,
+  // 5xx_before_post, timeline_5xx.
+  std::map<std::string, int> faults_served() const;
 
   std::vector<Post> posts() const;
   std::vector<Media> media() const;

@@ -216,6 +216,16 @@ void FakeYouTubeUpload::fail_status_queries(int count, unsigned status) {
   failing_query_status_ = status;
 }
 
+void FakeYouTubeUpload::on_video_created(std::function<void(const Video &)> hook) {
+  std::lock_guard lock(mutex_);
+  on_video_created_ = std::move(hook);
+}
+
+std::map<std::string, int> FakeYouTubeUpload::faults_served() const {
+  std::lock_guard lock(mutex_);
+  return faults_served_;
+}
+
 std::vector<FakeYouTubeUpload::Video> FakeYouTubeUpload::videos() const {
   std::lock_guard lock(mutex_);
   return videos_;
@@ -297,6 +307,7 @@ std::optional<size_t> FakeYouTubeUpload::cut(const ReceivedRequest &head) {
   if (!range || range->query) return std::nullopt;
   const uint64_t keep = fault->second.keep;
   faults_.erase(fault);
+  ++faults_served_["drop"];
   return static_cast<size_t>(keep);
 }
 
@@ -360,6 +371,7 @@ Reply FakeYouTubeUpload::put(const ReceivedRequest &r) {
       return record(reject(400, "badContent", "a status query has Content-Length: 0"));
     if (failing_queries_ > 0) {
       --failing_queries_;
+      ++faults_served_["status_query_5xx"];
       return record(google_error(failing_query_status_, "global", "backendError", "Backend Error"));
     }
     return record(where());
@@ -390,6 +402,9 @@ Reply FakeYouTubeUpload::put(const ReceivedRequest &r) {
   if (auto fault = faults_.find(number); fault != faults_.end()) {
     const Fault f = fault->second;
     faults_.erase(fault);
+    ++faults_served_[f.kind == Fault::stall          ? "stall"
+                     : f.kind == Fault::expire_token ? "expire_token"
+                                                     : "5xx"];
     if (f.kind == Fault::stall) return record(where());  // the body is thrown away
     if (f.kind == Fault::expire_token) {
       oauth_.expire_access_tokens();
@@ -408,8 +423,10 @@ Reply FakeYouTubeUpload::put(const ReceivedRequest &r) {
   if (s.bytes.size() == s.total) {
     s.video_id = video_id_for(static_cast<int>(videos_.size()) + 1);
     videos_.push_back(Video{s.video_id, log.upload_id, s.metadata, s.bytes});
+    if (on_video_created_) on_video_created_(videos_.back());
     if (lose_final_answer_) {
       lose_final_answer_ = false;
+      ++faults_served_["lost_final_answer"];
       log.status = 0;
       puts_.push_back(log);
       return Reply::hang_up();

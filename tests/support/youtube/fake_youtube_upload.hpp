@@ -10,12 +10,14 @@
 // quotaExceeded / uploadLimitExceeded on the start, chunks answered 308 without being taken
 // (no progress), the access token expiring at a chunk (401 authError, as Google answers an
 // expired Bearer token), the answer to the last byte lost after the video was made, and
-// status queries failing.
+// status queries failing. A hook runs as each video is made (before the answer), and the faults
+// served are counted.
 #pragma once
 
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -85,6 +87,14 @@ class FakeYouTubeUpload {
   // never learns that the server holds it.
   void delay_answer_to_chunk(int n, Ms delay);
 
+  // Called as each video is made (its last byte stored), before the answer goes out: a
+  // test can kill the client there, in the window after the upload and before the client
+  // hears of it. Runs on the server's thread with the fake's lock held: keep it short.
+  void on_video_created(std::function<void(const Video &)> hook);
+  // How many times each fault has been served, by kind: drop, 5xx, stall, expire_token,
+  // lost_final_answer, status_query_5xx.
+  std::map<std::string, int> faults_served() const;
+
   std::vector<Video> videos() const;
   std::vector<Put> puts() const;
   int sessions_started() const;
@@ -130,6 +140,8 @@ class FakeYouTubeUpload {
   std::vector<Put> puts_;
   std::vector<std::string> rejections_;
   std::vector<Video> videos_;
+  std::function<void(const Video &)> on_video_created_;
+  std::map<std::string, int> faults_served_;
   FakeServer server_;  // last: stops before the state above goes
 };
 
