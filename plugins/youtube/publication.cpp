@@ -30,17 +30,6 @@ std::string member(const json::value &v, const char *key) {
   return x && x->is_string() ? std::string(x->as_string()) : std::string();
 }
 
-std::string short_digest(const std::string &title, const std::string &script,
-                         const std::string &language, const std::string &voice,
-                         const std::vector<std::string> &image_prompts, const std::string &music) {
-  json::array prompts;
-  for (const auto &p : image_prompts) prompts.emplace_back(p);
-  // JSON keeps the parts apart unambiguously.
-  json::object inputs{{"title", title}, {"script", script},  {"language", language},
-                      {"voice", voice}, {"images", prompts}, {"music", music}};
-  return sha256_hex(json::serialize(inputs));
-}
-
 // An outcome for a row an earlier run left uncertain: never uploaded again by itself.
 UploadOutcome earlier_uncertain(const am::ledger_record &row) {
   UploadOutcome o;
@@ -55,6 +44,17 @@ UploadOutcome earlier_uncertain(const am::ledger_record &row) {
 }
 
 }  // namespace
+
+std::string short_digest(const std::string &title, const std::string &script,
+                         const std::string &language, const std::string &voice,
+                         const std::vector<std::string> &image_prompts, const std::string &music) {
+  json::array prompts;
+  for (const auto &p : image_prompts) prompts.emplace_back(p);
+  // JSON keeps the parts apart unambiguously.
+  json::object inputs{{"title", title}, {"script", script},  {"language", language},
+                      {"voice", voice}, {"images", prompts}, {"music", music}};
+  return sha256_hex(json::serialize(inputs));
+}
 
 am::task<Upload> upload_once(am::job job, std::string account, ApiConfig api, UploadRequest request,
                              std::string digest) {

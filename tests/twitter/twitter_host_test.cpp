@@ -418,6 +418,7 @@ TEST_F(TwitterHost, AnUnreadableTimelineLeavesTheOutcomeUncertainNeverPostedAgai
   h = history();
   ASSERT_EQ(h.size(), 1u);
   EXPECT_EQ(h[0].at("status"), "published");
+}
 
 // Re-running never posts twice: a second, identical run reports the first one's result; a
 // different run that would post the same text to the account is told it is already there.

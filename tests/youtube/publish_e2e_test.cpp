@@ -483,6 +483,7 @@ TEST_F(YoutubePublish, AnUnconfirmedUploadIsUncertainToldHowToCheckAndNotRecorde
   EXPECT_EQ(h[0].at("status"), "generated") << "not recorded as failed: it may be published";
   EXPECT_NE(std::string(h[0].at("error").as_string()).find("may be published"),
             std::string::npos);
+}
 
 // Killed once the upload is done and recorded (while the cross-post is being written): the re-run
 // resumes the run, uploads nothing, and cross-posts once.
