@@ -118,7 +118,21 @@ TEST(AbiHasField, VersionOneOneFieldsAreAppendedAfterTheOneZeroEnd) {
   EXPECT_FALSE(AM_HAS_FIELD(c, am_action_call, set_refusal));
   old_call.struct_size = sizeof(am_action_call);
   EXPECT_TRUE(AM_HAS_FIELD(c, am_action_call, set_refusal));
-  EXPECT_EQ(AM_ABI_MINOR, 1);
+  EXPECT_GE(AM_ABI_MINOR, 1);
+}
+
+// 1.2 appended am_http_request.flags after everything 1.1 had: an older, smaller request is
+// told apart by its size and keeps "0 = no limit".
+TEST(AbiHasField, VersionOneTwoFieldsAreAppendedAfterTheOneOneEnd) {
+  EXPECT_EQ(offsetof(am_http_request, flags), 152u);
+  am_http_request old_request{};
+  old_request.struct_size = 152;
+  const am_http_request *r = &old_request;
+  EXPECT_TRUE(AM_HAS_FIELD(r, am_http_request, no_redirects));
+  EXPECT_FALSE(AM_HAS_FIELD(r, am_http_request, flags));
+  old_request.struct_size = sizeof(am_http_request);
+  EXPECT_TRUE(AM_HAS_FIELD(r, am_http_request, flags));
+  EXPECT_EQ(AM_ABI_MINOR, 2);
 }
 
 TEST(AbiEntry, CInitialisedEntryLeadsWithItsAbiVersion) {

@@ -57,7 +57,10 @@ TEST_F(OnDemandPublisher, ManyJobsShareThroughASlowInitWithoutADeadlock) {
   config(R"({"plugins": {"fixture-publisher": {"init_ms": 400}}})");
   for (const char *name : {"a", "b", "c", "d"})
     ASSERT_EQ(host(std::string("accounts add --plugin fixture-sharer --nickname ") + name).code, 0);
-  auto r = host("--plugin fixture-sharer share --accounts all --via fixture-publisher --text hi");
+  // --again: the four share one text to one place, which the ledger would otherwise answer
+  // from its first publication; here every job must reach the publisher.
+  auto r = host(
+      "--plugin fixture-sharer share --accounts all --via fixture-publisher --text hi --again");
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   std::istringstream lines(r.out);
   std::set<std::string> accounts;

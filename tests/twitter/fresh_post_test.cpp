@@ -94,7 +94,8 @@ TEST_F(FreshPost, TwoRunsPostDifferentTextsAndTheSecondPromptListsTheFirst) {
   ASSERT_EQ(llm_.chat_count(), 1u);
   EXPECT_EQ(first_user(0).find("Do not repeat"), std::string::npos);  // no history yet
 
-  auto second = host("--plugin twitter run --account cook");
+  // --again: the same command again is a new run (without it the finished one is reported).
+  auto second = host("--plugin twitter run --account cook --again");
   ASSERT_EQ(second.code, 0) << second.err;
   // Asked afresh, with the first post in the prompt; the stuck model's near-repeat (other
   // case, other punctuation) was refused and asked again: two more requests.
@@ -111,7 +112,7 @@ TEST_F(FreshPost, TwoRunsPostDifferentTextsAndTheSecondPromptListsTheFirst) {
 TEST_F(FreshPost, AModelThatKeepsRepeatingFailsNamingTheAccountAndPostsNothing) {
   llm_.set_stuck(kWriter, {kFirst}, {kFirstAgain});
   ASSERT_EQ(host("--plugin twitter run --account cook").code, 0);
-  auto second = host("--plugin twitter run --account cook");
+  auto second = host("--plugin twitter run --account cook --again");
   EXPECT_NE(second.code, 0);
   EXPECT_NE(second.err.find("X account 'cook'"), std::string::npos) << second.err;
   EXPECT_NE(second.err.find("repeat its recent posts"), std::string::npos) << second.err;
@@ -142,7 +143,7 @@ TEST_F(FreshPost, AResumedRunReusesItsCachedDraftAndANewRunAsksAfresh) {
   EXPECT_EQ(posted(), std::vector<std::string>{kFirst});
 
   // The next run is a new one: it asks again, and gets the model's next idea.
-  auto next = host("--plugin twitter run --account cook");
+  auto next = host("--plugin twitter run --account cook --again");
   ASSERT_EQ(next.code, 0) << next.err;
   EXPECT_EQ(llm_.chat_count(), 2u);
   EXPECT_EQ(posted(), (std::vector<std::string>{kFirst, kOther}));

@@ -435,19 +435,17 @@ TEST_F(TwitterHost, TheSameTextIsNotPostedTwiceAcrossRuns) {
   EXPECT_EQ(json::parse(same.out), published);
   EXPECT_NE(same.err.find("already ran to its end"), std::string::npos) << same.err;
 
-  // Another action whose LLM writes the very same words.
+  // Another action whose LLM writes the very same words: the fresh-content check refuses the
+  // repeat before anything reaches X (the ledger's own answer for content already published
+  // through automuse.publish/1 is tested in tests/publish, LedgeredPublishTest).
   automuse::testing::FakeOpenAI llm;
   llm.set_answers({text});
   use_llm(llm);
   auto run = host("--plugin twitter run --account cook");
-  ASSERT_EQ(run.code, 0) << run.err;
-  EXPECT_EQ(llm.chat_count(), 1u);
+  EXPECT_NE(run.code, 0);
+  EXPECT_NE(run.err.find("repeat its recent posts"), std::string::npos) << run.err;
   EXPECT_EQ(x_.posts().size(), 1u);
   EXPECT_EQ(x_.server().requests("/2/tweets").size(), 1u) << "nothing was sent to X again";
-  auto result = json::parse(run.out).as_object();
-  EXPECT_EQ(result.at("url"), published.at("url"));
-  EXPECT_EQ(result.at("already_published"), true);
-  EXPECT_NE(run.err.find("already published to twitter:"), std::string::npos) << run.err;
 }
 
 }  // namespace
