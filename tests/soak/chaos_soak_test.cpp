@@ -147,20 +147,24 @@ class ChaosSoak : public ::testing::Test {
   }
 
   void arm(const std::set<Fault> &faults, std::ostringstream &log) {
+    int chunk_faults = 0;
     for (Fault f : faults) {
       log << " [" << name(f) << "]";
       switch (f) {
         case Fault::upload_drop:
-          world_->yt_.drop_chunk(next_chunk() + std::uniform_int_distribution<int>(0, 2)(rng_),
+          // The round's chunk faults take consecutive chunks from the next one: a round has
+          // at least two (one video per channel) and every fault adds a retried chunk, so each
+          // armed fault is reached.
+          world_->yt_.drop_chunk(next_chunk() + chunk_faults++,
                                  std::uniform_int_distribution<uint64_t>(0, 2000)(rng_));
           break;
-        case Fault::upload_stall:
-          world_->yt_.stall_chunks(next_chunk() + std::uniform_int_distribution<int>(0, 2)(rng_),
-                                   std::uniform_int_distribution<int>(1, 2)(rng_));
-          break;
+        case Fault::upload_stall: {
+          const int stalls = std::uniform_int_distribution<int>(1, 2)(rng_);
+          world_->yt_.stall_chunks(next_chunk() + chunk_faults, stalls);
+          chunk_faults += stalls;
+        } break;
         case Fault::upload_token_expiry:
-          world_->yt_.expire_token_at_chunk(next_chunk() +
-                                            std::uniform_int_distribution<int>(0, 2)(rng_));
+          world_->yt_.expire_token_at_chunk(next_chunk() + chunk_faults++);
           break;
         case Fault::post_5xx_after_create:
           world_->x_.fail_after_accepting_next_post(
@@ -214,7 +218,7 @@ class ChaosSoak : public ::testing::Test {
     std::optional<Clock::time_point> random_kill;
     if (faults.count(Fault::kill_random))
       random_kill = Clock::now() +
-                    std::chrono::milliseconds(std::uniform_int_distribution<int>(200, 2500)(rng_));
+                    std::chrono::milliseconds(std::uniform_int_distribution<int>(100, 900)(rng_));
     const auto started = Clock::now();
     daemon_->start();
     std::string signature, last_signature;
@@ -238,7 +242,8 @@ class ChaosSoak : public ::testing::Test {
               << " ms)";
         }
       }
-      if (tick % 5 != 4) continue;
+      // A round with a random kill is not over before the kill (a round may settle in a second).
+      if (tick % 5 != 4 || random_kill) continue;
       if (settled(before, signature)) {
         ok = true;
         break;
