@@ -1,5 +1,6 @@
 /* hello.c — a complete AutoMuse plugin in plain C11: it exports the entry symbol, looks up the
- * log and job services at init, and offers one action, "greet", that logs a greeting and then
+ * log, job and args services at init, and offers one action, "greet", that reads its `--name`
+ * option through the args service (no JSON code of its own), logs a greeting and then
  * completes through the action's done callback from the job's executor. */
 #include <automuse/automuse.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 static const am_host *g_host;
 static const am_log *g_log;
 static const am_job_service *g_jobs;
+static const am_args *g_args; /* NULL on a host older than ABI 1.1: then everyone is "you" */
 
 static void log_line(am_log_level level, const char *text) {
   am_str message;
@@ -20,6 +22,7 @@ static am_status hello_init(const am_host *host) {
   g_host = host;
   g_log = (const am_log *)host->get_service(host, AM_LOG_SERVICE_ID);
   g_jobs = (const am_job_service *)host->get_service(host, AM_JOB_SERVICE_ID);
+  g_args = (const am_args *)host->get_service(host, AM_ARGS_SERVICE_ID);
   /* Check the table is large enough for every function this plugin calls. */
   if (!g_log || !AM_HAS_FIELD(g_log, am_log, write)) return AM_UNSUPPORTED;
   if (!g_jobs || !AM_HAS_FIELD(g_jobs, am_job_service, post)) return AM_UNSUPPORTED;
@@ -30,6 +33,7 @@ static void hello_deinit(void) {
   g_host = NULL;
   g_log = NULL;
   g_jobs = NULL;
+  g_args = NULL;
 }
 
 static am_str hello_describe(void) {
@@ -37,7 +41,8 @@ static am_str hello_describe(void) {
       "{\"description\": \"Says hello from a plugin written in C\","
       " \"account_fields\": [],"
       " \"actions\": [{\"name\": \"greet\", \"summary\": \"Log a greeting and return it\","
-      " \"options\": []}],"
+      " \"options\": [{\"name\": \"name\", \"type\": \"string\","
+      " \"help\": \"who to greet (default: you)\"}]}],"
       " \"publishes\": []}";
   am_str s;
   s.data = kDescription;
@@ -66,10 +71,18 @@ static void finish_greet(void *user) {
 }
 
 static am_status hello_start_action(const am_action_call *call) {
-  char line[160];
+  char line[200];
+  am_str name = {"you", 3}; /* kept when --name was not given */
+  am_str error = {NULL, 0};
   if (call->action.len != 5 || memcmp(call->action.data, "greet", 5) != 0) return AM_UNSUPPORTED;
-  snprintf(line, sizeof line, "hello-c greets you (host %.*s %.*s)", (int)g_host->host_name.len,
-           g_host->host_name.data, (int)g_host->host_version.len, g_host->host_version.data);
+  /* The host checked --name against describe() already; a mistyped value is its message. */
+  if (g_args && g_args->option_string(call, "name", &name, &error) == AM_INVALID_ARGUMENT) {
+    if (AM_HAS_FIELD(call, am_action_call, set_refusal)) call->set_refusal(call, error);
+    return AM_INVALID_ARGUMENT;
+  }
+  snprintf(line, sizeof line, "hello-c greets %.*s (host %.*s %.*s)", (int)name.len, name.data,
+           (int)g_host->host_name.len, g_host->host_name.data, (int)g_host->host_version.len,
+           g_host->host_version.data);
   log_line(AM_LOG_INFO, line);
   /* Complete asynchronously, as real actions do: done is called after we return AM_OK. */
   g_jobs->post(call->job, finish_greet, (void *)call);

@@ -226,6 +226,10 @@ endif()
 expect_equal("${greeting}" "Hello from C" "hello-c greet result")
 expect_contains("${greet_OUT}${greet_ERR}" "hello-c greets you (host automuse-host"
                 "hello-c greet log line")
+# --name reaches the C plugin through automuse.args/1: it carries no JSON reader of its own.
+run(greet_name 0 ${host_env} ${HOST} --plugin-dir ${plugin_dir} --plugin hello-c greet --name Ada)
+expect_contains("${greet_name_OUT}${greet_name_ERR}" "hello-c greets Ada (host automuse-host"
+                "hello-c greet --name log line")
 
 # hello-cpp gather: when_all of two sleeps and worker work; the 5 ms step finishes first.
 run(gather 0 ${host_env} ${HOST} --plugin-dir ${plugin_dir} --plugin hello-cpp gather)
