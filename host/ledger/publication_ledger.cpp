@@ -113,6 +113,13 @@ PublicationLedger::Intended PublicationLedger::intend(const Intent &in) {
     throw LedgerError("a publication needs an account, a target and a content digest");
   std::lock_guard lock(mutex_);
   store::WriteTxn txn(db_);
+  if (in.one_per_job) {
+    store::Stmt q(db_, std::string("SELECT ") + kColumns +
+                           " FROM publications WHERE job_id = ? AND account_id = ? AND target = ?"
+                           " AND state IN ('published', 'uncertain') ORDER BY id DESC LIMIT 1");
+    q.bind(1, in.job_id).bind(2, in.account_id).bind(3, in.target);
+    if (q.step()) return Intended{read_row(q), false};
+  }
   {
     // The newest row for this content there; with --again, the newest of this job only.
     store::Stmt q(db_, std::string("SELECT ") + kColumns +

@@ -41,6 +41,11 @@ struct Intent {
   std::optional<std::string> summary;
   // --again: publish anew even if this content is already published (or uncertain) there.
   bool again = false;
+  // One publication per job, account and target: a row of the same job there that was
+  // published (or is uncertain) is returned whatever its digest. A resumed job may word its
+  // post anew (its prompt now lists the post it made before it was killed); it must not post
+  // a second one.
+  bool one_per_job = false;
 };
 
 // A refused transition (backwards, or from a final state) or an unknown id.

@@ -74,6 +74,7 @@ ledger::Intent intent_for(ledger::PublicationLedger &ledger, const am_job &job,
   in.digest = digest;
   in.summary = title.empty() ? text.substr(0, 280) : title;
   in.again = run.again;
+  in.one_per_job = true;  // a resumed job that reworded its post still publishes it once
   return in;
 }
 
