@@ -1,24 +1,24 @@
 // host/app/main.cpp — automuse-host: global options, the command tree, and dispatch to a
 // plugin's action with --plugin NAME.
-#include "app/auth_command.hpp"
-#include "app/config_commands.hpp"
-#include "app/host_context.hpp"
-#include "app/plugin_commands.hpp"
-#include "app/run_action.hpp"
-#include "app/schedule_commands.hpp"
-#include "version.hpp"  // generated, host/core
-#include "plugins/plugin_probe.hpp"
-#include "llm/cli.hpp"
-#include "store/cli.hpp"
-
 #include <automuse/version.h>
 
 #include <CLI/CLI.hpp>
 #include <boost/json.hpp>
-
 #include <iostream>
-#include <sstream>
 #include <optional>
+#include <sstream>
+
+#include "app/auth_command.hpp"
+#include "app/config_commands.hpp"
+#include "app/host_context.hpp"
+#include "app/plugin_commands.hpp"
+#include "app/publications_command.hpp"
+#include "app/run_action.hpp"
+#include "app/schedule_commands.hpp"
+#include "llm/cli.hpp"
+#include "plugins/plugin_probe.hpp"
+#include "store/cli.hpp"
+#include "version.hpp"  // generated, host/core
 
 using namespace automuse;
 
@@ -90,7 +90,8 @@ int main(int argc, char **argv) {
   app.set_version_flag("--version", version_line());
   app::GlobalOptions options;
   std::string config_path, plugin_dir;
-  app.add_option("--config", config_path, "Configuration file (default: $XDG_CONFIG_HOME/automuse/automuse.json)");
+  app.add_option("--config", config_path,
+                 "Configuration file (default: $XDG_CONFIG_HOME/automuse/automuse.json)");
   app.add_option("--plugin-dir", plugin_dir, "Look for plugins here first");
   app.add_flag("-v,--verbose", options.verbosity, "More output (repeat for more)");
   int quiet = 0;
@@ -128,6 +129,7 @@ int main(int argc, char **argv) {
   auto *auth_cmd = app::add_auth_command(app, get_context, &exit_code, &action.plugin, &account);
   app::add_config_commands(app, &options, &exit_code);
   app::add_schedule_commands(app, get_context, &exit_code);
+  app::add_publications_command(app, get_context, &exit_code);
   llm::add_llm_commands(
       app,
       [&] {
@@ -169,7 +171,8 @@ int main(int argc, char **argv) {
       } else {
         std::vector<std::string> names;
         if (accounts == "all") {
-          for (auto &a : get_context().store().list_accounts(action.plugin)) names.push_back(a.nickname);
+          for (auto &a : get_context().store().list_accounts(action.plugin))
+            names.push_back(a.nickname);
         } else {
           std::stringstream ss(accounts);
           for (std::string n; std::getline(ss, n, ',');)

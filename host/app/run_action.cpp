@@ -21,6 +21,8 @@ std::string run_status(const ActionOutcome &o) {
   if (o.status == AM_OK) return "succeeded";
   if (o.interrupted) return "interrupted";
   if (o.status == AM_CANCELLED) return "cancelled";
+  if (o.status == AM_UNCERTAIN)
+    return "uncertain";  // published or not: the error says where to look
   return "failed";
 }
 

@@ -100,6 +100,8 @@ void record_outcome(ledger::PublicationLedger &ledger, int64_t id, am_status sta
       json::error_code ec;
       json::value v = json::parse(result_json, ec);
       ledger.published(id, member(v, "id"), member(v, "url"));
+    } else if (status == AM_UNCERTAIN) {
+      ledger.uncertain(id, error);  // the publisher's message says how to check
     } else if (refused_for_good(status)) {
       ledger.failed(id, error);
     }

@@ -162,7 +162,7 @@ PublishRegistry::PublishRegistry() : table_{} {
           return p->op;
         }
         if (row.state == ledger::State::uncertain) {
-          deliver(p, AM_ERROR, uncertain_message(row, p->account), "null");
+          deliver(p, AM_UNCERTAIN, uncertain_message(row, p->account), "null");
           return p->op;
         }
         p->ledger = self.ledger_;

@@ -106,7 +106,7 @@ PostOutcome failed_as(am_status status, std::string reason) {
 PostOutcome uncertain_as(const Account &account, const std::string &text, const std::string &what) {
   PostOutcome o;
   o.state = PostOutcome::State::uncertain;
-  o.status = AM_ERROR;  // not transient: never repeated by itself
+  o.status = AM_UNCERTAIN;  // never repeated by itself; the host's ledger records it so
   o.how_to_check = "do not post it again before checking: open the X profile of account '" +
                    account.nickname +
                    "' (https://x.com, signed in as it) and look for a post "

@@ -725,6 +725,7 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
   // 10. Cross-posts: the link when it went to YouTube, else the video itself.
   json::array shared;
   std::string share_error;
+  am_status share_status = AM_OK;
   for (const auto &target : cross_targets) {
     size_t s = run.clock.start("share " + target.plugin + ":" + target.account);
     CrossPostShort short_video{run.title, run.description,
@@ -741,7 +742,10 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
     } catch (const am::error &e) {
       if (e.status() == AM_CANCELLED) throw;
       run.clock.fail(s, e.what());
-      if (share_error.empty()) share_error = e.what();
+      if (share_error.empty() || e.status() == AM_UNCERTAIN) {
+        share_error = e.what();  // an uncertain share is the one the user must look at
+        share_status = e.status();
+      }
     }
   }
   // Each publisher records its own post in its history; the result lists them here.
@@ -774,8 +778,11 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
   }
   if (!cross_targets.empty()) result["shared"] = shared;
   if (!share_error.empty())
-    throw am::error(AM_ERROR, "the Short is made (" + (video_url.empty() ? folder : video_url) +
-                                  ") but sharing it failed: " + share_error);
+    throw am::error(share_status == AM_UNCERTAIN ? AM_UNCERTAIN : AM_ERROR,
+                    "the Short is made (" + (video_url.empty() ? folder : video_url) + ") but " +
+                        (share_status == AM_UNCERTAIN ? "a share's outcome is uncertain: "
+                                                      : "sharing it failed: ") +
+                        share_error);
   co_return json::serialize(result);
 }
 

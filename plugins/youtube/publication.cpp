@@ -34,7 +34,7 @@ std::string member(const json::value &v, const char *key) {
 UploadOutcome earlier_uncertain(const am::ledger_record &row) {
   UploadOutcome o;
   o.state = UploadOutcome::State::uncertain;
-  o.status = AM_ERROR;
+  o.status = AM_UNCERTAIN;
   o.how_to_check = row.note;
   o.reason =
       "an earlier upload of this Short may or may not have reached YouTube, so it is not "

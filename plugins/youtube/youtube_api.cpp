@@ -552,7 +552,7 @@ am::task<UploadOutcome> upload_to_youtube(am::job job, const std::string &accoun
     out.confirmed_bytes = p.confirmed;
     if (p.may_be_complete) {
       out.state = UploadOutcome::State::uncertain;
-      out.status = AM_ERROR;  // not transient: never repeated by itself
+      out.status = AM_UNCERTAIN;  // never repeated by itself
       out.how_to_check = how_to_check(nickname, request);
       out.reason = "the upload for account '" + nickname +
                    "' sent every byte but YouTube did not confirm it (" + e.what() +

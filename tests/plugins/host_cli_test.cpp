@@ -1,13 +1,12 @@
 // tests/plugins/host_cli_test.cpp — automuse-host as a user runs it: plugins list/info/
 // install/remove, crashing and hanging plugins reported by the child-process probe, action
 // dispatch with --plugin, config init/check, --version. Each test gets its own XDG folders.
+#include <automuse/version.h>
 #include <gtest/gtest.h>
-
-#include <boost/json.hpp>
-
 #include <sys/wait.h>
 
 #include <array>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +16,9 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 namespace {
+
+// The ABI this host speaks, as the host writes it.
+const std::string kAbi = std::to_string(AM_ABI_MAJOR) + "." + std::to_string(AM_ABI_MINOR);
 
 struct Result {
   int code = -1;
@@ -50,7 +52,9 @@ class HostCli : public ::testing::Test {
     r.err.assign(std::istreambuf_iterator<char>(e), {});
     return r;
   }
-  static std::string dir(const std::string &name) { return (fs::path(FIXTURE_ROOT) / name).string(); }
+  static std::string dir(const std::string &name) {
+    return (fs::path(FIXTURE_ROOT) / name).string();
+  }
   fs::path root_;
 };
 
@@ -59,7 +63,8 @@ class HostCli : public ::testing::Test {
 TEST_F(HostCli, VersionLine) {
   auto r = host("--version");
   EXPECT_EQ(r.code, 0);
-  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "automuse-host " AUTOMUSE_VERSION " (SDK ABI 1.2)");
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')),
+            std::string("automuse-host " AUTOMUSE_VERSION " (SDK ABI ") + kAbi + ")");
 }
 
 TEST_F(HostCli, ListJson) {
@@ -71,7 +76,7 @@ TEST_F(HostCli, ListJson) {
   auto &p = it->as_object();
   EXPECT_EQ(p.at("name"), "Fixture fixture-good");
   EXPECT_EQ(p.at("version"), "0.0.1");
-  EXPECT_EQ(p.at("abi"), "1.2");
+  EXPECT_EQ(p.at("abi"), kAbi.c_str());
   EXPECT_NE(std::string(p.at("path").as_string()).find("libfixture_good.so"), std::string::npos);
   EXPECT_EQ(p.at("actions"), json::parse(R"(["echo","fail","linger"])"));
 }
@@ -95,10 +100,10 @@ TEST_F(HostCli, HangingPluginTimesOut) {
 
 TEST_F(HostCli, EachLoadFailureIsOneClearLine) {
   struct Case {
-    const char *dir, *expect;
+    std::string dir, expect;
   } cases[] = {
-      {"abi_major", "fixture_abi_major: plugin built for SDK ABI 2.0, this host speaks 1.2"},
-      {"abi_minor", "plugin built for SDK ABI 1.99, this host speaks 1.2"},
+      {"abi_major", "fixture_abi_major: plugin built for SDK ABI 2.0, this host speaks " + kAbi},
+      {"abi_minor", "plugin built for SDK ABI 1.99, this host speaks " + kAbi},
       {"no_entry", "missing entry symbol"},
       {"unresolved", "unresolved symbol"},
       {"missing_dep", "missing dependency"},
@@ -122,11 +127,12 @@ TEST_F(HostCli, DuplicateIdNamesBothFiles) {
 }
 
 TEST_F(HostCli, RunsActionsWithOptions) {
-  auto no_account = host("--plugin-dir " + dir("good") + " --plugin fixture-good echo --account alice");
+  auto no_account =
+      host("--plugin-dir " + dir("good") + " --plugin fixture-good echo --account alice");
   EXPECT_EQ(no_account.code, 2);
   EXPECT_NE(no_account.err.find("account 'alice'"), std::string::npos) << no_account.err;
-  auto add = host("--plugin-dir " + dir("good") +
-                  " accounts add --plugin fixture-good --nickname alice");
+  auto add =
+      host("--plugin-dir " + dir("good") + " accounts add --plugin fixture-good --nickname alice");
   ASSERT_EQ(add.code, 0) << add.err;
 
   auto r = host("--plugin-dir " + dir("good") +
@@ -188,7 +194,8 @@ TEST_F(HostCli, ConfigInitThenCheck) {
   EXPECT_EQ(host("config init").code, 1) << "does not overwrite without --force";
   auto check = host("config check");
   EXPECT_EQ(check.code, 1) << "the default names OPENAI_API_KEY, unset here: " << check.out;
-  EXPECT_NE(check.err.find("llm.providers.openai.api_key: environment variable OPENAI_API_KEY is not set"),
+  EXPECT_NE(check.err.find(
+                "llm.providers.openai.api_key: environment variable OPENAI_API_KEY is not set"),
             std::string::npos)
       << check.err;
 }

@@ -1,24 +1,28 @@
 // tests/plugins/plugin_module_test.cpp — loading plugins in process: every failure is one
 // line naming the file and the cause; a good plugin initialises, runs actions as jobs, and
 // stays loaded until the last operation it started has completed.
-#include "capture_log.hpp"
-#include "core/job_service.hpp"
-#include "core/runtime.hpp"
 #include "plugins/plugin_module.hpp"
 
-#include <automuse/cpp/str.hpp>
-
+#include <automuse/version.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <automuse/cpp/str.hpp>
 #include <fstream>
 #include <future>
+
+#include "capture_log.hpp"
+#include "core/job_service.hpp"
+#include "core/runtime.hpp"
 
 namespace fs = std::filesystem;
 using automuse::plugins::PluginError;
 using automuse::plugins::PluginModule;
 
 namespace {
+
+// The ABI this host speaks, as the host writes it.
+const std::string kAbi = std::to_string(AM_ABI_MAJOR) + "." + std::to_string(AM_ABI_MINOR);
 
 fs::path fixture(const std::string &dir, const std::string &file) {
   return fs::path(FIXTURE_ROOT) / dir / file;
@@ -38,7 +42,8 @@ struct Done {
   std::atomic<int> calls{0};
   static void fn(void *user, am_status s, am_str result, am_str message) {
     auto *self = static_cast<Done *>(user);
-    if (self->calls++ == 0) self->promise.set_value({s, am::to_string(result), am::to_string(message)});
+    if (self->calls++ == 0)
+      self->promise.set_value({s, am::to_string(result), am::to_string(message)});
   }
 };
 
@@ -111,14 +116,16 @@ TEST(PluginModuleOpen, MissingDependencyShowsDlerror) {
 TEST(PluginModuleOpen, AbiMajorDiffers) {
   auto p = fixture("abi_major", "libfixture_abi_major.so");
   auto e = open_error(p);
-  EXPECT_NE(e.find("plugin built for SDK ABI 2.0, this host speaks 1.2"), std::string::npos) << e;
+  EXPECT_NE(e.find("plugin built for SDK ABI 2.0, this host speaks " + kAbi), std::string::npos)
+      << e;
   EXPECT_NE(e.find(p.string()), std::string::npos) << e;
 }
 
 TEST(PluginModuleOpen, AbiMinorNewer) {
   auto p = fixture("abi_minor", "libfixture_abi_minor.so");
   auto e = open_error(p);
-  EXPECT_NE(e.find("plugin built for SDK ABI 1.99, this host speaks 1.2"), std::string::npos) << e;
+  EXPECT_NE(e.find("plugin built for SDK ABI 1.99, this host speaks " + kAbi), std::string::npos)
+      << e;
 }
 
 TEST(PluginModuleOpen, OpenRunsNoPluginCode) {

@@ -44,6 +44,10 @@ struct FakePublisher {
   std::map<std::string, std::string> accounts;  // nickname -> account id
   uint64_t delay_ms = 5;
   bool complete_twice = false;
+  // Not AM_OK: the platform got the text but its answer was lost, and the publisher completes
+  // with this status and `lost_answer_error`.
+  am_status lost_answer = AM_OK;
+  std::string lost_answer_error;
   std::mutex mutex;
   std::vector<std::string> texts, media;
   int next_id = 100;
@@ -92,6 +96,11 @@ struct FakePublisher {
             }
           }
           std::string error = status == AM_OK ? "" : "cancelled";
+          if (status == AM_OK && self->lost_answer != AM_OK) {
+            status = self->lost_answer;
+            error = self->lost_answer_error;
+            result = "null";
+          }
           p->done(p->done_user, status, am::to_am_str(error), am::to_am_str(result));
           if (self->complete_twice)
             p->done(p->done_user, AM_ERROR, am::to_am_str(std::string("again")),
@@ -616,6 +625,44 @@ TEST_F(LedgeredPublishTest, ACancelledPublicationStaysUnfinishedAndGoesThroughTh
   EXPECT_EQ(twitter_.texts.size(), 1u);
 }
 
+// A publisher that could not settle a lost answer completes AM_UNCERTAIN: the ledger keeps its
+// message as the note, and the same content is never handed to the publisher again by itself.
+// A publisher built before 1.3 says "error" instead: the row stays intended (unchanged rule).
+TEST_F(LedgeredPublishTest, APublisherReportingUncertainIsRecordedUncertainAndNotCalledAgain) {
+  register_both();
+  twitter_.lost_answer = AM_UNCERTAIN;
+  twitter_.lost_answer_error = "twitter:main: X's answer was lost; look for 'Salt' on x.com";
+  Completion first;
+  publish(job_of("job-1"), "twitter", "main", "Salt", "", first);
+  first.wait();
+  EXPECT_EQ(first.status, AM_UNCERTAIN);
+  auto row = only_row();
+  EXPECT_EQ(row.state, ledger::State::uncertain);
+  EXPECT_EQ(row.note.value_or(""), twitter_.lost_answer_error);
+  ASSERT_EQ(twitter_.texts.size(), 1u);
+
+  twitter_.lost_answer = AM_OK;
+  for (const char *job : {"job-1", "job-2"}) {  // the same job resumed, and another
+    Completion again;
+    publish(job_of(job), "twitter", "main", "Salt", "", again);
+    again.wait();
+    EXPECT_EQ(again.status, AM_UNCERTAIN) << job;
+    EXPECT_NE(again.error.find("look for 'Salt' on x.com"), std::string::npos) << again.error;
+    EXPECT_EQ(twitter_.texts.size(), 1u) << job << ": the publisher was not called";
+  }
+}
+
+TEST_F(LedgeredPublishTest, AnOldPublishersPlainErrorLeavesTheRowIntended) {
+  register_both();
+  twitter_.lost_answer = AM_ERROR;
+  twitter_.lost_answer_error = "twitter:main: something went wrong";
+  Completion first;
+  publish(job_of("job-1"), "twitter", "main", "Salt", "", first);
+  first.wait();
+  EXPECT_EQ(first.status, AM_ERROR);
+  EXPECT_EQ(only_row().state, ledger::State::intended);
+}
+
 TEST_F(LedgeredPublishTest, AnUncertainPublicationIsNotRepeated) {
   register_both();
   Completion first;
@@ -628,7 +675,7 @@ TEST_F(LedgeredPublishTest, AnUncertainPublicationIsNotRepeated) {
   Completion second;
   publish(job_of("job-2"), "twitter", "main", "Salt", "", second);
   second.wait();
-  EXPECT_EQ(second.status, AM_ERROR);
+  EXPECT_EQ(second.status, AM_UNCERTAIN);
   EXPECT_NE(second.error.find("look for 'Salt' on the account's timeline"), std::string::npos)
       << second.error;
   EXPECT_NE(second.error.find("--again"), std::string::npos);

@@ -83,6 +83,12 @@ class TwitterHost : public ::testing::Test {
                 (video.empty() ? "" : " --video " + shell_quote(video)) + " " + extra);
   }
 
+  json::array publications(const std::string &filter) {
+    auto r = host("publications --json " + filter);
+    EXPECT_EQ(r.code, 0) << r.err;
+    return json::parse(r.out).as_array();
+  }
+
   json::array history() {
     auto r = host("history --plugin twitter --json");
     EXPECT_EQ(r.code, 0) << r.err;
@@ -400,16 +406,31 @@ TEST_F(TwitterHost, AnUnreadableTimelineLeavesTheOutcomeUncertainNeverPostedAgai
   ASSERT_EQ(h.size(), 1u);
   EXPECT_EQ(h[0].at("status"), "generated") << "the intent stays open";
   EXPECT_NE(std::string(h[0].at("error").as_string()).find("may be published"), std::string::npos);
+  // The ledger says uncertain, with where to look; the run is listed as uncertain.
+  auto ledger = publications("--state uncertain");
+  ASSERT_EQ(ledger.size(), 1u) << json::serialize(publications(""));
+  EXPECT_EQ(ledger[0].at("target"), "twitter");
+  EXPECT_EQ(ledger[0].at("account"), "cook");
+  EXPECT_NE(std::string(ledger[0].at("note").as_string()).find(text), std::string::npos);
+  auto table = host("publications");
+  EXPECT_NE(table.out.find("uncertain #"), std::string::npos) << table.out;
+  auto runs = json::parse(host("runs --json").out).as_array();
+  ASSERT_FALSE(runs.empty());
+  EXPECT_EQ(runs[0].at("status"), "uncertain");
 
-  // Still unreadable the next time: still uncertain, still no second post.
+  // Run again, even with X readable now: the ledger refuses without asking the plugin, and
+  // says how to check.
+  x_.fail_timeline(0);
+  const size_t reads = timeline_queries(x_).size();
   r = post("cook", text);
   EXPECT_NE(r.code, 0);
-  EXPECT_NE(r.err.find("may be published"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("outcome is uncertain"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--again"), std::string::npos) << r.err;
   EXPECT_EQ(x_.server().requests("/2/tweets").size(), 1u);
+  EXPECT_EQ(timeline_queries(x_).size(), reads) << "the publisher was not called";
 
-  // Once X answers, the same post is found, not made again.
-  x_.fail_timeline(0);
-  r = post("cook", text);
+  // --again after checking: the plugin still looks first, finds the post, makes none.
+  r = post("cook", text, "", "--again");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(x_.posts().size(), 1u);
   EXPECT_EQ(x_.server().requests("/2/tweets").size(), 1u);
@@ -418,6 +439,7 @@ TEST_F(TwitterHost, AnUnreadableTimelineLeavesTheOutcomeUncertainNeverPostedAgai
   h = history();
   ASSERT_EQ(h.size(), 1u);
   EXPECT_EQ(h[0].at("status"), "published");
+  EXPECT_EQ(publications("--state published").size(), 1u);
 }
 
 // Re-running never posts twice: a second, identical run reports the first one's result; a

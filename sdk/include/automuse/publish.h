@@ -33,9 +33,16 @@ typedef struct am_publish_content {
  * publish() returns, also when cancelled (AM_CANCELLED). On AM_OK `result_json` is a JSON object
  * with at least {"id": "...", "url": "..."} (the published item on the platform) and `error` is
  * empty; otherwise `error` says what failed, naming the plugin and account, and result_json
- * is "null". Both are borrowed for the duration of the callback. */
-typedef void (*am_publish_done_fn)(void *user, am_status status, am_str error,
-                                   am_str result_json);
+ * is "null". Both are borrowed for the duration of the callback.
+ *
+ * AM_UNCERTAIN (1.3): the platform may have published it (the request went out, its answer was
+ * lost) and asking it could not settle that; `error` says where the user looks. A publisher
+ * completes so only after trying to ask. The host records the publication as uncertain in its
+ * ledger and never publishes that content there again by itself: a later publish() of it
+ * completes with AM_UNCERTAIN at once, without calling the publisher, unless the job runs with
+ * --again. A publisher built for 1.2 or earlier reports such an outcome as another error,
+ * which the ledger keeps as intended. */
+typedef void (*am_publish_done_fn)(void *user, am_status status, am_str error, am_str result_json);
 
 /* What a publishing plugin registers. Copied by register_publisher; `user` must stay valid
  * until unregister_publisher (or the plugin's deinit) returns. */
@@ -50,8 +57,7 @@ typedef struct am_publisher {
    * from any thread (the registry delivers it on the job's executor); or return an error
    * status to refuse at once, without calling done. Called on the job's executor. */
   am_status (*start)(void *user, am_job *job, am_op_id op, am_str account,
-                     const am_publish_content *content, am_publish_done_fn done,
-                     void *done_user);
+                     const am_publish_content *content, am_publish_done_fn done, void *done_user);
 
   /* [any-thread] Stop publication `op`: its done must still be called exactly once (AM_CANCELLED,
    * or its real outcome if it already ended). May be called after done (then a no-op). Any thread.

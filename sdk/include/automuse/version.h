@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 #define AM_ABI_MAJOR 1
-#define AM_ABI_MINOR 2
+#define AM_ABI_MINOR 3
 
 /* An ABI version. Compared as a pair; never stored packed. */
 typedef struct am_version {
@@ -27,7 +27,8 @@ typedef struct am_version {
   uint32_t minor;
 } am_version;
 
-#define AM_ABI_VERSION_INIT {AM_ABI_MAJOR, AM_ABI_MINOR}
+#define AM_ABI_VERSION_INIT \
+  { AM_ABI_MAJOR, AM_ABI_MINOR }
 
 /* [any-thread] True when a host speaking `host` can load a plugin built for `plugin`. Pure. */
 static inline int am_version_compatible(am_version host, am_version plugin) {
