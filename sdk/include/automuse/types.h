@@ -43,64 +43,50 @@ static inline void am_buffer_release(am_buffer *b) {
 /* Status codes. New codes may be added in a minor version: treat unknown ones as
  * AM_ERROR. Crosses the ABI as int32_t. */
 typedef int32_t am_status;
+/* clang-format off */
 enum {
   AM_OK = 0,
-  AM_CANCELLED = 1,         /* the operation or its job was cancelled */
-  AM_ERROR = 2,             /* anything not covered below */
-  AM_INVALID_ARGUMENT = 3,  /* bad input from the caller: the message names the field */
-  AM_NOT_FOUND = 4,         /* an account, file, plugin, key... that does not exist */
-  AM_UNAVAILABLE = 5,       /* network or remote service unreachable, retryable later */
-  AM_TIMEOUT = 6,           /* a deadline passed */
-  AM_RATE_LIMITED = 7,      /* the remote side asked to slow down, retries exhausted */
-  AM_UNAUTHENTICATED = 8,   /* credentials missing, wrong or expired */
-  AM_PERMISSION_DENIED = 9, /* credentials fine, action not allowed */
-  AM_QUOTA_EXCEEDED = 10,   /* a usage cap that waiting will not fix soon */
-  AM_UNSUPPORTED = 11,      /* the service, action or option does not exist here */
-  AM_IO = 12,               /* local file system or device error */
-  AM_INTERNAL = 13,         /* a bug: an invariant broke */
+  AM_CANCELLED = 1,          /* the operation or its job was cancelled */
+  AM_ERROR = 2,              /* anything not covered below */
+  AM_INVALID_ARGUMENT = 3,   /* bad input from the caller: the message names the field */
+  AM_NOT_FOUND = 4,          /* an account, file, plugin, key... that does not exist */
+  AM_UNAVAILABLE = 5,        /* network or remote service unreachable, retryable later */
+  AM_TIMEOUT = 6,            /* a deadline passed */
+  AM_RATE_LIMITED = 7,       /* the remote side asked to slow down, retries exhausted */
+  AM_UNAUTHENTICATED = 8,    /* credentials missing, wrong or expired */
+  AM_PERMISSION_DENIED = 9,  /* credentials fine, action not allowed */
+  AM_QUOTA_EXCEEDED = 10,    /* a usage cap that waiting will not fix soon */
+  AM_UNSUPPORTED = 11,       /* the service, action or option does not exist here */
+  AM_IO = 12,                /* local file system or device error */
+  AM_INTERNAL = 13,          /* a bug: an invariant broke */
   AM_NO_MEMORY = 14,
-  AM_UNCERTAIN = 15 /* (1.3) it may or may not have taken effect (a post sent, its answer lost),
-                     * and asking could not settle it: never repeated by itself; the message
-                     * says how to check */
+  AM_UNCERTAIN = 15          /* (1.3) may or may not have taken effect (a post sent, its answer
+                              * lost) and asking could not settle it: never repeated by itself;
+                              * the message says how to check */
 };
 
 /* [any-thread] A short, static, English name for a status ("cancelled"). Never NULL. Any thread. */
 static inline const char *am_status_name(am_status s) {
   switch (s) {
-    case AM_OK:
-      return "ok";
-    case AM_CANCELLED:
-      return "cancelled";
-    case AM_INVALID_ARGUMENT:
-      return "invalid argument";
-    case AM_NOT_FOUND:
-      return "not found";
-    case AM_UNAVAILABLE:
-      return "unavailable";
-    case AM_TIMEOUT:
-      return "timeout";
-    case AM_RATE_LIMITED:
-      return "rate limited";
-    case AM_UNAUTHENTICATED:
-      return "unauthenticated";
-    case AM_PERMISSION_DENIED:
-      return "permission denied";
-    case AM_QUOTA_EXCEEDED:
-      return "quota exceeded";
-    case AM_UNSUPPORTED:
-      return "unsupported";
-    case AM_IO:
-      return "i/o error";
-    case AM_INTERNAL:
-      return "internal error";
-    case AM_NO_MEMORY:
-      return "out of memory";
-    case AM_UNCERTAIN:
-      return "uncertain";
-    default:
-      return "error";
+    case AM_OK: return "ok";
+    case AM_CANCELLED: return "cancelled";
+    case AM_INVALID_ARGUMENT: return "invalid argument";
+    case AM_NOT_FOUND: return "not found";
+    case AM_UNAVAILABLE: return "unavailable";
+    case AM_TIMEOUT: return "timeout";
+    case AM_RATE_LIMITED: return "rate limited";
+    case AM_UNAUTHENTICATED: return "unauthenticated";
+    case AM_PERMISSION_DENIED: return "permission denied";
+    case AM_QUOTA_EXCEEDED: return "quota exceeded";
+    case AM_UNSUPPORTED: return "unsupported";
+    case AM_IO: return "i/o error";
+    case AM_INTERNAL: return "internal error";
+    case AM_NO_MEMORY: return "out of memory";
+    case AM_UNCERTAIN: return "uncertain";
+    default: return "error";
   }
 }
+/* clang-format on */
 
 /* A job: one run of one plugin action (for example "youtube run" for one account). Opaque,
  * owned by the host. Every asynchronous operation is started on behalf of a job, and the

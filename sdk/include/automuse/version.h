@@ -27,8 +27,7 @@ typedef struct am_version {
   uint32_t minor;
 } am_version;
 
-#define AM_ABI_VERSION_INIT \
-  { AM_ABI_MAJOR, AM_ABI_MINOR }
+#define AM_ABI_VERSION_INIT {AM_ABI_MAJOR, AM_ABI_MINOR}
 
 /* [any-thread] True when a host speaking `host` can load a plugin built for `plugin`. Pure. */
 static inline int am_version_compatible(am_version host, am_version plugin) {
