@@ -628,20 +628,33 @@ TEST_F(LedgeredPublishTest, ACancelledPublicationStaysUnfinishedAndGoesThroughTh
 // A publisher that could not settle a lost answer completes AM_UNCERTAIN: the ledger keeps its
 // message as the note, and the same content is never handed to the publisher again by itself.
 // A publisher built before 1.3 says "error" instead: the row stays intended (unchanged rule).
-TEST_F(LedgeredPublishTest, APublisherReportingUncertainIsRecordedUncertainAndNotCalledAgain) {
+// A publisher that could not settle a lost answer completes AM_UNCERTAIN: the ledger keeps its
+// message as the note, and the same content is never handed to the publisher again by itself.
+// A publisher built before 1.3 says "error" instead: the row stays intended (unchanged rule).
+class LedgeredLostAnswerTest : public LedgeredPublishTest {
+ protected:
+  // "Salt" published as main by `job` through a twitter publisher whose answer is lost and
+  // which then completes with `status` and `error`.
+  am_status publish_losing_the_answer(const char *job, am_status status, std::string error) {
+    twitter_.lost_answer = status;
+    twitter_.lost_answer_error = std::move(error);
+    Completion c;
+    publish(job_of(job), "twitter", "main", "Salt", "", c);
+    c.wait();
+    twitter_.lost_answer = AM_OK;
+    return c.status;
+  }
+};
+
+TEST_F(LedgeredLostAnswerTest, APublisherReportingUncertainIsRecordedUncertainAndNotCalledAgain) {
   register_both();
-  twitter_.lost_answer = AM_UNCERTAIN;
-  twitter_.lost_answer_error = "twitter:main: X's answer was lost; look for 'Salt' on x.com";
-  Completion first;
-  publish(job_of("job-1"), "twitter", "main", "Salt", "", first);
-  first.wait();
-  EXPECT_EQ(first.status, AM_UNCERTAIN);
+  const std::string how = "twitter:main: X's answer was lost; look for 'Salt' on x.com";
+  EXPECT_EQ(publish_losing_the_answer("job-1", AM_UNCERTAIN, how), AM_UNCERTAIN);
   auto row = only_row();
   EXPECT_EQ(row.state, ledger::State::uncertain);
-  EXPECT_EQ(row.note.value_or(""), twitter_.lost_answer_error);
+  EXPECT_EQ(row.note.value_or(""), how);
   ASSERT_EQ(twitter_.texts.size(), 1u);
 
-  twitter_.lost_answer = AM_OK;
   for (const char *job : {"job-1", "job-2"}) {  // the same job resumed, and another
     Completion again;
     publish(job_of(job), "twitter", "main", "Salt", "", again);
@@ -652,14 +665,9 @@ TEST_F(LedgeredPublishTest, APublisherReportingUncertainIsRecordedUncertainAndNo
   }
 }
 
-TEST_F(LedgeredPublishTest, AnOldPublishersPlainErrorLeavesTheRowIntended) {
+TEST_F(LedgeredLostAnswerTest, AnOldPublishersPlainErrorLeavesTheRowIntended) {
   register_both();
-  twitter_.lost_answer = AM_ERROR;
-  twitter_.lost_answer_error = "twitter:main: something went wrong";
-  Completion first;
-  publish(job_of("job-1"), "twitter", "main", "Salt", "", first);
-  first.wait();
-  EXPECT_EQ(first.status, AM_ERROR);
+  EXPECT_EQ(publish_losing_the_answer("job-1", AM_ERROR, "twitter:main: went wrong"), AM_ERROR);
   EXPECT_EQ(only_row().state, ledger::State::intended);
 }
 
