@@ -2,7 +2,7 @@
 // project's own async plan) on the same loopback server, side by side in one run.
 //
 //   http_concurrency_bench [--requests 1000] [--rounds 5] [--soak 20000]
-//                          [--aiohttp /work/shared/bench/aiohttp_reference.py]
+//                          [--aiohttp bench/http_concurrency/aiohttp_reference.py]
 //
 // The driver runs a FakeServer answering an OpenAI-style chat completion after 100 ms, then
 // per round starts two child processes against it: this binary in "client" mode (one I/O
@@ -374,7 +374,7 @@ int main(int argc, char **argv) {
     if (args.size() >= 5 && args[1] == "soak")
       return run_soak(args[2], std::stoi(args[3]), std::stoi(args[4]));
     int requests = 1000, rounds = 5, soak = 20000;
-    std::string aiohttp = "/work/shared/bench/aiohttp_reference.py";
+    std::string aiohttp = AUTOMUSE_AIOHTTP_REFERENCE;  // the script in this folder
     for (size_t i = 1; i + 1 < args.size(); i += 2) {
       if (args[i] == "--requests")
         requests = std::stoi(args[i + 1]);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Render benchmark, side by side in one run: (a) automuse-render, (b) the ffmpeg command line
-# reference (/work/shared/bench/ffmpeg_cli_reference.sh, same composition and encoder
+# reference (ffmpeg_cli_reference.sh beside this script, same composition and encoder
 # settings) and (c) the floor, a bare libx264 encode of (a)'s already-composed frames: the
 # exact frames, taken from a lossless render of the same timeline (a lossy copy such as a.mp4
 # holds less detail, so x264 would do ~10% less work on it than on what (a) really encodes).
@@ -12,7 +12,7 @@ rounds=${1:-7}
 work=${2:-/tmp/automuse-render-bench}
 here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD:-$here/../../build-render}
-reference=${REFERENCE:-$here/../../../shared/bench/ffmpeg_cli_reference.sh}
+reference=${REFERENCE:-$here/ffmpeg_cli_reference.sh}
 render=$build/render/automuse-render
 floor=$build/bench/render/render_x264_floor
 for exe in "$render" "$floor" "$reference"; do
