@@ -1,5 +1,5 @@
-// host/llm/wire.hpp — the two chat wire protocols (PROTOCOLS.md "LLM"): request bodies per
-// provider, non-streaming answers, streamed answers (SSE for OpenAI-compatible servers,
+// host/llm/wire.hpp — the two chat wire protocols (docs/protocols/openai.md, ollama.md): request
+// bodies per provider, non-streaming answers, streamed answers (SSE for OpenAI-compatible servers,
 // NDJSON for Ollama's native /api/chat) and error responses turned into a status with a
 // message that names the provider and says what to fix.
 #pragma once

@@ -1,4 +1,4 @@
-// plugins/afm/creators_api.hpp — the Amazon Creators API (PROTOCOLS.md "Amazon products"):
+// plugins/afm/creators_api.hpp — the Amazon Creators API (docs/protocols/amazon-creators-api.md):
 // the token request for both credential generations, the getItems request, and what each
 // answer means (facts, an expired token, throttling, or an error that says what to do).
 // Pure functions: the requests are sent by product_facts.cpp through the http service.

@@ -1,6 +1,6 @@
 // plugins/twitter/auth_action.cpp — first authorisation of an X account with OAuth 2.0 and
-// PKCE (PROTOCOLS.md, "OAuth 2.0 with PKCE") through the host's automuse.oauth/1. The client
-// id is the account's `client_id` field (the one x_api.cpp refreshes with) or
+// PKCE (docs/protocols/x-api.md, "OAuth 2.0 with PKCE") through the host's automuse.oauth/1. The
+// client id is the account's `client_id` field (the one x_api.cpp refreshes with) or
 // plugins.twitter.client_id; a confidential client's secret (plugins.twitter.client_secret)
 // goes in HTTP Basic auth, as X wants. The tokens are stored with one set_oauth_token call
 // (one transaction) in the shape x_api.cpp reads: X's refresh tokens are single use, so the

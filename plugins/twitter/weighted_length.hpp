@@ -1,5 +1,5 @@
-// plugins/twitter/weighted_length.hpp — X's weighted length of a post (PROTOCOLS.md): NFC
-// first, then URLs weigh 23, an emoji sequence 2, code points in the light ranges 1 and all
+// plugins/twitter/weighted_length.hpp — X's weighted length of a post (docs/protocols/x-api.md):
+// NFC first, then URLs weigh 23, an emoji sequence 2, code points in the light ranges 1 and all
 // others 2. Counted with ICU (normalisation, grapheme clusters, emoji properties).
 #pragma once
 

@@ -1,6 +1,6 @@
 // plugins/youtube/auth_action.cpp — first authorisation of a YouTube account: Google's OAuth
-// 2.0 loopback flow with PKCE (PROTOCOLS.md, "First authorisation") through the host's
-// automuse.oauth/1, then the refresh token stored with automuse.store/1 in the shape
+// 2.0 loopback flow with PKCE (docs/protocols/google-oauth.md, "First authorisation") through the
+// host's automuse.oauth/1, then the refresh token stored with automuse.store/1 in the shape
 // youtube_api.cpp's access_token() reads ({"provider": "google", "refresh_token", ...}).
 // Endpoints come from plugins.youtube.{authorize_url, token_url} so tests point them at fakes.
 #include "auth_action.hpp"

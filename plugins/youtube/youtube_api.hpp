@@ -1,4 +1,5 @@
-// plugins/youtube/youtube_api.hpp — publishing through the YouTube Data API v3 (PROTOCOLS.md):
+// plugins/youtube/youtube_api.hpp — publishing through the YouTube Data API v3
+// (docs/protocols/youtube-upload.md):
 // access tokens refreshed from the account's refresh token (and the new token stored before
 // use), and the resumable upload in chunks of a multiple of 256 KiB that resumes after a
 // dropped connection, a 5xx or an expired token from the byte the server reports, restarts

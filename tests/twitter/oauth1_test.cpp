@@ -1,5 +1,5 @@
 // tests/twitter/oauth1_test.cpp — OAuth 1.0a signing against the test vector in
-// PROTOCOLS.md, plus percent-encoding, query decoding and base URL rules.
+// docs/protocols/x-api.md (OAuth 1.0a), plus percent-encoding, query decoding and base URL rules.
 #include "oauth1.hpp"
 
 #include <gtest/gtest.h>

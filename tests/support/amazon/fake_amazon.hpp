@@ -1,5 +1,6 @@
-// tests/support/amazon/fake_amazon.hpp — a loopback fake of Amazon (PROTOCOLS.md "Amazon
-// products") on the fake-server kit: the Creators API token endpoints of both credential
+// tests/support/amazon/fake_amazon.hpp — a loopback fake of Amazon
+// (docs/protocols/amazon-creators-api.md, amazon-product-pages.md) on the fake-server kit: the
+// Creators API token endpoints of both credential
 // generations (v3.x: JSON at /auth/o2/token; v2.x: form at the Cognito /oauth2/token), getItems
 // at /catalog/v1/getItems with bearer tokens checked against their generation, and product
 // pages at /dp/ASIN that show a robot check to anything that does not look like a browser,

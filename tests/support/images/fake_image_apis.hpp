@@ -1,7 +1,7 @@
 // tests/support/images/fake_image_apis.hpp — loopback fakes of OpenAI images, Gemini
-// generateContent and Pexels search (shared/PROTOCOLS.md: paths, auth headers, body shapes, b64 and
-// URL answers, HLS entries with null sizes, rate-limit headers only on 2xx, error bodies). The
-// pictures are real PNGs and the clips real MP4s, served from /files/.
+// generateContent and Pexels search (docs/protocols/openai.md, gemini-images.md, pexels.md: paths,
+// auth headers, body shapes, b64 and URL answers, HLS entries with null sizes, rate-limit headers
+// only on 2xx, error bodies). Pictures are real PNGs and clips real MP4s, served from /files/.
 #pragma once
 
 #include <filesystem>

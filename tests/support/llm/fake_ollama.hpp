@@ -1,5 +1,5 @@
-// FakeOllama: a loopback fake of Ollama's native API (PROTOCOLS.md "LLM"): POST /api/chat with
-// {model, messages, stream (default true), options:{temperature, num_predict, seed}}, streamed
+// FakeOllama: a loopback fake of Ollama's native API (docs/protocols/ollama.md): POST /api/chat
+// with {model, messages, stream (default true), options:{temperature, num_predict, seed}}, streamed
 // as NDJSON {message:{role,content}, done:false} lines ending with done:true and counters;
 // an unknown model gets 404 {"error":"model \"x\" not found, try pulling it first"}. GET
 // /api/tags lists the models.

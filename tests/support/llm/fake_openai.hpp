@@ -1,9 +1,9 @@
 // FakeOpenAI: a loopback fake of an OpenAI-compatible chat completions server
-// (PROTOCOLS.md "LLM"): POST /v1/chat/completions with Bearer keys, the documented answer,
-// SSE stream (role delta first, content deltas, finish chunk, a usage chunk only when asked
-// with stream_options.include_usage, then [DONE]) and error bodies. A Mistral flavour rejects
-// stream_options with 422 and always sends usage in its last chunk. Faults are queued replies
-// served before normal answers.
+// (docs/protocols/openai.md, "Chat completions"): POST /v1/chat/completions with Bearer keys, the
+// documented answer, SSE stream (role delta first, content deltas, finish chunk, a usage chunk only
+// when asked with stream_options.include_usage, then [DONE]) and error bodies. A Mistral flavour
+// rejects stream_options with 422 and always sends usage in its last chunk. Faults are queued
+// replies served before normal answers.
 #pragma once
 
 #include <boost/json/value.hpp>

@@ -1,8 +1,8 @@
 // tests/support/oauth/fake_oauth.hpp — a loopback fake of an OAuth 2.0 authorization server
 // for installed apps, following RFC 6749, RFC 7636 and RFC 8252 as Google and X implement
-// them (PROTOCOLS.md): GET /authorize checks the request (client, loopback redirect URI,
-// scopes, state, S256 challenge, required extra parameters) and, acting as the user at the
-// consent screen, redirects to the app with a single-use code (or error=access_denied);
+// them (docs/protocols/oauth2-loopback.md): GET /authorize checks the request (client, loopback
+// redirect URI, scopes, state, S256 challenge, required extra parameters) and, acting as the user
+// at the consent screen, redirects to the app with a single-use code (or error=access_denied);
 // POST /token authenticates the client the registered way (secret in the form, HTTP Basic,
 // or a public client), recomputes the S256 challenge from the code_verifier, checks the
 // redirect URI and that the code was never redeemed, and issues tokens. It also answers

@@ -1,6 +1,6 @@
 // tests/support/speech/fake_speech_apis.hpp — loopback fakes of the OpenAI speech and ElevenLabs
-// with-timestamps endpoints (shared/PROTOCOLS.md: paths, auth headers, bodies, error shapes,
-// 429s). They really speak: the audio is espeak-ng's, at a rate unlike the service's
+// with-timestamps endpoints (docs/protocols/openai.md, elevenlabs.md: paths, auth headers, bodies,
+// error shapes, 429s). They really speak: the audio is espeak-ng's, at a rate unlike the service's
 // reference, and the fakes keep the timings they hid so tests can measure alignment.
 #pragma once
 

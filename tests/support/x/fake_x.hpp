@@ -1,4 +1,4 @@
-// tests/support/x/fake_x.hpp — a loopback fake of the X API v2 (PROTOCOLS.md) on the
+// tests/support/x/fake_x.hpp — a loopback fake of the X API v2 (docs/protocols/x-api.md) on the
 // fake-server kit: POST /2/tweets, GET /2/users/me and /2/users/:id/tweets, the chunked
 // media upload (initialize, append, finalize, STATUS polling) and OAuth 2 token refresh.
 // Every request is authenticated the way X does it: OAuth 1.0a signatures are recomputed and

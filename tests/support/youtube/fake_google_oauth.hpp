@@ -1,5 +1,5 @@
 // tests/support/youtube/fake_google_oauth.hpp — a loopback fake of Google's OAuth 2.0 token
-// endpoint (PROTOCOLS.md "YouTube Data API v3 upload"): POST /token with a form body
+// endpoint (docs/protocols/google-oauth.md, "Refreshing a token"): POST /token with a form body
 // (client_id, client_secret, grant_type=refresh_token, refresh_token) answers
 // {access_token, expires_in, scope, token_type}; a revoked or unknown refresh token gets
 // 400 {"error":"invalid_grant"}, a wrong client 401 {"error":"invalid_client"}. It issues the

@@ -1,9 +1,9 @@
 // tests/support/youtube/fake_youtube_upload.hpp — a loopback fake of the YouTube Data API v3
-// resumable upload (PROTOCOLS.md): the start POST (Bearer token issued by FakeGoogleOAuth,
-// X-Upload-Content-Length/Type, the snippet/status JSON checked field by field) answers 200
-// with a session URI in Location; PUTs with `Content-Range: bytes F-L/TOTAL` must continue
-// exactly where the server stands and be multiples of 262144 bytes except the last; 308 with
-// `Range: bytes=0-N` while unfinished; `Content-Range: bytes */TOTAL` with Content-Length 0
+// resumable upload (docs/protocols/youtube-upload.md): the start POST (Bearer token issued by
+// FakeGoogleOAuth, X-Upload-Content-Length/Type, the snippet/status JSON checked field by field)
+// answers 200 with a session URI in Location; PUTs with `Content-Range: bytes F-L/TOTAL` must
+// continue exactly where the server stands and be multiples of 262144 bytes except the last; 308
+// with `Range: bytes=0-N` while unfinished; `Content-Range: bytes */TOTAL` with Content-Length 0
 // asks where it stands; the last byte gets the video resource. It keeps the bytes received so
 // a test can compare them with the file. Faults: a connection dropped in the middle of a chunk
 // (after part of it arrived and was kept), a 5xx to a chunk, an expired session (404),
