@@ -8,6 +8,8 @@
 #   heading that file does not have;
 # - a citation "docs/protocols/<page>.md" (in code comments too) names a missing file, or
 #   'docs/protocols/<page>.md, "Section"' a section that file does not have.
+# - a protocol page (docs/protocols/*.md) names a source path in backquotes (`host/llm/`,
+#   `tests/support/x/fake_x.*`) that matches nothing: the pages say where clients and fakes live.
 # The files are those git tracks plus new ones it does not ignore (so build folders are out);
 # without git, every file under SOURCE_DIR outside build*/ and .git.
 # The patterns below are written so that this file does not match them itself.
@@ -110,6 +112,21 @@ foreach(rel IN LISTS files)
       endif()
     endforeach()
   endforeach()
+
+  # The source paths a protocol page names.
+  if(rel MATCHES "^docs/protocols/[^/]+[.]md$")
+    file(STRINGS "${path}" named ENCODING UTF-8 REGEX "`(host|plugins|render|sdk|tests|bench)/")
+    foreach(line IN LISTS named)
+      string(REGEX MATCHALL "`(host|plugins|render|sdk|tests|bench)/[^` ]*`" quoted "${line}")
+      foreach(q IN LISTS quoted)
+        string(REGEX REPLACE "^`(.*)`$" "\\1" source "${q}")
+        file(GLOB matches "${root}/${source}")
+        if(NOT matches AND NOT EXISTS "${root}/${source}")
+          problem("${rel}: names ${source}, which matches no file")
+        endif()
+      endforeach()
+    endforeach()
+  endif()
 
   # Links of Markdown files to other Markdown files of the repository.
   if(rel MATCHES "[.]md$")
