@@ -1,13 +1,15 @@
 // tests/layering/layering_check.cpp: the layering test. Checks the built tree against
 // rules.cpp: each object's include directories (compile_commands.json) and the headers it
 // really read (ninja's dependency log), cycles among the host's folders, and each plugin
-// library's imported symbols and needed libraries. Exit 0 when the layering holds, 1 with a
+// library's imported symbols, needed libraries and linked inputs (ninja -t inputs; the host
+// executables' too). Exit 0 when the layering holds, 1 with a
 // line per violation, 2 when an input is missing (the test never passes without its inputs).
 //
-//   layering_check --source-dir S --build-dir B --plugin LIB... [--host EXE]
+//   layering_check --source-dir S --build-dir B --plugin LIB... [--host EXE...]
 // Tests give saved listings instead of running the tools:
-//   --compile-commands FILE --ninja-deps FILE --plugin-listing LIB NM_FILE READELF_FILE
-//   --host-listing EXE READELF_FILE
+//   --compile-commands FILE --ninja-deps FILE
+//   --plugin-listing LIB NM_FILE READELF_FILE INPUTS_FILE --host-listing EXE READELF INPUTS
+// (INPUTS_FILE: the output of `ninja -t inputs` for the library or executable).
 #include <filesystem>
 #include <iostream>
 #include <optional>
@@ -25,14 +27,14 @@ namespace {
 
 struct Library {
   std::string path;
-  std::optional<fs::path> nm_listing, readelf_listing;  // saved listings, else run the tools
+  std::optional<fs::path> nm_listing, readelf_listing, inputs_listing;  // saved, else run tools
 };
 
 struct Options {
   fs::path source_dir, build_dir, compile_commands;
   std::optional<fs::path> ninja_deps;
   std::vector<Library> plugins;
-  std::optional<Library> host;
+  std::vector<Library> hosts;
 };
 
 Options parse_options(int argc, char **argv) {
@@ -53,13 +55,13 @@ Options parse_options(int argc, char **argv) {
     else if (a == "--ninja-deps")
       o.ninja_deps = take(i);
     else if (a == "--plugin")
-      o.plugins.push_back({take(i), {}, {}});
+      o.plugins.push_back({take(i), {}, {}, {}});
     else if (a == "--plugin-listing")
-      o.plugins.push_back({take(i), take(i), take(i)});
+      o.plugins.push_back({take(i), take(i), take(i), take(i)});  // {} runs left to right
     else if (a == "--host")
-      o.host = Library{take(i), {}, {}};
+      o.hosts.push_back({take(i), {}, {}, {}});
     else if (a == "--host-listing")
-      o.host = Library{take(i), {}, take(i)};
+      o.hosts.push_back({take(i), {}, take(i), take(i)});
     else
       throw InputError("unknown argument: " + a);
   }
@@ -77,6 +79,12 @@ std::string listing(const std::optional<fs::path> &saved, const std::string &com
 std::string nm_listing(const Library &lib) {
   if (!lib.nm_listing && !fs::exists(lib.path)) throw InputError(lib.path + ": not built");
   return listing(lib.nm_listing, "nm -D --undefined-only " + shell_quote(lib.path));
+}
+
+std::string inputs_listing(const Library &lib, const fs::path &build_dir) {
+  auto target = fs::path(lib.path).lexically_relative(fs::absolute(build_dir)).string();
+  return listing(lib.inputs_listing, "ninja -C " + shell_quote(build_dir.string()) + " -t inputs " +
+                                         shell_quote(target));
 }
 
 std::string readelf_listing(const Library &lib) {
@@ -111,12 +119,15 @@ Violations check(const Options &o) {
   check_folder_cycles(host_graph, violations);
   PluginNames plugins;
   for (const auto &lib : o.plugins) plugins.insert(plugin_name(lib.path));
-  for (const auto &lib : o.plugins)
+  for (const auto &lib : o.plugins) {
     check_plugin_library(repo.display(lib.path), nm_listing(lib), readelf_listing(lib), plugins,
                          violations);
-  if (o.host)
-    check_host_executable(repo.display(o.host->path), readelf_listing(*o.host), plugins,
-                          violations);
+    check_link_inputs(lib.path, inputs_listing(lib, o.build_dir), repo, violations);
+  }
+  for (const auto &host : o.hosts) {
+    check_host_executable(repo.display(host.path), readelf_listing(host), plugins, violations);
+    check_link_inputs(host.path, inputs_listing(host, o.build_dir), repo, violations);
+  }
   return violations;
 }
 

@@ -4,9 +4,13 @@
 #include <cxxabi.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <sstream>
 #include <vector>
+
+#include "inputs.hpp"
 
 namespace layering {
 namespace {
@@ -46,7 +50,47 @@ std::vector<std::string> needed_libraries(const std::string &readelf_listing) {
   return needed;
 }
 
+std::vector<std::string> lines_of(const std::string &text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+// The folder whose target links `binary`: the owner of its objects ("<folder>/CMakeFiles/
+// <target>.dir/"), the target named as the file ("automuse-host") or without "lib" ("afm").
+Place linking_folder(const std::string &binary, const std::vector<std::string> &inputs,
+                     const RepoMap &repo) {
+  auto stem = std::filesystem::path(binary).stem().string();
+  std::vector<std::string> targets{stem};
+  if (stem.starts_with("lib")) targets.push_back(stem.substr(3));
+  for (const auto &target : targets)
+    for (const auto &input : inputs)
+      if (input.find("CMakeFiles/" + target + ".dir/") != std::string::npos)
+        return repo.owner_of(input, input);
+  throw InputError(binary + ": ninja lists no object of its own target among its inputs");
+}
+
 }  // namespace
+
+void check_link_inputs(const std::string &binary, const std::string &inputs_listing,
+                       const RepoMap &repo, Violations &violations) {
+  auto inputs = lines_of(inputs_listing);
+  auto user = linking_folder(binary, inputs, repo);
+  std::map<std::string, std::string> first_input_of_folder;  // one line per folder linked in
+  for (const auto &input : inputs) {
+    // Phony targets of CMake's ("cmake_object_order_depends_target_afm") are no files.
+    if (input.find('/') == std::string::npos) continue;
+    auto used = repo.owner_of(input, input);
+    if (!broken_rule(user, used)) continue;
+    first_input_of_folder.try_emplace(used.folder, repo.display(input));
+  }
+  for (const auto &[folder, input] : first_input_of_folder)
+    violations.add({"linked inputs (ninja -t inputs)", repo.display(binary), user.folder,
+                    "code of " + folder + " linked in (" + input + ")",
+                    *broken_rule(user, repo.owner_of(input, input))});
+}
 
 void check_plugin_library(const std::string &library, const std::string &nm_listing,
                           const std::string &readelf_listing, const PluginNames &plugins,
