@@ -1,7 +1,7 @@
 # scripts/packages.sh — the Debian packages AutoMuse builds, tests and runs with, and a
 # function that installs only those missing (dpkg -s first; apt-get update once).
 AUTOMUSE_PACKAGES=(
-  build-essential cmake ninja-build pkg-config git ccache
+  build-essential cmake ninja-build pkg-config git ccache universal-ctags
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcli11-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libssl-dev openssl ca-certificates
