@@ -1,35 +1,35 @@
 // host/app/host_context.cpp — configuration, logging and service registration.
 #include "app/host_context.hpp"
 
-#include "app/plugin_commands.hpp"
+#include <automuse/config.h>
+#include <automuse/job.h>
+#include <automuse/log.h>
 
+#include "app/plugin_commands.hpp"
 #include "config/config_service.hpp"
 #include "config/paths.hpp"
-#include "images/images_setup.hpp"
 #include "core/job_service.hpp"
+#include "images/images_setup.hpp"
 #include "log/log_service.hpp"
 #include "log/logging.hpp"
 #include "plugins/action_call.hpp"
 #include "render/render_service.hpp"
 #include "speech/speech_setup.hpp"
 
-#include <automuse/config.h>
-#include <automuse/job.h>
-#include <automuse/log.h>
-
 namespace automuse::app {
 namespace fs = std::filesystem;
 
 HostContext::HostContext(GlobalOptions options) : options_(std::move(options)) {
-  if (auto path = config::Config::locate(options_.config_file)) config_ = config::Config::load(*path);
+  if (auto path = config::Config::locate(options_.config_file))
+    config_ = config::Config::load(*path);
   for (auto &secret : config_.secrets()) log::add_secret(secret);
 
   log::Options lo;
   int level = static_cast<int>(spdlog::level::info) - options_.verbosity;
   if (auto *v = config_.find("log.level"); v && v->is_string() && options_.verbosity == 0)
     level = static_cast<int>(spdlog::level::from_str(std::string(v->as_string())));
-  lo.console_level = static_cast<spdlog::level::level_enum>(
-      std::clamp(level, static_cast<int>(spdlog::level::trace), static_cast<int>(spdlog::level::off)));
+  lo.console_level = static_cast<spdlog::level::level_enum>(std::clamp(
+      level, static_cast<int>(spdlog::level::trace), static_cast<int>(spdlog::level::off)));
   lo.json = options_.log_json;
   if (auto *v = config_.find("log.json"); v && v->is_bool() && v->as_bool()) lo.json = true;
   bool file = true;
@@ -131,18 +131,18 @@ core::ServiceRegistry &HostContext::services() {
     services_->add(AM_RENDER_SERVICE_ID, render_service::render_service());
 
     store_service_ = std::make_unique<store::StoreService>(store());
-    store_service_->register_in(*services_);
+    services_->add(AM_STORE_SERVICE_ID, store_service_->table());
     publish_registry_ = std::make_unique<publish::PublishRegistry>();
-    publish_registry_->register_in(*services_);
+    services_->add(AM_PUBLISH_SERVICE_ID, publish_registry_->table());
     publish_registry_->set_ledger(&ledger());
     ledger_service_ = std::make_unique<ledger::LedgerService>(ledger());
-    ledger_service_->register_in(*services_);
+    services_->add(AM_LEDGER_SERVICE_ID, ledger_service_->table());
     // A plugin asking for a publisher (afm sharing through "twitter") that is not loaded yet
     // gets it loaded here, found the way `--plugin ID` finds it.
     publish_registry_->set_loader(
         [this](const std::string &id) -> std::shared_ptr<const void> { return plugin(id); });
     cache_service_ = std::make_unique<cache::CacheService>(cache());
-    cache_service_->register_in(*services_);
+    services_->add(AM_CACHE_SERVICE_ID, cache_service_->table());
     // automuse.json's speech and images sections: default providers and the network ones. A
     // bad setting is logged (config check names it) and leaves the offline defaults working.
     auto section = [this](const char *name) {
@@ -160,12 +160,13 @@ core::ServiceRegistry &HostContext::services() {
     speech::SpeechServiceConfig sc;
     sc.output_dir = data_dir() / "speech";
     sc.cache = &cache();
-    configure("speech", [&] { sc.default_provider = speech::default_speech_provider(&speech_section); });
+    configure("speech",
+              [&] { sc.default_provider = speech::default_speech_provider(&speech_section); });
     speech_service_ = std::make_unique<speech::SpeechService>(sc);
     configure("speech", [&] {
       speech::add_configured_speech_providers(*speech_service_, *http_client_, &speech_section);
     });
-    speech_service_->install(*services_);
+    services_->add(AM_SPEECH_SERVICE_ID, speech_service_->table());
     images::ImagesServiceConfig ic;
     ic.output_dir = data_dir() / "images";
     ic.cache = &cache();
@@ -174,10 +175,11 @@ core::ServiceRegistry &HostContext::services() {
     configure("images", [&] {
       images::add_configured_image_providers(*images_service_, *http_client_, &images_section);
     });
-    images_service_->install(*services_);
+    services_->add(AM_IMAGES_SERVICE_ID, images_service_->table());
     try {
-      llm_ = std::make_unique<llm::LlmHost>(config_, *http_client_, &cache(), data_dir() / "automuse.db");
-      llm_->install(*services_);
+      llm_ = std::make_unique<llm::LlmHost>(config_, *http_client_, &cache(),
+                                            data_dir() / "automuse.db");
+      services_->add(AM_LLM_SERVICE_ID, llm_->table());
     } catch (const std::exception &e) {
       // Other commands must keep working with a broken llm section; plugins then find no
       // automuse.llm/1 and say so, and `config check` / `llm providers` show the cause.

@@ -3,30 +3,30 @@
 // see. Commands take a HostContext and use what they need.
 #pragma once
 
-#include "cache/cache.hpp"
-#include "config/config.hpp"
-#include "core/runtime.hpp"
-#include "core/services.hpp"
-#include "http/http_client.hpp"
-#include "http/http_service.hpp"
-#include "llm/llm_host.hpp"
-#include "store/store.hpp"
-#include "ledger/ledger_service.hpp"
-#include "ledger/publication_ledger.hpp"
-#include "publish/publish_registry.hpp"
-#include "store/store_service.hpp"
-#include "cache/cache_service.hpp"
-#include "speech/speech_service.hpp"
-#include "images/images_service.hpp"
-#include "oauth/oauth_service.hpp"
-#include "plugins/plugin_module.hpp"
-
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+
+#include "cache/cache.hpp"
+#include "cache/cache_service.hpp"
+#include "config/config.hpp"
+#include "core/runtime.hpp"
+#include "core/services.hpp"
+#include "http/http_client.hpp"
+#include "http/http_service.hpp"
+#include "images/images_service.hpp"
+#include "ledger/ledger_service.hpp"
+#include "ledger/publication_ledger.hpp"
+#include "llm/llm_host.hpp"
+#include "oauth/oauth_service.hpp"
+#include "plugins/plugin_module.hpp"
+#include "publish/publish_registry.hpp"
+#include "speech/speech_service.hpp"
+#include "store/store.hpp"
+#include "store/store_service.hpp"
 
 namespace automuse::app {
 
@@ -53,8 +53,8 @@ class HostContext {
   core::ServiceRegistry &services();
 
   // The database and the cache under the data folder, opened on first use. Throw
-  // store::StoreError with a message naming the file.
-  // The LLM service, created with services(). Throws llm::LlmError for a bad llm section.
+  // sqlite::Error with a message naming the file.
+  // The LLM service, created with services(). Throws llm::am::error for a bad llm section.
   llm::LlmHost &llm();
 
   store::Store &store();

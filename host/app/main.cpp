@@ -11,13 +11,13 @@
 #include "app/auth_command.hpp"
 #include "app/config_commands.hpp"
 #include "app/host_context.hpp"
+#include "app/llm_commands.hpp"
 #include "app/plugin_commands.hpp"
 #include "app/publications_command.hpp"
 #include "app/run_action.hpp"
 #include "app/schedule_commands.hpp"
-#include "llm/cli.hpp"
+#include "app/store_commands.hpp"
 #include "plugins/plugin_probe.hpp"
-#include "store/cli.hpp"
 #include "version.hpp"  // generated, host/core
 
 using namespace automuse;

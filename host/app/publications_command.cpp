@@ -6,9 +6,9 @@
 #include <map>
 #include <memory>
 
+#include "app/text_table.hpp"
 #include "ledger/publication_ledger.hpp"
 #include "store/records.hpp"
-#include "store/text_table.hpp"
 
 namespace automuse::app {
 namespace json = boost::json;

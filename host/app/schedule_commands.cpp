@@ -25,6 +25,7 @@
 #include "app/action_runner.hpp"
 #include "app/plugin_commands.hpp"
 #include "app/run_action.hpp"
+#include "core/text.hpp"
 #include "log/logging.hpp"
 #include "schedule/cron.hpp"
 #include "schedule/graceful_stop.hpp"
@@ -40,14 +41,8 @@ using schedule::SysTime;
 
 namespace {
 
-std::string format_time(int64_t t, const std::string &zone) {
-  (void)zone;
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
+std::string format_time(int64_t t, const std::string & /*zone*/) {
+  return core::utc_text(t, "%Y-%m-%d %H:%M UTC");
 }
 
 SysTime now_sys() {

@@ -11,10 +11,10 @@
 namespace automuse::cache {
 
 namespace fs = std::filesystem;
-using store::Db;
-using store::Stmt;
-using store::StoreError;
-using store::WriteTxn;
+using sqlite::Db;
+using sqlite::Error;
+using sqlite::Stmt;
+using sqlite::WriteTxn;
 
 namespace {
 
@@ -24,7 +24,7 @@ constexpr auto kStaleTemp = std::chrono::minutes(10);
 constexpr const char *kCounters[] = {"hits", "misses", "evictions", "damaged"};
 
 fs::path prepare(const fs::path &dir) {
-  store::ensure_private_dir(dir);
+  sqlite::ensure_private_dir(dir);
   fs::create_directories(dir / "blobs");
   fs::create_directories(dir / "tmp");
   return dir / "cache.db";
@@ -68,10 +68,10 @@ Cache::Cache(const fs::path &dir, CacheOptions options)
   Stmt ver(db_, "SELECT value FROM cache_meta WHERE name = 'schema_version'");
   if (ver.step()) {
     if (ver.int64(0) > kCacheSchemaVersion) {
-      throw StoreError((dir / "cache.db").string() + " has cache schema version " +
-                       std::to_string(ver.int64(0)) + ", this automuse-host knows " +
-                       std::to_string(kCacheSchemaVersion) +
-                       "; upgrade automuse-host or delete the cache folder");
+      throw Error((dir / "cache.db").string() + " has cache schema version " +
+                  std::to_string(ver.int64(0)) + ", this automuse-host knows " +
+                  std::to_string(kCacheSchemaVersion) +
+                  "; upgrade automuse-host or delete the cache folder");
     }
   } else {
     Stmt(db_, "INSERT INTO cache_meta (name, value) VALUES ('schema_version', ?)")
@@ -108,7 +108,7 @@ std::pair<std::string, uint64_t> Cache::write_blob(
   uint64_t size = 0;
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw StoreError("cache: cannot create " + tmp.string());
+    if (!out) throw Error("cache: cannot create " + tmp.string());
     fill([&](std::string_view bytes) {
       hash.update(bytes);
       out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -118,7 +118,7 @@ std::pair<std::string, uint64_t> Cache::write_blob(
     if (!out) {
       std::error_code ec;
       fs::remove(tmp, ec);
-      throw StoreError("cache: cannot write " + tmp.string() + " (disk full?)");
+      throw Error("cache: cannot write " + tmp.string() + " (disk full?)");
     }
   }
   // No fsync: a blob torn by a power loss fails its hash check and is a miss, which is all a
@@ -130,7 +130,7 @@ std::pair<std::string, uint64_t> Cache::write_blob(
   fs::rename(tmp, final_path, ec);
   if (ec) {
     fs::remove(tmp, ec);
-    throw StoreError("cache: cannot move blob into " + final_path.string() + ": " + ec.message());
+    throw Error("cache: cannot move blob into " + final_path.string() + ": " + ec.message());
   }
   return {sha, size};
 }
@@ -148,14 +148,14 @@ bool Cache::put(const std::string &key, std::string_view value,
 bool Cache::put_file(const std::string &key, const fs::path &file,
                      std::optional<std::chrono::milliseconds> ttl) {
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw StoreError("cache: cannot read " + file.string());
+  if (!in) throw Error("cache: cannot read " + file.string());
   auto [sha, size] = write_blob([&](const auto &sink) {
     std::vector<char> buf(1 << 16);
     while (in) {
       in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
       sink(std::string_view(buf.data(), static_cast<size_t>(in.gcount())));
     }
-    if (in.bad()) throw StoreError("cache: error reading " + file.string());
+    if (in.bad()) throw Error("cache: error reading " + file.string());
   });
   if (size > options_.max_bytes) {
     std::lock_guard lock(mutex_);

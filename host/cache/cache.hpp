@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-#include "store/sqlite_db.hpp"
+#include "sqlite/sqlite_db.hpp"
 
 namespace automuse::cache {
 
@@ -95,7 +95,7 @@ class Cache {
   std::filesystem::path dir_;
   CacheOptions options_;
   std::mutex mutex_;
-  store::Db db_;
+  sqlite::Db db_;
 };
 
 }  // namespace automuse::cache

@@ -1,21 +1,14 @@
 // The automuse.cache/1 table (see cache_service.hpp and sdk/include/automuse/cache.h).
 #include "cache/cache_service.hpp"
 
-#include <automuse/cpp/buffer.hpp>
-#include <cstddef>
-#include <type_traits>
+#include <filesystem>
 
 namespace automuse::cache {
 
 namespace {
 
-std::string_view view(am_str s) {
-  return s.data ? std::string_view(s.data, s.len) : "";
-}
-
-void set_buffer(am_buffer *b, std::string text) {
-  if (b) *b = am::make_buffer(std::move(text));
-}
+using core::set_buffer;
+using core::view;
 
 struct Caller {
   Cache &cache;
@@ -24,11 +17,9 @@ struct Caller {
 
 std::optional<Caller> caller(const am_host *host, am_str key) {
   if (!host || !host->host_data || view(key).empty()) return std::nullopt;
-  core::PluginContext &ctx = core::context_of(host);
-  const void *table = ctx.services->find(AM_CACHE_SERVICE_ID);
-  if (!table) return std::nullopt;
-  return Caller{static_cast<const CacheService *>(table)->cache(),
-                CacheService::scoped_key(ctx.plugin_id, view(key))};
+  Cache *cache = core::ServiceBinding<am_cache, Cache>::of(host, AM_CACHE_SERVICE_ID);
+  if (!cache) return std::nullopt;
+  return Caller{*cache, CacheService::scoped_key(core::context_of(host).plugin_id, view(key))};
 }
 
 std::optional<std::chrono::milliseconds> ttl(int64_t ms) {
@@ -100,14 +91,7 @@ am_status remove(const am_host *host, am_str key) {
 }  // namespace
 
 CacheService::CacheService(Cache &cache)
-    : table_{sizeof(am_cache), get, put, put_file, get_path, remove}, cache_(&cache) {
-  static_assert(std::is_standard_layout_v<CacheService>);
-  static_assert(offsetof(CacheService, table_) == 0);
-}
-
-void CacheService::register_in(core::ServiceRegistry &registry) const {
-  registry.add(AM_CACHE_SERVICE_ID, &table_);
-}
+    : ServiceBinding(cache, am_cache{sizeof(am_cache), get, put, put_file, get_path, remove}) {}
 
 std::string CacheService::scoped_key(const std::string &plugin_id, std::string_view key) {
   return "plugin:" + plugin_id + "/" + std::string(key);

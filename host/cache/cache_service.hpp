@@ -5,27 +5,17 @@
 #include <automuse/cache.h>
 
 #include "cache/cache.hpp"
-#include "core/services.hpp"
+#include "core/service_binding.hpp"
 
 namespace automuse::cache {
 
-class CacheService {
+// Register table() under AM_CACHE_SERVICE_ID; the service and the cache must outlive plugins.
+class CacheService : public core::ServiceBinding<am_cache, Cache> {
  public:
   explicit CacheService(Cache &cache);
-  CacheService(const CacheService &) = delete;
-  CacheService &operator=(const CacheService &) = delete;
-
-  // Adds the table under AM_CACHE_SERVICE_ID; the service and cache must outlive plugins.
-  void register_in(core::ServiceRegistry &registry) const;
-  const am_cache *table() const { return &table_; }
-  Cache &cache() const { return *cache_; }
 
   // The key a plugin's `key` is stored under: "plugin:<id>/<key>".
   static std::string scoped_key(const std::string &plugin_id, std::string_view key);
-
- private:
-  am_cache table_;  // first member: the registry's pointer is also a pointer to this object
-  Cache *cache_;
 };
 
 }  // namespace automuse::cache

@@ -8,16 +8,12 @@
 #include <cmath>
 #include <string>
 
+#include "core/text.hpp"
+
 namespace automuse::http {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
+using core::trim;
 
 // A non-negative decimal number, possibly with a fraction ("1.5"); nullopt otherwise.
 std::optional<double> parse_number(std::string_view s) {

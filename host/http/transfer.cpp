@@ -8,6 +8,8 @@
 #include <cstring>
 #include <system_error>
 
+#include "core/text.hpp"
+
 namespace automuse::http {
 
 namespace asio = boost::asio;
@@ -19,13 +21,7 @@ std::string upper(std::string s) {
   return s;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() &&
-         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
-    s.remove_suffix(1);
-  return s;
-}
+using core::trim;
 
 }  // namespace
 

@@ -1,9 +1,9 @@
 // host/images/card_provider.cpp — the offline card provider: renders on the worker pool.
 #include <atomic>
+#include <automuse/cpp/error.hpp>
 #include <boost/asio/post.hpp>
 
 #include "core/job.hpp"
-#include "images/image_error.hpp"
 #include "images/image_provider.hpp"
 #include "images/title_card.hpp"
 
@@ -26,7 +26,7 @@ class CardProvider : public ImageProvider {
       try {
         render_title_card(r.prompt, png, CardOptions{r.width, r.height, "DejaVu Sans"});
         done(AM_OK, {}, png);
-      } catch (const ImageError &e) {
+      } catch (const am::error &e) {
         done(e.status(), e.what(), {});
       } catch (const std::exception &e) {
         done(AM_INTERNAL, e.what(), {});

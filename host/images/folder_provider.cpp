@@ -1,6 +1,7 @@
 // host/images/folder_provider.cpp — picks from a local folder by file-name words.
 #include <algorithm>
 #include <atomic>
+#include <automuse/cpp/error.hpp>
 #include <boost/asio/post.hpp>
 #include <cctype>
 #include <mutex>
@@ -8,7 +9,6 @@
 #include <vector>
 
 #include "core/job.hpp"
-#include "images/image_error.hpp"
 #include "images/image_provider.hpp"
 #include "images/media_probe.hpp"
 
@@ -56,7 +56,7 @@ class FolderProvider : public ImageProvider {
     boost::asio::post(job.workers(), [this, r, done] {
       try {
         done(AM_OK, {}, pick(r));
-      } catch (const ImageError &e) {
+      } catch (const am::error &e) {
         done(e.status(), e.what(), {});
       } catch (const std::exception &e) {
         done(AM_IO, folder_.string() + ": " + e.what(), {});
@@ -69,7 +69,7 @@ class FolderProvider : public ImageProvider {
   std::filesystem::path pick(const ImageRequest &r) {
     std::error_code ec;
     if (!std::filesystem::is_directory(folder_, ec))
-      throw ImageError(AM_NOT_FOUND, folder_.string() + ": no such folder");
+      throw am::error(AM_NOT_FOUND, folder_.string() + ": no such folder");
     struct Candidate {
       std::filesystem::path path;
       size_t score;
@@ -100,13 +100,13 @@ class FolderProvider : public ImageProvider {
         probe_media(c.path, r.min_width, r.min_height);
         mark_used(c.path);
         return c.path;
-      } catch (const ImageError &e) {
+      } catch (const am::error &e) {
         skipped += std::string(skipped.empty() ? "" : "; ") + e.what();
       }
     }
-    throw ImageError(AM_NOT_FOUND, folder_.string() + ": no usable " +
-                                       (r.kind == MediaKind::kImage ? "image" : "video") +
-                                       (skipped.empty() ? "" : " (skipped: " + skipped + ")"));
+    throw am::error(AM_NOT_FOUND, folder_.string() + ": no usable " +
+                                      (r.kind == MediaKind::kImage ? "image" : "video") +
+                                      (skipped.empty() ? "" : " (skipped: " + skipped + ")"));
   }
 
   size_t use_count(const std::filesystem::path &p) {

@@ -2,6 +2,7 @@
 #include "images/images_service.hpp"
 
 #include <automuse/cpp/buffer.hpp>
+#include <automuse/cpp/error.hpp>
 #include <automuse/cpp/str.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
@@ -11,14 +12,9 @@
 #include "cache/sha256.hpp"
 #include "core/job.hpp"
 #include "core/services.hpp"
-#include "images/image_error.hpp"
+#include "core/text.hpp"
 
 namespace automuse::images {
-
-struct ImagesService::Binding {
-  am_images table;  // first: the registry hands out its address
-  ImagesService *self;
-};
 
 struct ImagesService::Run {
   std::shared_ptr<am_job> job;
@@ -209,7 +205,7 @@ void ImagesService::finish(std::shared_ptr<Run> run, am_status status, std::stri
     try {
       MediaInfo info = probe_media(file, run->request.min_width, run->request.min_height);
       if (run->request.kind == MediaKind::kVideo && !info.is_video)
-        throw ImageError(AM_INVALID_ARGUMENT, file.string() + ": is a still image, not a clip");
+        throw am::error(AM_INVALID_ARGUMENT, file.string() + ": is a still image, not a clip");
       if (run->current->cacheable() && run->use_cache && config_.cache)
         config_.cache->put_file(cache_key(name, run->request), file);
       auto out = std::make_shared<ImageOutcome>();
@@ -220,7 +216,7 @@ void ImagesService::finish(std::shared_ptr<Run> run, am_status status, std::stri
       out->attempts = run->attempts;
       run->complete(AM_OK, {}, out);
       return;
-    } catch (const ImageError &e) {
+    } catch (const am::error &e) {
       status = e.status();
       error = e.what();
       // A generated or downloaded file that failed its check is not kept.
@@ -237,42 +233,21 @@ void ImagesService::finish(std::shared_ptr<Run> run, am_status status, std::stri
 
 // ---- The C binding -------------------------------------------------------------------------
 
-ImagesService *images_service_of(const am_host *host) {
-  if (!host || !host->host_data) return nullptr;
-  const void *t = core::context_of(host).services->find(AM_IMAGES_SERVICE_ID);
-  return t ? reinterpret_cast<const ImagesService::Binding *>(t)->self : nullptr;
-}
-
 namespace {
 
-// The SDK's own conversions, so host and plugins agree on ownership of buffers.
-using am::to_string;
+using core::fail_now;
+using core::set_buffer;
+using core::to_string;
 am_str view(const std::string &s) {
-  return am::to_am_str(s);
-}
-
-void set_buffer(am_buffer *b, std::string text) {
-  if (b) *b = am::make_buffer(std::move(text));
-}
-
-am_op_id fail_now(am_job *job, am_image_done_fn fn, void *user, am_status status,
-                  std::string error) {
-  auto j = job->shared_from_this();
-  am_op_id id = job->add_op([j, fn, user](am_op_id op) {
-    j->complete_op(op, [fn, user] { fn(user, AM_CANCELLED, am_str{"cancelled", 9}, nullptr); });
-  });
-  j->complete_op(id, [fn, user, error = std::move(error), status] {
-    fn(user, status, am_str{error.data(), error.size()}, nullptr);
-  });
-  return id;
+  return core::to_am_str(s);
 }
 
 am_op_id c_generate(const am_host *host, am_job *job, const am_image_request *req,
                     am_image_done_fn done, void *user) {
-  ImagesService *svc = images_service_of(host);
-  if (!svc) return fail_now(job, done, user, AM_UNSUPPORTED, "images service not installed");
+  auto *svc = core::ServiceBinding<am_images, ImagesService>::of(host, AM_IMAGES_SERVICE_ID);
+  if (!svc) return fail_now(*job, done, user, AM_UNSUPPORTED, "images service not installed");
   if (!req || req->struct_size < sizeof(am_image_request))
-    return fail_now(job, done, user, AM_INVALID_ARGUMENT, "request: missing or too small");
+    return fail_now(*job, done, user, AM_INVALID_ARGUMENT, "request: missing or too small");
   ImageRequest r;
   r.prompt = to_string(req->prompt);
   r.width = req->width > 0 ? req->width : 1080;
@@ -282,11 +257,8 @@ am_op_id c_generate(const am_host *host, am_job *job, const am_image_request *re
   r.min_height = req->min_height > 0 ? req->min_height : r.height / 2;
   std::vector<std::string> order;
   std::stringstream list(to_string(req->providers));
-  for (std::string item; std::getline(list, item, ',');) {
-    item.erase(0, item.find_first_not_of(' '));
-    item.erase(item.find_last_not_of(' ') + 1);
-    if (!item.empty()) order.push_back(item);
-  }
+  for (std::string item; std::getline(list, item, ',');)
+    if (auto name = core::trim(item); !name.empty()) order.emplace_back(name);
   return svc->generate(
       *job, std::move(r), std::move(order), !req->no_cache,
       [done, user](am_status status, const std::string &error, const ImageOutcome *o) {
@@ -318,7 +290,7 @@ am_status c_check(const am_host *, am_str path, int32_t min_width, int32_t min_h
   try {
     probe_media(to_string(path), min_width, min_height);
     return AM_OK;
-  } catch (const ImageError &e) {
+  } catch (const am::error &e) {
     set_buffer(error, e.what());
     return e.status();
   } catch (const std::exception &e) {
@@ -329,17 +301,8 @@ am_status c_check(const am_host *, am_str path, int32_t min_width, int32_t min_h
 
 }  // namespace
 
-const am_images *ImagesService::table() const {
-  return binding_ ? &binding_->table : nullptr;
-}
-
-void ImagesService::install(core::ServiceRegistry &registry) {
-  if (!binding_) {
-    binding_ = std::make_unique<Binding>();
-    binding_->table = am_images{sizeof(am_images), c_generate, c_cancel, c_check};
-    binding_->self = this;
-  }
-  registry.add(AM_IMAGES_SERVICE_ID, &binding_->table);
+am_images ImagesService::c_table() {
+  return am_images{sizeof(am_images), c_generate, c_cancel, c_check};
 }
 
 }  // namespace automuse::images

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/service_binding.hpp"
 #include "images/image_provider.hpp"
 #include "images/media_probe.hpp"
 
@@ -59,8 +60,8 @@ class ImagesService {
 
   // Adds or replaces a provider under its name(). "cards" is there from the start.
   void add_provider(std::unique_ptr<ImageProvider> provider);
-  void install(core::ServiceRegistry &registry);
-  const am_images *table() const;
+  // The table to register under AM_IMAGES_SERVICE_ID; the service must outlive its users.
+  const am_images *table() const { return binding_.table(); }
 
   // `order` empty = the configured default. `done` runs once on the job's executor.
   am_op_id generate(am_job &job, ImageRequest request, std::vector<std::string> order,
@@ -69,9 +70,8 @@ class ImagesService {
   std::string cache_key(const std::string &provider, const ImageRequest &request) const;
 
  private:
-  struct Binding;
   struct Run;
-  friend ImagesService *images_service_of(const am_host *host);
+  static am_images c_table();
   void attempt(std::shared_ptr<Run> run);
   void finish(std::shared_ptr<Run> run, am_status status, std::string error,
               std::filesystem::path file);
@@ -79,11 +79,9 @@ class ImagesService {
   ImagesServiceConfig config_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<ImageProvider>> providers_;
-  std::unique_ptr<Binding> binding_;
+  core::ServiceBinding<am_images, ImagesService> binding_{*this, c_table()};
   std::atomic<uint64_t> counter_{0};
 };
-
-ImagesService *images_service_of(const am_host *host);
 
 // "json" of attempts, as in am_image_result.report_json.
 std::string attempts_json(const std::vector<Attempt> &attempts);

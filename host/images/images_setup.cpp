@@ -1,9 +1,9 @@
 // host/images/images_setup.cpp — image providers from the configuration.
 #include "images/images_setup.hpp"
 
+#include <automuse/cpp/error.hpp>
 #include <boost/json.hpp>
 
-#include "images/image_error.hpp"
 #include "images/image_provider.hpp"
 #include "images/images_service.hpp"
 #include "images/remote_images.hpp"
@@ -28,8 +28,8 @@ std::string setting(const json::object *o, const char *provider, const char *key
   const json::value *v = o->if_contains(key);
   if (!v || v->is_null()) return fallback;
   if (!v->is_string())
-    throw ImageError(AM_INVALID_ARGUMENT, std::string("images.providers.") + provider + "." + key +
-                                              ": must be a string");
+    throw am::error(AM_INVALID_ARGUMENT,
+                    std::string("images.providers.") + provider + "." + key + ": must be a string");
   return std::string(v->get_string());
 }
 
@@ -47,14 +47,14 @@ std::vector<std::string> default_image_order(const json::value *section) {
   const json::value *v =
       section && section->is_object() ? section->as_object().if_contains("provider") : nullptr;
   if (!v || v->is_null()) return {"cards"};
-  if (!v->is_string()) throw ImageError(AM_INVALID_ARGUMENT, "images.provider: must be a string");
+  if (!v->is_string()) throw am::error(AM_INVALID_ARGUMENT, "images.provider: must be a string");
   std::string name(v->get_string());
   if (name == "title-cards" || name == "cards") return {"cards"};
   for (const char *known : {"openai", "venice", "gemini", "pexels", "folder"})
     if (name == known) return {name, "cards"};
-  throw ImageError(AM_INVALID_ARGUMENT,
-                   "images.provider: unknown provider '" + name +
-                       "' (available: title-cards, folder, openai, venice, gemini, pexels)");
+  throw am::error(AM_INVALID_ARGUMENT,
+                  "images.provider: unknown provider '" + name +
+                      "' (available: title-cards, folder, openai, venice, gemini, pexels)");
 }
 
 void add_configured_image_providers(ImagesService &service, http::HttpClient &http,

@@ -23,12 +23,12 @@ class ImagesService;
 using EnvLookup = std::function<const char *(const char *)>;
 
 // The order a request without one gets: the configured provider, then "cards" (the offline
-// fallback that always works). Throws ImageError naming "images.provider" for an unknown one.
+// fallback that always works). Throws am::error naming "images.provider" for an unknown one.
 std::vector<std::string> default_image_order(const boost::json::value *section);
 
 // Adds openai, gemini and pexels (without a key they fail clearly when used), venice when
 // configured or its key is set, and folder when images.providers.folder.path is set.
-// `section` has its {"env": ...} references resolved; nullptr = none. Throws ImageError
+// `section` has its {"env": ...} references resolved; nullptr = none. Throws am::error
 // naming the bad key.
 void add_configured_image_providers(ImagesService &service, http::HttpClient &http,
                                     const boost::json::value *section,

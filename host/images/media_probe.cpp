@@ -29,7 +29,7 @@ using FramePtr = std::unique_ptr<AVFrame, void (*)(AVFrame *)>;
 FramePtr first_frame(const std::filesystem::path &file, MediaInfo &info) {
   const std::string name = file.string();
   auto fail = [&](const std::string &why) {
-    return ImageError(AM_INVALID_ARGUMENT, name + ": " + why);
+    return am::error(AM_INVALID_ARGUMENT, name + ": " + why);
   };
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) throw fail("no such file");
@@ -90,7 +90,7 @@ MediaInfo probe_media(const std::filesystem::path &file, int min_width, int min_
   MediaInfo info;
   first_frame(file, info);
   auto fail = [&](const std::string &why) {
-    return ImageError(AM_INVALID_ARGUMENT, file.string() + ": " + why);
+    return am::error(AM_INVALID_ARGUMENT, file.string() + ": " + why);
   };
   if (info.width < min_width || info.height < min_height)
     throw fail("too small: " + std::to_string(info.width) + "x" + std::to_string(info.height) +
@@ -108,7 +108,7 @@ RgbImage decode_rgb(const std::filesystem::path &file) {
   SwsContext *sws =
       sws_getContext(frame->width, frame->height, static_cast<AVPixelFormat>(frame->format),
                      out.width, out.height, AV_PIX_FMT_RGB24, SWS_POINT, nullptr, nullptr, nullptr);
-  if (!sws) throw ImageError(AM_INTERNAL, file.string() + ": cannot convert to RGB");
+  if (!sws) throw am::error(AM_INTERNAL, file.string() + ": cannot convert to RGB");
   uint8_t *dst[4] = {out.pixels.data(), nullptr, nullptr, nullptr};
   int dst_stride[4] = {out.width * 3, 0, 0, 0};
   sws_scale(sws, frame->data, frame->linesize, 0, frame->height, dst, dst_stride);

@@ -3,12 +3,11 @@
 // minimum resolution. Nothing is used on the strength of its file name or a server's word.
 #pragma once
 
+#include <automuse/cpp/error.hpp>
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include "images/image_error.hpp"
 
 namespace automuse::images {
 
@@ -20,7 +19,7 @@ struct MediaInfo {
   std::string codec;      // "png", "mjpeg", "h264" ...
 };
 
-// Opens the file and decodes its first video frame. Throws ImageError(AM_INVALID_ARGUMENT)
+// Opens the file and decodes its first video frame. Throws am::error(AM_INVALID_ARGUMENT)
 // naming the file when it does not decode, or is smaller than min_width x min_height.
 MediaInfo probe_media(const std::filesystem::path &file, int min_width = 0, int min_height = 0);
 

@@ -12,33 +12,16 @@
 #include <optional>
 
 #include "core/job.hpp"
+#include "core/text.hpp"
+#include "http/base64.hpp"
 #include "http/http_client.hpp"
+#include "http/provider_failure.hpp"
 
 namespace automuse::images {
 
 namespace json = boost::json;
 
 namespace {
-
-std::string trim_slash(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
-}
-
-std::optional<std::string> base64_decode(std::string_view in) {
-  std::string clean;
-  for (char c : in)
-    if (c != '\n' && c != '\r' && c != ' ') clean += c;
-  if (clean.empty() || clean.size() % 4 != 0) return std::nullopt;
-  std::string out(clean.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char *>(out.data()),
-                          reinterpret_cast<const unsigned char *>(clean.data()),
-                          static_cast<int>(clean.size()));
-  if (n < 0) return std::nullopt;
-  size_t pad = (clean.back() == '=') + (clean[clean.size() - 2] == '=');
-  out.resize(static_cast<size_t>(n) - pad);
-  return out;
-}
 
 // The extension a file's first bytes call for (checked again by decoding later).
 std::string sniff_extension(std::string_view bytes) {
@@ -56,28 +39,6 @@ std::string extension_from_url(const std::string &url, const char *fallback) {
       path.size() - dot <= 5)
     return path.substr(dot);
   return fallback;
-}
-
-// A failed answer as a status and a message naming the provider (never the key).
-std::pair<am_status, std::string> failure_of(const std::string &provider, const http::Response &r) {
-  if (r.status != AM_OK) return {r.status, provider + ": " + r.error};
-  std::string message, code;
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
-  if (!ec && v.is_object()) {
-    const json::object &o = v.as_object();
-    if (auto *e = o.if_contains("error"); e && e->is_object()) {  // OpenAI, Gemini
-      if (auto *m = e->as_object().if_contains("message"); m && m->is_string())
-        message = std::string(m->get_string());
-      if (auto *c = e->as_object().if_contains("code"); c && c->is_string())
-        code = std::string(c->get_string());
-    } else if (auto *e2 = o.if_contains("error"); e2 && e2->is_string()) {  // Pexels
-      message = std::string(e2->get_string());
-    }
-  }
-  if (message.empty()) message = r.body.substr(0, 200);
-  const am_status s = http::status_of_http_error(r.http_status, code == "insufficient_quota");
-  return {s, provider + ": HTTP " + std::to_string(r.http_status) + ": " + message};
 }
 
 // One fetch: a JSON exchange, then maybe a download; tracks the request in flight so it can
@@ -98,7 +59,7 @@ class Fetch : public std::enable_shared_from_this<Fetch> {
         std::move(req), job_->executor(), [self, next = std::move(next)](http::Response r) {
           if (self->is_finished()) return;
           if (!r.ok()) {
-            auto [s, m] = failure_of(self->provider_, r);
+            auto [s, m] = http::provider_failure(self->provider_, r);
             self->finish(s, m, {});
             return;
           }
@@ -208,7 +169,8 @@ class OpenAiImages : public ImageProvider {
                       {"n", 1}};
     // GPT image models always answer in base64 and reject response_format.
     if (c_.model.rfind("gpt-image", 0) != 0) body["response_format"] = "b64_json";
-    http::Request req = json_post(trim_slash(c_.base_url) + "/images/generations", body);
+    http::Request req =
+        json_post(core::without_trailing_slashes(c_.base_url) + "/images/generations", body);
     req.headers.push_back({"Authorization", "Bearer " + c_.api_key});
     f->send(std::move(req), [f, target](http::Response resp) {
       json::value v = json::parse(resp.body);
@@ -216,7 +178,7 @@ class OpenAiImages : public ImageProvider {
       if (data.empty()) throw std::runtime_error("no image in \"data\"");
       const json::object &item = data.at(0).as_object();
       if (auto *b64 = item.if_contains("b64_json"); b64 && b64->is_string()) {
-        auto bytes = base64_decode(b64->get_string());
+        auto bytes = http::base64_decode(b64->get_string());
         if (!bytes) throw std::runtime_error("b64_json is not base64");
         f->write_file(std::move(*bytes), target);
       } else if (auto *url = item.if_contains("url"); url && url->is_string()) {
@@ -253,8 +215,9 @@ class GeminiImages : public ImageProvider {
          json::array{json::object{{"parts", json::array{json::object{{"text", r.prompt}}}}}}},
         {"generationConfig", json::object{{"responseModalities", json::array{"IMAGE"}},
                                           {"imageConfig", json::object{{"aspectRatio", aspect}}}}}};
-    http::Request req =
-        json_post(trim_slash(c_.base_url) + "/models/" + c_.model + ":generateContent", body);
+    http::Request req = json_post(
+        core::without_trailing_slashes(c_.base_url) + "/models/" + c_.model + ":generateContent",
+        body);
     req.headers.push_back({"x-goog-api-key", c_.api_key});
     f->send(std::move(req), [f, target](http::Response resp) {
       json::value v = json::parse(resp.body);
@@ -265,7 +228,7 @@ class GeminiImages : public ImageProvider {
         const json::value *inline_data = p.if_contains("inlineData");
         if (!inline_data) inline_data = p.if_contains("inline_data");  // snake_case variant
         if (!inline_data) continue;
-        auto bytes = base64_decode(inline_data->at("data").as_string());
+        auto bytes = http::base64_decode(inline_data->at("data").as_string());
         if (!bytes) throw std::runtime_error("inlineData.data is not base64");
         f->write_file(std::move(*bytes), target);
         return;
@@ -295,7 +258,8 @@ class Pexels : public ImageProvider {
       return [] {};
     }
     const bool video = r.kind == MediaKind::kVideo;
-    boost::urls::url url(trim_slash(c_.base_url) + (video ? "/videos/search" : "/v1/search"));
+    boost::urls::url url(core::without_trailing_slashes(c_.base_url) +
+                         (video ? "/videos/search" : "/v1/search"));
     url.params().set("query", r.prompt);
     url.params().set("orientation", "portrait");
     url.params().set("per_page", std::to_string(c_.per_page));

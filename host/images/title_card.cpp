@@ -1,8 +1,9 @@
 // host/images/title_card.cpp — gradient painting, text with libass, PNG with libavcodec.
 #include "images/title_card.hpp"
 
+#include <automuse/cpp/error.hpp>
+
 #include "automuse_render/ass_subtitles.h"
-#include "images/image_error.hpp"
 
 extern "C" {
 #include <ass/ass.h>
@@ -119,7 +120,7 @@ void blend(std::vector<uint8_t> &rgb, int w, int h, const ASS_Image *img) {
 
 std::string encode_png(const std::vector<uint8_t> &rgb, int w, int h) {
   const AVCodec *codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
-  if (!codec) throw ImageError(AM_UNSUPPORTED, "FFmpeg has no PNG encoder");
+  if (!codec) throw am::error(AM_UNSUPPORTED, "FFmpeg has no PNG encoder");
   std::unique_ptr<AVCodecContext, void (*)(AVCodecContext *)> ctx(
       avcodec_alloc_context3(codec), [](AVCodecContext *c) { avcodec_free_context(&c); });
   ctx->width = w;
@@ -127,13 +128,13 @@ std::string encode_png(const std::vector<uint8_t> &rgb, int w, int h) {
   ctx->pix_fmt = AV_PIX_FMT_RGB24;
   ctx->time_base = AVRational{1, 1};
   if (avcodec_open2(ctx.get(), codec, nullptr) < 0)
-    throw ImageError(AM_INTERNAL, "cannot open the PNG encoder");
+    throw am::error(AM_INTERNAL, "cannot open the PNG encoder");
   std::unique_ptr<AVFrame, void (*)(AVFrame *)> frame(av_frame_alloc(),
                                                       [](AVFrame *f) { av_frame_free(&f); });
   frame->width = w;
   frame->height = h;
   frame->format = AV_PIX_FMT_RGB24;
-  if (av_frame_get_buffer(frame.get(), 0) < 0) throw ImageError(AM_NO_MEMORY, "frame buffer");
+  if (av_frame_get_buffer(frame.get(), 0) < 0) throw am::error(AM_NO_MEMORY, "frame buffer");
   for (int y = 0; y < h; ++y)
     std::copy_n(&rgb[static_cast<size_t>(y) * w * 3], static_cast<size_t>(w) * 3,
                 frame->data[0] + static_cast<ptrdiff_t>(y) * frame->linesize[0]);
@@ -141,12 +142,12 @@ std::string encode_png(const std::vector<uint8_t> &rgb, int w, int h) {
                                                       [](AVPacket *p) { av_packet_free(&p); });
   std::string out;
   if (avcodec_send_frame(ctx.get(), frame.get()) < 0 || avcodec_send_frame(ctx.get(), nullptr) < 0)
-    throw ImageError(AM_INTERNAL, "PNG encoding failed");
+    throw am::error(AM_INTERNAL, "PNG encoding failed");
   while (avcodec_receive_packet(ctx.get(), pkt.get()) >= 0) {
     out.append(reinterpret_cast<const char *>(pkt->data), static_cast<size_t>(pkt->size));
     av_packet_unref(pkt.get());
   }
-  if (out.empty()) throw ImageError(AM_INTERNAL, "PNG encoder produced nothing");
+  if (out.empty()) throw am::error(AM_INTERNAL, "PNG encoder produced nothing");
   return out;
 }
 
@@ -160,14 +161,14 @@ void write_atomically(const std::filesystem::path &path, const std::string &byte
     if (!out.flush()) {
       std::error_code ec;
       std::filesystem::remove(tmp, ec);
-      throw ImageError(AM_IO, path.string() + ": cannot write");
+      throw am::error(AM_IO, path.string() + ": cannot write");
     }
   }
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   if (ec) {
     std::filesystem::remove(tmp, ec);
-    throw ImageError(AM_IO, path.string() + ": cannot rename into place: " + ec.message());
+    throw am::error(AM_IO, path.string() + ": cannot rename into place: " + ec.message());
   }
 }
 
@@ -328,16 +329,16 @@ Palette palette_for(std::string_view prompt) {
 void render_title_card(std::string_view prompt, const std::filesystem::path &png,
                        const CardOptions &o) {
   if (o.width < 64 || o.height < 64 || o.width > 8192 || o.height > 8192)
-    throw ImageError(AM_INVALID_ARGUMENT, "size: card must be between 64 and 8192 pixels a side");
+    throw am::error(AM_INVALID_ARGUMENT, "size: card must be between 64 and 8192 pixels a side");
   const std::string phrase = key_phrase(prompt);
-  if (phrase.empty()) throw ImageError(AM_INVALID_ARGUMENT, "prompt: is empty");
+  if (phrase.empty()) throw am::error(AM_INVALID_ARGUMENT, "prompt: is empty");
   const Palette palette = palette_for(prompt);
 
   std::vector<uint8_t> rgb(static_cast<size_t>(o.width) * o.height * 3);
   paint_gradient(rgb, o.width, o.height, palette);
 
   std::unique_ptr<ASS_Library, void (*)(ASS_Library *)> lib(ass_library_init(), ass_library_done);
-  if (!lib) throw ImageError(AM_INTERNAL, "libass: cannot initialise");
+  if (!lib) throw am::error(AM_INTERNAL, "libass: cannot initialise");
   ass_set_message_cb(
       lib.get(), [](int, const char *, va_list, void *) {}, nullptr);
   std::unique_ptr<ASS_Renderer, void (*)(ASS_Renderer *)> renderer(ass_renderer_init(lib.get()),
@@ -367,11 +368,11 @@ void render_title_card(std::string_view prompt, const std::filesystem::path &png
         "0,0,0,," +
         card_text(phrase) + "\n";
     track.reset(ass_read_memory(lib.get(), script.data(), script.size(), nullptr));
-    if (!track) throw ImageError(AM_INTERNAL, "libass: cannot read the card script");
+    if (!track) throw am::error(AM_INTERNAL, "libass: cannot read the card script");
     int changed = 0;
     images = ass_render_frame(renderer.get(), track.get(), 1000, &changed);
     Box b = bounds(images);
-    if (b.empty()) throw ImageError(AM_INTERNAL, "libass rendered no text (no usable font?)");
+    if (b.empty()) throw am::error(AM_INTERNAL, "libass rendered no text (no usable font?)");
     bool fits = b.x0 >= margin / 2 && b.x1 <= o.width - margin / 2 && b.y1 - b.y0 <= o.height * 0.6;
     if (fits) break;
   }

@@ -33,7 +33,7 @@ std::string key_phrase(std::string_view prompt);
 // a hash of it, so the same prompt always gets the same card.
 Palette palette_for(std::string_view prompt);
 
-// Renders the card and writes a PNG (temporary file, then rename). Throws ImageError.
+// Renders the card and writes a PNG (temporary file, then rename). Throws am::error.
 void render_title_card(std::string_view prompt, const std::filesystem::path &png,
                        const CardOptions &options = {});
 

@@ -160,7 +160,7 @@ class FileImport {
       try {
         store_.add_account(std::move(in), nullptr);
         ++counts.imported;
-      } catch (const store::Conflict &e) {
+      } catch (const sqlite::Conflict &e) {
         problem(path, std::string(e.what()) + "; skipped with its items");
         return;
       }

@@ -11,8 +11,10 @@ namespace automuse::ledger {
 namespace {
 
 PublicationLedger &ledger_of(const am_host *host) {
-  const void *table = core::context_of(host).services->find(AM_LEDGER_SERVICE_ID);
-  return const_cast<LedgerService *>(static_cast<const LedgerService *>(table))->ledger();
+  auto *ledger =
+      core::ServiceBinding<am_ledger_service, PublicationLedger>::of(host, AM_LEDGER_SERVICE_ID);
+  if (!ledger) throw std::logic_error("the publication ledger is not registered in this host");
+  return *ledger;
 }
 
 am_status fail(am_buffer *error, am_status status, const std::string &message) {
@@ -90,36 +92,34 @@ am_status intend(const am_host *host, am_job *job, am_str target, am_str digest,
   });
 }
 
-}  // namespace
-
-LedgerService::LedgerService(PublicationLedger &ledger) : table_{}, ledger_(ledger) {
-  table_.struct_size = sizeof table_;
-  table_.intend = &intend;
-  table_.uploading = [](const am_host *host, am_job *job, int64_t id, am_str resume,
-                        am_buffer *error) {
+am_ledger_service ledger_table() {
+  am_ledger_service table{};
+  table.struct_size = sizeof table;
+  table.intend = &intend;
+  table.uploading = [](const am_host *host, am_job *job, int64_t id, am_str resume,
+                       am_buffer *error) {
     return transition(host, job, id, error,
                       [&](PublicationLedger &l) { l.uploading(id, am::to_string(resume)); });
   };
-  table_.published = [](const am_host *host, am_job *job, int64_t id, am_str remote_id, am_str url,
-                        am_buffer *error) {
+  table.published = [](const am_host *host, am_job *job, int64_t id, am_str remote_id, am_str url,
+                       am_buffer *error) {
     return transition(host, job, id, error, [&](PublicationLedger &l) {
       l.published(id, am::to_string(remote_id), am::to_string(url));
     });
   };
-  table_.failed = [](const am_host *host, am_job *job, int64_t id, am_str reason,
-                     am_buffer *error) {
+  table.failed = [](const am_host *host, am_job *job, int64_t id, am_str reason, am_buffer *error) {
     return transition(host, job, id, error,
                       [&](PublicationLedger &l) { l.failed(id, am::to_string(reason)); });
   };
-  table_.uncertain = [](const am_host *host, am_job *job, int64_t id, am_str how,
-                        am_buffer *error) {
+  table.uncertain = [](const am_host *host, am_job *job, int64_t id, am_str how, am_buffer *error) {
     return transition(host, job, id, error,
                       [&](PublicationLedger &l) { l.uncertain(id, am::to_string(how)); });
   };
+  return table;
 }
 
-void LedgerService::register_in(core::ServiceRegistry &registry) const {
-  registry.add(AM_LEDGER_SERVICE_ID, &table_);
-}
+}  // namespace
+
+LedgerService::LedgerService(PublicationLedger &ledger) : ServiceBinding(ledger, ledger_table()) {}
 
 }  // namespace automuse::ledger

@@ -5,25 +5,16 @@
 
 #include <automuse/ledger.h>
 
-#include "core/services.hpp"
+#include "core/service_binding.hpp"
 #include "ledger/publication_ledger.hpp"
 
 namespace automuse::ledger {
 
-class LedgerService {
+// Register table() under AM_LEDGER_SERVICE_ID; `ledger` must outlive the service, which must
+// outlive every plugin.
+class LedgerService : public core::ServiceBinding<am_ledger_service, PublicationLedger> {
  public:
-  // `ledger` must outlive the service, which must outlive every plugin.
   explicit LedgerService(PublicationLedger &ledger);
-  LedgerService(const LedgerService &) = delete;
-  LedgerService &operator=(const LedgerService &) = delete;
-
-  void register_in(core::ServiceRegistry &registry) const;
-  const am_ledger_service *table() const { return &table_; }
-  PublicationLedger &ledger() { return ledger_; }
-
- private:
-  am_ledger_service table_;  // first member: a pointer to the table is one to the service
-  PublicationLedger &ledger_;
 };
 
 }  // namespace automuse::ledger

@@ -19,7 +19,7 @@ int64_t now_seconds() {
       .count();
 }
 
-Publication read_row(store::Stmt &q) {
+Publication read_row(sqlite::Stmt &q) {
   Publication p;
   p.id = q.int64(0);
   p.job_id = q.text(1);
@@ -68,7 +68,7 @@ bool may_move(State from, State to) {
 PublicationLedger::PublicationLedger(const std::filesystem::path &db_file) : db_(db_file) {}
 
 std::optional<Publication> PublicationLedger::get_locked(int64_t id) {
-  store::Stmt q(db_, std::string("SELECT ") + kColumns + " FROM publications WHERE id = ?");
+  sqlite::Stmt q(db_, std::string("SELECT ") + kColumns + " FROM publications WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_row(q);
@@ -82,9 +82,9 @@ std::optional<Publication> PublicationLedger::get(int64_t id) {
 std::vector<Publication> PublicationLedger::list(const std::optional<std::string> &account_id,
                                                  const std::optional<std::string> &target) {
   std::lock_guard lock(mutex_);
-  store::Stmt q(db_, std::string("SELECT ") + kColumns +
-                         " FROM publications WHERE (? IS NULL OR account_id = ?)"
-                         " AND (? IS NULL OR target = ?) ORDER BY id DESC");
+  sqlite::Stmt q(db_, std::string("SELECT ") + kColumns +
+                          " FROM publications WHERE (? IS NULL OR account_id = ?)"
+                          " AND (? IS NULL OR target = ?) ORDER BY id DESC");
   q.bind(1, account_id).bind(2, account_id).bind(3, target).bind(4, target);
   std::vector<Publication> out;
   while (q.step()) out.push_back(read_row(q));
@@ -93,7 +93,7 @@ std::vector<Publication> PublicationLedger::list(const std::optional<std::string
 
 bool PublicationLedger::job_published(const std::string &job_id) {
   std::lock_guard lock(mutex_);
-  store::Stmt q(db_, "SELECT 1 FROM publications WHERE job_id = ?");
+  sqlite::Stmt q(db_, "SELECT 1 FROM publications WHERE job_id = ?");
   q.bind(1, job_id);
   return q.step();
 }
@@ -101,9 +101,9 @@ bool PublicationLedger::job_published(const std::string &job_id) {
 std::string PublicationLedger::account_id_of(const std::string &plugin_id,
                                              const std::string &name) {
   std::lock_guard lock(mutex_);
-  store::Stmt q(db_,
-                "SELECT id FROM accounts WHERE id = ? OR (plugin_id = ? AND nickname = ?)"
-                " ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END");
+  sqlite::Stmt q(db_,
+                 "SELECT id FROM accounts WHERE id = ? OR (plugin_id = ? AND nickname = ?)"
+                 " ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END");
   q.bind(1, name).bind(2, plugin_id).bind(3, name).bind(4, name);
   return q.step() ? q.text(0) : name;
 }
@@ -112,19 +112,19 @@ PublicationLedger::Intended PublicationLedger::intend(const Intent &in) {
   if (in.account_id.empty() || in.target.empty() || in.digest.empty())
     throw LedgerError("a publication needs an account, a target and a content digest");
   std::lock_guard lock(mutex_);
-  store::WriteTxn txn(db_);
+  sqlite::WriteTxn txn(db_);
   if (in.one_per_job) {
-    store::Stmt q(db_, std::string("SELECT ") + kColumns +
-                           " FROM publications WHERE job_id = ? AND account_id = ? AND target = ?"
-                           " AND state IN ('published', 'uncertain') ORDER BY id DESC LIMIT 1");
+    sqlite::Stmt q(db_, std::string("SELECT ") + kColumns +
+                            " FROM publications WHERE job_id = ? AND account_id = ? AND target = ?"
+                            " AND state IN ('published', 'uncertain') ORDER BY id DESC LIMIT 1");
     q.bind(1, in.job_id).bind(2, in.account_id).bind(3, in.target);
     if (q.step()) return Intended{read_row(q), false};
   }
   {
     // The newest row for this content there; with --again, the newest of this job only.
-    store::Stmt q(db_, std::string("SELECT ") + kColumns +
-                           " FROM publications WHERE account_id = ? AND target = ? AND digest = ?"
-                           " AND (? = 0 OR job_id = ?) ORDER BY id DESC LIMIT 1");
+    sqlite::Stmt q(db_, std::string("SELECT ") + kColumns +
+                            " FROM publications WHERE account_id = ? AND target = ? AND digest = ?"
+                            " AND (? = 0 OR job_id = ?) ORDER BY id DESC LIMIT 1");
     q.bind(1, in.account_id).bind(2, in.target).bind(3, in.digest);
     q.bind(4, static_cast<int64_t>(in.again)).bind(5, in.job_id);
     if (q.step()) {
@@ -134,7 +134,7 @@ PublicationLedger::Intended PublicationLedger::intend(const Intent &in) {
   }
   Publication p;
   {
-    store::Stmt next(db_, "SELECT COALESCE(MAX(id), 0) + 1 FROM publications");
+    sqlite::Stmt next(db_, "SELECT COALESCE(MAX(id), 0) + 1 FROM publications");
     next.step();
     p.id = next.int64(0);
   }
@@ -145,8 +145,8 @@ PublicationLedger::Intended PublicationLedger::intend(const Intent &in) {
   p.digest = in.digest;
   p.summary = in.summary;
   p.created_at = p.updated_at = now_seconds();
-  store::Stmt ins(db_, std::string("INSERT INTO publications (") + kColumns +
-                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite::Stmt ins(db_, std::string("INSERT INTO publications (") + kColumns +
+                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   ins.bind(1, p.id).bind(2, p.job_id).bind(3, p.plugin_id).bind(4, p.account_id);
   ins.bind(5, p.target).bind(6, p.digest).bind(7, p.summary).bind(8, state_name(p.state));
   ins.bind(9, std::nullopt).bind(10, std::nullopt).bind(11, std::nullopt).bind(12, std::nullopt);
@@ -161,7 +161,7 @@ Publication PublicationLedger::move(int64_t id, State to,
                                     const std::optional<std::string> &url,
                                     const std::optional<std::string> &note) {
   std::lock_guard lock(mutex_);
-  store::WriteTxn txn(db_);
+  sqlite::WriteTxn txn(db_);
   std::optional<Publication> p = get_locked(id);
   if (!p) throw LedgerError("no publication " + std::to_string(id) + " in the ledger");
   if (!may_move(p->state, to))
@@ -174,9 +174,9 @@ Publication PublicationLedger::move(int64_t id, State to,
   if (url) p->url = url;
   if (note) p->note = note;
   p->updated_at = now_seconds();
-  store::Stmt up(db_,
-                 "UPDATE publications SET state = ?, resume_json = ?, remote_id = ?, url = ?,"
-                 " note = ?, updated_at = ? WHERE id = ?");
+  sqlite::Stmt up(db_,
+                  "UPDATE publications SET state = ?, resume_json = ?, remote_id = ?, url = ?,"
+                  " note = ?, updated_at = ? WHERE id = ?");
   up.bind(1, state_name(to)).bind(2, p->resume_json).bind(3, p->remote_id).bind(4, p->url);
   up.bind(5, p->note).bind(6, p->updated_at).bind(7, id).run();
   txn.commit();

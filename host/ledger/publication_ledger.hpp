@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/sqlite_db.hpp"
+#include "sqlite/sqlite_db.hpp"
 
 namespace automuse::ledger {
 
@@ -49,9 +49,9 @@ struct Intent {
 };
 
 // A refused transition (backwards, or from a final state) or an unknown id.
-class LedgerError : public store::StoreError {
+class LedgerError : public sqlite::Error {
  public:
-  using store::StoreError::StoreError;
+  using sqlite::Error::Error;
 };
 
 class PublicationLedger {
@@ -93,7 +93,7 @@ class PublicationLedger {
   std::optional<Publication> get_locked(int64_t id);
 
   std::mutex mutex_;
-  store::Db db_;
+  sqlite::Db db_;
 };
 
 // Whether a publication may move from `from` to `to`: forward only; uploading may repeat (new

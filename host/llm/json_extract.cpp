@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "core/text.hpp"
 #include "llm/llm_types.hpp"
 
 namespace automuse::llm {
@@ -138,7 +139,7 @@ std::string check_at(const json::value &v, const json::value &shape, const std::
 
 void validate_schema_at(const json::value &shape, const std::string &where) {
   const json::object *s = shape.if_object();
-  if (!s) throw LlmError(AM_INVALID_ARGUMENT, where + ": a shape must be an object");
+  if (!s) throw am::error(AM_INVALID_ARGUMENT, where + ": a shape must be an object");
   static const std::string_view kTypes[] = {"object",  "array",   "string", "number",
                                             "integer", "boolean", "null"};
   auto check_name = [&](const json::value &t) {
@@ -146,9 +147,9 @@ void validate_schema_at(const json::value &shape, const std::string &where) {
     if (t.is_string())
       for (auto k : kTypes) ok = ok || t.as_string() == k;
     if (!ok)
-      throw LlmError(AM_INVALID_ARGUMENT,
-                     where + ".type: unknown type " + json::serialize(t) +
-                         " (use object, array, string, number, integer, boolean, null)");
+      throw am::error(AM_INVALID_ARGUMENT,
+                      where + ".type: unknown type " + json::serialize(t) +
+                          " (use object, array, string, number, integer, boolean, null)");
   };
   if (const json::value *t = s->if_contains("type")) {
     if (t->is_array())
@@ -160,20 +161,20 @@ void validate_schema_at(const json::value &shape, const std::string &where) {
     validate_schema_at(*items, where + ".items");
   if (const json::value *props = s->if_contains("properties")) {
     if (!props->is_object())
-      throw LlmError(AM_INVALID_ARGUMENT, where + ".properties: expected an object");
+      throw am::error(AM_INVALID_ARGUMENT, where + ".properties: expected an object");
     for (const auto &[k, sub] : props->as_object())
       validate_schema_at(sub, where + ".properties." + std::string(k));
   }
   if (const json::value *req = s->if_contains("required")) {
     if (!req->is_array())
-      throw LlmError(AM_INVALID_ARGUMENT, where + ".required: expected an array of names");
+      throw am::error(AM_INVALID_ARGUMENT, where + ".required: expected an array of names");
     for (const json::value &n : req->as_array())
       if (!n.is_string())
-        throw LlmError(AM_INVALID_ARGUMENT, where + ".required: expected an array of names");
+        throw am::error(AM_INVALID_ARGUMENT, where + ".required: expected an array of names");
   }
   for (const char *k : {"minItems", "maxItems", "minLength"}) {
     if (const json::value *m = s->if_contains(k); m && !m->is_number())
-      throw LlmError(AM_INVALID_ARGUMENT, where + "." + k + ": expected a number");
+      throw am::error(AM_INVALID_ARGUMENT, where + "." + k + ": expected a number");
   }
 }
 
@@ -248,11 +249,7 @@ std::vector<std::string_view> fenced_blocks(std::string_view text) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
+using core::trim;
 
 // Shape-directed unwrapping: the value itself, or what it wraps.
 std::vector<json::value> unwrap_options(const json::value &v, const json::value &shape) {

@@ -19,7 +19,7 @@ namespace automuse::llm {
 // ("$[2].title: expected a string, got 42").
 std::string check_shape(const boost::json::value &value, const boost::json::value &shape);
 
-// Throws LlmError(AM_INVALID_ARGUMENT) when `shape` itself is not a shape this checker
+// Throws am::error(AM_INVALID_ARGUMENT) when `shape` itself is not a shape this checker
 // understands (unknown type names, wrong member kinds), naming the bad member.
 void validate_shape_schema(const boost::json::value &shape);
 

@@ -98,9 +98,9 @@ struct LlmClient::ChatCall : std::enable_shared_from_this<ChatCall> {
     if (finished) return;
     try {
       if (request.messages.empty())
-        throw LlmError(AM_INVALID_ARGUMENT, "messages: at least one message is needed");
+        throw am::error(AM_INVALID_ARGUMENT, "messages: at least one message is needed");
       provider = client.options_.providers.resolve(request.provider, request.model);
-    } catch (const LlmError &e) {
+    } catch (const am::error &e) {
       return fail(e.status(), e.what());
     }
     url = provider.chat_url();
@@ -154,7 +154,7 @@ struct LlmClient::ChatCall : std::enable_shared_from_this<ChatCall> {
         if (!self || self->finished || self->stream_error) return;
         try {
           self->decoder->feed(chunk);
-        } catch (const LlmError &e) {
+        } catch (const am::error &e) {
           self->stream_error.emplace(e.status(), e.what());
           self->client.http_.cancel(self->http_id);
         }
@@ -205,7 +205,7 @@ struct LlmClient::ChatCall : std::enable_shared_from_this<ChatCall> {
                             std::to_string(result.usage.completion_tokens) + " out" +
                             (result.usage.reported ? "" : ", estimated") + ")");
       succeed(std::move(result));
-    } catch (const LlmError &e) {
+    } catch (const am::error &e) {
       fail(e.status(), e.what());
     }
   }
@@ -305,7 +305,7 @@ struct LlmClient::JsonCall : std::enable_shared_from_this<JsonCall> {
     if (finished) return;
     try {
       validate_shape_schema(shape);
-    } catch (const LlmError &e) {
+    } catch (const am::error &e) {
       return finish(ChatOutcome{e.status(), e.what(), {}});
     }
     std::string instruction = json_instruction(shape);

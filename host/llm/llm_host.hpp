@@ -1,6 +1,6 @@
 // host/llm/llm_host.hpp — the LLM service as the host sets it up from automuse.json: providers
 // (llm.*), the answer cache, usage accounting in the store file, the client over the host's
-// HTTP client, and the automuse.llm/1 table. One object for HostContext to own and install.
+// HTTP client, and the automuse.llm/1 table. One object for HostContext to own and register.
 #pragma once
 
 #include <filesystem>
@@ -26,13 +26,13 @@ namespace automuse::llm {
 class LlmHost {
  public:
   // `http` and `cache` (optional) must outlive this object. `store_file` is automuse.db
-  // (usage is recorded there; empty path: no usage accounting). Throws LlmError for a bad
-  // llm section (naming the key) and store::StoreError for an unusable store file.
+  // (usage is recorded there; empty path: no usage accounting). Throws am::error for a bad
+  // llm section (naming the key) and sqlite::Error for an unusable store file.
   LlmHost(const config::Config &config, http::HttpClient &http, cache::Cache *cache,
           const std::filesystem::path &store_file);
   ~LlmHost();
 
-  void install(core::ServiceRegistry &registry) { service_->install(registry); }
+  const am_llm *table() const { return service_->table(); }
   LlmClient &client() { return *client_; }
   LlmService &service() { return *service_; }
   UsageLog *usage() { return usage_.get(); }

@@ -10,11 +10,6 @@ namespace automuse::llm {
 
 namespace json = boost::json;
 
-struct LlmService::Binding {
-  am_llm table;  // first: the registry hands out its address, which is the Binding's
-  LlmService *self;
-};
-
 namespace {
 
 // Shared by the op's cancel hook, its deltas and its completion.
@@ -23,36 +18,27 @@ struct OpState {
   bool finished = false;           // on the job's strand only
 };
 
-std::string to_string(am_str s) {
-  return s.data ? std::string(s.data, s.len) : std::string();
-}
+using core::to_string;
 am_str view(const std::string &s) {
-  return am_str{s.data(), s.size()};
+  return core::to_am_str(s);
 }
 
 }  // namespace
 
-LlmService::LlmService(LlmClient &client) : client_(client), binding_(std::make_unique<Binding>()) {
-  am_llm &t = binding_->table;
-  t = am_llm{};
+LlmService::LlmService(LlmClient &client) : client_(client) {}
+
+LlmService::~LlmService() = default;
+
+am_llm LlmService::c_table() {
+  am_llm t{};
   t.struct_size = sizeof(am_llm);
-  binding_->self = this;
 
   t.chat = [](const am_host *host, am_job *job, const am_llm_request *req, am_llm_delta_fn on_delta,
               am_llm_done_fn done, void *user) -> am_op_id {
     auto fail_now = [&](am_status status, std::string error) {
-      auto j = job->shared_from_this();
-      am_op_id id = job->add_op([j, done, user](am_op_id op) {
-        j->complete_op(op, [done, user] {
-          done(user, AM_CANCELLED, am_str{"cancelled", 9}, nullptr);
-        });
-      });
-      j->complete_op(id, [done, user, status, error = std::move(error)] {
-        done(user, status, view(error), nullptr);
-      });
-      return id;
+      return core::fail_now(*job, done, user, status, std::move(error));
     };
-    LlmService *svc = llm_service_of(host);
+    auto *svc = core::ServiceBinding<am_llm, LlmService>::of(host, AM_LLM_SERVICE_ID);
     if (!svc) return fail_now(AM_UNSUPPORTED, "the LLM service is not installed");
     if (!req || req->struct_size < sizeof(am_llm_request))
       return fail_now(AM_INVALID_ARGUMENT, "request: missing, or struct_size too small");
@@ -68,7 +54,7 @@ LlmService::LlmService(LlmClient &client) : client_(client), binding_(std::make_
           return fail_now(AM_INVALID_ARGUMENT, "json_shape: not valid JSON (" + ec.message() + ")");
         validate_shape_schema(*shape);
       }
-    } catch (const LlmError &e) {
+    } catch (const am::error &e) {
       return fail_now(e.status(), e.what());
     }
     r.provider = to_string(req->provider);
@@ -117,23 +103,7 @@ LlmService::LlmService(LlmClient &client) : client_(client), binding_(std::make_
   t.cancel = [](const am_host *, am_job *job, am_op_id op) {
     if (job) job->cancel_op(op);
   };
-}
-
-LlmService::~LlmService() = default;
-
-void LlmService::install(core::ServiceRegistry &registry) {
-  registry.add(AM_LLM_SERVICE_ID, &binding_->table);
-}
-
-const am_llm *LlmService::table() const {
-  return &binding_->table;
-}
-
-LlmService *llm_service_of(const am_host *host) {
-  if (!host || !host->host_data) return nullptr;
-  const void *t = core::context_of(host).services->find(AM_LLM_SERVICE_ID);
-  // The table is the first member of a Binding (standard layout).
-  return t ? reinterpret_cast<const LlmService::Binding *>(t)->self : nullptr;
+  return t;
 }
 
 am_op_id LlmService::chat(am_job &job, ChatRequest request, std::optional<json::value> shape,

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "core/job.hpp"
+#include "core/service_binding.hpp"
 #include "llm/llm_client.hpp"
 
 namespace automuse::core {
@@ -29,9 +30,8 @@ class LlmService {
   LlmService(const LlmService &) = delete;
   LlmService &operator=(const LlmService &) = delete;
 
-  // Registers the C table under AM_LLM_SERVICE_ID.
-  void install(core::ServiceRegistry &registry);
-  const am_llm *table() const;
+  // The table to register under AM_LLM_SERVICE_ID.
+  const am_llm *table() const { return binding_.table(); }
   LlmClient &client() { return client_; }
 
   // A chat (or, with `shape`, a structured chat re-asked up to `json_retries` times) as an
@@ -40,13 +40,9 @@ class LlmService {
                 int json_retries, LlmClient::DeltaFn on_delta, LlmClient::DoneFn done);
 
  private:
-  struct Binding;
-  friend LlmService *llm_service_of(const am_host *host);
+  static am_llm c_table();
   LlmClient &client_;
-  std::unique_ptr<Binding> binding_;
+  core::ServiceBinding<am_llm, LlmService> binding_{*this, c_table()};
 };
-
-// The service behind a host's AM_LLM_SERVICE_ID (for the C binding); nullptr if none.
-LlmService *llm_service_of(const am_host *host);
 
 }  // namespace automuse::llm

@@ -24,26 +24,27 @@ std::vector<Message> messages_from_json(std::string_view text) {
   try {
     v = json::parse(text);
   } catch (const std::exception &e) {
-    throw LlmError(AM_INVALID_ARGUMENT, std::string("messages: not valid JSON (") + e.what() + ")");
+    throw am::error(AM_INVALID_ARGUMENT,
+                    std::string("messages: not valid JSON (") + e.what() + ")");
   }
   if (!v.is_array() || v.as_array().empty())
-    throw LlmError(AM_INVALID_ARGUMENT,
-                   "messages: expected a non-empty array of {\"role\", \"content\"} objects");
+    throw am::error(AM_INVALID_ARGUMENT,
+                    "messages: expected a non-empty array of {\"role\", \"content\"} objects");
   std::vector<Message> out;
   size_t i = 0;
   for (const json::value &m : v.as_array()) {
     std::string where = "messages[" + std::to_string(i++) + "]";
     const json::object *o = m.if_object();
-    if (!o) throw LlmError(AM_INVALID_ARGUMENT, where + ": expected an object");
+    if (!o) throw am::error(AM_INVALID_ARGUMENT, where + ": expected an object");
     const json::value *role = o->if_contains("role");
     const json::value *content = o->if_contains("content");
     if (!role || !role->is_string())
-      throw LlmError(AM_INVALID_ARGUMENT, where + ".role: expected a string");
+      throw am::error(AM_INVALID_ARGUMENT, where + ".role: expected a string");
     if (!content || !content->is_string())
-      throw LlmError(AM_INVALID_ARGUMENT, where + ".content: expected a string");
+      throw am::error(AM_INVALID_ARGUMENT, where + ".content: expected a string");
     std::string r(role->as_string());
     if (r != "system" && r != "user" && r != "assistant")
-      throw LlmError(
+      throw am::error(
           AM_INVALID_ARGUMENT,
           where + ".role: must be \"system\", \"user\" or \"assistant\", not \"" + r + "\"");
     out.push_back({std::move(r), std::string(content->as_string())});

@@ -5,6 +5,7 @@
 
 #include <automuse/types.h>
 
+#include <automuse/cpp/error.hpp>
 #include <boost/json/value.hpp>
 #include <cstdint>
 #include <optional>
@@ -68,18 +69,7 @@ struct ChatOutcome {
   ChatResult result;
 };
 
-// A failure with a status code; what() is a complete sentence for the user.
-class LlmError : public std::runtime_error {
- public:
-  LlmError(am_status status, const std::string &message)
-      : std::runtime_error(message), status_(status) {}
-  am_status status() const noexcept { return status_; }
-
- private:
-  am_status status_;
-};
-
-// Messages from JSON text [{"role","content"}...]; throws LlmError(AM_INVALID_ARGUMENT)
+// Messages from JSON text [{"role","content"}...]; throws am::error(AM_INVALID_ARGUMENT)
 // naming the bad element.
 std::vector<Message> messages_from_json(std::string_view text);
 boost::json::array messages_to_json(const std::vector<Message> &messages);

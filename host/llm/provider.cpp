@@ -34,7 +34,7 @@ std::string get_string(const json::object &o, const char *key, const std::string
   const json::value *v = o.if_contains(key);
   if (!v || v->is_null()) return {};
   if (!v->is_string())
-    throw LlmError(AM_INVALID_ARGUMENT, where + "." + key + ": expected a string");
+    throw am::error(AM_INVALID_ARGUMENT, where + "." + key + ": expected a string");
   return std::string(v->as_string());
 }
 
@@ -112,7 +112,7 @@ ProviderSet ProviderSet::from_config(const config::Config &config) {
       std::string name(key);
       std::string where = "llm.providers." + name;
       const json::object *o = value.if_object();
-      if (!o) throw LlmError(AM_INVALID_ARGUMENT, where + ": expected an object");
+      if (!o) throw am::error(AM_INVALID_ARGUMENT, where + ": expected an object");
       auto it = set.providers_.find(name);
       Provider p = it != set.providers_.end() ? it->second : Provider{};
       p.name = name;
@@ -123,17 +123,17 @@ ProviderSet ProviderSet::from_config(const config::Config &config) {
         else if (api == "ollama")
           p.api = Api::ollama;
         else
-          throw LlmError(AM_INVALID_ARGUMENT,
-                         where +
-                             ".api: must be \"openai\" (chat completions) or \"ollama\" "
-                             "(native /api/chat), not \"" +
-                             api + "\"");
+          throw am::error(AM_INVALID_ARGUMENT,
+                          where +
+                              ".api: must be \"openai\" (chat completions) or \"ollama\" "
+                              "(native /api/chat), not \"" +
+                              api + "\"");
       }
       if (auto url = get_string(*o, "base_url", where); !url.empty()) p.base_url = url;
       if (p.base_url.empty())
-        throw LlmError(AM_INVALID_ARGUMENT, where +
-                                                ".base_url: required for a provider that "
-                                                "is not a preset");
+        throw am::error(AM_INVALID_ARGUMENT, where +
+                                                 ".base_url: required for a provider that "
+                                                 "is not a preset");
       if (auto model = get_string(*o, "model", where); !model.empty()) p.model = model;
       if (const json::value *key_v = o->if_contains("api_key")) {
         if (key_v->is_object() && key_v->as_object().if_contains("env") &&
@@ -146,8 +146,8 @@ ProviderSet ProviderSet::from_config(const config::Config &config) {
           p.api_key_env.clear();
           p.needs_key = !p.api_key.empty();
         } else if (!key_v->is_null()) {
-          throw LlmError(AM_INVALID_ARGUMENT,
-                         where + ".api_key: expected a string or {\"env\": \"NAME\"}");
+          throw am::error(AM_INVALID_ARGUMENT,
+                          where + ".api_key: expected a string or {\"env\": \"NAME\"}");
         }
       }
       if (auto env = get_string(*o, "api_key_env", where); !env.empty()) {
@@ -156,15 +156,15 @@ ProviderSet ProviderSet::from_config(const config::Config &config) {
       }
       if (auto tp = get_string(*o, "token_param", where); !tp.empty()) {
         if (tp != "max_tokens" && tp != "max_completion_tokens")
-          throw LlmError(AM_INVALID_ARGUMENT, where +
-                                                  ".token_param: must be \"max_tokens\" or "
-                                                  "\"max_completion_tokens\"");
+          throw am::error(AM_INVALID_ARGUMENT, where +
+                                                   ".token_param: must be \"max_tokens\" or "
+                                                   "\"max_completion_tokens\"");
         p.token_param = tp;
       }
       if (auto sp = get_string(*o, "seed_param", where); !sp.empty()) p.seed_param = sp;
       if (const json::value *so = o->if_contains("stream_options")) {
         if (!so->is_bool())
-          throw LlmError(AM_INVALID_ARGUMENT, where + ".stream_options: expected true or false");
+          throw am::error(AM_INVALID_ARGUMENT, where + ".stream_options: expected true or false");
         p.stream_options = so->as_bool();
       }
       set.providers_[name] = std::move(p);
@@ -185,9 +185,9 @@ Provider ProviderSet::resolve(const std::string &name_in, const std::string &mod
   if (it == providers_.end()) {
     std::string known;
     for (const auto &[n, _] : providers_) known += (known.empty() ? "" : ", ") + n;
-    throw LlmError(AM_NOT_FOUND, "unknown LLM provider '" + name + "' (known: " + known +
-                                     "); add it under llm.providers." + name +
-                                     " with a base_url in automuse.json");
+    throw am::error(AM_NOT_FOUND, "unknown LLM provider '" + name + "' (known: " + known +
+                                      "); add it under llm.providers." + name +
+                                      " with a base_url in automuse.json");
   }
   Provider p = it->second;
   if (!model.empty())
@@ -195,14 +195,14 @@ Provider ProviderSet::resolve(const std::string &name_in, const std::string &mod
   else if (name == default_name_ && !default_model_.empty())
     p.model = default_model_;
   if (p.model.empty())
-    throw LlmError(AM_INVALID_ARGUMENT,
-                   "LLM provider '" + name + "' has no model: set llm.providers." + name +
-                       ".model (or llm.model) in automuse.json, or pass --model");
+    throw am::error(AM_INVALID_ARGUMENT,
+                    "LLM provider '" + name + "' has no model: set llm.providers." + name +
+                        ".model (or llm.model) in automuse.json, or pass --model");
   if (p.api_key.empty() && !p.api_key_env.empty()) {
     if (const char *v = std::getenv(p.api_key_env.c_str())) p.api_key = v;
   }
   if (p.needs_key && p.api_key.empty()) {
-    throw LlmError(
+    throw am::error(
         AM_UNAUTHENTICATED,
         "LLM provider '" + name + "' needs an API key: set the environment variable " +
             (p.api_key_env.empty() ? std::string("named in llm.providers." + name + ".api_key")

@@ -45,14 +45,14 @@ class ProviderSet {
   // Presets only; default provider "ollama".
   ProviderSet();
   // Presets overlaid with llm.providers.<name> from the configuration; default from
-  // llm.provider and llm.model. Throws LlmError(AM_INVALID_ARGUMENT) naming the bad key.
+  // llm.provider and llm.model. Throws am::error(AM_INVALID_ARGUMENT) naming the bad key.
   static ProviderSet from_config(const config::Config &config);
 
   void set(Provider provider);
   void set_default(std::string name, std::string model = {});
 
   // The provider `name` ("" = the default) with the model `model` ("" = its own), its key
-  // read from the environment when configured so. Throws LlmError: AM_NOT_FOUND for an unknown
+  // read from the environment when configured so. Throws am::error: AM_NOT_FOUND for an unknown
   // name (listing the known ones), AM_UNAUTHENTICATED when a key is needed and missing (naming
   // the variable to set).
   Provider resolve(const std::string &name, const std::string &model) const;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 
+#include "core/text.hpp"
 #include "store/migrations.hpp"
 
 namespace automuse::llm {
@@ -13,12 +14,7 @@ UsageLog::UsageLog(const std::filesystem::path &store_file) : db_(store_file) {
 }
 
 std::string UsageLog::day_of(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
+  return core::utc_text(unix_seconds, "%Y-%m-%d");
 }
 
 void UsageLog::record(const std::string &provider, const std::string &model,
@@ -28,17 +24,17 @@ void UsageLog::record(const std::string &provider, const std::string &model,
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
   std::lock_guard lock(mutex_);
-  store::WriteTxn txn(db_);
-  store::Stmt s(db_,
-                "INSERT INTO llm_usage (day, provider, model, account_id, requests, "
-                "cached_requests, prompt_tokens, completion_tokens, estimated, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (day, provider, model, account_id) DO UPDATE SET "
-                "requests = requests + excluded.requests, "
-                "cached_requests = cached_requests + excluded.cached_requests, "
-                "prompt_tokens = prompt_tokens + excluded.prompt_tokens, "
-                "completion_tokens = completion_tokens + excluded.completion_tokens, "
-                "estimated = estimated + excluded.estimated, updated_at = excluded.updated_at");
+  sqlite::WriteTxn txn(db_);
+  sqlite::Stmt s(db_,
+                 "INSERT INTO llm_usage (day, provider, model, account_id, requests, "
+                 "cached_requests, prompt_tokens, completion_tokens, estimated, updated_at) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                 "ON CONFLICT (day, provider, model, account_id) DO UPDATE SET "
+                 "requests = requests + excluded.requests, "
+                 "cached_requests = cached_requests + excluded.cached_requests, "
+                 "prompt_tokens = prompt_tokens + excluded.prompt_tokens, "
+                 "completion_tokens = completion_tokens + excluded.completion_tokens, "
+                 "estimated = estimated + excluded.estimated, updated_at = excluded.updated_at");
   s.bind(1, day_of(now))
       .bind(2, provider)
       .bind(3, model)
@@ -55,12 +51,12 @@ void UsageLog::record(const std::string &provider, const std::string &model,
 
 std::vector<UsageRow> UsageLog::list(const UsageQuery &q) {
   std::lock_guard lock(mutex_);
-  store::Stmt s(db_,
-                "SELECT day, provider, model, account_id, requests, cached_requests, "
-                "prompt_tokens, completion_tokens, estimated FROM llm_usage "
-                "WHERE (?1 IS NULL OR provider = ?1) AND (?2 IS NULL OR account_id = ?2) "
-                "AND (?3 IS NULL OR day >= ?3) "
-                "ORDER BY day DESC, provider, model, account_id");
+  sqlite::Stmt s(db_,
+                 "SELECT day, provider, model, account_id, requests, cached_requests, "
+                 "prompt_tokens, completion_tokens, estimated FROM llm_usage "
+                 "WHERE (?1 IS NULL OR provider = ?1) AND (?2 IS NULL OR account_id = ?2) "
+                 "AND (?3 IS NULL OR day >= ?3) "
+                 "ORDER BY day DESC, provider, model, account_id");
   s.bind(1, q.provider).bind(2, q.account_id).bind(3, q.since_day);
   std::vector<UsageRow> out;
   while (s.step()) {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "store/sqlite_db.hpp"
+#include "sqlite/sqlite_db.hpp"
 
 namespace automuse::llm {
 
@@ -34,7 +34,7 @@ struct UsageQuery {
 
 class UsageLog {
  public:
-  // Opens the store file (migrating it if needed). Throws store::StoreError.
+  // Opens the store file (migrating it if needed). Throws sqlite::Error.
   explicit UsageLog(const std::filesystem::path &store_file);
 
   // Adds one request's counts to today's row (UTC) of provider/model/account.
@@ -47,7 +47,7 @@ class UsageLog {
 
  private:
   std::mutex mutex_;
-  store::Db db_;
+  sqlite::Db db_;
 };
 
 }  // namespace automuse::llm

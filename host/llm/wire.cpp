@@ -39,8 +39,8 @@ json::value parse_or_throw(const Provider &p, std::string_view text, const char 
   json::value v = json::parse(text, ec);
   if (ec) {
     std::string sample(text.substr(0, 200));
-    throw LlmError(AM_ERROR, "LLM provider '" + p.name + "' sent " + what + " that is not JSON (" +
-                                 ec.message() + "): " + sample);
+    throw am::error(AM_ERROR, "LLM provider '" + p.name + "' sent " + what + " that is not JSON (" +
+                                  ec.message() + "): " + sample);
   }
   return v;
 }
@@ -134,9 +134,9 @@ ChatResult parse_chat_answer(const Provider &p, std::string_view body) {
   if (p.api == Api::ollama) {
     const json::value *content = path(v, {"message", "content"});
     if (!content || !content->is_string())
-      throw LlmError(AM_ERROR, "LLM provider '" + p.name +
-                                   "' sent an answer without message.content: " +
-                                   std::string(body.substr(0, 200)));
+      throw am::error(AM_ERROR, "LLM provider '" + p.name +
+                                    "' sent an answer without message.content: " +
+                                    std::string(body.substr(0, 200)));
     r.content = std::string(content->as_string());
     r.finish_reason = string_at(v, {"done_reason"});
     if (r.finish_reason.empty()) r.finish_reason = "stop";
@@ -145,14 +145,14 @@ ChatResult parse_chat_answer(const Provider &p, std::string_view body) {
   }
   const json::value *choices = path(v, {"choices"});
   if (!choices || !choices->is_array() || choices->as_array().empty())
-    throw LlmError(AM_ERROR, "LLM provider '" + p.name + "' sent an answer without choices: " +
-                                 std::string(body.substr(0, 200)));
+    throw am::error(AM_ERROR, "LLM provider '" + p.name + "' sent an answer without choices: " +
+                                  std::string(body.substr(0, 200)));
   const json::value &first = choices->as_array().front();
   const json::value *content = path(first, {"message", "content"});
   if (!content || !(content->is_string() || content->is_null()))
-    throw LlmError(AM_ERROR, "LLM provider '" + p.name +
-                                 "' sent a choice without message.content: " +
-                                 std::string(body.substr(0, 200)));
+    throw am::error(AM_ERROR, "LLM provider '" + p.name +
+                                  "' sent a choice without message.content: " +
+                                  std::string(body.substr(0, 200)));
   if (content->is_string()) r.content = std::string(content->as_string());
   r.finish_reason = string_at(first, {"finish_reason"});
   read_openai_usage(v, r.usage);
@@ -211,8 +211,8 @@ void StreamDecoder::sse_event(std::string_view data) {
   any_event_ = true;
   if (const json::value *err = path(v, {"error"}); err && !err->is_null()) {
     ErrorBody e = error_body(data);
-    throw LlmError(AM_ERROR,
-                   "LLM provider '" + provider_.name + "' failed mid-answer: " + e.message);
+    throw am::error(AM_ERROR,
+                    "LLM provider '" + provider_.name + "' failed mid-answer: " + e.message);
   }
   if (std::string m = string_at(v, {"model"}); !m.empty()) result_.model = m;
   read_openai_usage(v, result_.usage);
@@ -235,8 +235,8 @@ void StreamDecoder::ndjson_line(std::string_view l) {
   any_event_ = true;
   if (const json::value *err = path(v, {"error"}); err && !err->is_null()) {
     ErrorBody e = error_body(l);
-    throw LlmError(AM_ERROR,
-                   "LLM provider '" + provider_.name + "' failed mid-answer: " + e.message);
+    throw am::error(AM_ERROR,
+                    "LLM provider '" + provider_.name + "' failed mid-answer: " + e.message);
   }
   if (std::string m = string_at(v, {"model"}); !m.empty()) result_.model = m;
   if (const json::value *content = path(v, {"message", "content"});
@@ -268,13 +268,14 @@ ChatResult StreamDecoder::finish() {
     sse_event(data);
   }
   if (!any_event_)
-    throw LlmError(AM_ERROR, "LLM provider '" + provider_.name +
-                                 "' ended the stream without an "
-                                 "answer");
+    throw am::error(AM_ERROR, "LLM provider '" + provider_.name +
+                                  "' ended the stream without an "
+                                  "answer");
   if (!done_ && result_.finish_reason.empty())
-    throw LlmError(AM_UNAVAILABLE, "LLM provider '" + provider_.name +
-                                       "' cut the streamed answer off before its end (" +
-                                       std::to_string(result_.content.size()) + " bytes received)");
+    throw am::error(AM_UNAVAILABLE, "LLM provider '" + provider_.name +
+                                        "' cut the streamed answer off before its end (" +
+                                        std::to_string(result_.content.size()) +
+                                        " bytes received)");
   return result_;
 }
 

@@ -18,7 +18,7 @@ namespace automuse::llm {
 // The JSON body of a chat request to `provider` (its model already chosen).
 std::string build_chat_body(const Provider &provider, const ChatRequest &request);
 
-// A whole (non-streamed) 2xx answer. Throws LlmError(AM_ERROR) naming the provider when the
+// A whole (non-streamed) 2xx answer. Throws am::error(AM_ERROR) naming the provider when the
 // body is not the documented shape.
 ChatResult parse_chat_answer(const Provider &provider, std::string_view body);
 
@@ -28,9 +28,9 @@ class StreamDecoder {
   using DeltaFn = std::function<void(std::string_view)>;
   StreamDecoder(const Provider &provider, DeltaFn on_delta);
 
-  // Feed bytes. Throws LlmError when the stream carries an error event or bad JSON.
+  // Feed bytes. Throws am::error when the stream carries an error event or bad JSON.
   void feed(std::string_view bytes);
-  // The stream ended: flushes a last unterminated line. Throws LlmError if the answer never
+  // The stream ended: flushes a last unterminated line. Throws am::error if the answer never
   // began or ended without its end marker ([DONE], done:true or a finish_reason).
   ChatResult finish();
 

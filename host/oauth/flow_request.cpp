@@ -8,6 +8,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <cstring>
 
+#include "http/base64.hpp"
 #include "oauth/pkce.hpp"
 
 namespace automuse::oauth {
@@ -143,8 +144,9 @@ TokenRequest token_request(const FlowRequest &r, const std::string &code,
                {"Accept", "application/json"}};
   if (!r.client_secret.empty() && r.client_auth == AM_OAUTH_CLIENT_SECRET_BASIC) {
     // RFC 6749 section 2.3.1: both parts form-encoded, then base64 of "id:secret".
-    t.headers.emplace_back("Authorization", "Basic " + base64(percent_encode(r.client_id) + ":" +
-                                                              percent_encode(r.client_secret)));
+    t.headers.emplace_back("Authorization",
+                           "Basic " + http::base64_encode(percent_encode(r.client_id) + ":" +
+                                                          percent_encode(r.client_secret)));
   } else {
     t.body += "&client_id=" + percent_encode(r.client_id);
     if (!r.client_secret.empty()) t.body += "&client_secret=" + percent_encode(r.client_secret);

@@ -9,35 +9,16 @@
 #include <stdexcept>
 #include <vector>
 
+#include "http/base64.hpp"
+
 namespace automuse::oauth {
-
-std::string base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()),
-                          reinterpret_cast<const unsigned char *>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-std::string base64url(std::string_view bytes) {
-  std::string out = base64(bytes);
-  while (!out.empty() && out.back() == '=') out.pop_back();
-  for (char &c : out) {
-    if (c == '+')
-      c = '-';
-    else if (c == '/')
-      c = '_';
-  }
-  return out;
-}
 
 std::string random_urlsafe(size_t bytes) {
   std::vector<unsigned char> raw(bytes);
   if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1)
     throw std::runtime_error("the system's random generator failed (OpenSSL RAND_bytes)");
-  std::string out =
-      base64url(std::string_view(reinterpret_cast<const char *>(raw.data()), raw.size()));
+  std::string out = http::base64url_encode(
+      std::string_view(reinterpret_cast<const char *>(raw.data()), raw.size()));
   OPENSSL_cleanse(raw.data(), raw.size());
   return out;
 }
@@ -49,7 +30,8 @@ std::string make_code_verifier() {
 std::string s256_challenge(std::string_view verifier) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char *>(verifier.data()), verifier.size(), digest);
-  return base64url(std::string_view(reinterpret_cast<const char *>(digest), sizeof digest));
+  return http::base64url_encode(
+      std::string_view(reinterpret_cast<const char *>(digest), sizeof digest));
 }
 
 bool constant_time_equal(std::string_view a, std::string_view b) {

@@ -7,12 +7,6 @@
 
 namespace automuse::oauth {
 
-// base64url (RFC 4648 section 5) without '=' padding.
-std::string base64url(std::string_view bytes);
-
-// Standard base64 with padding (for HTTP Basic credentials).
-std::string base64(std::string_view bytes);
-
 // `bytes` random bytes from OpenSSL's CSPRNG, base64url-encoded. Throws std::runtime_error
 // if the generator fails.
 std::string random_urlsafe(size_t bytes);

@@ -26,7 +26,7 @@ int64_t now_seconds() {
 
 namespace {
 
-Schedule read_schedule(store::Stmt &s) {
+Schedule read_schedule(sqlite::Stmt &s) {
   Schedule out;
   out.id = s.text(0);
   out.plugin_id = s.text(1);
@@ -45,7 +45,7 @@ constexpr const char *kRunColumns =
     "id, schedule_id, plugin_id, account_id, action, attempt, status, error, result, started_at,"
     " finished_at, request, resume_of, owner_pid, owner_start, owner_boot, owner_host, job_id";
 
-JobRun read_run(store::Stmt &q) {
+JobRun read_run(sqlite::Stmt &q) {
   JobRun r;
   r.id = q.text(0);
   r.schedule_id = q.opt_text(1);
@@ -79,9 +79,10 @@ ScheduleStore::ScheduleStore(const std::filesystem::path &db_file) : db_(db_file
 Schedule ScheduleStore::add(Schedule s) {
   s.id = new_id();
   s.created_at = now_seconds();
-  store::Stmt q(db_,
-                "INSERT INTO schedules (id, plugin_id, account_id, action, cron, time_zone, paused,"
-                " created_at, last_fire_at, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite::Stmt q(
+      db_,
+      "INSERT INTO schedules (id, plugin_id, account_id, action, cron, time_zone, paused,"
+      " created_at, last_fire_at, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, s.id).bind(2, s.plugin_id).bind(3, s.account_id).bind(4, s.action).bind(5, s.cron);
   q.bind(6, s.time_zone).bind(7, static_cast<int64_t>(s.paused)).bind(8, s.created_at);
   q.bind(9, s.last_fire_at).bind(10, s.request).run();
@@ -89,7 +90,7 @@ Schedule ScheduleStore::add(Schedule s) {
 }
 
 std::vector<Schedule> ScheduleStore::list() {
-  store::Stmt q(
+  sqlite::Stmt q(
       db_, std::string("SELECT ") + kScheduleColumns + " FROM schedules ORDER BY created_at, id");
   std::vector<Schedule> out;
   while (q.step()) out.push_back(read_schedule(q));
@@ -97,8 +98,8 @@ std::vector<Schedule> ScheduleStore::list() {
 }
 
 std::optional<Schedule> ScheduleStore::get(const std::string &id_or_prefix) {
-  store::Stmt q(db_, std::string("SELECT ") + kScheduleColumns +
-                         " FROM schedules WHERE id = ? OR id LIKE ? ORDER BY id");
+  sqlite::Stmt q(db_, std::string("SELECT ") + kScheduleColumns +
+                          " FROM schedules WHERE id = ? OR id LIKE ? ORDER BY id");
   q.bind(1, id_or_prefix).bind(2, id_or_prefix + "%");
   std::vector<Schedule> found;
   while (q.step()) found.push_back(read_schedule(q));
@@ -106,29 +107,29 @@ std::optional<Schedule> ScheduleStore::get(const std::string &id_or_prefix) {
     if (s.id == id_or_prefix) return s;
   if (found.size() == 1) return found.front();
   if (found.size() > 1)
-    throw store::StoreError("schedule id '" + id_or_prefix + "' is ambiguous: give more of it");
+    throw sqlite::Error("schedule id '" + id_or_prefix + "' is ambiguous: give more of it");
   return std::nullopt;
 }
 
 bool ScheduleStore::remove(const std::string &id) {
-  store::Stmt q(db_, "DELETE FROM schedules WHERE id = ?");
+  sqlite::Stmt q(db_, "DELETE FROM schedules WHERE id = ?");
   q.bind(1, id).run();
   return db_.changes() > 0;
 }
 
 void ScheduleStore::set_paused(const std::string &id, bool paused) {
-  store::Stmt q(db_, "UPDATE schedules SET paused = ? WHERE id = ?");
+  sqlite::Stmt q(db_, "UPDATE schedules SET paused = ? WHERE id = ?");
   q.bind(1, static_cast<int64_t>(paused)).bind(2, id).run();
 }
 
 void ScheduleStore::set_last_fire(const std::string &id, int64_t scheduled_time) {
-  store::Stmt q(db_, "UPDATE schedules SET last_fire_at = ? WHERE id = ?");
+  sqlite::Stmt q(db_, "UPDATE schedules SET last_fire_at = ? WHERE id = ?");
   q.bind(1, scheduled_time).bind(2, id).run();
 }
 
 bool ScheduleStore::claim_fire(const std::string &id, const std::optional<int64_t> &seen,
                                int64_t scheduled_time) {
-  store::Stmt q(db_, "UPDATE schedules SET last_fire_at = ? WHERE id = ? AND last_fire_at IS ?");
+  sqlite::Stmt q(db_, "UPDATE schedules SET last_fire_at = ? WHERE id = ? AND last_fire_at IS ?");
   q.bind(1, scheduled_time).bind(2, id).bind(3, seen).run();
   return db_.changes() > 0;
 }
@@ -139,9 +140,9 @@ JobRun ScheduleStore::queue_retry(JobRun run) {
 }
 
 bool ScheduleStore::begin_retry(const std::string &id) {
-  store::Stmt q(db_,
-                "UPDATE job_runs SET status = 'running', started_at = ? WHERE id = ?"
-                " AND status = 'retrying'");
+  sqlite::Stmt q(db_,
+                 "UPDATE job_runs SET status = 'running', started_at = ? WHERE id = ?"
+                 " AND status = 'retrying'");
   q.bind(1, now_seconds()).bind(2, id).run();
   return db_.changes() > 0;
 }
@@ -152,10 +153,10 @@ JobRun ScheduleStore::start_run(JobRun run) {
   if (run.status != "retrying") run.status = "running";
   run.owner = current_process();
   if (run.job_id.empty()) run.job_id = run.id;
-  store::Stmt q(db_,
-                "INSERT INTO job_runs (id, schedule_id, plugin_id, account_id, action, attempt,"
-                " status, started_at, request, resume_of, owner_pid, owner_start, owner_boot,"
-                " owner_host, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  sqlite::Stmt q(db_,
+                 "INSERT INTO job_runs (id, schedule_id, plugin_id, account_id, action, attempt,"
+                 " status, started_at, request, resume_of, owner_pid, owner_start, owner_boot,"
+                 " owner_host, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind(1, run.id).bind(2, run.schedule_id).bind(3, run.plugin_id).bind(4, run.account_id);
   q.bind(5, run.action).bind(6, static_cast<int64_t>(run.attempt)).bind(7, run.status);
   q.bind(8, run.started_at).bind(9, run.request).bind(10, run.resume_of);
@@ -167,14 +168,14 @@ JobRun ScheduleStore::start_run(JobRun run) {
 void ScheduleStore::finish_run(const std::string &id, const std::string &status,
                                const std::optional<std::string> &error,
                                const std::optional<std::string> &result) {
-  store::Stmt q(
+  sqlite::Stmt q(
       db_, "UPDATE job_runs SET status = ?, error = ?, result = ?, finished_at = ? WHERE id = ?");
   q.bind(1, status).bind(2, error).bind(3, result).bind(4, now_seconds()).bind(5, id).run();
 }
 
 std::vector<JobRun> ScheduleStore::list_runs(int limit) {
-  store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
-                         " FROM job_runs ORDER BY started_at DESC, id LIMIT ?");
+  sqlite::Stmt q(db_, std::string("SELECT ") + kRunColumns +
+                          " FROM job_runs ORDER BY started_at DESC, id LIMIT ?");
   q.bind(1, static_cast<int64_t>(limit > 0 ? limit : 1000000));
   std::vector<JobRun> out;
   while (q.step()) out.push_back(read_run(q));
@@ -182,7 +183,7 @@ std::vector<JobRun> ScheduleStore::list_runs(int limit) {
 }
 
 std::vector<JobRun> ScheduleStore::interrupted_runs(bool scheduled_only) {
-  store::Stmt q(
+  sqlite::Stmt q(
       db_, std::string("SELECT ") + kRunColumns + " FROM job_runs WHERE status = 'interrupted'" +
                (scheduled_only ? " AND schedule_id IS NOT NULL" : "") + " ORDER BY started_at, id");
   std::vector<JobRun> out;
@@ -194,10 +195,10 @@ std::optional<JobRun> ScheduleStore::find_interrupted(const std::string &plugin_
                                                       const std::optional<std::string> &account_id,
                                                       const std::string &action,
                                                       const std::string &request) {
-  store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
-                         " FROM job_runs WHERE status = 'interrupted' AND plugin_id = ?"
-                         " AND account_id IS ? AND action = ? AND request = ?"
-                         " ORDER BY started_at DESC, id LIMIT 1");
+  sqlite::Stmt q(db_, std::string("SELECT ") + kRunColumns +
+                          " FROM job_runs WHERE status = 'interrupted' AND plugin_id = ?"
+                          " AND account_id IS ? AND action = ? AND request = ?"
+                          " ORDER BY started_at DESC, id LIMIT 1");
   q.bind(1, plugin_id).bind(2, account_id).bind(3, action).bind(4, request);
   if (!q.step()) return std::nullopt;
   return read_run(q);
@@ -207,41 +208,41 @@ std::optional<JobRun> ScheduleStore::find_finished(const std::string &plugin_id,
                                                    const std::optional<std::string> &account_id,
                                                    const std::string &action,
                                                    const std::string &request) {
-  store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
-                         " FROM job_runs WHERE status = 'succeeded' AND schedule_id IS NULL"
-                         " AND plugin_id = ? AND account_id IS ? AND action = ? AND request = ?"
-                         " ORDER BY started_at DESC, id LIMIT 1");
+  sqlite::Stmt q(db_, std::string("SELECT ") + kRunColumns +
+                          " FROM job_runs WHERE status = 'succeeded' AND schedule_id IS NULL"
+                          " AND plugin_id = ? AND account_id IS ? AND action = ? AND request = ?"
+                          " ORDER BY started_at DESC, id LIMIT 1");
   q.bind(1, plugin_id).bind(2, account_id).bind(3, action).bind(4, request);
   if (!q.step()) return std::nullopt;
   return read_run(q);
 }
 
 bool ScheduleStore::claim_interrupted(const std::string &id) {
-  store::Stmt q(db_,
-                "UPDATE job_runs SET status = 'resumed' WHERE id = ? AND status = 'interrupted'");
+  sqlite::Stmt q(db_,
+                 "UPDATE job_runs SET status = 'resumed' WHERE id = ? AND status = 'interrupted'");
   q.bind(1, id).run();
   return db_.changes() > 0;
 }
 
 std::vector<JobRun> ScheduleStore::running_runs() {
-  store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
-                         " FROM job_runs WHERE status IN ('running', 'retrying')"
-                         " ORDER BY started_at, id");
+  sqlite::Stmt q(db_, std::string("SELECT ") + kRunColumns +
+                          " FROM job_runs WHERE status IN ('running', 'retrying')"
+                          " ORDER BY started_at, id");
   std::vector<JobRun> out;
   while (q.step()) out.push_back(read_run(q));
   return out;
 }
 
 bool ScheduleStore::interrupt_orphan(const std::string &id, const std::string &why) {
-  store::Stmt q(db_,
-                "UPDATE job_runs SET status = 'interrupted', error = ?, finished_at = ?"
-                " WHERE id = ? AND status IN ('running', 'retrying')");
+  sqlite::Stmt q(db_,
+                 "UPDATE job_runs SET status = 'interrupted', error = ?, finished_at = ?"
+                 " WHERE id = ? AND status IN ('running', 'retrying')");
   q.bind(1, why).bind(2, now_seconds()).bind(3, id).run();
   return db_.changes() > 0;
 }
 
 std::string ScheduleStore::account_nickname(const std::string &account_id) {
-  store::Stmt q(db_, "SELECT nickname FROM accounts WHERE id = ?");
+  sqlite::Stmt q(db_, "SELECT nickname FROM accounts WHERE id = ?");
   q.bind(1, account_id);
   return q.step() ? q.text(0) : std::string();
 }

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "schedule/process_owner.hpp"
-#include "store/sqlite_db.hpp"
+#include "sqlite/sqlite_db.hpp"
 
 namespace automuse::schedule {
 
@@ -106,7 +106,7 @@ class ScheduleStore {
   std::string account_nickname(const std::string &account_id);
 
  private:
-  store::Db db_;
+  sqlite::Db db_;
 };
 
 // A new random id (UUID v4 text).

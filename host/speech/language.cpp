@@ -8,16 +8,11 @@
 #include <map>
 #include <mutex>
 
+#include "core/text.hpp"
 #include "speech/word_timing.hpp"
 
 namespace automuse::speech {
 namespace {
-
-std::string trimmed(std::string_view s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos) return {};
-  return std::string(s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1));
-}
 
 // Case-folded UTF-8, so "english", "ENGLISH" and "English" (and "ESPAÑOL") compare equal.
 std::string folded(const icu::UnicodeString &s) {
@@ -96,7 +91,7 @@ std::string as_code(const std::string &written) {
 }  // namespace
 
 std::string language_tag(std::string_view written) {
-  const std::string text = trimmed(written);
+  const std::string text = std::string(core::trim(written));
   if (text.empty()) throw SpeechError("language", "is empty");
   if (std::string tag = as_code(text); !tag.empty()) return tag;
   if (const std::string *tag = names().find(folded(icu::UnicodeString::fromUTF8(text))))

@@ -10,7 +10,10 @@
 #include <optional>
 
 #include "core/job.hpp"
+#include "core/text.hpp"
+#include "http/base64.hpp"
 #include "http/http_client.hpp"
+#include "http/provider_failure.hpp"
 
 namespace automuse::speech {
 
@@ -90,54 +93,6 @@ std::vector<WordTiming> words_from_characters(const std::vector<ScriptWord> &wor
 
 namespace {
 
-std::optional<std::string> base64_decode(std::string_view in) {
-  std::string clean;
-  clean.reserve(in.size());
-  for (char c : in)
-    if (c != '\n' && c != '\r' && c != ' ') clean += c;
-  if (clean.size() % 4 != 0) return std::nullopt;
-  std::string out(clean.size() / 4 * 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char *>(out.data()),
-                          reinterpret_cast<const unsigned char *>(clean.data()),
-                          static_cast<int>(clean.size()));
-  if (n < 0) return std::nullopt;
-  size_t pad = 0;
-  if (!clean.empty() && clean.back() == '=') ++pad;
-  if (clean.size() > 1 && clean[clean.size() - 2] == '=') ++pad;
-  out.resize(static_cast<size_t>(n) - pad);
-  return out;
-}
-
-// A failed answer as a status and a message that names the provider (never the key).
-std::pair<am_status, std::string> failure_of(const std::string &provider, const http::Response &r) {
-  if (r.status != AM_OK) return {r.status, provider + ": " + r.error};
-  std::string message, code;
-  boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
-  if (!ec && v.is_object()) {
-    const json::object &o = v.as_object();
-    if (auto *e = o.if_contains("error"); e && e->is_object()) {  // OpenAI
-      if (auto *m = e->as_object().if_contains("message"); m && m->is_string())
-        message = std::string(m->get_string());
-      if (auto *c = e->as_object().if_contains("code"); c && c->is_string())
-        code = std::string(c->get_string());
-    } else if (auto *d = o.if_contains("detail")) {  // ElevenLabs
-      if (d->is_string()) message = std::string(d->get_string());
-      if (d->is_object()) {
-        if (auto *m = d->as_object().if_contains("message"); m && m->is_string())
-          message = std::string(m->get_string());
-        if (auto *s = d->as_object().if_contains("status"); s && s->is_string())
-          code = std::string(s->get_string());
-      }
-    }
-  }
-  if (message.empty()) message = r.body.substr(0, 200);
-  std::string text = provider + ": HTTP " + std::to_string(r.http_status) + ": " + message;
-  return {http::status_of_http_error(r.http_status,
-                                     code == "insufficient_quota" || code == "quota_exceeded"),
-          text};
-}
-
 // One piece of a script turned into audio (and maybe timings) by one HTTP exchange.
 struct Piece {
   PcmAudio audio;
@@ -186,7 +141,7 @@ class PieceRun : public std::enable_shared_from_this<PieceRun> {
  private:
   void arrived(size_t i, http::Response r) {
     if (!r.ok()) {
-      auto [status, message] = failure_of(provider_, r);
+      auto [status, message] = http::provider_failure(provider_, r);
       fail(status, message);
       return;
     }
@@ -260,11 +215,6 @@ http::Request json_post(std::string url, const json::object &body) {
   return req;
 }
 
-std::string trim_slash(std::string s) {
-  while (!s.empty() && s.back() == '/') s.pop_back();
-  return s;
-}
-
 class OpenAiSpeech : public SpeechProvider {
  public:
   OpenAiSpeech(http::HttpClient &http, OpenAiSpeechConfig c) : http_(http), c_(std::move(c)) {}
@@ -295,7 +245,7 @@ class OpenAiSpeech : public SpeechProvider {
     auto run = std::make_shared<PieceRun>(http_, "openai", std::move(pieces), std::move(done));
     std::string voice = r.voice.empty() ? c_.default_voice : r.voice;
     auto make = [this, voice, speed = r.speed](const std::vector<SpeechText> &all, size_t i) {
-      http::Request req = json_post(trim_slash(c_.base_url) + "/audio/speech",
+      http::Request req = json_post(core::without_trailing_slashes(c_.base_url) + "/audio/speech",
                                     json::object{{"model", c_.model},
                                                  {"input", all[i].text},
                                                  {"voice", voice},
@@ -358,9 +308,10 @@ class ElevenLabs : public SpeechProvider {
                         {"voice_settings", json::object{{"speed", speed}}}};
       if (c_.stitch && i > 0) body["previous_text"] = all[i - 1].text;
       if (c_.stitch && i + 1 < all.size()) body["next_text"] = all[i + 1].text;
-      http::Request req = json_post(trim_slash(c_.base_url) + "/v1/text-to-speech/" + voice +
-                                        "/with-timestamps?output_format=pcm_22050",
-                                    body);
+      http::Request req =
+          json_post(core::without_trailing_slashes(c_.base_url) + "/v1/text-to-speech/" + voice +
+                        "/with-timestamps?output_format=pcm_22050",
+                    body);
       req.headers.push_back({"xi-api-key", c_.api_key});
       return req;
     };
@@ -369,7 +320,7 @@ class ElevenLabs : public SpeechProvider {
       const json::object &o = v.as_object();
       const json::value *b64 = o.if_contains("audio_base64");
       if (!b64 || !b64->is_string()) throw SpeechError("audio_base64", "missing");
-      auto pcm = base64_decode(b64->get_string());
+      auto pcm = http::base64_decode(b64->get_string());
       if (!pcm || pcm->size() % 2 != 0) throw SpeechError("audio_base64", "not base64 PCM");
       Piece p;
       p.audio.sample_rate = 22050;

@@ -20,11 +20,6 @@ namespace automuse::speech {
 
 namespace json = boost::json;
 
-struct SpeechService::Binding {
-  am_speech table;  // first: the registry hands out its address, which is the Binding's
-  SpeechService *self;
-};
-
 namespace {
 
 // Per-operation state shared by the cancel hook and the work.
@@ -255,23 +250,16 @@ am_op_id SpeechService::align(am_job &job, std::string text, std::filesystem::pa
 
 // ---- The C binding -------------------------------------------------------------------------
 
-SpeechService *speech_service_of(const am_host *host) {
-  if (!host || !host->host_data) return nullptr;
-  const void *t = core::context_of(host).services->find(AM_SPEECH_SERVICE_ID);
-  // The table is the first member of a Binding (standard layout).
-  return t ? reinterpret_cast<const SpeechService::Binding *>(t)->self : nullptr;
-}
-
 namespace {
 
-// The SDK's own conversions, so host and plugins agree on ownership of buffers.
-using am::to_string;
+using core::set_buffer;
+using core::to_string;
 am_str view(const std::string &s) {
-  return am::to_am_str(s);
+  return core::to_am_str(s);
 }
 
-void set_buffer(am_buffer *b, std::string text) {
-  if (b) *b = am::make_buffer(std::move(text));
+SpeechService *speech_service_of(const am_host *host) {
+  return core::ServiceBinding<am_speech, SpeechService>::of(host, AM_SPEECH_SERVICE_ID);
 }
 
 // Adapts a C callback to SpeechDone: builds the borrowed result struct for the call.
@@ -305,14 +293,7 @@ SpeechDone c_done(am_speech_done_fn fn, void *user) {
 // Fails an operation that could not even start, still through the job (never inline).
 am_op_id fail_now(am_job *job, am_speech_done_fn fn, void *user, am_status status,
                   std::string error) {
-  auto j = job->shared_from_this();
-  am_op_id id = job->add_op([j, fn, user](am_op_id op) {
-    j->complete_op(op, [fn, user] { fn(user, AM_CANCELLED, am_str{"cancelled", 9}, nullptr); });
-  });
-  j->complete_op(id, [fn, user, error = std::move(error), status] {
-    fn(user, status, am_str{error.data(), error.size()}, nullptr);
-  });
-  return id;
+  return core::fail_now(*job, fn, user, status, std::move(error));
 }
 
 constexpr size_t kRequestV1 = offsetof(am_speech_request, no_cache) + sizeof(bool);
@@ -421,18 +402,8 @@ am_status c_voices(const am_host *host, am_str provider, am_buffer *out) {
 
 }  // namespace
 
-const am_speech *SpeechService::table() const {
-  return binding_ ? &binding_->table : nullptr;
-}
-
-void SpeechService::install(core::ServiceRegistry &registry) {
-  if (!binding_) {
-    binding_ = std::make_unique<Binding>();
-    binding_->table =
-        am_speech{sizeof(am_speech), c_synthesize, c_align, c_cancel, c_captions, c_voices};
-    binding_->self = this;
-  }
-  registry.add(AM_SPEECH_SERVICE_ID, &binding_->table);
+am_speech SpeechService::c_table() {
+  return am_speech{sizeof(am_speech), c_synthesize, c_align, c_cancel, c_captions, c_voices};
 }
 
 }  // namespace automuse::speech

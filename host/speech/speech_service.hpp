@@ -14,6 +14,7 @@
 #include <mutex>
 #include <string>
 
+#include "core/service_binding.hpp"
 #include "speech/speech_provider.hpp"
 #include "speech/word_timing.hpp"
 
@@ -65,10 +66,8 @@ class SpeechService {
   // Adds or replaces a provider under its name(). "espeak" is there from the start.
   void add_provider(std::unique_ptr<SpeechProvider> provider);
 
-  // Registers the C table under AM_SPEECH_SERVICE_ID. The service must outlive the registry's
-  // users.
-  void install(core::ServiceRegistry &registry);
-  const am_speech *table() const;
+  // The table to register under AM_SPEECH_SERVICE_ID. The service must outlive its users.
+  const am_speech *table() const { return binding_.table(); }
 
   // The C++ API behind the table. `done` runs once on the job's executor.
   am_op_id synthesize(am_job &job, SpeechRequest request, SpeechDone done);
@@ -82,8 +81,7 @@ class SpeechService {
   std::string cache_key(const SpeechRequest &request) const;
 
  private:
-  struct Binding;
-  friend SpeechService *speech_service_of(const am_host *host);
+  static am_speech c_table();
   SpeechProvider *provider(const std::string &name) const;
   std::filesystem::path new_output_path(const std::string &key);
   // Worker-side steps.
@@ -94,11 +92,8 @@ class SpeechService {
   SpeechServiceConfig config_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<SpeechProvider>> providers_;
-  std::unique_ptr<Binding> binding_;
+  core::ServiceBinding<am_speech, SpeechService> binding_{*this, c_table()};
   std::atomic<uint64_t> file_counter_{0};
 };
-
-// The service a host's am_host reaches under AM_SPEECH_SERVICE_ID (for the C binding).
-SpeechService *speech_service_of(const am_host *host);
 
 }  // namespace automuse::speech

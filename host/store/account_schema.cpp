@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "store/sqlite_db.hpp"
+#include "store/database.hpp"
 
 namespace automuse::store {
 

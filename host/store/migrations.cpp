@@ -5,7 +5,7 @@
 #include <chrono>
 #include <string>
 
-#include "store/open_lock.hpp"
+#include "sqlite/open_lock.hpp"
 
 namespace automuse::store {
 
@@ -179,7 +179,7 @@ void refuse_if_newer(Db &db, int found) {
 std::vector<int> migrate(Db &db, int target) {
   if (target < 0) target = latest_schema_version();
   // Processes opening the file at once migrate it in turn; the others then find nothing to do.
-  OpenLock lock(db.file(), db.opening_patience());
+  sqlite::OpenLock lock(db.file(), db.opening_patience());
   refuse_if_newer(db, read_schema_version(db));
   std::vector<int> applied;
   for (const Migration &m : migrations()) {

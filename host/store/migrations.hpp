@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "store/sqlite_db.hpp"
+#include "store/database.hpp"
 
 namespace automuse::store {
 

@@ -4,19 +4,15 @@
 #include <ctime>
 #include <set>
 
-#include "store/sqlite_db.hpp"
+#include "core/text.hpp"
+#include "store/database.hpp"
 
 namespace automuse::store {
 
 namespace json = boost::json;
 
 std::string iso_utc(int64_t unix_seconds) {
-  std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return core::utc_text(unix_seconds, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 namespace {

@@ -27,7 +27,7 @@ int64_t unix_now() {
 namespace {
 
 const fs::path &prepared(const fs::path &file) {
-  if (file.has_parent_path()) ensure_private_dir(file.parent_path());
+  if (file.has_parent_path()) sqlite::ensure_private_dir(file.parent_path());
   return file;
 }
 

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "store/account_schema.hpp"
+#include "store/database.hpp"
 #include "store/records.hpp"
-#include "store/sqlite_db.hpp"
 
 namespace automuse::store {
 

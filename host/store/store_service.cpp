@@ -3,10 +3,6 @@
 // turn exceptions into a status and a message. No exception crosses the ABI.
 #include "store/store_service.hpp"
 
-#include <automuse/cpp/buffer.hpp>
-#include <cstddef>
-#include <type_traits>
-
 namespace automuse::store {
 
 namespace json = boost::json;
@@ -19,15 +15,10 @@ class BadInput : public StoreError {
   using StoreError::StoreError;
 };
 
-std::string_view view(am_str s) {
-  return s.data ? std::string_view(s.data, s.len) : "";
-}
+using core::set_buffer;
+using core::view;
 std::string text(am_str s) {
   return std::string(view(s));
-}
-
-void set_buffer(am_buffer *b, std::string text) {
-  if (b) *b = am::make_buffer(std::move(text));
 }
 
 struct Caller {
@@ -37,11 +28,9 @@ struct Caller {
 
 Caller caller(const am_host *host) {
   if (!host || !host->host_data) throw BadInput("no host given");
-  core::PluginContext &ctx = core::context_of(host);
-  const void *table = ctx.services->find(AM_STORE_SERVICE_ID);
-  if (!table) throw StoreError("the store service is not registered in this host");
-  // StoreService is standard-layout with the table first (checked below).
-  return {static_cast<const StoreService *>(table)->store(), ctx.plugin_id};
+  Store *store = core::ServiceBinding<am_store, Store>::of(host, AM_STORE_SERVICE_ID);
+  if (!store) throw StoreError("the store service is not registered in this host");
+  return {*store, core::context_of(host).plugin_id};
 }
 
 json::object parse_object(am_str s, const char *what) {
@@ -314,16 +303,9 @@ am_status remove_product(const am_host *host, am_str id, am_buffer *error) {
 }  // namespace
 
 StoreService::StoreService(Store &store)
-    : table_{sizeof(am_store), list_accounts,   get_account, get_secret,     set_secret,
-             get_oauth_token,  set_oauth_token, add_history, update_history, list_history,
-             list_products,    get_product,     add_product, remove_product},
-      store_(&store) {
-  static_assert(std::is_standard_layout_v<StoreService>);
-  static_assert(offsetof(StoreService, table_) == 0);
-}
-
-void StoreService::register_in(core::ServiceRegistry &registry) const {
-  registry.add(AM_STORE_SERVICE_ID, &table_);
-}
+    : ServiceBinding(
+          store, am_store{sizeof(am_store), list_accounts, get_account, get_secret, set_secret,
+                          get_oauth_token, set_oauth_token, add_history, update_history,
+                          list_history, list_products, get_product, add_product, remove_product}) {}
 
 }  // namespace automuse::store

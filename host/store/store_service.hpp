@@ -5,26 +5,16 @@
 
 #include <automuse/store.h>
 
-#include "core/services.hpp"
+#include "core/service_binding.hpp"
 #include "store/store.hpp"
 
 namespace automuse::store {
 
-class StoreService {
+// Register table() under AM_STORE_SERVICE_ID. The service and the store must outlive every
+// plugin that may call it.
+class StoreService : public core::ServiceBinding<am_store, Store> {
  public:
   explicit StoreService(Store &store);
-  StoreService(const StoreService &) = delete;
-  StoreService &operator=(const StoreService &) = delete;
-
-  // Adds the table under AM_STORE_SERVICE_ID. The service and the store must outlive every
-  // plugin that may call it.
-  void register_in(core::ServiceRegistry &registry) const;
-  const am_store *table() const { return &table_; }
-  Store &store() const { return *store_; }
-
- private:
-  am_store table_;  // first member: the registry's pointer is also a pointer to this object
-  Store *store_;
 };
 
 }  // namespace automuse::store

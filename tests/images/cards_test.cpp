@@ -162,5 +162,5 @@ TEST(Cards, KeyPhraseCutsCjkAtTheFirstClause) {
 
 TEST(Cards, BadSizeIsAnError) {
   EXPECT_THROW(render_title_card("x", temp("_bad.png"), CardOptions{10, 10, "DejaVu Sans"}),
-               ImageError);
+               am::error);
 }

@@ -79,7 +79,7 @@ class ImagesServiceTest : public ::testing::Test {
     cfg.default_order = {"folder", "cards"};
     service_ = std::make_unique<ImagesService>(cfg);
     service_->add_provider(make_folder_provider(dir_ / "mine"));
-    service_->install(registry_);
+    registry_.add(AM_IMAGES_SERVICE_ID, service_->table());
     ctx_ = core::make_plugin_context("test", registry_, runtime_);
     images_ =
         static_cast<const am_images *>(ctx_->host.get_service(&ctx_->host, AM_IMAGES_SERVICE_ID));

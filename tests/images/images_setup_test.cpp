@@ -5,13 +5,13 @@
 
 #include <gtest/gtest.h>
 
+#include <automuse/cpp/error.hpp>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <future>
 
 #include "core/runtime.hpp"
 #include "http/http_client.hpp"
-#include "images/image_error.hpp"
 #include "images/images_service.hpp"
 #include "images/title_card.hpp"
 #include "support/images/fake_image_apis.hpp"
@@ -111,7 +111,7 @@ TEST(ImagesSetup, DefaultsAndBadSettings) {
   try {
     default_image_order(&unknown);
     FAIL();
-  } catch (const ImageError &e) {
+  } catch (const am::error &e) {
     EXPECT_NE(std::string(e.what()).find("images.provider: unknown provider 'midjourney'"),
               std::string::npos);
   }
@@ -122,7 +122,7 @@ TEST(ImagesSetup, DefaultsAndBadSettings) {
   try {
     add_configured_image_providers(service, http, &bad, [](const char *) { return nullptr; });
     FAIL();
-  } catch (const ImageError &e) {
+  } catch (const am::error &e) {
     EXPECT_NE(std::string(e.what()).find("images.providers.gemini.api_key"), std::string::npos);
     EXPECT_EQ(std::string(e.what()).find("\"x\""), std::string::npos);  // no secret echoed
   }

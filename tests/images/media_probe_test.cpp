@@ -34,7 +34,7 @@ void expect_rejected(const fs::path &p, const std::string &why, int min_w = 0, i
   try {
     probe_media(p, min_w, min_h);
     FAIL() << p << " was accepted";
-  } catch (const ImageError &e) {
+  } catch (const am::error &e) {
     EXPECT_EQ(e.status(), AM_INVALID_ARGUMENT);
     std::string msg = e.what();
     EXPECT_NE(msg.find(p.string()), std::string::npos) << msg;

@@ -1,12 +1,11 @@
 // `llm ask`, `llm providers` and `usage` run through CLI11 against the fakes, with a real
 // configuration, cache folder and store file.
-#include "llm/cli.hpp"
-
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <sstream>
 
+#include "app/llm_commands.hpp"
 #include "cache/cache.hpp"
 #include "config/config.hpp"
 #include "llm_fixture.hpp"

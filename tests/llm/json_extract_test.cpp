@@ -91,11 +91,11 @@ TEST(JsonShape, BadShapesAreRefusedNamingTheMember) {
   try {
     validate_shape_schema(json::parse(R"({"type":"array","items":{"type":"text"}})"));
     FAIL() << "accepted an unknown type";
-  } catch (const LlmError &e) {
+  } catch (const am::error &e) {
     EXPECT_EQ(e.status(), AM_INVALID_ARGUMENT);
     EXPECT_NE(std::string(e.what()).find("shape.items.type"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(validate_shape_schema(json::parse(R"({"required":"title"})")), LlmError);
+  EXPECT_THROW(validate_shape_schema(json::parse(R"({"required":"title"})")), am::error);
   EXPECT_NO_THROW(validate_shape_schema(json::parse(R"({"type":["string","null"]})")));
 }
 

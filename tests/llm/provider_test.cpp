@@ -45,7 +45,7 @@ TEST(Providers, MissingKeyNamesTheVariable) {
   try {
     set.resolve("groq", "");
     FAIL() << "resolved without a key";
-  } catch (const LlmError &e) {
+  } catch (const am::error &e) {
     EXPECT_EQ(e.status(), AM_UNAUTHENTICATED);
     EXPECT_NE(std::string(e.what()).find("GROQ_API_KEY"), std::string::npos) << e.what();
   }
@@ -89,7 +89,7 @@ TEST(Providers, ConfigErrorsNameTheKey) {
   auto bad = [](const char *text) -> std::string {
     try {
       ProviderSet::from_config(config::Config::parse(text, "t.json"));
-    } catch (const LlmError &e) {
+    } catch (const am::error &e) {
       EXPECT_EQ(e.status(), AM_INVALID_ARGUMENT);
       return e.what();
     }

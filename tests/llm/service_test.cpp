@@ -86,7 +86,7 @@ class LlmServiceTest : public ::testing::Test {
     client_ = std::make_unique<LlmClient>(*http_, std::move(o));
     service_ = std::make_unique<LlmService>(*client_);
     registry_.add(AM_JOB_SERVICE_ID, core::job_service());
-    service_->install(registry_);
+    registry_.add(AM_LLM_SERVICE_ID, service_->table());
     ctx_ = core::make_plugin_context("llm-test", registry_, runtime_);
     llm_ = static_cast<const am_llm *>(ctx_->host.get_service(&ctx_->host, AM_LLM_SERVICE_ID));
     job_ = runtime_.make_job("llm-test");

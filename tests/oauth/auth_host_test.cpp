@@ -88,7 +88,7 @@ std::string youtube_access_token(const fs::path &db, const std::string &account,
   core::ServiceRegistry registry;
   registry.add(AM_JOB_SERVICE_ID, core::job_service());
   registry.add(AM_HTTP_SERVICE_ID, http.table());
-  store_service.register_in(registry);
+  registry.add(AM_STORE_SERVICE_ID, store_service.table());
   auto plugin = core::make_plugin_context("youtube", registry, runtime);
   auto job = runtime.make_job("youtube-token");
   youtube::ApiConfig config;

@@ -22,6 +22,7 @@
 #include "core/job_service.hpp"
 #include "core/runtime.hpp"
 #include "core/services.hpp"
+#include "http/base64.hpp"
 #include "http/http_client.hpp"
 #include "http/http_service.hpp"
 #include "oauth/flow_request.hpp"
@@ -175,8 +176,11 @@ TEST(Pkce, VerifiersAreLongRandomAndUnreserved) {
   EXPECT_LE(a.size(), 128u);
   EXPECT_TRUE(std::regex_match(a, std::regex("[A-Za-z0-9_-]+"))) << a;
   EXPECT_EQ(s256_challenge(a).size(), 43u);  // 32 bytes, base64url, no padding
-  EXPECT_EQ(base64url("\xfb\xff"), "-_8");
-  EXPECT_EQ(base64("ab"), "YWI=");
+  EXPECT_EQ(http::base64url_encode("\xfb\xff"), "-_8");
+  EXPECT_EQ(http::base64_encode("ab"), "YWI=");
+  EXPECT_EQ(http::base64_decode("YWI="), "ab");
+  EXPECT_EQ(http::base64_decode("Y WI=\n"), "ab");
+  EXPECT_EQ(http::base64_decode("YWI"), std::nullopt);
 }
 
 TEST(FlowRequest, PercentEncodesAllButTheUnreservedCharacters) {

@@ -8,8 +8,8 @@
 
 #include <sstream>
 
+#include "sqlite/sqlite_db.hpp"
 #include "steps_harness.hpp"
-#include "store/sqlite_db.hpp"
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
@@ -35,8 +35,8 @@ class Orphans : public automuse::testing::StepsHarness {
   }
   // Points the run's owner at another process, as the database would read after pid reuse.
   void set_owner(const std::string &id, pid_t pid, int64_t start_ticks) {
-    automuse::store::Db db(db_file());
-    automuse::store::Stmt q(db, "UPDATE job_runs SET owner_pid = ?, owner_start = ? WHERE id = ?");
+    automuse::sqlite::Db db(db_file());
+    automuse::sqlite::Stmt q(db, "UPDATE job_runs SET owner_pid = ?, owner_start = ? WHERE id = ?");
     q.bind(1, static_cast<int64_t>(pid)).bind(2, start_ticks).bind(3, id).run();
   }
   // An unrelated process that sleeps until the test ends (killed in TearDown).
@@ -153,8 +153,8 @@ TEST_F(Orphans, APidReusedByAnUnrelatedProcessIsNotTheOwner) {
   const auto done = finished();
   int64_t killed_start = 0;
   {
-    automuse::store::Db db(db_file());
-    automuse::store::Stmt q(db, "SELECT owner_start FROM job_runs WHERE id = ?");
+    automuse::sqlite::Db db(db_file());
+    automuse::sqlite::Stmt q(db, "SELECT owner_start FROM job_runs WHERE id = ?");
     q.bind(1, id);
     ASSERT_TRUE(q.step());
     killed_start = q.int64(0);

@@ -112,10 +112,10 @@ class OrphanedRuns : public ::testing::Test {
   }
   // Makes `id` look owned by `owner` (as if another process had started it).
   void set_owner(ScheduleStore &, const std::string &id, const ProcessOwner &owner) {
-    store::Db raw(db());
-    store::Stmt q(raw,
-                  "UPDATE job_runs SET owner_pid = ?, owner_start = ?, owner_boot = ?,"
-                  " owner_host = ? WHERE id = ?");
+    sqlite::Db raw(db());
+    sqlite::Stmt q(raw,
+                   "UPDATE job_runs SET owner_pid = ?, owner_start = ?, owner_boot = ?,"
+                   " owner_host = ? WHERE id = ?");
     q.bind(1, owner.pid).bind(2, owner.start_ticks).bind(3, owner.boot_id);
     q.bind(4, owner.host_id).bind(5, id).run();
   }
@@ -174,13 +174,13 @@ TEST_F(OrphanedRuns, OnlyRunsOfGoneOwnersAreInterruptedOnce) {
 
 TEST_F(OrphanedRuns, AStoreOfVersion5UpgradesAndItsOldRunsAreJudgedByBootTime) {
   {
-    store::Db raw(db());
+    sqlite::Db raw(db());
     store::migrate(raw, 5);
     ASSERT_EQ(store::read_schema_version(raw), 5);
     // Written by the previous version: no owner columns.
-    store::Stmt q(raw,
-                  "INSERT INTO job_runs (id, plugin_id, action, attempt, status, started_at,"
-                  " request) VALUES (?, 'fixture-steps', 'steps', 1, 'running', ?, '{}')");
+    sqlite::Stmt q(raw,
+                   "INSERT INTO job_runs (id, plugin_id, action, attempt, status, started_at,"
+                   " request) VALUES (?, 'fixture-steps', 'steps', 1, 'running', ?, '{}')");
     q.bind(1, "before-boot").bind(2, boot_time_seconds() - 3600).run();
     q.reset();
     q.bind(1, "since-boot").bind(2, now_seconds()).run();

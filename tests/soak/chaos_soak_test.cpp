@@ -33,7 +33,7 @@
 #include "daemon_process.hpp"
 #include "schedule/schedule_store.hpp"
 #include "soak_world.hpp"
-#include "store/sqlite_db.hpp"
+#include "sqlite/sqlite_db.hpp"
 
 namespace {
 
@@ -291,10 +291,10 @@ struct Published {
   std::string plugin, kind, remote_id, title, body;
 };
 std::vector<Published> published_history(const std::filesystem::path &db) {
-  automuse::store::Db d(db);
-  automuse::store::Stmt q(d,
-                          "SELECT plugin_id, kind, COALESCE(remote_id, ''), COALESCE(title, ''),"
-                          " COALESCE(body, '') FROM history WHERE status = 'published'");
+  automuse::sqlite::Db d(db);
+  automuse::sqlite::Stmt q(d,
+                           "SELECT plugin_id, kind, COALESCE(remote_id, ''), COALESCE(title, ''),"
+                           " COALESCE(body, '') FROM history WHERE status = 'published'");
   std::vector<Published> out;
   while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4)});
   return out;
@@ -305,11 +305,11 @@ struct Publication {
   std::string plugin, target, state, remote_id;
 };
 std::optional<std::vector<Publication>> ledger(const std::filesystem::path &db) {
-  automuse::store::Db d(db);
-  automuse::store::Stmt has(
+  automuse::sqlite::Db d(db);
+  automuse::sqlite::Stmt has(
       d, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'publications'");
   if (!has.step() || has.int64(0) == 0) return std::nullopt;
-  automuse::store::Stmt q(
+  automuse::sqlite::Stmt q(
       d, "SELECT plugin_id, target, state, COALESCE(remote_id, '') FROM publications ORDER BY id");
   std::vector<Publication> out;
   while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3)});
@@ -317,8 +317,8 @@ std::optional<std::vector<Publication>> ledger(const std::filesystem::path &db) 
 }
 
 std::string integrity(const std::filesystem::path &db) {
-  automuse::store::Db d(db);
-  automuse::store::Stmt q(d, "PRAGMA integrity_check");
+  automuse::sqlite::Db d(db);
+  automuse::sqlite::Stmt q(d, "PRAGMA integrity_check");
   std::string out;
   while (q.step()) out += q.text(0);
   return out;

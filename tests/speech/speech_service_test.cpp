@@ -82,7 +82,7 @@ class SpeechServiceTest : public ::testing::Test {
     cfg.output_dir = dir_ / "out";
     cfg.cache = cache_.get();
     service_ = std::make_unique<SpeechService>(cfg);
-    service_->install(registry_);
+    registry_.add(AM_SPEECH_SERVICE_ID, service_->table());
     ctx_ = core::make_plugin_context("test", registry_, runtime_);
     speech_ =
         static_cast<const am_speech *>(ctx_->host.get_service(&ctx_->host, AM_SPEECH_SERVICE_ID));

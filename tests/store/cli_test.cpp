@@ -1,11 +1,10 @@
 // The accounts / history / cache / import commands, parsed by CLI11 as automuse-host does,
 // run against a real store and cache in a temporary folder.
-#include "store/cli.hpp"
-
 #include <gtest/gtest.h>
 
 #include <sstream>
 
+#include "app/store_commands.hpp"
 #include "temp_dir.h"
 
 namespace automuse::store {

@@ -12,8 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "sqlite/open_lock.hpp"
 #include "store/migrations.hpp"
-#include "store/open_lock.hpp"
 #include "store/store.hpp"
 #include "temp_dir.h"
 

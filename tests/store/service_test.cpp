@@ -38,8 +38,8 @@ class Services : public ::testing::Test {
         store_service_(store_),
         cache_service_(cache_),
         runtime_(1, 1) {
-    store_service_.register_in(registry_);
-    cache_service_.register_in(registry_);
+    registry_.add(AM_STORE_SERVICE_ID, store_service_.table());
+    registry_.add(AM_CACHE_SERVICE_ID, cache_service_.table());
     youtube_ = core::make_plugin_context("youtube", registry_, runtime_);
     twitter_ = core::make_plugin_context("twitter", registry_, runtime_);
     yt_ = &youtube_->host;

@@ -58,7 +58,7 @@ class YoutubeUpload : public ::testing::Test {
     store_service_ = std::make_unique<automuse::store::StoreService>(*store_);
     registry_.add(AM_JOB_SERVICE_ID, automuse::core::job_service());
     registry_.add(AM_HTTP_SERVICE_ID, http_service_.table());
-    store_service_->register_in(registry_);
+    registry_.add(AM_STORE_SERVICE_ID, store_service_->table());
     context_ = automuse::core::make_plugin_context("youtube", registry_, runtime_);
     oauth_.add_refresh_token(kRefreshToken);
     config_.client_id = kClientId;

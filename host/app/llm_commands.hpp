@@ -1,4 +1,4 @@
-// host/llm/cli.hpp — the CLI commands of the LLM service:
+// host/app/llm_commands.hpp — the CLI commands of the LLM service:
 //   llm ask "PROMPT" [--provider P] [--model M] [--stream] [--system TEXT] [--temperature T]
 //                    [--max-tokens N] [--seed N] [--shape JSON] [--no-cache] [--account A]
 //                    [--json]

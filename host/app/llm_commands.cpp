@@ -1,5 +1,5 @@
-// host/llm/cli.cpp — `llm ask`, `llm providers` and `usage`.
-#include "llm/cli.hpp"
+// host/app/llm_commands.cpp — `llm ask`, `llm providers` and `usage`.
+#include "app/llm_commands.hpp"
 
 #include <boost/asio/strand.hpp>
 #include <boost/json.hpp>

@@ -1,5 +1,5 @@
 // Implementation of the opening lock (see open_lock.hpp).
-#include "store/open_lock.hpp"
+#include "sqlite/open_lock.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -10,9 +10,9 @@
 #include <random>
 #include <thread>
 
-#include "store/sqlite_db.hpp"
+#include "sqlite/sqlite_db.hpp"
 
-namespace automuse::store {
+namespace automuse::sqlite {
 
 namespace {
 
@@ -29,7 +29,7 @@ OpenLock::OpenLock(const std::filesystem::path &database, std::chrono::milliseco
   file += ".lock";
   fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0) {
-    throw StoreError("cannot open the lock file " + file.string() + ": " + std::strerror(errno));
+    throw Error("cannot open the lock file " + file.string() + ": " + std::strerror(errno));
   }
   // Polled rather than blocking so that the wait is bounded.
   const auto deadline = std::chrono::steady_clock::now() + patience;
@@ -38,11 +38,10 @@ OpenLock::OpenLock(const std::filesystem::path &database, std::chrono::milliseco
     if (err == EINTR) continue;
     if (err != EWOULDBLOCK || std::chrono::steady_clock::now() >= deadline) {
       ::close(fd_);
-      throw StoreError(err == EWOULDBLOCK
-                           ? "another process has been opening " + database.string() +
-                                 " for too long (it holds " + file.string() +
-                                 "); is an automuse-host stopped?"
-                           : "cannot lock " + file.string() + ": " + std::strerror(err));
+      throw Error(err == EWOULDBLOCK ? "another process has been opening " + database.string() +
+                                           " for too long (it holds " + file.string() +
+                                           "); is an automuse-host stopped?"
+                                     : "cannot lock " + file.string() + ": " + std::strerror(err));
     }
     std::this_thread::sleep_for(next_pause());
   }
@@ -52,4 +51,4 @@ OpenLock::~OpenLock() {
   ::close(fd_);  // releases the flock
 }
 
-}  // namespace automuse::store
+}  // namespace automuse::sqlite

@@ -1,5 +1,5 @@
-// Implementation of the SQLite RAII layer (see sqlite_db.h).
-#include "store/sqlite_db.hpp"
+// host/sqlite/sqlite_db.cpp — the SQLite RAII layer (see sqlite_db.hpp).
+#include "sqlite/sqlite_db.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -10,19 +10,19 @@
 #include <cstring>
 #include <thread>
 
-#include "store/open_lock.hpp"
+#include "sqlite/open_lock.hpp"
 
-namespace automuse::store {
+namespace automuse::sqlite {
 
 namespace fs = std::filesystem;
 
 void ensure_private_dir(const fs::path &dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) throw StoreError("cannot create folder " + dir.string() + ": " + ec.message());
+  if (ec) throw Error("cannot create folder " + dir.string() + ": " + ec.message());
   // Only tighten the folder we own; parents such as ~/.local/share keep their mode.
   if (::chmod(dir.c_str(), 0700) != 0) {
-    throw StoreError("cannot make " + dir.string() + " owner-only: " + std::strerror(errno));
+    throw Error("cannot make " + dir.string() + " owner-only: " + std::strerror(errno));
   }
 }
 
@@ -37,7 +37,7 @@ Db::Db(const fs::path &file, int busy_timeout_ms) : file_(file), busy_timeout_(b
   } else {
     int fd = ::open(file.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0 && errno != EEXIST) {
-      throw StoreError("cannot open database " + file.string() + ": " + std::strerror(errno));
+      throw Error("cannot open database " + file.string() + ": " + std::strerror(errno));
     }
     if (fd >= 0) {
       ::fchmod(fd, 0600);
@@ -51,7 +51,7 @@ Db::Db(const fs::path &file, int busy_timeout_ms) : file_(file), busy_timeout_(b
     std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
     sqlite3_close(db_);
     db_ = nullptr;
-    throw StoreError("cannot open database " + file.string() + ": " + msg);
+    throw Error("cannot open database " + file.string() + ": " + msg);
   }
   // The busy timeout before any statement: even the first read may meet another process's lock.
   sqlite3_busy_timeout(db_, busy_timeout_ms);
@@ -103,8 +103,8 @@ void Db::use_wal() {
     if (!busy || std::chrono::steady_clock::now() >= deadline) {
       // A file that is not a database fails here, on the first read.
       if (rc == SQLITE_OK) {
-        throw StoreError("cannot switch " + file_.string() + " to WAL mode (it stays in '" + mode +
-                         "' mode)");
+        throw Error("cannot switch " + file_.string() + " to WAL mode (it stays in '" + mode +
+                    "' mode)");
       }
       fail(rc, "'PRAGMA journal_mode=WAL'");
     }
@@ -120,7 +120,7 @@ void Db::fail(int rc, std::string_view what) const {
   std::string msg = std::string(what) + " failed on " + file_.string() + ": " +
                     (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc));
   if ((rc & 0xff) == SQLITE_CONSTRAINT) throw Conflict(msg);
-  throw StoreError(msg);
+  throw Error(msg);
 }
 
 void Db::exec(std::string_view sql) {
@@ -132,7 +132,7 @@ void Db::exec(std::string_view sql) {
     sqlite3_free(err);
     std::string full = "'" + s.substr(0, 60) + "' failed on " + file_.string() + ": " + msg;
     if ((rc & 0xff) == SQLITE_CONSTRAINT) throw Conflict(full);
-    throw StoreError(full);
+    throw Error(full);
   }
 }
 
@@ -236,4 +236,4 @@ std::string Stmt::blob(int col) const {
   return p ? std::string(static_cast<const char *>(p), static_cast<size_t>(n)) : "";
 }
 
-}  // namespace automuse::store
+}  // namespace automuse::sqlite

@@ -1,4 +1,4 @@
-// The CLI commands over the store, the cache and the importer:
+// host/app/store_commands.hpp — the CLI commands over the store, the cache and the importer:
 //   accounts list [--plugin P] [--json]
 //   accounts add --plugin P --nickname N [--set field=value …] [--json]
 //   accounts show NAME [--plugin P] [--json]

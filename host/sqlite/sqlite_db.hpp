@@ -1,5 +1,6 @@
-// A thin RAII layer over the SQLite C API: a connection (Db), prepared statements (Stmt) and
-// errors that carry the database file's name. Shared by the store and the cache.
+// host/sqlite/sqlite_db.hpp — a thin RAII layer over the SQLite C API: a connection (Db),
+// prepared statements (Stmt) and errors that carry the database file's name. Shared by the
+// store, the cache, the ledger, the schedule and the LLM usage log.
 #pragma once
 
 #include <sqlite3.h>
@@ -12,25 +13,25 @@
 #include <string>
 #include <string_view>
 
-namespace automuse::store {
+namespace automuse::sqlite {
 
-// Any failure of the store: bad input, a constraint, an unreadable or too-new database.
+// Any failure of a database: bad input, a constraint, an unreadable or too-new file.
 // what() is a complete sentence meant for the user.
-class StoreError : public std::runtime_error {
+class Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
 
 // The named thing (account, file…) does not exist.
-class NotFound : public StoreError {
+class NotFound : public Error {
  public:
-  using StoreError::StoreError;
+  using Error::Error;
 };
 
 // A uniqueness rule would be broken (e.g. a nickname already used for that plugin).
-class Conflict : public StoreError {
+class Conflict : public Error {
  public:
-  using StoreError::StoreError;
+  using Error::Error;
 };
 
 class Db;
@@ -90,7 +91,7 @@ class Db {
   // How long to wait for processes opening the same file (OpenLock) before giving up.
   std::chrono::milliseconds opening_patience() const;
 
-  // Throws a StoreError (or Conflict for constraint violations) describing `what`.
+  // Throws a Error (or Conflict for constraint violations) describing `what`.
   [[noreturn]] void fail(int rc, std::string_view what) const;
 
   // Write transactions start with BEGIN IMMEDIATE so that a writer waits for the lock (busy
@@ -129,4 +130,4 @@ class WriteTxn {
 // Creates `dir` (and parents) if missing and makes the last component owner-only (0700).
 void ensure_private_dir(const std::filesystem::path &dir);
 
-}  // namespace automuse::store
+}  // namespace automuse::sqlite

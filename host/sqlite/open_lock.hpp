@@ -7,11 +7,11 @@
 #include <chrono>
 #include <filesystem>
 
-namespace automuse::store {
+namespace automuse::sqlite {
 
 class OpenLock {
  public:
-  // Waits at most `patience` for the lock; throws StoreError naming the lock file after that
+  // Waits at most `patience` for the lock; throws Error naming the lock file after that
   // (a process stopped while opening the database holds it). A process that dies holding it
   // releases it.
   explicit OpenLock(const std::filesystem::path &database, std::chrono::milliseconds patience);
@@ -23,4 +23,4 @@ class OpenLock {
   int fd_ = -1;
 };
 
-}  // namespace automuse::store
+}  // namespace automuse::sqlite

@@ -1,13 +1,13 @@
-// The accounts, history, cache and import commands (see cli.hpp).
-#include "store/cli.hpp"
+// host/app/store_commands.cpp — the accounts, history, cache and import commands.
+#include "app/store_commands.hpp"
 
 #include <iostream>
 #include <map>
 #include <memory>
 
+#include "app/text_table.hpp"
 #include "cache/duration.hpp"
 #include "import/mpv2_import.hpp"
-#include "store/text_table.hpp"
 
 namespace automuse::store {
 

@@ -1,5 +1,5 @@
-// Plain-text table rendering (see text_table.hpp).
-#include "store/text_table.hpp"
+// host/app/text_table.cpp — plain-text table rendering (see text_table.hpp).
+#include "app/text_table.hpp"
 
 #include <algorithm>
 
