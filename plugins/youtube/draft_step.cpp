@@ -158,7 +158,7 @@ am::task<Draft> draft_short(JobContext &ctx, Script script, const Workspace &ws,
     auto drafting = draft_once(ctx, script, ws, made);
     Draft draft = co_await std::move(drafting);
     const double spoken = draft.speech.duration;
-    if (spoken <= max || made.providers["script"] != "llm" || attempt >= kShortenAsks) {
+    if (spoken <= max || !script.by_llm || attempt >= kShortenAsks) {
       made.note_fallbacks();
       co_return draft;
     }

@@ -129,6 +129,7 @@ am::task<Script> script_from_llm(JobContext &ctx, Provenance &made) {
     throw am::error(AM_ERROR,
                     "the LLM's script was empty once markdown and stage directions were removed");
   made.providers["script"] = "llm";
+  script.by_llm = true;
   co_return script;
 }
 

@@ -15,6 +15,7 @@ struct Script {
   std::string text;
   std::string topic;        // empty for a script file
   std::string pending_key;  // the unfinished-job marker to clear at the end; empty for a file
+  bool by_llm = false;      // written by the LLM, which may be asked to shorten it
 };
 
 // Sets ctx.job_id; notes who wrote the script (and the topic) in `made`. Throws am::error
