@@ -8,19 +8,15 @@
 #include <boost/json.hpp>
 
 #include "service_calls.hpp"
+#include "text.hpp"  // plugins/plugin_json
 
 namespace youtube {
 namespace json = boost::json;
+using plugin_json::trim;
 
 namespace {
 
 constexpr int kMaxReasks = 2;
-
-std::string trim(const std::string &s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
 
 // The post: the words, then the link on the same line (X counts any URL as 23).
 std::string with_link(const std::string &words, const std::string &url) {
@@ -86,13 +82,13 @@ std::string cross_post_messages(const Account &account, const CrossPostShort &sh
 
 std::string clean_post(const std::string &answer) {
   // The same cleaning as a topic line: first line, no label, no surrounding quotes.
-  std::string t = trim(answer);
+  std::string t(trim(answer));
   std::string out;
   for (char c : t) out += (c == '\n' || c == '\r') ? ' ' : c;
   t = trim(out);
   while (!t.empty() && (t.front() == '"' || t.front() == '\'')) t.erase(0, 1);
   while (!t.empty() && (t.back() == '"' || t.back() == '\'')) t.pop_back();
-  return trim(t);
+  return std::string(trim(t));
 }
 
 am::task<CrossPostResult> cross_post(am::job job, Account account, CrossPostTarget target,

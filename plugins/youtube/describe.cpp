@@ -1,10 +1,14 @@
-// plugins/youtube/describe.cpp — the describe() document.
+// plugins/youtube/describe.cpp — the describe() document. "run" and "generate" take the same
+// options but for --publish: they are written once.
 #include "describe.hpp"
+
+#include <string>
 
 namespace youtube {
 
-am_str describe_json() {
-  static const char kText[] = R"json({
+namespace {
+
+constexpr const char *kHead = R"json({
   "description": "YouTube Shorts: from a niche (or your own script) to a rendered Short with voice, pictures and word-highlighted subtitles, kept in the outbox or uploaded through the YouTube Data API",
   "account_fields": [
     {"name": "niche", "type": "string", "required": true, "help": "What the channel is about; topics are drawn from it"},
@@ -19,12 +23,15 @@ am_str describe_json() {
     {"name": "max_duration", "type": "number", "minimum": 5, "maximum": 180, "default": 60, "help": "Longest Short in seconds"}
   ],
   "actions": [
-    {"name": "run", "summary": "Make a Short and upload it to the account's YouTube channel (with --publish outbox: make it and keep it in the outbox, no upload)",
-     "options": [
+)json";
+
+// The options before and after --publish, shared by "run" and "generate".
+constexpr const char *kOptionsBefore = R"json(
        {"name": "topic", "type": "string", "help": "What the Short is about (default: the LLM picks from the niche)"},
        {"name": "script", "type": "string", "help": "A script file to read instead of writing one"},
        {"name": "title", "type": "string", "help": "The video's title (at most 100 characters)"},
-       {"name": "publish", "type": "string", "enum": ["youtube", "outbox"], "help": "youtube (the default): upload the Short; outbox: a dry run that only makes it and keeps it in the outbox"},
+)json";
+constexpr const char *kOptionsAfter = R"json(
        {"name": "aspect", "type": "string", "enum": ["9:16", "16:9", "1:1"], "help": "Frame shape (default 9:16)"},
        {"name": "speed-up", "type": "boolean", "help": "Allow speaking up to 1.25x faster to fit the maximum duration"},
        {"name": "also-publish", "type": "string", "help": "Also share the Short through another plugin, as PLUGIN:ACCOUNT (e.g. twitter:main; comma-separated for several): its link after an upload, else the video"},
@@ -32,22 +39,21 @@ am_str describe_json() {
        {"name": "height", "type": "integer", "help": "Frame height in pixels, even, 64..4096 (with --width)"},
        {"name": "outbox", "type": "string", "help": "Folder to keep the video in (default: the plugin's outbox)"},
        {"name": "sentences", "type": "integer", "minimum": 1, "maximum": 30, "help": "How many sentences the written script has"}
-     ]},
-    {"name": "generate", "summary": "Make a Short and keep it in the outbox (no upload)",
-     "options": [
-       {"name": "topic", "type": "string", "help": "What the Short is about"},
-       {"name": "script", "type": "string", "help": "A script file to read instead of writing one"},
-       {"name": "title", "type": "string", "help": "The video's title (at most 100 characters)"},
-       {"name": "publish", "type": "string", "enum": ["outbox"], "help": "Always the outbox: generate never uploads (use run to upload)"},
-       {"name": "aspect", "type": "string", "enum": ["9:16", "16:9", "1:1"], "help": "Frame shape (default 9:16)"},
-       {"name": "speed-up", "type": "boolean", "help": "Allow speaking up to 1.25x faster to fit the maximum duration"},
-       {"name": "also-publish", "type": "string", "help": "Also share the Short through another plugin, as PLUGIN:ACCOUNT (e.g. twitter:main; comma-separated for several): its link after an upload, else the video"},
-       {"name": "width", "type": "integer", "help": "Frame width in pixels, even, 64..4096 (with --height; default from --aspect)"},
-       {"name": "height", "type": "integer", "help": "Frame height in pixels, even, 64..4096 (with --width)"},
-       {"name": "outbox", "type": "string", "help": "Folder to keep the video in (default: the plugin's outbox)"},
-       {"name": "sentences", "type": "integer", "minimum": 1, "maximum": 30, "help": "How many sentences the written script has"}
-     ]},
-    {"name": "auth", "summary": "Authorise the account for uploads with Google in a browser (automuse-host auth youtube --account A)",
+)json";
+
+constexpr const char *kRun =
+    R"json({"name": "run", "summary": "Make a Short and upload it to the account's YouTube channel (with --publish outbox: make it and keep it in the outbox, no upload)",
+     "options": [)json";
+constexpr const char *kRunPublish =
+    R"json({"name": "publish", "type": "string", "enum": ["youtube", "outbox"], "help": "youtube (the default): upload the Short; outbox: a dry run that only makes it and keeps it in the outbox"},)json";
+constexpr const char *kGenerate =
+    R"json({"name": "generate", "summary": "Make a Short and keep it in the outbox (no upload)",
+     "options": [)json";
+constexpr const char *kGeneratePublish =
+    R"json({"name": "publish", "type": "string", "enum": ["outbox"], "help": "Always the outbox: generate never uploads (use run to upload)"},)json";
+
+constexpr const char *kTail =
+    R"json(    {"name": "auth", "summary": "Authorise the account for uploads with Google in a browser (automuse-host auth youtube --account A)",
      "options": [
        {"name": "no-browser", "type": "boolean", "help": "Only print the address to open"},
        {"name": "port", "type": "string", "help": "Port on 127.0.0.1 for the browser's answer"},
@@ -56,7 +62,22 @@ am_str describe_json() {
   ],
   "publishes": ["video"]
 })json";
-  return am_str{kText, sizeof kText - 1};
+
+std::string short_action(const char *action, const char *publish) {
+  return std::string("    ") + action + kOptionsBefore + "       " + publish + kOptionsAfter +
+         "     ]},\n";
+}
+
+std::string document() {
+  return std::string(kHead) + short_action(kRun, kRunPublish) +
+         short_action(kGenerate, kGeneratePublish) + kTail;
+}
+
+}  // namespace
+
+am_str describe_json() {
+  static const std::string text = document();
+  return am_str{text.data(), text.size()};
 }
 
 }  // namespace youtube

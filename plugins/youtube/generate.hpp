@@ -1,6 +1,7 @@
-// plugins/youtube/generate.hpp — the Short pipeline as one coroutine: script -> concurrently
-// {images, speech with word timings} -> duration rule -> subtitles -> render -> outbox ->
-// history. The actions "generate" and "run" are this pipeline.
+// plugins/youtube/generate.hpp — the Short pipeline: script -> workspace -> concurrently
+// {metadata, image prompts and images, speech with word timings} -> duration rule -> subtitles
+// and render -> outbox and history -> upload (exactly once) -> cross-posts. The actions
+// "generate" and "run" are this pipeline.
 #pragma once
 
 #include <automuse/cpp/job.hpp>
@@ -10,7 +11,8 @@
 namespace youtube {
 
 // The action body for start_coroutine_action. Returns the result JSON ({"outbox", "video",
-// "metadata", "duration", "title", "history_id"}).
+// "thumbnail", "metadata", "title", "duration", "seconds", "history_id", and after an upload
+// "video_id", "url"; "shared" with --also-publish}).
 am::task<std::string> run_pipeline(am::job job, am::action_request request);
 
 }  // namespace youtube

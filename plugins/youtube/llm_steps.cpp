@@ -11,9 +11,11 @@
 #include "metadata_text.hpp"
 #include "recent_history.hpp"
 #include "script_text.hpp"
+#include "text.hpp"  // plugins/plugin_json
 
 namespace youtube {
 namespace json = boost::json;
+using plugin_json::trim;
 
 namespace {
 
@@ -26,12 +28,6 @@ std::string messages(const std::string &system, const std::string &user) {
 
 std::string language_line(const Account &a) {
   return "Write in the language with the code '" + a.language + "'.";
-}
-
-std::string trim(const std::string &s) {
-  size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
 }
 
 // Removes every [..] and (..) span, and *..* spans of a few words (stage directions).
@@ -145,21 +141,21 @@ std::string prompts_shape(size_t count) {
 }
 
 std::string clean_topic(const std::string &answer) {
-  std::string t = trim(answer);
+  std::string t(trim(answer));
   if (size_t nl = t.find('\n'); nl != std::string::npos) t = trim(t.substr(0, nl));
   for (const char *label : {"Topic:", "Idea:", "Video idea:"})
     if (t.rfind(label, 0) == 0) t = trim(t.substr(std::string(label).size()));
   t = drop_directions(t);
   while (!t.empty() && (t.front() == '"' || t.front() == '\'')) t.erase(0, 1);
   while (!t.empty() && (t.back() == '"' || t.back() == '\'')) t.pop_back();
-  return trim(t);
+  return std::string(trim(t));
 }
 
 std::string clean_script(const std::string &answer) {
   std::istringstream in(answer);
   std::string line, out;
   while (std::getline(in, line)) {
-    std::string t = trim(line);
+    std::string t(trim(line));
     if (t.empty() || t.rfind("#", 0) == 0 || t == "---") continue;
     t = trim(drop_directions(t));
     // Speaker labels and section labels: "Narrator:", "Scene 1:", "Voiceover:".
@@ -202,7 +198,7 @@ LlmMetadata parse_metadata(const std::string &text) {
     size_t total = 0;
     for (const auto &x : t->as_array()) {
       if (!x.is_string()) continue;
-      std::string tag = trim(std::string(x.as_string()));
+      std::string tag(trim(x.as_string()));
       if (!tag.empty() && tag[0] == '#') tag.erase(0, 1);
       if (tag.empty()) continue;
       size_t cost = utf8_length(tag) + (m.tags.empty() ? 0 : 1);
@@ -224,8 +220,7 @@ std::vector<std::string> parse_prompts(const std::string &text, size_t count) {
   if (!a) throw am::error(AM_ERROR, "LLM image prompts: no \"prompts\" array");
   std::vector<std::string> out;
   for (const auto &x : *a)
-    if (x.is_string() && !trim(std::string(x.as_string())).empty())
-      out.push_back(trim(std::string(x.as_string())));
+    if (x.is_string() && !trim(x.as_string()).empty()) out.emplace_back(trim(x.as_string()));
   if (out.size() != count)
     throw am::error(AM_ERROR, "LLM image prompts: expected " + std::to_string(count) + ", got " +
                                   std::to_string(out.size()));

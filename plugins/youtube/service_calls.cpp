@@ -1,6 +1,6 @@
-// plugins/youtube/service_calls.cpp — awaiters over the speech, images and render services.
-// Each awaiter lives in the suspended coroutine's frame; the start call copies the request,
-// never completes before returning, and the completion resumes on the job's executor.
+// plugins/youtube/service_calls.cpp — awaiters over the speech, images, LLM and render
+// services. Each awaiter lives in the suspended coroutine's frame; the start call copies the
+// request, never completes before returning, and the completion resumes on the job's executor.
 #include "service_calls.hpp"
 
 #include <automuse/cpp/str.hpp>
@@ -17,108 +17,87 @@ namespace youtube {
 
 namespace {
 
-class SpeechAwaiter {
+// One call of a service whose completion is (user, status, error, const Result *): `start`
+// makes the call with the completion and its user pointer, `read` copies the borrowed result
+// out. Errors start with `prefix` ("speech: <its message>"); `service` names the service in
+// messages of its own ("the speech service ...").
+template <class Result, class Out>
+class ResultAwaiter {
  public:
-  SpeechAwaiter(const am::host &host, am_job *job, const SpeechInput &in)
-      : host_(host), job_(job), in_(in) {}
+  using Done = void (*)(void *user, am_status status, am_str error, const Result *result);
+  using Start = std::function<void(Done done, void *user)>;
+  using Read = Out (*)(const Result &result);
+
+  ResultAwaiter(const char *prefix, const char *service, Start start, Read read)
+      : prefix_(prefix), service_(service), start_(std::move(start)), read_(read) {}
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<> h) {
     waiting_ = h;
-    const auto &svc = host_.service<am_speech>(AM_SPEECH_SERVICE_ID);
-    am_speech_request r{};
-    r.struct_size = sizeof r;
-    r.text = am::to_am_str(in_.text);
-    r.provider = am::to_am_str("espeak");
-    r.language = am::to_am_str(in_.language);
-    r.voice = am::to_am_str(in_.voice);
-    r.rate = in_.rate;
-    r.output_path = am::to_am_str(in_.output_path);
-    svc.synthesize(host_.get(), job_, &r, &SpeechAwaiter::done, this);
+    start_(&ResultAwaiter::done, this);
   }
-  SpeechOutput await_resume() {
-    if (status_ != AM_OK) throw am::error(status_, "speech: " + error_);
+  Out await_resume() {
+    if (status_ != AM_OK) throw am::error(status_, prefix_ + ": " + error_);
     return std::move(out_);
   }
 
  private:
-  static void done(void *user, am_status status, am_str error, const am_speech_result *r) {
-    auto *self = static_cast<SpeechAwaiter *>(user);
+  static void done(void *user, am_status status, am_str error, const Result *r) {
+    auto *self = static_cast<ResultAwaiter *>(user);
     self->status_ = status;
     self->error_ = am::to_string(error);
     if (status == AM_OK && r) {
-      self->out_.audio_path = am::to_string(r->audio_path);
-      self->out_.duration = r->duration;
-      self->out_.words_json = am::to_string(r->words_json);
-      self->out_.provider = am::to_string(r->provider);
-      self->out_.from_cache = r->from_cache;
-      for (size_t i = 0; i < r->word_count; ++i) {
-        const am_word_timing &w = r->words[i];
-        self->out_.words.push_back(
-            SpokenWord{am::to_string(w.text), w.start, w.end, w.begin, w.end_offset});
-      }
+      self->out_ = self->read_(*r);
     } else if (status == AM_OK) {
       self->status_ = AM_INTERNAL;
-      self->error_ = "the speech service reported success without a result";
+      self->error_ = "the " + self->service_ + " service reported success without a result";
     }
     self->waiting_.resume();
   }
 
-  am::host host_;
-  am_job *job_;
-  SpeechInput in_;
-  SpeechOutput out_;
+  std::string prefix_;
+  std::string service_;
+  Start start_;
+  Read read_;
+  Out out_;
   am_status status_ = AM_INTERNAL;
   std::string error_;
   std::coroutine_handle<> waiting_;
 };
 
-class ImageAwaiter {
- public:
-  ImageAwaiter(const am::host &host, am_job *job, const ImageInput &in)
-      : host_(host), job_(job), in_(in) {}
-  bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h) {
-    waiting_ = h;
-    const auto &svc = host_.service<am_images>(AM_IMAGES_SERVICE_ID);
-    am_image_request r{};
-    r.struct_size = sizeof r;
-    r.prompt = am::to_am_str(in_.prompt);
-    r.width = in_.width;
-    r.height = in_.height;
-    r.kind = AM_MEDIA_IMAGE;
-    r.providers = am::to_am_str(in_.providers);
-    svc.generate(host_.get(), job_, &r, &ImageAwaiter::done, this);
+SpeechOutput read_speech(const am_speech_result &r) {
+  SpeechOutput out;
+  out.audio_path = am::to_string(r.audio_path);
+  out.duration = r.duration;
+  out.words_json = am::to_string(r.words_json);
+  out.provider = am::to_string(r.provider);
+  out.from_cache = r.from_cache;
+  for (size_t i = 0; i < r.word_count; ++i) {
+    const am_word_timing &w = r.words[i];
+    out.words.push_back(SpokenWord{am::to_string(w.text), w.start, w.end, w.begin, w.end_offset});
   }
-  ImageOutput await_resume() {
-    if (status_ != AM_OK) throw am::error(status_, "images: " + error_);
-    return std::move(out_);
-  }
+  return out;
+}
 
- private:
-  static void done(void *user, am_status status, am_str error, const am_image_result *r) {
-    auto *self = static_cast<ImageAwaiter *>(user);
-    self->status_ = status;
-    self->error_ = am::to_string(error);
-    if (status == AM_OK && r) {
-      self->out_.path = am::to_string(r->path);
-      self->out_.provider = am::to_string(r->provider);
-      self->out_.from_cache = r->from_cache;
-      self->out_.report_json = am::to_string(r->report_json);
-    } else if (status == AM_OK) {
-      self->status_ = AM_INTERNAL;
-      self->error_ = "the images service reported success without a result";
-    }
-    self->waiting_.resume();
-  }
+ImageOutput read_image(const am_image_result &r) {
+  ImageOutput out;
+  out.path = am::to_string(r.path);
+  out.provider = am::to_string(r.provider);
+  out.from_cache = r.from_cache;
+  out.report_json = am::to_string(r.report_json);
+  return out;
+}
 
-  am::host host_;
-  am_job *job_;
-  ImageInput in_;
-  ImageOutput out_;
-  am_status status_ = AM_INTERNAL;
-  std::string error_;
-  std::coroutine_handle<> waiting_;
-};
+#ifdef YOUTUBE_HAVE_LLM_H
+LlmOutput read_llm(const am_llm_result &r) {
+  LlmOutput out;
+  out.content = am::to_string(r.content);
+  out.json = am::to_string(r.json);
+  out.provider = am::to_string(r.provider);
+  out.model = am::to_string(r.model);
+  out.from_cache = r.from_cache;
+  return out;
+}
+#endif
 
 class RenderAwaiter {
  public:
@@ -160,64 +139,6 @@ class RenderAwaiter {
   std::coroutine_handle<> waiting_;
 };
 
-#ifdef YOUTUBE_HAVE_LLM_H
-class ChatAwaiter {
- public:
-  ChatAwaiter(const am::host &host, am_job *job, std::string messages, std::string shape,
-              std::string account, double temperature)
-      : host_(host),
-        job_(job),
-        messages_(std::move(messages)),
-        shape_(std::move(shape)),
-        account_(std::move(account)),
-        temperature_(temperature) {}
-  bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> h) {
-    waiting_ = h;
-    const auto &svc = host_.service<am_llm>(AM_LLM_SERVICE_ID);
-    am_llm_request r{};
-    r.struct_size = sizeof r;
-    r.messages_json = am::to_am_str(messages_);
-    r.account_id = am::to_am_str(account_);
-    r.json_shape = am::to_am_str(shape_);
-    r.has_temperature = true;
-    r.temperature = temperature_;
-    svc.chat(host_.get(), job_, &r, nullptr, &ChatAwaiter::done, this);
-  }
-  LlmOutput await_resume() {
-    if (status_ != AM_OK) throw am::error(status_, "llm: " + error_);
-    return std::move(out_);
-  }
-
- private:
-  static void done(void *user, am_status status, am_str error, const am_llm_result *r) {
-    auto *self = static_cast<ChatAwaiter *>(user);
-    self->status_ = status;
-    self->error_ = am::to_string(error);
-    if (status == AM_OK && r) {
-      self->out_.content = am::to_string(r->content);
-      self->out_.json = am::to_string(r->json);
-      self->out_.provider = am::to_string(r->provider);
-      self->out_.model = am::to_string(r->model);
-      self->out_.from_cache = r->from_cache;
-    } else if (status == AM_OK) {
-      self->status_ = AM_INTERNAL;
-      self->error_ = "the LLM service reported success without a result";
-    }
-    self->waiting_.resume();
-  }
-
-  am::host host_;
-  am_job *job_;
-  std::string messages_, shape_, account_;
-  double temperature_;
-  LlmOutput out_;
-  am_status status_ = AM_INTERNAL;
-  std::string error_;
-  std::coroutine_handle<> waiting_;
-};
-#endif
-
 }  // namespace
 
 bool llm_available(const am::host &host) {
@@ -229,11 +150,25 @@ bool llm_available(const am::host &host) {
 #endif
 }
 
+// Named awaiters (not temporaries in the co_await expression): see the g++ 12 note in
+// automuse/cpp/http.hpp. Each start lambda owns its input, so the request's strings live as
+// long as the awaiter.
 am::task<LlmOutput> chat(am::job job, std::string messages_json, std::string shape,
                          std::string account_id, double temperature) {
 #ifdef YOUTUBE_HAVE_LLM_H
-  ChatAwaiter awaiter(job.host_ref(), job.get(), std::move(messages_json), std::move(shape),
-                      std::move(account_id), temperature);
+  auto start = [host = job.host_ref(), j = job.get(), messages = std::move(messages_json),
+                shape = std::move(shape), account = std::move(account_id),
+                temperature](am_llm_done_fn done, void *user) {
+    am_llm_request r{};
+    r.struct_size = sizeof r;
+    r.messages_json = am::to_am_str(messages);
+    r.account_id = am::to_am_str(account);
+    r.json_shape = am::to_am_str(shape);
+    r.has_temperature = true;
+    r.temperature = temperature;
+    host.service<am_llm>(AM_LLM_SERVICE_ID).chat(host.get(), j, &r, nullptr, done, user);
+  };
+  ResultAwaiter<am_llm_result, LlmOutput> awaiter("llm", "LLM", std::move(start), &read_llm);
   co_return co_await awaiter;
 #else
   (void)job, (void)messages_json, (void)shape, (void)account_id, (void)temperature;
@@ -242,15 +177,38 @@ am::task<LlmOutput> chat(am::job job, std::string messages_json, std::string sha
 #endif
 }
 
-// Named awaiters (not temporaries in the co_await expression): see the g++ 12 note in
-// automuse/cpp/http.hpp.
 am::task<SpeechOutput> synthesize(am::job job, SpeechInput input) {
-  SpeechAwaiter awaiter(job.host_ref(), job.get(), input);
+  auto start = [host = job.host_ref(), j = job.get(), in = std::move(input)](am_speech_done_fn done,
+                                                                             void *user) {
+    am_speech_request r{};
+    r.struct_size = sizeof r;
+    r.text = am::to_am_str(in.text);
+    r.provider = am::to_am_str("espeak");
+    r.language = am::to_am_str(in.language);
+    r.voice = am::to_am_str(in.voice);
+    r.rate = in.rate;
+    r.output_path = am::to_am_str(in.output_path);
+    host.service<am_speech>(AM_SPEECH_SERVICE_ID).synthesize(host.get(), j, &r, done, user);
+  };
+  ResultAwaiter<am_speech_result, SpeechOutput> awaiter("speech", "speech", std::move(start),
+                                                        &read_speech);
   co_return co_await awaiter;
 }
 
 am::task<ImageOutput> generate_image(am::job job, ImageInput input) {
-  ImageAwaiter awaiter(job.host_ref(), job.get(), input);
+  auto start = [host = job.host_ref(), j = job.get(), in = std::move(input)](am_image_done_fn done,
+                                                                             void *user) {
+    am_image_request r{};
+    r.struct_size = sizeof r;
+    r.prompt = am::to_am_str(in.prompt);
+    r.width = in.width;
+    r.height = in.height;
+    r.kind = AM_MEDIA_IMAGE;
+    r.providers = am::to_am_str(in.providers);
+    host.service<am_images>(AM_IMAGES_SERVICE_ID).generate(host.get(), j, &r, done, user);
+  };
+  ResultAwaiter<am_image_result, ImageOutput> awaiter("images", "images", std::move(start),
+                                                      &read_image);
   co_return co_await awaiter;
 }
 

@@ -7,11 +7,14 @@
 #include <automuse/cpp/buffer.hpp>
 #include <automuse/cpp/http.hpp>
 #include <boost/json.hpp>
+#include <boost/url/encode.hpp>
+#include <boost/url/rfc/unreserved_chars.hpp>
 #include <chrono>
 #include <fstream>
 
 namespace youtube {
 namespace json = boost::json;
+namespace urls = boost::urls;
 
 namespace {
 
@@ -24,21 +27,6 @@ int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string form_encode(const std::string &s) {
-  static const char *kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
 }
 
 const am_store &store_of(const am::job &job) {
@@ -212,54 +200,56 @@ std::string upload_metadata_json(const UploadRequest &r) {
   return json::serialize(body);
 }
 
-am::task<std::string> access_token(am::job job, const std::string &account, ApiConfig config,
-                                   bool force_refresh) {
-  const am::host &host = job.host_ref();
-  const am_store &store = store_of(job);
-  const std::string nickname = nickname_of(job, account);
-  const std::string again =
-      "run `automuse-host auth youtube --account " + nickname + "` to authorise it";
-  std::string refresh_token, scope;
-  {
-    am::buffer out, err;
-    if (store.get_oauth_token(host.get(), am::to_am_str(account), out.out(), err.out()) == AM_OK) {
-      json::value v = json::parse(out.view());
-      const json::object &o = v.as_object();
-      auto s = [&](const char *k) {
-        auto *x = o.if_contains(k);
-        return x && x->is_string() ? std::string(x->as_string()) : std::string();
-      };
-      refresh_token = s("refresh_token");
-      scope = s("scope");
-      const std::string access = s("access_token");
-      auto *exp = o.if_contains("expires_at");
-      const int64_t expires_at = exp && exp->is_number() ? exp->to_number<int64_t>() : 0;
-      if (!force_refresh && !access.empty() && expires_at > now_seconds() + 60) co_return access;
-    }
-  }
-  if (refresh_token.empty()) {
-    am::buffer out, err;
-    if (store.get_secret(host.get(), am::to_am_str(account), am::to_am_str("refresh_token"),
-                         out.out(), err.out()) == AM_OK)
-      refresh_token = out.str();
-  }
-  if (refresh_token.empty())
-    throw am::error(AM_UNAUTHENTICATED,
-                    "account '" + nickname + "' is not authorised for YouTube: " + again);
-  if (config.client_id.empty() || config.client_secret.empty())
-    throw am::error(AM_INVALID_ARGUMENT,
-                    "automuse.json: plugins.youtube.client_id and client_secret are required to "
-                    "publish (a Google Cloud OAuth client of type Desktop app)");
+namespace {
 
-  am::http http(job);
-  am::http_request req("POST", config.token_url,
-                       "client_id=" + form_encode(config.client_id) +
-                           "&client_secret=" + form_encode(config.client_secret) +
-                           "&grant_type=refresh_token&refresh_token=" + form_encode(refresh_token));
-  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
-  req.safe_to_resend_body = true;  // refreshing twice is harmless
-  auto call = http.send(std::move(req));
-  am::http_response r = co_await std::move(call);
+// What the store holds for the account: the last access token and the refresh token.
+struct StoredToken {
+  std::string access_token;
+  int64_t expires_at = 0;
+  std::string refresh_token;
+  std::string scope;
+};
+
+StoredToken stored_token(const am::job &job, const std::string &account) {
+  StoredToken t;
+  am::buffer out, err;
+  const am_store &store = store_of(job);
+  if (store.get_oauth_token(job.host_ref().get(), am::to_am_str(account), out.out(), err.out()) ==
+      AM_OK) {
+    json::value v = json::parse(out.view());
+    const json::object &o = v.as_object();
+    auto s = [&](const char *k) {
+      auto *x = o.if_contains(k);
+      return x && x->is_string() ? std::string(x->as_string()) : std::string();
+    };
+    t.refresh_token = s("refresh_token");
+    t.scope = s("scope");
+    t.access_token = s("access_token");
+    auto *exp = o.if_contains("expires_at");
+    t.expires_at = exp && exp->is_number() ? exp->to_number<int64_t>() : 0;
+  }
+  return t;
+}
+
+// The account's `refresh_token` secret, for an account never authorised here; empty if none.
+std::string secret_refresh_token(const am::job &job, const std::string &account) {
+  am::buffer out, err;
+  if (store_of(job).get_secret(job.host_ref().get(), am::to_am_str(account),
+                               am::to_am_str("refresh_token"), out.out(), err.out()) != AM_OK)
+    return {};
+  return out.str();
+}
+
+// The token endpoint's form (application/x-www-form-urlencoded): every byte but the
+// unreserved ones percent-encoded.
+std::string refresh_form(const ApiConfig &config, const std::string &refresh_token) {
+  auto enc = [](const std::string &s) { return urls::encode(s, urls::unreserved_chars); };
+  return "client_id=" + enc(config.client_id) + "&client_secret=" + enc(config.client_secret) +
+         "&grant_type=refresh_token&refresh_token=" + enc(refresh_token);
+}
+
+// Throws for a token endpoint answer that issued no token; `again` tells how to authorise.
+void check_refresh_answer(const am::http_response &r, const std::string &again) {
   if (r.status != AM_OK)
     throw am::error(r.status == AM_CANCELLED ? AM_CANCELLED : AM_UNAVAILABLE,
                     "YouTube token refresh: " + r.error);
@@ -274,11 +264,16 @@ am::task<std::string> access_token(am::job job, const std::string &account, ApiC
       throw am::error(AM_INVALID_ARGUMENT,
                       "Google does not accept the OAuth client (" + reason +
                           "): check plugins.youtube.client_id and client_secret in automuse.json");
-    throw_api_error(r, "YouTube token refresh");
   }
   if (!r.ok()) throw_api_error(r, "YouTube token refresh");
+}
+
+// Stores the refreshed token (before it is used: Google may have rotated the refresh token)
+// and returns the access token.
+std::string keep_refreshed(const am::job &job, const std::string &account, StoredToken held,
+                           const std::string &answer) {
   boost::system::error_code ec;
-  json::value v = json::parse(r.body, ec);
+  json::value v = json::parse(answer, ec);
   const json::object *o = !ec ? v.if_object() : nullptr;
   const json::value *token = o ? o->if_contains("access_token") : nullptr;
   if (!token || !token->is_string())
@@ -287,23 +282,50 @@ am::task<std::string> access_token(am::job job, const std::string &account, ApiC
   int64_t expires_in = 3600;
   if (auto *e = o->if_contains("expires_in"); e && e->is_number())
     expires_in = e->to_number<int64_t>();
-  // Google may rotate the refresh token: store whatever it returned, before using it.
   if (auto *rt = o->if_contains("refresh_token"); rt && rt->is_string())
-    refresh_token = std::string(rt->as_string());
+    held.refresh_token = std::string(rt->as_string());
   if (auto *sc = o->if_contains("scope"); sc && sc->is_string())
-    scope = std::string(sc->as_string());
+    held.scope = std::string(sc->as_string());
   json::object stored{{"provider", "google"},
                       {"access_token", access},
-                      {"refresh_token", refresh_token},
+                      {"refresh_token", held.refresh_token},
                       {"token_type", "Bearer"},
-                      {"scope", scope},
+                      {"scope", held.scope},
                       {"expires_at", now_seconds() + expires_in}};
   const std::string text = json::serialize(stored);
   am::buffer err;
-  if (store.set_oauth_token(host.get(), am::to_am_str(account), am::to_am_str(text), err.out()) !=
-      AM_OK)
+  if (store_of(job).set_oauth_token(job.host_ref().get(), am::to_am_str(account),
+                                    am::to_am_str(text), err.out()) != AM_OK)
     throw am::error(AM_IO, "cannot store the refreshed YouTube token: " + err.str());
-  co_return access;
+  return access;
+}
+
+}  // namespace
+
+am::task<std::string> access_token(am::job job, const std::string &account, ApiConfig config,
+                                   bool force_refresh) {
+  const std::string nickname = nickname_of(job, account);
+  const std::string again =
+      "run `automuse-host auth youtube --account " + nickname + "` to authorise it";
+  StoredToken held = stored_token(job, account);
+  if (!force_refresh && !held.access_token.empty() && held.expires_at > now_seconds() + 60)
+    co_return held.access_token;
+  if (held.refresh_token.empty()) held.refresh_token = secret_refresh_token(job, account);
+  if (held.refresh_token.empty())
+    throw am::error(AM_UNAUTHENTICATED,
+                    "account '" + nickname + "' is not authorised for YouTube: " + again);
+  if (config.client_id.empty() || config.client_secret.empty())
+    throw am::error(AM_INVALID_ARGUMENT,
+                    "automuse.json: plugins.youtube.client_id and client_secret are required to "
+                    "publish (a Google Cloud OAuth client of type Desktop app)");
+  am::http http(job);
+  am::http_request req("POST", config.token_url, refresh_form(config, held.refresh_token));
+  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  req.safe_to_resend_body = true;  // refreshing twice is harmless
+  auto call = http.send(std::move(req));
+  am::http_response r = co_await std::move(call);
+  check_refresh_answer(r, again);
+  co_return keep_refreshed(job, account, std::move(held), r.body);
 }
 
 namespace {
@@ -403,171 +425,260 @@ std::string how_to_check(const std::string &nickname, const UploadRequest &reque
          ")";
 }
 
+// One upload in the resumable protocol: the session, where the server stands, and the access
+// token. It lives in upload_to_youtube's frame; each part of the protocol is a member.
+class ResumableUpload {
+ public:
+  ResumableUpload(am::job job, const std::string &account, ApiConfig config, UploadRequest request,
+                  UploadResume resume)
+      : job_(job),
+        http_(job),
+        log_(job.log()),
+        account_(account),
+        config_(std::move(config)),
+        request_(std::move(request)),
+        resume_(std::move(resume)) {}
+
+  am::task<UploadOutcome> run();
+
+ private:
+  // One request's answer, and what it carried.
+  struct Exchange {
+    am::http_response r;
+    uint64_t sent_from = 0;   // the chunk's first byte
+    bool last_chunk = false;  // the chunk ended the file
+  };
+
+  am::task<void> prepare();
+  am::task<bool> start_session();
+  am::task<Exchange> exchange();
+  am::task<void> refresh_mid_upload(uint64_t sent_from);
+  void lost_answer(const Exchange &x);
+  void took_bytes(const Exchange &x);
+  void published(const am::http_response &r);
+  void settle_failure(const am::error &e);
+
+  am::job job_;
+  am::http http_;
+  am::logger log_;
+  std::string account_;
+  std::string nickname_;
+  ApiConfig config_;
+  UploadRequest request_;
+  UploadResume resume_;
+  UploadOutcome out_;
+  UploadProgress p_;
+  std::string metadata_;  // the snippet/status JSON a session starts with
+  uint64_t chunk_ = kQuantum;
+  std::string token_;
+  std::string session_;
+  bool ask_ = false;              // the next request is the status query
+  bool start_refreshed_ = false;  // a session start refused the token once already
+};
+
+// The file's size, the chunk size, the first token, and the stored session if any (asked
+// where it stands first).
+am::task<void> ResumableUpload::prepare() {
+  auto sizing = file_size(job_, request_.file);
+  p_.total = co_await std::move(sizing);
+  metadata_ = upload_metadata_json(request_);
+  chunk_ = std::max(kQuantum, config_.chunk_bytes / kQuantum * kQuantum);
+  auto first_token = access_token(job_, account_, config_, false);
+  token_ = co_await std::move(first_token);
+  session_ = resume_.session_uri;
+  ask_ = !session_.empty();
+}
+
+// Starts a new session. False when the token was refused and has been refreshed: try again.
+am::task<bool> ResumableUpload::start_session() {
+  if (++out_.sessions > kMaxSessions)
+    throw am::error(AM_UNAVAILABLE, "upload: YouTube expired " + std::to_string(kMaxSessions) +
+                                        " upload sessions in a row; try again later");
+  auto started = http_.send(session_start(config_, token_, metadata_, p_.total));
+  am::http_response r = co_await std::move(started);
+  if (r.status != AM_OK)
+    throw am::error(r.status == AM_CANCELLED ? AM_CANCELLED : AM_UNAVAILABLE,
+                    "upload: cannot start a session: " + r.error);
+  if (r.http_status == 401 && !start_refreshed_) {
+    start_refreshed_ = true;
+    auto fresh = access_token(job_, account_, config_, true);
+    token_ = co_await std::move(fresh);
+    --out_.sessions;
+    co_return false;
+  }
+  if (!r.ok()) throw_api_error(r, "upload: starting the session");
+  auto location = r.header("Location");
+  if (!location || location->empty())
+    throw am::error(AM_ERROR, "upload: YouTube started a session without a Location");
+  session_ = *location;
+  out_.session_uri = session_;
+  const uint64_t total = p_.total;
+  p_ = UploadProgress{};
+  p_.total = total;
+  ask_ = false;
+  if (resume_.on_session) resume_.on_session(session_);
+  log_.info("upload: session started for " + std::to_string(p_.total) + " bytes");
+  co_return true;
+}
+
+// One request: the next chunk, or (after a fault, or when the server holds every byte yet has
+// not answered with the video) the status query; each after its back-off pause.
+am::task<ResumableUpload::Exchange> ResumableUpload::exchange() {
+  if (p_.offset >= p_.total) ask_ = true;
+  Exchange x;
+  x.sent_from = p_.offset;
+  const int faults = ask_ ? p_.failed_queries : p_.stalls;
+  if (faults > 0) {
+    auto pause = job_.sleep(backoff(config_, faults));
+    co_await std::move(pause);
+  }
+  if (ask_) {
+    ++out_.resumes;
+    auto asked = http_.send(status_query(session_, token_, p_.total));
+    x.r = co_await std::move(asked);
+    co_return x;
+  }
+  const uint64_t size = std::min(chunk_, p_.total - p_.offset);
+  x.last_chunk = p_.offset + size == p_.total;
+  auto reading = read_chunk(job_, request_.file, p_.offset, size);
+  std::string body = co_await std::move(reading);
+  auto sent = http_.send(chunk_request(session_, token_, p_.offset, std::move(body), p_.total));
+  x.r = co_await std::move(sent);
+  co_return x;
+}
+
+// The answer is lost: the bytes may or may not have arrived. The next request asks the server.
+void ResumableUpload::lost_answer(const Exchange &x) {
+  const std::string what =
+      x.r.status != AM_OK ? x.r.error : "HTTP " + std::to_string(x.r.http_status);
+  if (ask_) {
+    if (++p_.failed_queries >= kMaxResumes)
+      throw am::error(AM_UNAVAILABLE,
+                      "upload for account '" + nickname_ + "': YouTube did not answer " +
+                          std::to_string(kMaxResumes) + " status queries in a row (" + what + ", " +
+                          session_label(session_) + ")");
+  } else {
+    p_.may_be_complete = p_.may_be_complete || x.last_chunk;
+    log_.warn("upload: chunk at byte " + std::to_string(x.sent_from) + " failed (" + what +
+              "): asking YouTube where the upload stands");
+  }
+  ask_ = true;
+}
+
+// A 308: the server says how much it holds; the next chunk starts there.
+void ResumableUpload::took_bytes(const Exchange &x) {
+  const bool progress = follow_range(x.r, p_);
+  out_.confirmed_bytes = p_.confirmed;
+  if (!progress && ++p_.stalls >= kMaxStalls)
+    throw am::error(AM_UNAVAILABLE, "upload for account '" + nickname_ +
+                                        "': YouTube answered 308 " + std::to_string(kMaxStalls) +
+                                        " times in a row without taking more bytes (it holds " +
+                                        bytes_of(p_.confirmed, p_.total) + ", " +
+                                        session_label(session_) + "); gave up, try again later");
+  if (ask_)
+    log_.info("upload: resuming at byte " + std::to_string(p_.offset) + " of " +
+              std::to_string(p_.total));
+  else if (!progress)
+    log_.warn("upload: YouTube kept none of the chunk at byte " + std::to_string(x.sent_from) +
+              " (308 at " + bytes_of(p_.confirmed, p_.total) + "); sending it again");
+  ask_ = false;
+}
+
+// The access token expired mid-upload: one refresh, then ask where the server stands.
+am::task<void> ResumableUpload::refresh_mid_upload(uint64_t sent_from) {
+  log_.warn("upload: YouTube refused the access token at byte " + std::to_string(sent_from) +
+            " (401): refreshing it and resuming");
+  p_.refreshed = true;
+  auto fresh = access_token(job_, account_, config_, true);
+  token_ = co_await std::move(fresh);
+  ask_ = true;
+}
+
+void ResumableUpload::published(const am::http_response &r) {
+  p_.may_be_complete = true;  // YouTube has the video, whatever the answer holds
+  UploadResult done = parse_video(r, UploadResult{});
+  out_.state = UploadOutcome::State::published;
+  out_.video_id = done.video_id;
+  out_.url = done.url;
+  out_.confirmed_bytes = p_.total;
+}
+
+// How a failed upload ended: uncertain when every byte may be in YouTube's hands, else failed
+// with nothing made on YouTube's side.
+void ResumableUpload::settle_failure(const am::error &e) {
+  out_.status = e.status();
+  out_.confirmed_bytes = p_.confirmed;
+  if (p_.may_be_complete) {
+    out_.state = UploadOutcome::State::uncertain;
+    out_.status = AM_UNCERTAIN;  // never repeated by itself
+    out_.how_to_check = how_to_check(nickname_, request_);
+    out_.reason = "the upload for account '" + nickname_ +
+                  "' sent every byte but YouTube did not confirm it (" + e.what() +
+                  "): the video may be published; " + out_.how_to_check;
+    return;
+  }
+  out_.state = UploadOutcome::State::failed;
+  out_.platform_did_not_act = true;  // YouTube makes no video of an incomplete upload
+  out_.reason = e.what();
+  if (out_.reason.find("'" + nickname_ + "'") == std::string::npos)
+    out_.reason = "upload for account '" + nickname_ + "': " + out_.reason;
+}
+
+am::task<UploadOutcome> ResumableUpload::run() {
+  nickname_ = nickname_of(job_, account_);
+  try {
+    auto preparing = prepare();
+    co_await std::move(preparing);
+    for (;;) {
+      if (session_.empty()) {
+        auto starting = start_session();
+        if (!co_await std::move(starting)) continue;
+      }
+      out_.session_uri = session_;
+      auto exchanging = exchange();
+      const Exchange x = co_await std::move(exchanging);
+      const int status = x.r.http_status;
+      if (x.r.status == AM_CANCELLED) throw am::error(AM_CANCELLED, "upload cancelled");
+      if (x.r.status != AM_OK || status >= 500) {
+        lost_answer(x);
+        continue;
+      }
+      p_.failed_queries = 0;
+      if (status == 200 || status == 201) {
+        published(x.r);
+        co_return out_;
+      }
+      if (status == 308) {
+        took_bytes(x);
+        continue;
+      }
+      if (status == 404) {
+        log_.warn("upload: the session expired (404): starting again");
+        session_.clear();
+        continue;
+      }
+      if (status == 401 && !p_.refreshed) {
+        auto refreshing = refresh_mid_upload(x.sent_from);
+        co_await std::move(refreshing);
+        continue;
+      }
+      throw_api_error(x.r, ask_ ? "upload: status query" : "upload");
+    }
+  } catch (const am::error &e) {
+    if (e.status() == AM_CANCELLED) throw;
+    settle_failure(e);
+  }
+  co_return out_;
+}
+
 }  // namespace
 
 am::task<UploadOutcome> upload_to_youtube(am::job job, const std::string &account, ApiConfig config,
                                           UploadRequest request, UploadResume resume) {
-  am::http http(job);
-  am::logger log = job.log();
-  const std::string nickname = nickname_of(job, account);
-  UploadOutcome out;
-  UploadProgress p;
-  try {
-    auto sizing = file_size(job, request.file);
-    p.total = co_await std::move(sizing);
-    const std::string metadata = upload_metadata_json(request);
-    const uint64_t chunk = std::max(kQuantum, config.chunk_bytes / kQuantum * kQuantum);
-    auto first_token = access_token(job, account, config, false);
-    std::string token = co_await std::move(first_token);
-    bool start_refreshed = false;
-    std::string session = resume.session_uri;
-    bool ask = !session.empty();  // a stored session: ask where it stands first
-
-    for (;;) {
-      if (session.empty()) {  // a new session
-        if (++out.sessions > kMaxSessions)
-          throw am::error(AM_UNAVAILABLE, "upload: YouTube expired " +
-                                              std::to_string(kMaxSessions) +
-                                              " upload sessions in a row; try again later");
-        auto started = http.send(session_start(config, token, metadata, p.total));
-        am::http_response r = co_await std::move(started);
-        if (r.status != AM_OK)
-          throw am::error(r.status == AM_CANCELLED ? AM_CANCELLED : AM_UNAVAILABLE,
-                          "upload: cannot start a session: " + r.error);
-        if (r.http_status == 401 && !start_refreshed) {
-          start_refreshed = true;
-          auto fresh = access_token(job, account, config, true);
-          token = co_await std::move(fresh);
-          --out.sessions;
-          continue;
-        }
-        if (!r.ok()) throw_api_error(r, "upload: starting the session");
-        auto location = r.header("Location");
-        if (!location || location->empty())
-          throw am::error(AM_ERROR, "upload: YouTube started a session without a Location");
-        session = *location;
-        out.session_uri = session;
-        p = UploadProgress{p.total};
-        ask = false;
-        if (resume.on_session) resume.on_session(session);
-        log.info("upload: session started for " + std::to_string(p.total) + " bytes");
-      }
-      out.session_uri = session;
-
-      // One request: the next chunk, or (after a fault, or when the server holds every byte
-      // yet has not answered with the video) the status query.
-      if (p.offset >= p.total) ask = true;
-      am::http_response r;
-      uint64_t sent_from = p.offset;
-      bool last_chunk = false;
-      if (ask) {
-        if (p.failed_queries > 0) {
-          auto pause = job.sleep(backoff(config, p.failed_queries));
-          co_await std::move(pause);
-        }
-        ++out.resumes;
-        auto asked = http.send(status_query(session, token, p.total));
-        r = co_await std::move(asked);
-      } else {
-        if (p.stalls > 0) {
-          auto pause = job.sleep(backoff(config, p.stalls));
-          co_await std::move(pause);
-        }
-        const uint64_t size = std::min(chunk, p.total - p.offset);
-        last_chunk = p.offset + size == p.total;
-        auto reading = read_chunk(job, request.file, p.offset, size);
-        std::string body = co_await std::move(reading);
-        auto sent = http.send(chunk_request(session, token, p.offset, std::move(body), p.total));
-        r = co_await std::move(sent);
-      }
-      if (r.status == AM_CANCELLED) throw am::error(AM_CANCELLED, "upload cancelled");
-
-      if (r.status != AM_OK || r.http_status >= 500) {
-        // The answer is lost: the bytes may or may not have arrived. Ask the server.
-        const std::string what =
-            r.status != AM_OK ? r.error : "HTTP " + std::to_string(r.http_status);
-        if (ask) {
-          if (++p.failed_queries >= kMaxResumes)
-            throw am::error(AM_UNAVAILABLE,
-                            "upload for account '" + nickname + "': YouTube did not answer " +
-                                std::to_string(kMaxResumes) + " status queries in a row (" + what +
-                                ", " + session_label(session) + ")");
-        } else {
-          p.may_be_complete = p.may_be_complete || last_chunk;
-          log.warn("upload: chunk at byte " + std::to_string(sent_from) + " failed (" + what +
-                   "): asking YouTube where the upload stands");
-        }
-        ask = true;
-        continue;
-      }
-      p.failed_queries = 0;
-      if (r.http_status == 200 || r.http_status == 201) {
-        p.may_be_complete = true;  // YouTube has the video, whatever the answer holds
-        UploadResult done = parse_video(r, UploadResult{});
-        out.state = UploadOutcome::State::published;
-        out.video_id = done.video_id;
-        out.url = done.url;
-        out.confirmed_bytes = p.total;
-        co_return out;
-      }
-      if (r.http_status == 308) {
-        const bool progress = follow_range(r, p);
-        out.confirmed_bytes = p.confirmed;
-        if (!progress && ++p.stalls >= kMaxStalls)
-          throw am::error(AM_UNAVAILABLE,
-                          "upload for account '" + nickname + "': YouTube answered 308 " +
-                              std::to_string(kMaxStalls) +
-                              " times in a row without taking more bytes (it holds " +
-                              bytes_of(p.confirmed, p.total) + ", " + session_label(session) +
-                              "); gave up, try again later");
-        if (ask)
-          log.info("upload: resuming at byte " + std::to_string(p.offset) + " of " +
-                   std::to_string(p.total));
-        else if (!progress)
-          log.warn("upload: YouTube kept none of the chunk at byte " + std::to_string(sent_from) +
-                   " (308 at " + bytes_of(p.confirmed, p.total) + "); sending it again");
-        ask = false;
-        continue;
-      }
-      if (r.http_status == 404) {
-        log.warn("upload: the session expired (404): starting again");
-        session.clear();
-        continue;
-      }
-      if (r.http_status == 401 && !p.refreshed) {
-        // The access token expired mid-upload: one refresh, then ask where the server stands.
-        log.warn("upload: YouTube refused the access token at byte " + std::to_string(sent_from) +
-                 " (401): refreshing it and resuming");
-        p.refreshed = true;
-        auto fresh = access_token(job, account, config, true);
-        token = co_await std::move(fresh);
-        ask = true;
-        continue;
-      }
-      throw_api_error(r, ask ? "upload: status query" : "upload");
-    }
-  } catch (const am::error &e) {
-    if (e.status() == AM_CANCELLED) throw;
-    out.status = e.status();
-    out.confirmed_bytes = p.confirmed;
-    if (p.may_be_complete) {
-      out.state = UploadOutcome::State::uncertain;
-      out.status = AM_UNCERTAIN;  // never repeated by itself
-      out.how_to_check = how_to_check(nickname, request);
-      out.reason = "the upload for account '" + nickname +
-                   "' sent every byte but YouTube did not confirm it (" + e.what() +
-                   "): the video may be published; " + out.how_to_check;
-    } else {
-      out.state = UploadOutcome::State::failed;
-      out.platform_did_not_act = true;  // YouTube makes no video of an incomplete upload
-      out.reason = e.what();
-      if (out.reason.find("'" + nickname + "'") == std::string::npos)
-        out.reason = "upload for account '" + nickname + "': " + out.reason;
-    }
-  }
-  co_return out;
+  ResumableUpload upload(job, account, std::move(config), std::move(request), std::move(resume));
+  auto running = upload.run();
+  co_return co_await std::move(running);
 }
-
 am::task<UploadResult> upload_video(am::job job, const std::string &account, ApiConfig config,
                                     UploadRequest request) {
   auto uploading = upload_to_youtube(job, account, std::move(config), std::move(request));
