@@ -137,8 +137,8 @@ typedef struct am_publish {
    * rules (built for SDK 1.3 or earlier, or its platform has none), with a message naming the
    * plugin; otherwise the publisher's status. If `error` is not NULL it receives a message on
    * failure (release it). Loads the plugin when needed, like find. */
-  am_status (*text_length)(const am_host *host, am_str plugin_id, am_str text,
-                           am_text_length *out, am_buffer *error);
+  am_status (*text_length)(const am_host *host, am_str plugin_id, am_str text, am_text_length *out,
+                           am_buffer *error);
 
   /* [any-thread] `text` cut to fit publisher `plugin_id`'s rules (its fit_text; max_length <= 0
    * for the platform's limit), into *out_text (release it). Failures as for text_length. */
