@@ -12,6 +12,7 @@ AUTOMUSE_PACKAGES=(
   libespeak-ng-dev espeak-ng espeak-ng-data
   libgtest-dev libgmock-dev
   python3 python3-aiohttp
+  nodejs npm
   nghttp2-server
 )
 

@@ -6,6 +6,12 @@ cd "$(dirname "$0")/.."
 source scripts/packages.sh
 automuse_install_packages
 
+# X's reference post length (npm's twitter-text, pinned by package-lock.json) for the
+# conformance test in tests/twitter: installed from npm's registry when missing.
+if [ ! -d tests/twitter/conformance/node_modules/twitter-text ]; then
+  (cd tests/twitter/conformance && npm ci --no-audit --no-fund)
+fi
+
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
 # ccache keeps rebuilds on the same machine quick (CI's clean clones included).

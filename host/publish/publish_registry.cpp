@@ -1,11 +1,13 @@
 // host/publish/publish_registry.cpp — the publish registry and its C table.
 #include "publish/publish_registry.hpp"
 
+#include <algorithm>
 #include <automuse/cpp/buffer.hpp>
 #include <automuse/cpp/str.hpp>
 #include <boost/json.hpp>
 #include <condition_variable>
 #include <cstdint>
+#include <cstring>
 #include <exception>
 #include <map>
 #include <mutex>
@@ -63,6 +65,34 @@ void on_publisher_done(void *user, am_status status, am_str error, am_str result
   deliver(p, status, am::to_string(error), std::move(result));
 }
 
+// The caller's publisher copied into a full-size struct: a publisher built for an older SDK
+// sends a shorter one (its struct_size says how long), and the fields it lacks stay zero.
+am_publisher copy_publisher(const am_publisher &given) {
+  am_publisher copy{};
+  std::memcpy(&copy, &given, std::min<size_t>(given.struct_size, sizeof copy));
+  return copy;
+}
+
+am_status no_text_rules(const std::string &plugin_id, const std::string &what, std::string &error) {
+  error = plugin_id + " offers no text rules (" + what +
+          "): its publisher was built for SDK 1.3 or earlier, or its platform has none";
+  return AM_UNSUPPORTED;
+}
+
+// Runs `body`, which fills its message on failure; the message goes to *error (when given).
+template <class Body>
+am_status answer(am_buffer *error, Body &&body) {
+  std::string message;
+  am_status s = AM_INTERNAL;
+  try {
+    s = body(message);
+  } catch (const std::exception &e) {
+    message = e.what();
+  }
+  if (s != AM_OK && error) *error = am::make_buffer(message);
+  return s;
+}
+
 }  // namespace
 
 std::string kinds_text(am_publish_kinds kinds) {
@@ -77,7 +107,7 @@ PublishRegistry::PublishRegistry() : table_{} {
   table_.register_publisher = [](const am_host *host, const am_publisher *p) -> am_status {
     if (!host || !p) return AM_INVALID_ARGUMENT;
     std::string error;
-    return of(host).add(core::context_of(host).plugin_id, *p, error);
+    return of(host).add(core::context_of(host).plugin_id, copy_publisher(*p), error);
   };
   table_.unregister_publisher = [](const am_host *host) {
     if (host) of(host).remove(core::context_of(host).plugin_id);
@@ -200,6 +230,47 @@ PublishRegistry::PublishRegistry() : table_{} {
   table_.cancel = [](const am_host *, am_job *job, am_op_id op) {
     if (job) job->cancel_op(op);
   };
+  table_.text_length = [](const am_host *host, am_str plugin_id, am_str text, am_text_length *out,
+                          am_buffer *error) -> am_status {
+    if (!host || !out) return AM_INVALID_ARGUMENT;
+    return answer(error, [&](std::string &message) {
+      const std::string id = am::to_string(plugin_id);
+      am_publisher p{};
+      am_status s = of(host).text_rules(id, p, message);
+      if (s == AM_OK && !p.text_length) s = no_text_rules(id, "text_length", message);
+      if (s != AM_OK) return s;
+      am::buffer publisher_error;
+      s = p.text_length(p.user, text, out, publisher_error.out());
+      if (s != AM_OK) message = id + ": " + publisher_error.str();
+      return s;
+    });
+  };
+  table_.fit_text = [](const am_host *host, am_str plugin_id, am_str text, int32_t max_length,
+                       am_buffer *out_text, am_buffer *error) -> am_status {
+    if (!host || !out_text) return AM_INVALID_ARGUMENT;
+    return answer(error, [&](std::string &message) {
+      const std::string id = am::to_string(plugin_id);
+      am_publisher p{};
+      am_status s = of(host).text_rules(id, p, message);
+      if (s == AM_OK && !p.fit_text) s = no_text_rules(id, "fit_text", message);
+      if (s != AM_OK) return s;
+      am::buffer publisher_error;
+      s = p.fit_text(p.user, text, max_length, out_text, publisher_error.out());
+      if (s != AM_OK) message = id + ": " + publisher_error.str();
+      return s;
+    });
+  };
+}
+
+am_status PublishRegistry::text_rules(const std::string &plugin_id, am_publisher &out,
+                                      std::string &error) {
+  am_status s = find(plugin_id, AM_PUBLISH_TEXT, error);
+  if (s != AM_OK) return s;
+  std::lock_guard lock(mutex_);
+  out = publishers_.at(plugin_id);
+  if (!AM_HAS_FIELD(&out, am_publisher, fit_text))
+    return no_text_rules(plugin_id, "text rules", error);
+  return AM_OK;
 }
 
 PublishRegistry::~PublishRegistry() {
@@ -318,7 +389,7 @@ void PublishRegistry::set_loader(Loader loader) {
 
 am_status PublishRegistry::add(const std::string &plugin_id, const am_publisher &publisher,
                                std::string &error) {
-  if (publisher.struct_size < sizeof(am_publisher) || !publisher.start ||
+  if (!AM_HAS_FIELD(&publisher, am_publisher, cancel) || !publisher.start ||
       (publisher.kinds & kKnownKinds) == 0) {
     error = plugin_id + ": a publisher needs struct_size, start and at least one known kind";
     return AM_INVALID_ARGUMENT;

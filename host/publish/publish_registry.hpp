@@ -60,12 +60,16 @@ class PublishRegistry {
   // The owner calls it before tearing down the services those plugins use. Main thread.
   void release_loaded();
 
-  // The C++ side of the table (also used by the host itself).
+  // The C++ side of the table (also used by the host itself). `publisher` is full-size: an
+  // older plugin's shorter struct is copied into one first (its struct_size kept).
   am_status add(const std::string &plugin_id, const am_publisher &publisher, std::string &error);
   void remove(const std::string &plugin_id);
   // AM_OK, AM_NOT_FOUND or AM_UNSUPPORTED, with a message naming the plugin on failure.
   am_status find(const std::string &plugin_id, am_publish_kinds kinds, std::string &error);
   std::string list_json() const;
+  // The publisher `plugin_id` (loaded if needed) when it offers text rules (SDK 1.4); else
+  // AM_NOT_FOUND or AM_UNSUPPORTED with a message naming the plugin.
+  am_status text_rules(const std::string &plugin_id, am_publisher &out, std::string &error);
 
  private:
   static PublishRegistry &of(const am_host *host);

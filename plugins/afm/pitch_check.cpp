@@ -3,7 +3,7 @@
 
 #include <regex>
 
-#include "weighted_length.hpp"
+#include "text.hpp"
 
 namespace afm {
 
@@ -35,14 +35,6 @@ std::string price_value(const std::string &written) {
 
 }  // namespace
 
-int max_length_for(const std::string &publisher_plugin, int other_max) {
-  return publisher_plugin == "twitter" ? twitter::kMaxWeightedLength : other_max;
-}
-
-int measure(const std::string &text) {
-  return twitter::weighted_length(text);
-}
-
 std::string compose(const std::string &body, const std::string &disclosure,
                     const std::string &link) {
   std::string out = body;
@@ -50,8 +42,9 @@ std::string compose(const std::string &body, const std::string &disclosure,
   return out + "\n" + link;
 }
 
-int body_budget(int max_length, const std::string &disclosure, const std::string &link) {
-  return max_length - measure(compose("", disclosure, link));
+int body_budget(int max_length, const std::string &disclosure, const std::string &link,
+                const Measure &measure) {
+  return max_length - measure(compose("", disclosure, link)).length;
 }
 
 std::vector<std::string> prices_in(const std::string &text) {
@@ -65,8 +58,10 @@ std::vector<std::string> prices_in(const std::string &text) {
   return out;
 }
 
-std::optional<std::string> problem_with(const std::string &body, const Facts &facts, int budget) {
-  if (!twitter::find_urls(body).empty())
+std::optional<std::string> problem_with(const std::string &body, const Facts &facts, int budget,
+                                        const Measure &measure) {
+  const Measured measured = measure(body);
+  if (measured.links > 0)
     return "It contains a link; the link is added separately, so leave links out.";
   std::vector<std::string> allowed;
   std::string all_facts = facts.price + "\n" + facts.title;
@@ -82,23 +77,19 @@ std::optional<std::string> problem_with(const std::string &body, const Facts &fa
                                   : " (the price is " + facts.price + ")") +
              ". Use only facts from the product data.";
   }
-  int length = measure(body);
-  if (length > budget)
-    return "It is " + std::to_string(length) + " characters long as X counts them; it must be " +
-           "at most " + std::to_string(budget) + ". Shorten it.";
+  if (measured.length > budget)
+    return "It is " + std::to_string(measured.length) +
+           " characters long as the platform counts them; it must be at most " +
+           std::to_string(budget) + ". Shorten it.";
   return std::nullopt;
 }
 
-bool only_too_long(const std::string &body, const Facts &facts) {
-  return !problem_with(body, facts, 1 << 30).has_value();
+bool only_too_long(const std::string &body, const Facts &facts, const Measure &measure) {
+  return !problem_with(body, facts, 1 << 30, measure).has_value();
 }
 
 std::string clean_answer(std::string answer) {
-  auto trim = [](std::string &s) {
-    size_t b = s.find_first_not_of(" \t\r\n");
-    size_t e = s.find_last_not_of(" \t\r\n");
-    s = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
-  };
+  auto trim = [](std::string &s) { s = std::string(plugin_json::trim(s)); };
   trim(answer);
   for (const char *prefix : {"Pitch:", "pitch:", "Post:", "Tweet:"})
     if (answer.rfind(prefix, 0) == 0) {
@@ -117,7 +108,7 @@ std::string clean_answer(std::string answer) {
 }
 
 Prompt pitch_prompt(const Facts &facts, const std::string &notes, const std::string &language,
-                    int budget) {
+                    int budget, const std::string &publisher) {
   std::string data = "Title: " + facts.title + "\n";
   if (!facts.features.empty()) {
     data += "Features:\n";
@@ -135,9 +126,8 @@ Prompt pitch_prompt(const Facts &facts, const std::string &notes, const std::str
       ", one or two sentences, without links, hashtags or quotation marks: the link and the "
       "affiliate disclosure are added after your text.";
   std::string user = "Product data:\n" + data + "\nWrite the pitch in at most " +
-                     std::to_string(budget) +
-                     " characters (as X counts them: most emoji and CJK characters count 2). "
-                     "Answer with the pitch only.";
+                     std::to_string(budget) + " characters as " + publisher +
+                     " counts them. Answer with the pitch only.";
   return {system, user};
 }
 

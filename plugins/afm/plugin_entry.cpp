@@ -193,7 +193,10 @@ am::task<std::string> pitch_or_run(am::job job, am::args args, std::optional<Acc
       account && !account->disclosure.empty() ? account->disclosure : settings.disclosure;
   pr.link = r.link;
   pr.account_id = acc.id;
-  pr.max_length = afm::max_length_for(r.share.plugin, settings.max_pitch_length);
+  // The publisher's own limit (its text rules), or afm's setting where it has none.
+  pr.publisher = r.share.plugin;
+  const int publisher_max = publish.measure(r.share.plugin, "").max_length;
+  pr.max_length = publisher_max > 0 ? publisher_max : settings.max_pitch_length;
   pr.rewrites = settings.llm_rewrites;
   auto writing = afm::write_pitch(job, pr);
   afm::Pitch pitch = co_await std::move(writing);

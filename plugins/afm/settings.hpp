@@ -18,7 +18,7 @@ struct PluginSettings {
   int llm_rewrites = 2;            // re-asks (too long, invented price) before giving up
   int max_throttle_wait_secs = 120;
   int64_t facts_ttl_secs = 24 * 3600;  // product facts are cached this long
-  int max_pitch_length = 500;          // for publishers other than twitter
+  int max_pitch_length = 500;          // for publishers without a length limit of their own
 };
 
 // Parses the section JSON; throws am::error(AM_INVALID_ARGUMENT) naming a bad field.

@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "text.hpp"
 #include "weighted_length.hpp"
 
 namespace twitter {
@@ -15,12 +16,6 @@ namespace {
 
 bool is_space(char c) {
   return c == ' ' || c == '\n' || c == '\t' || c == '\r';
-}
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 // Drop trailing spaces and punctuation that would dangle after a cut (",", ";", ":", "-").
@@ -41,7 +36,7 @@ bool inside_url(const std::vector<UrlSpan> &urls, size_t at) {
 
 std::string cut_to_fit(std::string_view text, int max_weight) {
   const std::string normal = nfc(text);
-  std::string_view s = trim(normal);
+  std::string_view s = plugin_json::trim(normal);
   if (weighted_length(s) <= max_weight) return std::string(s);
   const auto urls = find_urls(s);
 

@@ -20,6 +20,7 @@
 #include "post_writer.hpp"
 #include "publish_flow.hpp"
 #include "settings.hpp"
+#include "text_rules.hpp"
 
 namespace {
 
@@ -134,6 +135,8 @@ am_status twitter_init(const am_host *host) {
       p.kinds = AM_PUBLISH_TEXT | AM_PUBLISH_VIDEO;
       p.start = &publisher_start;
       p.cancel = &publisher_cancel;
+      p.text_length = &twitter::publisher_text_length;  // X's rules, for other plugins (1.4)
+      p.fit_text = &twitter::publisher_fit_text;
       g_registered = publish->register_publisher(host, &p) == AM_OK;
       if (!g_registered) am::logger(g_host).warn("could not register as a publisher");
     }

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <stdexcept>
 
+#include "text.hpp"
 #include "weighted_length.hpp"
 
 namespace twitter {
@@ -14,13 +15,6 @@ void replace_all(std::string &text, std::string_view from, std::string_view to) 
   if (from.empty()) return;
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
     text.replace(at, from.size(), to);
-}
-
-std::string trimmed(std::string_view s) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return std::string(s);
 }
 
 bool starts_with_nocase(std::string_view s, std::string_view prefix) {
@@ -45,9 +39,9 @@ std::string bare_link(std::string_view url) {
 std::string comparable(std::string_view text) {
   std::string s;
   try {
-    s = nfc(trimmed(text));
+    s = nfc(plugin_json::trim(text));
   } catch (const std::invalid_argument &) {
-    s = trimmed(text);
+    s = plugin_json::trim(text);
   }
   std::string out;
   size_t at = 0;
@@ -77,7 +71,7 @@ std::string text_as_written(const RemotePost &post) {
   replace_all(text, "&lt;", "<");
   replace_all(text, "&gt;", ">");
   replace_all(text, "&amp;", "&");
-  return trimmed(text);
+  return std::string(plugin_json::trim(text));
 }
 
 bool same_post(std::string_view sent, const RemotePost &post) {

@@ -7,6 +7,7 @@
 #include "fit_text.hpp"
 #include "near_duplicate.hpp"
 #include "recent_history.hpp"
+#include "text.hpp"
 #include "weighted_length.hpp"
 
 namespace twitter {
@@ -28,10 +29,7 @@ std::vector<am::llm_message> first_draft_messages(const Account &account,
 }
 
 std::string clean_answer(std::string s) {
-  auto trim = [](std::string &t) {
-    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.erase(0, 1);
-    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
-  };
+  auto trim = [](std::string &t) { t = std::string(plugin_json::trim(t)); };
   trim(s);
   for (const char *prefix : {"Post:", "post:", "Tweet:", "tweet:"})
     if (s.rfind(prefix, 0) == 0) {

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <functional>
 
+#include "text.hpp"
 #include "weighted_length.hpp"
 #include "x_api.hpp"
 
@@ -216,9 +217,7 @@ Published record_outcome(const am::job &job, const Account &account, Published o
 
 am::task<Published> publish_post(am::job job, PluginSettings settings, Account account,
                                  std::string text, std::string video_path, StopFlag stop) {
-  text = nfc(text);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.erase(0, 1);
+  text = std::string(plugin_json::trim(nfc(text)));
   if (text.empty() && video_path.empty())
     throw am::error(AM_INVALID_ARGUMENT, "nothing to post for X account '" + account.nickname +
                                              "': give a text or a video");

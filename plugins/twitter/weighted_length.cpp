@@ -3,15 +3,19 @@
 #include "weighted_length.hpp"
 
 #include <unicode/brkiter.h>
+#include <unicode/bytestream.h>
+#include <unicode/idna.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 #include <unicode/ustring.h>
+#include <unicode/utf8.h>
 
 #include <algorithm>
 #include <cctype>
 #include <memory>
 #include <stdexcept>
+#include <utility>
 
 namespace twitter {
 namespace {
@@ -42,10 +46,9 @@ bool starts_with_ci(std::string_view s, size_t at, std::string_view prefix) {
   return true;
 }
 
-// Characters that end a URL: whitespace, quotes and angle brackets, and any non-ASCII byte
-// (X stops a link at the first non-ASCII character after the domain).
+// ASCII characters that end a URL: whitespace, controls, quotes and angle brackets.
 bool ends_url(unsigned char c) {
-  return c <= 0x20 || c == 0x7f || c >= 0x80 || c == '"' || c == '<' || c == '>';
+  return c <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>';
 }
 
 bool is_trailing_punct(char c) {
@@ -64,15 +67,61 @@ bool is_trailing_punct(char c) {
   }
 }
 
-// True when `host` looks like a domain: a dot followed by at least two letters (a TLD).
-bool has_domain(std::string_view host) {
-  auto dot = host.rfind('.');
-  if (dot == std::string_view::npos || dot == 0) return false;
-  auto tld = host.substr(dot + 1);
-  if (tld.size() < 2) return false;
-  for (char c : tld)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return false;
-  return true;
+// The code point at byte `at` and where the next one starts (a bad byte reads as U+FFFD).
+std::pair<UChar32, size_t> code_point_at(std::string_view s, size_t at) {
+  UChar32 cp = 0;
+  int32_t i = static_cast<int32_t>(at);
+  U8_NEXT_OR_FFFD(reinterpret_cast<const uint8_t *>(s.data()), i, static_cast<int32_t>(s.size()),
+                  cp);
+  return {cp, static_cast<size_t>(i)};
+}
+
+// A host name written after a scheme may be internationalised ("例え.jp"): it runs over ASCII
+// host characters and non-ASCII letters, digits and marks, and stops at anything else — a
+// path, port, space, punctuation such as "。", or a directional mark (U+200E, U+202A, ...).
+size_t host_end(std::string_view text, size_t at) {
+  while (at < text.size()) {
+    const unsigned char c = static_cast<unsigned char>(text[at]);
+    if (c < 0x80) {
+      if (!(std::isalnum(c) || c == '.' || c == '-' || c == '_')) break;
+      ++at;
+      continue;
+    }
+    const auto [cp, next] = code_point_at(text, at);
+    if (!(u_isalnum(cp) || (U_GET_GC_MASK(cp) & U_GC_M_MASK))) break;
+    at = next;
+  }
+  return at;
+}
+
+// `host` as X checks a link's domain: converted to ASCII by IDNA (UTS #46, with underscores
+// allowed), every label at most 63 characters, not starting or ending with a hyphen, under a
+// top-level domain of letters (or an IDN one, "xn--...").
+bool valid_domain(std::string_view host) {
+  UErrorCode status = U_ZERO_ERROR;
+  static const icu::IDNA *idna = icu::IDNA::createUTS46Instance(UIDNA_DEFAULT, status);
+  if (!idna) return false;
+  std::string ascii;
+  icu::StringByteSink<std::string> sink(&ascii);
+  icu::IDNAInfo info;
+  status = U_ZERO_ERROR;
+  idna->nameToASCII_UTF8(icu::StringPiece(host.data(), static_cast<int32_t>(host.size())), sink,
+                         info, status);
+  if (U_FAILURE(status) || info.hasErrors()) return false;
+  const size_t dot = ascii.rfind('.');
+  if (dot == std::string::npos || dot == 0) return false;
+  for (size_t begin = 0; begin <= ascii.size();) {
+    size_t end = std::min(ascii.find('.', begin), ascii.size());
+    const std::string_view label(ascii.data() + begin, end - begin);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+      return false;
+    begin = end + 1;
+  }
+  const std::string_view tld(ascii.data() + dot + 1);
+  if (tld.starts_with("xn--")) return true;
+  return tld.size() >= 2 && std::all_of(tld.begin(), tld.end(), [](char c) {
+           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+         });
 }
 
 // Only letters, digits, dots and hyphens: a host name as written without a scheme.
@@ -94,6 +143,78 @@ bool known_tld(std::string_view tld) {
   for (auto t : kTlds)
     if (t == lowered) return true;
   return false;
+}
+
+// Where a URL whose host ends at `at` ends: its path, query and fragment run over ASCII up to
+// the next space or non-ASCII character, without the trailing punctuation that usually ends a
+// sentence or an unbalanced closing parenthesis.
+size_t url_end(std::string_view text, size_t host_at, size_t at) {
+  size_t end = at;
+  while (end < text.size() && static_cast<unsigned char>(text[end]) < 0x80 &&
+         !ends_url(static_cast<unsigned char>(text[end])))
+    ++end;
+  while (end > host_at) {
+    const char last = text[end - 1];
+    if (is_trailing_punct(last)) {
+      --end;
+      continue;
+    }
+    if (last == ')') {
+      auto body = text.substr(host_at, end - host_at);
+      if (std::count(body.begin(), body.end(), ')') > std::count(body.begin(), body.end(), '(')) {
+        --end;
+        continue;
+      }
+    }
+    break;
+  }
+  return end;
+}
+
+// The host of a URL starting at `host_at` (after its scheme, if any), without a trailing dot
+// and the sentence punctuation that may follow it; empty when there is none.
+std::string_view host_at(std::string_view text, size_t host_at, bool scheme) {
+  size_t end = scheme ? host_end(text, host_at) : host_at;
+  if (!scheme)
+    while (end < text.size() && static_cast<unsigned char>(text[end]) < 0x80 &&
+           (std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '.' ||
+            text[end] == '-' || text[end] == '_'))
+      ++end;
+  while (end > host_at && (text[end - 1] == '.' || text[end - 1] == '-')) --end;
+  return text.substr(host_at, end - host_at);
+}
+
+// A URL starting at `at`: its end, or 0 when X would not link what is there.
+size_t url_at(std::string_view text, size_t at) {
+  size_t host_begin = at;
+  bool scheme = false;
+  if (starts_with_ci(text, at, "https://")) {
+    host_begin = at + 8;
+    scheme = true;
+  } else if (starts_with_ci(text, at, "http://")) {
+    host_begin = at + 7;
+    scheme = true;
+  }
+  std::string_view host = host_at(text, host_begin, scheme);
+  if (scheme) {
+    // An internationalised host that is not a domain may still start with an ASCII one
+    // ("https://example.com日本"): X links that part.
+    if (!valid_domain(host)) {
+      size_t ascii = 0;
+      while (ascii < host.size() && static_cast<unsigned char>(host[ascii]) < 0x80) ++ascii;
+      host = host.substr(0, ascii);
+      while (!host.empty() && (host.back() == '.' || host.back() == '-')) host.remove_suffix(1);
+      if (host.empty() || !valid_domain(host)) return 0;
+    }
+  } else {
+    // Without a scheme X links www. names and names under well-known top-level domains.
+    if (!host_is_plain(host) || !valid_domain(host)) return 0;
+    if (!starts_with_ci(host, 0, "www.") && !known_tld(host.substr(host.rfind('.') + 1))) return 0;
+  }
+  const size_t after_host = host_begin + host.size();
+  if (after_host < text.size() && static_cast<unsigned char>(text[after_host]) >= 0x80)
+    return after_host;  // a non-ASCII character right after the host ends the URL
+  return url_end(text, host_begin, after_host);
 }
 
 bool is_emoji_sequence(const icu::UnicodeString &cluster) {
@@ -165,50 +286,8 @@ std::vector<UrlSpan> find_urls(std::string_view text) {
     const bool boundary = !(std::isalnum(prev) || prev == '/' || prev == '@' || prev == '.' ||
                             prev == '-' || prev == '_');
     const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (!boundary || !std::isalnum(c)) {
-      ++i;
-      continue;
-    }
-    size_t host_at = i;
-    bool scheme = false;
-    if (starts_with_ci(text, i, "https://")) {
-      host_at = i + 8;
-      scheme = true;
-    } else if (starts_with_ci(text, i, "http://")) {
-      host_at = i + 7;
-      scheme = true;
-    }
-    size_t end = host_at;
-    while (end < text.size() && !ends_url(static_cast<unsigned char>(text[end]))) ++end;
-    // Drop sentence punctuation and an unbalanced closing parenthesis at the end.
-    while (end > host_at) {
-      char last = text[end - 1];
-      if (is_trailing_punct(last)) {
-        --end;
-        continue;
-      }
-      if (last == ')') {
-        auto body = text.substr(host_at, end - host_at);
-        if (std::count(body.begin(), body.end(), ')') > std::count(body.begin(), body.end(), '(')) {
-          --end;
-          continue;
-        }
-      }
-      break;
-    }
-    size_t host_end = host_at;
-    while (host_end < end && text[host_end] != '/' && text[host_end] != '?' &&
-           text[host_end] != '#' && text[host_end] != ':')
-      ++host_end;
-    const std::string_view host = text.substr(host_at, host_end - host_at);
-    bool is_url = false;
-    if (scheme) {
-      is_url = has_domain(host);
-    } else if (host_is_plain(host) && has_domain(host)) {
-      // Without a scheme X links www. names and names under well-known top-level domains.
-      is_url = starts_with_ci(host, 0, "www.") || known_tld(host.substr(host.rfind('.') + 1));
-    }
-    if (is_url) {
+    const size_t end = boundary && std::isalnum(c) ? url_at(text, i) : 0;
+    if (end > i) {
       urls.push_back({i, end});
       i = end;
     } else {

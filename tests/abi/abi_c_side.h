@@ -33,6 +33,14 @@ const am_plugin_entry *am_abi_c_entry(void);
 /* am_status_name evaluated by C code. */
 const char *am_abi_c_status_name(am_status status);
 
+/* (c_callers.c) A chat request filled and sent the way a C plugin does it. */
+am_op_id am_abi_c_llm_chat(const am_llm *llm, const am_host *host, am_job *job);
+
+/* (c_callers.c) A publisher's text length asked for by a C plugin: AM_UNSUPPORTED without
+ * calling anything when `publish` is a 1.3 table (no text_length). */
+am_status am_abi_c_text_length(const am_publish *publish, const am_host *host, const char *plugin,
+                               const char *text, int32_t *length, int32_t *max_length);
+
 #ifdef __cplusplus
 }
 #endif

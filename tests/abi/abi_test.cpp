@@ -135,6 +135,69 @@ TEST(AbiHasField, VersionOneTwoFieldsAreAppendedAfterTheOneOneEnd) {
   EXPECT_GE(AM_ABI_MINOR, 2);
 }
 
+// 1.4 appended the text rules to am_publisher and am_publish after everything 1.3 had: a
+// publisher or host built for 1.3 is told apart by its size.
+TEST(AbiHasField, VersionOneFourTextRulesAreAppendedAfterTheOneThreeEnd) {
+  EXPECT_EQ(offsetof(am_publisher, text_length), 32u);
+  EXPECT_EQ(offsetof(am_publisher, fit_text), 40u);
+  EXPECT_EQ(offsetof(am_publish, text_length), 56u);
+  EXPECT_EQ(offsetof(am_publish, fit_text), 64u);
+  am_publisher old_publisher{};
+  old_publisher.struct_size = 32;  // a 1.3 publisher
+  const am_publisher *p = &old_publisher;
+  EXPECT_TRUE(AM_HAS_FIELD(p, am_publisher, cancel));
+  EXPECT_FALSE(AM_HAS_FIELD(p, am_publisher, text_length));
+  EXPECT_FALSE(AM_HAS_FIELD(p, am_publisher, fit_text));
+  old_publisher.struct_size = sizeof(am_publisher);
+  EXPECT_TRUE(AM_HAS_FIELD(p, am_publisher, fit_text));
+  EXPECT_GE(AM_ABI_MINOR, 4);
+}
+
+// A C plugin fills a chat request (struct_size first, borrowed messages) and calls the table.
+TEST(AbiCCallers, ChatRequestFilledInC) {
+  static am_llm_request seen{};
+  static std::string messages;
+  am_llm llm{};
+  llm.struct_size = sizeof llm;
+  llm.chat = [](const am_host *, am_job *, const am_llm_request *r, am_llm_delta_fn,
+                am_llm_done_fn done, void *) -> am_op_id {
+    seen = *r;
+    messages.assign(r->messages_json.data, r->messages_json.len);
+    return done ? 7 : 0;
+  };
+  am_host host{};
+  EXPECT_EQ(am_abi_c_llm_chat(&llm, &host, nullptr), 7u);
+  EXPECT_EQ(seen.struct_size, sizeof(am_llm_request));
+  EXPECT_EQ(messages, R"([{"role":"user","content":"hi"}])");
+}
+
+// A C plugin asks for a publisher's text length only when the host's table has the 1.4 field.
+TEST(AbiCCallers, TextLengthAskedOnlyOfAOneFourHost) {
+  static std::string asked;
+  am_publish publish{};
+  publish.struct_size = sizeof publish;
+  publish.text_length = [](const am_host *, am_str plugin, am_str text, am_text_length *out,
+                           am_buffer *) -> am_status {
+    asked.assign(plugin.data, plugin.len);
+    if (!AM_HAS_FIELD(out, am_text_length, links)) return AM_INVALID_ARGUMENT;
+    out->length = static_cast<int32_t>(text.len) * 2;
+    out->max_length = 280;
+    return AM_OK;
+  };
+  am_host host{};
+  int32_t length = 0, max_length = 0;
+  EXPECT_EQ(am_abi_c_text_length(&publish, &host, "twitter", "abc", &length, &max_length), AM_OK);
+  EXPECT_EQ(asked, "twitter");
+  EXPECT_EQ(length, 6);
+  EXPECT_EQ(max_length, 280);
+
+  asked.clear();
+  publish.struct_size = offsetof(am_publish, text_length);  // a 1.3 host's table
+  EXPECT_EQ(am_abi_c_text_length(&publish, &host, "twitter", "abc", &length, &max_length),
+            AM_UNSUPPORTED);
+  EXPECT_TRUE(asked.empty());
+}
+
 TEST(AbiEntry, CInitialisedEntryLeadsWithItsAbiVersion) {
   const am_plugin_entry *e = am_abi_c_entry();
   // The host reads the version through the first 8 bytes before anything else.

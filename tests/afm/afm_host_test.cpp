@@ -242,8 +242,9 @@ TEST_F(AfmHost, TooLongDraftIsAskedAgainWithItsMeasuredLength) {
   ASSERT_EQ(r.code, 0) << r.err;
   ASSERT_EQ(llm_.chat_count(), 2u);
   std::string second = conversation(llm_, 1);
-  EXPECT_NE(second.find("It is 300 characters long as X counts them; it must be at most 252"),
-            std::string::npos)
+  EXPECT_NE(
+      second.find("It is 300 characters long as the platform counts them; it must be at most 252"),
+      std::string::npos)
       << second;
   ASSERT_EQ(x_.posts().size(), 1u);
   EXPECT_EQ(x_.posts()[0].text.rfind(kGoodPitch, 0), 0u);

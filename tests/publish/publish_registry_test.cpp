@@ -1,8 +1,8 @@
 // tests/publish/publish_registry_test.cpp — "automuse.publish/1" with two in-process fake
 // publishers (a text-only one and a text+video one, both asynchronous on the job's timers):
 // registration, lookup by plugin id and kind, publications completing exactly once with
-// {id, url}, refusals, cancellation, and loading a publisher on demand — on the main thread
-// when one is set, even when a job's thread asks.
+// {id, url}, refusals, cancellation, loading a publisher on demand — on the main thread
+// when one is set, even when a job's thread asks — and publishers' text rules (SDK 1.4).
 #include "publish/publish_registry.hpp"
 
 #include <automuse/job.h>
@@ -241,6 +241,80 @@ TEST_F(PublishTest, FindByPluginAndKind) {
   EXPECT_EQ(svc_->find(&afm_ctx_->host, am::to_am_str("mastodon"), AM_PUBLISH_TEXT, error.out()),
             AM_NOT_FOUND);
   EXPECT_EQ(error.str(), "no publisher 'mastodon' (publishers: tiktok, twitter)");
+}
+
+// A platform whose posts hold 10 bytes, each byte counting 1 and "http" starting a link.
+am_status ten_byte_length(void *, am_str text, am_text_length *out, am_buffer *error) {
+  const std::string t = am::to_string(text);
+  if (t.find('\xff') != std::string::npos) {
+    *error = am::make_buffer("not UTF-8");
+    return AM_INVALID_ARGUMENT;
+  }
+  out->length = static_cast<int32_t>(t.size());
+  out->max_length = 10;
+  out->links = t.find("http") != std::string::npos ? 1 : 0;
+  return AM_OK;
+}
+am_status ten_byte_fit(void *, am_str text, int32_t max_length, am_buffer *out, am_buffer *) {
+  *out = am::make_buffer(am::to_string(text).substr(0, max_length > 0 ? max_length : 10));
+  return AM_OK;
+}
+am_status must_not_be_called(void *, am_str, am_text_length *, am_buffer *) {
+  ADD_FAILURE() << "a 1.3 publisher's struct was read past its end";
+  return AM_INTERNAL;
+}
+
+// SDK 1.4: a publisher's text rules, asked by plugin id through the registry.
+TEST_F(PublishTest, TextRulesAreAskedOfTheNamedPublisher) {
+  auto t = twitter_.table(AM_PUBLISH_TEXT);
+  t.text_length = &ten_byte_length;
+  t.fit_text = &ten_byte_fit;
+  ASSERT_EQ(svc_->register_publisher(&twitter_ctx_->host, &t), AM_OK);
+  am_text_length n{};
+  n.struct_size = sizeof n;
+  ASSERT_EQ(svc_->text_length(&afm_ctx_->host, am::to_am_str("twitter"),
+                              am::to_am_str("see http://a"), &n, nullptr),
+            AM_OK);
+  EXPECT_EQ(n.length, 12);
+  EXPECT_EQ(n.max_length, 10);
+  EXPECT_EQ(n.links, 1);
+  am::buffer cut, error;
+  ASSERT_EQ(svc_->fit_text(&afm_ctx_->host, am::to_am_str("twitter"),
+                           am::to_am_str("one two three"), 0, cut.out(), error.out()),
+            AM_OK);
+  EXPECT_EQ(cut.str(), "one two th");
+  // The publisher's refusal comes back with its message, naming the plugin.
+  EXPECT_EQ(svc_->text_length(&afm_ctx_->host, am::to_am_str("twitter"), am::to_am_str("\xff"), &n,
+                              error.out()),
+            AM_INVALID_ARGUMENT);
+  EXPECT_EQ(error.str(), "twitter: not UTF-8");
+  EXPECT_EQ(svc_->text_length(&afm_ctx_->host, am::to_am_str("mastodon"), am::to_am_str("x"), &n,
+                              error.out()),
+            AM_NOT_FOUND);
+  EXPECT_NE(error.str().find("mastodon"), std::string::npos) << error.str();
+}
+
+// A publisher built for SDK 1.3 registers a shorter struct: the registry copies only what it
+// has, and asking it for text rules is a clear AM_UNSUPPORTED naming the plugin.
+TEST_F(PublishTest, APublisherBuiltForOneThreeHasNoTextRules) {
+  am_publisher grown = tiktok_.table(AM_PUBLISH_TEXT | AM_PUBLISH_VIDEO);
+  grown.struct_size = offsetof(am_publisher, text_length);  // 32: what a 1.3 plugin sends
+  grown.text_length = &must_not_be_called;                  // beyond its end: never read
+  ASSERT_EQ(svc_->register_publisher(&tiktok_ctx_->host, &grown), AM_OK);
+  am_text_length n{};
+  n.struct_size = sizeof n;
+  am::buffer error, cut;
+  EXPECT_EQ(svc_->text_length(&afm_ctx_->host, am::to_am_str("tiktok"), am::to_am_str("x"), &n,
+                              error.out()),
+            AM_UNSUPPORTED);
+  EXPECT_NE(error.str().find("tiktok offers no text rules"), std::string::npos) << error.str();
+  EXPECT_NE(error.str().find("SDK 1.3"), std::string::npos) << error.str();
+  EXPECT_EQ(svc_->fit_text(&afm_ctx_->host, am::to_am_str("tiktok"), am::to_am_str("x"), 0,
+                           cut.out(), error.out()),
+            AM_UNSUPPORTED);
+  EXPECT_EQ(cut.size(), 0u);
+  // It still publishes.
+  EXPECT_EQ(svc_->find(&afm_ctx_->host, am::to_am_str("tiktok"), AM_PUBLISH_VIDEO, nullptr), AM_OK);
 }
 
 TEST_F(PublishTest, TextPublicationCompletesOnceWithIdAndUrl) {

@@ -2,7 +2,9 @@
  * (post a text, upload a video) registers a publisher at init, saying which kinds of content
  * it accepts; any other plugin then asks for a publisher by plugin id ("twitter") and account
  * and publishes content through it, asynchronously, on its own job. This is how the
- * affiliate plugin shares a pitch on X and how the YouTube plugin cross-posts a Short. */
+ * affiliate plugin shares a pitch on X and how the YouTube plugin cross-posts a Short.
+ * Since 1.4 a publisher also owns its platform's text rules (how long a text is, and how to
+ * cut one to fit), which other plugins ask for through the registry by plugin id. */
 #ifndef AUTOMUSE_PUBLISH_H
 #define AUTOMUSE_PUBLISH_H
 
@@ -44,6 +46,16 @@ typedef struct am_publish_content {
  * which the ledger keeps as intended. */
 typedef void (*am_publish_done_fn)(void *user, am_status status, am_str error, am_str result_json);
 
+/* (1.4) A text measured as a platform counts it. The caller zero-initialises it and sets
+ * struct_size = sizeof(am_text_length); the publisher fills in the fields that struct_size
+ * covers (read through AM_HAS_FIELD) and leaves the rest alone. */
+typedef struct am_text_length {
+  uint32_t struct_size;
+  int32_t length;     /* the text's length in the platform's unit (X: weighted characters) */
+  int32_t max_length; /* the most one post may hold, in the same unit; 0 when unlimited */
+  int32_t links;      /* links the platform recognises in the text (each may count fixed) */
+} am_text_length;
+
 /* What a publishing plugin registers. Copied by register_publisher; `user` must stay valid
  * until unregister_publisher (or the plugin's deinit) returns. */
 typedef struct am_publisher {
@@ -63,6 +75,25 @@ typedef struct am_publisher {
    * or its real outcome if it already ended). May be called after done (then a no-op). Any thread.
    */
   void (*cancel)(void *user, am_job *job, am_op_id op);
+
+  /* ---- 1.4: the platform's text rules. A publisher built for 1.3 or earlier lacks these
+   * fields (read them through AM_HAS_FIELD); one built for 1.4 may leave them NULL when its
+   * platform has no length rule. Both are pure: they publish nothing and may run on any thread,
+   * at the same time as each other and as start. */
+
+  /* [any-thread] Measure UTF-8 `text` as the platform counts it, into *out (see
+   * am_text_length). AM_INVALID_ARGUMENT when text is not valid UTF-8. If `error` is not NULL
+   * it receives a message on failure (release it). */
+  am_status (*text_length)(void *user, am_str text, am_text_length *out, am_buffer *error);
+
+  /* [any-thread] `text` cut so its length as the platform counts it is at most `max_length`
+   * (<= 0: the platform's own limit), ending cleanly: at a word boundary where there is one,
+   * never inside a link or a character sequence, without dangling spaces or punctuation; a text
+   * that already fits comes back unchanged (but normalised as the platform stores it). The
+   * result goes to *out_text (UTF-8; the caller releases it, the publisher's allocator frees
+   * it). If `error` is not NULL it receives a message on failure (release it). */
+  am_status (*fit_text)(void *user, am_str text, int32_t max_length, am_buffer *out_text,
+                        am_buffer *error);
 } am_publisher;
 
 typedef struct am_publish {
@@ -98,6 +129,21 @@ typedef struct am_publish {
   /* [any-thread] Cancel a publication: it completes with AM_CANCELLED unless it already completed.
    * No-op for finished or unknown ids. Any thread. */
   void (*cancel)(const am_host *host, am_job *job, am_op_id op);
+
+  /* ---- 1.4 (read through AM_HAS_FIELD: a 1.3 host lacks them) */
+
+  /* [any-thread] Measure `text` by the rules of publisher `plugin_id` (its text_length), into
+   * *out. AM_NOT_FOUND when no such plugin publishes; AM_UNSUPPORTED when it offers no text
+   * rules (built for SDK 1.3 or earlier, or its platform has none), with a message naming the
+   * plugin; otherwise the publisher's status. If `error` is not NULL it receives a message on
+   * failure (release it). Loads the plugin when needed, like find. */
+  am_status (*text_length)(const am_host *host, am_str plugin_id, am_str text, am_text_length *out,
+                           am_buffer *error);
+
+  /* [any-thread] `text` cut to fit publisher `plugin_id`'s rules (its fit_text; max_length <= 0
+   * for the platform's limit), into *out_text (release it). Failures as for text_length. */
+  am_status (*fit_text)(const am_host *host, am_str plugin_id, am_str text, int32_t max_length,
+                        am_buffer *out_text, am_buffer *error);
 } am_publish;
 
 #ifdef __cplusplus

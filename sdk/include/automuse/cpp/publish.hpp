@@ -6,6 +6,11 @@
 //   am::publish_content c; c.text = "New Short: https://youtu.be/abc";
 //   am::published p = co_await publish.send(job, "twitter", "main", c);  // p.id, p.url
 //
+// and asks a publisher for its platform's text rules (SDK 1.4) without knowing the platform:
+//
+//   am::text_length n = publish.measure("twitter", pitch);   // n.length, n.max_length
+//   std::string cut = publish.fit_text("twitter", pitch, 200);
+//
 // Failures throw am::error with the registry's status and message (which names the plugin
 // and account). The coroutine resumes on the job's executor.
 #pragma once
@@ -29,6 +34,13 @@ struct publish_content {
   std::string media_path;    // a local file to attach (a video)
   std::string title;         // for platforms that want one
   std::string options_json;  // publisher-specific options as a JSON object
+};
+
+// A text measured by a publisher's rules (see am_text_length).
+struct text_length {
+  int length = 0;      // in the platform's unit (X: weighted characters)
+  int max_length = 0;  // the most one post may hold; 0 when unlimited
+  int links = 0;       // links the platform recognises in the text
 };
 
 // The published item: at least its id and URL, and the publisher's whole JSON answer.
@@ -157,6 +169,32 @@ class publisher_client {
     throw error(s, message.empty() ? "no publisher " + plugin : message);
   }
 
+  // `text` measured by publisher `plugin`'s rules. Throws am::error: AM_NOT_FOUND (no such
+  // publisher), AM_UNSUPPORTED (a host or publisher built for SDK 1.3 or earlier, or one without
+  // text rules), AM_INVALID_ARGUMENT (not UTF-8), each naming the plugin. Any thread.
+  text_length measure(const std::string &plugin, const std::string &text) const {
+    require_text_rules(plugin);
+    am_text_length out{};
+    out.struct_size = sizeof out;
+    buffer err;
+    am_status s =
+        svc_->text_length(host_.get(), to_am_str(plugin), to_am_str(text), &out, err.out());
+    if (s != AM_OK) throw error(s, failure(plugin, "text_length", err));
+    return {out.length, out.max_length, out.links};
+  }
+
+  // `text` cut to fit publisher `plugin`'s rules within `max_length` (<= 0: the platform's
+  // limit), ending cleanly. Throws am::error as measure() does. Any thread.
+  std::string fit_text(const std::string &plugin, const std::string &text,
+                       int max_length = 0) const {
+    require_text_rules(plugin);
+    buffer out, err;
+    am_status s = svc_->fit_text(host_.get(), to_am_str(plugin), to_am_str(text),
+                                 static_cast<int32_t>(max_length), out.out(), err.out());
+    if (s != AM_OK) throw error(s, failure(plugin, "fit_text", err));
+    return out.str();
+  }
+
   // `co_await publish.send(job, plugin, account, content)`: the published item, or am::error.
   detail::publish_awaiter send(const job &j, std::string plugin, std::string account,
                                publish_content content) const {
@@ -165,6 +203,17 @@ class publisher_client {
   }
 
  private:
+  void require_text_rules(const std::string &plugin) const {
+    if (!AM_HAS_FIELD(svc_, am_publish, fit_text))
+      throw error(AM_UNSUPPORTED, "cannot ask " + plugin +
+                                      " for its text rules: this host's automuse.publish/1 "
+                                      "predates SDK 1.4");
+  }
+  static std::string failure(const std::string &plugin, const char *what, const buffer &err) {
+    std::string message = err.str();
+    return message.empty() ? plugin + ": " + what + " failed" : message;
+  }
+
   host host_;
   const am_publish *svc_;
 };
