@@ -378,10 +378,6 @@ std::shared_ptr<const void> PublishRegistry::load(const Loader &loader,
   return handoff->module;
 }
 
-void PublishRegistry::register_in(core::ServiceRegistry &registry) const {
-  registry.add(AM_PUBLISH_SERVICE_ID, &table_);
-}
-
 void PublishRegistry::set_loader(Loader loader) {
   std::lock_guard lock(mutex_);
   loader_ = std::move(loader);

@@ -30,8 +30,7 @@ class PublishRegistry {
   PublishRegistry(const PublishRegistry &) = delete;
   PublishRegistry &operator=(const PublishRegistry &) = delete;
 
-  // Adds the table under AM_PUBLISH_SERVICE_ID. The registry must outlive every plugin.
-  void register_in(core::ServiceRegistry &registry) const;
+  // The table to register under AM_PUBLISH_SERVICE_ID. The registry must outlive every plugin.
   const am_publish *table() const { return &table_; }
 
   void set_loader(Loader loader);

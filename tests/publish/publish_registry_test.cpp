@@ -154,7 +154,7 @@ struct Completion {
 class PublishTest : public ::testing::Test {
  protected:
   PublishTest() : runtime_(1, 1) {
-    registry_.register_in(services_);
+    services_.add(AM_PUBLISH_SERVICE_ID, registry_.table());
     services_.add(AM_JOB_SERVICE_ID, core::job_service());
     twitter_ctx_ = core::make_plugin_context("twitter", services_, runtime_);
     tiktok_ctx_ = core::make_plugin_context("tiktok", services_, runtime_);
