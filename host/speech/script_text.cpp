@@ -174,16 +174,16 @@ std::vector<ScriptWord> split_script(std::string_view script) {
     w.clause_end = w.sentence_end || is_clause_mark(last_meaningful(w.text));
     if (w.speaks()) {
       shown_with = words.size();
-    } else if (shown_with != kNone) {
-      // "my week ⏰." — the unspoken word is shown with the spoken one before it, and its mark
-      // ends that word's clause or sentence too.
+    } else if (shown_with != kNone && w.clause_end) {
+      // "my week ⏰." — an unspoken word carrying a mark is shown with the spoken word before it
+      // on its line, and the mark ends that word's clause or sentence too.
       ScriptWord &prev = words[shown_with];
       prev.shown_end = w.end;
       prev.shown = std::string(script.substr(prev.begin, w.end - prev.begin));
-      if (w.clause_end && !is_sentence_mark(last_meaningful(prev.spoken)))
+      if (!is_sentence_mark(last_meaningful(prev.spoken)))
         prev.spoken += std::string(w.sentence_end ? "." : ",");
       prev.sentence_end = prev.sentence_end || w.sentence_end;
-      prev.clause_end = prev.clause_end || w.clause_end;
+      prev.clause_end = true;
     }
     words.push_back(std::move(w));
   }
