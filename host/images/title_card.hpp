@@ -1,6 +1,7 @@
 // host/images/title_card.hpp — offline "cards": a full-frame gradient background whose palette
-// follows the prompt's mood, with the prompt's key phrase set large in the middle (libass
-// does the type, with fontconfig fallback for non-Latin scripts), saved as PNG.
+// follows the prompt's mood, with the prompt's key phrase set large in the middle (drawn by
+// the renderer, automuse_render/title_text.h: libass with fontconfig fallback for non-Latin
+// scripts), saved as PNG.
 #pragma once
 
 #include <cstdint>

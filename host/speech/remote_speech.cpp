@@ -86,7 +86,7 @@ std::vector<WordTiming> words_from_characters(const std::vector<ScriptWord> &wor
     double start = std::max(floor, starts[begin]);
     double end = std::max(start, ends[begin + len - 1]);
     floor = start;
-    out.push_back({w.text, start, end, w.begin, w.end});
+    out.push_back({w.shown, start, end, w.begin, w.shown_end});
   }
   return out;
 }

@@ -1,7 +1,9 @@
 // host/speech/script_text.cpp — script cleaning with ICU's character properties (what is an
-// emoji, what is a letter) and Boost.URL (which part of a link is its domain).
+// emoji, what is a letter) and Boost.URL (which part of a link is its domain); where a sentence
+// ends is the captions' rule (automuse_render/captions.h), so speech and captions agree.
 #include "speech/script_text.hpp"
 
+#include <automuse_render/captions.h>
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
@@ -139,18 +141,24 @@ size_t count_code_points(std::string_view s) {
 
 std::vector<ScriptWord> split_script(std::string_view script) {
   std::vector<ScriptWord> words;
+  // The spoken word that unspoken words after it on its line are shown with (kNone: none).
+  constexpr size_t kNone = static_cast<size_t>(-1);
+  size_t shown_with = kNone;
   size_t i = 0;
   while (i < script.size()) {
     size_t len = 0;
     if (is_space_at(script, i, &len)) {
       // A line break after a word without its own stop still ends its sentence: headings
       // and list items should not run into the next line.
-      if (script[i] == '\n' && !words.empty() && !words.back().sentence_end) {
-        ScriptWord &w = words.back();
-        w.sentence_end = w.clause_end = true;
-        if (w.speaks() && !is_sentence_mark(last_meaningful(w.spoken)) &&
-            !is_clause_mark(last_meaningful(w.spoken)))
-          w.spoken += '.';
+      if (script[i] == '\n') {
+        shown_with = kNone;
+        if (!words.empty() && !words.back().sentence_end) {
+          ScriptWord &w = words.back();
+          w.sentence_end = w.clause_end = true;
+          if (w.speaks() && !is_sentence_mark(last_meaningful(w.spoken)) &&
+              !is_clause_mark(last_meaningful(w.spoken)))
+            w.spoken += '.';
+        }
       }
       i += len;
       continue;
@@ -159,15 +167,19 @@ std::vector<ScriptWord> split_script(std::string_view script) {
     while (i < script.size() && !is_space_at(script, i, &len)) ++i;
     ScriptWord w;
     w.begin = start;
-    w.end = i;
-    w.text = std::string(script.substr(start, i - start));
+    w.end = w.shown_end = i;
+    w.text = w.shown = std::string(script.substr(start, i - start));
     w.spoken = spoken_form(w.text);
-    UChar32 last = last_meaningful(w.text);
-    w.sentence_end = is_sentence_mark(last);
-    w.clause_end = w.sentence_end || is_clause_mark(last);
-    // "friends 🎉!" — the mark on an unspoken word still ends the spoken one before it.
-    if (!w.speaks() && w.clause_end && !words.empty() && words.back().speaks()) {
-      ScriptWord &prev = words.back();
+    w.sentence_end = render::ends_sentence(w.text);
+    w.clause_end = w.sentence_end || is_clause_mark(last_meaningful(w.text));
+    if (w.speaks()) {
+      shown_with = words.size();
+    } else if (shown_with != kNone && w.clause_end) {
+      // "my week ⏰." — an unspoken word carrying a mark is shown with the spoken word before it
+      // on its line, and the mark ends that word's clause or sentence too.
+      ScriptWord &prev = words[shown_with];
+      prev.shown_end = w.end;
+      prev.shown = std::string(script.substr(prev.begin, w.end - prev.begin));
       if (!is_sentence_mark(last_meaningful(prev.spoken)))
         prev.spoken += std::string(w.sentence_end ? "." : ",");
       prev.sentence_end = prev.sentence_end || w.sentence_end;

@@ -15,8 +15,13 @@ struct ScriptWord {
   std::string text;  // as written in the script (punctuation attached)
   size_t begin = 0;  // UTF-8 byte offsets in the script
   size_t end = 0;
+  // What the word's timing shows in captions: the text, plus unspoken words after it on its
+  // line up to one carrying a mark ("week ⏰." for "week ⏰."), so the mark and the sentence end
+  // reach the captions.
+  std::string shown;
+  size_t shown_end = 0;       // byte offset where `shown` ends
   std::string spoken;         // what the synthesiser gets; empty when nothing in it is spoken
-  bool sentence_end = false;  // ends a sentence (or a line/paragraph)
+  bool sentence_end = false;  // ends a sentence (the captions' rule) or a line/paragraph
   bool clause_end = false;    // ends a clause (, ; : —) or a sentence
 
   // True when the word has letters or digits to speak: only such words get timings.

@@ -12,9 +12,8 @@
 #include "core/job.hpp"
 #include "core/services.hpp"
 #include "speech/aligner.hpp"
+#include "speech/caption_formats.hpp"
 #include "speech/language.hpp"
-#include "subtitles/caption_files.hpp"
-#include "subtitles/captions.hpp"
 
 namespace automuse::speech {
 
@@ -340,42 +339,8 @@ am_status c_captions(const am_host *, const am_caption_request *req, am_buffer *
     return AM_INVALID_ARGUMENT;
   }
   try {
-    std::vector<WordTiming> words = word_timings_from_json(to_string(req->words_json));
-    subtitles::CaptionStyle style;
-    if (req->style_json.len > 0)
-      style = subtitles::caption_style_from_json(to_string(req->style_json));
-    const int width = req->width > 0 ? req->width : 1080;
-    const int height = req->height > 0 ? req->height : 1920;
-    subtitles::CaptionOptions o;
-    // The style's "auto" resolves against the canvas, as the renderer does.
-    o.max_chars_per_line = req->max_chars_per_line > 0
-                               ? req->max_chars_per_line
-                               : subtitles::chars_per_line(style, width, height);
-    o.max_lines = req->max_lines > 0 ? req->max_lines : style.max_lines;
-    if (req->max_words > 0) o.max_words = req->max_words;
-    if (req->min_duration > 0) o.min_duration = req->min_duration;
-    // "auto" stays "auto" for the renderer, which resolves it against its own canvas.
-    if (req->max_chars_per_line > 0 || style.max_chars_per_line > 0)
-      style.max_chars_per_line = o.max_chars_per_line;
-    style.max_lines = o.max_lines;
-    auto cards = subtitles::make_captions(words, o);
-    switch (req->format) {
-      case AM_CAPTIONS_SRT:
-        set_buffer(out, subtitles::to_srt(cards));
-        break;
-      case AM_CAPTIONS_ASS:
-        set_buffer(out, subtitles::to_ass(cards, words, style, width, height));
-        break;
-      case AM_CAPTIONS_RENDER_JSON:
-        set_buffer(out, subtitles::renderer_subtitles_json(words, style));
-        break;
-      case AM_CAPTIONS_CARDS_JSON:
-        set_buffer(out, subtitles::cards_to_json(cards));
-        break;
-      default:
-        set_buffer(error, "format: unknown caption format " + std::to_string(req->format));
-        return AM_INVALID_ARGUMENT;
-    }
+    const std::vector<WordTiming> words = word_timings_from_json(to_string(req->words_json));
+    set_buffer(out, caption_output(req->format, words, caption_style(*req), caption_canvas(*req)));
     return AM_OK;
   } catch (const SpeechError &e) {
     set_buffer(error, e.what());

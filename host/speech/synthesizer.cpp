@@ -105,7 +105,7 @@ std::vector<WordTiming> chunk_word_timings(const std::vector<ScriptWord> &words,
     e = std::clamp<int64_t>(e, s, limit);
     const ScriptWord &w = words[text.word_index[k]];
     out.push_back(
-        {w.text, static_cast<double>(s) / sr, static_cast<double>(e) / sr, w.begin, w.end});
+        {w.shown, static_cast<double>(s) / sr, static_cast<double>(e) / sr, w.begin, w.shown_end});
   }
   return out;
 }

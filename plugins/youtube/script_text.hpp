@@ -1,5 +1,6 @@
 // plugins/youtube/script_text.hpp — the script as text: sentences with their byte ranges (so
-// speech word timings map back to them), emoji removal for on-screen text, and UTF-8 helpers.
+// speech word timings map back to them), emoji removal for prompts and metadata, and UTF-8
+// helpers.
 #pragma once
 
 #include <cstddef>
@@ -23,7 +24,8 @@ std::string normalise_script(std::string text);
 std::vector<Sentence> split_sentences(std::string_view script);
 
 // True for code points that are emoji or emoji modifiers (pictographs, dingbats, flags,
-// variation selectors, ZWJ, keycaps, tags): fonts for subtitles have no glyph for them.
+// variation selectors, ZWJ, keycaps, tags): for the plugin's own text (sentences, scene
+// prompts, metadata); captions drop emoji in the renderer.
 bool is_emoji(char32_t cp);
 
 // The text with emoji removed and runs of spaces collapsed; trimmed.

@@ -7,8 +7,6 @@
 #include <cctype>
 #include <cmath>
 
-#include "script_text.hpp"
-
 namespace youtube {
 namespace json = boost::json;
 
@@ -123,13 +121,10 @@ json::object timeline_style(const SubtitleStyle &style, int width, int height) {
 
 json::object timeline_subtitles(const std::vector<Word> &words, const SubtitleStyle &style,
                                 int width, int height) {
-  // Subtitle fonts have no glyphs for emoji; a word that was only emoji is not shown.
+  // The words as spoken; the renderer drops what subtitle fonts cannot show (emoji).
   json::array shown;
-  for (const Word &w : words) {
-    std::string text = strip_emoji(w.text);
-    if (!text.empty())
-      shown.push_back(json::object{{"text", std::move(text)}, {"start", w.start}, {"end", w.end}});
-  }
+  for (const Word &w : words)
+    shown.push_back(json::object{{"text", w.text}, {"start", w.start}, {"end", w.end}});
   return json::object{{"words", std::move(shown)}, {"style", timeline_style(style, width, height)}};
 }
 

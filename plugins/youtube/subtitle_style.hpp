@@ -1,9 +1,9 @@
 // plugins/youtube/subtitle_style.hpp — the Short's subtitles as the render timeline's
-// "subtitles" object (docs/timeline.md): the spoken words without emoji, and the account's
-// `subtitle_style` mapped to the timeline's style inside the Shorts safe area — above the
-// bottom quarter (title, channel and description overlay) and clear of the like/comment/share
-// buttons on the right. The renderer builds the ASS from it, burns it in and writes the copy
-// the outbox keeps (subtitles.write_ass).
+// "subtitles" object (docs/timeline.md): the spoken words as they are (the renderer drops
+// emoji from captions), and the account's `subtitle_style` mapped to the timeline's style
+// inside the Shorts safe area — above the bottom quarter (title, channel and description
+// overlay) and clear of the like/comment/share buttons on the right. The renderer builds the ASS
+// from it, burns it in and writes the copy the outbox keeps (subtitles.write_ass).
 #pragma once
 
 #include <boost/json.hpp>
@@ -13,7 +13,7 @@
 namespace youtube {
 
 struct Word {
-  std::string text;  // as written; emoji are stripped for the subtitles, empty words not shown
+  std::string text;  // as written
   double start = 0;
   double end = 0;
 };
@@ -45,8 +45,7 @@ SubtitleStyle parse_subtitle_style(const std::string &text);
 // closed at sentence ends.
 boost::json::object timeline_style(const SubtitleStyle &style, int width, int height);
 
-// The timeline's "subtitles" object: {"words": [...], "style": {...}}; words that are only
-// emoji are left out.
+// The timeline's "subtitles" object: {"words": [...], "style": {...}}.
 boost::json::object timeline_subtitles(const std::vector<Word> &words, const SubtitleStyle &style,
                                        int width, int height);
 

@@ -1,10 +1,12 @@
-// The one ASS subtitle builder (see automuse_render/ass_subtitles.h).
+// The one ASS subtitle writer (see automuse_render/ass_subtitles.h).
 #include "automuse_render/ass_subtitles.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
+
+#include "ass_script.h"
 
 namespace automuse::render {
 namespace {
@@ -24,22 +26,69 @@ std::string ass_time(double s) {
   return buf;
 }
 
-size_t utf8_length(const std::string &s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-bool ends_sentence(const std::string &word) {
-  const char last = word.empty() ? ' ' : word.back();
-  return last == '.' || last == '!' || last == '?';
-}
-
 int pixels(double fraction, int of) {
   return static_cast<int>(std::lround(fraction * of));
 }
 
+// The ASS alignment and the distance from the edge the text sits at, by position.
+std::pair<int, double> placement(SubtitlePosition position) {
+  switch (position) {
+    case SubtitlePosition::kTop:
+      return {8, 0.12};
+    case SubtitlePosition::kCenter:
+      return {5, 0.0};
+    case SubtitlePosition::kBottom:
+      return {2, 0.08};
+    case SubtitlePosition::kLowerThird:
+      break;
+  }
+  // Above the bottom quarter, where Shorts overlays its buttons and caption.
+  return {2, 0.30};
+}
+
+// A card's text with the pieces of word `highlighted` in the highlight colour.
+std::string card_text(const SubtitleCard &card, size_t highlighted, const std::string &hl,
+                      const std::string &normal) {
+  std::string text;
+  for (size_t l = 0; l < card.lines.size(); ++l) {
+    if (l) text += "\\N";
+    for (size_t p = 0; p < card.lines[l].size(); ++p) {
+      const CardPiece &piece = card.lines[l][p];
+      if (p && !piece.joined) text += ' ';
+      text +=
+          piece.word == highlighted ? hl + ass_escape(piece.text) + normal : ass_escape(piece.text);
+    }
+  }
+  return text;
+}
+
 }  // namespace
+
+namespace detail {
+
+std::string ass_header(const SubtitleStyle &st, const Canvas &canvas) {
+  const int size = subtitle_font_size(st, canvas);
+  const double outline = st.outline > 0 ? st.outline : std::max(1.0, size / 14.0);
+  auto [alignment, from_edge] = placement(st.position);
+  if (st.margin_vertical) from_edge = *st.margin_vertical;
+  std::ostringstream o;
+  // WrapStyle 2: lines break only at the cards' \N, so the video shows the cards' lines.
+  o << "[Script Info]\nScriptType: v4.00+\nPlayResX: " << canvas.width
+    << "\nPlayResY: " << canvas.height << "\nWrapStyle: 2\nScaledBorderAndShadow: yes\n\n"
+    << "[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, "
+       "OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, "
+       "Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n"
+    << "Style: Default," << st.font << "," << size << "," << ass_color(st.color) << ","
+    << ass_color(st.highlight_color) << "," << ass_color(st.outline_color) << ",&H80000000,"
+    << (st.bold ? -1 : 0) << ",0,0,0,100,100,0,0,1," << outline << "," << st.shadow << ","
+    << alignment << "," << pixels(st.margin_left, canvas.width) << ","
+    << pixels(st.margin_right, canvas.width) << "," << pixels(from_edge, canvas.height)
+    << ",1\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, "
+       "Effect, Text\n";
+  return o.str();
+}
+
+}  // namespace detail
 
 std::string ass_escape(const std::string &s) {
   std::string out;
@@ -63,110 +112,30 @@ int subtitle_font_size(const SubtitleStyle &style, const Canvas &canvas) {
                         : std::max(8, static_cast<int>(std::lround(canvas.height * 0.042)));
 }
 
-int subtitle_chars_per_line(const SubtitleStyle &style, const Canvas &canvas) {
-  if (style.max_chars_per_line > 0) return style.max_chars_per_line;
-  const double usable = canvas.width * (1.0 - style.margin_left - style.margin_right);
-  return std::max(4, static_cast<int>(usable / (0.62 * subtitle_font_size(style, canvas))));
-}
-
-std::vector<SubtitleCard> subtitle_cards(const std::vector<Word> &words, const SubtitleStyle &style,
-                                         const Canvas &canvas) {
-  const size_t max_chars = static_cast<size_t>(subtitle_chars_per_line(style, canvas));
-  std::vector<SubtitleCard> cards;
-  size_t i = 0;
-  while (i < words.size()) {
-    SubtitleCard card;
-    card.lines.emplace_back();
-    size_t line_len = 0, j = i;
-    for (; j < words.size(); ++j) {
-      // Text never hangs over silence or straddles two sentences.
-      if (j > i && words[j].start - words[j - 1].end > 1.0) break;
-      if (j > i && style.break_at_sentences && ends_sentence(words[j - 1].text)) break;
-      const size_t len = utf8_length(words[j].text);
-      size_t need = line_len == 0 ? len : line_len + 1 + len;
-      if (line_len > 0 && need > max_chars) {
-        if (static_cast<int>(card.lines.size()) >= style.max_lines) break;
-        card.lines.emplace_back();
-        need = len;
-      }
-      card.lines.back().push_back(j);
-      line_len = need;
-    }
-    card.start = words[i].start;
-    card.end = words[j - 1].end + 0.25;
-    if (j < words.size()) card.end = std::min(card.end, words[j].start);
-    cards.push_back(std::move(card));
-    i = j;
-  }
-  return cards;
-}
-
-std::string build_ass(const std::vector<Word> &words, const std::vector<SubtitleCard> &cards,
-                      const SubtitleStyle &st, const Canvas &canvas) {
-  const int size = subtitle_font_size(st, canvas);
-  const double outline = st.outline > 0 ? st.outline : std::max(1.0, size / 14.0);
-  int alignment = 2;
-  double from_edge = 0;
-  switch (st.position) {
-    case SubtitlePosition::kTop:
-      alignment = 8, from_edge = 0.12;
-      break;
-    case SubtitlePosition::kCenter:
-      alignment = 5, from_edge = 0;
-      break;
-    // Above the bottom quarter, where Shorts overlays its buttons and caption.
-    case SubtitlePosition::kLowerThird:
-      alignment = 2, from_edge = 0.30;
-      break;
-    case SubtitlePosition::kBottom:
-      alignment = 2, from_edge = 0.08;
-      break;
-  }
-  if (st.margin_vertical) from_edge = *st.margin_vertical;
-  std::ostringstream o;
-  o << "[Script Info]\nScriptType: v4.00+\nPlayResX: " << canvas.width
-    << "\nPlayResY: " << canvas.height << "\nWrapStyle: 0\nScaledBorderAndShadow: yes\n\n"
-    << "[V4+ Styles]\nFormat: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, "
-       "OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, "
-       "Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n"
-    << "Style: Default," << st.font << "," << size << "," << ass_color(st.color) << ","
-    << ass_color(st.highlight_color) << "," << ass_color(st.outline_color) << ",&H80000000,"
-    << (st.bold ? -1 : 0) << ",0,0,0,100,100,0,0,1," << outline << "," << st.shadow << ","
-    << alignment << "," << pixels(st.margin_left, canvas.width) << ","
-    << pixels(st.margin_right, canvas.width) << "," << pixels(from_edge, canvas.height)
-    << ",1\n\n[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, "
-       "Effect, Text\n";
-
+std::string build_ass(const std::vector<SubtitleCard> &cards, const SubtitleStyle &st,
+                      const Canvas &canvas) {
+  std::string script = detail::ass_header(st, canvas);
   const std::string hl = "{\\1c" + ass_color(st.highlight_color) + "&}";
   const std::string normal = "{\\1c" + ass_color(st.color) + "&}";
   for (const SubtitleCard &card : cards) {
-    std::vector<size_t> order;  // the card's words in reading order
-    for (const auto &line : card.lines) order.insert(order.end(), line.begin(), line.end());
+    std::vector<const CardPiece *> order;  // the card's pieces in reading order
+    for (const auto &line : card.lines)
+      for (const CardPiece &piece : line) order.push_back(&piece);
     for (size_t k = 0; k < order.size(); ++k) {
-      const double start = k == 0 ? card.start : words[order[k]].start;
-      const double end = k + 1 < order.size() ? words[order[k + 1]].start : card.end;
+      const double start = k == 0 ? card.start : order[k]->start;
+      const double end = k + 1 < order.size() ? order[k + 1]->start : card.end;
       // Words spoken at the same instant: the later one's event shows the card.
       if (end <= start) continue;
-      std::string text;
-      for (size_t l = 0; l < card.lines.size(); ++l) {
-        if (l) text += "\\N";
-        for (size_t w = 0; w < card.lines[l].size(); ++w) {
-          const size_t idx = card.lines[l][w];
-          if (w) text += ' ';
-          text += idx == order[k] ? hl + ass_escape(words[idx].text) + normal
-                                  : ass_escape(words[idx].text);
-        }
-      }
-      o << "Dialogue: 0," << ass_time(start) << "," << ass_time(end) << ",Default,,0,0,0,," << text
-        << "\n";
+      script += "Dialogue: 0," + ass_time(start) + "," + ass_time(end) + ",Default,,0,0,0,," +
+                card_text(card, order[k]->word, hl, normal) + "\n";
     }
   }
-  return o.str();
+  return script;
 }
 
 std::string build_ass(const std::vector<Word> &words, const SubtitleStyle &style,
-                      const Canvas &canvas) {
-  return build_ass(words, subtitle_cards(words, style, canvas), style, canvas);
+                      const Canvas &canvas, const std::optional<std::filesystem::path> &fonts_dir) {
+  return build_ass(subtitle_cards(words, style, canvas, fonts_dir), style, canvas);
 }
 
 }  // namespace automuse::render

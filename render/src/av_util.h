@@ -59,6 +59,22 @@ struct CodecError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// One step of a decode loop, after the decoder asked for input (EAGAIN): reads the next
+// packet and sends it to the decoder if it belongs to `stream`; at the end of the input sends
+// the flush instead and sets `eof`. Returns avcodec_send_packet's result (0 when nothing was
+// sent).
+inline int feed_decoder(AVFormatContext *in, AVCodecContext *dec, AVPacket *pkt, int stream,
+                        bool &eof) {
+  if (av_read_frame(in, pkt) < 0) {
+    eof = true;
+    avcodec_send_packet(dec, nullptr);
+    return 0;
+  }
+  const int ret = pkt->stream_index == stream ? avcodec_send_packet(dec, pkt) : 0;
+  av_packet_unref(pkt);
+  return ret;
+}
+
 inline void check(int ret, const char *what) {
   if (ret < 0) throw CodecError(std::string(what) + ": " + av_error(ret));
 }

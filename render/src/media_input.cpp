@@ -100,21 +100,11 @@ FramePtr decode_image(const std::filesystem::path &path, std::string &error) {
       return nullptr;
     }
     if (flushing) break;
-    ret = av_read_frame(in.get(), pkt.get());
-    if (ret < 0) {
-      flushing = true;
-      avcodec_send_packet(dec.get(), nullptr);
-      continue;
+    ret = feed_decoder(in.get(), dec.get(), pkt.get(), idx, flushing);
+    if (ret < 0 && ret != AVERROR(EAGAIN)) {
+      error = "cannot decode " + path.string() + ": " + av_error(ret);
+      return nullptr;
     }
-    if (pkt->stream_index == idx) {
-      ret = avcodec_send_packet(dec.get(), pkt.get());
-      if (ret < 0 && ret != AVERROR(EAGAIN)) {
-        av_packet_unref(pkt.get());
-        error = "cannot decode " + path.string() + ": " + av_error(ret);
-        return nullptr;
-      }
-    }
-    av_packet_unref(pkt.get());
   }
   error = "no decodable picture in " + path.string();
   return nullptr;
@@ -193,14 +183,7 @@ std::optional<Pcm> decode_audio(const std::filesystem::path &path, double start,
       return std::nullopt;
     }
     if (eof) break;
-    ret = av_read_frame(in.get(), pkt.get());
-    if (ret < 0) {
-      eof = true;
-      avcodec_send_packet(dec.get(), nullptr);
-      continue;
-    }
-    if (pkt->stream_index == idx) avcodec_send_packet(dec.get(), pkt.get());
-    av_packet_unref(pkt.get());
+    feed_decoder(in.get(), dec.get(), pkt.get(), idx, eof);
   }
   convert(nullptr);  // drain the resampler
   if (pcm.frames() > max_frames) pcm.samples.resize(max_frames * kAudioChannels);

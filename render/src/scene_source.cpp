@@ -230,14 +230,7 @@ class VideoClip : public SceneSource {
       }
       if (ret != AVERROR(EAGAIN)) return false;
       if (eof_) return false;
-      ret = av_read_frame(in_.get(), pkt.get());
-      if (ret < 0) {
-        eof_ = true;
-        avcodec_send_packet(dec_.get(), nullptr);
-        continue;
-      }
-      if (pkt->stream_index == stream_) avcodec_send_packet(dec_.get(), pkt.get());
-      av_packet_unref(pkt.get());
+      feed_decoder(in_.get(), dec_.get(), pkt.get(), stream_, eof_);
     }
   }
 

@@ -2,10 +2,6 @@
 // from the one builder, ass_subtitles.cpp.
 #include "subtitle_layer.h"
 
-extern "C" {
-#include <ass/ass.h>
-}
-
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,28 +15,10 @@ extern "C" {
 
 #include "automuse_render/ass_subtitles.h"
 #include "frame_ops.h"
-#include "log_bridge.h"
+#include "libass_setup.h"
 
 namespace automuse::render::detail {
 namespace {
-
-// libass's messages (font fallbacks, script problems) through the renderer's log.
-// Levels: 0 fatal, 1 error, 2 warning, 4 info, 6 verbose, 7 debug.
-void ass_message(int level, const char *fmt, va_list args, void *) {
-  const LogLevel l = level <= 1   ? LogLevel::kError
-                     : level <= 3 ? LogLevel::kWarning
-                     : level <= 5 ? LogLevel::kInfo
-                                  : LogLevel::kDebug;
-  if (!log_enabled(l)) return;
-  char text[1024];
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wformat-nonliteral"
-  std::vsnprintf(text, sizeof text, fmt, args);
-#pragma GCC diagnostic pop
-  std::string_view m(text);
-  while (!m.empty() && m.back() == '\n') m.remove_suffix(1);
-  log_message(l, "[libass] " + std::string(m));
-}
 
 // Whole, then renamed: a reader never sees half a script.
 bool write_file_atomically(const std::filesystem::path &path, const std::string &text,
@@ -87,27 +65,11 @@ bool is_animated(const ASS_Event &e) {
 
 SubtitleLayer::~SubtitleLayer() {
   if (track_) ass_free_track(track_);
-  if (renderer_) ass_renderer_done(renderer_);
-  if (library_) ass_library_done(library_);
 }
 
 bool SubtitleLayer::open(const Subtitles &subs, const Canvas &canvas, std::string &error) {
-  library_ = ass_library_init();
-  if (!library_) {
-    error = "cannot initialise libass";
+  if (!open_libass(ass_, canvas.width, canvas.height, subs.style.font, subs.fonts_dir, error))
     return false;
-  }
-  ass_set_message_cb(library_, ass_message, nullptr);
-  if (subs.fonts_dir) ass_set_fonts_dir(library_, subs.fonts_dir->c_str());
-  renderer_ = ass_renderer_init(library_);
-  if (!renderer_) {
-    error = "cannot initialise the libass renderer";
-    return false;
-  }
-  ass_set_frame_size(renderer_, canvas.width, canvas.height);
-  ass_set_storage_size(renderer_, canvas.width, canvas.height);
-  ass_set_fonts(renderer_, nullptr, subs.style.font.c_str(), ASS_FONTPROVIDER_AUTODETECT, nullptr,
-                1);
   std::string script;
   if (subs.ass_file) {
     std::ifstream in(*subs.ass_file, std::ios::binary);
@@ -119,9 +81,9 @@ bool SubtitleLayer::open(const Subtitles &subs, const Canvas &canvas, std::strin
     ss << in.rdbuf();
     script = ss.str();
   } else {
-    script = render::build_ass(subs.words, subs.style, canvas);
+    script = render::build_ass(subs.words, subs.style, canvas, subs.fonts_dir);
   }
-  track_ = ass_read_memory(library_, script.data(), script.size(), nullptr);
+  track_ = ass_read_memory(ass_.library.get(), script.data(), script.size(), nullptr);
   if (!track_ || track_->n_styles == 0) {
     error = "not a readable ASS script" +
             (subs.ass_file ? ": " + subs.ass_file->string() : std::string());
@@ -143,7 +105,7 @@ Rect SubtitleLayer::draw(double seconds, AVFrame *frame) {
   const long long ms = std::llround(seconds * 1000);
   if (animated_ || !overlay_valid_ || ms < steady_from_ || ms >= steady_until_) {
     int changed = 0;
-    ASS_Image *img = ass_render_frame(renderer_, track_, ms, &changed);
+    ASS_Image *img = ass_render_frame(ass_.renderer.get(), track_, ms, &changed);
     // libass says when the picture differs from the last call; most frames reuse the overlay.
     if (changed || !overlay_valid_) build_overlay(img, frame->width, frame->height);
     // The picture holds until the next event starts or ends.
@@ -191,14 +153,13 @@ Rect SubtitleLayer::draw(double seconds, AVFrame *frame) {
 void SubtitleLayer::build_overlay(const ASS_Image *first, int width, int height) {
   overlay_valid_ = true;
   // The union of the images' boxes, widened to even coordinates for 4:2:0 chroma.
-  int x0 = width, y0 = height, x1 = 0, y1 = 0;
-  for (const ASS_Image *img = first; img; img = img->next) {
-    if (img->w <= 0 || img->h <= 0 || (img->color & 0xFF) == 0xFF) continue;
-    x0 = std::min(x0, img->dst_x), y0 = std::min(y0, img->dst_y);
-    x1 = std::max(x1, img->dst_x + img->w), y1 = std::max(y1, img->dst_y + img->h);
+  const InkBox ink = ink_box(first);
+  if (ink.empty()) {
+    ox_ = oy_ = ow_ = oh_ = 0;
+    return;
   }
-  x0 = std::max(0, x0) & ~1, y0 = std::max(0, y0) & ~1;
-  x1 = std::min(width, (x1 + 1) & ~1), y1 = std::min(height, (y1 + 1) & ~1);
+  const int x0 = std::max(0, ink.x0) & ~1, y0 = std::max(0, ink.y0) & ~1;
+  const int x1 = std::min(width, (ink.x1 + 1) & ~1), y1 = std::min(height, (ink.y1 + 1) & ~1);
   ox_ = x0, oy_ = y0, ow_ = x1 - x0, oh_ = y1 - y0;
   if (ow_ <= 0 || oh_ <= 0) return;
   // Composite every image, in order, into one premultiplied overlay ("over"), so each frame

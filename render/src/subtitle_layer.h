@@ -10,11 +10,7 @@
 #include "automuse_render/timeline.h"
 #include "av_util.h"
 #include "frame_ops.h"
-
-struct ass_library;
-struct ass_renderer;
-struct ass_track;
-struct ass_image;
+#include "libass_setup.h"
 
 namespace automuse::render::detail {
 
@@ -29,10 +25,9 @@ class SubtitleLayer {
   Rect draw(double seconds, AVFrame *frame);
 
  private:
-  ass_library *library_ = nullptr;
-  ass_renderer *renderer_ = nullptr;
-  ass_track *track_ = nullptr;
-  void build_overlay(const struct ass_image *first, int width, int height);
+  Libass ass_;
+  ASS_Track *track_ = nullptr;
+  void build_overlay(const ASS_Image *first, int width, int height);
 
   // The current subtitle picture as one premultiplied overlay over the box (ox_, oy_, ow_, oh_).
   bool overlay_valid_ = false;

@@ -336,6 +336,8 @@ void parse_style(const json::value &v, const std::string &path, SubtitleStyle &y
     y.max_chars_per_line = so.integer("max_chars_per_line", y.max_chars_per_line, 4, 200);
   }
   y.max_lines = so.integer("max_lines", y.max_lines, 1, 5);
+  y.max_words = so.integer("max_words", y.max_words, 0, 100);
+  y.min_duration = so.number("min_duration", y.min_duration, 0, 10);
   y.break_at_sentences = so.boolean("break_at_sentences", y.break_at_sentences);
   so.no_unknown_keys();
 }

@@ -50,3 +50,20 @@ TEST(ScriptText, SpeechTextPositionsCountCodePoints) {
   EXPECT_EQ(st.word_for_position(9), 1u);
   EXPECT_EQ(st.word_for_position(13), 2u);
 }
+
+TEST(ScriptText, AMarkAfterAnEmojiIsShownWithTheWordBeforeItAndEndsItsSentence) {
+  const std::string script = "It was my week ⏰. Next 🎉 comes.⏰ Then";
+  auto words = split_script(script);
+  ASSERT_EQ(words.size(), 9u);
+  EXPECT_EQ(words[3].text, "week");
+  EXPECT_EQ(words[3].shown, "week ⏰.");  // what its timing carries to the captions
+  EXPECT_EQ(script.substr(words[3].begin, words[3].shown_end - words[3].begin), words[3].shown);
+  EXPECT_TRUE(words[3].sentence_end);
+  EXPECT_EQ(words[3].spoken, "week.");
+  EXPECT_EQ(words[5].shown, "Next");   // an emoji without a mark is not carried
+  EXPECT_TRUE(words[7].sentence_end);  // "comes.⏰": the stop before the emoji counts
+  auto sentences = sentence_ranges(words);
+  ASSERT_EQ(sentences.size(), 4u);  // the third: "Next 🎉 comes.⏰"
+  EXPECT_EQ(sentences[0], std::make_pair(size_t{0}, size_t{4}));
+  EXPECT_EQ(sentences[2], std::make_pair(size_t{5}, size_t{8}));
+}

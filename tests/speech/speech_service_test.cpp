@@ -3,6 +3,7 @@
 #include "speech/speech_service.hpp"
 
 #include <automuse/speech.h>
+#include <automuse_render/captions.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -16,7 +17,6 @@
 #include "core/services.hpp"
 #include "speech/pcm_audio.hpp"
 #include "speech/synthesizer.hpp"
-#include "subtitles/caption_files.hpp"
 
 using namespace automuse;
 using namespace automuse::speech;
@@ -272,7 +272,7 @@ TEST_F(SpeechServiceTest, CaptionsAndVoices) {
   ASSERT_EQ(speech_->captions(&ctx_->host, &req, &out, &err), AM_OK);
   std::string srt(reinterpret_cast<const char *>(out.data), out.size);
   am_buffer_release(&out);
-  auto cues = subtitles::parse_srt(srt);
+  auto cues = render::parse_srt(srt).cues;
   ASSERT_EQ(cues.size(), 2u);
   EXPECT_EQ(cues[0].lines[0], "One two.");
 

@@ -17,11 +17,12 @@ using namespace automuse::speech;
 
 namespace {
 
-// The words of a script that are spoken, as written.
+// The words of a script that are spoken, as written and shown in captions (with an unspoken
+// word after them that carries a mark: "friends 🎉!").
 std::vector<std::string> spoken_words(const std::string &script) {
   std::vector<std::string> out;
   for (const auto &w : split_script(script))
-    if (w.speaks()) out.push_back(w.text);
+    if (w.speaks()) out.push_back(w.shown);
   return out;
 }
 

@@ -213,11 +213,21 @@ TEST_F(YoutubeE2E, OutboxSubtitlesAreTheScriptTheRendererBurnedIn) {
   ASSERT_TRUE(parsed.timeline) << parsed.error->to_string();
   const auto &t = *parsed.timeline;
   EXPECT_EQ(ass, automuse::render::build_ass(t.subtitles->words, t.subtitles->style, t.canvas));
-  // Every shown word is in it, highlighted (the default yellow) in its own event; no emoji.
+  // Every shown word (or piece of a word broken to fit a line: the link) is in it,
+  // highlighted (the default yellow) in its own event; no emoji.
   ASSERT_GE(t.subtitles->words.size(), 10u);
-  for (const auto &w : t.subtitles->words)
-    EXPECT_NE(ass.find("{\\1c&H0000D4FF&}" + w.text + "{\\1c&H00FFFFFF&}"), std::string::npos)
-        << w.text;
+  std::vector<std::string> shown(t.subtitles->words.size());
+  for (const auto &card :
+       automuse::render::subtitle_cards(t.subtitles->words, t.subtitles->style, t.canvas))
+    for (const auto &line : card.lines)
+      for (const auto &piece : line) {
+        shown[piece.word] += piece.text;
+        EXPECT_NE(ass.find("{\\1c&H0000D4FF&}" + piece.text + "{\\1c&H00FFFFFF&}"),
+                  std::string::npos)
+            << piece.text;
+      }
+  for (size_t i = 0; i < shown.size(); ++i)
+    EXPECT_EQ(shown[i], automuse::render::caption_text(t.subtitles->words[i].text));
   EXPECT_EQ(ass.find("\xF0\x9F"), std::string::npos);
   EXPECT_NE(ass.find("PlayResX: 270"), std::string::npos);
 }

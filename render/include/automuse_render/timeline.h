@@ -88,7 +88,9 @@ struct SubtitleStyle {
   std::optional<double> margin_vertical;
   int max_chars_per_line = 22;  // 0 = "auto": as many as fit between the side margins
   int max_lines = 2;
-  bool break_at_sentences = true;  // a word ending in . ! ? closes its card
+  int max_words = 0;               // words per card; 0 = no limit
+  double min_duration = 0;         // seconds a card stays up at least (if the next allows)
+  bool break_at_sentences = true;  // a word ending a sentence closes its card
 };
 
 struct Word {
