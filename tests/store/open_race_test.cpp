@@ -219,9 +219,9 @@ TEST(OpenRace, SwitchToWalWaitsForAnotherProcessWriting) {
 TEST(OpenRace, AHeldOpeningLockFailsClearlyAfterThePatience) {
   TempDir tmp;
   fs::path file = tmp / "automuse.db";
-  OpenLock held(file, std::chrono::milliseconds(0));
+  sqlite::OpenLock held(file, std::chrono::milliseconds(0));
   try {
-    OpenLock waiting(file, std::chrono::milliseconds(50));
+    sqlite::OpenLock waiting(file, std::chrono::milliseconds(50));
     ADD_FAILURE() << "two holders of the opening lock";
   } catch (const StoreError &e) {
     EXPECT_NE(std::string(e.what()).find((tmp / "automuse.db.lock").string()), std::string::npos)
