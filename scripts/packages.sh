@@ -12,7 +12,7 @@ AUTOMUSE_PACKAGES=(
   libespeak-ng-dev espeak-ng espeak-ng-data
   libgtest-dev libgmock-dev
   python3 python3-aiohttp
-  nodejs npm
+  nodejs
   nghttp2-server
 )
 
@@ -21,6 +21,9 @@ automuse_install_packages() {
   for p in "${AUTOMUSE_PACKAGES[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
   done
+  # Debian's nodejs comes without npm (a package of its own); NodeSource's has it built in and
+  # conflicts with Debian's npm, so ask for npm only when there is no npm command.
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   if ((${#missing[@]})); then
     echo "Installing missing packages: ${missing[*]}"
     local sudo=""

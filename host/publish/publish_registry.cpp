@@ -230,8 +230,13 @@ PublishRegistry::PublishRegistry() : table_{} {
   table_.cancel = [](const am_host *, am_job *job, am_op_id op) {
     if (job) job->cancel_op(op);
   };
-  table_.text_length = [](const am_host *host, am_str plugin_id, am_str text, am_text_length *out,
-                          am_buffer *error) -> am_status {
+  add_text_rules(table_);
+}
+
+// The SDK 1.4 entries: a publisher's own text rules, asked by plugin id.
+void PublishRegistry::add_text_rules(am_publish &table) {
+  table.text_length = [](const am_host *host, am_str plugin_id, am_str text, am_text_length *out,
+                         am_buffer *error) -> am_status {
     if (!host || !out) return AM_INVALID_ARGUMENT;
     return answer(error, [&](std::string &message) {
       const std::string id = am::to_string(plugin_id);
@@ -245,8 +250,8 @@ PublishRegistry::PublishRegistry() : table_{} {
       return s;
     });
   };
-  table_.fit_text = [](const am_host *host, am_str plugin_id, am_str text, int32_t max_length,
-                       am_buffer *out_text, am_buffer *error) -> am_status {
+  table.fit_text = [](const am_host *host, am_str plugin_id, am_str text, int32_t max_length,
+                      am_buffer *out_text, am_buffer *error) -> am_status {
     if (!host || !out_text) return AM_INVALID_ARGUMENT;
     return answer(error, [&](std::string &message) {
       const std::string id = am::to_string(plugin_id);

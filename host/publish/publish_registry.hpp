@@ -72,6 +72,7 @@ class PublishRegistry {
 
  private:
   static PublishRegistry &of(const am_host *host);
+  static void add_text_rules(am_publish &table);
   // Runs `loader` for `plugin_id` where plugins are loaded (see set_main_thread). Throws the
   // loader's error, or one saying the main thread did not get to it.
   std::shared_ptr<const void> load(const Loader &loader, const std::string &plugin_id);
