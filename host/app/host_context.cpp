@@ -13,7 +13,7 @@
 #include "log/log_service.hpp"
 #include "log/logging.hpp"
 #include "plugins/action_call.hpp"
-#include "render/render_service.hpp"
+#include "render_service/render_service.hpp"
 #include "speech/speech_setup.hpp"
 
 namespace automuse::app {

@@ -4,7 +4,7 @@
 // completes exactly once with AM_CANCELLED and leaves no file.
 #include "core/runtime.hpp"
 #include "media_fixtures.h"
-#include "render/render_service.hpp"
+#include "render_service/render_service.hpp"
 
 #include <automuse/cpp/str.hpp>
 

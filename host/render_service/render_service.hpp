@@ -1,4 +1,4 @@
-// host/render/render_service.hpp — "automuse.render/1" over libautomuse-render: renders run
+// host/render_service/render_service.hpp — "automuse.render/1" over libautomuse-render: renders run
 // on the job's worker pool with a cancel flag per operation.
 #pragma once
 

@@ -1,5 +1,5 @@
-// host/render/render_service.cpp — the automuse.render/1 table.
-#include "render/render_service.hpp"
+// host/render_service/render_service.cpp — the automuse.render/1 table.
+#include "render_service/render_service.hpp"
 
 #include <automuse_render/render.h>
 

@@ -1,4 +1,4 @@
-// tests/plugins/dev_loop_test.cpp — the development loop as a plugin author lives it, with the
+// tests/plugin_loading/dev_loop_test.cpp — the development loop as a plugin author lives it, with the
 // real automuse-host: fixture-good is installed in the user's plugin folder, and another build
 // of it sits in a --plugin-dir. That build takes precedence for the run and the host says so;
 // a build there that does not load stops the run with an error naming the file (the installed

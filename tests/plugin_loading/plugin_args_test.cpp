@@ -1,4 +1,4 @@
-// tests/plugins/plugin_args_test.cpp — what a plugin is given and what it says back, end to end
+// tests/plugin_loading/plugin_args_test.cpp — what a plugin is given and what it says back, end to end
 // through automuse-host: options typed by the plugin's describe() and read through
 // automuse.args/1 by a C plugin with no JSON code (fixture-args); undeclared or mistyped
 // options refused before the plugin runs; account fields; the host's own options; the plugin's

@@ -1,4 +1,4 @@
-// tests/plugins/lifetime_stress_test.cpp — the lifetime promise under load. The
+// tests/plugin_loading/lifetime_stress_test.cpp — the lifetime promise under load. The
 // fixture-lifetime plugin (plain C) reports its action done from inside start_action, from a
 // posted function, a timer, the worker pool and an http completion (a loopback server), then
 // keeps running its own code for a millisecond. Every run is loaded, run, drained the way the

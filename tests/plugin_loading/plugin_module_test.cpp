@@ -1,4 +1,4 @@
-// tests/plugins/plugin_module_test.cpp — loading plugins in process: every failure is one
+// tests/plugin_loading/plugin_module_test.cpp — loading plugins in process: every failure is one
 // line naming the file and the cause; a good plugin initialises, runs actions as jobs, and
 // stays loaded until the last operation it started has completed.
 #include "plugins/plugin_module.hpp"

@@ -1,4 +1,4 @@
-// tests/plugins/capture_log.hpp — an automuse.log/1 table that records every message, so
+// tests/plugin_loading/capture_log.hpp — an automuse.log/1 table that records every message, so
 // tests can see what a plugin did and in which order.
 #pragma once
 

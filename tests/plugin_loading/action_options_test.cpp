@@ -1,4 +1,4 @@
-// tests/plugins/action_options_test.cpp — in process: describe()'s option declarations checked
+// tests/plugin_loading/action_options_test.cpp — in process: describe()'s option declarations checked
 // at load time, a command line typed by them, and the arguments service (automuse.args/1)
 // reading a call: values, absent values, mistyped reads with messages naming the plugin, the
 // action, the option or field and what was expected, and calls the host did not make.

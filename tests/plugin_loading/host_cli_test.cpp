@@ -1,4 +1,4 @@
-// tests/plugins/host_cli_test.cpp — automuse-host as a user runs it: plugins list/info/
+// tests/plugin_loading/host_cli_test.cpp — automuse-host as a user runs it: plugins list/info/
 // install/remove, crashing and hanging plugins reported by the child-process probe, action
 // dispatch with --plugin, config init/check, --version. Each test gets its own XDG folders.
 #include <automuse/version.h>

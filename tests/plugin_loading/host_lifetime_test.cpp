@@ -1,4 +1,4 @@
-// tests/plugins/host_lifetime_test.cpp — the lifetime promise in the real automuse-host: the
+// tests/plugin_loading/host_lifetime_test.cpp — the lifetime promise in the real automuse-host: the
 // fixture-lifetime plugin reports done from inside start_action, a posted function, a timer,
 // the worker pool and an http completion, and runs on for 2 ms after done returns, while the
 // host finishes the run and unloads it. Run many times, no run may crash (a host that unloads
