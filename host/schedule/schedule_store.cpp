@@ -91,7 +91,7 @@ Schedule ScheduleStore::add(Schedule s) {
 
 std::vector<Schedule> ScheduleStore::list() {
   sqlite::Stmt q(
-      db_, std::string("SELECT ") + kScheduleColumns + " FROM schedules ORDER BY created_at, id");
+      db_, std::string("SELECT ") + kScheduleColumns + " FROM schedules ORDER BY created_at, rowid");
   std::vector<Schedule> out;
   while (q.step()) out.push_back(read_schedule(q));
   return out;
@@ -175,7 +175,7 @@ void ScheduleStore::finish_run(const std::string &id, const std::string &status,
 
 std::vector<JobRun> ScheduleStore::list_runs(int limit) {
   sqlite::Stmt q(db_, std::string("SELECT ") + kRunColumns +
-                          " FROM job_runs ORDER BY started_at DESC, id LIMIT ?");
+                          " FROM job_runs ORDER BY started_at DESC, rowid DESC LIMIT ?");
   q.bind(1, static_cast<int64_t>(limit > 0 ? limit : 1000000));
   std::vector<JobRun> out;
   while (q.step()) out.push_back(read_run(q));
@@ -185,7 +185,7 @@ std::vector<JobRun> ScheduleStore::list_runs(int limit) {
 std::vector<JobRun> ScheduleStore::interrupted_runs(bool scheduled_only) {
   sqlite::Stmt q(
       db_, std::string("SELECT ") + kRunColumns + " FROM job_runs WHERE status = 'interrupted'" +
-               (scheduled_only ? " AND schedule_id IS NOT NULL" : "") + " ORDER BY started_at, id");
+               (scheduled_only ? " AND schedule_id IS NOT NULL" : "") + " ORDER BY started_at, rowid");
   std::vector<JobRun> out;
   while (q.step()) out.push_back(read_run(q));
   return out;
@@ -198,7 +198,7 @@ std::optional<JobRun> ScheduleStore::find_interrupted(const std::string &plugin_
   sqlite::Stmt q(db_, std::string("SELECT ") + kRunColumns +
                           " FROM job_runs WHERE status = 'interrupted' AND plugin_id = ?"
                           " AND account_id IS ? AND action = ? AND request = ?"
-                          " ORDER BY started_at DESC, id LIMIT 1");
+                          " ORDER BY started_at DESC, rowid DESC LIMIT 1");
   q.bind(1, plugin_id).bind(2, account_id).bind(3, action).bind(4, request);
   if (!q.step()) return std::nullopt;
   return read_run(q);
@@ -211,7 +211,7 @@ std::optional<JobRun> ScheduleStore::find_finished(const std::string &plugin_id,
   sqlite::Stmt q(db_, std::string("SELECT ") + kRunColumns +
                           " FROM job_runs WHERE status = 'succeeded' AND schedule_id IS NULL"
                           " AND plugin_id = ? AND account_id IS ? AND action = ? AND request = ?"
-                          " ORDER BY started_at DESC, id LIMIT 1");
+                          " ORDER BY started_at DESC, rowid DESC LIMIT 1");
   q.bind(1, plugin_id).bind(2, account_id).bind(3, action).bind(4, request);
   if (!q.step()) return std::nullopt;
   return read_run(q);
@@ -227,7 +227,7 @@ bool ScheduleStore::claim_interrupted(const std::string &id) {
 std::vector<JobRun> ScheduleStore::running_runs() {
   sqlite::Stmt q(db_, std::string("SELECT ") + kRunColumns +
                           " FROM job_runs WHERE status IN ('running', 'retrying')"
-                          " ORDER BY started_at, id");
+                          " ORDER BY started_at, rowid");
   std::vector<JobRun> out;
   while (q.step()) out.push_back(read_run(q));
   return out;
