@@ -11,12 +11,13 @@
 #include "cache/cache.hpp"
 #include "cache/sha256.hpp"
 #include "core/job.hpp"
+#include "core/op_cancel.hpp"
 #include "core/services.hpp"
 #include "core/text.hpp"
 
 namespace automuse::images {
 
-struct ImagesService::Run {
+struct ImagesService::Run : core::OpCancel {
   std::shared_ptr<am_job> job;
   am_op_id id = 0;
   ImageRequest request;
@@ -27,28 +28,6 @@ struct ImagesService::Run {
   ImagesDone done;
   std::shared_ptr<ImageProvider> current;
 
-  std::mutex mutex;
-  std::function<void()> abort;
-  bool cancelled = false;
-
-  bool is_cancelled() {
-    std::lock_guard lock(mutex);
-    return cancelled;
-  }
-  void set_abort(std::function<void()> fn) {
-    std::lock_guard lock(mutex);
-    if (cancelled && fn) fn();
-    abort = cancelled ? nullptr : std::move(fn);
-  }
-  void cancel() {
-    std::function<void()> fn;
-    {
-      std::lock_guard lock(mutex);
-      cancelled = true;
-      fn = std::move(abort);
-    }
-    if (fn) fn();
-  }
   void complete(am_status status, std::string error, std::shared_ptr<ImageOutcome> out) {
     auto d = done;
     job->complete_op(id, [d, status, error = std::move(error), out] {
