@@ -284,18 +284,24 @@ void Cache::record_hit(const std::string &key, int64_t now) {
   txn.commit();
 }
 
-std::optional<std::string> Cache::get(const std::string &key) {
-  std::lock_guard lock(mutex_);
+std::optional<Cache::Entry> Cache::live_entry(const std::string &key, int64_t now, bool file_only) {
   std::optional<Entry> e = lookup(key);
-  if (!e) {
+  if (!e || (file_only && e->value)) {
     bump("misses");
     return std::nullopt;
   }
-  int64_t now = now_ms();
   if (e->expires_at && *e->expires_at <= now) {
     drop_entry(key, "misses");
     return std::nullopt;
   }
+  return e;
+}
+
+std::optional<std::string> Cache::get(const std::string &key) {
+  std::lock_guard lock(mutex_);
+  int64_t now = now_ms();
+  std::optional<Entry> e = live_entry(key, now, false);
+  if (!e) return std::nullopt;
   std::string value;
   if (e->value) {
     value = std::move(*e->value);
@@ -314,16 +320,9 @@ std::optional<std::string> Cache::get(const std::string &key) {
 
 std::optional<fs::path> Cache::get_path(const std::string &key) {
   std::lock_guard lock(mutex_);
-  std::optional<Entry> e = lookup(key);
-  if (!e || e->value) {
-    bump("misses");
-    return std::nullopt;
-  }
   int64_t now = now_ms();
-  if (e->expires_at && *e->expires_at <= now) {
-    drop_entry(key, "misses");
-    return std::nullopt;
-  }
+  std::optional<Entry> e = live_entry(key, now, true);
+  if (!e) return std::nullopt;
   fs::path path = blob_path(e->sha);
   if (sha256_file(path) != e->sha) {
     drop_damaged(key, e->sha);
