@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <cmath>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace automuse::core {
@@ -24,6 +25,11 @@ inline std::string_view value_type_name(ValueType type) {
       return "boolean";
   }
   return "string";
+}
+
+// "a string", "an integer", "a number", "a boolean": what messages say a value must be.
+inline std::string a_value_of(ValueType type) {
+  return (type == ValueType::kInteger ? "an " : "a ") + std::string(value_type_name(type));
 }
 
 // The type a declaration's "type" names; nullopt for anything else.

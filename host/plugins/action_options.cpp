@@ -22,18 +22,9 @@ const char *const kReserved[] = {AM_RESERVED_OPTIONS};
   throw std::invalid_argument(message);
 }
 
+// As core::a_value_of, except that a flag's values are named.
 std::string a_value_of(OptionType type) {
-  switch (type) {
-    case OptionType::kString:
-      return "a string";
-    case OptionType::kInteger:
-      return "an integer";
-    case OptionType::kNumber:
-      return "a number";
-    case OptionType::kBoolean:
-      return "true or false";
-  }
-  return "";
+  return type == OptionType::kBoolean ? "true or false" : core::a_value_of(type);
 }
 
 std::string value_text(const json::value &v) {

@@ -24,10 +24,6 @@ std::string number_text(double d) {
   return std::to_string(d);
 }
 
-std::string a_type(FieldType t) {
-  return (t == FieldType::kInteger ? "an " : "a ") + std::string(core::value_type_name(t));
-}
-
 std::string account_prefix(std::string_view account, std::string_view plugin) {
   return "account '" + std::string(account) + "' (" + std::string(plugin) + "): ";
 }
@@ -93,7 +89,7 @@ AccountSchema AccountSchema::parse(std::string_view json_text, std::string_view 
       size_t j = 0;
       for (const json::value &a : e->as_array()) {
         if (!core::has_type(spec.type, a)) {
-          fail(path + ".enum[" + std::to_string(j) + "]", "is not " + a_type(spec.type));
+          fail(path + ".enum[" + std::to_string(j) + "]", "is not " + core::a_value_of(spec.type));
         }
         spec.allowed.push_back(a);
         ++j;
@@ -107,7 +103,7 @@ AccountSchema AccountSchema::parse(std::string_view json_text, std::string_view 
     }
     if (const json::value *d = o.if_contains("default")) {
       if (!core::has_type(spec.type, *d)) {
-        fail(path + ".default", "is not " + a_type(spec.type));
+        fail(path + ".default", "is not " + core::a_value_of(spec.type));
       }
       spec.default_value = *d;
     }
@@ -184,7 +180,7 @@ void AccountSchema::validate(std::string_view account, json::object &fields) con
     }
     std::string field = "field '" + f.name + "' ";
     if (!core::has_type(f.type, *v)) {
-      throw StoreError(prefix + field + "must be " + a_type(f.type) + "; got " +
+      throw StoreError(prefix + field + "must be " + core::a_value_of(f.type) + "; got " +
                        json::serialize(*v));
     }
     if (f.type == FieldType::kInteger && v->is_double()) {
