@@ -23,7 +23,7 @@ const char *const kReserved[] = {AM_RESERVED_OPTIONS};
 }
 
 // As core::a_value_of, except that a flag's values are named.
-std::string a_value_of(OptionType type) {
+std::string option_value_of(OptionType type) {
   return type == OptionType::kBoolean ? "true or false" : core::a_value_of(type);
 }
 
@@ -68,7 +68,7 @@ OptionSpec parse_spec(const std::string &where, const json::value &decl) {
     if (!e->is_array() || e->as_array().empty()) fail(at + ".enum must be a non-empty array");
     for (const json::value &a : e->as_array()) {
       if (!core::has_type(spec.type, a))
-        fail(at + ".enum: " + value_text(a) + " is not " + a_value_of(spec.type));
+        fail(at + ".enum: " + value_text(a) + " is not " + option_value_of(spec.type));
       spec.allowed.push_back(a);
     }
   }
@@ -79,7 +79,7 @@ OptionSpec parse_spec(const std::string &where, const json::value &decl) {
     }
   }
   if (const json::value *d = o.if_contains("default")) {
-    if (!core::has_type(spec.type, *d)) fail(at + ".default is not " + a_value_of(spec.type));
+    if (!core::has_type(spec.type, *d)) fail(at + ".default is not " + option_value_of(spec.type));
     spec.default_value = *d;
   }
   if (const json::value *h = o.if_contains("help"); h && h->is_string()) spec.help = h->as_string();
@@ -106,7 +106,7 @@ std::vector<OptionSpec> parse_specs(std::string_view plugin, const json::object 
 // `text` typed as `spec` says; throws naming the option.
 json::value typed(const std::string &who, const OptionSpec &spec, std::string_view text) {
   auto bad = [&]() -> json::value {
-    fail(who + ": option --" + spec.name + " must be " + a_value_of(spec.type) + "; got '" +
+    fail(who + ": option --" + spec.name + " must be " + option_value_of(spec.type) + "; got '" +
          std::string(text) + "'");
   };
   switch (spec.type) {
@@ -252,7 +252,7 @@ ActionArguments parse_action_arguments(std::string_view plugin, std::string_view
     }
     if (!value) {
       if (i + 1 >= words.size() || words[i + 1].rfind("--", 0) == 0)
-        fail(who + ": option --" + name + " needs a value (" + a_value_of(spec->type) + ")");
+        fail(who + ": option --" + name + " needs a value (" + option_value_of(spec->type) + ")");
       value = words[++i];
     }
     put(*spec, typed(who, *spec, *value));
@@ -263,7 +263,7 @@ ActionArguments parse_action_arguments(std::string_view plugin, std::string_view
     } else if (spec.default_value) {
       out.options[spec.name] = *spec.default_value;
     } else if (spec.required) {
-      fail(who + ": option --" + spec.name + " is required (" + a_value_of(spec.type) + ")");
+      fail(who + ": option --" + spec.name + " is required (" + option_value_of(spec.type) + ")");
     }
   }
   return out;
