@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/packages.sh
+source scripts/configure.sh
 automuse_install_packages
 
 BUILD_DIR=${BUILD_DIR:-build}
@@ -15,9 +16,7 @@ TITLE=${TITLE:-"Three hearts, blue blood: the octopus in 25 seconds"}
 
 # Same configuration as scripts/test.sh; a no-op when the build is up to date.
 if [ ! -f "$BUILD_DIR/build.ninja" ]; then
-  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
-    -DAUTOMUSE_BUILD_TESTS=ON -DAUTOMUSE_BUILD_BENCH=ON
+  automuse_configure "$BUILD_DIR"
 fi
 cmake --build "$BUILD_DIR" -j "$JOBS" --target automuse-host youtube
 

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/packages.sh
+source scripts/configure.sh
 automuse_install_packages
 
 # X's reference post length (npm's twitter-text, pinned by package-lock.json) for the
@@ -14,10 +15,7 @@ fi
 
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}
-# ccache keeps rebuilds on the same machine quick (CI's clean clones included).
-cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache \
-  -DAUTOMUSE_BUILD_TESTS=ON -DAUTOMUSE_BUILD_BENCH=ON
+automuse_configure "$BUILD_DIR"
 cmake --build "$BUILD_DIR" -j "$JOBS"
 # Tests never reach the internet: everything remote is a fake on loopback.
 cd "$BUILD_DIR"

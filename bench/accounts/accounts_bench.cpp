@@ -325,30 +325,23 @@ void print(const Phase &serial, const Phase &all) {
 
 int main(int argc, char **argv) {
   Options o;
+  const std::map<std::string, std::string Options::*> texts = {
+      {"--host", &Options::host},
+      {"--plugin-dir", &Options::plugin_dir},
+      {"--publish", &Options::publish}};
+  const std::map<std::string, int Options::*> numbers = {
+      {"--accounts", &Options::accounts}, {"--width", &Options::width},
+      {"--height", &Options::height},     {"--sentences", &Options::sentences},
+      {"--image-ms", &Options::image_ms}, {"--upload-ms", &Options::upload_ms},
+      {"--per-host", &Options::per_host}};
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i], v = argv[i + 1];
-    if (k == "--host")
-      o.host = v;
-    else if (k == "--plugin-dir")
-      o.plugin_dir = v;
+    if (auto t = texts.find(k); t != texts.end())
+      o.*(t->second) = v;
+    else if (auto n = numbers.find(k); n != numbers.end())
+      o.*(n->second) = std::stoi(v);
     else if (k == "--work")
       o.work = v;
-    else if (k == "--accounts")
-      o.accounts = std::stoi(v);
-    else if (k == "--width")
-      o.width = std::stoi(v);
-    else if (k == "--height")
-      o.height = std::stoi(v);
-    else if (k == "--sentences")
-      o.sentences = std::stoi(v);
-    else if (k == "--image-ms")
-      o.image_ms = std::stoi(v);
-    else if (k == "--upload-ms")
-      o.upload_ms = std::stoi(v);
-    else if (k == "--publish")
-      o.publish = v;
-    else if (k == "--per-host")
-      o.per_host = std::stoi(v);
     else if (k == "--llm-ms") {
       auto dash = v.find('-');
       o.llm_min_ms = std::stoi(v.substr(0, dash));

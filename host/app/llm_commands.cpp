@@ -199,14 +199,20 @@ int run_usage(const LlmCliContext &ctx, const UsageOptions &o) {
   return 0;
 }
 
+// When `cmd` is chosen: runs `run` with a fresh context; an exception becomes a message and
+// exit code 1.
 template <class F>
-void guarded(const LlmCliContext &ctx, int *exit_code, F &&f) {
-  try {
-    *exit_code = f();
-  } catch (const std::exception &e) {
-    err_of(ctx) << "automuse-host: " << e.what() << "\n";
-    *exit_code = 1;
-  }
+void on_chosen(CLI::App *cmd, const std::function<LlmCliContext()> &context, int *exit_code,
+               F run) {
+  cmd->callback([context, exit_code, run] {
+    LlmCliContext ctx = context();
+    try {
+      *exit_code = run(ctx);
+    } catch (const std::exception &e) {
+      err_of(ctx) << "automuse-host: " << e.what() << "\n";
+      *exit_code = 1;
+    }
+  });
 }
 
 }  // namespace
@@ -233,17 +239,14 @@ void add_llm_commands(CLI::App &app, const std::function<LlmCliContext()> &conte
   ask->add_option("--account", ask_opts->account, "Count the usage for this account id");
   ask->add_flag("--no-cache", ask_opts->no_cache, "Neither read nor write the answer cache");
   ask->add_flag("--json", ask_opts->as_json, "Print the whole result as JSON");
-  ask->callback([context, exit_code, ask_opts] {
-    LlmCliContext ctx = context();
-    guarded(ctx, exit_code, [&] { return run_ask(ctx, *ask_opts); });
-  });
+  on_chosen(ask, context, exit_code,
+            [ask_opts](const LlmCliContext &ctx) { return run_ask(ctx, *ask_opts); });
 
   auto providers_json = std::make_shared<bool>(false);
   CLI::App *providers = llm->add_subcommand("providers", "List the configured providers");
   providers->add_flag("--json", *providers_json, "As JSON");
-  providers->callback([context, exit_code, providers_json] {
-    LlmCliContext ctx = context();
-    guarded(ctx, exit_code, [&] { return run_providers(ctx, *providers_json); });
+  on_chosen(providers, context, exit_code, [providers_json](const LlmCliContext &ctx) {
+    return run_providers(ctx, *providers_json);
   });
 
   auto usage_opts = std::make_shared<UsageOptions>();
@@ -253,10 +256,8 @@ void add_llm_commands(CLI::App &app, const std::function<LlmCliContext()> &conte
   usage->add_option("--provider", usage_opts->provider, "Only this provider");
   usage->add_option("--account", usage_opts->account, "Only this account id");
   usage->add_flag("--json", usage_opts->as_json, "As JSON");
-  usage->callback([context, exit_code, usage_opts] {
-    LlmCliContext ctx = context();
-    guarded(ctx, exit_code, [&] { return run_usage(ctx, *usage_opts); });
-  });
+  on_chosen(usage, context, exit_code,
+            [usage_opts](const LlmCliContext &ctx) { return run_usage(ctx, *usage_opts); });
 }
 
 }  // namespace automuse::llm

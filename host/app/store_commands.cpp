@@ -380,10 +380,15 @@ void add_store_commands(CLI::App &app, const std::function<StoreContext()> &cont
     std::vector<std::string> sets;
     bool json = false, yes = false;
   };
+  // show, set and remove name one account: a nickname or id, with its plugin when ambiguous.
+  auto one_account = [&](const char *name, const char *what, OneArgs &args) {
+    CLI::App *cmd = accounts->add_subcommand(name, what);
+    cmd->add_option("NAME", args.name, "Nickname or id")->required();
+    cmd->add_option("--plugin", args.plugin, "When the nickname is used by several plugins");
+    return cmd;
+  };
   auto sa = std::make_shared<OneArgs>();
-  auto *show = accounts->add_subcommand("show", "Show one account (secret values hidden)");
-  show->add_option("NAME", sa->name, "Nickname or id")->required();
-  show->add_option("--plugin", sa->plugin, "When the nickname is used by several plugins");
+  auto *show = one_account("show", "Show one account (secret values hidden)", *sa);
   show->add_flag("--json", sa->json, "Print JSON");
   show->callback([=] {
     run(context, exit_code, [&](StoreContext &c, Streams &s) {
@@ -392,9 +397,7 @@ void add_store_commands(CLI::App &app, const std::function<StoreContext()> &cont
   });
 
   auto ua = std::make_shared<OneArgs>();
-  auto *set = accounts->add_subcommand("set", "Change some fields of an account");
-  set->add_option("NAME", ua->name, "Nickname or id")->required();
-  set->add_option("--plugin", ua->plugin, "When the nickname is used by several plugins");
+  auto *set = one_account("set", "Change some fields of an account", *ua);
   set->add_option("--set", ua->sets, "field=value (repeatable)")->required();
   set->callback([=] {
     run(context, exit_code, [&](StoreContext &c, Streams &s) {
@@ -403,9 +406,7 @@ void add_store_commands(CLI::App &app, const std::function<StoreContext()> &cont
   });
 
   auto ra = std::make_shared<OneArgs>();
-  auto *remove = accounts->add_subcommand("remove", "Remove an account with its secrets");
-  remove->add_option("NAME", ra->name, "Nickname or id")->required();
-  remove->add_option("--plugin", ra->plugin, "When the nickname is used by several plugins");
+  auto *remove = one_account("remove", "Remove an account with its secrets", *ra);
   remove->add_flag("-y,--yes", ra->yes, "Do not ask for confirmation");
   remove->callback([=] {
     run(context, exit_code, [&](StoreContext &c, Streams &s) {

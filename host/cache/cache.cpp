@@ -265,18 +265,43 @@ void Cache::drop_entry(const std::string &key, const char *counter) {
   unlink_unreferenced(released);
 }
 
-std::optional<std::string> Cache::get(const std::string &key) {
-  std::lock_guard lock(mutex_);
+// Missing or damaged: the bytes are not what was stored. Removes the bad file so no other key
+// sharing it is served wrong bytes either.
+void Cache::drop_damaged(const std::string &key, const std::string &sha) {
+  std::error_code ec;
+  fs::remove(blob_path(sha), ec);
+  drop_entry(key, "damaged");
+}
+
+void Cache::record_hit(const std::string &key, int64_t now) {
+  WriteTxn txn(db_);
+  Stmt(db_,
+       "UPDATE cache_entries SET last_used_at = ?, use_seq = (SELECT MAX(use_seq) + 1 FROM"
+       " cache_entries) WHERE key = ?")
+      .bind_all(now, key)
+      .run();
+  bump("hits");
+  txn.commit();
+}
+
+std::optional<Cache::Entry> Cache::live_entry(const std::string &key, int64_t now, bool file_only) {
   std::optional<Entry> e = lookup(key);
-  if (!e) {
+  if (!e || (file_only && e->value)) {
     bump("misses");
     return std::nullopt;
   }
-  int64_t now = now_ms();
   if (e->expires_at && *e->expires_at <= now) {
     drop_entry(key, "misses");
     return std::nullopt;
   }
+  return e;
+}
+
+std::optional<std::string> Cache::get(const std::string &key) {
+  std::lock_guard lock(mutex_);
+  int64_t now = now_ms();
+  std::optional<Entry> e = live_entry(key, now, false);
+  if (!e) return std::nullopt;
   std::string value;
   if (e->value) {
     value = std::move(*e->value);
@@ -285,54 +310,25 @@ std::optional<std::string> Cache::get(const std::string &key) {
     if (in) value.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     if (!in.good() && !in.eof()) value.clear();
     if (!in || sha256_hex(value) != e->sha) {
-      // Missing or damaged: the bytes are not what was stored. Remove the bad file so no
-      // other key sharing it is served wrong bytes either.
-      std::error_code ec;
-      fs::remove(blob_path(e->sha), ec);
-      drop_entry(key, "damaged");
+      drop_damaged(key, e->sha);
       return std::nullopt;
     }
   }
-  WriteTxn txn(db_);
-  Stmt(db_,
-       "UPDATE cache_entries SET last_used_at = ?, use_seq = (SELECT MAX(use_seq) + 1 FROM"
-       " cache_entries) WHERE key = ?")
-      .bind(1, now)
-      .bind(2, key)
-      .run();
-  bump("hits");
-  txn.commit();
+  record_hit(key, now);
   return value;
 }
 
 std::optional<fs::path> Cache::get_path(const std::string &key) {
   std::lock_guard lock(mutex_);
-  std::optional<Entry> e = lookup(key);
-  if (!e || e->value) {
-    bump("misses");
-    return std::nullopt;
-  }
   int64_t now = now_ms();
-  if (e->expires_at && *e->expires_at <= now) {
-    drop_entry(key, "misses");
-    return std::nullopt;
-  }
+  std::optional<Entry> e = live_entry(key, now, true);
+  if (!e) return std::nullopt;
   fs::path path = blob_path(e->sha);
   if (sha256_file(path) != e->sha) {
-    std::error_code ec;
-    fs::remove(path, ec);
-    drop_entry(key, "damaged");
+    drop_damaged(key, e->sha);
     return std::nullopt;
   }
-  WriteTxn txn(db_);
-  Stmt(db_,
-       "UPDATE cache_entries SET last_used_at = ?, use_seq = (SELECT MAX(use_seq) + 1 FROM"
-       " cache_entries) WHERE key = ?")
-      .bind(1, now)
-      .bind(2, key)
-      .run();
-  bump("hits");
-  txn.commit();
+  record_hit(key, now);
   return path;
 }
 

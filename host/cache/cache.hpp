@@ -87,7 +87,13 @@ class Cache {
                    const std::string &sha, uint64_t size,
                    std::optional<std::chrono::milliseconds> ttl);
   std::optional<Entry> lookup(const std::string &key);
+  // The entry when it is there and not expired, else nullopt after counting a miss (and dropping
+  // an expired entry); with `file_only`, an entry held inline is a miss too.
+  std::optional<Entry> live_entry(const std::string &key, int64_t now, bool file_only);
   void drop_entry(const std::string &key, const char *counter);
+  void drop_damaged(const std::string &key, const std::string &sha);
+  // Marks the entry as just used (for least-recently-used eviction) and counts a hit.
+  void record_hit(const std::string &key, int64_t now);
   void bump(const char *counter, int64_t by = 1);
   // Deletes blob files whose sha no entry references any more.
   int64_t unlink_unreferenced(const std::vector<std::string> &shas);

@@ -114,31 +114,25 @@ void CurlMultiDriver::watch(curl_socket_t fd, int what) {
 
 void CurlMultiDriver::arm(const std::shared_ptr<Socket> &socket) {
   using Wait = asio::posix::descriptor_base::wait_type;
+  wait(socket, Wait::wait_read, CURL_POLL_IN, CURL_CSELECT_IN, &Socket::reading);
+  wait(socket, Wait::wait_write, CURL_POLL_OUT, CURL_CSELECT_OUT, &Socket::writing);
+}
+
+void CurlMultiDriver::wait(const std::shared_ptr<Socket> &socket,
+                           asio::posix::descriptor_base::wait_type direction, int poll_bit,
+                           int select_bit, bool Socket::*waiting) {
+  if (!(socket->wanted & poll_bit) || (*socket).*waiting) return;
+  (*socket).*waiting = true;
   auto self = shared_from_this();
-  if ((socket->wanted & CURL_POLL_IN) && !socket->reading) {
-    socket->reading = true;
-    socket->descriptor.async_wait(
-        Wait::wait_read,
-        asio::bind_executor(strand_, [self, socket](const boost::system::error_code &ec) {
-          socket->reading = false;
-          if (socket->removed || ec == asio::error::operation_aborted) return;
-          if (!(socket->wanted & CURL_POLL_IN)) return;
-          self->act(socket->fd, CURL_CSELECT_IN | (ec ? CURL_CSELECT_ERR : 0));
-          if (!socket->removed) self->arm(socket);
-        }));
-  }
-  if ((socket->wanted & CURL_POLL_OUT) && !socket->writing) {
-    socket->writing = true;
-    socket->descriptor.async_wait(
-        Wait::wait_write,
-        asio::bind_executor(strand_, [self, socket](const boost::system::error_code &ec) {
-          socket->writing = false;
-          if (socket->removed || ec == asio::error::operation_aborted) return;
-          if (!(socket->wanted & CURL_POLL_OUT)) return;
-          self->act(socket->fd, CURL_CSELECT_OUT | (ec ? CURL_CSELECT_ERR : 0));
-          if (!socket->removed) self->arm(socket);
-        }));
-  }
+  socket->descriptor.async_wait(
+      direction, asio::bind_executor(strand_, [self, socket, poll_bit, select_bit,
+                                               waiting](const boost::system::error_code &ec) {
+        (*socket).*waiting = false;
+        if (socket->removed || ec == asio::error::operation_aborted) return;
+        if (!(socket->wanted & poll_bit)) return;
+        self->act(socket->fd, select_bit | (ec ? CURL_CSELECT_ERR : 0));
+        if (!socket->removed) self->arm(socket);
+      }));
 }
 
 void CurlMultiDriver::act(curl_socket_t fd, int event_mask) {

@@ -55,6 +55,11 @@ class CurlMultiDriver : public std::enable_shared_from_this<CurlMultiDriver> {
   static int on_timer(CURLM *multi, long timeout_ms, void *self);
   void watch(curl_socket_t fd, int what);
   void arm(const std::shared_ptr<Socket> &socket);
+  // Waits for the socket to be ready in `direction` when curl wants `poll_bit` and no such wait
+  // is pending (`waiting`), then tells curl (`select_bit`) and arms again.
+  void wait(const std::shared_ptr<Socket> &socket,
+            boost::asio::posix::descriptor_base::wait_type direction, int poll_bit, int select_bit,
+            bool Socket::*waiting);
   void act(curl_socket_t fd, int event_mask);
   void collect_done();
 

@@ -11,12 +11,13 @@
 #include "cache/cache.hpp"
 #include "cache/sha256.hpp"
 #include "core/job.hpp"
+#include "core/op_cancel.hpp"
 #include "core/services.hpp"
 #include "core/text.hpp"
 
 namespace automuse::images {
 
-struct ImagesService::Run {
+struct ImagesService::Run : core::OpCancel {
   std::shared_ptr<am_job> job;
   am_op_id id = 0;
   ImageRequest request;
@@ -27,27 +28,17 @@ struct ImagesService::Run {
   ImagesDone done;
   std::shared_ptr<ImageProvider> current;
 
-  std::mutex mutex;
-  std::function<void()> abort;
-  bool cancelled = false;
-
-  bool is_cancelled() {
-    std::lock_guard lock(mutex);
-    return cancelled;
-  }
-  void set_abort(std::function<void()> fn) {
-    std::lock_guard lock(mutex);
-    if (cancelled && fn) fn();
-    abort = cancelled ? nullptr : std::move(fn);
-  }
-  void cancel() {
-    std::function<void()> fn;
-    {
-      std::lock_guard lock(mutex);
-      cancelled = true;
-      fn = std::move(abort);
-    }
-    if (fn) fn();
+  // Completes with the file `provider` gave (or the cache held for it).
+  void succeed(std::filesystem::path path, MediaInfo info, const std::string &provider,
+               bool from_cache) {
+    auto out = std::make_shared<ImageOutcome>();
+    out->path = std::move(path);
+    out->info = info;
+    out->provider = provider;
+    out->from_cache = from_cache;
+    attempts.push_back({provider, AM_OK, from_cache ? "from cache" : ""});
+    out->attempts = attempts;
+    complete(AM_OK, {}, out);
   }
   void complete(am_status status, std::string error, std::shared_ptr<ImageOutcome> out) {
     auto d = done;
@@ -160,17 +151,12 @@ void ImagesService::attempt(std::shared_ptr<Run> run) {
         try {
           MediaInfo info = probe_media(*blob, run->request.min_width, run->request.min_height);
           std::filesystem::create_directories(config_.output_dir);
-          auto out = std::make_shared<ImageOutcome>();
-          out->path = config_.output_dir / (name + "-" + key.substr(0, 16) + "-" +
-                                            std::to_string(counter_++) + extension_for(info));
-          std::filesystem::copy_file(*blob, out->path,
+          std::filesystem::path path =
+              config_.output_dir / (name + "-" + key.substr(0, 16) + "-" +
+                                    std::to_string(counter_++) + extension_for(info));
+          std::filesystem::copy_file(*blob, path,
                                      std::filesystem::copy_options::overwrite_existing);
-          out->info = info;
-          out->provider = name;
-          out->from_cache = true;
-          run->attempts.push_back({name, AM_OK, "from cache"});
-          out->attempts = run->attempts;
-          run->complete(AM_OK, {}, out);
+          run->succeed(path, info, name, true);
           return;
         } catch (const std::exception &) {
           config_.cache->remove(key);  // a bad cached file is dropped and fetched again
@@ -208,13 +194,7 @@ void ImagesService::finish(std::shared_ptr<Run> run, am_status status, std::stri
         throw am::error(AM_INVALID_ARGUMENT, file.string() + ": is a still image, not a clip");
       if (run->current->cacheable() && run->use_cache && config_.cache)
         config_.cache->put_file(cache_key(name, run->request), file);
-      auto out = std::make_shared<ImageOutcome>();
-      out->path = file;
-      out->info = info;
-      out->provider = name;
-      run->attempts.push_back({name, AM_OK, ""});
-      out->attempts = run->attempts;
-      run->complete(AM_OK, {}, out);
+      run->succeed(file, info, name, false);
       return;
     } catch (const am::error &e) {
       status = e.status();

@@ -15,6 +15,7 @@
 #include "core/text.hpp"
 #include "http/base64.hpp"
 #include "http/http_client.hpp"
+#include "http/json_post.hpp"
 #include "http/provider_failure.hpp"
 
 namespace automuse::images {
@@ -128,6 +129,13 @@ class Fetch : public std::enable_shared_from_this<Fetch> {
 
   const std::string &provider() const { return provider_; }
 
+  // Finishes as unauthenticated when `api_key` is empty.
+  bool lacks_key(const std::string &api_key) {
+    if (!api_key.empty()) return false;
+    finish(AM_UNAUTHENTICATED, provider_ + ": no API key configured", {});
+    return true;
+  }
+
  private:
   http::HttpClient &http_;
   std::shared_ptr<am_job> job_;
@@ -139,14 +147,7 @@ class Fetch : public std::enable_shared_from_this<Fetch> {
 };
 
 http::Request json_post(std::string url, const json::value &body) {
-  http::Request req;
-  req.method = "POST";
-  req.url = std::move(url);
-  req.headers.push_back({"Content-Type", "application/json"});
-  req.body = json::serialize(body);
-  req.timeouts.total = http::Millis(300'000);
-  req.retry.safe_to_resend_body = true;  // generating again has no lasting effect
-  return req;
+  return http::json_post(std::move(url), body, http::Millis(300'000));
 }
 
 class OpenAiImages : public ImageProvider {
@@ -159,10 +160,7 @@ class OpenAiImages : public ImageProvider {
   std::function<void()> fetch(am_job &job, const ImageRequest &r,
                               const std::filesystem::path &target, ImageDone done) override {
     auto f = std::make_shared<Fetch>(http_, job, c_.name, std::move(done));
-    if (c_.api_key.empty()) {
-      f->finish(AM_UNAUTHENTICATED, c_.name + ": no API key configured", {});
-      return [] {};
-    }
+    if (f->lacks_key(c_.api_key)) return [] {};
     json::object body{{"model", c_.model},
                       {"prompt", r.prompt},
                       {"size", openai_size_for(c_.model, r.width, r.height)},
@@ -205,10 +203,7 @@ class GeminiImages : public ImageProvider {
   std::function<void()> fetch(am_job &job, const ImageRequest &r,
                               const std::filesystem::path &target, ImageDone done) override {
     auto f = std::make_shared<Fetch>(http_, job, "gemini", std::move(done));
-    if (c_.api_key.empty()) {
-      f->finish(AM_UNAUTHENTICATED, "gemini: no API key configured", {});
-      return [] {};
-    }
+    if (f->lacks_key(c_.api_key)) return [] {};
     std::string aspect = r.height > r.width ? "9:16" : r.height == r.width ? "1:1" : "16:9";
     json::value body = json::object{
         {"contents",
@@ -253,10 +248,7 @@ class Pexels : public ImageProvider {
   std::function<void()> fetch(am_job &job, const ImageRequest &r,
                               const std::filesystem::path &target, ImageDone done) override {
     auto f = std::make_shared<Fetch>(http_, job, "pexels", std::move(done));
-    if (c_.api_key.empty()) {
-      f->finish(AM_UNAUTHENTICATED, "pexels: no API key configured", {});
-      return [] {};
-    }
+    if (f->lacks_key(c_.api_key)) return [] {};
     const bool video = r.kind == MediaKind::kVideo;
     boost::urls::url url(core::without_trailing_slashes(c_.base_url) +
                          (video ? "/videos/search" : "/v1/search"));

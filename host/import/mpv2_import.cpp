@@ -343,30 +343,27 @@ ImportReport import_mpv2(store::Store &store, const fs::path &path) {
     firefox = firefox || fi.saw_firefox();
   };
 
-  run_file("youtube.json", [&](FileImport &fi, const json::value &root) {
-    const json::array *accounts = fi.top_array(root, "accounts");
-    if (!accounts) return;
-    size_t i = 0;
-    for (const json::value &a : *accounts) {
-      fi.account(a, "$.accounts[" + std::to_string(i++) + "]", "youtube", {"niche", "language"},
-                 "videos", report.youtube_accounts,
-                 [&](const json::value &v, const std::string &p, const std::string &acc) {
-                   fi.history_item(v, p, acc, "youtube", "video", report.videos);
-                 });
-    }
-  });
-  run_file("twitter.json", [&](FileImport &fi, const json::value &root) {
-    const json::array *accounts = fi.top_array(root, "accounts");
-    if (!accounts) return;
-    size_t i = 0;
-    for (const json::value &a : *accounts) {
-      fi.account(a, "$.accounts[" + std::to_string(i++) + "]", "twitter", {"topic", "language"},
-                 "posts", report.twitter_accounts,
-                 [&](const json::value &v, const std::string &p, const std::string &acc) {
-                   fi.history_item(v, p, acc, "twitter", "post", report.posts);
-                 });
-    }
-  });
+  // youtube.json and twitter.json: the plugin's accounts, each with what it made (`items_key`).
+  auto run_accounts_file =
+      [&](const char *name, const char *plugin, std::initializer_list<const char *> field_keys,
+          const char *items_key, const char *kind, ImportCounts &accounts, ImportCounts &items) {
+        run_file(name, [&](FileImport &fi, const json::value &root) {
+          const json::array *list = fi.top_array(root, "accounts");
+          if (!list) return;
+          size_t i = 0;
+          for (const json::value &a : *list) {
+            fi.account(a, "$.accounts[" + std::to_string(i++) + "]", plugin, field_keys, items_key,
+                       accounts,
+                       [&](const json::value &v, const std::string &p, const std::string &acc) {
+                         fi.history_item(v, p, acc, plugin, kind, items);
+                       });
+          }
+        });
+      };
+  run_accounts_file("youtube.json", "youtube", {"niche", "language"}, "videos", "video",
+                    report.youtube_accounts, report.videos);
+  run_accounts_file("twitter.json", "twitter", {"topic", "language"}, "posts", "post",
+                    report.twitter_accounts, report.posts);
   run_file("afm.json", [&](FileImport &fi, const json::value &root) {
     const json::array *products = fi.top_array(root, "products");
     if (!products) return;

@@ -21,20 +21,10 @@ int64_t now_seconds() {
 
 Publication read_row(sqlite::Stmt &q) {
   Publication p;
-  p.id = q.int64(0);
-  p.job_id = q.text(1);
-  p.plugin_id = q.text(2);
-  p.account_id = q.text(3);
-  p.target = q.text(4);
-  p.digest = q.text(5);
-  p.summary = q.opt_text(6);
-  p.state = state_from_name(q.text(7)).value_or(State::uncertain);
-  p.resume_json = q.opt_text(8);
-  p.remote_id = q.opt_text(9);
-  p.url = q.opt_text(10);
-  p.note = q.opt_text(11);
-  p.created_at = q.int64(12);
-  p.updated_at = q.int64(13);
+  std::string state;
+  q.columns(p.id, p.job_id, p.plugin_id, p.account_id, p.target, p.digest, p.summary, state,
+            p.resume_json, p.remote_id, p.url, p.note, p.created_at, p.updated_at);
+  p.state = state_from_name(state).value_or(State::uncertain);
   return p;
 }
 
@@ -125,8 +115,7 @@ PublicationLedger::Intended PublicationLedger::intend(const Intent &in) {
     sqlite::Stmt q(db_, std::string("SELECT ") + kColumns +
                             " FROM publications WHERE account_id = ? AND target = ? AND digest = ?"
                             " AND (? = 0 OR job_id = ?) ORDER BY id DESC LIMIT 1");
-    q.bind(1, in.account_id).bind(2, in.target).bind(3, in.digest);
-    q.bind(4, static_cast<int64_t>(in.again)).bind(5, in.job_id);
+    q.bind_all(in.account_id, in.target, in.digest, static_cast<int64_t>(in.again), in.job_id);
     if (q.step()) {
       Publication found = read_row(q);
       if (found.state != State::failed) return Intended{std::move(found), false};
@@ -147,10 +136,10 @@ PublicationLedger::Intended PublicationLedger::intend(const Intent &in) {
   p.created_at = p.updated_at = now_seconds();
   sqlite::Stmt ins(db_, std::string("INSERT INTO publications (") + kColumns +
                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  ins.bind(1, p.id).bind(2, p.job_id).bind(3, p.plugin_id).bind(4, p.account_id);
-  ins.bind(5, p.target).bind(6, p.digest).bind(7, p.summary).bind(8, state_name(p.state));
-  ins.bind(9, std::nullopt).bind(10, std::nullopt).bind(11, std::nullopt).bind(12, std::nullopt);
-  ins.bind(13, p.created_at).bind(14, p.updated_at).run();
+  ins.bind_all(p.id, p.job_id, p.plugin_id, p.account_id, p.target, p.digest, p.summary,
+               state_name(p.state), std::nullopt, std::nullopt, std::nullopt, std::nullopt,
+               p.created_at, p.updated_at)
+      .run();
   txn.commit();
   return Intended{std::move(p), true};
 }
@@ -177,8 +166,8 @@ Publication PublicationLedger::move(int64_t id, State to,
   sqlite::Stmt up(db_,
                   "UPDATE publications SET state = ?, resume_json = ?, remote_id = ?, url = ?,"
                   " note = ?, updated_at = ? WHERE id = ?");
-  up.bind(1, state_name(to)).bind(2, p->resume_json).bind(3, p->remote_id).bind(4, p->url);
-  up.bind(5, p->note).bind(6, p->updated_at).bind(7, id).run();
+  up.bind_all(state_name(to), p->resume_json, p->remote_id, p->url, p->note, p->updated_at, id)
+      .run();
   txn.commit();
   return *p;
 }

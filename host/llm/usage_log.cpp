@@ -35,16 +35,9 @@ void UsageLog::record(const std::string &provider, const std::string &model,
                  "prompt_tokens = prompt_tokens + excluded.prompt_tokens, "
                  "completion_tokens = completion_tokens + excluded.completion_tokens, "
                  "estimated = estimated + excluded.estimated, updated_at = excluded.updated_at");
-  s.bind(1, day_of(now))
-      .bind(2, provider)
-      .bind(3, model)
-      .bind(4, account_id)
-      .bind(5, int64_t{cached ? 0 : 1})
-      .bind(6, int64_t{cached ? 1 : 0})
-      .bind(7, cached ? int64_t{0} : prompt_tokens)
-      .bind(8, cached ? int64_t{0} : completion_tokens)
-      .bind(9, int64_t{estimated && !cached ? 1 : 0})
-      .bind(10, now)
+  s.bind_all(day_of(now), provider, model, account_id, int64_t{cached ? 0 : 1},
+             int64_t{cached ? 1 : 0}, cached ? int64_t{0} : prompt_tokens,
+             cached ? int64_t{0} : completion_tokens, int64_t{estimated && !cached ? 1 : 0}, now)
       .run();
   txn.commit();
 }
@@ -57,19 +50,12 @@ std::vector<UsageRow> UsageLog::list(const UsageQuery &q) {
                  "WHERE (?1 IS NULL OR provider = ?1) AND (?2 IS NULL OR account_id = ?2) "
                  "AND (?3 IS NULL OR day >= ?3) "
                  "ORDER BY day DESC, provider, model, account_id");
-  s.bind(1, q.provider).bind(2, q.account_id).bind(3, q.since_day);
+  s.bind_all(q.provider, q.account_id, q.since_day);
   std::vector<UsageRow> out;
   while (s.step()) {
     UsageRow r;
-    r.day = s.text(0);
-    r.provider = s.text(1);
-    r.model = s.text(2);
-    r.account_id = s.text(3);
-    r.requests = s.int64(4);
-    r.cached_requests = s.int64(5);
-    r.prompt_tokens = s.int64(6);
-    r.completion_tokens = s.int64(7);
-    r.estimated = s.int64(8);
+    s.columns(r.day, r.provider, r.model, r.account_id, r.requests, r.cached_requests,
+              r.prompt_tokens, r.completion_tokens, r.estimated);
     out.push_back(std::move(r));
   }
   return out;

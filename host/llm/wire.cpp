@@ -202,18 +202,23 @@ void StreamDecoder::line(std::string_view l) {
   // event:, id:, retry: fields carry nothing a chat needs.
 }
 
+json::value StreamDecoder::event(std::string_view text, const char *what) {
+  json::value v = parse_or_throw(provider_, text, what);
+  any_event_ = true;
+  if (const json::value *err = path(v, {"error"}); err && !err->is_null()) {
+    ErrorBody e = error_body(text);
+    throw am::error(AM_ERROR,
+                    "LLM provider '" + provider_.name + "' failed mid-answer: " + e.message);
+  }
+  return v;
+}
+
 void StreamDecoder::sse_event(std::string_view data) {
   if (data == "[DONE]") {
     done_ = true;
     return;
   }
-  json::value v = parse_or_throw(provider_, data, "a stream event");
-  any_event_ = true;
-  if (const json::value *err = path(v, {"error"}); err && !err->is_null()) {
-    ErrorBody e = error_body(data);
-    throw am::error(AM_ERROR,
-                    "LLM provider '" + provider_.name + "' failed mid-answer: " + e.message);
-  }
+  json::value v = event(data, "a stream event");
   if (std::string m = string_at(v, {"model"}); !m.empty()) result_.model = m;
   read_openai_usage(v, result_.usage);
   const json::value *choices = path(v, {"choices"});
@@ -231,13 +236,7 @@ void StreamDecoder::sse_event(std::string_view data) {
 }
 
 void StreamDecoder::ndjson_line(std::string_view l) {
-  json::value v = parse_or_throw(provider_, l, "a stream line");
-  any_event_ = true;
-  if (const json::value *err = path(v, {"error"}); err && !err->is_null()) {
-    ErrorBody e = error_body(l);
-    throw am::error(AM_ERROR,
-                    "LLM provider '" + provider_.name + "' failed mid-answer: " + e.message);
-  }
+  json::value v = event(l, "a stream line");
   if (std::string m = string_at(v, {"model"}); !m.empty()) result_.model = m;
   if (const json::value *content = path(v, {"message", "content"});
       content && content->is_string()) {

@@ -4,6 +4,7 @@
 // message that names the provider and says what to fix.
 #pragma once
 
+#include <boost/json/value.hpp>
 #include <functional>
 #include <optional>
 #include <string>
@@ -41,6 +42,8 @@ class StreamDecoder {
   void line(std::string_view line);
   void sse_event(std::string_view data);
   void ndjson_line(std::string_view line);
+  // One event's JSON; throws am::error for bad JSON or an error event.
+  boost::json::value event(std::string_view text, const char *what);
 
   const Provider &provider_;
   DeltaFn on_delta_;

@@ -22,33 +22,9 @@ const char *const kReserved[] = {AM_RESERVED_OPTIONS};
   throw std::invalid_argument(message);
 }
 
-bool matches(OptionType type, const json::value &v) {
-  switch (type) {
-    case OptionType::kString:
-      return v.is_string();
-    case OptionType::kInteger:
-      return v.is_int64() || v.is_uint64() ||
-             (v.is_double() && std::trunc(v.get_double()) == v.get_double());
-    case OptionType::kNumber:
-      return v.is_number();
-    case OptionType::kBoolean:
-      return v.is_bool();
-  }
-  return false;
-}
-
-std::string a_value_of(OptionType type) {
-  switch (type) {
-    case OptionType::kString:
-      return "a string";
-    case OptionType::kInteger:
-      return "an integer";
-    case OptionType::kNumber:
-      return "a number";
-    case OptionType::kBoolean:
-      return "true or false";
-  }
-  return "";
+// As core::a_value_of, except that a flag's values are named.
+std::string option_value_of(OptionType type) {
+  return type == OptionType::kBoolean ? "true or false" : core::a_value_of(type);
 }
 
 std::string value_text(const json::value &v) {
@@ -78,15 +54,8 @@ OptionSpec parse_spec(const std::string &where, const json::value &decl) {
     fail(at + ": --" + spec.name + " is a host option, reserved for every plugin (" +
          reserved_options_text() + ")");
   if (const json::value *t = o.if_contains("type")) {
-    std::string_view ts = t->is_string() ? std::string_view(t->as_string()) : "";
-    if (ts == "string")
-      spec.type = OptionType::kString;
-    else if (ts == "integer")
-      spec.type = OptionType::kInteger;
-    else if (ts == "number")
-      spec.type = OptionType::kNumber;
-    else if (ts == "boolean")
-      spec.type = OptionType::kBoolean;
+    if (std::optional<OptionType> type = core::value_type_named(*t))
+      spec.type = *type;
     else
       fail(at + ".type: unknown type " + json::serialize(*t) +
            " (expected string, integer, number or boolean)");
@@ -98,8 +67,8 @@ OptionSpec parse_spec(const std::string &where, const json::value &decl) {
   if (const json::value *e = o.if_contains("enum")) {
     if (!e->is_array() || e->as_array().empty()) fail(at + ".enum must be a non-empty array");
     for (const json::value &a : e->as_array()) {
-      if (!matches(spec.type, a))
-        fail(at + ".enum: " + value_text(a) + " is not " + a_value_of(spec.type));
+      if (!core::has_type(spec.type, a))
+        fail(at + ".enum: " + value_text(a) + " is not " + option_value_of(spec.type));
       spec.allowed.push_back(a);
     }
   }
@@ -110,7 +79,7 @@ OptionSpec parse_spec(const std::string &where, const json::value &decl) {
     }
   }
   if (const json::value *d = o.if_contains("default")) {
-    if (!matches(spec.type, *d)) fail(at + ".default is not " + a_value_of(spec.type));
+    if (!core::has_type(spec.type, *d)) fail(at + ".default is not " + option_value_of(spec.type));
     spec.default_value = *d;
   }
   if (const json::value *h = o.if_contains("help"); h && h->is_string()) spec.help = h->as_string();
@@ -137,7 +106,7 @@ std::vector<OptionSpec> parse_specs(std::string_view plugin, const json::object 
 // `text` typed as `spec` says; throws naming the option.
 json::value typed(const std::string &who, const OptionSpec &spec, std::string_view text) {
   auto bad = [&]() -> json::value {
-    fail(who + ": option --" + spec.name + " must be " + a_value_of(spec.type) + "; got '" +
+    fail(who + ": option --" + spec.name + " must be " + option_value_of(spec.type) + "; got '" +
          std::string(text) + "'");
   };
   switch (spec.type) {
@@ -196,20 +165,6 @@ std::string shown(const json::value &v) {
   char buf[64];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double());
   return ec == std::errc() ? std::string(buf, end) : json::serialize(v);
-}
-
-std::string_view option_type_name(OptionType type) {
-  switch (type) {
-    case OptionType::kString:
-      return "string";
-    case OptionType::kInteger:
-      return "integer";
-    case OptionType::kNumber:
-      return "number";
-    case OptionType::kBoolean:
-      return "boolean";
-  }
-  return "string";
 }
 
 bool is_reserved_option(std::string_view name) {
@@ -297,7 +252,7 @@ ActionArguments parse_action_arguments(std::string_view plugin, std::string_view
     }
     if (!value) {
       if (i + 1 >= words.size() || words[i + 1].rfind("--", 0) == 0)
-        fail(who + ": option --" + name + " needs a value (" + a_value_of(spec->type) + ")");
+        fail(who + ": option --" + name + " needs a value (" + option_value_of(spec->type) + ")");
       value = words[++i];
     }
     put(*spec, typed(who, *spec, *value));
@@ -308,7 +263,7 @@ ActionArguments parse_action_arguments(std::string_view plugin, std::string_view
     } else if (spec.default_value) {
       out.options[spec.name] = *spec.default_value;
     } else if (spec.required) {
-      fail(who + ": option --" + spec.name + " is required (" + a_value_of(spec.type) + ")");
+      fail(who + ": option --" + spec.name + " is required (" + option_value_of(spec.type) + ")");
     }
   }
   return out;

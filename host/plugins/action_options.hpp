@@ -11,9 +11,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/value_type.hpp"
+
 namespace automuse::plugins {
 
-enum class OptionType { kString, kInteger, kNumber, kBoolean };
+using OptionType = core::ValueType;
 
 struct OptionSpec {
   std::string name;  // without the leading "--"
@@ -27,9 +29,6 @@ struct OptionSpec {
 
 // A value as messages show it: JSON, with numbers as people write them (0.5, not 5E-1).
 std::string shown(const boost::json::value &v);
-
-// "string", "integer", "number", "boolean".
-std::string_view option_type_name(OptionType type);
 
 // The host's own options (AM_RESERVED_OPTIONS): no plugin declares them, none reaches a plugin.
 bool is_reserved_option(std::string_view name);

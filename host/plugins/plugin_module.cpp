@@ -66,7 +66,7 @@ json::object PluginInfo::to_json() const {
     try {
       for (const OptionSpec &spec : option_specs(id, description, a))
         list.push_back(json::object{
-            {"name", spec.name}, {"type", option_type_name(spec.type)}, {"help", spec.help}});
+            {"name", spec.name}, {"type", core::value_type_name(spec.type)}, {"help", spec.help}});
     } catch (const std::invalid_argument &) {
       // refused when the plugin was initialised; nothing to show
     }
@@ -99,16 +99,15 @@ std::shared_ptr<PluginModule> PluginModule::open(const fs::path &path) {
   m->library_ = std::make_unique<Library>();
   boost::dll::fs::error_code ec;
   dlerror();  // clear any stale message
-  m->library_->lib.load(m->path_, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local,
-                        ec);
+  m->library_->lib.load(m->path_,
+                        boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
   if (ec) {
     std::string why = last_dlerror();
     if (why.empty()) why = ec.message();
     // dlerror's text already names the file; keep the cause readable on one line.
     if (why.find("undefined symbol") != std::string::npos)
       throw PluginError(file + ": unresolved symbol: " + why);
-    if (why.find("cannot open shared object file") != std::string::npos &&
-        why.rfind(file, 0) != 0)
+    if (why.find("cannot open shared object file") != std::string::npos && why.rfind(file, 0) != 0)
       throw PluginError(file + ": missing dependency: " + why);
     throw PluginError(file + ": cannot load: " + why);
   }
@@ -167,8 +166,8 @@ void PluginModule::initialise(core::ServiceRegistry &services, core::Runtime &ru
   json::error_code ec;
   json::value v = json::parse(std::string_view(d.data ? d.data : "", d.data ? d.len : 0), ec);
   if (ec || !v.is_object())
-    throw PluginError(info_.id + ": describe() did not return a JSON object (" +
-                      path_.string() + ")");
+    throw PluginError(info_.id + ": describe() did not return a JSON object (" + path_.string() +
+                      ")");
   info_.description = std::move(v.as_object());
   try {
     check_option_declarations(info_.id, info_.description);

@@ -93,6 +93,24 @@ am_status answer(am_buffer *error, Body &&body) {
   return s;
 }
 
+// Asks the publisher of `plugin_id` for its text rule `Entry` (called `name`) through `call`;
+// the publisher's failure comes back prefixed with the plugin id.
+template <auto Entry, class Call>
+am_status ask_text_rule(PublishRegistry &registry, am_str plugin_id, const char *name,
+                        am_buffer *error, Call &&call) {
+  return answer(error, [&](std::string &message) {
+    const std::string id = am::to_string(plugin_id);
+    am_publisher p{};
+    am_status s = registry.text_rules(id, p, message);
+    if (s == AM_OK && !(p.*Entry)) s = no_text_rules(id, name, message);
+    if (s != AM_OK) return s;
+    am::buffer publisher_error;
+    s = call(p, publisher_error.out());
+    if (s != AM_OK) message = id + ": " + publisher_error.str();
+    return s;
+  });
+}
+
 }  // namespace
 
 std::string kinds_text(am_publish_kinds kinds) {
@@ -238,32 +256,18 @@ void PublishRegistry::add_text_rules(am_publish &table) {
   table.text_length = [](const am_host *host, am_str plugin_id, am_str text, am_text_length *out,
                          am_buffer *error) -> am_status {
     if (!host || !out) return AM_INVALID_ARGUMENT;
-    return answer(error, [&](std::string &message) {
-      const std::string id = am::to_string(plugin_id);
-      am_publisher p{};
-      am_status s = of(host).text_rules(id, p, message);
-      if (s == AM_OK && !p.text_length) s = no_text_rules(id, "text_length", message);
-      if (s != AM_OK) return s;
-      am::buffer publisher_error;
-      s = p.text_length(p.user, text, out, publisher_error.out());
-      if (s != AM_OK) message = id + ": " + publisher_error.str();
-      return s;
-    });
+    return ask_text_rule<&am_publisher::text_length>(
+        of(host), plugin_id, "text_length", error, [&](const am_publisher &p, am_buffer *failed) {
+          return p.text_length(p.user, text, out, failed);
+        });
   };
   table.fit_text = [](const am_host *host, am_str plugin_id, am_str text, int32_t max_length,
                       am_buffer *out_text, am_buffer *error) -> am_status {
     if (!host || !out_text) return AM_INVALID_ARGUMENT;
-    return answer(error, [&](std::string &message) {
-      const std::string id = am::to_string(plugin_id);
-      am_publisher p{};
-      am_status s = of(host).text_rules(id, p, message);
-      if (s == AM_OK && !p.fit_text) s = no_text_rules(id, "fit_text", message);
-      if (s != AM_OK) return s;
-      am::buffer publisher_error;
-      s = p.fit_text(p.user, text, max_length, out_text, publisher_error.out());
-      if (s != AM_OK) message = id + ": " + publisher_error.str();
-      return s;
-    });
+    return ask_text_rule<&am_publisher::fit_text>(
+        of(host), plugin_id, "fit_text", error, [&](const am_publisher &p, am_buffer *failed) {
+          return p.fit_text(p.user, text, max_length, out_text, failed);
+        });
   };
 }
 

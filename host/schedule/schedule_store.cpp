@@ -28,15 +28,8 @@ namespace {
 
 Schedule read_schedule(sqlite::Stmt &s) {
   Schedule out;
-  out.id = s.text(0);
-  out.plugin_id = s.text(1);
-  out.account_id = s.opt_text(2);
-  out.action = s.text(3);
-  out.cron = s.text(4);
-  out.time_zone = s.text(5);
-  out.paused = s.int64(6) != 0;
-  out.created_at = s.int64(7);
-  out.last_fire_at = s.opt_int64(8);
+  s.columns(out.id, out.plugin_id, out.account_id, out.action, out.cron, out.time_zone, out.paused,
+            out.created_at, out.last_fire_at);
   out.request = s.opt_text(9).value_or("{}");
   return out;
 }
@@ -47,17 +40,10 @@ constexpr const char *kRunColumns =
 
 JobRun read_run(sqlite::Stmt &q) {
   JobRun r;
-  r.id = q.text(0);
-  r.schedule_id = q.opt_text(1);
-  r.plugin_id = q.text(2);
-  r.account_id = q.opt_text(3);
-  r.action = q.text(4);
-  r.attempt = static_cast<int>(q.int64(5));
-  r.status = q.text(6);
-  r.error = q.opt_text(7);
-  r.result = q.opt_text(8);
-  r.started_at = q.int64(9);
-  r.finished_at = q.opt_int64(10);
+  int64_t attempt = 0;
+  q.columns(r.id, r.schedule_id, r.plugin_id, r.account_id, r.action, attempt, r.status, r.error,
+            r.result, r.started_at, r.finished_at);
+  r.attempt = static_cast<int>(attempt);
   r.request = q.opt_text(11).value_or("{}");
   r.resume_of = q.opt_text(12);
   if (auto pid = q.opt_int64(13)) {
@@ -66,6 +52,20 @@ JobRun read_run(sqlite::Stmt &q) {
   }
   r.job_id = q.opt_text(17).value_or(r.id);
   return r;
+}
+
+// The newest run of this plugin, account, action and request among those `where` selects.
+std::optional<JobRun> latest_run(sqlite::Db &db, std::string_view where,
+                                 const std::string &plugin_id,
+                                 const std::optional<std::string> &account_id,
+                                 const std::string &action, const std::string &request) {
+  sqlite::Stmt q(db, std::string("SELECT ") + kRunColumns + " FROM job_runs WHERE " +
+                         std::string(where) +
+                         " AND plugin_id = ? AND account_id IS ? AND action = ? AND request = ?"
+                         " ORDER BY started_at DESC, rowid DESC LIMIT 1");
+  q.bind_all(plugin_id, account_id, action, request);
+  if (!q.step()) return std::nullopt;
+  return read_run(q);
 }
 
 constexpr const char *kScheduleColumns =
@@ -83,9 +83,9 @@ Schedule ScheduleStore::add(Schedule s) {
       db_,
       "INSERT INTO schedules (id, plugin_id, account_id, action, cron, time_zone, paused,"
       " created_at, last_fire_at, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  q.bind(1, s.id).bind(2, s.plugin_id).bind(3, s.account_id).bind(4, s.action).bind(5, s.cron);
-  q.bind(6, s.time_zone).bind(7, static_cast<int64_t>(s.paused)).bind(8, s.created_at);
-  q.bind(9, s.last_fire_at).bind(10, s.request).run();
+  q.bind_all(s.id, s.plugin_id, s.account_id, s.action, s.cron, s.time_zone,
+             static_cast<int64_t>(s.paused), s.created_at, s.last_fire_at, s.request)
+      .run();
   return s;
 }
 
@@ -157,11 +157,11 @@ JobRun ScheduleStore::start_run(JobRun run) {
                  "INSERT INTO job_runs (id, schedule_id, plugin_id, account_id, action, attempt,"
                  " status, started_at, request, resume_of, owner_pid, owner_start, owner_boot,"
                  " owner_host, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  q.bind(1, run.id).bind(2, run.schedule_id).bind(3, run.plugin_id).bind(4, run.account_id);
-  q.bind(5, run.action).bind(6, static_cast<int64_t>(run.attempt)).bind(7, run.status);
-  q.bind(8, run.started_at).bind(9, run.request).bind(10, run.resume_of);
-  q.bind(11, run.owner->pid).bind(12, run.owner->start_ticks).bind(13, run.owner->boot_id);
-  q.bind(14, run.owner->host_id).bind(15, run.job_id).run();
+  q.bind_all(run.id, run.schedule_id, run.plugin_id, run.account_id, run.action,
+             static_cast<int64_t>(run.attempt), run.status, run.started_at, run.request,
+             run.resume_of, run.owner->pid, run.owner->start_ticks, run.owner->boot_id,
+             run.owner->host_id, run.job_id)
+      .run();
   return run;
 }
 
@@ -170,7 +170,7 @@ void ScheduleStore::finish_run(const std::string &id, const std::string &status,
                                const std::optional<std::string> &result) {
   sqlite::Stmt q(
       db_, "UPDATE job_runs SET status = ?, error = ?, result = ?, finished_at = ? WHERE id = ?");
-  q.bind(1, status).bind(2, error).bind(3, result).bind(4, now_seconds()).bind(5, id).run();
+  q.bind_all(status, error, result, now_seconds(), id).run();
 }
 
 std::vector<JobRun> ScheduleStore::list_runs(int limit) {
@@ -195,26 +195,15 @@ std::optional<JobRun> ScheduleStore::find_interrupted(const std::string &plugin_
                                                       const std::optional<std::string> &account_id,
                                                       const std::string &action,
                                                       const std::string &request) {
-  sqlite::Stmt q(db_, std::string("SELECT ") + kRunColumns +
-                          " FROM job_runs WHERE status = 'interrupted' AND plugin_id = ?"
-                          " AND account_id IS ? AND action = ? AND request = ?"
-                          " ORDER BY started_at DESC, rowid DESC LIMIT 1");
-  q.bind(1, plugin_id).bind(2, account_id).bind(3, action).bind(4, request);
-  if (!q.step()) return std::nullopt;
-  return read_run(q);
+  return latest_run(db_, "status = 'interrupted'", plugin_id, account_id, action, request);
 }
 
 std::optional<JobRun> ScheduleStore::find_finished(const std::string &plugin_id,
                                                    const std::optional<std::string> &account_id,
                                                    const std::string &action,
                                                    const std::string &request) {
-  sqlite::Stmt q(db_, std::string("SELECT ") + kRunColumns +
-                          " FROM job_runs WHERE status = 'succeeded' AND schedule_id IS NULL"
-                          " AND plugin_id = ? AND account_id IS ? AND action = ? AND request = ?"
-                          " ORDER BY started_at DESC, rowid DESC LIMIT 1");
-  q.bind(1, plugin_id).bind(2, account_id).bind(3, action).bind(4, request);
-  if (!q.step()) return std::nullopt;
-  return read_run(q);
+  return latest_run(db_, "status = 'succeeded' AND schedule_id IS NULL", plugin_id, account_id,
+                    action, request);
 }
 
 bool ScheduleStore::claim_interrupted(const std::string &id) {

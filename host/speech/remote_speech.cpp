@@ -13,6 +13,7 @@
 #include "core/text.hpp"
 #include "http/base64.hpp"
 #include "http/http_client.hpp"
+#include "http/json_post.hpp"
 #include "http/provider_failure.hpp"
 
 namespace automuse::speech {
@@ -204,15 +205,22 @@ class PieceRun : public std::enable_shared_from_this<PieceRun> {
 };
 
 http::Request json_post(std::string url, const json::object &body) {
-  http::Request req;
-  req.method = "POST";
-  req.url = std::move(url);
-  req.headers.push_back({"Content-Type", "application/json"});
-  req.body = json::serialize(body);
-  req.timeouts.total = http::Millis(180'000);
-  // Synthesis changes nothing on the server: safe to send again after a failure.
-  req.retry.safe_to_resend_body = true;
-  return req;
+  return http::json_post(std::move(url), body, http::Millis(180'000));
+}
+
+// The script's pieces, one per request; none, after telling `done` why, when there is no API key
+// or nothing to speak.
+std::vector<SpeechText> pieces_or_fail(const std::string &api_key,
+                                       const std::string &no_key_message,
+                                       const std::vector<ScriptWord> &words, size_t max_chars,
+                                       size_t sentences_per_request, ProviderDone &done) {
+  if (api_key.empty()) {
+    done(AM_UNAUTHENTICATED, no_key_message, {});
+    return {};
+  }
+  std::vector<SpeechText> pieces = split_for_requests(words, max_chars, sentences_per_request);
+  if (pieces.empty()) done(AM_INVALID_ARGUMENT, "text: the script has no words to speak", {});
+  return pieces;
 }
 
 class OpenAiSpeech : public SpeechProvider {
@@ -231,17 +239,11 @@ class OpenAiSpeech : public SpeechProvider {
   }
 
   std::function<void()> speak(am_job &job, const ProviderRequest &r, ProviderDone done) override {
-    if (c_.api_key.empty()) {
-      done(AM_UNAUTHENTICATED, "openai: no API key configured (OPENAI_API_KEY)", {});
-      return [] {};
-    }
     std::vector<ScriptWord> words = split_script(r.text);
     std::vector<SpeechText> pieces =
-        split_for_requests(words, c_.max_chars, c_.sentences_per_request);
-    if (pieces.empty()) {
-      done(AM_INVALID_ARGUMENT, "text: the script has no words to speak", {});
-      return [] {};
-    }
+        pieces_or_fail(c_.api_key, "openai: no API key configured (OPENAI_API_KEY)", words,
+                       c_.max_chars, c_.sentences_per_request, done);
+    if (pieces.empty()) return [] {};
     auto run = std::make_shared<PieceRun>(http_, "openai", std::move(pieces), std::move(done));
     std::string voice = r.voice.empty() ? c_.default_voice : r.voice;
     auto make = [this, voice, speed = r.speed](const std::vector<SpeechText> &all, size_t i) {
@@ -289,17 +291,11 @@ class ElevenLabs : public SpeechProvider {
   }
 
   std::function<void()> speak(am_job &job, const ProviderRequest &r, ProviderDone done) override {
-    if (c_.api_key.empty()) {
-      done(AM_UNAUTHENTICATED, "elevenlabs: no API key configured (ELEVENLABS_API_KEY)", {});
-      return [] {};
-    }
     auto words = std::make_shared<std::vector<ScriptWord>>(split_script(r.text));
     std::vector<SpeechText> pieces =
-        split_for_requests(*words, c_.max_chars, c_.sentences_per_request);
-    if (pieces.empty()) {
-      done(AM_INVALID_ARGUMENT, "text: the script has no words to speak", {});
-      return [] {};
-    }
+        pieces_or_fail(c_.api_key, "elevenlabs: no API key configured (ELEVENLABS_API_KEY)", *words,
+                       c_.max_chars, c_.sentences_per_request, done);
+    if (pieces.empty()) return [] {};
     auto run = std::make_shared<PieceRun>(http_, "elevenlabs", std::move(pieces), std::move(done));
     std::string voice = r.voice.empty() ? c_.default_voice : r.voice;
     auto make = [this, voice, speed = r.speed](const std::vector<SpeechText> &all, size_t i) {

@@ -10,6 +10,7 @@
 #include "cache/cache.hpp"
 #include "cache/sha256.hpp"
 #include "core/job.hpp"
+#include "core/op_cancel.hpp"
 #include "core/services.hpp"
 #include "speech/aligner.hpp"
 #include "speech/caption_formats.hpp"
@@ -20,35 +21,6 @@ namespace automuse::speech {
 namespace json = boost::json;
 
 namespace {
-
-// Per-operation state shared by the cancel hook and the work.
-struct OpState {
-  std::mutex mutex;
-  std::function<void()> abort;
-  bool cancelled = false;
-
-  void set_abort(std::function<void()> fn) {
-    std::lock_guard lock(mutex);
-    if (cancelled) {
-      if (fn) fn();
-    } else {
-      abort = std::move(fn);
-    }
-  }
-  void cancel() {
-    std::function<void()> fn;
-    {
-      std::lock_guard lock(mutex);
-      cancelled = true;
-      fn = std::move(abort);
-    }
-    if (fn) fn();
-  }
-  bool is_cancelled() {
-    std::lock_guard lock(mutex);
-    return cancelled;
-  }
-};
 
 void deliver(am_job &job, am_op_id id, const SpeechDone &done, am_status status, std::string error,
              std::shared_ptr<SpeechOutcome> outcome) {
@@ -146,7 +118,7 @@ SpeechOutcome SpeechService::finish(const SpeechRequest &r, const std::string &k
 
 am_op_id SpeechService::synthesize(am_job &job, SpeechRequest r, SpeechDone done) {
   auto self_job = job.shared_from_this();
-  auto state = std::make_shared<OpState>();
+  auto state = std::make_shared<core::OpCancel>();
   am_op_id id = job.add_op([self_job, state, done](am_op_id op) {
     state->cancel();
     deliver(*self_job, op, done, AM_CANCELLED, "cancelled", nullptr);
@@ -218,7 +190,7 @@ am_op_id SpeechService::synthesize(am_job &job, SpeechRequest r, SpeechDone done
 am_op_id SpeechService::align(am_job &job, std::string text, std::filesystem::path audio_path,
                               std::string language, SpeechDone done) {
   auto self_job = job.shared_from_this();
-  auto state = std::make_shared<OpState>();
+  auto state = std::make_shared<core::OpCancel>();
   am_op_id id = job.add_op([self_job, state, done](am_op_id op) {
     state->cancel();
     deliver(*self_job, op, done, AM_CANCELLED, "cancelled", nullptr);

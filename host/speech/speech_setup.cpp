@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <cstdlib>
 
+#include "core/provider_settings.hpp"
 #include "speech/remote_speech.hpp"
 #include "speech/speech_service.hpp"
 #include "speech/word_timing.hpp"
@@ -11,38 +12,6 @@
 namespace automuse::speech {
 
 namespace json = boost::json;
-
-namespace {
-
-const json::object *object_at(const json::value *v, std::initializer_list<const char *> path) {
-  for (const char *key : path) {
-    if (!v || !v->is_object()) return nullptr;
-    v = v->as_object().if_contains(key);
-  }
-  return v && v->is_object() ? &v->as_object() : nullptr;
-}
-
-// A string setting: the configured value, else `fallback`; null counts as unset.
-std::string setting(const json::object *o, const std::string &where, const char *key,
-                    std::string fallback) {
-  if (!o) return fallback;
-  const json::value *v = o->if_contains(key);
-  if (!v || v->is_null()) return fallback;
-  if (!v->is_string()) throw SpeechError(where + "." + key, "must be a string");
-  return std::string(v->get_string());
-}
-
-std::string key_from(const json::object *o, const std::string &where, const char *variable,
-                     const EnvLookup &env) {
-  std::string key = setting(o, where, "api_key", "");
-  if (key.empty()) {
-    const char *v = env ? env(variable) : nullptr;
-    if (v) key = v;
-  }
-  return key;
-}
-
-}  // namespace
 
 std::string default_speech_provider(const json::value *section) {
   const json::value *v =
@@ -58,21 +27,20 @@ std::string default_speech_provider(const json::value *section) {
 
 void add_configured_speech_providers(SpeechService &service, http::HttpClient &http,
                                      const json::value *section, const EnvLookup &env) {
-  const std::string base = "speech.providers.";
-  const json::object *oa = object_at(section, {"providers", "openai"});
+  core::ProviderSettings oa(section, "speech", "openai");
   OpenAiSpeechConfig o;
-  o.base_url = setting(oa, base + "openai", "base_url", o.base_url);
-  o.model = setting(oa, base + "openai", "model", o.model);
-  o.default_voice = setting(oa, base + "openai", "voice", o.default_voice);
-  o.api_key = key_from(oa, base + "openai", "OPENAI_API_KEY", env);
+  o.base_url = oa.text("base_url", o.base_url);
+  o.model = oa.text("model", o.model);
+  o.default_voice = oa.text("voice", o.default_voice);
+  o.api_key = oa.api_key("OPENAI_API_KEY", env);
   service.add_provider(make_openai_speech_provider(http, o));
 
-  const json::object *el = object_at(section, {"providers", "elevenlabs"});
+  core::ProviderSettings el(section, "speech", "elevenlabs");
   ElevenLabsConfig e;
-  e.base_url = setting(el, base + "elevenlabs", "base_url", e.base_url);
-  e.model = setting(el, base + "elevenlabs", "model", e.model);
-  e.default_voice = setting(el, base + "elevenlabs", "voice", e.default_voice);
-  e.api_key = key_from(el, base + "elevenlabs", "ELEVENLABS_API_KEY", env);
+  e.base_url = el.text("base_url", e.base_url);
+  e.model = el.text("model", e.model);
+  e.default_voice = el.text("voice", e.default_voice);
+  e.api_key = el.api_key("ELEVENLABS_API_KEY", env);
   service.add_provider(make_elevenlabs_provider(http, e));
 }
 

@@ -25,8 +25,8 @@ std::string default_speech_provider(const boost::json::value *section);
 
 // Adds "openai" and "elevenlabs" to the service (with the section's settings, `section` with
 // {"env": ...} references already resolved; nullptr = none). Without a key they still exist
-// and fail clearly when used. Throws SpeechError naming the bad key
-// ("speech.providers.openai.model").
+// and fail clearly when used. Throws am::error naming the bad key
+// ("speech.providers.openai.model: must be a string").
 void add_configured_speech_providers(SpeechService &service, http::HttpClient &http,
                                      const boost::json::value *section,
                                      const EnvLookup &env = ::getenv);

@@ -52,6 +52,13 @@ class Stmt {
   Stmt &bind(int index, const std::optional<std::string> &text);
   Stmt &bind(int index, const std::optional<int64_t> &value);
   Stmt &bind_blob(int index, std::string_view bytes);
+  // Binds the values to parameters 1, 2, 3… in order.
+  template <class... T>
+  Stmt &bind_all(const T &...values) {
+    int index = 0;
+    (bind(++index, values), ...);
+    return *this;
+  }
 
   // Steps once: true when a row is available, false when done. Throws on error.
   bool step();
@@ -65,6 +72,19 @@ class Stmt {
   int64_t int64(int col) const;
   std::optional<int64_t> opt_int64(int col) const;
   std::string blob(int col) const;
+
+  // Reads columns 0, 1, 2… of the current row into the variables in order; each variable's
+  // type says how the column is read (a NULL only fits an optional).
+  template <class... T>
+  void columns(T &...out) const {
+    int col = 0;
+    (read(col++, out), ...);
+  }
+  void read(int col, std::string &out) const { out = text(col); }
+  void read(int col, std::optional<std::string> &out) const { out = opt_text(col); }
+  void read(int col, int64_t &out) const { out = int64(col); }
+  void read(int col, std::optional<int64_t> &out) const { out = opt_int64(col); }
+  void read(int col, bool &out) const { out = int64(col) != 0; }
 
  private:
   Db &db_;

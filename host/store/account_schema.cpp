@@ -10,36 +10,7 @@ namespace automuse::store {
 
 namespace json = boost::json;
 
-std::string_view field_type_name(FieldType type) {
-  switch (type) {
-    case FieldType::kString:
-      return "string";
-    case FieldType::kInteger:
-      return "integer";
-    case FieldType::kNumber:
-      return "number";
-    case FieldType::kBoolean:
-      return "boolean";
-  }
-  return "?";
-}
-
 namespace {
-
-bool matches_type(FieldType type, const json::value &v) {
-  switch (type) {
-    case FieldType::kString:
-      return v.is_string();
-    case FieldType::kInteger:
-      return v.is_int64() || v.is_uint64() ||
-             (v.is_double() && std::floor(v.get_double()) == v.get_double());
-    case FieldType::kNumber:
-      return v.is_number();
-    case FieldType::kBoolean:
-      return v.is_bool();
-  }
-  return false;
-}
 
 double as_double(const json::value &v) {
   if (v.is_int64()) return static_cast<double>(v.get_int64());
@@ -51,10 +22,6 @@ double as_double(const json::value &v) {
 std::string number_text(double d) {
   if (std::floor(d) == d && std::fabs(d) < 1e15) return std::to_string(static_cast<int64_t>(d));
   return std::to_string(d);
-}
-
-std::string a_type(FieldType t) {
-  return (t == FieldType::kInteger ? "an " : "a ") + std::string(field_type_name(t));
 }
 
 std::string account_prefix(std::string_view account, std::string_view plugin) {
@@ -98,15 +65,8 @@ AccountSchema AccountSchema::parse(std::string_view json_text, std::string_view 
     spec.name = json::value_to<std::string>(*name);
     if (schema.find(spec.name)) fail(path + ".name", "duplicate field '" + spec.name + "'");
     if (const json::value *t = o.if_contains("type")) {
-      std::string_view ts = t->is_string() ? std::string_view(t->as_string()) : "";
-      if (ts == "string") {
-        spec.type = FieldType::kString;
-      } else if (ts == "integer") {
-        spec.type = FieldType::kInteger;
-      } else if (ts == "number") {
-        spec.type = FieldType::kNumber;
-      } else if (ts == "boolean") {
-        spec.type = FieldType::kBoolean;
+      if (std::optional<FieldType> type = core::value_type_named(*t)) {
+        spec.type = *type;
       } else {
         fail(path + ".type", "unknown type " + json::serialize(*t) +
                                  " (expected string, integer, number or boolean)");
@@ -128,8 +88,8 @@ AccountSchema AccountSchema::parse(std::string_view json_text, std::string_view 
         fail(path + ".enum", "must be a non-empty array");
       size_t j = 0;
       for (const json::value &a : e->as_array()) {
-        if (!matches_type(spec.type, a)) {
-          fail(path + ".enum[" + std::to_string(j) + "]", "is not " + a_type(spec.type));
+        if (!core::has_type(spec.type, a)) {
+          fail(path + ".enum[" + std::to_string(j) + "]", "is not " + core::a_value_of(spec.type));
         }
         spec.allowed.push_back(a);
         ++j;
@@ -142,8 +102,8 @@ AccountSchema AccountSchema::parse(std::string_view json_text, std::string_view 
       }
     }
     if (const json::value *d = o.if_contains("default")) {
-      if (!matches_type(spec.type, *d)) {
-        fail(path + ".default", "is not " + a_type(spec.type));
+      if (!core::has_type(spec.type, *d)) {
+        fail(path + ".default", "is not " + core::a_value_of(spec.type));
       }
       spec.default_value = *d;
     }
@@ -219,8 +179,8 @@ void AccountSchema::validate(std::string_view account, json::object &fields) con
       continue;
     }
     std::string field = "field '" + f.name + "' ";
-    if (!matches_type(f.type, *v)) {
-      throw StoreError(prefix + field + "must be " + a_type(f.type) + "; got " +
+    if (!core::has_type(f.type, *v)) {
+      throw StoreError(prefix + field + "must be " + core::a_value_of(f.type) + "; got " +
                        json::serialize(*v));
     }
     if (f.type == FieldType::kInteger && v->is_double()) {

@@ -25,11 +25,11 @@
 #include <string_view>
 #include <vector>
 
+#include "core/value_type.hpp"
+
 namespace automuse::store {
 
-enum class FieldType { kString, kInteger, kNumber, kBoolean };
-
-std::string_view field_type_name(FieldType type);
+using FieldType = core::ValueType;
 
 struct FieldSpec {
   std::string name;

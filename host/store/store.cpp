@@ -40,6 +40,14 @@ json::object parse_object(const std::string &text, const fs::path &file, const c
   return std::move(v.as_object());
 }
 
+// The free-form `extra` column: what is not a JSON object reads as empty.
+json::object object_or_empty(const std::string &text) {
+  json::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) return {};
+  return std::move(v.as_object());
+}
+
 }  // namespace
 
 class Store::Txn {
@@ -89,13 +97,10 @@ static constexpr const char *kAccountCols =
 
 Account Store::read_account_row(Stmt &s) {
   Account a;
-  a.id = s.text(0);
-  a.plugin_id = s.text(1);
-  a.nickname = s.text(2);
-  a.fields = parse_object(s.text(3), db_.file(), "account fields");
-  a.extra = parse_object(s.text(4), db_.file(), "account extra fields");
-  a.created_at = s.int64(5);
-  a.updated_at = s.int64(6);
+  std::string fields, extra;
+  s.columns(a.id, a.plugin_id, a.nickname, fields, extra, a.created_at, a.updated_at);
+  a.fields = parse_object(fields, db_.file(), "account fields");
+  a.extra = parse_object(extra, db_.file(), "account extra fields");
   return a;
 }
 
@@ -119,7 +124,7 @@ Account Store::add_account(NewAccount in, const AccountSchema *schema) {
   Txn txn(*this);
   {
     Stmt dup(db_, "SELECT id FROM accounts WHERE plugin_id = ? AND nickname = ?");
-    dup.bind(1, a.plugin_id).bind(2, a.nickname);
+    dup.bind_all(a.plugin_id, a.nickname);
     if (dup.step()) {
       throw Conflict("a " + a.plugin_id + " account named '" + a.nickname +
                      "' already exists (id " + dup.text(0) + ")");
@@ -134,13 +139,8 @@ Account Store::add_account(NewAccount in, const AccountSchema *schema) {
   Stmt ins(db_,
            "INSERT INTO accounts (id, plugin_id, nickname, fields, extra, created_at, "
            "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  ins.bind(1, a.id)
-      .bind(2, a.plugin_id)
-      .bind(3, a.nickname)
-      .bind(4, json::serialize(a.fields))
-      .bind(5, json::serialize(a.extra))
-      .bind(6, a.created_at)
-      .bind(7, a.updated_at)
+  ins.bind_all(a.id, a.plugin_id, a.nickname, json::serialize(a.fields), json::serialize(a.extra),
+               a.created_at, a.updated_at)
       .run();
   for (const auto &[name, value] : secrets) set_secret(a.id, name, value);
   txn.commit();
@@ -213,7 +213,7 @@ Account Store::update_account_fields(const std::string &id, json::object changes
   a->fields = std::move(merged);
   a->updated_at = unix_now();
   Stmt up(db_, "UPDATE accounts SET fields = ?, updated_at = ? WHERE id = ?");
-  up.bind(1, json::serialize(a->fields)).bind(2, a->updated_at).bind(3, id).run();
+  up.bind_all(json::serialize(a->fields), a->updated_at, id).run();
   for (const auto &[name, value] : secrets) {
     if (changes.contains(name)) set_secret(id, name, value);
   }
@@ -246,7 +246,7 @@ void Store::set_secret(const std::string &account_id, const std::string &name,
       .run();
   Stmt ins(db_, "INSERT INTO secrets (account_id, name, value, updated_at) VALUES (?, ?, ?, ?)");
   try {
-    ins.bind(1, account_id).bind(2, name).bind(3, value).bind(4, unix_now()).run();
+    ins.bind_all(account_id, name, value, unix_now()).run();
   } catch (const Conflict &) {
     throw NotFound("cannot store secret '" + name + "': no account with id " + account_id);
   }
@@ -257,7 +257,7 @@ std::optional<std::string> Store::get_secret(const std::string &account_id,
                                              const std::string &name) {
   std::lock_guard lock(mutex_);
   Stmt s(db_, "SELECT value FROM secrets WHERE account_id = ? AND name = ?");
-  s.bind(1, account_id).bind(2, name);
+  s.bind_all(account_id, name);
   if (!s.step()) return std::nullopt;
   return s.text(0);
 }
@@ -279,14 +279,8 @@ void Store::set_oauth_token(OAuthToken t) {
            "INSERT INTO oauth_tokens (account_id, provider, access_token, refresh_token, "
            "token_type, scope, expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   try {
-    ins.bind(1, t.account_id)
-        .bind(2, t.provider)
-        .bind(3, t.access_token)
-        .bind(4, t.refresh_token)
-        .bind(5, t.token_type)
-        .bind(6, t.scope)
-        .bind(7, t.expires_at)
-        .bind(8, t.updated_at)
+    ins.bind_all(t.account_id, t.provider, t.access_token, t.refresh_token, t.token_type, t.scope,
+                 t.expires_at, t.updated_at)
         .run();
   } catch (const Conflict &) {
     throw NotFound("cannot store an OAuth token: no account with id " + t.account_id);
@@ -302,14 +296,8 @@ std::optional<OAuthToken> Store::get_oauth_token(const std::string &account_id) 
   s.bind(1, account_id);
   if (!s.step()) return std::nullopt;
   OAuthToken t;
-  t.account_id = s.text(0);
-  t.provider = s.text(1);
-  t.access_token = s.opt_text(2);
-  t.refresh_token = s.opt_text(3);
-  t.token_type = s.opt_text(4);
-  t.scope = s.opt_text(5);
-  t.expires_at = s.opt_int64(6);
-  t.updated_at = s.int64(7);
+  s.columns(t.account_id, t.provider, t.access_token, t.refresh_token, t.token_type, t.scope,
+            t.expires_at, t.updated_at);
   return t;
 }
 
@@ -321,23 +309,10 @@ static constexpr const char *kHistoryCols =
 
 HistoryRecord Store::read_history_row(Stmt &s) {
   HistoryRecord h;
-  h.id = s.text(0);
-  h.account_id = s.opt_text(1);
-  h.plugin_id = s.text(2);
-  h.kind = s.text(3);
-  h.title = s.opt_text(4);
-  h.body = s.opt_text(5);
-  h.local_file = s.opt_text(6);
-  h.remote_id = s.opt_text(7);
-  h.remote_url = s.opt_text(8);
-  h.status = s.text(9);
-  h.error = s.opt_text(10);
-  json::error_code ec;
-  json::value extra = json::parse(s.text(11), ec);
-  if (!ec && extra.is_object()) h.extra = std::move(extra.as_object());
-  h.origin_key = s.opt_text(12);
-  h.created_at = s.int64(13);
-  h.updated_at = s.int64(14);
+  std::string extra;
+  s.columns(h.id, h.account_id, h.plugin_id, h.kind, h.title, h.body, h.local_file, h.remote_id,
+            h.remote_url, h.status, h.error, extra, h.origin_key, h.created_at, h.updated_at);
+  h.extra = object_or_empty(extra);
   return h;
 }
 
@@ -352,21 +327,9 @@ HistoryRecord Store::add_history(HistoryRecord h) {
   if (h.plugin_id.empty()) throw StoreError("a history record needs a plugin or an account");
   Stmt ins(db_, std::string("INSERT INTO history (") + kHistoryCols +
                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  ins.bind(1, h.id)
-      .bind(2, h.account_id)
-      .bind(3, h.plugin_id)
-      .bind(4, h.kind)
-      .bind(5, h.title)
-      .bind(6, h.body)
-      .bind(7, h.local_file)
-      .bind(8, h.remote_id)
-      .bind(9, h.remote_url)
-      .bind(10, h.status)
-      .bind(11, h.error)
-      .bind(12, json::serialize(h.extra))
-      .bind(13, h.origin_key)
-      .bind(14, h.created_at)
-      .bind(15, h.updated_at);
+  ins.bind_all(h.id, h.account_id, h.plugin_id, h.kind, h.title, h.body, h.local_file, h.remote_id,
+               h.remote_url, h.status, h.error, json::serialize(h.extra), h.origin_key,
+               h.created_at, h.updated_at);
   try {
     ins.run();
   } catch (const Conflict &e) {
@@ -401,15 +364,8 @@ HistoryRecord Store::update_history(const std::string &id, const HistoryUpdate &
   Stmt up(db_,
           "UPDATE history SET status = ?, local_file = ?, remote_id = ?, remote_url = ?, "
           "error = ?, title = ?, body = ?, updated_at = ? WHERE id = ?");
-  up.bind(1, h->status)
-      .bind(2, h->local_file)
-      .bind(3, h->remote_id)
-      .bind(4, h->remote_url)
-      .bind(5, h->error)
-      .bind(6, h->title)
-      .bind(7, h->body)
-      .bind(8, h->updated_at)
-      .bind(9, id);
+  up.bind_all(h->status, h->local_file, h->remote_id, h->remote_url, h->error, h->title, h->body,
+              h->updated_at, id);
   try {
     up.run();
   } catch (const Conflict &) {
@@ -471,18 +427,10 @@ static constexpr const char *kProductCols =
 
 Product Store::read_product_row(Stmt &s) {
   Product p;
-  p.id = s.text(0);
-  p.link = s.opt_text(1);
-  p.asin = s.opt_text(2);
-  p.marketplace = s.opt_text(3);
-  p.share_plugin_id = s.opt_text(4);
-  p.share_account_id = s.opt_text(5);
-  p.notes = s.opt_text(6);
-  json::error_code ec;
-  json::value extra = json::parse(s.text(7), ec);
-  if (!ec && extra.is_object()) p.extra = std::move(extra.as_object());
-  p.created_at = s.int64(8);
-  p.updated_at = s.int64(9);
+  std::string extra;
+  s.columns(p.id, p.link, p.asin, p.marketplace, p.share_plugin_id, p.share_account_id, p.notes,
+            extra, p.created_at, p.updated_at);
+  p.extra = object_or_empty(extra);
   return p;
 }
 
@@ -494,16 +442,8 @@ Product Store::add_product(Product p) {
   Txn txn(*this);
   Stmt ins(db_, std::string("INSERT INTO products (") + kProductCols +
                     ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  ins.bind(1, p.id)
-      .bind(2, p.link)
-      .bind(3, p.asin)
-      .bind(4, p.marketplace)
-      .bind(5, p.share_plugin_id)
-      .bind(6, p.share_account_id)
-      .bind(7, p.notes)
-      .bind(8, json::serialize(p.extra))
-      .bind(9, p.created_at)
-      .bind(10, p.updated_at);
+  ins.bind_all(p.id, p.link, p.asin, p.marketplace, p.share_plugin_id, p.share_account_id, p.notes,
+               json::serialize(p.extra), p.created_at, p.updated_at);
   try {
     ins.run();
   } catch (const Conflict &) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <automuse/cpp/error.hpp>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <future>
@@ -103,8 +104,9 @@ TEST(SpeechSetup, DefaultsAndBadSettings) {
   try {
     add_configured_speech_providers(service, http, &bad, [](const char *) { return nullptr; });
     FAIL();
-  } catch (const SpeechError &e) {
-    EXPECT_EQ(e.field(), "speech.providers.openai.model");
+  } catch (const am::error &e) {
+    EXPECT_EQ(e.status(), AM_INVALID_ARGUMENT);
+    EXPECT_STREQ(e.what(), "speech.providers.openai.model: must be a string");
   }
   // Without any configuration both network providers exist and say what is missing.
   add_configured_speech_providers(service, http, nullptr, [](const char *) { return nullptr; });

@@ -1,0 +1,55 @@
+// host/core/provider_settings.hpp — one network provider's settings in a service's section of
+// automuse.json ("images.providers.gemini", "speech.providers.openai"): string settings and
+// the API key with its environment-variable fallback.
+#pragma once
+
+#include <automuse/cpp/error.hpp>
+#include <boost/json.hpp>
+#include <functional>
+#include <string>
+
+namespace automuse::core {
+
+// Reads an environment variable (nullptr when unset); replaceable in tests.
+using EnvLookup = std::function<const char *(const char *)>;
+
+class ProviderSettings {
+ public:
+  // `section` is the service's section ({"providers": {name: {...}}}); nullptr = none.
+  ProviderSettings(const boost::json::value *section, std::string service, std::string name)
+      : where_(std::move(service) + ".providers." + name) {
+    const boost::json::value *v = section;
+    for (const char *key : {"providers", name.c_str()}) {
+      if (!v || !v->is_object()) return;
+      v = v->as_object().if_contains(key);
+    }
+    if (v && v->is_object()) settings_ = &v->as_object();
+  }
+
+  // Whether the section has an object for this provider.
+  bool configured() const { return settings_ != nullptr; }
+
+  // The configured string, else `fallback`; null counts as unset. Throws am::error naming the
+  // key (never echoing its value) when it is not a string.
+  std::string text(const char *key, std::string fallback) const {
+    const boost::json::value *v = settings_ ? settings_->if_contains(key) : nullptr;
+    if (!v || v->is_null()) return fallback;
+    if (!v->is_string())
+      throw am::error(AM_INVALID_ARGUMENT, where_ + "." + key + ": must be a string");
+    return std::string(v->get_string());
+  }
+
+  // The api_key setting, else the environment variable `variable`, else empty.
+  std::string api_key(const char *variable, const EnvLookup &env) const {
+    std::string key = text("api_key", "");
+    if (key.empty() && env)
+      if (const char *v = env(variable)) key = v;
+    return key;
+  }
+
+ private:
+  std::string where_;
+  const boost::json::object *settings_ = nullptr;
+};
+
+}  // namespace automuse::core
