@@ -331,7 +331,7 @@ am_str afm_describe() {
      "options": [{"name": "product", "type": "string", "help": "The product's id"}]}
   ]
 })json";
-  return am_str{kDescription, sizeof kDescription - 1};
+  return am::to_am_str(kDescription);
 }
 
 am_status afm_start_action(const am_action_call *call) {

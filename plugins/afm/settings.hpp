@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "config_fields.hpp"
+
 namespace afm {
 
 // plugins.afm in automuse.json; every value has a default.
@@ -25,9 +27,7 @@ struct PluginSettings {
 PluginSettings parse_settings(const std::string &section_json);
 
 // An afm account (fields from the store; the credential secret is read separately).
-struct Account {
-  std::string id;
-  std::string nickname;
+struct Account : plugin_json::AccountName {
   std::string partner_tag;
   std::string marketplace = "www.amazon.com";
   std::string share_with;  // "twitter:ACCOUNT"

@@ -11,6 +11,20 @@
 namespace plugin_json {
 namespace json = boost::json;
 
+void apply_auth_endpoints(am::oauth_request &req, const ConfigSection &section) {
+  req.authorize_url =
+      string_field(section.fields, "authorize_url", req.authorize_url, section.where);
+  req.port = port_field(section.fields, "redirect_port", req.port, section.where);
+}
+
+std::string_view auth_options_json() {
+  return R"json([
+       {"name": "no-browser", "type": "boolean", "help": "Only print the address to open"},
+       {"name": "port", "type": "string", "help": "Port on 127.0.0.1 for the browser's answer"},
+       {"name": "timeout", "type": "string", "help": "Seconds to wait for the browser (default 300)"}
+     ])json";
+}
+
 void apply_auth_options(am::oauth_request &req, const am::args &args) {
   // The host has already refused a bare `--port` (it needs a value) and a non-boolean
   // --no-browser; the SDK helper checks the numbers.

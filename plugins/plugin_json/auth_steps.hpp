@@ -11,8 +11,20 @@
 #include <boost/json.hpp>
 #include <cstdint>
 #include <string>
+#include <string_view>
+
+#include "config_fields.hpp"
 
 namespace plugin_json {
+
+// Points `req` where the plugin's automuse.json section says, as tests do with fakes:
+// `authorize_url` (else req's stays) and `redirect_port` (else req's; 0: any free port).
+// Throws am::error(AM_INVALID_ARGUMENT) naming a bad field.
+void apply_auth_endpoints(am::oauth_request &req, const ConfigSection &section);
+
+// The options every `auth` action takes, as a describe() document lists them: a JSON array for
+// the action's "options".
+std::string_view auth_options_json();
 
 // Applies the options every `auth` action takes (--no-browser, --port N, --timeout SECS), read
 // through automuse.args/1, to `req`. Throws am::error(AM_INVALID_ARGUMENT) naming a bad one.

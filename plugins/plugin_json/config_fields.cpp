@@ -30,6 +30,22 @@ json::object parse_object(std::string_view text, std::string_view what) {
   return std::move(v.as_object());
 }
 
+ConfigSection parse_section(std::string_view text, std::string_view plugin) {
+  const std::string name = "automuse.json: plugins." + std::string(plugin);
+  return {parse_object(text, name), name + "."};
+}
+
+AccountRecord parse_account_record(std::string_view text, std::string_view label) {
+  const std::string what = std::string(label) + " account";
+  const json::object o = parse_object(text, what);
+  AccountRecord r;
+  r.id = string_field(o, "id", "", what + " ");
+  r.nickname = string_field(o, "nickname", r.id, what + " ");
+  if (auto *f = o.if_contains("fields"); f && f->is_object()) r.fields = f->as_object();
+  r.where = what + " '" + r.nickname + "': ";
+  return r;
+}
+
 std::string string_field(const json::object &o, std::string_view name, std::string fallback,
                          std::string_view where) {
   const json::value *v = present(o, name);

@@ -14,6 +14,32 @@ namespace plugin_json {
 // ("plugins.afm is not JSON: ...", "plugins.afm is not an object").
 boost::json::object parse_object(std::string_view text, std::string_view what);
 
+// A plugin's automuse.json section (plugins.NAME), with the prefix its fields' errors carry.
+struct ConfigSection {
+  boost::json::object fields;
+  std::string where;  // "automuse.json: plugins.NAME."
+};
+
+// `text` as the section of `plugin`; errors name it ("automuse.json: plugins.afm is not JSON").
+ConfigSection parse_section(std::string_view text, std::string_view plugin);
+
+// Who an account is: its id in the store and the nickname users call it by.
+struct AccountName {
+  std::string id;
+  std::string nickname;  // the id when the record has none
+};
+
+// An account record ({"id", "nickname", "fields": {...}}, from the store or an action's
+// --account), with the prefix its fields' errors carry.
+struct AccountRecord : AccountName {
+  boost::json::object fields;  // empty when the record has none
+  std::string where;           // "LABEL account 'NICKNAME': "
+};
+
+// `label` names the plugin's accounts in errors: with "X", "X account is not JSON: ...",
+// "X account id must be a string".
+AccountRecord parse_account_record(std::string_view text, std::string_view label);
+
 // In every reader below, `where` is put before the field's name in errors, so that they name
 // the file, plugin or account: with "automuse.json: plugins.afm." an error reads
 // "automuse.json: plugins.afm.disclosure must be a string"; with "afm account 'shop': ",

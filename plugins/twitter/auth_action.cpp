@@ -28,29 +28,22 @@ namespace {
 constexpr const char *kAuthorizeUrl = "https://x.com/i/oauth2/authorize";
 const char *const kScopes[] = {"tweet.read", "tweet.write", "users.read", "offline.access",
                                "media.write"};
-constexpr const char *kWhere = "automuse.json: plugins.twitter.";
 
-struct AuthSettings {
-  std::string client_id, client_secret;
-  std::string authorize_url = kAuthorizeUrl;
-  std::string token_url;  // default: api_base + /2/oauth2/token
-  std::string redirect_path = "/callback";
-  uint32_t port = 0;
-};
-
-AuthSettings read_settings(const am::host &host) {
-  const std::string text = am::plugin_section(host);
-  const PluginSettings plugin = parse_settings(text);  // api_base and the client, checked
-  AuthSettings s;
-  s.client_id = plugin.client_id;
-  s.client_secret = plugin.client_secret;
-  const json::object o = plugin_json::parse_object(text, "automuse.json: plugins.twitter");
-  s.authorize_url = plugin_json::string_field(o, "authorize_url", s.authorize_url, kWhere);
-  s.token_url =
-      plugin_json::string_field(o, "oauth_token_url", plugin.api_base + "/2/oauth2/token", kWhere);
-  s.redirect_path = plugin_json::string_field(o, "redirect_path", s.redirect_path, kWhere);
-  s.port = plugin_json::port_field(o, "redirect_port", s.port, kWhere);
-  return s;
+// The request as plugins.twitter (`text`, already read into `plugin`) configures it, for any
+// account: the caller adds the account's label and client id.
+am::oauth_request configured_request(const PluginSettings &plugin, const std::string &text) {
+  const auto section = plugin_json::parse_section(text, "twitter");
+  am::oauth_request req;
+  req.authorize_url = kAuthorizeUrl;
+  req.token_url = plugin_json::string_field(section.fields, "oauth_token_url",
+                                            plugin.api_base + "/2/oauth2/token", section.where);
+  req.redirect_path =
+      plugin_json::string_field(section.fields, "redirect_path", "/callback", section.where);
+  plugin_json::apply_auth_endpoints(req, section);
+  req.client_secret = plugin.client_secret;  // empty for a public client
+  req.client_auth = AM_OAUTH_CLIENT_SECRET_BASIC;
+  req.scopes.assign(std::begin(kScopes), std::end(kScopes));
+  return req;
 }
 
 }  // namespace
@@ -62,8 +55,10 @@ am::task<std::string> auth_action(am::job job, am::action_request request) {
       "choose the X account to authorise with --account (see `automuse-host accounts "
       "list --plugin twitter`)")));
 
-  AuthSettings settings = read_settings(job.host_ref());
-  const std::string client_id = account.client_id.empty() ? settings.client_id : account.client_id;
+  const std::string text = am::plugin_section(job.host_ref());
+  const PluginSettings plugin = parse_settings(text);  // api_base and the client, checked
+  am::oauth_request req = configured_request(plugin, text);
+  const std::string client_id = account.client_id.empty() ? plugin.client_id : account.client_id;
   if (client_id.empty())
     throw am::error(AM_INVALID_ARGUMENT,
                     "X account '" + account.nickname +
@@ -72,16 +67,8 @@ am::task<std::string> auth_action(am::job job, am::action_request request) {
                         account.nickname +
                         " --plugin twitter --set client_id=...` (or plugins.twitter.client_id)");
 
-  am::oauth_request req;
   req.label = "X account '" + account.nickname + "'";
-  req.authorize_url = settings.authorize_url;
-  req.token_url = settings.token_url;
   req.client_id = client_id;
-  req.client_secret = settings.client_secret;  // empty for a public client
-  req.client_auth = AM_OAUTH_CLIENT_SECRET_BASIC;
-  req.scopes.assign(std::begin(kScopes), std::end(kScopes));
-  req.redirect_path = settings.redirect_path;
-  req.port = settings.port;
   plugin_json::apply_auth_options(req, args);
 
   auto call = plugin_json::authorize(job, std::move(req));

@@ -17,6 +17,7 @@
 
 #include "action_account.hpp"
 #include "auth_action.hpp"
+#include "auth_steps.hpp"
 #include "post_writer.hpp"
 #include "publish_flow.hpp"
 #include "settings.hpp"
@@ -151,6 +152,7 @@ void twitter_deinit() {
   g_host = am::host();
 }
 
+// The auth action's options are those every plugin's auth action reads (plugin_json).
 am_str twitter_describe() {
   static const char kDescription[] = R"json({
   "description": "Writes and publishes posts on X through the API v2 (OAuth 1.0a or OAuth 2)",
@@ -174,13 +176,14 @@ am_str twitter_describe() {
      "options": [{"name": "text", "type": "string", "help": "The post's text"},
                  {"name": "video", "type": "string", "help": "An MP4 file to attach"}]},
     {"name": "auth", "summary": "Authorise the account with OAuth 2.0 in a browser (automuse-host auth twitter --account A)",
-     "options": [{"name": "no-browser", "type": "boolean", "help": "Only print the address to open"},
-                 {"name": "port", "type": "string", "help": "Port on 127.0.0.1 for the browser's answer"},
-                 {"name": "timeout", "type": "string", "help": "Seconds to wait for the browser (default 300)"}]}
+     "options": )json";
+  static const char kTail[] = R"json(}
   ],
   "publishes": ["text", "video"]
 })json";
-  return am_str{kDescription, sizeof kDescription - 1};
+  static const std::string text =
+      kDescription + std::string(plugin_json::auth_options_json()) + kTail;
+  return am::to_am_str(text);
 }
 
 am_status twitter_start_action(const am_action_call *call) {

@@ -105,15 +105,13 @@ PostOutcome failed_as(am_status status, std::string reason) {
 }
 
 PostOutcome uncertain_as(const Account &account, const std::string &text, const std::string &what) {
-  PostOutcome o;
-  o.state = PostOutcome::State::uncertain;
-  o.status = AM_UNCERTAIN;  // never repeated by itself; the host's ledger records it so
-  o.how_to_check = "do not post it again before checking: open the X profile of account '" +
-                   account.nickname +
-                   "' (https://x.com, signed in as it) and look for a post "
-                   "made just now with the text \"" +
-                   text + "\"";
-  o.reason = what + "; the post may be published; " + o.how_to_check;
+  const std::string check =
+      "do not post it again before checking: open the X profile of account '" + account.nickname +
+      "' (https://x.com, signed in as it) and look for a post "
+      "made just now with the text \"" +
+      text + "\"";
+  PostOutcome o;  // never repeated by itself; the host's ledger records it so
+  o.mark_uncertain(what + "; the post may be published; " + check, check);
   return o;
 }
 

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "config_fields.hpp"
+
 namespace twitter {
 
 // plugins.twitter in automuse.json; every value has a default.
@@ -24,9 +26,7 @@ struct PluginSettings {
 PluginSettings parse_settings(const std::string &section_json);
 
 // The account an action or publication is for, from the action's args or the store.
-struct Account {
-  std::string id;
-  std::string nickname;
+struct Account : plugin_json::AccountName {
   std::string topic;
   std::string language = "English";
   std::string hashtags = "none";  // none | few

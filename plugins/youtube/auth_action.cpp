@@ -23,22 +23,21 @@ namespace {
 
 constexpr const char *kAuthorizeUrl = "https://accounts.google.com/o/oauth2/v2/auth";
 constexpr const char *kUploadScope = "https://www.googleapis.com/auth/youtube.upload";
-constexpr const char *kWhere = "automuse.json: plugins.youtube.";
 
-struct AuthSettings {
-  ApiConfig api;
-  std::string authorize_url = kAuthorizeUrl;
-  uint32_t port = 0;
-};
-
-AuthSettings read_settings(const am::host &host) {
-  const std::string text = am::plugin_section(host);
-  AuthSettings s;
-  s.api = parse_api_config(text);
-  const json::object o = plugin_json::parse_object(text, "automuse.json: plugins.youtube");
-  s.authorize_url = plugin_json::string_field(o, "authorize_url", s.authorize_url, kWhere);
-  s.port = plugin_json::port_field(o, "redirect_port", s.port, kWhere);
-  return s;
+// The request as plugins.youtube (`text`, already read into `api`) configures it, for any
+// account: the caller adds the account's label.
+am::oauth_request configured_request(const ApiConfig &api, const std::string &text) {
+  am::oauth_request req;
+  req.authorize_url = kAuthorizeUrl;
+  plugin_json::apply_auth_endpoints(req, plugin_json::parse_section(text, "youtube"));
+  req.token_url = api.token_url;
+  req.client_id = api.client_id;
+  req.client_secret = api.client_secret;
+  req.client_auth = AM_OAUTH_CLIENT_SECRET_POST;
+  req.scopes = {kUploadScope};
+  // offline: a refresh token; consent: Google sends one even if the user agreed before.
+  req.params = {{"access_type", "offline"}, {"prompt", "consent"}};
+  return req;
 }
 
 }  // namespace
@@ -53,23 +52,15 @@ am::task<std::string> auth_action(am::job job, am::action_request request) {
   std::string nickname = args.account_nickname();
   if (nickname.empty()) nickname = id;
 
-  AuthSettings settings = read_settings(job.host_ref());
-  if (settings.api.client_id.empty() || settings.api.client_secret.empty())
+  const std::string text = am::plugin_section(job.host_ref());
+  const ApiConfig api = parse_api_config(text);
+  am::oauth_request req = configured_request(api, text);
+  if (api.client_id.empty() || api.client_secret.empty())
     throw am::error(AM_INVALID_ARGUMENT,
                     "automuse.json: plugins.youtube.client_id and client_secret are required to "
                     "authorise (a Google Cloud OAuth client of type Desktop app)");
 
-  am::oauth_request req;
   req.label = "YouTube account '" + nickname + "'";
-  req.authorize_url = settings.authorize_url;
-  req.token_url = settings.api.token_url;
-  req.client_id = settings.api.client_id;
-  req.client_secret = settings.api.client_secret;
-  req.client_auth = AM_OAUTH_CLIENT_SECRET_POST;
-  req.scopes = {kUploadScope};
-  // offline: a refresh token; consent: Google sends one even if the user agreed before.
-  req.params = {{"access_type", "offline"}, {"prompt", "consent"}};
-  req.port = settings.port;
   plugin_json::apply_auth_options(req, args);
 
   auto call = plugin_json::authorize(job, std::move(req));

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "auth_steps.hpp"
+
 namespace youtube {
 
 namespace {
@@ -52,13 +54,10 @@ constexpr const char *kGenerate =
 constexpr const char *kGeneratePublish =
     R"json({"name": "publish", "type": "string", "enum": ["outbox"], "help": "Always the outbox: generate never uploads (use run to upload)"},)json";
 
-constexpr const char *kTail =
+constexpr const char *kAuth =
     R"json(    {"name": "auth", "summary": "Authorise the account for uploads with Google in a browser (automuse-host auth youtube --account A)",
-     "options": [
-       {"name": "no-browser", "type": "boolean", "help": "Only print the address to open"},
-       {"name": "port", "type": "string", "help": "Port on 127.0.0.1 for the browser's answer"},
-       {"name": "timeout", "type": "string", "help": "Seconds to wait for the browser (default 300)"}
-     ]}
+     "options": )json";
+constexpr const char *kTail = R"json(}
   ],
   "publishes": ["video"]
 })json";
@@ -70,7 +69,8 @@ std::string short_action(const char *action, const char *publish) {
 
 std::string document() {
   return std::string(kHead) + short_action(kRun, kRunPublish) +
-         short_action(kGenerate, kGeneratePublish) + kTail;
+         short_action(kGenerate, kGeneratePublish) + kAuth +
+         std::string(plugin_json::auth_options_json()) + kTail;
 }
 
 }  // namespace

@@ -33,13 +33,11 @@ std::string member(const json::value &v, const char *key) {
 // An outcome for a row an earlier run left uncertain: never uploaded again by itself.
 UploadOutcome earlier_uncertain(const am::ledger_record &row) {
   UploadOutcome o;
-  o.state = UploadOutcome::State::uncertain;
-  o.status = AM_UNCERTAIN;
-  o.how_to_check = row.note;
-  o.reason =
-      "an earlier upload of this Short may or may not have reached YouTube, so it is not "
-      "uploaded again by itself: " +
-      row.note + "; if it is not there, run again with --again";
+  o.mark_uncertain(
+      "an earlier upload of this Short may or may not have reached YouTube, so it "
+      "is not uploaded again by itself: " +
+          row.note + "; if it is not there, run again with --again",
+      row.note);
   return o;
 }
 

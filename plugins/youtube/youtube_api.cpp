@@ -609,12 +609,11 @@ void ResumableUpload::settle_failure(const am::error &e) {
   out_.status = e.status();
   out_.confirmed_bytes = p_.confirmed;
   if (p_.may_be_complete) {
-    out_.state = UploadOutcome::State::uncertain;
-    out_.status = AM_UNCERTAIN;  // never repeated by itself
-    out_.how_to_check = how_to_check(nickname_, request_);
-    out_.reason = "the upload for account '" + nickname_ +
-                  "' sent every byte but YouTube did not confirm it (" + e.what() +
-                  "): the video may be published; " + out_.how_to_check;
+    const std::string check = how_to_check(nickname_, request_);
+    out_.mark_uncertain("the upload for account '" + nickname_ +
+                            "' sent every byte but YouTube did not confirm it (" + e.what() +
+                            "): the video may be published; " + check,
+                        check);  // never repeated by itself
     return;
   }
   out_.state = UploadOutcome::State::failed;

@@ -1,7 +1,7 @@
 // tests/plugin_json/plugin_json_test.cpp — the plugins' shared readers: typed configuration
-// fields (defaults, and errors naming where and which field), lenient members, the auth
-// actions' options and --account read through the host's automuse.args/1, and the token
-// record's clock.
+// fields (defaults, and errors naming where and which field), a plugin's section and account
+// records, lenient members, the auth actions' options and --account read through the host's
+// automuse.args/1, the token record's clock, and the publication outcome's uncertain shape.
 #include <gtest/gtest.h>
 
 #include <automuse/cpp/error.hpp>
@@ -14,6 +14,7 @@
 #include "config_fields.hpp"
 #include "json_members.hpp"
 #include "plugins/action_call.hpp"
+#include "publish_outcome.hpp"
 
 namespace json = boost::json;
 using namespace plugin_json;
@@ -59,6 +60,38 @@ TEST(PluginJsonFields, ParseObject) {
               parse_object("{", "plugins.demo");
             }).rfind("plugins.demo is not JSON: ", 0),
             0u);
+}
+
+TEST(PluginJsonFields, ASectionNamesItsPluginInErrors) {
+  const ConfigSection section = parse_section(R"({"a": "x"})", "demo");
+  EXPECT_EQ(section.where, kWhere);
+  EXPECT_EQ(string_field(section.fields, "a", "", section.where), "x");
+  EXPECT_TRUE(parse_section("", "demo").fields.empty());
+  EXPECT_EQ(invalid_argument_message([] { parse_section("[]", "demo"); }),
+            "automuse.json: plugins.demo is not an object");
+  EXPECT_EQ(invalid_argument_message([] {
+              const ConfigSection s = parse_section(R"({"n": "many"})", "demo");
+              int_field(s.fields, "n", 1, 0, 9, s.where);
+            }).rfind("automuse.json: plugins.demo.n ", 0),
+            0u);
+}
+
+TEST(PluginJsonFields, AnAccountRecordNamesItsAccountInErrors) {
+  const AccountRecord r =
+      parse_account_record(R"({"id": "7", "nickname": "news", "fields": {"topic": 3}})", "X");
+  EXPECT_EQ(r.id, "7");
+  EXPECT_EQ(r.nickname, "news");
+  EXPECT_EQ(r.where, "X account 'news': ");
+  EXPECT_EQ(invalid_argument_message([&] { string_field(r.fields, "topic", "", r.where); }),
+            "X account 'news': topic must be a string");
+  // Without a nickname the id names it; without fields there are none.
+  const AccountRecord bare = parse_account_record(R"({"id": "7"})", "X");
+  EXPECT_EQ(bare.nickname, "7");
+  EXPECT_TRUE(bare.fields.empty());
+  EXPECT_EQ(invalid_argument_message([] { parse_account_record(R"({"id": 7})", "afm"); }),
+            "afm account id must be a string");
+  EXPECT_EQ(invalid_argument_message([] { parse_account_record("1", "afm"); }),
+            "afm account is not an object");
 }
 
 TEST(PluginJsonFields, StringsTakeTheirDefaultWhenMissingOrNull) {
@@ -155,6 +188,35 @@ TEST(PluginJsonAuth, OptionsReachTheRequest) {
   const std::string message = invalid_argument_message(
       [&] { apply_auth_options(other, am::args(h.handle(), bad.call())); });
   EXPECT_NE(message.find("--port"), std::string::npos) << message;
+}
+
+TEST(PluginJsonAuth, TheSectionPointsTheRequestElsewhere) {
+  am::oauth_request req;
+  req.authorize_url = "https://example.com/authorize";
+  apply_auth_endpoints(req, parse_section("{}", "demo"));
+  EXPECT_EQ(req.authorize_url, "https://example.com/authorize");
+  EXPECT_EQ(req.port, 0u);
+  apply_auth_endpoints(req, parse_section(R"({"authorize_url": "http://127.0.0.1:9/a",
+                                              "redirect_port": 8123})",
+                                          "demo"));
+  EXPECT_EQ(req.authorize_url, "http://127.0.0.1:9/a");
+  EXPECT_EQ(req.port, 8123u);
+  EXPECT_EQ(invalid_argument_message([&] {
+              apply_auth_endpoints(req, parse_section(R"({"redirect_port": 70000})", "demo"));
+            }).rfind("automuse.json: plugins.demo.redirect_port ", 0),
+            0u);
+}
+
+TEST(PluginJsonOutcome, UncertainIsNeverRepeatedByItself) {
+  PublishOutcome o;
+  EXPECT_EQ(o.state, PublishOutcome::State::failed);
+  o.mark_uncertain("no answer; look on the profile", "look on the profile");
+  EXPECT_EQ(o.state, PublishOutcome::State::uncertain);
+  EXPECT_EQ(o.status, AM_UNCERTAIN);
+  EXPECT_EQ(o.reason, "no answer; look on the profile");
+  EXPECT_EQ(o.how_to_check, "look on the profile");
+  EXPECT_FALSE(o.published());
+  EXPECT_FALSE(o.platform_did_not_act);
 }
 
 TEST(PluginJsonAuth, ExpiresAtIsNowPlusTheLifetime) {
