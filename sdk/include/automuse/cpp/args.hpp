@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace am {
@@ -36,9 +37,7 @@ class args {
   // am::error when given with another type.
   bool has_option(const char *name) const { return s_->has_option(call_, name); }
   std::optional<std::string> option(const char *name) const {
-    am_str v{};
-    if (!read(s_->option_string, name, v)) return std::nullopt;
-    return to_string(v);
+    return value<std::string>(s_->option_string, name);
   }
   std::optional<int64_t> option_integer(const char *name) const {
     return value<int64_t>(s_->option_integer, name);
@@ -66,9 +65,7 @@ class args {
   // [any-thread] The account's fields, the same way (nullopt also when there is no account).
   bool has_field(const char *name) const { return s_->has_field(call_, name); }
   std::optional<std::string> field(const char *name) const {
-    am_str v{};
-    if (!read(s_->field_string, name, v)) return std::nullopt;
-    return to_string(v);
+    return value<std::string>(s_->field_string, name);
   }
   std::optional<int64_t> field_integer(const char *name) const {
     return value<int64_t>(s_->field_integer, name);
@@ -94,20 +91,19 @@ class args {
   bool has_account() const { return s_->account_nickname(call_).data != nullptr; }
 
  private:
+  // One option or field through the service's getter `fn`: nullopt when absent, throws on any
+  // other failure. Text arrives as an am_str borrowed from the call and is copied.
   template <class T, class Fn>
   std::optional<T> value(Fn fn, const char *name) const {
-    T v{};
-    if (!read(fn, name, v)) return std::nullopt;
-    return v;
-  }
-  // False when absent; throws on any other failure.
-  template <class Fn, class T>
-  bool read(Fn fn, const char *name, T &out) const {
+    std::conditional_t<std::is_same_v<T, std::string>, am_str, T> v{};
     am_str message{};
-    am_status s = fn(call_, name, &out, &message);
-    if (s == AM_OK) return true;
-    if (s == AM_NOT_FOUND) return false;
-    throw error(s, to_string(message));
+    am_status s = fn(call_, name, &v, &message);
+    if (s == AM_NOT_FOUND) return std::nullopt;
+    if (s != AM_OK) throw error(s, to_string(message));
+    if constexpr (std::is_same_v<T, std::string>)
+      return to_string(v);
+    else
+      return v;
   }
 
   const am_args *s_;

@@ -15,11 +15,11 @@
 #include <automuse/http.h>
 #include <strings.h>
 
+#include <automuse/cpp/async.hpp>
 #include <automuse/cpp/host.hpp>
 #include <automuse/cpp/job.hpp>
 #include <automuse/cpp/str.hpp>
 #include <automuse/cpp/task.hpp>
-#include <coroutine>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -82,17 +82,14 @@ struct http_response {
 
 namespace detail {
 
-// Suspends the coroutine until the host's completion callback; everything the C request
-// borrows lives in this awaiter, which lives in the suspended coroutine's frame.
-class http_send_awaiter {
+class http_send_awaiter
+    : public request_awaiter<http_send_awaiter, am_http, http_request, http_response> {
  public:
-  http_send_awaiter(const am_http *svc, am_job *job, http_request req)
-      : svc_(svc), job_(job), req_(std::move(req)) {}
+  using request_awaiter::request_awaiter;
 
-  bool await_ready() const noexcept { return false; }
-
-  void await_suspend(std::coroutine_handle<> h) {
-    waiting_ = h;
+ private:
+  friend callback_awaiter;
+  void start() {
     std::vector<am_http_header> headers;
     headers.reserve(req_.headers.size());
     for (const auto &[k, v] : req_.headers) headers.push_back({to_am_str(k), to_am_str(v)});
@@ -117,20 +114,12 @@ class http_send_awaiter {
     c.retry_max_total_ms = req_.retry_max_total_ms;
     c.safe_to_resend_body = req_.safe_to_resend_body;
     c.no_redirects = req_.no_redirects;
-    // send copies the request before returning and never completes before returning.
-    // Touch nothing of *this afterwards: the completion may already be on its way.
     svc_->send(svc_, job_, &c, &http_send_awaiter::on_done, this);
   }
-
-  http_response await_resume() { return std::move(resp_); }
-
- private:
-  static void on_chunk(void *user, am_str chunk) {
-    static_cast<http_send_awaiter *>(user)->req_.on_chunk(view(chunk));
-  }
+  static void on_chunk(void *user, am_str chunk) { from(user).req_.on_chunk(view(chunk)); }
   static void on_done(void *user, const am_http_response *r) {
-    auto *self = static_cast<http_send_awaiter *>(user);
-    http_response &out = self->resp_;
+    http_send_awaiter &self = from(user);
+    http_response &out = self.result_;
     out.status = r->status;
     out.error = to_string(r->error);
     out.http_status = r->http_status;
@@ -141,14 +130,8 @@ class http_send_awaiter {
     out.attempts = r->attempts;
     if (AM_HAS_FIELD(r, am_http_response, http_version))
       out.http_version = to_string(r->http_version);
-    self->waiting_.resume();  // on the job's executor: the host delivers completions there
+    self.resume();
   }
-
-  const am_http *svc_;
-  am_job *job_;
-  http_request req_;
-  http_response resp_;
-  std::coroutine_handle<> waiting_;
 };
 
 }  // namespace detail
@@ -165,10 +148,7 @@ class http {
   // is moved into the operation, so temporaries are fine. A task, so several requests can
   // also run at once with am::when_all.
   task<http_response> send(http_request req) const {
-    // A named awaiter (not a temporary in the co_await expression) sidesteps g++ 12 bugs
-    // with temporaries that own memory across a suspension point.
-    detail::http_send_awaiter awaiter(svc_, job_, std::move(req));
-    co_return co_await awaiter;
+    return detail::as_task<detail::http_send_awaiter>(svc_, job_, std::move(req));
   }
 
   const am_http *service() const noexcept { return svc_; }

@@ -13,12 +13,12 @@
 
 #include <automuse/llm.h>
 
+#include <automuse/cpp/async.hpp>
 #include <automuse/cpp/error.hpp>
 #include <automuse/cpp/host.hpp>
 #include <automuse/cpp/job.hpp>
 #include <automuse/cpp/str.hpp>
 #include <automuse/cpp/task.hpp>
-#include <coroutine>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
@@ -110,9 +110,8 @@ inline std::string messages_json(const std::vector<llm_message> &messages) {
   return out;
 }
 
-// Suspends until the chat completes; everything the C request borrows lives here, in the
-// suspended coroutine's frame.
-class llm_chat_awaiter {
+// Throws am::error when the chat fails.
+class llm_chat_awaiter : public callback_awaiter<llm_chat_awaiter> {
  public:
   llm_chat_awaiter(const am_llm *svc, const am_host *host, am_job *job,
                    std::vector<llm_message> messages, std::string shape, llm_params params)
@@ -123,10 +122,14 @@ class llm_chat_awaiter {
         shape_(std::move(shape)),
         params_(std::move(params)) {}
 
-  bool await_ready() const noexcept { return false; }
+  llm_answer await_resume() {
+    check(done_);
+    return std::move(answer_);
+  }
 
-  void await_suspend(std::coroutine_handle<> h) {
-    waiting_ = h;
+ private:
+  friend callback_awaiter;
+  void start() {
     am_llm_request r{};
     r.struct_size = sizeof r;
     r.messages_json = to_am_str(messages_);
@@ -142,27 +145,15 @@ class llm_chat_awaiter {
     r.json_retries = params_.json_retries;
     r.stream = static_cast<bool>(params_.on_delta) && shape_.empty();
     r.no_cache = params_.no_cache;
-    // chat copies the request and never completes before returning; touch nothing of *this
-    // afterwards: the completion may already be on its way.
     svc_->chat(host_, job_, &r, params_.on_delta ? &llm_chat_awaiter::on_delta : nullptr,
                &llm_chat_awaiter::on_done, this);
   }
-
-  llm_answer await_resume() {
-    if (status_ != AM_OK) throw error(status_, error_);
-    return std::move(answer_);
-  }
-
- private:
-  static void on_delta(void *user, am_str delta) {
-    static_cast<llm_chat_awaiter *>(user)->params_.on_delta(view(delta));
-  }
+  static void on_delta(void *user, am_str delta) { from(user).params_.on_delta(view(delta)); }
   static void on_done(void *user, am_status status, am_str err, const am_llm_result *r) {
-    auto *self = static_cast<llm_chat_awaiter *>(user);
-    self->status_ = status;
-    self->error_ = to_string(err);
+    llm_chat_awaiter &self = from(user);
+    record(self.done_, status, err);
     if (r) {
-      llm_answer &a = self->answer_;
+      llm_answer &a = self.answer_;
       a.content = to_string(r->content);
       a.finish_reason = to_string(r->finish_reason);
       a.provider = to_string(r->provider);
@@ -174,7 +165,7 @@ class llm_chat_awaiter {
       a.usage_estimated = r->usage_estimated;
       a.from_cache = r->from_cache;
     }
-    self->waiting_.resume();  // on the job's executor
+    self.resume();
   }
 
   const am_llm *svc_;
@@ -183,10 +174,8 @@ class llm_chat_awaiter {
   std::string messages_;
   std::string shape_;
   llm_params params_;
-  am_status status_ = AM_INTERNAL;
-  std::string error_;
+  done_result done_{AM_INTERNAL, {}};
   llm_answer answer_;
-  std::coroutine_handle<> waiting_;
 };
 
 }  // namespace detail

@@ -17,13 +17,13 @@
 
 #include <automuse/oauth.h>
 
+#include <automuse/cpp/async.hpp>
 #include <automuse/cpp/error.hpp>
 #include <automuse/cpp/host.hpp>
 #include <automuse/cpp/job.hpp>
 #include <automuse/cpp/str.hpp>
 #include <automuse/cpp/task.hpp>
 #include <charconv>
-#include <coroutine>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -85,16 +85,13 @@ inline void apply_auth_options(oauth_request &req, std::string_view no_browser,
 
 namespace detail {
 
-// Holds everything the C request borrows until the completion, in the suspended frame.
-class oauth_awaiter {
+class oauth_awaiter : public request_awaiter<oauth_awaiter, am_oauth, oauth_request, oauth_result> {
  public:
-  oauth_awaiter(const am_oauth *svc, am_job *job, oauth_request req)
-      : svc_(svc), job_(job), req_(std::move(req)) {}
+  using request_awaiter::request_awaiter;
 
-  bool await_ready() const noexcept { return false; }
-
-  void await_suspend(std::coroutine_handle<> h) {
-    waiting_ = h;
+ private:
+  friend callback_awaiter;
+  void start() {
     std::vector<am_str> scopes;
     scopes.reserve(req_.scopes.size());
     for (const auto &s : req_.scopes) scopes.push_back(to_am_str(s));
@@ -118,23 +115,17 @@ class oauth_awaiter {
     c.port = req_.port;
     c.timeout_ms = req_.timeout_ms;
     c.on_url = req_.on_url ? &oauth_awaiter::on_url : nullptr;
-    // authorize copies the request and never completes before returning: touch nothing of
-    // *this afterwards.
     svc_->authorize(svc_, job_, &c, &oauth_awaiter::on_done, this);
   }
-
-  oauth_result await_resume() { return std::move(result_); }
-
- private:
   static void on_url(void *user, am_str url, am_str redirect_uri) {
     try {
-      static_cast<oauth_awaiter *>(user)->req_.on_url(view(url), view(redirect_uri));
+      from(user).req_.on_url(view(url), view(redirect_uri));
     } catch (...) {  // a C callback: nothing may escape; showing the URL is best effort
     }
   }
   static void on_done(void *user, const am_oauth_result *r) {
-    auto *self = static_cast<oauth_awaiter *>(user);
-    oauth_result &out = self->result_;
+    oauth_awaiter &self = from(user);
+    oauth_result &out = self.result_;
     out.status = r->status;
     try {
       out.error = to_string(r->error);
@@ -143,14 +134,8 @@ class oauth_awaiter {
     } catch (...) {  // out of memory: keep the status
       if (out.status == AM_OK) out.status = AM_NO_MEMORY;
     }
-    self->waiting_.resume();  // on the job's executor
+    self.resume();
   }
-
-  const am_oauth *svc_;
-  am_job *job_;
-  oauth_request req_;
-  oauth_result result_;
-  std::coroutine_handle<> waiting_;
 };
 
 }  // namespace detail
@@ -166,14 +151,11 @@ class oauth {
   // failure is in the result's status, not an exception.
   // The task keeps its own copy of the service and job pointers, so this handle may be a
   // temporary.
-  task<oauth_result> authorize(oauth_request req) const { return run(svc_, job_, std::move(req)); }
-
- private:
-  static task<oauth_result> run(const am_oauth *svc, am_job *job, oauth_request req) {
-    detail::oauth_awaiter awaiter(svc, job, std::move(req));  // named: g++ 12
-    co_return co_await awaiter;
+  task<oauth_result> authorize(oauth_request req) const {
+    return detail::as_task<detail::oauth_awaiter>(svc_, job_, std::move(req));
   }
 
+ private:
   const am_oauth *svc_;
   am_job *job_;
 };

@@ -17,12 +17,12 @@
 
 #include <automuse/publish.h>
 
+#include <automuse/cpp/async.hpp>
 #include <automuse/cpp/buffer.hpp>
 #include <automuse/cpp/error.hpp>
 #include <automuse/cpp/host.hpp>
 #include <automuse/cpp/job.hpp>
 #include <automuse/cpp/str.hpp>
-#include <coroutine>
 #include <string>
 #include <utility>
 
@@ -88,9 +88,8 @@ inline std::string json_string_member(const std::string &json, const std::string
   return {};
 }
 
-// Suspends until the publication completes; everything the C call borrows lives here, in the
-// suspended coroutine's frame.
-class publish_awaiter {
+// Throws am::error when the publication fails.
+class publish_awaiter : public callback_awaiter<publish_awaiter> {
  public:
   publish_awaiter(const am_publish *svc, const am_host *host, am_job *job, std::string plugin,
                   std::string account, publish_content content)
@@ -101,24 +100,8 @@ class publish_awaiter {
         account_(std::move(account)),
         content_(std::move(content)) {}
 
-  bool await_ready() const noexcept { return false; }
-
-  void await_suspend(std::coroutine_handle<> h) {
-    waiting_ = h;
-    am_publish_content c{};
-    c.struct_size = sizeof c;
-    c.text = to_am_str(content_.text);
-    c.media_path = to_am_str(content_.media_path);
-    c.title = to_am_str(content_.title);
-    c.options_json = to_am_str(content_.options_json);
-    // publish copies the content and never completes before returning; touch nothing of
-    // *this afterwards: the completion may already be on its way.
-    svc_->publish(host_, job_, to_am_str(plugin_), to_am_str(account_), &c,
-                  &publish_awaiter::on_done, this);
-  }
-
   published await_resume() {
-    if (status_ != AM_OK) throw error(status_, error_);
+    check(done_);
     published p;
     p.id = json_string_member(result_json_, "id");
     p.url = json_string_member(result_json_, "url");
@@ -127,15 +110,25 @@ class publish_awaiter {
   }
 
  private:
+  friend callback_awaiter;
+  void start() {
+    am_publish_content c{};
+    c.struct_size = sizeof c;
+    c.text = to_am_str(content_.text);
+    c.media_path = to_am_str(content_.media_path);
+    c.title = to_am_str(content_.title);
+    c.options_json = to_am_str(content_.options_json);
+    svc_->publish(host_, job_, to_am_str(plugin_), to_am_str(account_), &c,
+                  &publish_awaiter::on_done, this);
+  }
   static void on_done(void *user, am_status status, am_str err, am_str result_json) noexcept {
-    auto *self = static_cast<publish_awaiter *>(user);
-    self->status_ = status;
+    publish_awaiter &self = from(user);
+    record(self.done_, status, err);
     try {
-      self->error_ = to_string(err);
-      self->result_json_ = to_string(result_json);
+      self.result_json_ = to_string(result_json);
     } catch (...) {  // out of memory copying: the status still tells
     }
-    self->waiting_.resume();  // on the job's executor
+    self.resume();
   }
 
   const am_publish *svc_;
@@ -144,10 +137,8 @@ class publish_awaiter {
   std::string plugin_;
   std::string account_;
   publish_content content_;
-  am_status status_ = AM_INTERNAL;
-  std::string error_;
+  done_result done_{AM_INTERNAL, {}};
   std::string result_json_;
-  std::coroutine_handle<> waiting_;
 };
 
 }  // namespace detail

@@ -120,7 +120,7 @@ class [[nodiscard]] task {
 
   bool valid() const noexcept { return static_cast<bool>(h_); }
 
-  auto operator co_await() && noexcept {
+  auto operator co_await() &&noexcept {
     struct awaiter {
       std::coroutine_handle<promise_type> h;
       bool await_ready() noexcept { return !h || h.done(); }
@@ -157,22 +157,32 @@ struct outcome {
   bool ok() const noexcept { return !exception; }
 };
 
+namespace detail {
+
+// Runs `t` to its end and keeps how it ended in `out`; never throws.
+template <class T>
+task<> settle(task<T> t, outcome<T> &out) {
+  try {
+    if constexpr (std::is_void_v<T>) {
+      co_await std::move(t);
+      out.value.emplace();
+    } else {
+      out.value.emplace(co_await std::move(t));
+    }
+  } catch (...) {
+    out.exception = std::current_exception();
+  }
+}
+
+}  // namespace detail
+
 // Start `t` now, on the calling thread, and call on_done(outcome<T>&&) exactly once when it
 // ends, on whichever thread resumed it last. on_done must not throw.
 template <class T, class F>
 void spawn(task<T> t, F on_done) {
   [](task<T> t, F on_done) -> detail::detached {
     outcome<T> result;
-    try {
-      if constexpr (std::is_void_v<T>) {
-        co_await std::move(t);
-        result.value.emplace();
-      } else {
-        result.value.emplace(co_await std::move(t));
-      }
-    } catch (...) {
-      result.exception = std::current_exception();
-    }
+    co_await detail::settle(std::move(t), result);
     on_done(std::move(result));
   }(std::move(t), std::move(on_done));
 }
@@ -194,16 +204,7 @@ struct join_state {
 
 template <class T>
 detached run_child(task<T> t, outcome<T> &slot, join_state &join) {
-  try {
-    if constexpr (std::is_void_v<T>) {
-      co_await std::move(t);
-      slot.value.emplace();
-    } else {
-      slot.value.emplace(co_await std::move(t));
-    }
-  } catch (...) {
-    slot.exception = std::current_exception();
-  }
+  co_await settle(std::move(t), slot);
   join.child_done();
 }
 
@@ -235,7 +236,8 @@ task<std::tuple<detail::stored_t<Ts>...>> when_all(task<Ts>... tasks) {
           auto children = std::forward_as_tuple(std::move(tasks)...);
           [&]<std::size_t... I>(std::index_sequence<I...>) {
             (detail::run_child(std::move(std::get<I>(children)), slot, join), ...);
-          }(std::index_sequence_for<Ts...>{});
+          }
+          (std::index_sequence_for<Ts...>{});
         },
         outcomes);
   };
