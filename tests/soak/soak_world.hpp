@@ -20,7 +20,7 @@
 #include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
 #include "support/x/fake_x.hpp"
-#include "support/youtube/fake_google_oauth.hpp"
+#include "support/oauth/fake_oauth.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
 
 namespace automuse::testing::soak {
@@ -209,7 +209,7 @@ class SoakWorld {
 
   FakeOpenAI llm_;
   SoakLlm answers_{llm_};
-  FakeGoogleOAuth oauth_{kClientId, kClientSecret};
+  FakeOAuth oauth_{FakeOAuth::google_client(kClientId, kClientSecret)};
   FakeYouTubeUpload yt_{oauth_};
   FakeX x_;
   FakeAmazon amazon_;

@@ -243,6 +243,7 @@ TEST_F(TwitterHost, VideoProcessingFailureIsReportedAndNothingIsPosted) {
 }
 
 TEST_F(TwitterHost, ExpiredOAuth2TokenIsRefreshedOnceAndStoredBeforeUse) {
+  x_.register_oauth2_client("cid-9", "");  // a public client
   auto r = host(
       "accounts add --plugin twitter --nickname o2 --set topic=tea --set client_id=cid-9 "
       "--set bearer_token=at-expired --set refresh_token=rt-1");

@@ -28,12 +28,12 @@
 #include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
 #include "support/x/fake_x.hpp"
-#include "support/youtube/fake_google_oauth.hpp"
+#include "support/oauth/fake_oauth.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-using automuse::testing::FakeGoogleOAuth;
+using automuse::testing::FakeOAuth;
 using automuse::testing::FakeImageApis;
 using automuse::testing::FakeOpenAI;
 using automuse::testing::FakeYouTubeUpload;
@@ -253,7 +253,7 @@ class YoutubePublish : public ::testing::Test {
   FakeOpenAI llm_;
   automuse::testing::FakeServer images_server_;
   FakeImageApis images_{images_server_, images_dir()};
-  FakeGoogleOAuth oauth_{kClientId, kClientSecret};
+  FakeOAuth oauth_{FakeOAuth::google_client(kClientId, kClientSecret)};
   FakeYouTubeUpload yt_{oauth_};
   automuse::testing::FakeX x_;
 };

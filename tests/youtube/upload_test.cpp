@@ -24,13 +24,13 @@
 #include "http/http_service.hpp"
 #include "store/store.hpp"
 #include "store/store_service.hpp"
-#include "support/youtube/fake_google_oauth.hpp"
+#include "support/oauth/fake_oauth.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
 #include "youtube_api.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-using automuse::testing::FakeGoogleOAuth;
+using automuse::testing::FakeOAuth;
 using automuse::testing::FakeYouTubeUpload;
 
 namespace {
@@ -197,7 +197,7 @@ class YoutubeUpload : public ::testing::Test {
   automuse::core::ServiceRegistry registry_;
   std::unique_ptr<automuse::core::PluginContext> context_;
   std::vector<automuse::core::JobPtr> jobs_;
-  FakeGoogleOAuth oauth_{kClientId, kClientSecret};
+  FakeOAuth oauth_{FakeOAuth::google_client(kClientId, kClientSecret)};
   FakeYouTubeUpload yt_{oauth_};
   youtube::ApiConfig config_;
   std::string file_bytes_;

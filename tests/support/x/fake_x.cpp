@@ -185,7 +185,7 @@ struct FakeX::State {
   int pending_polls = 0;
   bool processing_fails = false;
   int check_after_secs = 1;
-  std::string client_id, client_secret;  // a registered OAuth 2 app ("" = accept any client)
+  std::shared_ptr<FakeOAuth> oauth2;  // issues and checks the OAuth 2 bearer tokens
 
   std::string new_id() { return std::to_string(next_id++); }
 
@@ -263,9 +263,9 @@ struct FakeX::State {
     auto header = req.header("authorization");
     if (!header) return fail("no Authorization header");
     if (header->rfind("Bearer ", 0) == 0) {
-      std::string token = header->substr(7);
+      const std::string subject = oauth2->subject_of(header->substr(7));
       for (auto &u : users)
-        if (!u.bearer_token.empty() && u.bearer_token == token) return &u;
+        if (!subject.empty() && u.id == subject) return &u;
       return fail("unknown or expired bearer token");
     }
     if (header->rfind("OAuth ", 0) != 0) return fail("unknown authorization scheme");
@@ -555,71 +555,25 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
                                            {"processing_info", st->processing_info(m)}}}}));
   });
 
-  server_.route("POST", "/2/oauth2/token", [st](const ReceivedRequest &req) -> Reply {
-    std::lock_guard lock(st->mutex);
-    auto form = parse_form(req.body);
-    auto get = [&](const std::string &k) {
-      for (auto &[a, b] : form)
-        if (a == k) return b;
-      return std::string();
-    };
-    // A confidential client authenticates with HTTP Basic (id:secret); a public one names
-    // itself with client_id in the form.
-    std::string client = get("client_id"), secret;
-    bool basic = false;
-    if (auto auth = req.header("authorization"); auth && auth->rfind("Basic ", 0) == 0) {
-      std::string decoded(auth->size(), '\0');
-      int n = EVP_DecodeBlock(reinterpret_cast<unsigned char *>(decoded.data()),
-                              reinterpret_cast<const unsigned char *>(auth->data() + 6),
-                              static_cast<int>(auth->size() - 6));
-      decoded.resize(n > 0 ? static_cast<size_t>(n) : 0);
-      while (!decoded.empty() && decoded.back() == '\0') decoded.pop_back();  // padding
-      size_t colon = decoded.find(':');
-      if (colon == std::string::npos)
-        return Reply::json(R"({"error":"invalid_client","error_description":"Bad Basic auth."})",
-                           401);
-      basic = true;
-      client = decoded.substr(0, colon);
-      secret = decoded.substr(colon + 1);
-    }
-    if (get("grant_type") != "refresh_token" || client.empty())
-      return Reply::json(
-          R"({"error":"invalid_request","error_description":"Missing required parameter."})", 400);
-    if (!st->client_id.empty() &&
-        (client != st->client_id ||
-         (!st->client_secret.empty() && (!basic || secret != st->client_secret))))
-      return Reply::json(
-          R"({"error":"unauthorized_client","error_description":"Missing valid authorization header"})",
-          401);
-    for (auto &u : st->users) {
-      if (!u.refresh_token.empty() && u.refresh_token == get("refresh_token")) {
-        // Single use: the old refresh token and access token die now.
-        u.bearer_token = "at-" + st->new_id();
-        u.refresh_token = "rt-" + st->new_id();
-        return Reply::json(
-            json::value(json::object{{"token_type", "bearer"},
-                                     {"expires_in", 7200},
-                                     {"access_token", u.bearer_token},
-                                     {"scope", "tweet.read tweet.write users.read offline.access"},
-                                     {"refresh_token", u.refresh_token}}));
-      }
-    }
-    return Reply::json(
-        R"({"error":"invalid_request","error_description":"Value passed for the token was invalid."})",
-        400);
-  });
+  // OAuth 2: the shared fake authorization server's token endpoint, on the API host as X has it.
+  st->oauth2 =
+      std::make_shared<FakeOAuth>(FakeOAuth::Client{}, FakeOAuth::x(), server_, "/2/oauth2/token");
 }
 
 FakeX::~FakeX() = default;
 
 void FakeX::register_oauth2_client(std::string client_id, std::string client_secret) {
-  std::lock_guard lock(state_->mutex);
-  state_->client_id = std::move(client_id);
-  state_->client_secret = std::move(client_secret);
+  FakeOAuth::Client client;
+  client.id = std::move(client_id);
+  client.auth = client_secret.empty() ? FakeOAuth::ClientAuth::none : FakeOAuth::ClientAuth::basic;
+  client.secret = std::move(client_secret);
+  state_->oauth2->register_client(std::move(client));
 }
 
 void FakeX::add_user(User user) {
   std::lock_guard lock(state_->mutex);
+  if (!user.bearer_token.empty() || !user.refresh_token.empty())
+    state_->oauth2->add_grant({user.refresh_token, user.bearer_token, "", user.id});
   state_->users.push_back(std::move(user));
 }
 
@@ -686,8 +640,14 @@ std::vector<FakeX::Media> FakeX::media() const {
 
 FakeX::User FakeX::user(const std::string &id) const {
   std::lock_guard lock(state_->mutex);
-  for (auto &u : state_->users)
-    if (u.id == id) return u;
+  for (User u : state_->users)
+    if (u.id == id) {
+      if (auto grant = state_->oauth2->grant_of(id)) {  // the tokens as refreshed since
+        u.bearer_token = grant->access_token;
+        u.refresh_token = grant->refresh_token;
+      }
+      return u;
+    }
   return {};
 }
 
