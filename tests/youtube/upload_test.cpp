@@ -25,6 +25,7 @@
 #include "store/store.hpp"
 #include "store/store_service.hpp"
 #include "support/oauth/fake_oauth.hpp"
+#include "support/temp_folder.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
 #include "youtube_api.hpp"
 
@@ -49,11 +50,6 @@ struct Outcome {
 class YoutubeUpload : public ::testing::Test {
  protected:
   YoutubeUpload() {
-    dir_ = fs::temp_directory_path() /
-           ("automuse-yt-upload-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     store_ = std::make_unique<automuse::store::Store>(dir_ / "automuse.db");
     store_service_ = std::make_unique<automuse::store::StoreService>(*store_);
     registry_.add(AM_JOB_SERVICE_ID, automuse::core::job_service());
@@ -71,7 +67,6 @@ class YoutubeUpload : public ::testing::Test {
   ~YoutubeUpload() override {
     for (auto &j : jobs_) j->wait_idle();
     runtime_.stop();
-    if (!HasFailure()) fs::remove_all(dir_);
   }
 
   // An account of the youtube plugin holding a refresh token (as `accounts add --set
@@ -188,7 +183,8 @@ class YoutubeUpload : public ::testing::Test {
     return n;
   }
 
-  fs::path dir_;
+  automuse::testing::TempFolder temp_;
+  fs::path dir_ = temp_.path();
   automuse::core::Runtime runtime_{1, 1};
   automuse::http::HttpClient http_client_{runtime_.io()};
   automuse::http::HttpService http_service_{http_client_};
