@@ -1,54 +1,26 @@
 // tests/support/oauth/fake_oauth.cpp — the fake authorization server's endpoints.
 #include "support/oauth/fake_oauth.hpp"
 
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
-#include <boost/url/parse_query.hpp>
 #include <mutex>
 #include <sstream>
+
+#include "support/encoding.hpp"
 
 namespace automuse::testing {
 namespace json = boost::json;
 
 namespace {
 
-std::string b64(const unsigned char *data, size_t n) {
-  std::string out(4 * ((n + 2) / 3) + 1, '\0');
-  int len =
-      EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()), data, static_cast<int>(n));
-  out.resize(static_cast<size_t>(len));
-  return out;
-}
-
-std::string b64url(const unsigned char *data, size_t n) {
-  std::string s = b64(data, n);
-  while (!s.empty() && s.back() == '=') s.pop_back();
-  std::replace(s.begin(), s.end(), '+', '-');
-  std::replace(s.begin(), s.end(), '/', '_');
-  return s;
-}
-
 std::string random_token(size_t bytes) {
-  std::vector<unsigned char> raw(bytes);
-  RAND_bytes(raw.data(), static_cast<int>(raw.size()));
-  return b64url(raw.data(), raw.size());
-}
-
-std::string unbase64(const std::string &s) {
-  std::string out(3 * s.size() / 4 + 3, '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char *>(out.data()),
-                          reinterpret_cast<const unsigned char *>(s.data()),
-                          static_cast<int>(s.size()));
-  if (n < 0) return {};
-  size_t pad = 0;
-  for (size_t i = s.size(); i > 0 && s[i - 1] == '='; --i) ++pad;
-  out.resize(static_cast<size_t>(n) - pad);
-  return out;
+  std::string raw(bytes, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char *>(raw.data()), static_cast<int>(raw.size()));
+  return base64url(raw);
 }
 
 bool is_b64url(const std::string &s) {
@@ -68,43 +40,7 @@ bool valid_verifier(const std::string &v) {
 std::string s256(const std::string &verifier) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char *>(verifier.data()), verifier.size(), digest);
-  return b64url(digest, sizeof digest);
-}
-
-// application/x-www-form-urlencoded: decoded pairs ('+' is a space).
-std::multimap<std::string, std::string> parse_form(const std::string &body) {
-  std::multimap<std::string, std::string> out;
-  auto q = boost::urls::parse_query(body);
-  if (!q) return out;
-  for (auto p : *q) {
-    auto decode = [](boost::urls::pct_string_view s) {
-      boost::urls::encoding_opts opt;
-      opt.space_as_plus = true;
-      return s.decode(opt);
-    };
-    out.emplace(decode(p.key), p.has_value ? decode(p.value) : std::string());
-  }
-  return out;
-}
-
-std::string form_encode(const std::string &s) {
-  static const char *kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string form_decode(const std::string &s) {
-  auto decoded = boost::urls::make_pct_string_view(s);
-  return decoded ? decoded->decode() : std::string();
+  return base64url(std::string_view(reinterpret_cast<const char *>(digest), sizeof digest));
 }
 
 Reply oauth_error(unsigned status, const std::string &error, const std::string &description) {
@@ -189,7 +125,7 @@ struct FakeOAuth::State {
       if (get(k.c_str()) != v) return refuse_authorize("missing " + k + "=" + v);
     std::string back = redirect + "?";
     if (deny) {
-      back += "error=access_denied&state=" + form_encode(get("state"));
+      back += "error=access_denied&state=" + percent_encode(get("state"));
       return Reply::text("", 302).with_header("Location", back);
     }
     Issued i;
@@ -198,8 +134,8 @@ struct FakeOAuth::State {
     i.challenge = challenge;
     i.scope = get("scope");
     issued.push_back(i);
-    back += "code=" + form_encode(i.code) + "&state=" + form_encode(get("state")) +
-            "&scope=" + form_encode(i.scope);
+    back += "code=" + percent_encode(i.code) + "&state=" + percent_encode(get("state")) +
+            "&scope=" + percent_encode(i.scope);
     return Reply::text("", 302).with_header("Location", back);
   }
 
@@ -221,10 +157,10 @@ struct FakeOAuth::State {
       case ClientAuth::basic: {
         if (!basic || basic->rfind("Basic ", 0) != 0)
           return refuse_token(401, "invalid_client", "missing HTTP Basic client authentication");
-        std::string pair = unbase64(basic->substr(6));
+        std::string pair = unbase64(basic->substr(6)).value_or("");
         auto colon = pair.find(':');
-        if (colon == std::string::npos || form_decode(pair.substr(0, colon)) != client.id ||
-            form_decode(pair.substr(colon + 1)) != client.secret)
+        if (colon == std::string::npos || percent_decode(pair.substr(0, colon)) != client.id ||
+            percent_decode(pair.substr(colon + 1)) != client.secret)
           return refuse_token(401, "invalid_client", "Basic credentials do not match");
         if (form.count("client_secret"))
           return refuse_token(400, "invalid_request", "two client authentication methods");
@@ -358,7 +294,8 @@ struct FakeOAuth::State {
     if (req.header("content-type").value_or("").rfind("application/x-www-form-urlencoded", 0) != 0)
       return refuse_token(400, "invalid_request",
                           "the body must be application/x-www-form-urlencoded");
-    auto form = parse_form(req.body);
+    std::multimap<std::string, std::string> form;
+    for (auto &[k, v] : parse_form(req.body)) form.emplace(k, v);
     auto one = [&](const char *k) {
       auto it = form.find(k);
       return it == form.end() ? std::string() : it->second;

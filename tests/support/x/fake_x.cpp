@@ -11,6 +11,8 @@
 #include <string_view>
 #include <utility>
 
+#include "support/encoding.hpp"
+
 namespace automuse::testing {
 namespace json = boost::json;
 
@@ -22,70 +24,14 @@ int64_t now_seconds() {
       .count();
 }
 
-// RFC 3986 encoding as OAuth 1.0a requires; written here independently of the plugin's.
-std::string enc(std::string_view s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string dec(std::string_view s, bool plus_is_space) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else if (plus_is_space && s[i] == '+') {
-      out += ' ';
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 using Pairs = std::vector<std::pair<std::string, std::string>>;
-
-Pairs parse_form(std::string_view s) {
-  Pairs out;
-  while (!s.empty()) {
-    auto amp = s.find('&');
-    auto kv = s.substr(0, amp);
-    auto eq = kv.find('=');
-    if (!kv.empty())
-      out.emplace_back(dec(kv.substr(0, eq), true),
-                       eq == std::string_view::npos ? "" : dec(kv.substr(eq + 1), true));
-    if (amp == std::string_view::npos) break;
-    s.remove_prefix(amp + 1);
-  }
-  return out;
-}
 
 std::string hmac_sha1_b64(const std::string &key, const std::string &data) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char *>(data.data()), data.size(), mac, &len);
-  std::string out(4 * ((len + 2) / 3) + 1, '\0');
-  out.resize(static_cast<size_t>(
-      EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()), mac, static_cast<int>(len))));
-  return out;
+  return base64(std::string_view(reinterpret_cast<const char *>(mac), len));
 }
 
 Reply problem(unsigned status, const std::string &title, const std::string &detail,
@@ -277,7 +223,8 @@ struct FakeX::State {
       if (eq == std::string_view::npos) break;
       auto close = rest.find('"', eq + 2);
       if (close == std::string_view::npos) return fail("malformed OAuth header");
-      oauth[dec(rest.substr(0, eq), false)] = dec(rest.substr(eq + 2, close - eq - 2), false);
+      oauth[percent_decode(rest.substr(0, eq))] =
+          percent_decode(rest.substr(eq + 2, close - eq - 2));
       rest.remove_prefix(close + 1);
     }
     for (const char *k : {"oauth_consumer_key", "oauth_nonce", "oauth_signature",
@@ -303,13 +250,15 @@ struct FakeX::State {
     if (ct && ct->rfind("application/x-www-form-urlencoded", 0) == 0)
       for (auto &p : parse_form(req.body)) params.push_back(p);
     Pairs encoded;
-    for (auto &[k, v] : params) encoded.emplace_back(enc(k), enc(v));
+    for (auto &[k, v] : params) encoded.emplace_back(percent_encode(k), percent_encode(v));
     std::sort(encoded.begin(), encoded.end());
     std::string joined;
     for (auto &[k, v] : encoded) joined += (joined.empty() ? "" : "&") + k + "=" + v;
-    std::string base = req.method + "&" + enc(base_url + req.path) + "&" + enc(joined);
-    std::string expected =
-        hmac_sha1_b64(enc(user->consumer_secret) + "&" + enc(user->access_token_secret), base);
+    std::string base =
+        req.method + "&" + percent_encode(base_url + req.path) + "&" + percent_encode(joined);
+    std::string expected = hmac_sha1_b64(
+        percent_encode(user->consumer_secret) + "&" + percent_encode(user->access_token_secret),
+        base);
     if (expected != oauth["oauth_signature"]) return fail("signature mismatch");
     return user;
   }
