@@ -34,7 +34,7 @@
 #include "latency_front.hpp"
 #include "support/images/fake_image_apis.hpp"
 #include "support/llm/fake_openai.hpp"
-#include "support/youtube/fake_google_oauth.hpp"
+#include "support/oauth/fake_oauth.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
 
 namespace fs = std::filesystem;
@@ -157,7 +157,7 @@ class Bench {
                       [this](const automuse::testing::ReceivedRequest &r) {
                         return r.path == "/v1/images/generations" ? Ms(o_.image_ms) : Ms(0);
                       }),
-        oauth_(kClientId, kClientSecret),
+        oauth_(automuse::testing::FakeOAuth::google_client(kClientId, kClientSecret)),
         upload_(oauth_),
         upload_front_(upload_.server().base_url(),
                       [this](const automuse::testing::ReceivedRequest &r) {
@@ -294,7 +294,7 @@ class Bench {
   automuse::testing::FakeServer images_server_;
   automuse::testing::FakeImageApis images_;
   automuse::bench::LatencyFront images_front_;
-  automuse::testing::FakeGoogleOAuth oauth_;
+  automuse::testing::FakeOAuth oauth_;
   automuse::testing::FakeYouTubeUpload upload_;
   automuse::bench::LatencyFront upload_front_;
 };

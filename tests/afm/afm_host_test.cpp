@@ -15,6 +15,7 @@
 #include "support/amazon/fake_amazon.hpp"
 #include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
+#include "support/temp_folder.hpp"
 #include "support/x/fake_x.hpp"
 
 namespace fs = std::filesystem;
@@ -45,11 +46,6 @@ std::string conversation(const FakeOpenAI &llm, size_t index) {
 class AfmHost : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("automuse-afm-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
     x_.add_user({"1001", "cook", "ck-1", "cs-1", "at-1", "as-1", "", ""});
     amazon_.add_page(kMug, read_file(fs::path(AFM_DATA_DIR) / "normal.html"));
     amazon_.add_page("B0NOTEBOOK", read_file(fs::path(AFM_DATA_DIR) / "no_bullets.html"));
@@ -61,32 +57,16 @@ class AfmHost : public ::testing::Test {
                       18.99,
                       "USD"});
     llm_.set_answers({kGoodPitch});
-    const std::string base = amazon_.base_url();
-    json::object config{{"plugins",
-                         {{"twitter", {{"api_base", x_.base_url()}}},
-                          {"afm",
-                           {{"page_base", base},
-                            {"creators_api_base", base},
-                            {"token_url_v3", base + "/auth/o2/token"},
-                            {"token_url_v2", base + "/oauth2/token"},
-                            {"max_throttle_wait_secs", 10}}}}},
-                        {"llm",
-                         {{"provider", "fake"},
-                          {"providers",
-                           {{"fake",
-                             {{"api", "openai"},
-                              {"base_url", llm_.base_url()},
-                              {"model", "gpt-test"},
-                              {"api_key", "sk-test-0123456789"}}}}}}},
-                        {"log", {{"file", false}}}};
+    json::object config{
+        {"plugins", {{"twitter", {{"api_base", x_.base_url()}}}, {"afm", amazon_.plugin_config()}}},
+        {"llm", llm_.host_config()},
+        {"log", {{"file", false}}}};
     std::ofstream(root_ / "automuse.json") << json::serialize(config);
     auto r = host(
         "accounts add --plugin twitter --nickname cook --set topic=cooking --set consumer_key=ck-1 "
         "--set consumer_secret=cs-1 --set access_token=at-1 --set access_token_secret=as-1");
     ASSERT_EQ(r.code, 0) << r.err;
   }
-  void TearDown() override { fs::remove_all(root_); }
-
   HostResult host(const std::string &args) {
     return automuse::testing::run_host(automuse::testing::host_exe(HOST_EXE), PLUGIN_DIR, root_,
                                        args);
@@ -119,7 +99,8 @@ class AfmHost : public ::testing::Test {
   FakeX x_;
   FakeAmazon amazon_;
   FakeOpenAI llm_;
-  fs::path root_;
+  automuse::testing::TempFolder temp_;
+  fs::path root_ = temp_.path();
 };
 
 TEST_F(AfmHost, RunSharesThroughTheTwitterPluginIntoFakeX) {

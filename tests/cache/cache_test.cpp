@@ -11,13 +11,13 @@
 
 #include "cache/duration.hpp"
 #include "cache/sha256.hpp"
-#include "temp_dir.h"
+#include "support/temp_folder.hpp"
 
 namespace automuse::cache {
 namespace {
 
 namespace fs = std::filesystem;
-using automuse::testing::TempDir;
+using automuse::testing::TempFolder;
 using namespace std::chrono_literals;
 
 // A clock the test moves by hand, so TTLs are checked without sleeping.
@@ -39,7 +39,7 @@ TEST(Sha256, KnownVectors) {
 }
 
 TEST(Cache, SmallValuesInlineLargeValuesAsContentNamedBlobs) {
-  TempDir tmp;
+  TempFolder tmp;
   Cache cache(tmp.path(), {.max_bytes = 1 << 20, .inline_limit = 16, .clock_ms = {}});
   ASSERT_TRUE(cache.put("llm:abc", "short answer"));
   std::string big(5000, 'x');
@@ -69,7 +69,7 @@ TEST(Cache, SmallValuesInlineLargeValuesAsContentNamedBlobs) {
 }
 
 TEST(Cache, SurvivesReopen) {
-  TempDir tmp;
+  TempFolder tmp;
   {
     Cache cache(tmp.path(), {.max_bytes = 1 << 20, .inline_limit = 4, .clock_ms = {}});
     cache.put("k1", "value one");
@@ -81,7 +81,7 @@ TEST(Cache, SurvivesReopen) {
 }
 
 TEST(Cache, TtlExpiry) {
-  TempDir tmp;
+  TempFolder tmp;
   ManualClock clock;
   Cache cache(tmp.path(), {.max_bytes = 1 << 20, .inline_limit = 8, .clock_ms = clock.fn()});
   cache.put("short", "lives one second", 1000ms);
@@ -101,7 +101,7 @@ TEST(Cache, TtlExpiry) {
 }
 
 TEST(Cache, EvictsLeastRecentlyUsedUnderTheCap) {
-  TempDir tmp;
+  TempFolder tmp;
   Cache cache(tmp.path(), {.max_bytes = 300, .inline_limit = 1000, .clock_ms = {}});
   cache.put("a", std::string(100, 'a'));
   cache.put("b", std::string(100, 'b'));
@@ -121,7 +121,7 @@ TEST(Cache, EvictsLeastRecentlyUsedUnderTheCap) {
 }
 
 TEST(Cache, EvictionDeletesBlobFiles) {
-  TempDir tmp;
+  TempFolder tmp;
   Cache cache(tmp.path(), {.max_bytes = 250, .inline_limit = 10, .clock_ms = {}});
   std::string v1(100, '1'), v2(100, '2'), v3(100, '3');
   cache.put("one", v1);
@@ -134,7 +134,7 @@ TEST(Cache, EvictionDeletesBlobFiles) {
 }
 
 TEST(Cache, DamagedBlobIsAMiss) {
-  TempDir tmp;
+  TempFolder tmp;
   Cache cache(tmp.path(), {.max_bytes = 1 << 20, .inline_limit = 10, .clock_ms = {}});
   std::string image(4096, 'i');
   cache.put("image:1", image);
@@ -170,7 +170,7 @@ TEST(Cache, DamagedBlobIsAMiss) {
 }
 
 TEST(Cache, SharedBlobLivesWhileAnyKeyUsesIt) {
-  TempDir tmp;
+  TempFolder tmp;
   Cache cache(tmp.path(), {.max_bytes = 1 << 20, .inline_limit = 10, .clock_ms = {}});
   std::string same(500, 's');
   cache.put("k1", same);
@@ -185,7 +185,7 @@ TEST(Cache, SharedBlobLivesWhileAnyKeyUsesIt) {
 }
 
 TEST(Cache, ClearOlderThanAndSweep) {
-  TempDir tmp;
+  TempFolder tmp;
   ManualClock clock;
   Cache cache(tmp.path(), {.max_bytes = 1 << 20, .inline_limit = 10, .clock_ms = clock.fn()});
   cache.put("old", std::string(100, 'o'));
@@ -216,13 +216,13 @@ TEST(Cache, ClearOlderThanAndSweep) {
 }
 
 TEST(Cache, OwnerOnlyFolder) {
-  TempDir tmp;
+  TempFolder tmp;
   Cache cache(tmp / "c");
   EXPECT_EQ(fs::status(tmp / "c").permissions() & fs::perms::all, fs::perms::owner_all);
 }
 
 TEST(Cache, ManyThreadsWithEvictionStayConsistent) {
-  TempDir tmp;
+  TempFolder tmp;
   Cache cache(tmp.path(), {.max_bytes = 64 * 1024, .inline_limit = 1024, .clock_ms = {}});
   std::atomic<int> wrong{0};
   std::vector<std::thread> threads;

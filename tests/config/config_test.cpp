@@ -5,6 +5,7 @@
 #include "config/paths.hpp"
 #include "core/runtime.hpp"
 #include "core/services.hpp"
+#include "support/temp_folder.hpp"
 
 #include <automuse/cpp/buffer.hpp>
 
@@ -61,7 +62,8 @@ TEST(Config, PluginReadsOwnSectionWithEnvResolved) {
   auto c = Config::parse(R"({"plugins": {"tiktok": {"region": "de", "key": {"env": "AUTOMUSE_TEST_KEY"}},
                                          "other": {"x": 1}}})",
                          "x.json");
-  fs::path data = fs::temp_directory_path() / ("automuse-config-" + std::to_string(::getpid()));
+  automuse::testing::TempFolder tmp;
+  fs::path data = tmp.path();
   automuse::core::Runtime runtime(1, 1);
   automuse::core::ServiceRegistry services;
   services.add(AM_CONFIG_SERVICE_ID, automuse::config::config_service(c, data));
@@ -79,11 +81,11 @@ TEST(Config, PluginReadsOwnSectionWithEnvResolved) {
   EXPECT_EQ(st.st_mode & 0777, 0700u);
   auto secrets = c.secrets();
   EXPECT_NE(std::find(secrets.begin(), secrets.end(), "k-123456789"), secrets.end());
-  fs::remove_all(data);
 }
 
 TEST(Paths, AtomicWriteReplacesWholeFileOwnerOnly) {
-  fs::path dir = fs::temp_directory_path() / ("automuse-atomic-" + std::to_string(::getpid()));
+  automuse::testing::TempFolder tmp;
+  fs::path dir = tmp.path();
   fs::path f = dir / "sub" / "file.json";
   automuse::config::write_file_atomically(f, "first");
   automuse::config::write_file_atomically(f, "second");
@@ -95,5 +97,4 @@ TEST(Paths, AtomicWriteReplacesWholeFileOwnerOnly) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   for (auto &e : fs::directory_iterator(f.parent_path()))
     EXPECT_EQ(e.path().filename(), "file.json") << "no temporary left behind";
-  fs::remove_all(dir);
 }

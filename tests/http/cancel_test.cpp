@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "client_fixture.hpp"
+#include "support/temp_folder.hpp"
 
 namespace automuse::http::test {
 namespace {
@@ -52,8 +53,8 @@ TEST_F(CancelTest, CancelMidBodyCompletesOnceWithCancelled) {
 
 TEST_F(CancelTest, CancelMidDownloadToFileLeavesNoFile) {
   namespace fs = std::filesystem;
-  fs::path dir = fs::temp_directory_path() / ("automuse-cancel-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
+  automuse::testing::TempFolder tmp;
+  fs::path dir = tmp.path();
   FakeServer server;
   server.route("GET", "/big", Reply::pattern(4 << 20).with_dribble(16 * 1024, 20ms));
   Request req = get(server.url("/big"));
@@ -78,7 +79,6 @@ TEST_F(CancelTest, CancelMidDownloadToFileLeavesNoFile) {
   EXPECT_FALSE(fs::exists(part)) << "the partial file is removed";
   std::this_thread::sleep_for(100ms);
   EXPECT_EQ(t->completions, 1);
-  fs::remove_all(dir);
 }
 
 TEST_F(CancelTest, CancelWhileWaitingToRetry) {

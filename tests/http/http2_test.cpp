@@ -9,6 +9,7 @@
 
 #include "client_fixture.hpp"
 #include "nghttpd_server.hpp"
+#include "support/temp_folder.hpp"
 #include "support/test_certificate.hpp"
 
 namespace automuse::http::test {
@@ -21,8 +22,7 @@ class Http2Test : public ClientFixture {
  protected:
   static void SetUpTestSuite() {
     cert_ = new TestCertificate(TestCertificate::generate());
-    dir_ = new fs::path(fs::temp_directory_path() /
-                        ("automuse-http2-test-" + std::to_string(::getpid())));
+    dir_ = new automuse::testing::TempFolder();
     fs::create_directories(*dir_ / "htdocs");
     cert_->write_ca_file(*dir_ / "ca.pem");
     // A body large enough (64 DATA frames) for streams to overlap on the connection.
@@ -31,7 +31,6 @@ class Http2Test : public ClientFixture {
     std::ofstream(*dir_ / "htdocs" / "blob", std::ios::binary) << *blob_;
   }
   static void TearDownTestSuite() {
-    fs::remove_all(*dir_);
     delete cert_;
     delete dir_;
     delete blob_;
@@ -73,11 +72,11 @@ class Http2Test : public ClientFixture {
   }
 
   static TestCertificate *cert_;
-  static fs::path *dir_;
+  static automuse::testing::TempFolder *dir_;
   static std::string *blob_;
 };
 TestCertificate *Http2Test::cert_ = nullptr;
-fs::path *Http2Test::dir_ = nullptr;
+automuse::testing::TempFolder *Http2Test::dir_ = nullptr;
 std::string *Http2Test::blob_ = nullptr;
 
 TEST_F(Http2Test, NghttpdIsInstalled) {

@@ -7,7 +7,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -90,10 +89,6 @@ NghttpdServer::NghttpdServer(const automuse::testing::TestCertificate &cert, fs:
     throw std::runtime_error(
         "nghttpd not found in $PATH, /usr/sbin or /usr/bin: the HTTP/2 tests need a real HTTP/2 "
         "server; install the Debian package nghttp2-server (listed in scripts/packages.sh)");
-  static std::atomic<int> counter{0};
-  dir_ = fs::temp_directory_path() /
-         ("automuse-nghttpd-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  fs::create_directories(dir_);
   write_file(dir_ / "key.pem", cert.key_pem);
   write_file(dir_ / "cert.pem", cert.cert_pem);
   fs::path log = dir_ / "frames.log";
@@ -143,9 +138,6 @@ NghttpdServer::~NghttpdServer() {
 
 void NghttpdServer::cleanup() {
   stop();
-  std::error_code ec;
-  if (!dir_.empty()) fs::remove_all(dir_, ec);
-  dir_.clear();
 }
 
 void NghttpdServer::stop() {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "support/temp_folder.hpp"
 #include "support/test_certificate.hpp"
 
 namespace automuse::http::test {
@@ -48,7 +49,7 @@ class NghttpdServer {
  private:
   void cleanup();  // stop, then remove the folder
 
-  std::filesystem::path dir_;  // key, certificate and log
+  automuse::testing::TempFolder dir_;  // key, certificate and log
   pid_t pid_ = -1;
   uint16_t port_ = 0;
 };

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "client_fixture.hpp"
+#include "support/temp_folder.hpp"
 
 namespace automuse::http::test {
 namespace {
@@ -12,16 +13,6 @@ namespace fs = std::filesystem;
 
 class StreamingTest : public ClientFixture {
  protected:
-  void SetUp() override {
-    ClientFixture::SetUp();
-    dir_ = fs::temp_directory_path() / ("automuse-http-test-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    ClientFixture::TearDown();
-    fs::remove_all(dir_);
-  }
-
   // Largest RSS seen while `work` runs, minus the RSS before it.
   template <class F>
   size_t peak_rss_growth(F &&work) {
@@ -41,7 +32,8 @@ class StreamingTest : public ClientFixture {
     return peak > before ? peak - before : 0;
   }
 
-  fs::path dir_;
+  automuse::testing::TempFolder temp_;
+  fs::path dir_ = temp_.path();
 };
 
 TEST_F(StreamingTest, LargeDownloadGoesToFileWithConstantMemory) {

@@ -4,6 +4,7 @@
 
 #include "client_fixture.hpp"
 #include "support/loopback_proxy.hpp"
+#include "support/temp_folder.hpp"
 #include "support/test_certificate.hpp"
 
 namespace automuse::http::test {
@@ -16,21 +17,22 @@ class TlsProxyTest : public ClientFixture {
  protected:
   static void SetUpTestSuite() {
     cert_ = new TestCertificate(TestCertificate::generate());
-    ca_file_ =
-        new std::filesystem::path(std::filesystem::temp_directory_path() /
-                                  ("automuse-test-ca-" + std::to_string(::getpid()) + ".pem"));
+    ca_folder_ = new automuse::testing::TempFolder();
+    ca_file_ = new std::filesystem::path(*ca_folder_ / "ca.pem");
     cert_->write_ca_file(*ca_file_);
   }
   static void TearDownTestSuite() {
-    std::filesystem::remove(*ca_file_);
     delete cert_;
     delete ca_file_;
+    delete ca_folder_;
   }
   static TestCertificate *cert_;
   static std::filesystem::path *ca_file_;
+  static automuse::testing::TempFolder *ca_folder_;
 };
 TestCertificate *TlsProxyTest::cert_ = nullptr;
 std::filesystem::path *TlsProxyTest::ca_file_ = nullptr;
+automuse::testing::TempFolder *TlsProxyTest::ca_folder_ = nullptr;
 
 TEST_F(TlsProxyTest, UntrustedCertificateIsRefused) {
   FakeServer server({.tls = true, .certificate = cert_});
@@ -64,8 +66,8 @@ TEST_F(TlsProxyTest, TrustedWithTheGeneratedCa) {
 
 TEST_F(TlsProxyTest, WrongCaIsRefused) {
   TestCertificate other = TestCertificate::generate();
-  auto other_ca = std::filesystem::temp_directory_path() /
-                  ("automuse-other-ca-" + std::to_string(::getpid()) + ".pem");
+  automuse::testing::TempFolder tmp;
+  auto other_ca = tmp / "other-ca.pem";
   other.write_ca_file(other_ca);
   ClientConfig config;
   config.ca_bundle = other_ca.string();
@@ -74,7 +76,6 @@ TEST_F(TlsProxyTest, WrongCaIsRefused) {
   server.route("GET", "/secure", Reply::text("secret"));
   Response r = send(get(server.url("/secure")));
   EXPECT_EQ(r.status, AM_ERROR) << r.error;
-  std::filesystem::remove(other_ca);
 }
 
 TEST_F(TlsProxyTest, PlainHttpThroughProxy) {

@@ -7,6 +7,7 @@
 
 #include "images/media_probe.hpp"
 #include "images/title_card.hpp"
+#include "support/temp_folder.hpp"
 
 using namespace automuse::images;
 namespace fs = std::filesystem;
@@ -32,10 +33,6 @@ Looks look_at(const RgbImage &img) {
   const uint8_t *b = &img.pixels[img.pixels.size() - 3];
   l.corner_difference = std::abs(a[0] - b[0]) + std::abs(a[1] - b[1]) + std::abs(a[2] - b[2]);
   return l;
-}
-
-fs::path temp(const std::string &name) {
-  return fs::temp_directory_path() / ("automuse_cards_" + std::to_string(::getpid()) + name);
 }
 
 }  // namespace
@@ -68,8 +65,9 @@ TEST(Cards, RenderLegibleCardsForShortLongAndNonLatinPrompts) {
       "서울의 밤거리 풍경",                                        // Korean
       "القهوة في الصباح",                                          // Arabic
       "Supercalifragilisticexpialidocious-extraordinarily-long-compound-word"};
+  automuse::testing::TempFolder tmp;
   for (size_t i = 0; i < prompts.size(); ++i) {
-    fs::path png = temp("_" + std::to_string(i) + ".png");
+    fs::path png = tmp / (std::to_string(i) + ".png");
     render_title_card(prompts[i], png, CardOptions{270, 480, "DejaVu Sans"});
     MediaInfo info = probe_media(png, 270, 480);
     EXPECT_EQ(info.codec, "png");
@@ -86,7 +84,6 @@ TEST(Cards, RenderLegibleCardsForShortLongAndNonLatinPrompts) {
       const uint8_t *left = &img.pixels[static_cast<size_t>(y) * img.width * 3];
       ASSERT_FALSE(left[0] > 235 && left[1] > 235 && left[2] > 235) << prompts[i];
     }
-    fs::remove(png);
   }
 }
 
@@ -94,10 +91,10 @@ namespace {
 
 // The near-white pixels (the type; backgrounds never get that light) of a card for `text`.
 std::vector<bool> type_mask(const std::string &text, const std::string &name) {
-  fs::path png = temp(name + ".png");
+  automuse::testing::TempFolder tmp;
+  fs::path png = tmp / (name + ".png");
   render_title_card(text, png, CardOptions{270, 480, "DejaVu Sans"});
   RgbImage img = decode_rgb(png);
-  fs::remove(png);
   std::vector<bool> mask(static_cast<size_t>(img.width) * img.height);
   for (size_t i = 0; i < mask.size(); ++i)
     mask[i] = img.pixels[i * 3] > 235 && img.pixels[i * 3 + 1] > 235 && img.pixels[i * 3 + 2] > 235;
@@ -132,11 +129,11 @@ TEST(Cards, NonLatinGlyphsReallyRenderNotTofu) {
 TEST(Cards, CjkPhrasesWrapBetweenCharactersAndStayLarge) {
   // 24 characters with no space: without break opportunities the type would have to shrink
   // until one line fits the width; wrapped it stays large over several lines.
-  fs::path png = temp("_cjk_wrap.png");
+  automuse::testing::TempFolder tmp;
+  fs::path png = tmp / "cjk_wrap.png";
   render_title_card("東京の夜の街並みとネオンの光が輝く交差点の風景です", png,
                     CardOptions{270, 480, "DejaVu Sans"});
   RgbImage img = decode_rgb(png);
-  fs::remove(png);
   int top = img.height, bottom = -1, left = img.width, right = -1;
   for (int y = 0; y < img.height; ++y)
     for (int x = 0; x < img.width; ++x) {
@@ -161,6 +158,7 @@ TEST(Cards, KeyPhraseCutsCjkAtTheFirstClause) {
 }
 
 TEST(Cards, BadSizeIsAnError) {
-  EXPECT_THROW(render_title_card("x", temp("_bad.png"), CardOptions{10, 10, "DejaVu Sans"}),
+  automuse::testing::TempFolder tmp;
+  EXPECT_THROW(render_title_card("x", tmp / "bad.png", CardOptions{10, 10, "DejaVu Sans"}),
                am::error);
 }

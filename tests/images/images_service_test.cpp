@@ -17,6 +17,7 @@
 #include "core/runtime.hpp"
 #include "core/services.hpp"
 #include "images/title_card.hpp"
+#include "support/temp_folder.hpp"
 
 using namespace automuse;
 using namespace automuse::images;
@@ -67,10 +68,6 @@ am_str S(const std::string &s) {
 class ImagesServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("automuse_images_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
     fs::create_directories(dir_ / "mine");
     cache_ = std::make_unique<cache::Cache>(dir_ / "cache");
     ImagesServiceConfig cfg;
@@ -85,10 +82,7 @@ class ImagesServiceTest : public ::testing::Test {
         static_cast<const am_images *>(ctx_->host.get_service(&ctx_->host, AM_IMAGES_SERVICE_ID));
     job_ = runtime_.make_job("images-test");
   }
-  void TearDown() override {
-    job_->wait_idle();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { job_->wait_idle(); }
   Result run(am_image_request req) {
     Waiter w;
     images_->generate(&ctx_->host, job_.get(), &req, Waiter::done, &w);
@@ -106,7 +100,8 @@ class ImagesServiceTest : public ::testing::Test {
     return r;
   }
 
-  fs::path dir_;
+  automuse::testing::TempFolder temp_;
+  fs::path dir_ = temp_.path();
   core::Runtime runtime_{1, 2};
   core::ServiceRegistry registry_;
   std::unique_ptr<cache::Cache> cache_;

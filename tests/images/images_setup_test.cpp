@@ -15,6 +15,7 @@
 #include "images/images_service.hpp"
 #include "images/title_card.hpp"
 #include "support/images/fake_image_apis.hpp"
+#include "support/temp_folder.hpp"
 
 using namespace automuse;
 using namespace automuse::images;
@@ -48,8 +49,8 @@ Got generate(ImagesService &service, am_job &job, const std::string &prompt) {
 }  // namespace
 
 TEST(ImagesSetup, ConfiguredProviderFirstThenCards) {
-  fs::path dir =
-      fs::temp_directory_path() / ("automuse_images_setup_" + std::to_string(::getpid()));
+  automuse::testing::TempFolder tmp;
+  fs::path dir = tmp.path();
   FakeServer server;
   FakeImageApis fake(server, dir / "served");
   core::Runtime runtime{1, 2};
@@ -100,7 +101,6 @@ TEST(ImagesSetup, ConfiguredProviderFirstThenCards) {
   ASSERT_EQ(mine.status, AM_OK) << mine.error;
   EXPECT_EQ(fs::path(mine.outcome.path).filename(), "harbour.png");
   job->wait_idle();
-  fs::remove_all(dir);
 }
 
 TEST(ImagesSetup, DefaultsAndBadSettings) {

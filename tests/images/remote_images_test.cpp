@@ -20,6 +20,7 @@
 #include "images/images_service.hpp"
 #include "images/title_card.hpp"
 #include "support/images/fake_image_apis.hpp"
+#include "support/temp_folder.hpp"
 
 using namespace automuse;
 using namespace automuse::images;
@@ -60,10 +61,7 @@ class RemoteImagesTest : public ::testing::Test {
     service_->add_provider(make_pexels_provider(*http_, p));
     job_ = runtime_.make_job("remote-images");
   }
-  void TearDown() override {
-    job_->wait_idle();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { job_->wait_idle(); }
 
   std::shared_ptr<std::promise<Outcome>> start(std::vector<std::string> order,
                                                MediaKind kind = MediaKind::kImage,
@@ -88,8 +86,8 @@ class RemoteImagesTest : public ::testing::Test {
     return f.get();
   }
 
-  fs::path dir_ =
-      fs::temp_directory_path() / ("automuse_remote_images_" + std::to_string(::getpid()));
+  automuse::testing::TempFolder temp_;
+  fs::path dir_ = temp_.path();
   FakeServer server_;
   FakeImageApis fake_{server_, dir_ / "served"};
   core::Runtime runtime_{1, 2};

@@ -10,14 +10,14 @@
 
 #include "import/mpv2_dates.hpp"
 #include "speech/synthesizer.hpp"
-#include "temp_dir.h"
+#include "support/temp_folder.hpp"
 
 namespace automuse::import {
 namespace {
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-using automuse::testing::TempDir;
+using automuse::testing::TempFolder;
 
 const fs::path kSamples = AUTOMUSE_IMPORT_SAMPLES;
 
@@ -28,7 +28,7 @@ class Mpv2Import : public ::testing::Test {
     setenv("TZ", "UTC", 1);
     tzset();
   }
-  TempDir tmp_;
+  TempFolder tmp_;
 };
 
 TEST_F(Mpv2Import, ReadsBothDateFormats) {

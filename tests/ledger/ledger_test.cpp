@@ -4,14 +4,14 @@
 
 #include "ledger/publication_ledger.hpp"
 #include "store/store.hpp"
-#include "temp_dir.h"
+#include "support/temp_folder.hpp"
 
 namespace automuse::ledger {
 namespace {
 
 class LedgerTest : public ::testing::Test {
  protected:
-  testing::TempDir dir;
+  testing::TempFolder dir;
   std::filesystem::path file = dir / "automuse.db";
   store::Store store{file};
   PublicationLedger ledger{file};

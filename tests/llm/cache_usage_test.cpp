@@ -14,9 +14,9 @@ class CacheUsageTest : public LlmFixture {
  protected:
   void SetUp() override {
     LlmFixture::SetUp();
-    cache_ = std::make_unique<cache::Cache>(dir_.path / "cache");
-    { store::Store s(dir_.path / "automuse.db"); }  // a real store file, migrated
-    usage_ = std::make_unique<UsageLog>(dir_.path / "automuse.db");
+    cache_ = std::make_unique<cache::Cache>(dir_ / "cache");
+    { store::Store s(dir_ / "automuse.db"); }  // a real store file, migrated
+    usage_ = std::make_unique<UsageLog>(dir_ / "automuse.db");
     LlmClientOptions o;
     o.cache = cache_.get();
     o.usage = usage_.get();
@@ -28,7 +28,7 @@ class CacheUsageTest : public LlmFixture {
     usage_.reset();
     cache_.reset();
   }
-  TempDir dir_;
+  TempFolder dir_;
   FakeOpenAI fake_;
   std::unique_ptr<cache::Cache> cache_;
   std::unique_ptr<UsageLog> usage_;
@@ -102,8 +102,8 @@ TEST_F(CacheUsageTest, FailuresAndCutOffAnswersAreNotCached) {
 }
 
 TEST(UsageLog, AddsUpPerDayProviderModelAndAccount) {
-  TempDir dir;
-  UsageLog log(dir.path / "automuse.db");
+  TempFolder dir;
+  UsageLog log(dir / "automuse.db");
   log.record("mistral", "mistral-small", "a", 10, 5, false, false);
   log.record("mistral", "mistral-small", "a", 1, 2, true, false);
   log.record("mistral", "mistral-small", "b", 7, 7, false, false);
@@ -123,7 +123,7 @@ TEST(UsageLog, AddsUpPerDayProviderModelAndAccount) {
   EXPECT_EQ(log.list({.provider = std::string("ollama")}).size(), 1u);
   EXPECT_EQ(log.list({.since_day = std::string("2999-01-01")}).size(), 0u);
   // The table belongs to the store's schema: a Store opens the same file fine.
-  store::Store s(dir.path / "automuse.db");
+  store::Store s(dir / "automuse.db");
   EXPECT_GE(s.schema_version(), 3);  // 3 added llm_usage
   EXPECT_EQ(UsageLog::day_of(0), "1970-01-01");
 }

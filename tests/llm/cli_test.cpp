@@ -27,9 +27,9 @@ class LlmCliTest : public ::testing::Test {
                                         R"(", "model": "gpt-test",
                   "api_key": {"env": "AUTOMUSE_TEST_CLI_KEY"}}}}})",
                                     "test.json");
-    cache_ = std::make_unique<cache::Cache>(dir_.path / "cache");
+    cache_ = std::make_unique<cache::Cache>(dir_ / "cache");
     http_ = std::make_unique<http::HttpClient>(runtime_.io());
-    host_ = std::make_unique<LlmHost>(config_, *http_, cache_.get(), dir_.path / "automuse.db");
+    host_ = std::make_unique<LlmHost>(config_, *http_, cache_.get(), dir_ / "automuse.db");
   }
   void TearDown() override {
     host_.reset();
@@ -63,7 +63,7 @@ class LlmCliTest : public ::testing::Test {
     return exit_code;
   }
 
-  TempDir dir_;
+  TempFolder dir_;
   FakeOllama ollama_;
   FakeOpenAI openai_;
   config::Config config_;

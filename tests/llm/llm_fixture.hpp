@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
@@ -20,6 +19,7 @@
 #include "llm/llm_client.hpp"
 #include "support/llm/fake_ollama.hpp"
 #include "support/llm/fake_openai.hpp"
+#include "support/temp_folder.hpp"
 
 namespace automuse::llm::test {
 
@@ -131,16 +131,6 @@ class LlmFixture : public ::testing::Test {
   std::unique_ptr<LlmClient> client_;
 };
 
-// A fresh folder under the temporary directory, removed with the object.
-struct TempDir {
-  std::filesystem::path path;
-  TempDir() {
-    static std::atomic<int> n{0};
-    path = std::filesystem::temp_directory_path() /
-           ("automuse-llm-test-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-    std::filesystem::create_directories(path);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
+using automuse::testing::TempFolder;
 
 }  // namespace automuse::llm::test

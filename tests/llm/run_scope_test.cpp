@@ -33,7 +33,7 @@ class RunScopeTest : public ::testing::Test {
   void SetUp() override {
     ::setenv("AUTOMUSE_TEST_LLM_KEY", "sk-test-0123456789", 1);
     http_ = std::make_unique<http::HttpClient>(runtime_.io());
-    cache_ = std::make_unique<cache::Cache>(dir_.path / "cache");
+    cache_ = std::make_unique<cache::Cache>(dir_ / "cache");
     LlmClientOptions o;
     o.cache = cache_.get();
     o.providers.set(
@@ -79,7 +79,7 @@ class RunScopeTest : public ::testing::Test {
     return future.get();
   }
 
-  TempDir dir_;
+  TempFolder dir_;
   testing::FakeOpenAI openai_;
   core::Runtime runtime_{1, 1};
   core::ServiceRegistry registry_;

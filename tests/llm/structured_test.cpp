@@ -72,8 +72,8 @@ TEST_F(LlmFixture, BadShapeFailsBeforeAsking) {
 }
 
 TEST_F(LlmFixture, CachedBadAnswerIsForgotten) {
-  TempDir dir;
-  cache::Cache cache(dir.path / "cache");
+  TempFolder dir;
+  cache::Cache cache(dir / "cache");
   FakeOpenAI fake;
   fake.set_answers({"nothing useful", R"(["A","B"])"});
   LlmClientOptions o;

@@ -4,6 +4,7 @@
 #include "core/services.hpp"
 #include "log/log_service.hpp"
 #include "log/logging.hpp"
+#include "support/temp_folder.hpp"
 
 #include <automuse/cpp/log.hpp>
 
@@ -30,19 +31,13 @@ std::string read_file(const fs::path &p) {
 
 class Logging : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("automuse-log-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
-  }
-  void TearDown() override {
-    lg::setup({});
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { lg::setup({}); }
   std::string flushed() {
     spdlog::apply_all([](auto l) { l->flush(); });
     return read_file(dir_ / "automuse.log");
   }
-  fs::path dir_;
+  automuse::testing::TempFolder temp_;
+  fs::path dir_ = temp_ / "logs";  // not made yet: the logger makes it
 };
 
 }  // namespace

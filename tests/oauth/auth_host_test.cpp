@@ -28,6 +28,7 @@
 #include "support/host_process.hpp"
 #include "support/oauth/fake_browser.hpp"
 #include "support/oauth/fake_oauth.hpp"
+#include "support/temp_folder.hpp"
 #include "support/x/fake_x.hpp"
 #include "youtube_api.hpp"
 
@@ -118,18 +119,7 @@ std::string youtube_access_token(const fs::path &db, const std::string &account,
 
 class AuthHost : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("automuse-oauth-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-    write_config(true);
-  }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(root_);
-  }
-
+  void SetUp() override { write_config(true); }
   void write_config(bool with_google_secret) {
     json::object youtube{{"client_id", kGoogleId},
                          {"authorize_url", google_.authorize_url()},
@@ -192,7 +182,8 @@ class AuthHost : public ::testing::Test {
   uint16_t x_port_ = free_port();
   FakeOAuth xauth_{x_client(x_port_)};
   FakeX x_;
-  fs::path root_;
+  automuse::testing::TempFolder temp_;
+  fs::path root_ = temp_.path();
 };
 
 TEST_F(AuthHost, YoutubeStoresARefreshTokenThePluginUses) {

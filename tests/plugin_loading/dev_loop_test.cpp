@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "support/host_process.hpp"
+#include "support/temp_folder.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -22,15 +23,9 @@ namespace {
 class DevLoop : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("automuse-devloop-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
     fs::create_directories(root_ / "empty");
     std::ofstream(root_ / "automuse.json") << R"({"log": {"file": false}})";
   }
-  void TearDown() override { fs::remove_all(root_); }
-
   // automuse-host with `--plugin-dir plugin_dir` and the sandbox's own user plugin folder.
   HostResult host(const std::string &plugin_dir, const std::string &args) {
     return automuse::testing::run_host(automuse::testing::host_exe(HOST_EXE),
@@ -51,7 +46,8 @@ class DevLoop : public ::testing::Test {
     ASSERT_EQ(r.code, 0) << r.err;
   }
 
-  fs::path root_;
+  automuse::testing::TempFolder temp_;
+  fs::path root_ = temp_.path();
 };
 
 std::string listed_path(const std::string &list_json, const std::string &id) {

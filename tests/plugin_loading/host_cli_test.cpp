@@ -12,6 +12,9 @@
 #include <fstream>
 #include <string>
 
+#include "support/host_process.hpp"
+#include "support/temp_folder.hpp"
+
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
@@ -20,42 +23,18 @@ namespace {
 // The ABI this host speaks, as the host writes it.
 const std::string kAbi = std::to_string(AM_ABI_MAJOR) + "." + std::to_string(AM_ABI_MINOR);
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
+using Result = automuse::testing::HostResult;
 
 class HostCli : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("automuse-cli-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
   Result host(const std::string &args) {
-    std::string err_file = (root_ / "stderr.txt").string();
-    std::string cmd = "env XDG_DATA_HOME=" + (root_ / "data").string() +
-                      " XDG_CONFIG_HOME=" + (root_ / "config").string() + " " + HOST_EXE + " " +
-                      args + " 2>" + err_file;
-    Result r;
-    FILE *p = ::popen(cmd.c_str(), "r");
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::ifstream e(err_file);
-    r.err.assign(std::istreambuf_iterator<char>(e), {});
-    return r;
+    return automuse::testing::run_in_sandbox(root_, std::string(HOST_EXE) + " " + args);
   }
   static std::string dir(const std::string &name) {
     return (fs::path(FIXTURE_ROOT) / name).string();
   }
-  fs::path root_;
+  automuse::testing::TempFolder temp_;
+  fs::path root_ = temp_.path();
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "support/fake_server.hpp"
 #include "support/host_process.hpp"
+#include "support/temp_folder.hpp"
 
 namespace fs = std::filesystem;
 using automuse::testing::HostResult;
@@ -23,22 +24,17 @@ constexpr int kRunsPerAction = 10;  // the thousands run in lifetime_stress_test
 class HostLifetime : public ::testing::TestWithParam<const char *> {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("automuse-lifetime-" + std::to_string(::getpid()) + "-" + GetParam());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
     std::ofstream(root_ / "automuse.json") << R"({"log": {"file": false, "level": "warn"}})";
     server_.route("GET", "/ok", automuse::testing::Reply::text("ok"));
   }
-  void TearDown() override { fs::remove_all(root_); }
-
   HostResult run(const std::string &action) {
     return automuse::testing::run_host(
         automuse::testing::host_exe(HOST_EXE), (fs::path(FIXTURE_ROOT) / "lifetime").string(),
         root_, "--plugin fixture-lifetime " + action + " --url " + shell_quote(server_.url("/ok")));
   }
 
-  fs::path root_;
+  automuse::testing::TempFolder temp_;
+  fs::path root_ = temp_.path();
   automuse::testing::FakeServer server_;
 };
 

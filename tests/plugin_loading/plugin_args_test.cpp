@@ -12,6 +12,7 @@
 #include <string>
 
 #include "support/host_process.hpp"
+#include "support/temp_folder.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -21,16 +22,7 @@ namespace {
 
 class PluginArgs : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("automuse-args-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-    std::ofstream(root_ / "automuse.json") << "{}\n";
-  }
-  void TearDown() override { fs::remove_all(root_); }
-
+  void SetUp() override { std::ofstream(root_ / "automuse.json") << "{}\n"; }
   HostResult host(const std::string &dir, const std::string &args) {
     return automuse::testing::run_host(HOST_EXE, (fs::path(FIXTURE_ROOT) / dir).string(), root_,
                                        args);
@@ -41,7 +33,8 @@ class PluginArgs : public ::testing::Test {
   static bool has(const std::string &text, const std::string &part) {
     return text.find(part) != std::string::npos;
   }
-  fs::path root_;
+  automuse::testing::TempFolder temp_;
+  fs::path root_ = temp_.path();
 };
 
 }  // namespace

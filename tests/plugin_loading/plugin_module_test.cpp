@@ -14,6 +14,7 @@
 #include "capture_log.hpp"
 #include "core/job_service.hpp"
 #include "core/runtime.hpp"
+#include "support/temp_folder.hpp"
 
 namespace fs = std::filesystem;
 using automuse::plugins::PluginError;
@@ -84,12 +85,12 @@ class LoadedPlugin : public ::testing::Test {
 }  // namespace
 
 TEST(PluginModuleOpen, NotASharedLibrary) {
-  fs::path junk = fs::temp_directory_path() / "automuse-junk-plugin.so";
+  automuse::testing::TempFolder tmp;
+  fs::path junk = tmp / "junk-plugin.so";
   { std::ofstream(junk) << "not an ELF file"; }
   auto e = open_error(junk);
   EXPECT_NE(e.find(junk.string()), std::string::npos) << e;
   EXPECT_NE(e.find("not a shared library"), std::string::npos) << e;
-  fs::remove(junk);
 }
 
 TEST(PluginModuleOpen, MissingEntrySymbol) {

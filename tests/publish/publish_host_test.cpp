@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "support/host_process.hpp"
+#include "support/temp_folder.hpp"
 
 namespace {
 
@@ -21,17 +22,7 @@ using automuse::testing::run_host;
 
 class OnDemandPublisher : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("automuse-publish-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-    config("{}");
-  }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(root_);
-  }
+  void SetUp() override { config("{}"); }
   void config(const std::string &text) { std::ofstream(root_ / "automuse.json") << text; }
   automuse::testing::HostResult host(const std::string &args) {
     return run_host(automuse::testing::host_exe(HOST_EXE), SHARE_FIXTURES, root_, args);
@@ -42,7 +33,8 @@ class OnDemandPublisher : public ::testing::Test {
     EXPECT_EQ(result.at("init_on_main"), json::value(true)) << result;
     EXPECT_EQ(result.at("init_tid"), result.at("pid")) << "the main thread's id is the process id";
   }
-  fs::path root_;
+  automuse::testing::TempFolder temp_;
+  fs::path root_ = temp_.path();
 };
 
 TEST_F(OnDemandPublisher, ItsInitRunsOnTheMainThread) {

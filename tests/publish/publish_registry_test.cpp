@@ -29,7 +29,7 @@
 #include "core/services.hpp"
 #include "ledger/publication_ledger.hpp"
 #include "store/store.hpp"
-#include "temp_dir.h"
+#include "support/temp_folder.hpp"
 
 namespace automuse::publish {
 namespace {
@@ -337,8 +337,8 @@ TEST_F(PublishTest, TextPublicationCompletesOnceWithIdAndUrl) {
 
 TEST_F(PublishTest, VideoGoesToTheVideoPublisherWithItsFile) {
   register_both();
-  auto file = std::filesystem::temp_directory_path() /
-              ("publish-test-" + std::to_string(::getpid()) + ".mp4");
+  automuse::testing::TempFolder tmp;
+  auto file = tmp / "clip.mp4";
   std::ofstream(file) << "not really a video";
   auto job = make_job();
   Completion c;
@@ -347,7 +347,6 @@ TEST_F(PublishTest, VideoGoesToTheVideoPublisherWithItsFile) {
   EXPECT_EQ(c.status, AM_OK) << c.error;
   EXPECT_EQ(json::parse(c.result).at("url"), "https://tiktok.example/clips/100");
   EXPECT_EQ(tiktok_.media, std::vector<std::string>{file.string()});
-  std::filesystem::remove(file);
 }
 
 TEST_F(PublishTest, VideoToATextOnlyPublisherIsUnsupported) {
@@ -586,7 +585,7 @@ class LedgeredPublishTest : public PublishTest {
     return rows.empty() ? ledger::Publication{} : rows.front();
   }
 
-  automuse::testing::TempDir dir_;
+  automuse::testing::TempFolder dir_;
   store::Store store_{dir_ / "automuse.db"};
   ledger::PublicationLedger ledger_{dir_ / "automuse.db"};
 };

@@ -11,21 +11,12 @@
 
 #include "automuse_render/render.h"
 #include "media_fixtures.h"
+#include "support/temp_folder.hpp"
 
 namespace automuse::render::test {
 
 class RenderFixture : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string tmpl =
-        (std::filesystem::temp_directory_path() / "automuse-render-test-XXXXXX").string();
-    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
   std::filesystem::path at(const std::string &name) const { return dir_ / name; }
 
   Timeline parse(const std::string &json) {
@@ -42,7 +33,8 @@ class RenderFixture : public ::testing::Test {
     write_png(at(name), w, h, [c](int, int) { return c; });
   }
 
-  std::filesystem::path dir_;
+  automuse::testing::TempFolder temp_;
+  std::filesystem::path dir_ = temp_.path();
 };
 
 }  // namespace automuse::render::test

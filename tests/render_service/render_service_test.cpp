@@ -5,6 +5,7 @@
 #include "core/runtime.hpp"
 #include "media_fixtures.h"
 #include "render_service/render_service.hpp"
+#include "support/temp_folder.hpp"
 
 #include <automuse/cpp/str.hpp>
 
@@ -57,12 +58,9 @@ struct Call {
 class RenderService : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("automuse-render-service-" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
     write_png(dir_ / "a.png", 320, 240, [](int x, int y) { return Rgb{uint8_t(x), uint8_t(y), 80}; });
     write_tone_wav(dir_ / "voice.wav", 2.0, 330, 0.3);
   }
-  void TearDown() override { fs::remove_all(dir_); }
   std::string timeline(double seconds, const std::string &output) {
     return R"({"canvas": {"width": 270, "height": 480, "fps": 30},
                "scenes": [{"image": "a.png", "duration": )" +
@@ -72,7 +70,8 @@ class RenderService : public ::testing::Test {
   }
   const am_render_service *svc_ = automuse::render_service::render_service();
   automuse::core::Runtime runtime_{1, 2};
-  fs::path dir_;
+  automuse::testing::TempFolder temp_;
+  fs::path dir_ = temp_.path();
 };
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "support/host_process.hpp"
+#include "support/temp_folder.hpp"
 
 namespace automuse::testing {
 
@@ -27,14 +28,7 @@ namespace fs = std::filesystem;
 
 class HostHarness : public ::testing::Test {
  protected:
-  void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("automuse-sched-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
-    write_config("{}");
-  }
+  void SetUp() override { write_config("{}"); }
   void TearDown() override {
     if (child_ > 0) {
       ::kill(child_, SIGKILL);
@@ -44,7 +38,6 @@ class HostHarness : public ::testing::Test {
       ::kill(pid, SIGKILL);
       ::waitpid(pid, nullptr, 0);
     }
-    if (!HasFailure()) fs::remove_all(root_);  // kept for a look when a test failed
   }
 
   // The plugin folder the host is pointed at (one fixture case per folder).
@@ -123,7 +116,8 @@ class HostHarness : public ::testing::Test {
     return boost::json::parse(out).as_array();
   }
 
-  fs::path root_;
+  automuse::testing::TempFolder temp_;
+  fs::path root_ = temp_.path();
   pid_t child_ = -1;
 
  private:

@@ -17,6 +17,7 @@
 #include "schedule/schedule_store.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
+#include "support/temp_folder.hpp"
 
 namespace automuse::schedule {
 namespace {
@@ -95,14 +96,6 @@ TEST(ProcessOwner, AnotherBootIsGoneAnotherMachineOrNamespaceUnknown) {
 
 class OrphanedRuns : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("automuse-owner-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
   fs::path db() const { return dir_ / "automuse.db"; }
   JobRun run_of(const std::string &plugin) {
     JobRun r;
@@ -125,7 +118,8 @@ class OrphanedRuns : public ::testing::Test {
     ADD_FAILURE() << "no run " << id;
     return {};
   }
-  fs::path dir_;
+  automuse::testing::TempFolder temp_;
+  fs::path dir_ = temp_.path();
 };
 
 TEST_F(OrphanedRuns, OnlyRunsOfGoneOwnersAreInterruptedOnce) {

@@ -102,8 +102,7 @@ class ChaosSoak : public ::testing::Test {
     std::cout << "soak seed " << seed_ << " (replay with SOAK_SEED=" << seed_ << ")" << std::endl;
     RecordProperty("soak_seed", std::to_string(seed_));
     rng_.seed(seed_);
-    world_ = std::make_unique<SoakWorld>(std::filesystem::temp_directory_path() /
-                                         ("automuse-soak-" + std::to_string(::getpid())));
+    world_ = std::make_unique<SoakWorld>();
     daemon_ = std::make_unique<DaemonProcess>(world_->daemon_command());
     // The aimed kills: armed for a round, they fire once, right after the platform stored.
     world_->yt_.on_video_created([this](const auto &) {
@@ -117,10 +116,6 @@ class ChaosSoak : public ::testing::Test {
     world_->yt_.on_video_created(nullptr);
     world_->x_.on_post_created(nullptr);
     daemon_.reset();
-    if (!HasFailure())
-      std::filesystem::remove_all(world_->root());
-    else
-      std::cout << "the sandbox is kept: " << world_->root() << std::endl;
   }
 
   // The faults of round `k`: every kind in one of the first rounds (the seed's shuffle deals

@@ -19,8 +19,9 @@
 #include "support/amazon/fake_amazon.hpp"
 #include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
+#include "support/oauth/fake_oauth.hpp"
+#include "support/temp_folder.hpp"
 #include "support/x/fake_x.hpp"
-#include "support/youtube/fake_google_oauth.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
 
 namespace automuse::testing::soak {
@@ -131,9 +132,7 @@ class SoakLlm {
 // The fakes, the sandbox and its accounts and schedules.
 class SoakWorld {
  public:
-  explicit SoakWorld(fs::path root) : root_(std::move(root)) {
-    fs::remove_all(root_);
-    fs::create_directories(root_);
+  SoakWorld() {
     for (const auto &c : channels()) {
       oauth_.add_refresh_token(c.refresh_token);
       add_x_user(c.x_user_id, c.x_nickname);
@@ -209,7 +208,7 @@ class SoakWorld {
 
   FakeOpenAI llm_;
   SoakLlm answers_{llm_};
-  FakeGoogleOAuth oauth_{kClientId, kClientSecret};
+  FakeOAuth oauth_{FakeOAuth::google_client(kClientId, kClientSecret)};
   FakeYouTubeUpload yt_{oauth_};
   FakeX x_;
   FakeAmazon amazon_;
@@ -230,7 +229,6 @@ class SoakWorld {
   }
 
   void write_config() {
-    const std::string amazon = amazon_.base_url();
     json::object config{
         {"plugins",
          {{"youtube",
@@ -241,27 +239,16 @@ class SoakWorld {
             {"chunk_kib", 256},
             {"max_duration", 10}}},
           {"twitter", {{"api_base", x_.base_url()}, {"media_segment_bytes", 65536}}},
-          {"afm",
-           {{"page_base", amazon},
-            {"creators_api_base", amazon},
-            {"token_url_v3", amazon + "/auth/o2/token"},
-            {"token_url_v2", amazon + "/oauth2/token"},
-            {"max_throttle_wait_secs", 10}}}}},
-        {"llm",
-         {{"provider", "fake"},
-          {"providers",
-           {{"fake",
-             {{"api", "openai"},
-              {"base_url", llm_.base_url()},
-              {"model", "gpt-test"},
-              {"api_key", "sk-test-0123456789"}}}}}}},
+          {"afm", amazon_.plugin_config()}}},
+        {"llm", llm_.host_config()},
         // Retries come quickly, so a round settles in seconds.
         {"schedule", {{"retry_base_seconds", 1}, {"max_attempts", 4}, {"grace_seconds", 20}}},
         {"log", {{"file", false}}}};
     std::ofstream(root_ / "automuse.json") << json::serialize(config);
   }
 
-  fs::path root_;
+  TempFolder sandbox_;  // kept, and named, when the soak failed
+  fs::path root_ = sandbox_.path();
 };
 
 }  // namespace automuse::testing::soak

@@ -21,6 +21,7 @@
 #include "speech/pcm_audio.hpp"
 #include "speech/speech_service.hpp"
 #include "support/speech/fake_speech_apis.hpp"
+#include "support/temp_folder.hpp"
 
 using namespace automuse;
 using namespace automuse::speech;
@@ -41,8 +42,6 @@ struct Outcome {
 class RemoteSpeechTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("automuse_remote_speech_" + std::to_string(::getpid()));
-    fs::create_directories(dir_);
     cache_ = std::make_unique<cache::Cache>(dir_ / "cache");
     SpeechServiceConfig cfg;
     cfg.output_dir = dir_;
@@ -59,10 +58,7 @@ class RemoteSpeechTest : public ::testing::Test {
     service_->add_provider(make_elevenlabs_provider(*http_, el));
     job_ = runtime_.make_job("remote-speech");
   }
-  void TearDown() override {
-    job_->wait_idle();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { job_->wait_idle(); }
 
   Outcome speak(const std::string &provider, const std::string &text, bool use_cache = false,
                 const std::string &voice = {}) {
@@ -107,7 +103,8 @@ class RemoteSpeechTest : public ::testing::Test {
   std::unique_ptr<cache::Cache> cache_;
   std::unique_ptr<SpeechService> service_;
   core::JobPtr job_;
-  fs::path dir_;
+  automuse::testing::TempFolder temp_;
+  fs::path dir_ = temp_.path();
 };
 
 const std::string kScript =

@@ -17,6 +17,7 @@
 #include "core/services.hpp"
 #include "speech/pcm_audio.hpp"
 #include "speech/synthesizer.hpp"
+#include "support/temp_folder.hpp"
 
 using namespace automuse;
 using namespace automuse::speech;
@@ -72,11 +73,6 @@ am_str S(const std::string &s) {
 class SpeechServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("automuse_speech_service_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     cache_ = std::make_unique<cache::Cache>(dir_ / "cache");
     SpeechServiceConfig cfg;
     cfg.output_dir = dir_ / "out";
@@ -88,10 +84,7 @@ class SpeechServiceTest : public ::testing::Test {
         static_cast<const am_speech *>(ctx_->host.get_service(&ctx_->host, AM_SPEECH_SERVICE_ID));
     job_ = runtime_.make_job("speech-test");
   }
-  void TearDown() override {
-    job_->wait_idle();
-    fs::remove_all(dir_);
-  }
+  void TearDown() override { job_->wait_idle(); }
 
   am_speech_request request(const std::string &text) {
     am_speech_request r{};
@@ -101,7 +94,8 @@ class SpeechServiceTest : public ::testing::Test {
     return r;
   }
 
-  fs::path dir_;
+  automuse::testing::TempFolder temp_;
+  fs::path dir_ = temp_.path();
   core::Runtime runtime_{1, 2};
   core::ServiceRegistry registry_;
   std::unique_ptr<cache::Cache> cache_;

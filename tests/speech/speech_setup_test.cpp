@@ -14,6 +14,7 @@
 #include "http/http_client.hpp"
 #include "speech/speech_service.hpp"
 #include "support/speech/fake_speech_apis.hpp"
+#include "support/temp_folder.hpp"
 
 using namespace automuse;
 using namespace automuse::speech;
@@ -51,8 +52,8 @@ TEST(SpeechSetup, DefaultProviderAndSettingsReachTheRequests) {
                                     server.base_url() +
                                     R"(", "api_key": "xi-test-key-0123456789",
                      "voice": "VoiceFromConfig1234"}}})");
-  fs::path dir =
-      fs::temp_directory_path() / ("automuse_speech_setup_" + std::to_string(::getpid()));
+  automuse::testing::TempFolder tmp;
+  fs::path dir = tmp.path();
   SpeechServiceConfig cfg;
   cfg.output_dir = dir;
   cfg.default_provider = default_speech_provider(&section);
@@ -81,7 +82,6 @@ TEST(SpeechSetup, DefaultProviderAndSettingsReachTheRequests) {
   ASSERT_EQ(reqs.size(), 1u);
   EXPECT_EQ(reqs[0].json().at("voice"), "nova");
   job->wait_idle();
-  fs::remove_all(dir);
 }
 
 TEST(SpeechSetup, DefaultsAndBadSettings) {

@@ -12,6 +12,7 @@
 #include "speech/espeak_engine.hpp"
 #include "speech/script_text.hpp"
 #include "speech/silence.hpp"
+#include "support/temp_folder.hpp"
 
 using namespace automuse::speech;
 
@@ -185,13 +186,13 @@ TEST(Synthesizer, BadSettingsNameTheField) {
 
 TEST(Synthesizer, WavFileRoundTrip) {
   Speech speech = synthesize_script("Write me to a file.", {});
-  auto path = std::filesystem::temp_directory_path() / "automuse_speech_roundtrip.wav";
+  automuse::testing::TempFolder tmp;
+  auto path = tmp / "roundtrip.wav";
   write_wav_file(path, speech.audio);
   PcmAudio back = read_wav_file(path);
   EXPECT_EQ(back.sample_rate, speech.audio.sample_rate);
   EXPECT_EQ(back.samples, speech.audio.samples);
   EXPECT_EQ(std::filesystem::file_size(path), 44 + 2 * speech.audio.samples.size());
-  std::filesystem::remove(path);
   EXPECT_THROW(decode_wav("RIFF\0\0\0\0WAVEjunk", "bad.wav"), SpeechError);
 }
 

@@ -5,13 +5,13 @@
 #include <sstream>
 
 #include "app/store_commands.hpp"
-#include "temp_dir.h"
+#include "support/temp_folder.hpp"
 
 namespace automuse::store {
 namespace {
 
 namespace json = boost::json;
-using automuse::testing::TempDir;
+using automuse::testing::TempFolder;
 
 constexpr const char *kTwitterDescribe = R"({"description":"X posts","account_fields":[
   {"name":"topic","type":"string","required":true,"help":"What to post about"},
@@ -57,7 +57,7 @@ class Cli : public ::testing::Test {
   std::string out() const { return out_.str(); }
   std::string err() const { return err_.str(); }
 
-  TempDir tmp_;
+  TempFolder tmp_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<cache::Cache> cache_;
   std::ostringstream out_, err_;

@@ -11,12 +11,12 @@
 
 #include "store/migrations.hpp"
 #include "store/store.hpp"
-#include "temp_dir.h"
+#include "support/temp_folder.hpp"
 
 namespace automuse::store {
 namespace {
 
-using automuse::testing::TempDir;
+using automuse::testing::TempFolder;
 constexpr int kSecretsPerAccount = 3;
 
 // One "record" spans three tables: an account, its secrets and a history row. Child side.
@@ -48,7 +48,7 @@ constexpr int kSecretsPerAccount = 3;
 }
 
 TEST(CrashSafety, SigkillMidStreamLeavesNoPartialRecord) {
-  TempDir tmp;
+  TempFolder tmp;
   auto file = tmp / "automuse.db";
   int64_t committed_total = 0;
   // Several rounds, killed after different amounts of work, to land inside transactions.
@@ -102,7 +102,7 @@ TEST(CrashSafety, SigkillMidStreamLeavesNoPartialRecord) {
 // The worst moment: a transaction big enough that SQLite has already spilled its uncommitted
 // pages into the WAL file when the process dies. Recovery must ignore those frames.
 TEST(CrashSafety, SigkillWithUncommittedPagesInTheWal) {
-  TempDir tmp;
+  TempFolder tmp;
   auto file = tmp / "automuse.db";
   constexpr int kCommitted = 10;
   int fds[2];
@@ -154,7 +154,7 @@ TEST(CrashSafety, SigkillWithUncommittedPagesInTheWal) {
 }
 
 TEST(MultiProcess, TwoWritersAtOnceBothSucceed) {
-  TempDir tmp;
+  TempFolder tmp;
   auto file = tmp / "automuse.db";  // not created yet: both also race to create and migrate it
   constexpr int kRecords = 150;
   int go[2];

@@ -5,12 +5,12 @@
 
 #include "store/migrations.hpp"
 #include "store/store.hpp"
-#include "temp_dir.h"
+#include "support/temp_folder.hpp"
 
 namespace automuse::store {
 namespace {
 
-using automuse::testing::TempDir;
+using automuse::testing::TempFolder;
 
 // Runs raw SQL with the plain SQLite API, as an older AutoMuse (or another program) would.
 void raw_exec(const std::filesystem::path &file, const char *sql) {
@@ -49,7 +49,7 @@ constexpr const char *kVersion1Database = R"sql(
 )sql";
 
 TEST(Migrations, OlderDatabaseUpgradesInPlace) {
-  TempDir tmp;
+  TempFolder tmp;
   auto file = tmp / "automuse.db";
   raw_exec(file, kVersion1Database);
 
@@ -73,7 +73,7 @@ TEST(Migrations, OlderDatabaseUpgradesInPlace) {
 }
 
 TEST(Migrations, StepsCanStopAtAVersionAndResume) {
-  TempDir tmp;
+  TempFolder tmp;
   auto file = tmp / "automuse.db";
   {
     Db db(file);
@@ -85,7 +85,7 @@ TEST(Migrations, StepsCanStopAtAVersionAndResume) {
 }
 
 TEST(Migrations, NewerDatabaseIsRefusedAndLeftAlone) {
-  TempDir tmp;
+  TempFolder tmp;
   auto file = tmp / "automuse.db";
   { Store store(file); }
   const int future = latest_schema_version() + 1;
@@ -109,7 +109,7 @@ TEST(Migrations, NewerDatabaseIsRefusedAndLeftAlone) {
 }
 
 TEST(Migrations, ForeignFilesAreRefused) {
-  TempDir tmp;
+  TempFolder tmp;
   auto other = tmp / "other.db";
   raw_exec(other, "CREATE TABLE notes (t TEXT)");
   try {

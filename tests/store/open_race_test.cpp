@@ -15,13 +15,13 @@
 #include "sqlite/open_lock.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
-#include "temp_dir.h"
+#include "support/temp_folder.hpp"
 
 namespace automuse::store {
 namespace {
 
 namespace fs = std::filesystem;
-using automuse::testing::TempDir;
+using automuse::testing::TempFolder;
 
 constexpr int kProcesses = 8;
 
@@ -112,7 +112,7 @@ std::string journal_mode(Db &db) {
 
 // The schema a store migrated by one process alone has.
 std::string reference_schema() {
-  TempDir tmp;
+  TempFolder tmp;
   Store alone(tmp / "alone.db");
   Db db(tmp / "alone.db");
   return schema_of(db);
@@ -133,7 +133,7 @@ void expect_complete(const fs::path &file) {
 }
 
 TEST(OpenRace, ProcessesOpeningANewStoreTogetherAllSucceed) {
-  TempDir tmp;
+  TempFolder tmp;
   fs::path file = tmp / "data" / "automuse.db";  // neither the file nor its folder exists yet
   std::map<int, int> applied = open_together(file);
   std::map<int, int> once;
@@ -143,7 +143,7 @@ TEST(OpenRace, ProcessesOpeningANewStoreTogetherAllSucceed) {
 }
 
 TEST(OpenRace, ProcessesUpgradingAnOldStoreTogetherApplyEachStepOnce) {
-  TempDir tmp;
+  TempFolder tmp;
   fs::path file = tmp / "automuse.db";
   constexpr int kOldVersion = 3;
   {
@@ -161,7 +161,7 @@ TEST(OpenRace, ProcessesUpgradingAnOldStoreTogetherApplyEachStepOnce) {
 }
 
 TEST(OpenRace, ProcessesOpeningACurrentStoreTogetherChangeNothing) {
-  TempDir tmp;
+  TempFolder tmp;
   fs::path file = tmp / "automuse.db";
   { Store created(file); }  // created and migrated alone
   std::map<int, int> applied = open_together(file);
@@ -173,7 +173,7 @@ TEST(OpenRace, ProcessesOpeningACurrentStoreTogetherChangeNothing) {
 // process's write lock there at once instead of calling the busy handler (two openers of a file
 // not yet in WAL mode meet this). The opener must wait, not fail.
 TEST(OpenRace, SwitchToWalWaitsForAnotherProcessWriting) {
-  TempDir tmp;
+  TempFolder tmp;
   fs::path file = tmp / "automuse.db";
   {
     Db db(file);
@@ -217,7 +217,7 @@ TEST(OpenRace, SwitchToWalWaitsForAnotherProcessWriting) {
 // A process stopped while opening the file (it holds the lock) makes the others give up after
 // their patience, with a message naming the lock file, rather than wait for ever.
 TEST(OpenRace, AHeldOpeningLockFailsClearlyAfterThePatience) {
-  TempDir tmp;
+  TempFolder tmp;
   fs::path file = tmp / "automuse.db";
   sqlite::OpenLock held(file, std::chrono::milliseconds(0));
   try {

@@ -9,7 +9,7 @@
 #include "cache/cache_service.hpp"
 #include "core/runtime.hpp"
 #include "store/store_service.hpp"
-#include "temp_dir.h"
+#include "support/temp_folder.hpp"
 
 extern "C" int store_from_c(const am_host *host);  // store_from_c.c
 
@@ -17,7 +17,7 @@ namespace automuse::store {
 namespace {
 
 namespace json = boost::json;
-using automuse::testing::TempDir;
+using automuse::testing::TempFolder;
 
 am_str s(std::string_view v) {
   return {v.data(), v.size()};
@@ -50,7 +50,7 @@ class Services : public ::testing::Test {
     store_.add_account({"twitter", "deals", {{"topic", "tech"}}, {}, {}, {}, {}}, nullptr);
   }
 
-  TempDir tmp_;
+  TempFolder tmp_;
   Store store_;
   cache::Cache cache_;
   StoreService store_service_;

@@ -6,13 +6,13 @@
 #include <sys/stat.h>
 
 #include "store/migrations.hpp"
-#include "temp_dir.h"
+#include "support/temp_folder.hpp"
 
 namespace automuse::store {
 namespace {
 
 namespace json = boost::json;
-using automuse::testing::TempDir;
+using automuse::testing::TempFolder;
 
 constexpr const char *kYoutubeSchema = R"({"fields":[
   {"name":"niche","type":"string","required":true},
@@ -30,7 +30,7 @@ mode_t mode_of(const std::filesystem::path &p) {
 }
 
 TEST(Store, CreatesOwnerOnlyFolderAndFile) {
-  TempDir tmp;
+  TempFolder tmp;
   Store store(tmp / "data" / "automuse.db");
   EXPECT_EQ(mode_of(tmp / "data"), 0700u);
   EXPECT_EQ(mode_of(tmp / "data" / "automuse.db"), 0600u);
@@ -41,7 +41,7 @@ TEST(Store, CreatesOwnerOnlyFolderAndFile) {
 }
 
 TEST(Store, AddListShowRemoveAccountWithSecrets) {
-  TempDir tmp;
+  TempFolder tmp;
   Store store(tmp / "automuse.db");
   AccountSchema schema = AccountSchema::parse(kYoutubeSchema, "youtube");
   NewAccount in;
@@ -81,7 +81,7 @@ TEST(Store, AddListShowRemoveAccountWithSecrets) {
 }
 
 TEST(Store, ValidationErrorsNameAccountAndField) {
-  TempDir tmp;
+  TempFolder tmp;
   Store store(tmp / "automuse.db");
   AccountSchema schema = AccountSchema::parse(kYoutubeSchema, "youtube");
   auto error_for = [&](json::object fields) -> std::string {
@@ -131,7 +131,7 @@ TEST(Store, SchemaErrorsNameThePath) {
 }
 
 TEST(Store, UpdateFieldsKeepsOthersAndValidates) {
-  TempDir tmp;
+  TempFolder tmp;
   Store store(tmp / "automuse.db");
   AccountSchema schema = AccountSchema::parse(kYoutubeSchema, "youtube");
   Account a = store.add_account(
@@ -149,7 +149,7 @@ TEST(Store, UpdateFieldsKeepsOthersAndValidates) {
 }
 
 TEST(Store, HistoryFiltersAndUpdates) {
-  TempDir tmp;
+  TempFolder tmp;
   Store store(tmp / "automuse.db");
   Account yt = store.add_account({"youtube", "a", {}, {}, {}, {}, {}}, nullptr);
   Account tw = store.add_account({"twitter", "b", {}, {}, {}, {}, {}}, nullptr);
@@ -181,7 +181,7 @@ TEST(Store, HistoryFiltersAndUpdates) {
 }
 
 TEST(Store, ProductsAndOAuthTokens) {
-  TempDir tmp;
+  TempFolder tmp;
   Store store(tmp / "automuse.db");
   Account tw = store.add_account({"twitter", "deals", {}, {}, {}, {}, {}}, nullptr);
   Product p = store.add_product({.link = "https://amzn.to/abc",
@@ -214,7 +214,7 @@ TEST(Store, ProductsAndOAuthTokens) {
 }
 
 TEST(Store, TransactionRollsBackEverything) {
-  TempDir tmp;
+  TempFolder tmp;
   Store store(tmp / "automuse.db");
   EXPECT_THROW(store.transaction([&] {
     store.add_account({"youtube", "a", {}, {}, {}, {}, {}}, nullptr);

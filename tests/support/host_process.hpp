@@ -25,6 +25,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/files.hpp"
+
 extern char **environ;
 
 namespace automuse::testing {
@@ -39,11 +41,6 @@ inline std::string shell_quote(const std::string &s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
-}
-
-inline std::string read_file(const std::filesystem::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 // The host under test: `built` (this build's), or AUTOMUSE_HOST_EXE when set.
@@ -213,20 +210,27 @@ class HostProcess {
   std::thread out_reader_, err_reader_;
 };
 
-// Runs `exe --plugin-dir PLUGIN_DIR --config ROOT/automuse.json ARGS` to its end in the sandbox
-// under `root`, with no stdin; `args` is shell text (quote with shell_quote). Its stderr is
-// also left in ROOT/stderr.txt for a look after the fact.
-inline HostResult run_host(const std::string &exe, const std::string &plugin_dir,
-                           const std::filesystem::path &root, const std::string &args) {
-  const std::string command = exe + " --plugin-dir " + plugin_dir + " --config " +
-                              shell_quote((root / "automuse.json").string()) + " " + args;
-  HostProcess p({"/bin/sh", "-c", command}, sandbox_env(root));
+// Runs the shell text `command` to its end in the sandbox under `root` (plus `env`), with no
+// stdin. Its stderr is also left in ROOT/stderr.txt for a look after the fact.
+inline HostResult run_in_sandbox(const std::filesystem::path &root, const std::string &command,
+                                 std::vector<std::string> env = {}) {
+  std::vector<std::string> all = sandbox_env(root);
+  all.insert(all.end(), env.begin(), env.end());
+  HostProcess p({"/bin/sh", "-c", command}, all);
   HostResult r;
   r.code = p.wait();
   r.out = p.out();
   r.err = p.err();
   std::ofstream(root / "stderr.txt", std::ios::binary) << r.err;
   return r;
+}
+
+// Runs `exe --plugin-dir PLUGIN_DIR --config ROOT/automuse.json ARGS` to its end in the sandbox
+// under `root`; `args` is shell text (quote with shell_quote).
+inline HostResult run_host(const std::string &exe, const std::string &plugin_dir,
+                           const std::filesystem::path &root, const std::string &args) {
+  return run_in_sandbox(root, exe + " --plugin-dir " + plugin_dir + " --config " +
+                                  shell_quote((root / "automuse.json").string()) + " " + args);
 }
 
 }  // namespace automuse::testing

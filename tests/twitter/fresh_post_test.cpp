@@ -14,6 +14,7 @@
 
 #include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
+#include "support/temp_folder.hpp"
 #include "support/x/fake_x.hpp"
 
 namespace fs = std::filesystem;
@@ -31,22 +32,10 @@ const std::string kOther = "Rest a steak for five minutes before you cut it.";
 class FreshPost : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("automuse-fresh-post-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
     x_.add_user({"1001", "cook", "ck-1", "cs-1", "at-1", "as-1", "", ""});
     json::object config{
         {"plugins", {{"twitter", {{"api_base", x_.base_url()}, {"max_rate_limit_wait_secs", 60}}}}},
-        {"llm",
-         {{"provider", "fake"},
-          {"providers",
-           {{"fake",
-             {{"api", "openai"},
-              {"base_url", llm_.base_url()},
-              {"model", "gpt-test"},
-              {"api_key", "sk-test-0123456789"}}}}}}},
+        {"llm", llm_.host_config()},
         {"log", {{"file", false}}}};
     std::ofstream(root_ / "automuse.json") << json::serialize(config);
     auto r = host(
@@ -55,10 +44,6 @@ class FreshPost : public ::testing::Test {
         "access_token_secret=as-1");
     ASSERT_EQ(r.code, 0) << r.err;
   }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(root_);
-  }
-
   automuse::testing::HostResult host(const std::string &args) {
     return automuse::testing::run_host(automuse::testing::host_exe(HOST_EXE), PLUGIN_DIR, root_,
                                        args);
@@ -82,7 +67,8 @@ class FreshPost : public ::testing::Test {
     return out;
   }
 
-  fs::path root_;
+  automuse::testing::TempFolder temp_;
+  fs::path root_ = temp_.path();
   FakeX x_;
   FakeOpenAI llm_;
 };

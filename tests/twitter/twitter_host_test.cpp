@@ -18,6 +18,7 @@
 
 #include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
+#include "support/temp_folder.hpp"
 #include "support/x/fake_x.hpp"
 
 namespace fs = std::filesystem;
@@ -33,11 +34,6 @@ namespace {
 class TwitterHost : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("automuse-twitter-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
     x_.add_user({"1001", "cook", "ck-1", "cs-1", "at-1", "as-1", "", ""});
     x_.add_user({"1002", "wrongsecret", "ck-2", "cs-2", "at-2", "as-2", "", ""});
     x_.add_user({"1003", "oauth2", "", "", "", "", "at-current", "rt-1"});
@@ -49,18 +45,10 @@ class TwitterHost : public ::testing::Test {
                         {"log", {{"file", false}}}};
     std::ofstream(root_ / "automuse.json") << json::serialize(config);
   }
-  void TearDown() override { fs::remove_all(root_); }
-
   // Points the host's LLM at a fake OpenAI-compatible server.
   void use_llm(const automuse::testing::FakeOpenAI &llm) {
     json::object config = json::parse(read_file(root_ / "automuse.json")).as_object();
-    config["llm"] = {{"provider", "fake"},
-                     {"providers",
-                      {{"fake",
-                        {{"api", "openai"},
-                         {"base_url", llm.base_url()},
-                         {"model", "gpt-test"},
-                         {"api_key", "sk-test-0123456789"}}}}}};
+    config["llm"] = llm.host_config();
     std::ofstream(root_ / "automuse.json") << json::serialize(config);
   }
 
@@ -105,7 +93,8 @@ class TwitterHost : public ::testing::Test {
   }
 
   FakeX x_;
-  fs::path root_;
+  automuse::testing::TempFolder temp_;
+  fs::path root_ = temp_.path();
 };
 
 TEST_F(TwitterHost, PostsTextSignedWithOAuth1AndRecordsIt) {
@@ -243,6 +232,7 @@ TEST_F(TwitterHost, VideoProcessingFailureIsReportedAndNothingIsPosted) {
 }
 
 TEST_F(TwitterHost, ExpiredOAuth2TokenIsRefreshedOnceAndStoredBeforeUse) {
+  x_.register_oauth2_client("cid-9", "");  // a public client
   auto r = host(
       "accounts add --plugin twitter --nickname o2 --set topic=tea --set client_id=cid-9 "
       "--set bearer_token=at-expired --set refresh_token=rt-1");

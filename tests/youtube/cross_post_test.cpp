@@ -13,6 +13,7 @@
 
 #include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
+#include "support/temp_folder.hpp"
 #include "support/x/fake_x.hpp"
 
 namespace fs = std::filesystem;
@@ -31,22 +32,10 @@ bool is_cross_post_request(const json::array &messages) {
 class CrossPost : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("automuse-yt-xpost-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
     x_.add_user({"1001", "cook", "ck-1", "cs-1", "at-1", "as-1", "", ""});
     json::object config{
         {"plugins", {{"twitter", {{"api_base", x_.base_url()}, {"media_segment_bytes", 65536}}}}},
-        {"llm",
-         {{"provider", "fake"},
-          {"providers",
-           {{"fake",
-             {{"api", "openai"},
-              {"base_url", llm_.base_url()},
-              {"model", "gpt-test"},
-              {"api_key", "sk-test-0123456789"}}}}}}},
+        {"llm", llm_.host_config()},
         {"log", {{"file", false}}}};
     std::ofstream(root_ / "automuse.json") << json::serialize(config);
     std::ofstream(root_ / "script.txt") << "An octopus has three hearts. Its blood is blue.";
@@ -55,10 +44,6 @@ class CrossPost : public ::testing::Test {
         "--set consumer_secret=cs-1 --set access_token=at-1 --set access_token_secret=as-1");
     ASSERT_EQ(r.code, 0) << r.err;
   }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(root_);
-  }
-
   HostResult host(const std::string &args) {
     return automuse::testing::run_host(HOST_EXE, PLUGIN_DIR, root_, args);
   }
@@ -72,7 +57,8 @@ class CrossPost : public ::testing::Test {
 
   automuse::testing::FakeX x_;
   automuse::testing::FakeOpenAI llm_;
-  fs::path root_;
+  automuse::testing::TempFolder temp_;
+  fs::path root_ = temp_.path();
 };
 
 TEST_F(CrossPost, SharesTheVideoOnXWithAPostTheLlmRewritesUntilItFits) {

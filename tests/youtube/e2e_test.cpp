@@ -21,15 +21,15 @@ extern "C" {
 #include <fstream>
 #include <string>
 
+#include "support/host_process.hpp"
+#include "support/temp_folder.hpp"
+
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
+using Result = automuse::testing::HostResult;
 
 struct MediaFacts {
   double duration = 0;
@@ -59,17 +59,9 @@ MediaFacts probe(const std::string &path) {
 class YoutubeE2E : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("automuse-yt-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
     fs::create_directories(root_ / "config" / "automuse");
     write_config("{}");
   }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(root_);
-  }
-
   void write_config(const std::string &youtube_section) {
     std::ofstream(root_ / "config" / "automuse" / "automuse.json")
         << R"({"plugins": {"youtube": )" << youtube_section << "}}";
@@ -81,21 +73,9 @@ class YoutubeE2E : public ::testing::Test {
   }
 
   Result host(const std::string &args) {
-    std::string err_file = (root_ / "stderr.txt").string();
-    std::string cmd = "env XDG_DATA_HOME=" + (root_ / "data").string() +
-                      " XDG_CONFIG_HOME=" + (root_ / "config").string() +
-                      " XDG_CACHE_HOME=" + (root_ / "cache").string() + " " + HOST_EXE +
-                      " --plugin-dir " + PLUGIN_DIR + " " + args + " 2>" + err_file;
-    Result r;
-    FILE *p = ::popen(cmd.c_str(), "r");
-    std::array<char, 4096> buf{};
-    size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-    int status = ::pclose(p);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::ifstream e(err_file);
-    r.err.assign(std::istreambuf_iterator<char>(e), {});
-    return r;
+    return automuse::testing::run_in_sandbox(
+        root_, std::string(HOST_EXE) + " --plugin-dir " + PLUGIN_DIR + " " + args,
+        {"XDG_CACHE_HOME=" + (root_ / "cache").string()});
   }
 
   // A small, fast Short: 270x480 into root_/outbox.
@@ -105,7 +85,8 @@ class YoutubeE2E : public ::testing::Test {
                 (root_ / "outbox").string() + "' " + extra);
   }
 
-  fs::path root_;
+  automuse::testing::TempFolder temp_;
+  fs::path root_ = temp_.path();
 };
 
 const char *kShortScript =

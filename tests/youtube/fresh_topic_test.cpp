@@ -15,6 +15,7 @@
 
 #include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
+#include "support/temp_folder.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -40,11 +41,6 @@ std::string message(const json::value &body, const char *role, bool last = false
 class FreshTopic : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("automuse-fresh-topic-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
     // Every other step answers plainly; metadata and prompts as JSON.
     llm_.set_answer([](const json::array &messages) -> std::string {
       const std::string system(messages.at(0).at("content").as_string());
@@ -61,23 +57,11 @@ class FreshTopic : public ::testing::Test {
         prompts.emplace_back("A reef at dusk");
       return json::serialize(json::object{{"prompts", prompts}});
     });
-    json::object config{{"llm",
-                         {{"provider", "fake"},
-                          {"providers",
-                           {{"fake",
-                             {{"api", "openai"},
-                              {"base_url", llm_.base_url()},
-                              {"model", "gpt-test"},
-                              {"api_key", "sk-test-0123456789"}}}}}}},
-                        {"log", {{"file", false}}}};
+    json::object config{{"llm", llm_.host_config()}, {"log", {{"file", false}}}};
     std::ofstream(root_ / "automuse.json") << json::serialize(config);
     auto r = host("accounts add --plugin youtube --nickname ocean --set niche='ocean animals'");
     ASSERT_EQ(r.code, 0) << r.err;
   }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(root_);
-  }
-
   automuse::testing::HostResult host(const std::string &args) {
     return automuse::testing::run_host(automuse::testing::host_exe(HOST_EXE), PLUGIN_DIR, root_,
                                        args);
@@ -121,7 +105,8 @@ class FreshTopic : public ::testing::Test {
     return out;
   }
 
-  fs::path root_;
+  automuse::testing::TempFolder temp_;
+  fs::path root_ = temp_.path();
   FakeOpenAI llm_;
 };
 

@@ -27,14 +27,15 @@
 #include "fake_image_apis.hpp"  // tests/support/images
 #include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
+#include "support/oauth/fake_oauth.hpp"
+#include "support/temp_folder.hpp"
 #include "support/x/fake_x.hpp"
-#include "support/youtube/fake_google_oauth.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-using automuse::testing::FakeGoogleOAuth;
 using automuse::testing::FakeImageApis;
+using automuse::testing::FakeOAuth;
 using automuse::testing::FakeOpenAI;
 using automuse::testing::FakeYouTubeUpload;
 using automuse::testing::read_file;
@@ -78,11 +79,6 @@ struct Result {
 class YoutubePublish : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("automuse-yt-publish-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
     oauth_.add_refresh_token(kRefreshToken);
     llm_.set_answer([this](const json::array &messages) { return answer(messages); });
     // Stuck on one topic, as a deterministic model is: a later run's topic is refused as a
@@ -99,14 +95,7 @@ class YoutubePublish : public ::testing::Test {
                             {"upload_retry_base_ms", 5},
                             {"max_duration", 10}}},
                           {"twitter", {{"api_base", x_.base_url()}}}}},
-                        {"llm",
-                         {{"provider", "fake"},
-                          {"providers",
-                           {{"fake",
-                             {{"api", "openai"},
-                              {"base_url", llm_.base_url()},
-                              {"model", "gpt-test"},
-                              {"api_key", "sk-test-0123456789"}}}}}}},
+                        {"llm", llm_.host_config()},
                         {"images",
                          {{"provider", "openai"},
                           {"providers",
@@ -116,14 +105,6 @@ class YoutubePublish : public ::testing::Test {
                         {"log", {{"file", false}}}};
     std::ofstream(root_ / "automuse.json") << json::serialize(config);
   }
-  void TearDown() override {
-    if (!HasFailure()) fs::remove_all(root_);
-    fs::remove_all(images_dir());
-  }
-  static fs::path images_dir() {
-    return fs::temp_directory_path() / ("automuse-yt-images-" + std::to_string(::getpid()));
-  }
-
   // What the fake model answers, by step (the plugin's system prompts tell them apart).
   std::string answer(const json::array &messages) {
     const std::string system = system_prompt(messages), user = user_prompt(messages);
@@ -243,7 +224,8 @@ class YoutubePublish : public ::testing::Test {
     return false;
   }
 
-  fs::path root_;
+  automuse::testing::TempFolder temp_;
+  fs::path root_ = temp_.path();
   bool long_script_ = false;
   // The cross-post's LLM answer waits while held, until released (the fake answers on its
   // own thread).
@@ -252,8 +234,9 @@ class YoutubePublish : public ::testing::Test {
 
   FakeOpenAI llm_;
   automuse::testing::FakeServer images_server_;
-  FakeImageApis images_{images_server_, images_dir()};
-  FakeGoogleOAuth oauth_{kClientId, kClientSecret};
+  automuse::testing::TempFolder images_dir_;
+  FakeImageApis images_{images_server_, images_dir_.path()};
+  FakeOAuth oauth_{FakeOAuth::google_client(kClientId, kClientSecret)};
   FakeYouTubeUpload yt_{oauth_};
   automuse::testing::FakeX x_;
 };

@@ -24,13 +24,14 @@
 #include "http/http_service.hpp"
 #include "store/store.hpp"
 #include "store/store_service.hpp"
-#include "support/youtube/fake_google_oauth.hpp"
+#include "support/oauth/fake_oauth.hpp"
+#include "support/temp_folder.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
 #include "youtube_api.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
-using automuse::testing::FakeGoogleOAuth;
+using automuse::testing::FakeOAuth;
 using automuse::testing::FakeYouTubeUpload;
 
 namespace {
@@ -49,11 +50,6 @@ struct Outcome {
 class YoutubeUpload : public ::testing::Test {
  protected:
   YoutubeUpload() {
-    dir_ = fs::temp_directory_path() /
-           ("automuse-yt-upload-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     store_ = std::make_unique<automuse::store::Store>(dir_ / "automuse.db");
     store_service_ = std::make_unique<automuse::store::StoreService>(*store_);
     registry_.add(AM_JOB_SERVICE_ID, automuse::core::job_service());
@@ -71,7 +67,6 @@ class YoutubeUpload : public ::testing::Test {
   ~YoutubeUpload() override {
     for (auto &j : jobs_) j->wait_idle();
     runtime_.stop();
-    if (!HasFailure()) fs::remove_all(dir_);
   }
 
   // An account of the youtube plugin holding a refresh token (as `accounts add --set
@@ -188,7 +183,8 @@ class YoutubeUpload : public ::testing::Test {
     return n;
   }
 
-  fs::path dir_;
+  automuse::testing::TempFolder temp_;
+  fs::path dir_ = temp_.path();
   automuse::core::Runtime runtime_{1, 1};
   automuse::http::HttpClient http_client_{runtime_.io()};
   automuse::http::HttpService http_service_{http_client_};
@@ -197,7 +193,7 @@ class YoutubeUpload : public ::testing::Test {
   automuse::core::ServiceRegistry registry_;
   std::unique_ptr<automuse::core::PluginContext> context_;
   std::vector<automuse::core::JobPtr> jobs_;
-  FakeGoogleOAuth oauth_{kClientId, kClientSecret};
+  FakeOAuth oauth_{FakeOAuth::google_client(kClientId, kClientSecret)};
   FakeYouTubeUpload yt_{oauth_};
   youtube::ApiConfig config_;
   std::string file_bytes_;

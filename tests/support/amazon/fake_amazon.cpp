@@ -230,6 +230,15 @@ FakeAmazon::FakeAmazon() : state_(std::make_shared<State>()) {
   });
 }
 
+json::object FakeAmazon::plugin_config() const {
+  const std::string base = base_url();
+  return {{"page_base", base},
+          {"creators_api_base", base},
+          {"token_url_v3", base + "/auth/o2/token"},
+          {"token_url_v2", base + "/oauth2/token"},
+          {"max_throttle_wait_secs", 10}};
+}
+
 FakeAmazon::~FakeAmazon() = default;
 
 void FakeAmazon::add_credentials(const std::string &id, const std::string &secret,

@@ -9,6 +9,7 @@
 // for every page.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <map>
 #include <memory>
 #include <set>
@@ -34,6 +35,9 @@ class FakeAmazon {
 
   FakeServer &server() { return server_; }
   std::string base_url() const { return server_.base_url(); }
+  // The afm plugin's section of automuse.json pointing at this fake (pages, the Creators API
+  // and both token endpoints), with throttling waits capped at 10 s.
+  boost::json::object plugin_config() const;
 
   // Creators API.
   void add_credentials(const std::string &id, const std::string &secret,

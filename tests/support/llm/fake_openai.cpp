@@ -70,6 +70,13 @@ std::string FakeOpenAI::base_url() const {
   return server_.url("/v1");
 }
 
+json::object FakeOpenAI::host_config() const {
+  json::object fake{
+      {"api", "openai"}, {"base_url", base_url()}, {"model", *options_.models.begin()}};
+  if (!options_.api_key.empty()) fake["api_key"] = options_.api_key;
+  return {{"provider", "fake"}, {"providers", json::object{{"fake", fake}}}};
+}
+
 void FakeOpenAI::set_answer(std::function<std::string(const json::array &)> fn) {
   std::lock_guard lock(mutex_);
   answer_ = std::move(fn);

@@ -6,6 +6,7 @@
 // replies served before normal answers.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 #include <deque>
 #include <functional>
@@ -34,6 +35,9 @@ class FakeOpenAI {
 
   // "http://127.0.0.1:PORT/v1", what a provider's base_url is set to.
   std::string base_url() const;
+  // The "llm" section of automuse.json that points the host at this fake: provider "fake",
+  // its base_url, first model and key.
+  boost::json::object host_config() const;
   FakeServer &server() { return server_; }
 
   // What the model says to a conversation (default: "Echo: " + the last user message).

@@ -52,6 +52,8 @@ BrowserPage request(http::verb method, const std::string &url, const std::string
     page.body = res.body();
     if (auto it = res.find(http::field::location); it != res.end())
       page.location = std::string(it->value());
+    if (auto it = res.find(http::field::retry_after); it != res.end())
+      page.retry_after = std::string(it->value());
     beast::error_code ec;
     stream.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   } catch (const std::exception &e) {

@@ -10,8 +10,9 @@
 namespace automuse::testing {
 
 struct BrowserPage {
-  unsigned status = 0;   // 0: no answer (connection refused or closed)
-  std::string location;  // the Location header of a redirect
+  unsigned status = 0;      // 0: no answer (connection refused or closed)
+  std::string location;     // the Location header of a redirect
+  std::string retry_after;  // the Retry-After header of a 429 or 503
   std::string body;
   std::string error;  // why there was no answer
 };

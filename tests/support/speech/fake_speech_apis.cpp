@@ -1,11 +1,10 @@
 // tests/support/speech/fake_speech_apis.cpp — the fake OpenAI speech and ElevenLabs endpoints.
 #include "support/speech/fake_speech_apis.hpp"
 
-#include <openssl/evp.h>
-
 #include <boost/json.hpp>
 
 #include "speech/pcm_audio.hpp"
+#include "support/encoding.hpp"
 
 namespace automuse::testing {
 
@@ -22,15 +21,6 @@ Reply openai_error(unsigned status, const std::string &message, const std::strin
                                                 {"code", code.empty() ? json::value(nullptr)
                                                                       : json::value(code)}}}}),
                      status);
-}
-
-std::string base64(const std::string &bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()),
-                          reinterpret_cast<const unsigned char *>(bytes.data()),
-                          static_cast<int>(bytes.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
 }
 
 }  // namespace

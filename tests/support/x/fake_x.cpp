@@ -11,6 +11,8 @@
 #include <string_view>
 #include <utility>
 
+#include "support/encoding.hpp"
+
 namespace automuse::testing {
 namespace json = boost::json;
 
@@ -22,70 +24,14 @@ int64_t now_seconds() {
       .count();
 }
 
-// RFC 3986 encoding as OAuth 1.0a requires; written here independently of the plugin's.
-std::string enc(std::string_view s) {
-  static const char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string dec(std::string_view s, bool plus_is_space) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else if (plus_is_space && s[i] == '+') {
-      out += ' ';
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 using Pairs = std::vector<std::pair<std::string, std::string>>;
-
-Pairs parse_form(std::string_view s) {
-  Pairs out;
-  while (!s.empty()) {
-    auto amp = s.find('&');
-    auto kv = s.substr(0, amp);
-    auto eq = kv.find('=');
-    if (!kv.empty())
-      out.emplace_back(dec(kv.substr(0, eq), true),
-                       eq == std::string_view::npos ? "" : dec(kv.substr(eq + 1), true));
-    if (amp == std::string_view::npos) break;
-    s.remove_prefix(amp + 1);
-  }
-  return out;
-}
 
 std::string hmac_sha1_b64(const std::string &key, const std::string &data) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
   HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char *>(data.data()), data.size(), mac, &len);
-  std::string out(4 * ((len + 2) / 3) + 1, '\0');
-  out.resize(static_cast<size_t>(
-      EVP_EncodeBlock(reinterpret_cast<unsigned char *>(out.data()), mac, static_cast<int>(len))));
-  return out;
+  return base64(std::string_view(reinterpret_cast<const char *>(mac), len));
 }
 
 Reply problem(unsigned status, const std::string &title, const std::string &detail,
@@ -185,7 +131,7 @@ struct FakeX::State {
   int pending_polls = 0;
   bool processing_fails = false;
   int check_after_secs = 1;
-  std::string client_id, client_secret;  // a registered OAuth 2 app ("" = accept any client)
+  std::shared_ptr<FakeOAuth> oauth2;  // issues and checks the OAuth 2 bearer tokens
 
   std::string new_id() { return std::to_string(next_id++); }
 
@@ -263,9 +209,9 @@ struct FakeX::State {
     auto header = req.header("authorization");
     if (!header) return fail("no Authorization header");
     if (header->rfind("Bearer ", 0) == 0) {
-      std::string token = header->substr(7);
+      const std::string subject = oauth2->subject_of(header->substr(7));
       for (auto &u : users)
-        if (!u.bearer_token.empty() && u.bearer_token == token) return &u;
+        if (!subject.empty() && u.id == subject) return &u;
       return fail("unknown or expired bearer token");
     }
     if (header->rfind("OAuth ", 0) != 0) return fail("unknown authorization scheme");
@@ -277,7 +223,8 @@ struct FakeX::State {
       if (eq == std::string_view::npos) break;
       auto close = rest.find('"', eq + 2);
       if (close == std::string_view::npos) return fail("malformed OAuth header");
-      oauth[dec(rest.substr(0, eq), false)] = dec(rest.substr(eq + 2, close - eq - 2), false);
+      oauth[percent_decode(rest.substr(0, eq))] =
+          percent_decode(rest.substr(eq + 2, close - eq - 2));
       rest.remove_prefix(close + 1);
     }
     for (const char *k : {"oauth_consumer_key", "oauth_nonce", "oauth_signature",
@@ -303,13 +250,15 @@ struct FakeX::State {
     if (ct && ct->rfind("application/x-www-form-urlencoded", 0) == 0)
       for (auto &p : parse_form(req.body)) params.push_back(p);
     Pairs encoded;
-    for (auto &[k, v] : params) encoded.emplace_back(enc(k), enc(v));
+    for (auto &[k, v] : params) encoded.emplace_back(percent_encode(k), percent_encode(v));
     std::sort(encoded.begin(), encoded.end());
     std::string joined;
     for (auto &[k, v] : encoded) joined += (joined.empty() ? "" : "&") + k + "=" + v;
-    std::string base = req.method + "&" + enc(base_url + req.path) + "&" + enc(joined);
-    std::string expected =
-        hmac_sha1_b64(enc(user->consumer_secret) + "&" + enc(user->access_token_secret), base);
+    std::string base =
+        req.method + "&" + percent_encode(base_url + req.path) + "&" + percent_encode(joined);
+    std::string expected = hmac_sha1_b64(
+        percent_encode(user->consumer_secret) + "&" + percent_encode(user->access_token_secret),
+        base);
     if (expected != oauth["oauth_signature"]) return fail("signature mismatch");
     return user;
   }
@@ -555,71 +504,25 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
                                            {"processing_info", st->processing_info(m)}}}}));
   });
 
-  server_.route("POST", "/2/oauth2/token", [st](const ReceivedRequest &req) -> Reply {
-    std::lock_guard lock(st->mutex);
-    auto form = parse_form(req.body);
-    auto get = [&](const std::string &k) {
-      for (auto &[a, b] : form)
-        if (a == k) return b;
-      return std::string();
-    };
-    // A confidential client authenticates with HTTP Basic (id:secret); a public one names
-    // itself with client_id in the form.
-    std::string client = get("client_id"), secret;
-    bool basic = false;
-    if (auto auth = req.header("authorization"); auth && auth->rfind("Basic ", 0) == 0) {
-      std::string decoded(auth->size(), '\0');
-      int n = EVP_DecodeBlock(reinterpret_cast<unsigned char *>(decoded.data()),
-                              reinterpret_cast<const unsigned char *>(auth->data() + 6),
-                              static_cast<int>(auth->size() - 6));
-      decoded.resize(n > 0 ? static_cast<size_t>(n) : 0);
-      while (!decoded.empty() && decoded.back() == '\0') decoded.pop_back();  // padding
-      size_t colon = decoded.find(':');
-      if (colon == std::string::npos)
-        return Reply::json(R"({"error":"invalid_client","error_description":"Bad Basic auth."})",
-                           401);
-      basic = true;
-      client = decoded.substr(0, colon);
-      secret = decoded.substr(colon + 1);
-    }
-    if (get("grant_type") != "refresh_token" || client.empty())
-      return Reply::json(
-          R"({"error":"invalid_request","error_description":"Missing required parameter."})", 400);
-    if (!st->client_id.empty() &&
-        (client != st->client_id ||
-         (!st->client_secret.empty() && (!basic || secret != st->client_secret))))
-      return Reply::json(
-          R"({"error":"unauthorized_client","error_description":"Missing valid authorization header"})",
-          401);
-    for (auto &u : st->users) {
-      if (!u.refresh_token.empty() && u.refresh_token == get("refresh_token")) {
-        // Single use: the old refresh token and access token die now.
-        u.bearer_token = "at-" + st->new_id();
-        u.refresh_token = "rt-" + st->new_id();
-        return Reply::json(
-            json::value(json::object{{"token_type", "bearer"},
-                                     {"expires_in", 7200},
-                                     {"access_token", u.bearer_token},
-                                     {"scope", "tweet.read tweet.write users.read offline.access"},
-                                     {"refresh_token", u.refresh_token}}));
-      }
-    }
-    return Reply::json(
-        R"({"error":"invalid_request","error_description":"Value passed for the token was invalid."})",
-        400);
-  });
+  // OAuth 2: the shared fake authorization server's token endpoint, on the API host as X has it.
+  st->oauth2 =
+      std::make_shared<FakeOAuth>(FakeOAuth::Client{}, FakeOAuth::x(), server_, "/2/oauth2/token");
 }
 
 FakeX::~FakeX() = default;
 
 void FakeX::register_oauth2_client(std::string client_id, std::string client_secret) {
-  std::lock_guard lock(state_->mutex);
-  state_->client_id = std::move(client_id);
-  state_->client_secret = std::move(client_secret);
+  FakeOAuth::Client client;
+  client.id = std::move(client_id);
+  client.auth = client_secret.empty() ? FakeOAuth::ClientAuth::none : FakeOAuth::ClientAuth::basic;
+  client.secret = std::move(client_secret);
+  state_->oauth2->register_client(std::move(client));
 }
 
 void FakeX::add_user(User user) {
   std::lock_guard lock(state_->mutex);
+  if (!user.bearer_token.empty() || !user.refresh_token.empty())
+    state_->oauth2->add_grant({user.refresh_token, user.bearer_token, "", user.id});
   state_->users.push_back(std::move(user));
 }
 
@@ -686,8 +589,14 @@ std::vector<FakeX::Media> FakeX::media() const {
 
 FakeX::User FakeX::user(const std::string &id) const {
   std::lock_guard lock(state_->mutex);
-  for (auto &u : state_->users)
-    if (u.id == id) return u;
+  for (User u : state_->users)
+    if (u.id == id) {
+      if (auto grant = state_->oauth2->grant_of(id)) {  // the tokens as refreshed since
+        u.bearer_token = grant->access_token;
+        u.refresh_token = grant->refresh_token;
+      }
+      return u;
+    }
   return {};
 }
 

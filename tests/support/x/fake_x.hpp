@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "support/fake_server.hpp"
+#include "support/oauth/fake_oauth.hpp"
 
 namespace automuse::testing {
 
@@ -61,7 +62,8 @@ class FakeX {
 
   void add_user(User user);
   // The OAuth 2 app whose refreshes are accepted; with a secret it is a confidential client,
-  // which must authenticate with HTTP Basic. Unset: any client_id is accepted.
+  // which must authenticate with HTTP Basic, without one a public client. Unset: every
+  // refresh is refused (invalid_client).
   void register_oauth2_client(std::string client_id, std::string client_secret);
 
   // Faults. Each applies to the next matching requests.

@@ -148,7 +148,7 @@ std::string video_id_for(int n) {
 
 }  // namespace
 
-FakeYouTubeUpload::FakeYouTubeUpload(FakeGoogleOAuth &oauth) : oauth_(oauth) {
+FakeYouTubeUpload::FakeYouTubeUpload(FakeOAuth &oauth) : oauth_(oauth) {
   server_.route("POST", kVideos, [this](const ReceivedRequest &r) { return start(r); });
   server_.route("PUT", kVideos, [this](const ReceivedRequest &r) { return put(r); })
       .close_mid_request_if([this](const ReceivedRequest &head) { return cut(head); });
@@ -344,7 +344,7 @@ Reply FakeYouTubeUpload::put(const ReceivedRequest &r) {
   Session &s = it->second;
   log.server_before = s.bytes.size();
   if (auto auth = r.header("Authorization");
-      auth && (auth->rfind("Bearer ", 0) != 0 || !oauth_.issued(auth->substr(7)) ||
+      auth && (auth->rfind("Bearer ", 0) != 0 || !oauth_.issued_access_token(auth->substr(7)) ||
                (tokens_checked_ && !oauth_.access_token_valid(auth->substr(7)))))
     return record(reject(401, "authError", "Request had invalid authentication credentials."));
   auto range = parse_content_range(r.header("Content-Range").value_or(""));

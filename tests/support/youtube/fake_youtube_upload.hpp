@@ -1,6 +1,6 @@
 // tests/support/youtube/fake_youtube_upload.hpp — a loopback fake of the YouTube Data API v3
 // resumable upload (docs/protocols/youtube-upload.md): the start POST (Bearer token issued by
-// FakeGoogleOAuth, X-Upload-Content-Length/Type, the snippet/status JSON checked field by field)
+// FakeOAuth, X-Upload-Content-Length/Type, the snippet/status JSON checked field by field)
 // answers 200 with a session URI in Location; PUTs with `Content-Range: bytes F-L/TOTAL` must
 // continue exactly where the server stands and be multiples of 262144 bytes except the last; 308
 // with `Range: bytes=0-N` while unfinished; `Content-Range: bytes */TOTAL` with Content-Length 0
@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "support/fake_server.hpp"
-#include "support/youtube/fake_google_oauth.hpp"
+#include "support/oauth/fake_oauth.hpp"
 
 namespace automuse::testing {
 
@@ -51,7 +51,7 @@ class FakeYouTubeUpload {
     std::string range;           // the Range header answered with a 308 ("" = none)
   };
 
-  explicit FakeYouTubeUpload(FakeGoogleOAuth &oauth);
+  explicit FakeYouTubeUpload(FakeOAuth &oauth);
 
   // What a client's upload_url is set to: "http://127.0.0.1:PORT/upload/youtube/v3/videos".
   std::string upload_url() const { return server_.url("/upload/youtube/v3/videos"); }
@@ -123,7 +123,7 @@ class FakeYouTubeUpload {
   Reply reject(unsigned status, const std::string &reason, const std::string &message);
   Reply video_resource(const Session &session, const std::string &upload_id) const;
 
-  FakeGoogleOAuth &oauth_;
+  FakeOAuth &oauth_;
   mutable std::mutex mutex_;
   std::map<std::string, Session> sessions_;
   std::map<int, Fault> faults_;  // by chunk number
