@@ -1,6 +1,7 @@
 // host/core/provider_settings.hpp — one network provider's settings in a service's section of
 // automuse.json ("images.providers.gemini", "speech.providers.openai"): string settings and
-// the API key with its environment-variable fallback.
+// the API key with its environment-variable fallback, and the endpoint settings every remote
+// provider's config shares.
 #pragma once
 
 #include <automuse/cpp/error.hpp>
@@ -45,6 +46,18 @@ class ProviderSettings {
     if (key.empty() && env)
       if (const char *v = env(variable)) key = v;
     return key;
+  }
+
+  // A remote provider's `config` with the settings such configs share read over its defaults:
+  // base_url, model and voice (where the config has them) and the API key.
+  template <class Config>
+  Config endpoint(Config config, const char *key_variable, const EnvLookup &env) const {
+    config.base_url = text("base_url", config.base_url);
+    if constexpr (requires { config.model; }) config.model = text("model", config.model);
+    if constexpr (requires { config.default_voice; })
+      config.default_voice = text("voice", config.default_voice);
+    config.api_key = api_key(key_variable, env);
+    return config;
   }
 
  private:

@@ -29,37 +29,26 @@ std::vector<std::string> default_image_order(const json::value *section) {
 
 void add_configured_image_providers(ImagesService &service, http::HttpClient &http,
                                     const json::value *section, const EnvLookup &env) {
-  core::ProviderSettings oa(section, "images", "openai");
-  OpenAiImagesConfig o;
-  o.base_url = oa.text("base_url", o.base_url);
-  o.model = oa.text("model", o.model);
-  o.api_key = oa.api_key("OPENAI_API_KEY", env);
-  service.add_provider(make_openai_images_provider(http, o));
+  auto settings = [&](const char *name) { return core::ProviderSettings(section, "images", name); };
+  service.add_provider(make_openai_images_provider(
+      http, settings("openai").endpoint(OpenAiImagesConfig{}, "OPENAI_API_KEY", env)));
 
   // Venice speaks the OpenAI images protocol at its own address.
-  core::ProviderSettings ve(section, "images", "venice");
-  OpenAiImagesConfig v;
-  v.name = "venice";
-  v.base_url = ve.text("base_url", "https://api.venice.ai/api/v1");
-  v.model = ve.text("model", "hidream");
-  v.api_key = ve.api_key("VENICE_API_KEY", env);
-  if (ve.configured() || !v.api_key.empty())
+  OpenAiImagesConfig venice_defaults;
+  venice_defaults.name = "venice";
+  venice_defaults.base_url = "https://api.venice.ai/api/v1";
+  venice_defaults.model = "hidream";
+  core::ProviderSettings venice = settings("venice");
+  OpenAiImagesConfig v = venice.endpoint(venice_defaults, "VENICE_API_KEY", env);
+  if (venice.configured() || !v.api_key.empty())
     service.add_provider(make_openai_images_provider(http, v));
 
-  core::ProviderSettings ge(section, "images", "gemini");
-  GeminiImagesConfig g;
-  g.base_url = ge.text("base_url", g.base_url);
-  g.model = ge.text("model", g.model);
-  g.api_key = ge.api_key("GEMINI_API_KEY", env);
-  service.add_provider(make_gemini_images_provider(http, g));
+  service.add_provider(make_gemini_images_provider(
+      http, settings("gemini").endpoint(GeminiImagesConfig{}, "GEMINI_API_KEY", env)));
+  service.add_provider(make_pexels_provider(
+      http, settings("pexels").endpoint(PexelsConfig{}, "PEXELS_API_KEY", env)));
 
-  core::ProviderSettings px(section, "images", "pexels");
-  PexelsConfig p;
-  p.base_url = px.text("base_url", p.base_url);
-  p.api_key = px.api_key("PEXELS_API_KEY", env);
-  service.add_provider(make_pexels_provider(http, p));
-
-  std::string path = core::ProviderSettings(section, "images", "folder").text("path", "");
+  std::string path = settings("folder").text("path", "");
   if (!path.empty()) service.add_provider(make_folder_provider(path));
 }
 

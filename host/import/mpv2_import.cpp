@@ -106,26 +106,44 @@ class FileImport {
     return json::value_to<std::string>(*v);
   }
 
+  // An item the import needs as an object with non-empty "id" and `name_key` strings.
+  struct Record {
+    const json::object *object;
+    std::string id, name;
+  };
+  // The `kind` ("account") at `path`, or nullopt after reporting why it is skipped.
+  std::optional<Record> record(const json::value &v, const std::string &path, const char *kind,
+                               const char *name_key) {
+    auto a = [](std::string_view word) {
+      return std::string("aeiou").find(word[0]) == std::string::npos ? "a " : "an ";
+    };
+    if (!v.is_object()) {
+      problem(path, "expected " + a(kind) + kind + " object; skipped");
+      return std::nullopt;
+    }
+    const json::object &o = v.as_object();
+    auto id = str(o, "id", path, true);
+    auto name = str(o, name_key, path, true);
+    if (!id || id->empty() || !name || name->empty()) {
+      problem(path, std::string(kind) + " skipped: it needs an id and " + a(name_key) + name_key);
+      return std::nullopt;
+    }
+    return Record{&o, *id, *name};
+  }
+
   void account(const json::value &v, const std::string &path, const std::string &plugin,
                std::initializer_list<const char *> field_keys, const char *items_key,
                ImportCounts &counts,
                const std::function<void(const json::value &, const std::string &,
                                         const std::string &)> &item) {
-    if (!v.is_object()) {
-      problem(path, "expected an account object; skipped");
-      return;
-    }
-    const json::object &o = v.as_object();
-    auto id = str(o, "id", path, true);
-    auto nickname = str(o, "nickname", path, true);
-    if (!id || id->empty() || !nickname || nickname->empty()) {
-      problem(path, "account skipped: it needs an id and a nickname");
-      return;
-    }
+    auto r = record(v, path, "account", "nickname");
+    if (!r) return;
+    const json::object &o = *r->object;
+    const std::string &id = r->id;
     store::NewAccount in;
     in.plugin_id = plugin;
-    in.nickname = *nickname;
-    in.id = *id;
+    in.nickname = r->name;
+    in.id = id;
     for (const auto &kv : o) {
       std::string key(kv.key());
       if (key == "id" || key == "nickname" || key == items_key) continue;
@@ -149,9 +167,9 @@ class FileImport {
         }
       }
     }
-    if (auto existing = store_.get_account(*id)) {
+    if (auto existing = store_.get_account(id)) {
       if (existing->plugin_id != plugin) {
-        problem(path, "an account with id " + *id + " already exists for plugin " +
+        problem(path, "an account with id " + id + " already exists for plugin " +
                           existing->plugin_id + "; skipped with its items");
         return;
       }
@@ -174,7 +192,7 @@ class FileImport {
     }
     size_t i = 0;
     for (const json::value &it : items->as_array()) {
-      item(it, items_path + "[" + std::to_string(i++) + "]", *id);
+      item(it, items_path + "[" + std::to_string(i++) + "]", id);
     }
   }
 
@@ -233,25 +251,18 @@ class FileImport {
   }
 
   void product(const json::value &v, const std::string &path) {
-    if (!v.is_object()) {
-      problem(path, "expected a product object; skipped");
-      return;
-    }
-    const json::object &o = v.as_object();
-    auto id = str(o, "id", path, true);
-    auto link = str(o, "affiliate_link", path, true);
-    if (!id || id->empty() || !link || link->empty()) {
-      problem(path, "product skipped: it needs an id and an affiliate_link");
-      return;
-    }
-    if (store_.get_product(*id)) {
+    auto r = record(v, path, "product", "affiliate_link");
+    if (!r) return;
+    const json::object &o = *r->object;
+    const std::string &id = r->id, &link = r->name;
+    if (store_.get_product(id)) {
       ++report_.products.already;
       return;
     }
     store::Product p;
-    p.id = *id;
+    p.id = id;
     p.link = link;
-    p.asin = asin_from_link(*link);
+    p.asin = asin_from_link(link);
     if (auto tw = str(o, "twitter_uuid", path, false); tw && !tw->empty()) {
       p.share_plugin_id = "twitter";
       p.share_account_id = tw;

@@ -7,32 +7,11 @@
 
 #include <automuse/cpp/str.hpp>
 #include <boost/json.hpp>
-#include <cstdio>
 
 namespace automuse::speech {
 namespace json = boost::json;
 
 namespace {
-
-std::string to_hex(render::Color c) {
-  char buf[10];
-  std::snprintf(buf, sizeof buf, "#%02X%02X%02X%02X", c.r, c.g, c.b, c.a);
-  return buf;
-}
-
-const char *position_name(render::SubtitlePosition p) {
-  switch (p) {
-    case render::SubtitlePosition::kTop:
-      return "top";
-    case render::SubtitlePosition::kCenter:
-      return "center";
-    case render::SubtitlePosition::kBottom:
-      return "bottom";
-    case render::SubtitlePosition::kLowerThird:
-      break;
-  }
-  return "lower_third";
-}
 
 std::vector<render::Word> render_words(const std::vector<WordTiming> &words) {
   std::vector<render::Word> out;
@@ -97,27 +76,8 @@ std::string renderer_subtitles_json(const std::vector<WordTiming> &words,
   json::array ws;
   for (const WordTiming &w : words)
     ws.push_back(json::object{{"text", w.text}, {"start", w.start}, {"end", w.end}});
-  json::object style{{"font", st.font},
-                     {"size", st.size},
-                     {"color", to_hex(st.color)},
-                     {"highlight_color", to_hex(st.highlight_color)},
-                     {"outline_color", to_hex(st.outline_color)},
-                     {"outline", st.outline},
-                     {"shadow", st.shadow},
-                     {"bold", st.bold},
-                     {"position", position_name(st.position)},
-                     {"margin_left", st.margin_left},
-                     {"margin_right", st.margin_right},
-                     {"max_lines", st.max_lines},
-                     {"max_words", st.max_words},
-                     {"min_duration", st.min_duration},
-                     {"break_at_sentences", st.break_at_sentences}};
-  if (st.margin_vertical) style["margin_vertical"] = *st.margin_vertical;
-  if (st.max_chars_per_line > 0)
-    style["max_chars_per_line"] = st.max_chars_per_line;
-  else
-    style["max_chars_per_line"] = "auto";
-  return json::serialize(json::object{{"words", std::move(ws)}, {"style", std::move(style)}});
+  return json::serialize(json::object{{"words", std::move(ws)},
+                                      {"style", json::parse(render::subtitle_style_json(st))}});
 }
 
 }  // namespace automuse::speech

@@ -27,21 +27,11 @@ std::string default_speech_provider(const json::value *section) {
 
 void add_configured_speech_providers(SpeechService &service, http::HttpClient &http,
                                      const json::value *section, const EnvLookup &env) {
-  core::ProviderSettings oa(section, "speech", "openai");
-  OpenAiSpeechConfig o;
-  o.base_url = oa.text("base_url", o.base_url);
-  o.model = oa.text("model", o.model);
-  o.default_voice = oa.text("voice", o.default_voice);
-  o.api_key = oa.api_key("OPENAI_API_KEY", env);
-  service.add_provider(make_openai_speech_provider(http, o));
-
-  core::ProviderSettings el(section, "speech", "elevenlabs");
-  ElevenLabsConfig e;
-  e.base_url = el.text("base_url", e.base_url);
-  e.model = el.text("model", e.model);
-  e.default_voice = el.text("voice", e.default_voice);
-  e.api_key = el.api_key("ELEVENLABS_API_KEY", env);
-  service.add_provider(make_elevenlabs_provider(http, e));
+  auto settings = [&](const char *name) { return core::ProviderSettings(section, "speech", name); };
+  service.add_provider(make_openai_speech_provider(
+      http, settings("openai").endpoint(OpenAiSpeechConfig{}, "OPENAI_API_KEY", env)));
+  service.add_provider(make_elevenlabs_provider(
+      http, settings("elevenlabs").endpoint(ElevenLabsConfig{}, "ELEVENLABS_API_KEY", env)));
 }
 
 }  // namespace automuse::speech

@@ -30,13 +30,12 @@ am::task<Published> upload_short(JobContext &ctx, const ApiConfig &api, const Me
                                  const Stored &stored, std::string digest) {
   const Account &account = ctx.settings.account;
   size_t s = ctx.clock.start("upload");
-  UploadRequest up;
-  up.file = stored.video;
-  up.title = metadata.title;
-  up.description = metadata.description;
-  up.tags = metadata.tags;
-  up.privacy = account.privacy;
-  up.made_for_kids = account.made_for_kids;
+  UploadRequest up{.file = stored.video,
+                   .title = metadata.title,
+                   .description = metadata.description,
+                   .tags = metadata.tags,
+                   .privacy = account.privacy,
+                   .made_for_kids = account.made_for_kids};
   auto call = upload_once(ctx.job, account.id, api, std::move(up), std::move(digest));
   Upload once = co_await std::move(call);
   const UploadOutcome &uploaded = once.outcome;

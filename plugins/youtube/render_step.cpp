@@ -49,18 +49,17 @@ am::task<Rendered> render_short(JobContext &ctx, const Workspace &ws, std::vecto
   out.video = (ws.work / "video.mp4").string();
   out.thumbnail = (ws.work / "thumbnail.jpg").string();
   out.ass = (ws.work / "subtitles.ass").string();
-  TimelineInput tl;
-  tl.width = ws.width;
-  tl.height = ws.height;
-  tl.scenes = scenes;
-  tl.duration = total;
-  tl.voice_wav = speech.audio_path;
-  tl.music = ws.music;
-  tl.subtitles = out.subtitles;
-  tl.write_ass = out.ass;
-  tl.output_mp4 = out.video;
-  tl.thumbnail = out.thumbnail;
-  tl.thumbnail_time = std::min(1.5, total / 2);
+  const TimelineInput tl{.width = ws.width,
+                         .height = ws.height,
+                         .scenes = scenes,
+                         .duration = total,
+                         .voice_wav = speech.audio_path,
+                         .music = ws.music,
+                         .subtitles = out.subtitles,
+                         .write_ass = out.ass,
+                         .output_mp4 = out.video,
+                         .thumbnail = out.thumbnail,
+                         .thumbnail_time = std::min(1.5, total / 2)};
   std::string result;
   size_t s = ctx.clock.start("render");
   try {

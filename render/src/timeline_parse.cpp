@@ -1,7 +1,11 @@
-// Timeline JSON -> Timeline, with every error naming the JSON path of the bad field.
+// Timeline JSON -> Timeline, with every error naming the JSON path of the bad field; and the
+// subtitle style back to its JSON form, so the format has one owner both ways.
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
+#include <span>
 #include <sstream>
 
 #include "automuse_render/timeline.h"
@@ -146,7 +150,7 @@ Color color_field(Obj &o, std::string_view key, Color def) {
 
 template <typename E>
 E enum_field(Obj &o, std::string_view key, E def,
-             std::initializer_list<std::pair<std::string_view, E>> names) {
+             std::span<const std::pair<std::string_view, E>> names) {
   auto s = o.string(key);
   if (!s) return def;
   std::string allowed;
@@ -156,6 +160,19 @@ E enum_field(Obj &o, std::string_view key, E def,
   }
   throw FieldError{o.at(key), "unknown value \"" + *s + "\" (expected one of: " + allowed + ")"};
 }
+
+template <class E, class Obj>
+E enum_field(Obj &o, std::string_view key, E def,
+             std::initializer_list<std::pair<std::string_view, E>> names) {
+  return enum_field<E>(o, key, def, std::span(names.begin(), names.size()));
+}
+
+// A subtitle position's name in the JSON, both ways.
+constexpr std::pair<std::string_view, SubtitlePosition> kPositions[] = {
+    {"top", SubtitlePosition::kTop},
+    {"center", SubtitlePosition::kCenter},
+    {"lower_third", SubtitlePosition::kLowerThird},
+    {"bottom", SubtitlePosition::kBottom}};
 
 std::filesystem::path resolve(const std::filesystem::path &base, const std::string &p) {
   std::filesystem::path path(p);
@@ -319,11 +336,7 @@ void parse_style(const json::value &v, const std::string &path, SubtitleStyle &y
   y.outline = so.number("outline", y.outline, 0, 100);
   y.shadow = so.number("shadow", y.shadow, 0, 100);
   y.bold = so.boolean("bold", y.bold);
-  y.position = enum_field<SubtitlePosition>(so, "position", y.position,
-                                            {{"top", SubtitlePosition::kTop},
-                                             {"center", SubtitlePosition::kCenter},
-                                             {"lower_third", SubtitlePosition::kLowerThird},
-                                             {"bottom", SubtitlePosition::kBottom}});
+  y.position = enum_field<SubtitlePosition>(so, "position", y.position, kPositions);
   y.margin_left = so.number("margin_left", y.margin_left, 0, 0.45);
   y.margin_right = so.number("margin_right", y.margin_right, 0, 0.45);
   if (so.has("margin_vertical")) y.margin_vertical = so.number("margin_vertical", 0, 0, 0.9);
@@ -489,6 +502,37 @@ std::optional<TimelineError> parse_subtitle_style(std::string_view text, Subtitl
   }
   style = std::move(parsed);
   return std::nullopt;
+}
+
+std::string subtitle_style_json(const SubtitleStyle &st) {
+  auto hex = [](Color c) {
+    char buf[10];
+    std::snprintf(buf, sizeof buf, "#%02X%02X%02X%02X", c.r, c.g, c.b, c.a);
+    return std::string(buf);
+  };
+  auto position = std::find_if(std::begin(kPositions), std::end(kPositions),
+                               [&](const auto &p) { return p.second == st.position; });
+  json::object style{{"font", st.font},
+                     {"size", st.size},
+                     {"color", hex(st.color)},
+                     {"highlight_color", hex(st.highlight_color)},
+                     {"outline_color", hex(st.outline_color)},
+                     {"outline", st.outline},
+                     {"shadow", st.shadow},
+                     {"bold", st.bold},
+                     {"position", position->first},
+                     {"margin_left", st.margin_left},
+                     {"margin_right", st.margin_right},
+                     {"max_lines", st.max_lines},
+                     {"max_words", st.max_words},
+                     {"min_duration", st.min_duration},
+                     {"break_at_sentences", st.break_at_sentences}};
+  if (st.margin_vertical) style["margin_vertical"] = *st.margin_vertical;
+  if (st.max_chars_per_line > 0)
+    style["max_chars_per_line"] = st.max_chars_per_line;
+  else
+    style["max_chars_per_line"] = "auto";
+  return json::serialize(style);
 }
 
 ParseResult load_timeline(const std::filesystem::path &file) {

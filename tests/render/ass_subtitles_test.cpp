@@ -48,6 +48,38 @@ std::string read_file(const std::filesystem::path &p) {
   return ss.str();
 }
 
+// The style's JSON form has one owner: what subtitle_style_json writes, parse_subtitle_style
+// reads back to the same style, whatever it is parsed over.
+TEST(AssSubtitles, StyleJsonReadsBackToTheSameStyle) {
+  SubtitleStyle style;
+  ASSERT_FALSE(parse_subtitle_style(kShortsStyle, style));
+  style.position = SubtitlePosition::kTop;
+  style.color = Color{1, 2, 3, 128};
+  style.margin_vertical = 0.2;
+  style.max_chars_per_line = 0;  // "auto"
+  style.break_at_sentences = false;
+  const std::string written = subtitle_style_json(style);
+
+  SubtitleStyle back;
+  back.max_words = 7;
+  back.bold = !style.bold;
+  auto e = parse_subtitle_style(written, back);
+  ASSERT_FALSE(e) << e->to_string();
+  EXPECT_EQ(subtitle_style_json(back), written);
+  EXPECT_EQ(back.position, SubtitlePosition::kTop);
+  EXPECT_EQ(back.color.a, 128);
+  EXPECT_EQ(back.max_chars_per_line, 0);
+  EXPECT_EQ(back.margin_vertical, 0.2);
+  EXPECT_EQ(back.max_words, style.max_words);
+  EXPECT_EQ(back.bold, style.bold);
+  for (SubtitlePosition p :
+       {SubtitlePosition::kCenter, SubtitlePosition::kLowerThird, SubtitlePosition::kBottom}) {
+    style.position = p;
+    ASSERT_FALSE(parse_subtitle_style(subtitle_style_json(style), back));
+    EXPECT_EQ(back.position, p);
+  }
+}
+
 TEST(AssSubtitles, SafeAreaStyleGivesMarginsSentenceCardsAndOneHighlightedEventPerWord) {
   SubtitleStyle style;
   auto e = parse_subtitle_style(kShortsStyle, style);

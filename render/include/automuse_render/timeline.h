@@ -158,6 +158,10 @@ ParseResult parse_timeline(std::string_view json, const std::filesystem::path &b
 std::optional<TimelineError> parse_subtitle_style(std::string_view json, SubtitleStyle &style,
                                                   const std::string &path = "style");
 
+// The style as the JSON object parse_subtitle_style reads, every field written: parsing it back
+// over any style gives `style` again.
+std::string subtitle_style_json(const SubtitleStyle &style);
+
 // Reads and parses a timeline file; relative paths are resolved against its folder.
 ParseResult load_timeline(const std::filesystem::path &file);
 
