@@ -16,9 +16,10 @@ using EnvLookup = std::function<const char *(const char *)>;
 
 class ProviderSettings {
  public:
-  // `section` is the service's section ({"providers": {name: {...}}}); nullptr = none.
-  ProviderSettings(const boost::json::value *section, std::string service, std::string name)
-      : where_(std::move(service) + ".providers." + name) {
+  // `section` is the service's section ({"providers": {name: {...}}}; nullptr = none) and
+  // `providers` the dotted path of its providers object ("images.providers"), for errors.
+  ProviderSettings(const boost::json::value *section, std::string providers, std::string name)
+      : where_(std::move(providers) + "." + name) {
     const boost::json::value *v = section;
     for (const char *key : {"providers", name.c_str()}) {
       if (!v || !v->is_object()) return;

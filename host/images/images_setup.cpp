@@ -29,7 +29,9 @@ std::vector<std::string> default_image_order(const json::value *section) {
 
 void add_configured_image_providers(ImagesService &service, http::HttpClient &http,
                                     const json::value *section, const EnvLookup &env) {
-  auto settings = [&](const char *name) { return core::ProviderSettings(section, "images", name); };
+  auto settings = [&](const char *name) {
+    return core::ProviderSettings(section, "images.providers", name);
+  };
   service.add_provider(make_openai_images_provider(
       http, settings("openai").endpoint(OpenAiImagesConfig{}, "OPENAI_API_KEY", env)));
 

@@ -114,18 +114,20 @@ class FileImport {
   // The `kind` ("account") at `path`, or nullopt after reporting why it is skipped.
   std::optional<Record> record(const json::value &v, const std::string &path, const char *kind,
                                const char *name_key) {
-    auto a = [](std::string_view word) {
-      return std::string("aeiou").find(word[0]) == std::string::npos ? "a " : "an ";
+    auto a = [](std::string_view word) {  // "a product", "an account"
+      return std::string(
+                 std::string_view("aeiou").find(word[0]) == std::string_view::npos ? "a " : "an ") +
+             std::string(word);
     };
     if (!v.is_object()) {
-      problem(path, "expected " + a(kind) + kind + " object; skipped");
+      problem(path, "expected " + a(kind) + " object; skipped");
       return std::nullopt;
     }
     const json::object &o = v.as_object();
     auto id = str(o, "id", path, true);
     auto name = str(o, name_key, path, true);
     if (!id || id->empty() || !name || name->empty()) {
-      problem(path, std::string(kind) + " skipped: it needs an id and " + a(name_key) + name_key);
+      problem(path, std::string(kind) + " skipped: it needs an id and " + a(name_key));
       return std::nullopt;
     }
     return Record{&o, *id, *name};

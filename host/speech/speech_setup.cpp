@@ -27,7 +27,9 @@ std::string default_speech_provider(const json::value *section) {
 
 void add_configured_speech_providers(SpeechService &service, http::HttpClient &http,
                                      const json::value *section, const EnvLookup &env) {
-  auto settings = [&](const char *name) { return core::ProviderSettings(section, "speech", name); };
+  auto settings = [&](const char *name) {
+    return core::ProviderSettings(section, "speech.providers", name);
+  };
   service.add_provider(make_openai_speech_provider(
       http, settings("openai").endpoint(OpenAiSpeechConfig{}, "OPENAI_API_KEY", env)));
   service.add_provider(make_elevenlabs_provider(

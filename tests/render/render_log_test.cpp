@@ -57,9 +57,9 @@ constexpr const char *kTimeline = R"({"canvas": {"width": 270, "height": 480, "f
 TEST_F(RenderLog, LibavMessagesReachTheHandlerNotStderr) {
   solid_png("a.png", {30, 60, 90});
   listen(LogLevel::kInfo);
-  testing::internal::CaptureStderr();
+  ::testing::internal::CaptureStderr();
   RenderResult r = run(kTimeline);
-  const std::string err = testing::internal::GetCapturedStderr();
+  const std::string err = ::testing::internal::GetCapturedStderr();
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(err, "");
   // libx264's statistics are informational lines, each delivered whole with its prefix.
@@ -71,13 +71,13 @@ TEST_F(RenderLog, LibavMessagesReachTheHandlerNotStderr) {
 TEST_F(RenderLog, TheLevelFiltersAndLinesInPartsArriveWhole) {
   solid_png("a.png", {30, 60, 90});
   listen(LogLevel::kWarning);
-  testing::internal::CaptureStderr();
+  ::testing::internal::CaptureStderr();
   RenderResult r = run(kTimeline);
   av_log(nullptr, AV_LOG_WARNING, "first half, ");
   av_log(nullptr, AV_LOG_WARNING, "second half\n");
   av_log(nullptr, AV_LOG_INFO, "not wanted\n");
   av_log(nullptr, AV_LOG_ERROR, "an error\n");
-  const std::string err = testing::internal::GetCapturedStderr();
+  const std::string err = ::testing::internal::GetCapturedStderr();
   ASSERT_TRUE(r.ok()) << r.error;
   EXPECT_EQ(err, "");
   EXPECT_EQ(count("[libx264 @ ", LogLevel::kInfo), 0u);  // below the level
