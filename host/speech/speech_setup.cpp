@@ -27,13 +27,12 @@ std::string default_speech_provider(const json::value *section) {
 
 void add_configured_speech_providers(SpeechService &service, http::HttpClient &http,
                                      const json::value *section, const EnvLookup &env) {
-  auto settings = [&](const char *name) {
-    return core::ProviderSettings(section, "speech.providers", name);
-  };
+  const core::ProviderSettings openai(section, "speech.providers", "openai");
+  const core::ProviderSettings elevenlabs(section, "speech.providers", "elevenlabs");
   service.add_provider(make_openai_speech_provider(
-      http, settings("openai").endpoint(OpenAiSpeechConfig{}, "OPENAI_API_KEY", env)));
+      http, openai.endpoint(OpenAiSpeechConfig{}, "OPENAI_API_KEY", env)));
   service.add_provider(make_elevenlabs_provider(
-      http, settings("elevenlabs").endpoint(ElevenLabsConfig{}, "ELEVENLABS_API_KEY", env)));
+      http, elevenlabs.endpoint(ElevenLabsConfig{}, "ELEVENLABS_API_KEY", env)));
 }
 
 }  // namespace automuse::speech
