@@ -10,7 +10,7 @@
 
 namespace afm {
 namespace json = boost::json;
-using plugin_json::string_member;
+using plugin_support::string_member;
 
 namespace {
 

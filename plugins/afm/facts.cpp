@@ -8,7 +8,7 @@
 
 namespace afm {
 namespace json = boost::json;
-using plugin_json::string_member;
+using plugin_support::string_member;
 
 std::string to_json(const Facts &f) {
   json::array features;

@@ -89,7 +89,7 @@ bool only_too_long(const std::string &body, const Facts &facts, const Measure &m
 }
 
 std::string clean_answer(std::string answer) {
-  auto trim = [](std::string &s) { s = std::string(plugin_json::trim(s)); };
+  auto trim = [](std::string &s) { s = std::string(plugin_support::trim(s)); };
   trim(answer);
   for (const char *prefix : {"Pitch:", "pitch:", "Post:", "Tweet:"})
     if (answer.rfind(prefix, 0) == 0) {

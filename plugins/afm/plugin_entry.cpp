@@ -39,7 +39,7 @@ afm::PluginSettings load_settings(const am::host &host) {
 
 // --account, or the only afm account; none is fine when products carry what is needed.
 std::optional<Account> action_account(const am::host &host, const am::args &args) {
-  const plugin_json::AccountChoice choice = plugin_json::choose_account(host, args);
+  const plugin_support::AccountChoice choice = plugin_support::choose_account(host, args);
   if (choice.account_json) return afm::parse_account(*choice.account_json);
   if (choice.stored > 1)
     throw am::error(AM_INVALID_ARGUMENT,

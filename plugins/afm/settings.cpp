@@ -7,13 +7,13 @@
 
 namespace afm {
 
-using plugin_json::int_field;
-using plugin_json::string_field;
-using plugin_json::url_field;
+using plugin_support::int_field;
+using plugin_support::string_field;
+using plugin_support::url_field;
 
 PluginSettings parse_settings(const std::string &section_json) {
   PluginSettings s;
-  const auto [o, where] = plugin_json::parse_section(section_json, "afm");
+  const auto [o, where] = plugin_support::parse_section(section_json, "afm");
   s.creators_api_base = url_field(o, "creators_api_base", s.creators_api_base, where);
   s.token_url_v3 = url_field(o, "token_url_v3", s.token_url_v3, where);
   s.token_url_v2 = url_field(o, "token_url_v2", s.token_url_v2, where);
@@ -29,11 +29,11 @@ PluginSettings parse_settings(const std::string &section_json) {
 }
 
 Account parse_account(const std::string &account_json) {
-  const auto record = plugin_json::parse_account_record(account_json, "afm");
+  const auto record = plugin_support::parse_account_record(account_json, "afm");
   const auto &fields = record.fields;
   const std::string &prefix = record.where;
   Account a;
-  static_cast<plugin_json::AccountName &>(a) = record;
+  static_cast<plugin_support::AccountName &>(a) = record;
   a.partner_tag = string_field(fields, "partner_tag", "", prefix);
   a.marketplace = string_field(fields, "marketplace", a.marketplace, prefix);
   a.share_with = string_field(fields, "share_with", "", prefix);

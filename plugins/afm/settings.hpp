@@ -27,7 +27,7 @@ struct PluginSettings {
 PluginSettings parse_settings(const std::string &section_json);
 
 // An afm account (fields from the store; the credential secret is read separately).
-struct Account : plugin_json::AccountName {
+struct Account : plugin_support::AccountName {
   std::string partner_tag;
   std::string marketplace = "www.amazon.com";
   std::string share_with;  // "twitter:ACCOUNT"

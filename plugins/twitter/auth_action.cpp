@@ -21,7 +21,7 @@
 
 namespace twitter {
 namespace json = boost::json;
-using plugin_json::string_member;
+using plugin_support::string_member;
 
 namespace {
 
@@ -32,14 +32,14 @@ const char *const kScopes[] = {"tweet.read", "tweet.write", "users.read", "offli
 // The request as plugins.twitter (`text`, already read into `plugin`) configures it, for any
 // account: the caller adds the account's label and client id.
 am::oauth_request configured_request(const PluginSettings &plugin, const std::string &text) {
-  const auto section = plugin_json::parse_section(text, "twitter");
+  const auto section = plugin_support::parse_section(text, "twitter");
   am::oauth_request req;
   req.authorize_url = kAuthorizeUrl;
-  req.token_url = plugin_json::string_field(section.fields, "oauth_token_url",
-                                            plugin.api_base + "/2/oauth2/token", section.where);
+  req.token_url = plugin_support::string_field(section.fields, "oauth_token_url",
+                                               plugin.api_base + "/2/oauth2/token", section.where);
   req.redirect_path =
-      plugin_json::string_field(section.fields, "redirect_path", "/callback", section.where);
-  plugin_json::apply_auth_endpoints(req, section);
+      plugin_support::string_field(section.fields, "redirect_path", "/callback", section.where);
+  plugin_support::apply_auth_endpoints(req, section);
   req.client_secret = plugin.client_secret;  // empty for a public client
   req.client_auth = AM_OAUTH_CLIENT_SECRET_BASIC;
   req.scopes.assign(std::begin(kScopes), std::end(kScopes));
@@ -50,7 +50,7 @@ am::oauth_request configured_request(const PluginSettings &plugin, const std::st
 
 am::task<std::string> auth_action(am::job job, am::action_request request) {
   const am::args args(job.host_ref(), request.call);
-  const Account account = parse_account(json::serialize(plugin_json::given_account(
+  const Account account = parse_account(json::serialize(plugin_support::given_account(
       job.host_ref(), args,
       "choose the X account to authorise with --account (see `automuse-host accounts "
       "list --plugin twitter`)")));
@@ -69,9 +69,9 @@ am::task<std::string> auth_action(am::job job, am::action_request request) {
 
   req.label = "X account '" + account.nickname + "'";
   req.client_id = client_id;
-  plugin_json::apply_auth_options(req, args);
+  plugin_support::apply_auth_options(req, args);
 
-  auto call = plugin_json::authorize(job, std::move(req));
+  auto call = plugin_support::authorize(job, std::move(req));
   const json::object t = co_await std::move(call);
   const std::string access = string_member(t, "access_token");
   const std::string refresh = string_member(t, "refresh_token");
@@ -79,18 +79,20 @@ am::task<std::string> auth_action(am::job job, am::action_request request) {
     throw am::error(AM_ERROR, "X authorised account '" + account.nickname +
                                   "' but sent no refresh token (offline.access not granted?); "
                                   "run the command again and allow offline access");
-  const int64_t expires_in = plugin_json::int_member(t, "expires_in", 0);
+  const int64_t expires_in = plugin_support::int_member(t, "expires_in", 0);
   const std::string scope = string_member(t, "scope");
-  json::object stored{{"provider", "twitter"},
-                      {"access_token", access},
-                      {"refresh_token", refresh},
-                      {"token_type", string_member(t, "token_type")},
-                      {"scope", scope},
-                      {"expires_at", expires_in ? json::value(plugin_json::expires_at(expires_in))
-                                                : json::value()}};
+  json::object stored{
+      {"provider", "twitter"},
+      {"access_token", access},
+      {"refresh_token", refresh},
+      {"token_type", string_member(t, "token_type")},
+      {"scope", scope},
+      {"expires_at",
+       expires_in ? json::value(plugin_support::expires_at(expires_in)) : json::value()}};
   // One call, one transaction: the single-use refresh token is durable before any use.
-  plugin_json::store_oauth_token(job.host_ref(), account.id.empty() ? account.nickname : account.id,
-                                 stored, "X account '" + account.nickname + "'");
+  plugin_support::store_oauth_token(job.host_ref(),
+                                    account.id.empty() ? account.nickname : account.id, stored,
+                                    "X account '" + account.nickname + "'");
   job.log().info("X account '" + account.nickname + "' is authorised; its tokens are stored");
   co_return json::serialize(json::object{{"account", account.nickname},
                                          {"provider", "twitter"},

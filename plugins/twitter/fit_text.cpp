@@ -36,7 +36,7 @@ bool inside_url(const std::vector<UrlSpan> &urls, size_t at) {
 
 std::string cut_to_fit(std::string_view text, int max_weight) {
   const std::string normal = nfc(text);
-  std::string_view s = plugin_json::trim(normal);
+  std::string_view s = plugin_support::trim(normal);
   if (weighted_length(s) <= max_weight) return std::string(s);
   const auto urls = find_urls(s);
 

@@ -48,7 +48,7 @@ Account load_account(const am::host &host, const std::string &name) {
 
 // The action's account: --account, or the only account there is.
 Account action_account(const am::host &host, const am::args &args) {
-  const plugin_json::AccountChoice choice = plugin_json::choose_account(host, args);
+  const plugin_support::AccountChoice choice = plugin_support::choose_account(host, args);
   if (choice.account_json) return twitter::parse_account(*choice.account_json);
   throw am::error(AM_INVALID_ARGUMENT,
                   "choose an X account with --account (see `automuse-host accounts list "
@@ -152,7 +152,7 @@ void twitter_deinit() {
   g_host = am::host();
 }
 
-// The auth action's options are those every plugin's auth action reads (plugin_json).
+// The auth action's options are those every plugin's auth action reads (plugin_support).
 am_str twitter_describe() {
   static const char kDescription[] = R"json({
   "description": "Writes and publishes posts on X through the API v2 (OAuth 1.0a or OAuth 2)",
@@ -182,7 +182,7 @@ am_str twitter_describe() {
   "publishes": ["text", "video"]
 })json";
   static const std::string text =
-      kDescription + std::string(plugin_json::auth_options_json()) + kTail;
+      kDescription + std::string(plugin_support::auth_options_json()) + kTail;
   return am::to_am_str(text);
 }
 

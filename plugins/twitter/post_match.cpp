@@ -39,9 +39,9 @@ std::string bare_link(std::string_view url) {
 std::string comparable(std::string_view text) {
   std::string s;
   try {
-    s = nfc(plugin_json::trim(text));
+    s = nfc(plugin_support::trim(text));
   } catch (const std::invalid_argument &) {
-    s = plugin_json::trim(text);
+    s = plugin_support::trim(text);
   }
   std::string out;
   size_t at = 0;
@@ -71,7 +71,7 @@ std::string text_as_written(const RemotePost &post) {
   replace_all(text, "&lt;", "<");
   replace_all(text, "&gt;", ">");
   replace_all(text, "&amp;", "&");
-  return std::string(plugin_json::trim(text));
+  return std::string(plugin_support::trim(text));
 }
 
 bool same_post(std::string_view sent, const RemotePost &post) {

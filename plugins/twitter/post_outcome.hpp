@@ -9,7 +9,7 @@
 
 namespace twitter {
 
-struct PostOutcome : plugin_json::PublishOutcome {
+struct PostOutcome : plugin_support::PublishOutcome {
   std::string id;          // published
   bool recovered = false;  // published: found among recent posts, not in the answer
 };

@@ -29,7 +29,7 @@ std::vector<am::llm_message> first_draft_messages(const Account &account,
 }
 
 std::string clean_answer(std::string s) {
-  auto trim = [](std::string &t) { t = std::string(plugin_json::trim(t)); };
+  auto trim = [](std::string &t) { t = std::string(plugin_support::trim(t)); };
   trim(s);
   for (const char *prefix : {"Post:", "post:", "Tweet:", "tweet:"})
     if (s.rfind(prefix, 0) == 0) {

@@ -215,7 +215,7 @@ Published record_outcome(const am::job &job, const Account &account, Published o
 
 am::task<Published> publish_post(am::job job, PluginSettings settings, Account account,
                                  std::string text, std::string video_path, StopFlag stop) {
-  text = std::string(plugin_json::trim(nfc(text)));
+  text = std::string(plugin_support::trim(nfc(text)));
   if (text.empty() && video_path.empty())
     throw am::error(AM_INVALID_ARGUMENT, "nothing to post for X account '" + account.nickname +
                                              "': give a text or a video");

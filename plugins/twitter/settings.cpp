@@ -6,13 +6,13 @@
 #include "config_fields.hpp"
 
 namespace twitter {
-using plugin_json::int_field;
-using plugin_json::string_field;
+using plugin_support::int_field;
+using plugin_support::string_field;
 
 PluginSettings parse_settings(const std::string &section_json) {
   PluginSettings s;
-  const auto [o, where] = plugin_json::parse_section(section_json, "twitter");
-  s.api_base = plugin_json::url_field(o, "api_base", s.api_base, where);
+  const auto [o, where] = plugin_support::parse_section(section_json, "twitter");
+  s.api_base = plugin_support::url_field(o, "api_base", s.api_base, where);
   if (s.api_base.empty())
     throw am::error(AM_INVALID_ARGUMENT, where + "api_base must be an http(s) URL");
   s.media_segment_bytes = static_cast<uint64_t>(int_field(
@@ -28,9 +28,9 @@ PluginSettings parse_settings(const std::string &section_json) {
 }
 
 Account parse_account(const std::string &account_json) {
-  const auto record = plugin_json::parse_account_record(account_json, "X");
+  const auto record = plugin_support::parse_account_record(account_json, "X");
   Account a;
-  static_cast<plugin_json::AccountName &>(a) = record;
+  static_cast<plugin_support::AccountName &>(a) = record;
   a.topic = string_field(record.fields, "topic", "", record.where);
   a.language = string_field(record.fields, "language", a.language, record.where);
   a.hashtags = string_field(record.fields, "hashtags", a.hashtags, record.where);

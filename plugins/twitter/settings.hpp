@@ -26,7 +26,7 @@ struct PluginSettings {
 PluginSettings parse_settings(const std::string &section_json);
 
 // The account an action or publication is for, from the action's args or the store.
-struct Account : plugin_json::AccountName {
+struct Account : plugin_support::AccountName {
   std::string topic;
   std::string language = "English";
   std::string hashtags = "none";  // none | few

@@ -17,7 +17,7 @@
 
 namespace youtube {
 namespace json = boost::json;
-using plugin_json::string_member;
+using plugin_support::string_member;
 
 namespace {
 
@@ -29,7 +29,7 @@ constexpr const char *kUploadScope = "https://www.googleapis.com/auth/youtube.up
 am::oauth_request configured_request(const ApiConfig &api, const std::string &text) {
   am::oauth_request req;
   req.authorize_url = kAuthorizeUrl;
-  plugin_json::apply_auth_endpoints(req, plugin_json::parse_section(text, "youtube"));
+  plugin_support::apply_auth_endpoints(req, plugin_support::parse_section(text, "youtube"));
   req.token_url = api.token_url;
   req.client_id = api.client_id;
   req.client_secret = api.client_secret;
@@ -61,9 +61,9 @@ am::task<std::string> auth_action(am::job job, am::action_request request) {
                     "authorise (a Google Cloud OAuth client of type Desktop app)");
 
   req.label = "YouTube account '" + nickname + "'";
-  plugin_json::apply_auth_options(req, args);
+  plugin_support::apply_auth_options(req, args);
 
-  auto call = plugin_json::authorize(job, std::move(req));
+  auto call = plugin_support::authorize(job, std::move(req));
   const json::object t = co_await std::move(call);
   const std::string refresh = string_member(t, "refresh_token");
   if (refresh.empty())
@@ -71,15 +71,15 @@ am::task<std::string> auth_action(am::job job, am::action_request request) {
                                   "' but sent no refresh token; remove AutoMuse's access at "
                                   "https://myaccount.google.com/permissions and run the command "
                                   "again");
-  const int64_t expires_in = plugin_json::int_member(t, "expires_in", 3600);
+  const int64_t expires_in = plugin_support::int_member(t, "expires_in", 3600);
   std::string scope = string_member(t, "scope");
   if (scope.empty()) scope = kUploadScope;
   json::object stored{
       {"provider", "google"},     {"access_token", string_member(t, "access_token")},
       {"refresh_token", refresh}, {"token_type", "Bearer"},
-      {"scope", scope},           {"expires_at", plugin_json::expires_at(expires_in)}};
-  plugin_json::store_oauth_token(job.host_ref(), id.empty() ? nickname : id, stored,
-                                 "YouTube account '" + nickname + "'");
+      {"scope", scope},           {"expires_at", plugin_support::expires_at(expires_in)}};
+  plugin_support::store_oauth_token(job.host_ref(), id.empty() ? nickname : id, stored,
+                                    "YouTube account '" + nickname + "'");
   job.log().info("YouTube account '" + nickname + "' is authorised; its refresh token is stored");
   co_return json::serialize(json::object{
       {"account", nickname}, {"provider", "google"}, {"authorised", true}, {"scope", scope}});

@@ -8,11 +8,11 @@
 #include <boost/json.hpp>
 
 #include "service_calls.hpp"
-#include "text.hpp"  // plugins/plugin_json
+#include "text.hpp"  // plugins/plugin_support
 
 namespace youtube {
 namespace json = boost::json;
-using plugin_json::trim;
+using plugin_support::trim;
 
 namespace {
 

@@ -70,7 +70,7 @@ std::string short_action(const char *action, const char *publish) {
 std::string document() {
   return std::string(kHead) + short_action(kRun, kRunPublish) +
          short_action(kGenerate, kGeneratePublish) + kAuth +
-         std::string(plugin_json::auth_options_json()) + kTail;
+         std::string(plugin_support::auth_options_json()) + kTail;
 }
 
 }  // namespace

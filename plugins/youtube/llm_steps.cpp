@@ -11,11 +11,11 @@
 #include "metadata_text.hpp"
 #include "recent_history.hpp"
 #include "script_text.hpp"
-#include "text.hpp"  // plugins/plugin_json
+#include "text.hpp"  // plugins/plugin_support
 
 namespace youtube {
 namespace json = boost::json;
-using plugin_json::trim;
+using plugin_support::trim;
 
 namespace {
 

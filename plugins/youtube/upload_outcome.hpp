@@ -10,7 +10,7 @@
 
 namespace youtube {
 
-struct UploadOutcome : plugin_json::PublishOutcome {
+struct UploadOutcome : plugin_support::PublishOutcome {
   std::string video_id;  // published
   std::string url;       // published
 

@@ -10,8 +10,7 @@ namespace layering {
 namespace {
 
 // The plugin-side static helper libraries (plugins/<name>) that any plugin may link.
-constexpr std::array kPluginHelpers = {std::string_view{"plugin_json"},
-                                       std::string_view{"plugin_support"},
+constexpr std::array kPluginHelpers = {std::string_view{"plugin_support"},
                                        std::string_view{"fresh_content"}};
 
 struct LayerRule {
@@ -37,7 +36,7 @@ const LayerRule kRules[] = {
      {Layer::plugin, Layer::plugin_helper, Layer::sdk},
      true,
      "a plugin uses only the SDK, its own folder and the plugin-side helpers "
-     "(plugins/plugin_json or plugin_support, plugins/fresh_content)"},
+     "(plugins/plugin_support, plugins/fresh_content)"},
     {Layer::plugin_helper,
      {Layer::plugin_helper, Layer::sdk},
      false,

@@ -195,8 +195,14 @@ TEST_F(JobHelpersTest, CoroutineActionReportsItsValueOrItsErrorThroughDoneOnce) 
                         Case{"fail", "null", "no account named x", AM_NOT_FOUND}}) {
     auto job = make_job();
     ActionResult out;
-    am_action_call call{sizeof(am_action_call), job.get(),   am::to_am_str(c.action),
-                        am::to_am_str("{}"),    record_done, &out};
+    am_action_call call{sizeof(am_action_call),
+                        job.get(),
+                        am::to_am_str(c.action),
+                        am::to_am_str("{}"),
+                        record_done,
+                        &out,
+                        nullptr,
+                        nullptr};
     am_status started = -1;
     // The body's state lives in a lambda with captures: the helper must keep it alive.
     std::string tag = "slept";
@@ -221,8 +227,14 @@ TEST_F(JobHelpersTest, CoroutineActionBodyMayTakeItsArgumentsByReference) {
   // until start_coroutine_action returns.
   auto job = make_job();
   ActionResult out;
-  am_action_call call{sizeof(am_action_call),     job.get(),   am::to_am_str("echo"),
-                      am::to_am_str("{\"n\":1}"), record_done, &out};
+  am_action_call call{sizeof(am_action_call),
+                      job.get(),
+                      am::to_am_str("echo"),
+                      am::to_am_str("{\"n\":1}"),
+                      record_done,
+                      &out,
+                      nullptr,
+                      nullptr};
   job->post([&] {
     am::start_coroutine_action(
         host(), &call, [](const am::job &j, const am::action_request &r) -> am::task<std::string> {

@@ -1,4 +1,4 @@
-// plugins/plugin_json/auth_steps.hpp — the steps every plugin's `auth` action shares around
+// plugins/plugin_support/auth_steps.hpp — the steps every plugin's `auth` action shares around
 // its own OAuth request: the action's options, the authorisation through automuse.oauth/1,
 // and keeping the token record with automuse.store/1.
 #pragma once
@@ -15,7 +15,7 @@
 
 #include "config_fields.hpp"
 
-namespace plugin_json {
+namespace plugin_support {
 
 // Points `req` where the plugin's automuse.json section says, as tests do with fakes:
 // `authorize_url` (else req's stays) and `redirect_port` (else req's; 0: any free port).
@@ -44,4 +44,4 @@ int64_t expires_at(int64_t expires_in_secs);
 void store_oauth_token(const am::host &host, const std::string &account_key,
                        const boost::json::object &record, const std::string &label);
 
-}  // namespace plugin_json
+}  // namespace plugin_support

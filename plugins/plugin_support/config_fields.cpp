@@ -1,10 +1,10 @@
-// plugins/plugin_json/config_fields.cpp — the checked field readers: one wording for every
+// plugins/plugin_support/config_fields.cpp — the checked field readers: one wording for every
 // plugin's configuration errors.
 #include "config_fields.hpp"
 
 #include <automuse/cpp/error.hpp>
 
-namespace plugin_json {
+namespace plugin_support {
 namespace json = boost::json;
 
 namespace {
@@ -92,4 +92,4 @@ uint32_t port_field(const json::object &o, std::string_view name, uint32_t fallb
   return static_cast<uint32_t>(port);
 }
 
-}  // namespace plugin_json
+}  // namespace plugin_support

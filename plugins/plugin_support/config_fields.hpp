@@ -1,4 +1,4 @@
-// plugins/plugin_json/config_fields.hpp — typed, checked fields of the JSON objects a plugin is
+// plugins/plugin_support/config_fields.hpp — typed, checked fields of the JSON objects a plugin is
 // configured with (its automuse.json section, account records): a missing or null field
 // takes its default, a wrong one throws am::error(AM_INVALID_ARGUMENT) naming it.
 #pragma once
@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace plugin_json {
+namespace plugin_support {
 
 // `text` as a JSON object; empty text is an empty object. Errors name the object by `what`
 // ("plugins.afm is not JSON: ...", "plugins.afm is not an object").
@@ -62,4 +62,4 @@ std::string url_field(const boost::json::object &o, std::string_view name, std::
 uint32_t port_field(const boost::json::object &o, std::string_view name, uint32_t fallback,
                     std::string_view where);
 
-}  // namespace plugin_json
+}  // namespace plugin_support

@@ -1,7 +1,7 @@
-// plugins/plugin_json/json_members.cpp — lenient member reads.
+// plugins/plugin_support/json_members.cpp — lenient member reads.
 #include "json_members.hpp"
 
-namespace plugin_json {
+namespace plugin_support {
 namespace json = boost::json;
 
 std::string string_member(const json::object &o, std::string_view key) {
@@ -14,4 +14,4 @@ int64_t int_member(const json::object &o, std::string_view key, int64_t fallback
   return v && v->is_number() ? v->to_number<int64_t>() : fallback;
 }
 
-}  // namespace plugin_json
+}  // namespace plugin_support

@@ -1,4 +1,4 @@
-// tests/plugin_json/plugin_json_test.cpp — the plugins' shared readers: typed configuration
+// tests/plugin_support/plugin_support_test.cpp — the plugins' shared readers: typed configuration
 // fields (defaults, and errors naming where and which field), a plugin's section and account
 // records, lenient members, the auth actions' options and --account read through the host's
 // automuse.args/1, the token record's clock, and the publication outcome's uncertain shape.
@@ -17,7 +17,7 @@
 #include "publish_outcome.hpp"
 
 namespace json = boost::json;
-using namespace plugin_json;
+using namespace plugin_support;
 
 namespace {
 

@@ -1,4 +1,4 @@
-// plugins/plugin_json/action_account.hpp — which account an action runs for: the one given
+// plugins/plugin_support/action_account.hpp — which account an action runs for: the one given
 // with --account, else (where the action allows it) the plugin's only account in the store.
 // The account's record comes from automuse.store/1, so its fields are read like any stored
 // account's.
@@ -11,7 +11,7 @@
 #include <optional>
 #include <string>
 
-namespace plugin_json {
+namespace plugin_support {
 
 struct AccountChoice {
   // The chosen account's record as JSON text ({"id", "nickname", "fields", ...}), or nullopt
@@ -28,4 +28,4 @@ AccountChoice choose_account(const am::host &host, const am::args &args);
 boost::json::object given_account(const am::host &host, const am::args &args,
                                   const std::string &missing);
 
-}  // namespace plugin_json
+}  // namespace plugin_support

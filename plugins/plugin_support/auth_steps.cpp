@@ -1,4 +1,4 @@
-// plugins/plugin_json/auth_steps.cpp — an auth action's shared steps.
+// plugins/plugin_support/auth_steps.cpp — an auth action's shared steps.
 #include "auth_steps.hpp"
 
 #include <automuse/store.h>
@@ -8,7 +8,7 @@
 #include <automuse/cpp/str.hpp>
 #include <chrono>
 
-namespace plugin_json {
+namespace plugin_support {
 namespace json = boost::json;
 
 void apply_auth_endpoints(am::oauth_request &req, const ConfigSection &section) {
@@ -61,4 +61,4 @@ void store_oauth_token(const am::host &host, const std::string &account_key,
     throw am::error(AM_IO, "cannot store the token of " + label + ": " + error.str());
 }
 
-}  // namespace plugin_json
+}  // namespace plugin_support

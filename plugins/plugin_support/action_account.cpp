@@ -1,4 +1,4 @@
-// plugins/plugin_json/action_account.cpp — --account (read through automuse.args/1), or the
+// plugins/plugin_support/action_account.cpp — --account (read through automuse.args/1), or the
 // store's list of the plugin's accounts.
 #include "action_account.hpp"
 
@@ -8,7 +8,7 @@
 #include <automuse/cpp/error.hpp>
 #include <automuse/cpp/str.hpp>
 
-namespace plugin_json {
+namespace plugin_support {
 namespace json = boost::json;
 
 namespace {
@@ -49,4 +49,4 @@ json::object given_account(const am::host &host, const am::args &args, const std
   return std::move(v.as_object());
 }
 
-}  // namespace plugin_json
+}  // namespace plugin_support

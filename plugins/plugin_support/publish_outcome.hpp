@@ -1,4 +1,4 @@
-// plugins/plugin_json/publish_outcome.hpp — how one publication on a platform ended, in the
+// plugins/plugin_support/publish_outcome.hpp — how one publication on a platform ended, in the
 // three shapes every publisher plugin reports: published, failed (why, and whether the platform
 // certainly made nothing of it, so publishing again is safe), or uncertain (the platform may
 // have it but neither confirmed it nor let itself be asked: never repeated by itself; the user
@@ -10,7 +10,7 @@
 
 #include <string>
 
-namespace plugin_json {
+namespace plugin_support {
 
 struct PublishOutcome {
   enum class State { published, failed, uncertain };
@@ -33,4 +33,4 @@ struct PublishOutcome {
   }
 };
 
-}  // namespace plugin_json
+}  // namespace plugin_support

@@ -1,10 +1,10 @@
-// plugins/plugin_json/text.hpp — the plugins' one copy of small text helpers that every plugin
+// plugins/plugin_support/text.hpp — the plugins' one copy of small text helpers that every plugin
 // needs (the host and render/ keep their own: layers do not share code).
 #pragma once
 
 #include <string_view>
 
-namespace plugin_json {
+namespace plugin_support {
 
 // `s` without leading and trailing ASCII white space (space, tab, CR, LF).
 constexpr std::string_view trim(std::string_view s) {
@@ -14,4 +14,4 @@ constexpr std::string_view trim(std::string_view s) {
   return s.substr(first, s.find_last_not_of(kSpace) - first + 1);
 }
 
-}  // namespace plugin_json
+}  // namespace plugin_support
