@@ -62,6 +62,9 @@ struct Request {
   std::string method = "GET";
   std::string url;
   Headers headers;
+  // Names of further headers (beyond the well-known credential ones, see redact.hpp) that
+  // carry secrets: like those, they never follow a redirect to another origin.
+  std::vector<std::string> secret_headers;
 
   // Body: at most one of body (memory) or body_file (streamed from disk, never loaded whole).
   std::string body;

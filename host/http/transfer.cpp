@@ -83,7 +83,8 @@ std::optional<std::pair<am_status, std::string>> Transfer::prepare_attempt(
   sink_decided_ = false;
   sink_is_stream_ = false;
   sink_error_.reset();
-  int attempts = response_.attempts + 1;
+  int attempts = response_.attempts + (redirect_pending_ ? 0 : 1);
+  redirect_pending_ = false;
   response_ = Response{};
   response_.attempts = attempts;
 
@@ -112,10 +113,10 @@ std::optional<std::pair<am_status, std::string>> Transfer::prepare_attempt(
   if (!config.ca_bundle.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, config.ca_bundle.c_str());
   // An empty proxy string also stops curl from picking one up from the environment.
   curl_easy_setopt(e, CURLOPT_PROXY, config.proxy.c_str());
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, request_.follow_redirects ? 1L : 0L);
-  curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);
+  // Redirects are followed by the engine, one attempt per hop (redirect_rules.hpp): libcurl
+  // would carry API-key headers and re-post bodies to whatever host a Location names.
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 
   const Timeouts &t = request_.timeouts;
   if (t.connect.count() > 0)
@@ -178,6 +179,13 @@ std::optional<std::pair<am_status, std::string>> Transfer::prepare_attempt(
     header_list_ = curl_slist_append(header_list_, "Expect:");
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, header_list_);
   return std::nullopt;
+}
+
+void Transfer::redirect_to(Request next) {
+  next.on_chunk = nullptr;  // already in the chunk channel
+  request_ = std::move(next);
+  ++redirects_;
+  redirect_pending_ = true;
 }
 
 bool Transfer::current_is_success() const {

@@ -31,6 +31,11 @@ class Transfer {
   // On failure returns the status and message to complete with.
   std::optional<std::pair<am_status, std::string>> prepare_attempt(const ClientConfig &config);
 
+  // Makes `next` (the redirect's target, see redirect_rules.hpp) the request the next attempt
+  // sends. A hop is not a retry: it does not count as an attempt.
+  void redirect_to(Request next);
+  int redirects() const { return redirects_; }
+
   // Called when an attempt ends: records the HTTP status, version and body size into the
   // response and closes the sink of this attempt (keeping a .part file for finalize).
   void end_attempt(CURLcode result);
@@ -80,6 +85,8 @@ class Transfer {
   CURL *easy_;
   curl_slist *header_list_ = nullptr;
   Clock::time_point started_ = Clock::now();
+  int redirects_ = 0;
+  bool redirect_pending_ = false;  // the next attempt is a hop, not a retry
 
   // Per attempt.
   FILE *body_file_ = nullptr;
