@@ -37,6 +37,7 @@ constexpr Key kKnownKeys[] = {
     {"http.max_connections_per_host", Kind::Number},
     {"http.timeout_seconds", Kind::Number},
     {"http.stall_seconds", Kind::Number},
+    {"http.allow_private_addresses", Kind::Bool},
     {"limits", Kind::Object},
     {"limits.renders", Kind::Number},
     {"limits.network_jobs", Kind::Number},

@@ -170,6 +170,9 @@ void HttpEngine::decide(Active &active, CURLcode result) {
   Response &r = t.response();
   uint64_t id = t.id();
 
+  // A refused address fails the attempt unless curl connected to another, allowed one.
+  if (const auto &refused = t.refusal(); refused && result != CURLE_OK)
+    return finish(id, AM_PERMISSION_DENIED, *refused);
   if (auto sink_error = t.sink_error()) {
     finish(id, sink_error->first, sink_error->second);
     return;

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/address_policy.hpp"
+
 namespace automuse::http {
 
 using Clock = std::chrono::steady_clock;
@@ -77,6 +79,9 @@ struct Request {
   Timeouts timeouts;
   RetryPolicy retry;
   bool follow_redirects = true;
+  // The URL came from a user (a link typed on the command line), not from configuration: it
+  // and every redirect it leads to may connect only where ClientConfig::user_urls allows.
+  bool user_url = false;
 };
 
 struct Response {
@@ -110,6 +115,9 @@ struct ClientConfig {
   std::string user_agent = "automuse/0.1";
   bool http2 = true;  // negotiate HTTP/2 over TLS where the server offers it
   LogFn log;          // optional; debug-level request/response lines, secrets redacted
+  // Where requests marked user_url may connect (http.allow_private_addresses). Not applied
+  // through a proxy, which makes the connection itself.
+  AddressPolicy user_urls;
 };
 
 inline constexpr size_t kErrorBodyCap = 64 * 1024;
