@@ -209,7 +209,8 @@ std::string Config::default_text() {
     "max_connections": 64,
     "max_connections_per_host": 8,
     "timeout_seconds": 300,
-    "stall_seconds": 60
+    "stall_seconds": 60,
+    "allow_private_addresses": false
   },
   "limits": {"renders": 0, "network_jobs": 16},
   "schedule": {"retry_base_seconds": 60, "max_attempts": 3, "grace_seconds": 30},
