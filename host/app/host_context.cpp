@@ -111,6 +111,9 @@ core::ServiceRegistry &HostContext::services() {
     hc.ca_bundle = str("http.ca_bundle");
     hc.max_total_connections = num("http.max_connections", 64);
     hc.max_host_connections = num("http.max_connections_per_host", 8);
+    // URLs users type (AM_HTTP_USER_URL) reach public addresses only unless this says so.
+    if (auto *v = config_.find("http.allow_private_addresses"); v && v->is_bool())
+      hc.user_urls.allow_private = v->as_bool();
     hc.log = [](int level, std::string_view line) {
       log::write("http", log::to_spdlog(static_cast<am_log_level>(level)), line);
     };

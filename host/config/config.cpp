@@ -37,6 +37,7 @@ constexpr Key kKnownKeys[] = {
     {"http.max_connections_per_host", Kind::Number},
     {"http.timeout_seconds", Kind::Number},
     {"http.stall_seconds", Kind::Number},
+    {"http.allow_private_addresses", Kind::Bool},
     {"limits", Kind::Object},
     {"limits.renders", Kind::Number},
     {"limits.network_jobs", Kind::Number},
@@ -208,7 +209,8 @@ std::string Config::default_text() {
     "max_connections": 64,
     "max_connections_per_host": 8,
     "timeout_seconds": 300,
-    "stall_seconds": 60
+    "stall_seconds": 60,
+    "allow_private_addresses": false
   },
   "limits": {"renders": 0, "network_jobs": 16},
   "schedule": {"retry_base_seconds": 60, "max_attempts": 3, "grace_seconds": 30},

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 
 #include "http/redact.hpp"
+#include "http/redirect_rules.hpp"
 #include "http/retry_rules.hpp"
 
 namespace automuse::http {
@@ -169,10 +170,15 @@ void HttpEngine::decide(Active &active, CURLcode result) {
   Response &r = t.response();
   uint64_t id = t.id();
 
+  // A refused address fails the attempt unless curl connected to another, allowed one.
+  if (const auto &refused = t.refusal(); refused && result != CURLE_OK)
+    return finish(id, AM_PERMISSION_DENIED, *refused);
   if (auto sink_error = t.sink_error()) {
     finish(id, sink_error->first, sink_error->second);
     return;
   }
+  if (result == CURLE_OK && t.request().follow_redirects && is_followed_redirect(r.http_status))
+    if (auto location = r.header("location")) return redirect(active, *location);
   am_status status = status_of(result);
   std::string error = result == CURLE_OK ? std::string() : t.curl_error(result);
   bool retryable_status = result == CURLE_OK && is_retryable_status(r.http_status);
@@ -222,6 +228,22 @@ void HttpEngine::decide(Active &active, CURLcode result) {
       [self = shared_from_this(), id](const boost::system::error_code &ec) {
         if (!ec) self->attempt(id);
       });
+}
+
+void HttpEngine::redirect(Active &active, std::string_view location) {
+  Transfer &t = *active.transfer;
+  const uint64_t id = t.id();
+  const long code = t.response().http_status;
+  if (t.redirects() >= kMaxRedirects)
+    return finish(id, AM_ERROR,
+                  "too many redirects (more than " + std::to_string(kMaxRedirects) + ") from " +
+                      redact_url(t.request().url));
+  RedirectStep step = follow_redirect(t.request(), code, location);
+  if (!step.next) return finish(id, step.status, std::move(step.error));
+  log(AM_LOG_DEBUG, "http #" + std::to_string(id) + " HTTP " + std::to_string(code) +
+                        ", following to " + redact_url(step.next->url));
+  t.redirect_to(std::move(*step.next));
+  attempt(id);
 }
 
 void HttpEngine::finish(uint64_t id, am_status status, std::string error) {

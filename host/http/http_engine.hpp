@@ -40,6 +40,7 @@ class HttpEngine : public std::enable_shared_from_this<HttpEngine> {
   void attempt(uint64_t id);
   void on_curl_done(CURL *easy, CURLcode result);
   void decide(Active &active, CURLcode result);
+  void redirect(Active &active, std::string_view location);
   void finish(uint64_t id, am_status status, std::string error);
   void log(int level, const std::string &message) const;
   void log_request(const Transfer &t) const;

@@ -125,6 +125,9 @@ Request HttpService::from_c(const am_http_request &in, const RequestDefaults &de
   // struct's 0 keeps meaning "no limit".
   if (AM_HAS_FIELD(&in, am_http_request, flags) && !(r.flags & AM_HTTP_NO_TIMEOUT))
     apply_defaults(out, defaults);
+  if (AM_HAS_FIELD(&in, am_http_request, flags)) out.user_url = (r.flags & AM_HTTP_USER_URL) != 0;
+  for (size_t i = 0; i < r.secret_header_count && r.secret_headers; ++i)
+    out.secret_headers.push_back(str(r.secret_headers[i]));
   return out;
 }
 

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "http/address_policy.hpp"
+
 namespace automuse::http {
 
 using Clock = std::chrono::steady_clock;
@@ -62,6 +64,9 @@ struct Request {
   std::string method = "GET";
   std::string url;
   Headers headers;
+  // Names of further headers (beyond the well-known credential ones, see redact.hpp) that
+  // carry secrets: like those, they never follow a redirect to another origin.
+  std::vector<std::string> secret_headers;
 
   // Body: at most one of body (memory) or body_file (streamed from disk, never loaded whole).
   std::string body;
@@ -74,6 +79,9 @@ struct Request {
   Timeouts timeouts;
   RetryPolicy retry;
   bool follow_redirects = true;
+  // The URL came from a user (a link typed on the command line), not from configuration: it
+  // and every redirect it leads to may connect only where ClientConfig::user_urls allows.
+  bool user_url = false;
 };
 
 struct Response {
@@ -107,6 +115,9 @@ struct ClientConfig {
   std::string user_agent = "automuse/0.1";
   bool http2 = true;  // negotiate HTTP/2 over TLS where the server offers it
   LogFn log;          // optional; debug-level request/response lines, secrets redacted
+  // Where requests marked user_url may connect (http.allow_private_addresses). Not applied
+  // through a proxy, which makes the connection itself.
+  AddressPolicy user_urls;
 };
 
 inline constexpr size_t kErrorBodyCap = 64 * 1024;

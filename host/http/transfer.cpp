@@ -2,6 +2,7 @@
 #include "http/transfer.hpp"
 
 #include <strings.h>
+#include <sys/socket.h>
 
 #include <boost/asio/post.hpp>
 #include <cerrno>
@@ -83,7 +84,9 @@ std::optional<std::pair<am_status, std::string>> Transfer::prepare_attempt(
   sink_decided_ = false;
   sink_is_stream_ = false;
   sink_error_.reset();
-  int attempts = response_.attempts + 1;
+  refusal_.reset();
+  int attempts = response_.attempts + (redirect_pending_ ? 0 : 1);
+  redirect_pending_ = false;
   response_ = Response{};
   response_.attempts = attempts;
 
@@ -112,10 +115,22 @@ std::optional<std::pair<am_status, std::string>> Transfer::prepare_attempt(
   if (!config.ca_bundle.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, config.ca_bundle.c_str());
   // An empty proxy string also stops curl from picking one up from the environment.
   curl_easy_setopt(e, CURLOPT_PROXY, config.proxy.c_str());
-  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, request_.follow_redirects ? 1L : 0L);
-  curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);
+  // Redirects are followed by the engine, one attempt per hop (redirect_rules.hpp): libcurl
+  // would carry API-key headers and re-post bodies to whatever host a Location names.
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+
+  // A user-given URL is checked on every address connected to and every connection reused
+  // (redirect hops are attempts too). Through a proxy, the proxy connects: nothing to see.
+  address_policy_ = request_.user_url && !config.user_urls.allow_private && config.proxy.empty()
+                        ? &config.user_urls
+                        : nullptr;
+  if (address_policy_) {
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Transfer::on_open_socket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, this);
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &Transfer::on_prereq);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, this);
+  }
 
   const Timeouts &t = request_.timeouts;
   if (t.connect.count() > 0)
@@ -178,6 +193,13 @@ std::optional<std::pair<am_status, std::string>> Transfer::prepare_attempt(
     header_list_ = curl_slist_append(header_list_, "Expect:");
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, header_list_);
   return std::nullopt;
+}
+
+void Transfer::redirect_to(Request next) {
+  next.on_chunk = nullptr;  // already in the chunk channel
+  request_ = std::move(next);
+  ++redirects_;
+  redirect_pending_ = true;
 }
 
 bool Transfer::current_is_success() const {
@@ -296,6 +318,28 @@ int Transfer::on_seek(void *self_ptr, curl_off_t offset, int origin) {
     self->body_offset_ = offset;
   }
   return CURL_SEEKFUNC_OK;
+}
+
+curl_socket_t Transfer::on_open_socket(void *self_ptr, curlsocktype, curl_sockaddr *address) {
+  auto *self = static_cast<Transfer *>(self_ptr);
+  auto ip = address_of(&address->addr);
+  auto refused = ip ? self->address_policy_->refusal(*ip, self->request_.url)
+                    : std::optional<std::string>(
+                          "refused to connect for the user-given URL: "
+                          "not an IP address");
+  if (refused) {
+    if (!self->refusal_) self->refusal_ = std::move(refused);
+    return CURL_SOCKET_BAD;  // curl tries the next address, if any, then fails
+  }
+  return ::socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+int Transfer::on_prereq(void *self_ptr, char *primary_ip, char *, int, int) {
+  auto *self = static_cast<Transfer *>(self_ptr);
+  auto refused = self->address_policy_->refusal(primary_ip, self->request_.url);
+  if (!refused) return CURL_PREREQFUNC_OK;
+  self->refusal_ = std::move(refused);
+  return CURL_PREREQFUNC_ABORT;  // before anything is sent on the (reused) connection
 }
 
 void Transfer::end_attempt(CURLcode) {

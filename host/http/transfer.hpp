@@ -31,6 +31,11 @@ class Transfer {
   // On failure returns the status and message to complete with.
   std::optional<std::pair<am_status, std::string>> prepare_attempt(const ClientConfig &config);
 
+  // Makes `next` (the redirect's target, see redirect_rules.hpp) the request the next attempt
+  // sends. A hop is not a retry: it does not count as an attempt.
+  void redirect_to(Request next);
+  int redirects() const { return redirects_; }
+
   // Called when an attempt ends: records the HTTP status, version and body size into the
   // response and closes the sink of this attempt (keeping a .part file for finalize).
   void end_attempt(CURLcode result);
@@ -47,6 +52,9 @@ class Transfer {
   bool body_sent() const { return body_bytes_sent_ > 0; }
   bool delivered_chunks() const { return chunks_delivered_; }
   std::optional<std::pair<am_status, std::string>> sink_error() const { return sink_error_; }
+  // Why this attempt was not allowed to connect where it would have (a user-given URL
+  // reaching a private address), if it was not.
+  const std::optional<std::string> &refusal() const { return refusal_; }
   // curl's detailed message for the last attempt ("Failed to connect to ... refused").
   std::string curl_error(CURLcode result) const {
     return error_buffer_[0] ? std::string(error_buffer_) : std::string(curl_easy_strerror(result));
@@ -69,6 +77,9 @@ class Transfer {
   static size_t on_header(char *data, size_t size, size_t count, void *self);
   static size_t on_read(char *data, size_t size, size_t count, void *self);
   static int on_seek(void *self, curl_off_t offset, int origin);
+  static curl_socket_t on_open_socket(void *self, curlsocktype purpose, curl_sockaddr *address);
+  static int on_prereq(void *self, char *primary_ip, char *local_ip, int primary_port,
+                       int local_port);
   size_t write(const char *data, size_t size);
   bool current_is_success() const;
   std::filesystem::path part_path() const;
@@ -80,6 +91,8 @@ class Transfer {
   CURL *easy_;
   curl_slist *header_list_ = nullptr;
   Clock::time_point started_ = Clock::now();
+  int redirects_ = 0;
+  bool redirect_pending_ = false;  // the next attempt is a hop, not a retry
 
   // Per attempt.
   FILE *body_file_ = nullptr;
@@ -91,6 +104,8 @@ class Transfer {
   bool sink_is_stream_ = false;  // 2xx body going to the file or callback sink
   bool chunks_delivered_ = false;
   std::optional<std::pair<am_status, std::string>> sink_error_;
+  std::optional<std::string> refusal_;
+  const AddressPolicy *address_policy_ = nullptr;  // the engine's; set for user-given URLs
   Response response_;
   char error_buffer_[CURL_ERROR_SIZE] = {};
   bool completed_ = false;

@@ -53,7 +53,62 @@ std::string asin_in_path(const std::vector<std::string> &seg) {
   return {};
 }
 
+// Amazon's retail marketplaces, by domain (each also as www.DOMAIN).
+constexpr std::string_view kMarketplaces[] = {
+    "amazon.com",    "amazon.co.uk",  "amazon.de",     "amazon.fr",     "amazon.it",
+    "amazon.es",     "amazon.ca",     "amazon.com.au", "amazon.co.jp",  "amazon.in",
+    "amazon.com.mx", "amazon.com.br", "amazon.nl",     "amazon.se",     "amazon.pl",
+    "amazon.sg",     "amazon.ae",     "amazon.sa",     "amazon.com.tr", "amazon.eg",
+    "amazon.com.be", "amazon.cn",     "amazon.ie",     "amazon.co.za"};
+
+// AmazonSmile (retired in 2023) existed on these; its links still circulate.
+constexpr std::string_view kSmile[] = {"smile.amazon.com", "smile.amazon.co.uk", "smile.amazon.de"};
+
+// Amazon's link shorteners.
+constexpr std::string_view kShortLinkHosts[] = {"amzn.to",      "amzn.eu", "amzn.asia", "amzn.com",
+                                                "www.amzn.com", "a.co",    "amzlink.to"};
+
+template <size_t N>
+bool listed(const std::string_view (&list)[N], std::string_view host) {
+  for (std::string_view h : list)
+    if (h == host) return true;
+  return false;
+}
+
+// The marketplace domain a host belongs to ("amazon.de" for www.amazon.de), or "".
+std::string marketplace_domain(std::string host) {
+  host = lower(host);
+  if (listed(kSmile, host)) return host.substr(6);
+  if (host.starts_with("www.")) host = host.substr(4);
+  return listed(kMarketplaces, host) ? host : std::string();
+}
+
+// host[:port] of an http(s) URL, lower case ("" when it is not one).
+std::string authority_of(std::string_view url) {
+  auto parsed = urls::parse_uri(url);
+  if (!parsed) return {};
+  return lower(parsed->encoded_host()) +
+         (parsed->has_port() ? ":" + std::string(parsed->port()) : "");
+}
+
 }  // namespace
+
+bool is_marketplace_host(std::string_view host) {
+  return !marketplace_domain(std::string(host)).empty();
+}
+
+bool is_short_link_host(std::string_view host) {
+  return listed(kShortLinkHosts, lower(host));
+}
+
+std::string marketplace_host(std::string_view name) {
+  std::string domain = marketplace_domain(std::string(name));
+  if (domain.empty())
+    throw std::invalid_argument("'" + std::string(name) +
+                                "' is not an Amazon marketplace (amazon.com, amazon.co.uk, "
+                                "amazon.de, … or their www. forms)");
+  return "www." + domain;
+}
 
 bool is_asin(std::string_view s) {
   if (s.size() != 10) return false;
@@ -62,8 +117,15 @@ bool is_asin(std::string_view s) {
   return true;
 }
 
-LinkInfo read_link(std::string_view link) {
+LinkInfo read_link(std::string_view link, std::string_view page_base) {
   urls::url_view u = parse_http(link);
+  std::string host = lower(u.encoded_host());
+  const bool on_page_base = !page_base.empty() && authority_of(link) == authority_of(page_base);
+  if (!is_marketplace_host(host) && !is_short_link_host(host) && !on_page_base)
+    throw std::invalid_argument("the link " + std::string(link) + " is not an Amazon link: '" +
+                                host +
+                                "' is neither an Amazon marketplace (amazon.com, amazon.de, …) "
+                                "nor an Amazon short-link host (amzn.to, a.co, …)");
   LinkInfo info;
   std::vector<std::string> segments;
   for (auto s : u.segments()) segments.emplace_back(s);
@@ -74,11 +136,9 @@ LinkInfo read_link(std::string_view link) {
       info.asin = upper(p.value);
     if (key == "tag" && p.has_value) info.partner_tag = p.value;
   }
-  // The marketplace is the host without a subdomain other than www: smile.amazon.de and
-  // www.amazon.de are both www.amazon.de; amzn.to and 127.0.0.1 are no marketplace.
-  std::string host = lower(u.host());
-  if (auto at = host.find("amazon."); at != std::string::npos && (at == 0 || host[at - 1] == '.'))
-    info.marketplace = "www." + host.substr(at);
+  // smile.amazon.de and amazon.de are both www.amazon.de; a short link is no marketplace.
+  if (std::string domain = marketplace_domain(host); !domain.empty())
+    info.marketplace = "www." + domain;
   return info;
 }
 

@@ -138,7 +138,7 @@ am::task<std::string> add_action(am::job job, am::args args, std::optional<Accou
   if (p.link.empty() == asin.empty())
     throw am::error(AM_INVALID_ARGUMENT, "add needs --link URL or --asin ASIN (one of them)");
   if (!p.link.empty()) {
-    auto follow = afm::resolve_link(job, p.link);
+    auto follow = afm::resolve_link(job, load_settings(host), p.link);
     afm::LinkInfo info = co_await std::move(follow);
     p.asin = info.asin;
     p.marketplace = info.marketplace;
@@ -150,7 +150,13 @@ am::task<std::string> add_action(am::job job, am::args args, std::optional<Accou
                       "--asin '" + asin + "' is not an ASIN (10 letters or digits)");
     p.asin = asin;
   }
-  if (auto m = args.option("marketplace", ""); !m.empty()) p.marketplace = m;
+  if (auto m = args.option("marketplace", ""); !m.empty()) {
+    try {
+      p.marketplace = afm::marketplace_host(m);
+    } catch (const std::invalid_argument &e) {
+      throw am::error(AM_INVALID_ARGUMENT, std::string("--marketplace: ") + e.what());
+    }
+  }
   if (auto t = args.option("tag", ""); !t.empty()) p.partner_tag = t;
   if (auto s = args.option("share-with", ""); !s.empty()) {
     afm::ShareTarget target = afm::parse_share_with(s, "--share-with");

@@ -226,10 +226,10 @@ am::task<Facts> product_facts(am::job job, PluginSettings settings, Account acco
   co_return facts;
 }
 
-am::task<LinkInfo> resolve_link(am::job job, std::string link) {
+am::task<LinkInfo> resolve_link(am::job job, PluginSettings settings, std::string link) {
   LinkInfo info;
   try {
-    info = read_link(link);
+    info = read_link(link, settings.page_base);
   } catch (const std::invalid_argument &e) {
     throw am::error(AM_INVALID_ARGUMENT, std::string("--link: ") + e.what());
   }
@@ -241,13 +241,14 @@ am::task<LinkInfo> resolve_link(am::job job, std::string link) {
     req.headers = kBrowserHeaders;
     req.no_redirects = true;
     req.max_attempts = 2;
+    req.flags |= AM_HTTP_USER_URL;  // typed by the user: never towards the LAN
     am::http_response resp = co_await http.send(std::move(req));
     if (resp.status != AM_OK) throw am::error(resp.status, "following " + at + ": " + resp.error);
     auto location = resp.header("Location");
     if (resp.http_status < 300 || resp.http_status >= 400 || !location) break;
     try {
       at = resolve_location(at, *location);
-      info = read_link(at);
+      info = read_link(at, settings.page_base);
     } catch (const std::invalid_argument &e) {
       throw am::error(AM_ERROR, "following " + link + ": " + e.what());
     }

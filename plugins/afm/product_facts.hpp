@@ -24,7 +24,9 @@ am::task<Facts> product_facts(am::job job, PluginSettings settings, Account acco
                               FactsQuery query);
 
 // The link read; a link without an ASIN (amzn.to/…) is followed through its redirects
-// (at most 5) until one has. Throws am::error naming the link.
-am::task<LinkInfo> resolve_link(am::job job, std::string link);
+// (at most 5) until one has. Every hop must be an Amazon host (or on settings.page_base), and
+// is fetched as a user-given URL (public addresses only, see AM_HTTP_USER_URL). Throws
+// am::error naming the link.
+am::task<LinkInfo> resolve_link(am::job job, PluginSettings settings, std::string link);
 
 }  // namespace afm

@@ -2,7 +2,9 @@
 #include "settings.hpp"
 
 #include <automuse/cpp/error.hpp>
+#include <stdexcept>
 
+#include "amazon_url.hpp"
 #include "config_fields.hpp"
 
 namespace afm {
@@ -36,6 +38,11 @@ Account parse_account(const std::string &account_json) {
   static_cast<plugin_support::AccountName &>(a) = record;
   a.partner_tag = string_field(fields, "partner_tag", "", prefix);
   a.marketplace = string_field(fields, "marketplace", a.marketplace, prefix);
+  try {
+    a.marketplace = marketplace_host(a.marketplace);  // its product pages are fetched
+  } catch (const std::invalid_argument &e) {
+    throw am::error(AM_INVALID_ARGUMENT, prefix + "marketplace: " + e.what());
+  }
   a.share_with = string_field(fields, "share_with", "", prefix);
   a.language = string_field(fields, "language", a.language, prefix);
   a.disclosure = string_field(fields, "disclosure", "", prefix);

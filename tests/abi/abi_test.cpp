@@ -153,6 +153,23 @@ TEST(AbiHasField, VersionOneFourTextRulesAreAppendedAfterTheOneThreeEnd) {
   EXPECT_GE(AM_ABI_MINOR, 4);
 }
 
+// 1.5 appended am_http_request's secret headers after everything 1.4 had (and the
+// AM_HTTP_USER_URL flag): a 1.4 request is told apart by its size.
+TEST(AbiHasField, VersionOneFiveSecretHeadersAreAppendedAfterTheOneFourEnd) {
+  EXPECT_EQ(offsetof(am_http_request, secret_headers), 160u);
+  EXPECT_EQ(offsetof(am_http_request, secret_header_count), 168u);
+  am_http_request old_request{};
+  old_request.struct_size = 160;  // a 1.4 request
+  const am_http_request *r = &old_request;
+  EXPECT_TRUE(AM_HAS_FIELD(r, am_http_request, flags));
+  EXPECT_FALSE(AM_HAS_FIELD(r, am_http_request, secret_headers));
+  EXPECT_FALSE(AM_HAS_FIELD(r, am_http_request, secret_header_count));
+  old_request.struct_size = sizeof(am_http_request);
+  EXPECT_TRUE(AM_HAS_FIELD(r, am_http_request, secret_header_count));
+  EXPECT_EQ(AM_HTTP_USER_URL & AM_HTTP_NO_TIMEOUT, 0u);
+  EXPECT_GE(AM_ABI_MINOR, 5);
+}
+
 // A C plugin fills a chat request (struct_size first, borrowed messages) and calls the table.
 TEST(AbiCCallers, ChatRequestFilledInC) {
   static am_llm_request seen{};

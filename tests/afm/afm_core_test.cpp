@@ -64,6 +64,48 @@ TEST(AmazonUrl, ShortLinksAndNonProductsHaveNoAsin) {
   EXPECT_THROW(afm::read_link("not a url"), std::invalid_argument);
 }
 
+// Marketplaces and short-link hosts are an explicit list, matched exactly: a host that only
+// contains ".amazon." is refused with an error naming the link.
+TEST(AmazonUrl, OnlyAmazonHostsAreLinks) {
+  for (const char *link :
+       {"https://www.amazon.example-shop.com/dp/B07XJ8C8F5",
+        "https://amazon.evil.example/dp/B07XJ8C8F5",
+        "https://www.amazon.de.evil.example/dp/B07XJ8C8F5", "https://notamazon.com/dp/B07XJ8C8F5",
+        "https://shop.amazon.com/dp/B07XJ8C8F5", "https://amzn.to.evil/x",
+        "http://127.0.0.1:8080/dp/B07XJ8C8F5", "http://[::1]/dp/B07XJ8C8F5"}) {
+    try {
+      afm::read_link(link);
+      ADD_FAILURE() << link << " was accepted";
+    } catch (const std::invalid_argument &e) {
+      EXPECT_NE(std::string(e.what()).find(link), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("not an Amazon link"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(afm::read_link("https://amazon.com.au/dp/B07XJ8C8F5").marketplace, "www.amazon.com.au");
+  EXPECT_EQ(afm::read_link("https://WWW.AMAZON.SA/dp/B07XJ8C8F5").marketplace, "www.amazon.sa");
+  EXPECT_EQ(afm::read_link("https://www.amazon.com.be/dp/B07XJ8C8F5").marketplace,
+            "www.amazon.com.be");
+  for (const char *short_link : {"https://amzn.to/3Kx", "https://amzn.eu/d/1x",
+                                 "https://amzn.asia/d/2y", "https://a.co/d/3z"})
+    EXPECT_EQ(afm::read_link(short_link).marketplace, "") << short_link;
+  // The configured page_base (a stand-in for Amazon in tests) is accepted, on its port only.
+  EXPECT_EQ(afm::read_link("http://127.0.0.1:8080/dp/B07XJ8C8F5", "http://127.0.0.1:8080").asin,
+            "B07XJ8C8F5");
+  EXPECT_THROW(afm::read_link("http://127.0.0.1:8081/dp/B07XJ8C8F5", "http://127.0.0.1:8080"),
+               std::invalid_argument);
+}
+
+TEST(AmazonUrl, MarketplaceNamesAreChecked) {
+  EXPECT_EQ(afm::marketplace_host("amazon.de"), "www.amazon.de");
+  EXPECT_EQ(afm::marketplace_host("WWW.Amazon.co.JP"), "www.amazon.co.jp");
+  EXPECT_TRUE(afm::is_marketplace_host("www.amazon.pl"));
+  EXPECT_FALSE(afm::is_marketplace_host("www.amazon.example-shop.com"));
+  EXPECT_TRUE(afm::is_short_link_host("AMZN.TO"));
+  EXPECT_FALSE(afm::is_short_link_host("amzn.to.evil"));
+  EXPECT_THROW(afm::marketplace_host("www.amazon.example-shop.com"), std::invalid_argument);
+  EXPECT_THROW(afm::marketplace_host("192.168.1.10"), std::invalid_argument);
+}
+
 TEST(AmazonUrl, SharedLinkAlwaysCarriesThePartnerTag) {
   EXPECT_EQ(afm::tagged_link("www.amazon.de", "B07XJ8C8F5", "mine-21"),
             "https://www.amazon.de/dp/B07XJ8C8F5?tag=mine-21");

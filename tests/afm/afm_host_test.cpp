@@ -60,12 +60,17 @@ class AfmHost : public ::testing::Test {
     json::object config{
         {"plugins", {{"twitter", {{"api_base", x_.base_url()}}}, {"afm", amazon_.plugin_config()}}},
         {"llm", llm_.host_config()},
-        {"log", {{"file", false}}}};
-    std::ofstream(root_ / "automuse.json") << json::serialize(config);
+        {"log", {{"file", false}}},
+        // The fake's --link URLs are on loopback (the LinkSafety tests leave this out).
+        {"http", {{"allow_private_addresses", true}}}};
+    write_config(config);
     auto r = host(
         "accounts add --plugin twitter --nickname cook --set topic=cooking --set consumer_key=ck-1 "
         "--set consumer_secret=cs-1 --set access_token=at-1 --set access_token_secret=as-1");
     ASSERT_EQ(r.code, 0) << r.err;
+  }
+  void write_config(const json::object &config) {
+    std::ofstream(root_ / "automuse.json") << json::serialize(config);
   }
   HostResult host(const std::string &args) {
     return automuse::testing::run_host(automuse::testing::host_exe(HOST_EXE), PLUGIN_DIR, root_,
@@ -189,6 +194,43 @@ TEST_F(AfmHost, ShortLinkIsFollowedAndItsTagKept) {
   EXPECT_EQ(product.at("partner_tag").as_string(), "friend-20");
   EXPECT_EQ(product.at("shared_link").as_string(),
             "https://www.amazon.com/dp/B07XJ8C8F5?tag=friend-20");
+}
+
+// A host that merely contains ".amazon." is no marketplace: refused, naming the link, before
+// anything is fetched or stored.
+TEST_F(AfmHost, LinkOnALookalikeHostIsRefusedNamingIt) {
+  add_shop();
+  for (std::string link :
+       {"https://www.amazon.example-shop.com/dp/B07XJ8C8F5",
+        "https://amazon.evil.example/Mug/dp/B07XJ8C8F5", "http://127.0.0.1:1/dp/B07XJ8C8F5"}) {
+    auto r = host("--plugin afm add --link " + shell_quote(link));
+    EXPECT_NE(r.code, 0) << link;
+    EXPECT_NE(r.err.find(link), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("not an Amazon link"), std::string::npos) << r.err;
+  }
+  auto r = host("--plugin afm add --asin B07XJ8C8F5 --marketplace www.amazon.example-shop.com");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("www.amazon.example-shop.com"), std::string::npos) << r.err;
+  auto l = host("--plugin afm list");
+  ASSERT_EQ(l.code, 0) << l.err;
+  EXPECT_TRUE(json::parse(l.out).as_array().empty()) << l.out;
+}
+
+// With the default configuration a user's link never reaches a loopback address, even on a
+// host afm accepts (here the configured page_base, standing in for amzn.to): refused before
+// the fake sees a request.
+TEST_F(AfmHost, LinkTowardsLoopbackIsRefusedWithTheDefaultConfiguration) {
+  add_shop();
+  json::object config{{"plugins", {{"afm", amazon_.plugin_config()}}},
+                      {"llm", llm_.host_config()},
+                      {"log", {{"file", false}}}};
+  write_config(config);
+  amazon_.add_short_link("3Kx9zQp", "/Stoneware-Coffee-Mug/dp/B07XJ8C8F5?tag=friend-20");
+  auto r = host("--plugin afm add --link " + amazon_.base_url() + "/s/3Kx9zQp");
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("127.0.0.1 (a loopback address)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("http.allow_private_addresses"), std::string::npos) << r.err;
+  EXPECT_EQ(amazon_.requests_received(), 0u);
 }
 
 TEST_F(AfmHost, ListAndRemove) {

@@ -169,6 +169,28 @@ TEST_F(HttpServiceTest, OlderSmallerRequestStructIsReadOnlyUpToItsSize) {
   EXPECT_EQ(c.attempts, 2u);
 }
 
+// 1.5: the user-URL flag and the secret header names reach the request; a 1.4-sized struct
+// has neither.
+TEST_F(HttpServiceTest, UserUrlFlagAndSecretHeadersAreRead) {
+  const am_str secret[] = {s("X-Shop-Signature")};
+  am_http_request req{};
+  req.struct_size = sizeof req;
+  req.url = s("http://example.com/");
+  req.flags = AM_HTTP_USER_URL;
+  req.secret_headers = secret;
+  req.secret_header_count = 1;
+  Request r = HttpService::from_c(req);
+  EXPECT_TRUE(r.user_url);
+  ASSERT_EQ(r.secret_headers.size(), 1u);
+  EXPECT_EQ(r.secret_headers[0], "X-Shop-Signature");
+  req.struct_size = offsetof(am_http_request, secret_headers);
+  r = HttpService::from_c(req);
+  EXPECT_TRUE(r.user_url);  // flags is a 1.2 field
+  EXPECT_TRUE(r.secret_headers.empty());
+  req.flags = 0;
+  EXPECT_FALSE(HttpService::from_c(req).user_url);
+}
+
 TEST_F(HttpServiceTest, CppHelperAwaitsAndRunsRequestsConcurrently) {
   FakeServer server;
   server.route("GET", "/item", [](const automuse::testing::ReceivedRequest &req) {

@@ -473,7 +473,7 @@ FakeServer::FakeServer(Options options) : state_(std::make_shared<State>()) {
     s.ssl->use_private_key(asio::buffer(options.certificate->key_pem), asio::ssl::context::pem);
   }
   s.acceptor.emplace(*s.io);
-  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
+  tcp::endpoint ep(asio::ip::make_address(options.address), 0);
   s.acceptor->open(ep.protocol());
   s.acceptor->set_option(tcp::acceptor::reuse_address(true));
   s.acceptor->bind(ep);
@@ -521,7 +521,8 @@ uint16_t FakeServer::port() const {
 }
 
 std::string FakeServer::base_url() const {
-  return std::string(state_->ssl ? "https" : "http") + "://127.0.0.1:" + std::to_string(port());
+  return std::string(state_->ssl ? "https" : "http") + "://" + state_->options.address + ":" +
+         std::to_string(port());
 }
 
 std::string FakeServer::url(std::string_view path_and_query) const {

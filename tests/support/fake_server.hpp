@@ -133,6 +133,8 @@ class FakeServer {
     bool tls = false;
     const TestCertificate *certificate = nullptr;  // required for tls
     int threads = 1;                               // handlers run on these threads
+    std::string address = "127.0.0.1";             // another loopback one (127.0.0.2) is a
+                                                   // second host without DNS
   };
 
   FakeServer();

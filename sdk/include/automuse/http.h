@@ -59,19 +59,37 @@ typedef struct am_http_request {
   uint32_t retry_base_delay_ms;     /* 0: 250 ms; doubles per attempt */
   uint32_t retry_max_total_ms;      /* 0: 120 s; no retry starts that would end later */
   bool safe_to_resend_body;         /* may the body be sent again after a failure? */
-  bool no_redirects;                /* do not follow 3xx (followed by default, up to 10) */
+  bool no_redirects;                /* do not follow 3xx (followed by default, up to 10; see
+                                       below) */
   /* Since struct_size 160 (read with AM_HAS_FIELD): AM_HTTP_* flags. A caller built with
    * this field gets the host's bounds where it sets none — http.timeout_seconds in total when
    * total_timeout_ms is 0, and an abort after http.stall_seconds below 1 byte/s when both
    * low_speed fields are 0 — unless it sets AM_HTTP_NO_TIMEOUT. For an older, smaller struct
    * 0 keeps meaning "no limit". */
   uint32_t flags;
+  /* Since struct_size 176 (ABI 1.5, read with AM_HAS_FIELD): names of headers that carry
+   * secrets beyond the well-known ones (Authorization, Cookie, x-api-key, xi-api-key,
+   * x-goog-api-key, api-key, *-token, *-secret, *-api-key). Like those, they never follow a
+   * redirect to another origin, and are redacted from the host's logs. */
+  const am_str *secret_headers;
+  size_t secret_header_count;
 } am_http_request;
 
 /* Flags of am_http_request.flags. */
 enum {
-  AM_HTTP_NO_TIMEOUT = 1u << 0 /* no default total timeout or low-speed limit */
+  AM_HTTP_NO_TIMEOUT = 1u << 0, /* no default total timeout or low-speed limit */
+  /* Since ABI 1.5: the URL came from a user (a link typed on the command line), not from
+   * configuration. It, and every redirect it leads to, may connect only to public addresses:
+   * loopback, private, link-local and unique-local ones are refused (AM_PERMISSION_DENIED,
+   * before anything is sent) unless http.allow_private_addresses is true. */
+  AM_HTTP_USER_URL = 1u << 1
 };
+
+/* Redirects (301, 302, 303, 307, 308) are followed by the host, one hop at a time, at most
+ * 10: credential headers (the well-known ones and secret_headers) are sent only to the
+ * origin (scheme, host and port) of the URL they came with; after 301/302/303 the request
+ * goes on as a GET without body; a 307/308 that would re-send a body to another origin, a
+ * redirect from https to http and one to another scheme fail with AM_PERMISSION_DENIED. */
 
 /* The outcome, borrowed by the completion callback for the duration of the call: copy what
  * you keep. */

@@ -288,6 +288,9 @@ int FakeAmazon::get_items_calls() const {
   std::lock_guard lock(state_->mutex);
   return state_->get_items;
 }
+size_t FakeAmazon::requests_received() const {
+  return server_.request_count();
+}
 int FakeAmazon::page_fetches() const {
   std::lock_guard lock(state_->mutex);
   return state_->page_fetches;

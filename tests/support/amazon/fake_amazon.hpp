@@ -56,6 +56,7 @@ class FakeAmazon {
   int tokens_issued() const;
   int get_items_calls() const;
   int page_fetches() const;
+  size_t requests_received() const;  // every request on any route
   // Why requests were refused (bad body, missing header...), for test messages.
   std::vector<std::string> refusals() const;
 

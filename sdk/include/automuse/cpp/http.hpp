@@ -58,7 +58,10 @@ struct http_request {
   uint32_t retry_max_total_ms = 0;
   bool safe_to_resend_body = false;
   bool no_redirects = false;
-  uint32_t flags = 0;  // AM_HTTP_NO_TIMEOUT: none of the host's default bounds
+  // AM_HTTP_NO_TIMEOUT: none of the host's default bounds; AM_HTTP_USER_URL: the URL came
+  // from a user, public addresses only.
+  uint32_t flags = 0;
+  std::vector<std::string> secret_headers{};  // more headers that never leave their origin
 };
 
 struct http_response {
@@ -93,6 +96,8 @@ class http_send_awaiter
     std::vector<am_http_header> headers;
     headers.reserve(req_.headers.size());
     for (const auto &[k, v] : req_.headers) headers.push_back({to_am_str(k), to_am_str(v)});
+    std::vector<am_str> secret_headers;
+    for (const auto &name : req_.secret_headers) secret_headers.push_back(to_am_str(name));
     am_http_request c{};
     c.struct_size = sizeof c;
     c.method = to_am_str(req_.method);
@@ -114,6 +119,8 @@ class http_send_awaiter
     c.retry_max_total_ms = req_.retry_max_total_ms;
     c.safe_to_resend_body = req_.safe_to_resend_body;
     c.no_redirects = req_.no_redirects;
+    c.secret_headers = secret_headers.data();
+    c.secret_header_count = secret_headers.size();
     svc_->send(svc_, job_, &c, &http_send_awaiter::on_done, this);
   }
   static void on_chunk(void *user, am_str chunk) { from(user).req_.on_chunk(view(chunk)); }
