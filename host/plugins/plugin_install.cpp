@@ -91,8 +91,8 @@ Installed install_plugin(const InstallRequest &r) {
   fs::path target = r.user_dir / r.source.filename();
   if (target.extension() != ".so") target += ".so";
   Descriptor source(r.source);
-  config::create_private_dirs(r.user_dir);
   try {
+    config::create_private_dirs(r.user_dir);
     core::AtomicFile copy(target, kPluginMode);
     copy.copy_from(source.get());
     copy.finish();
@@ -110,9 +110,10 @@ Installed install_plugin(const InstallRequest &r) {
     if (existing) done.replaced = existing;
     done.shadowed = bundled;
     return done;
-  } catch (const std::runtime_error &e) {
-    if (dynamic_cast<const PluginError *>(&e)) throw;
-    throw PluginError("cannot install " + r.source.string() + ": " + e.what());
+  } catch (const PluginError &) {
+    throw;
+  } catch (const std::runtime_error &e) {  // the folder or the copy could not be written
+    throw PluginError(r.source.string() + ": " + e.what());
   }
 }
 
