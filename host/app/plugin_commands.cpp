@@ -2,14 +2,12 @@
 #include "app/plugin_commands.hpp"
 
 #include <boost/json.hpp>
-#include <fstream>
 #include <iostream>
 #include <map>
-#include <optional>
-#include <sstream>
 
 #include "config/paths.hpp"
 #include "plugins/plugin_finder.hpp"
+#include "plugins/plugin_install.hpp"
 #include "plugins/plugin_probe.hpp"
 #include "plugins/plugin_resolution.hpp"
 
@@ -79,61 +77,19 @@ int info_command(const HostContext &ctx, const std::string &name) {
   return 1;
 }
 
-// The installed file (user or bundled folder) that provides plugin `id`, if any.
-std::optional<fs::path> installed_file(const std::string &id) {
-  for (auto &file :
-       plugins::candidate_files({config::user_plugin_dir(), plugins::bundled_plugin_dir()})) {
-    auto r = plugins::probe_in_child(file);
-    if (r.info && str_field(*r.info, "id") == id) return file;
-  }
-  return std::nullopt;
-}
-
-int install_command(const HostContext &, const std::string &source, bool replace) {
-  fs::path src(source);
-  auto r = plugins::probe_in_child(src);
-  if (!r.info) {
-    std::cerr << "automuse-host: cannot install: " << r.error << "\n";
+int install_command(const plugins::InstallRequest &request) {
+  try {
+    const plugins::Installed done = plugins::install_plugin(request);
+    std::cout << "installed " << done.id << " " << done.version << " to " << done.file.string();
+    if (done.replaced) std::cout << ", replacing " << done.replaced->string();
+    if (done.shadowed)
+      std::cout << ", taking precedence over the bundled " << done.shadowed->string();
+    std::cout << "\n";
+    return 0;
+  } catch (const plugins::PluginError &e) {
+    std::cerr << "automuse-host: cannot install: " << e.what() << "\n";
     return 1;
   }
-  const std::string id = str_field(*r.info, "id");
-  fs::path dir = config::user_plugin_dir();
-  fs::path target = dir / src.filename();
-  if (target.extension() != ".so") target += ".so";
-  const std::optional<fs::path> existing = installed_file(id);
-  if (!replace) {
-    std::error_code ec;
-    if (existing) {
-      std::cerr << "automuse-host: plugin '" << id << "' is already installed as "
-                << existing->string() << " (add --replace to replace it)\n";
-      return 1;
-    }
-    if (fs::exists(target, ec)) {
-      std::cerr << "automuse-host: " << target.string()
-                << " already exists (add --replace to replace it)\n";
-      return 1;
-    }
-  }
-  config::create_private_dirs(dir);
-  std::ifstream in(src, std::ios::binary);
-  std::stringstream bytes;
-  bytes << in.rdbuf();
-  config::write_file_atomically(target, bytes.str(),
-                                fs::perms::owner_all | fs::perms::group_read |
-                                    fs::perms::group_exec | fs::perms::others_read |
-                                    fs::perms::others_exec);
-  // The old copy under another name goes, so that the folder holds one file per id; a
-  // bundled copy stays and is shadowed by the user's.
-  std::error_code ec;
-  const bool was_user_copy = existing && fs::equivalent(existing->parent_path(), dir, ec);
-  if (was_user_copy && !fs::equivalent(*existing, target, ec)) fs::remove(*existing, ec);
-  std::cout << "installed " << id << " " << str_field(*r.info, "version") << " to "
-            << target.string();
-  if (existing)
-    std::cout << (was_user_copy ? ", replacing " : ", taking precedence over ")
-              << existing->string();
-  std::cout << "\n";
-  return 0;
 }
 
 int remove_command(const HostContext &ctx, const std::string &name) {
@@ -234,11 +190,17 @@ void add_plugin_commands(CLI::App &app, const std::function<HostContext &()> &co
       "install", "Check a plugin library and copy it into the user plugin folder");
   auto install_path = std::make_shared<std::string>();
   install->add_option("PATH", *install_path, "The plugin's .so file")->required();
-  auto install_replace = std::make_shared<bool>(false);
-  install->add_flag("--replace", *install_replace,
+  auto request = std::make_shared<plugins::InstallRequest>();
+  install->add_flag("--replace", request->replace,
                     "Replace an installed plugin with the same id (an error otherwise)");
-  install->callback(
-      [=] { *exit_code = install_command(context(), *install_path, *install_replace); });
+  install->add_flag("--replace-bundled", request->replace_bundled,
+                    "Install a plugin with the id of a bundled one (youtube, twitter, afm), which "
+                    "then takes its place (an error otherwise)");
+  install->callback([=] {
+    request->source = *install_path;
+    request->user_dir = config::user_plugin_dir();
+    *exit_code = install_command(*request);
+  });
 
   auto *remove =
       plugins_cmd->add_subcommand("remove", "Remove a plugin from the user plugin folder");

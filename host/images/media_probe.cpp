@@ -10,6 +10,8 @@ extern "C" {
 
 #include <memory>
 
+#include "automuse_render/media_open.h"
+
 namespace automuse::images {
 namespace {
 
@@ -36,8 +38,9 @@ FramePtr first_frame(const std::filesystem::path &file, MediaInfo &info) {
   if (std::filesystem::file_size(file, ec) == 0) throw fail("empty file");
 
   AVFormatContext *raw = nullptr;
-  int err = avformat_open_input(&raw, name.c_str(), nullptr, nullptr);
-  if (err < 0) throw fail("not a readable image or video (" + av_message(err) + ")");
+  std::string why;
+  int err = render::open_media_file(&raw, file, render::kImageFile | render::kVideoFile, why);
+  if (err < 0) throw fail("not a readable image or video (" + why + ")");
   std::unique_ptr<AVFormatContext, void (*)(AVFormatContext *)> fmt(
       raw, [](AVFormatContext *f) { avformat_close_input(&f); });
   if ((err = avformat_find_stream_info(fmt.get(), nullptr)) < 0)

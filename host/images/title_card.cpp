@@ -5,21 +5,19 @@
 #include <automuse/cpp/error.hpp>
 
 #include "automuse_render/title_text.h"
+#include "core/atomic_file.hpp"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavutil/frame.h>
 }
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
-#include <atomic>
 #include <cctype>
 #include <cmath>
-#include <fstream>
 #include <memory>
+#include <stdexcept>
 #include <vector>
 
 namespace automuse::images {
@@ -113,23 +111,10 @@ std::string encode_png(const std::vector<uint8_t> &rgb, int w, int h) {
 }
 
 void write_atomically(const std::filesystem::path &path, const std::string &bytes) {
-  static std::atomic<unsigned> counter{0};
-  std::filesystem::path tmp = path;
-  tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out.flush()) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      throw am::error(AM_IO, path.string() + ": cannot write");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw am::error(AM_IO, path.string() + ": cannot rename into place: " + ec.message());
+  try {
+    core::write_file_atomically(path, bytes, core::kSharedFile);
+  } catch (const std::runtime_error &e) {
+    throw am::error(AM_IO, e.what());
   }
 }
 

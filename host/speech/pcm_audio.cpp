@@ -1,14 +1,12 @@
 // host/speech/pcm_audio.cpp — WAV encoding/decoding for mono 16-bit PCM.
 #include "speech/pcm_audio.hpp"
 
-#include <unistd.h>
-
-#include <atomic>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <system_error>
+#include <stdexcept>
 
+#include "core/atomic_file.hpp"
 #include "speech/word_timing.hpp"
 
 namespace automuse::speech {
@@ -97,26 +95,10 @@ PcmAudio decode_wav(const std::string &b, const std::string &what) {
 }
 
 void write_wav_file(const std::filesystem::path &path, const PcmAudio &audio) {
-  std::string bytes = encode_wav(audio);
-  std::filesystem::path tmp = path;
-  static std::atomic<unsigned> counter{0};
-  tmp += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw SpeechError(path.string(), "cannot create file");
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      throw SpeechError(path.string(), "write failed");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw SpeechError(path.string(), "cannot rename into place: " + ec.message());
+  try {
+    core::write_file_atomically(path, encode_wav(audio), core::kSharedFile);
+  } catch (const std::runtime_error &e) {
+    throw SpeechError(path.string(), e.what());
   }
 }
 

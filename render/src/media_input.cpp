@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "automuse_render/media_open.h"
+
 extern "C" {
 #include <libavutil/channel_layout.h>
 #include <libavutil/opt.h>
@@ -13,7 +15,7 @@ namespace {
 
 // `probe_streams`: read ahead to learn every stream's parameters. Image demuxers know their
 // one stream from the header; probing them would decode the whole picture an extra time.
-InputPtr open_input(const std::filesystem::path &path, std::string &error,
+InputPtr open_input(const std::filesystem::path &path, unsigned kinds, std::string &error,
                     bool probe_streams = true) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
@@ -25,9 +27,10 @@ InputPtr open_input(const std::filesystem::path &path, std::string &error,
     return nullptr;
   }
   AVFormatContext *fmt = nullptr;
-  int ret = avformat_open_input(&fmt, path.c_str(), nullptr, nullptr);
+  std::string why;
+  int ret = open_media_file(&fmt, path, kinds, why);
   if (ret < 0) {
-    error = "cannot open " + path.string() + ": " + av_error(ret);
+    error = "cannot open " + path.string() + ": " + why;
     return nullptr;
   }
   InputPtr in(fmt);
@@ -63,7 +66,7 @@ CodecPtr open_decoder(AVStream *st, std::string &error, const std::filesystem::p
 }  // namespace
 
 std::optional<MediaInfo> probe_media(const std::filesystem::path &path, std::string &error) {
-  InputPtr in = open_input(path, error);
+  InputPtr in = open_input(path, kImageFile | kVideoFile | kAudioFile, error);
   if (!in) return std::nullopt;
   MediaInfo info;
   if (in->duration > 0) info.duration = static_cast<double>(in->duration) / AV_TIME_BASE;
@@ -79,7 +82,7 @@ std::optional<MediaInfo> probe_media(const std::filesystem::path &path, std::str
 }
 
 FramePtr decode_image(const std::filesystem::path &path, std::string &error) {
-  InputPtr in = open_input(path, error, false);
+  InputPtr in = open_input(path, kImageFile | kVideoFile, error, false);
   if (!in) return nullptr;
   int idx = av_find_best_stream(in.get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   if (idx < 0) {
@@ -112,7 +115,7 @@ FramePtr decode_image(const std::filesystem::path &path, std::string &error) {
 
 std::optional<Pcm> decode_audio(const std::filesystem::path &path, double start, double length,
                                 std::string &error) {
-  InputPtr in = open_input(path, error);
+  InputPtr in = open_input(path, kAudioFile | kVideoFile, error);
   if (!in) return std::nullopt;
   int idx = av_find_best_stream(in.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
   if (idx < 0) {

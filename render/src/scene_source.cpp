@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "automuse_render/media_open.h"
 #include "frame_ops.h"
 #include "media_input.h"
 #include "scaler.h"
@@ -115,9 +116,10 @@ class VideoClip : public SceneSource {
       error = "file not found: " + path_.string();
       return false;
     }
-    int ret = avformat_open_input(&fmt, path_.c_str(), nullptr, nullptr);
+    std::string why;
+    int ret = open_media_file(&fmt, path_, kVideoFile, why);
     if (ret < 0) {
-      error = "cannot open " + path_.string() + ": " + av_error(ret);
+      error = "cannot open " + path_.string() + ": " + why;
       return false;
     }
     in_.reset(fmt);

@@ -1,22 +1,22 @@
 // tests/config/config_test.cpp — automuse.json parsing, checking, env secrets, and a plugin
 // reading its own section through automuse.config/1.
 #include "config/config.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <automuse/cpp/buffer.hpp>
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <fstream>
+
 #include "config/config_service.hpp"
 #include "config/paths.hpp"
+#include "core/atomic_file.hpp"
 #include "core/runtime.hpp"
 #include "core/services.hpp"
 #include "support/temp_folder.hpp"
-
-#include <automuse/cpp/buffer.hpp>
-
-#include <gtest/gtest.h>
-
-#include <boost/json.hpp>
-
-#include <sys/stat.h>
-
-#include <cstdlib>
-#include <fstream>
 
 namespace fs = std::filesystem;
 using automuse::config::Config;
@@ -59,20 +59,23 @@ TEST(Config, CheckReportsPathsKindsAndUnsetEnv) {
 
 TEST(Config, PluginReadsOwnSectionWithEnvResolved) {
   ::setenv("AUTOMUSE_TEST_KEY", "k-123456789", 1);
-  auto c = Config::parse(R"({"plugins": {"tiktok": {"region": "de", "key": {"env": "AUTOMUSE_TEST_KEY"}},
+  auto c =
+      Config::parse(R"({"plugins": {"tiktok": {"region": "de", "key": {"env": "AUTOMUSE_TEST_KEY"}},
                                          "other": {"x": 1}}})",
-                         "x.json");
+                    "x.json");
   automuse::testing::TempFolder tmp;
   fs::path data = tmp.path();
   automuse::core::Runtime runtime(1, 1);
   automuse::core::ServiceRegistry services;
   services.add(AM_CONFIG_SERVICE_ID, automuse::config::config_service(c, data));
   auto ctx = automuse::core::make_plugin_context("tiktok", services, runtime);
-  auto *svc = static_cast<const am_config *>(ctx->host.get_service(&ctx->host, AM_CONFIG_SERVICE_ID));
+  auto *svc =
+      static_cast<const am_config *>(ctx->host.get_service(&ctx->host, AM_CONFIG_SERVICE_ID));
   ASSERT_NE(svc, nullptr);
   am::buffer section;
   ASSERT_EQ(svc->plugin_section(&ctx->host, section.out()), AM_OK);
-  EXPECT_EQ(boost::json::parse(section.view()), boost::json::parse(R"({"region":"de","key":"k-123456789"})"));
+  EXPECT_EQ(boost::json::parse(section.view()),
+            boost::json::parse(R"({"region":"de","key":"k-123456789"})"));
   am::buffer dir;
   ASSERT_EQ(svc->data_dir(&ctx->host, dir.out()), AM_OK);
   EXPECT_EQ(fs::path(dir.str()), data / "plugins-data" / "tiktok");
@@ -97,4 +100,72 @@ TEST(Paths, AtomicWriteReplacesWholeFileOwnerOnly) {
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   for (auto &e : fs::directory_iterator(f.parent_path()))
     EXPECT_EQ(e.path().filename(), "file.json") << "no temporary left behind";
+}
+
+// The temporary file's old name was guessable (target + ".tmp-" + pid) and opened without
+// O_EXCL: a symlink planted there redirected the write (the config holds secrets) to any file
+// the user could write, and the rename then put the attacker's link in place of the config.
+TEST(Paths, AtomicWriteFollowsNoLinkPlantedAtAGuessableTempName) {
+  automuse::testing::TempFolder tmp;
+  const fs::path f = tmp / "automuse.json";
+  const fs::path victim = tmp / "victim";
+  automuse::testing::write_file(victim, "keep");
+  const fs::path planted = f.string() + ".tmp-" + std::to_string(::getpid());
+  fs::create_symlink(victim, planted);
+  automuse::config::write_file_atomically(f, "{\"secret\": 1}");
+  EXPECT_TRUE(automuse::testing::read_file(victim) == "keep") << "the planted link was followed";
+  EXPECT_TRUE(fs::is_symlink(planted)) << "the planted link is left alone, not renamed";
+  EXPECT_FALSE(fs::is_symlink(f));
+  EXPECT_EQ(automuse::testing::read_file(f), "{\"secret\": 1}");
+  struct stat st {};
+  ASSERT_EQ(::stat(f.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(Paths, AtomicWriteLeavesAFilePlantedAtAGuessableTempName) {
+  automuse::testing::TempFolder tmp;
+  const fs::path f = tmp / "automuse.json";
+  const fs::path planted = f.string() + ".tmp-" + std::to_string(::getpid());
+  automuse::testing::write_file(planted, "someone else's");
+  automuse::config::write_file_atomically(f, "mine");
+  EXPECT_EQ(automuse::testing::read_file(planted), "someone else's");
+  EXPECT_EQ(automuse::testing::read_file(f), "mine");
+}
+
+// The temporary is created exclusively and owner-only, and is gone when not committed.
+TEST(AtomicFile, TemporaryIsExclusiveOwnerOnlyAndRemovedIfNotCommitted) {
+  automuse::testing::TempFolder tmp;
+  const fs::path f = tmp / "out.png";
+  fs::path temp;
+  {
+    automuse::core::AtomicFile a(f, automuse::core::kSharedFile);
+    temp = a.temp_path();
+    EXPECT_EQ(temp.parent_path(), f.parent_path()) << "beside the target, so rename is atomic";
+    struct stat st {};
+    ASSERT_EQ(::lstat(temp.c_str(), &st), 0);
+    EXPECT_TRUE(S_ISREG(st.st_mode));
+    EXPECT_EQ(st.st_mode & 0777, 0600u) << "private until finished";
+    automuse::core::AtomicFile b(f);
+    EXPECT_NE(b.temp_path(), temp) << "a second writer gets its own file";
+    a.write("half");
+  }
+  EXPECT_FALSE(fs::exists(temp));
+  EXPECT_FALSE(fs::exists(f));
+  automuse::core::AtomicFile c(f, automuse::core::kSharedFile);
+  c.write("whole");
+  c.commit();
+  struct stat st {};
+  ASSERT_EQ(::stat(f.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0644u);
+  EXPECT_EQ(automuse::testing::read_file(f), "whole");
+}
+
+TEST(AtomicFile, UnwritableFolderIsNamedInTheError) {
+  try {
+    automuse::core::write_file_atomically("/nonexistent-automuse-folder/x.json", "x");
+    FAIL();
+  } catch (const std::runtime_error &e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent-automuse-folder/x.json"), std::string::npos)
+        << e.what();
+  }
 }

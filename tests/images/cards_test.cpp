@@ -1,6 +1,7 @@
 // tests/images/cards_test.cpp — offline title cards: rendered, written as PNG, decoded back
 // and looked at: a gradient background and large light type in the middle.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -161,4 +162,24 @@ TEST(Cards, BadSizeIsAnError) {
   automuse::testing::TempFolder tmp;
   EXPECT_THROW(render_title_card("x", tmp / "bad.png", CardOptions{10, 10, "DejaVu Sans"}),
                am::error);
+}
+
+// The card's temporary file used to be named png + ".tmp.<pid>.<counter>" and opened without
+// O_EXCL: a symlink planted at one of those names redirected the write. Links are planted at
+// every name the old scheme could pick in this process; none may be followed.
+TEST(Cards, WriteFollowsNoLinkPlantedAtAGuessableTempName) {
+  automuse::testing::TempFolder tmp;
+  const fs::path png = tmp / "card.png";
+  const fs::path victim = tmp / "victim";
+  automuse::testing::write_file(victim, "keep");
+  for (int n = 0; n < 512; ++n)
+    fs::create_symlink(
+        victim, png.string() + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(n));
+  render_title_card("Morning routine", png, CardOptions{270, 480, "DejaVu Sans"});
+  EXPECT_TRUE(automuse::testing::read_file(victim) == "keep") << "the planted link was followed";
+  EXPECT_FALSE(fs::is_symlink(png));
+  EXPECT_EQ(decode_rgb(png).width, 270);
+  EXPECT_EQ(fs::status(png).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                fs::perms::others_read);
 }

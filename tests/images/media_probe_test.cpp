@@ -75,3 +75,13 @@ TEST(MediaProbe, ReadsAClip) {
   EXPECT_NEAR(info.duration, 1.5, 0.15);
   EXPECT_EQ(info.width, 270);
 }
+
+// A "downloaded picture" that is an ffconcat script naming another file: FFmpeg's defaults
+// open the script and report the named file's picture; it must be refused, the file named.
+TEST(MediaProbe, ConcatScriptPosingAsAPictureIsRefused) {
+  automuse::testing::TempFolder tmp;
+  render_title_card("Real picture", tmp / "card.png", CardOptions{270, 480, "DejaVu Sans"});
+  const fs::path fake = tmp / "download.jpg";
+  automuse::testing::write_file(fake, "ffconcat version 1.0\nfile card.png\n");
+  expect_rejected(fake, "'concat'");
+}

@@ -166,6 +166,71 @@ TEST_F(HostCli, InstallChecksAbiThenCopiesAndRemoveDeletes) {
   EXPECT_EQ(again.code, 1);
 }
 
+// The fixture renames another plugin over its own source file while the install checks it
+// (as someone swapping the file at that moment would): what is installed must be the bytes
+// that were checked, not what the source path holds afterwards.
+TEST_F(HostCli, InstallCopiesTheBytesThatWereChecked) {
+  const fs::path source = root_ / "libfixture_swap.so";
+  const fs::path replacement = root_ / "replacement.so";
+  fs::copy_file(dir("swap") + "/libfixture_swap.so", source);
+  fs::copy_file(dir("good") + "/libfixture_good.so", replacement);
+  const std::string checked = automuse::testing::read_file(source);
+  auto r = automuse::testing::run_in_sandbox(
+      root_, std::string(HOST_EXE) + " plugins install " + source.string(),
+      {"AUTOMUSE_FIXTURE_REPLACEMENT=" + replacement.string(),
+       "AUTOMUSE_FIXTURE_REPLACED=" + source.string()});
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("installed fixture-swap 0.0.1"), std::string::npos) << r.out;
+  ASSERT_FALSE(fs::exists(replacement)) << "the fixture did not swap the source";
+  const fs::path installed = root_ / "data/automuse/plugins/libfixture_swap.so";
+  EXPECT_TRUE(automuse::testing::read_file(installed) == checked)
+      << "the installed file is not the one that was checked";
+  auto info = host("plugins info fixture-swap");
+  EXPECT_EQ(info.code, 0) << info.err;
+  EXPECT_EQ(host("plugins info fixture-good").code, 1) << "the swapped-in plugin got installed";
+  for (auto &e : fs::directory_iterator(root_ / "data/automuse/plugins"))
+    EXPECT_EQ(e.path(), installed) << "left behind";
+}
+
+// A host laid out as installed (bin/automuse-host, its bundled plugin folder beside it) whose
+// bundled folder holds a plugin with the id "youtube".
+class InstalledHost : public HostCli {
+ protected:
+  void SetUp() override {
+    fs::create_directories(root_ / "inst/bin");
+    fs::create_directories(bundled_);
+    fs::copy_file(HOST_EXE, exe_);
+    fs::copy_file(dir("youtube_id") + "/libyoutube.so", bundled_ / "libyoutube.so");
+  }
+  Result installed_host(const std::string &args) {
+    return automuse::testing::run_in_sandbox(root_, exe_.string() + " " + args);
+  }
+  fs::path exe_ = root_ / "inst/bin/automuse-host";
+  fs::path bundled_ = root_ / "inst" / PLUGIN_INSTALL_DIR;
+};
+
+TEST_F(InstalledHost, PluginWithABundledIdNeedsReplaceBundled) {
+  const std::string mine = dir("youtube_id") + "/libyoutube.so";
+  const fs::path user_copy = root_ / "data/automuse/plugins/libyoutube.so";
+  for (const std::string flags : {"", "--replace "}) {
+    auto refused = installed_host("plugins install " + flags + mine);
+    EXPECT_EQ(refused.code, 1) << flags << refused.out;
+    EXPECT_NE(refused.err.find("plugin 'youtube' has the id of the bundled plugin 'youtube' (" +
+                               (bundled_ / "libyoutube.so").string() + ")"),
+              std::string::npos)
+        << refused.err;
+    EXPECT_NE(refused.err.find("--replace-bundled"), std::string::npos) << refused.err;
+    EXPECT_FALSE(fs::exists(user_copy)) << flags;
+  }
+  auto ok = installed_host("plugins install --replace-bundled " + mine);
+  ASSERT_EQ(ok.code, 0) << ok.err;
+  EXPECT_NE(
+      ok.out.find("taking precedence over the bundled " + (bundled_ / "libyoutube.so").string()),
+      std::string::npos)
+      << ok.out;
+  EXPECT_TRUE(fs::exists(user_copy));
+}
+
 TEST_F(HostCli, ConfigInitThenCheck) {
   auto init = host("config init");
   ASSERT_EQ(init.code, 0) << init.err;
