@@ -3,7 +3,6 @@
 #pragma once
 
 #include <automuse/log.h>
-
 #include <spdlog/logger.h>
 
 #include <filesystem>
@@ -17,8 +16,9 @@ namespace automuse::log {
 struct Options {
   spdlog::level::level_enum console_level = spdlog::level::info;
   spdlog::level::level_enum file_level = spdlog::level::debug;
-  std::optional<std::filesystem::path> file;  // rotating log file; none when empty
-  bool json = false;                          // JSON lines instead of text
+  std::optional<std::filesystem::path> file;     // rotating log file (mode 0600); none when empty
+  std::size_t max_file_bytes = 5 * 1024 * 1024;  // rotated at this size, 3 old files kept
+  bool json = false;                             // JSON lines instead of text
 };
 
 // (Re)configure logging for the process. Safe to call more than once (tests do).
