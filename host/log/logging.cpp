@@ -1,4 +1,4 @@
-// host/log/logging.cpp — sinks, logger registry and redaction.
+// host/log/logging.cpp — sinks and the logger registry (redaction: redaction.cpp).
 #include "log/logging.hpp"
 
 #include <fcntl.h>
@@ -9,8 +9,6 @@
 #include <unistd.h>
 
 #include <mutex>
-#include <regex>
-#include <set>
 #include <vector>
 
 namespace automuse::log {
@@ -21,7 +19,6 @@ struct State {
   std::vector<spdlog::sink_ptr> sinks;
   bool json = false;
   spdlog::level::level_enum min_level = spdlog::level::info;  // the most verbose sink's
-  std::set<std::string, std::greater<>> secrets;  // longest first matters little; sorted
 };
 
 State &state() {
@@ -139,44 +136,6 @@ void write(const std::string &name, spdlog::level::level_enum level, std::string
   }
   if (json) text = json_escape(text);
   logger->log(level, "{}", text);
-}
-
-void add_secret(std::string value) {
-  if (value.size() < 6) return;
-  auto &s = state();
-  std::lock_guard lock(s.mutex);
-  s.secrets.insert(std::move(value));
-}
-
-std::string redact(std::string_view text) {
-  std::string out(text);
-  {
-    auto &s = state();
-    std::lock_guard lock(s.mutex);
-    for (const auto &secret : s.secrets) {
-      for (size_t pos = out.find(secret); pos != std::string::npos; pos = out.find(secret, pos + 3))
-        out.replace(pos, secret.size(), "***");
-    }
-  }
-  // Patterns for secrets the host was never told about. Compiled once; std::regex is
-  // thread-safe for concurrent const use.
-  static const std::regex header(
-      R"(((?:x-api-key|xi-api-key|x-goog-api-key|api-key|authorization)\s*:\s*)(?:(?:Bearer|Basic|Token)\s+)?[^\s,;]+)",
-      std::regex::icase);
-  static const std::regex bearer(R"(\b(Bearer|Basic)\s+(?!\*\*\*)[A-Za-z0-9._~+/=-]+)");
-  static const std::regex query(
-      R"(([?&](?:key|api_key|apikey|access_token|token|client_secret|refresh_token)=)[^&\s"]+)",
-      std::regex::icase);
-  static const std::regex json_field(
-      R"re(("(?:api_?key|access_token|refresh_token|client_secret|token|secret|password)"\s*:\s*")[^"]*")re",
-      std::regex::icase);
-  static const std::regex key_like(R"(\b(sk|pk|rk)-[A-Za-z0-9_-]{12,})");
-  out = std::regex_replace(out, header, "$1***");
-  out = std::regex_replace(out, bearer, "$1 ***");
-  out = std::regex_replace(out, query, "$1***");
-  out = std::regex_replace(out, json_field, "$1***\"");
-  out = std::regex_replace(out, key_like, "$1-***");
-  return out;
 }
 
 spdlog::level::level_enum to_spdlog(am_log_level level) {

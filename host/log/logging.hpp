@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "log/redaction.hpp"
+
 namespace automuse::log {
 
 struct Options {
@@ -30,15 +32,6 @@ std::shared_ptr<spdlog::logger> get(const std::string &name);
 
 // Write `message` through `name`'s logger after redaction (and JSON escaping in JSON mode).
 void write(const std::string &name, spdlog::level::level_enum level, std::string_view message);
-
-// Remember a secret value (an API key read from config or the environment) so that it is
-// replaced by "***" wherever it appears in a log line. Values shorter than 6 characters
-// are ignored (they would redact ordinary words). Any thread.
-void add_secret(std::string value);
-
-// `text` with secrets replaced: registered values, Authorization/Bearer tokens, API-key
-// headers and query parameters, and key-like JSON fields.
-std::string redact(std::string_view text);
 
 // spdlog level for an am_log_level, and back.
 spdlog::level::level_enum to_spdlog(am_log_level level);

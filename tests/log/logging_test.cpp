@@ -88,7 +88,7 @@ TEST_F(Logging, JsonLinesAreValidJson) {
   o.console_level = spdlog::level::off;
   o.json = true;
   lg::setup(o);
-  lg::write("youtube", spdlog::level::warn, "a \"quoted\"\nmultiline message with key=abc");
+  lg::write("youtube", spdlog::level::warn, "a \"quoted\"\nmultiline message with size=abc");
   auto text = flushed();
   std::istringstream lines(text);
   std::string line;
@@ -97,7 +97,7 @@ TEST_F(Logging, JsonLinesAreValidJson) {
     auto v = boost::json::parse(line).as_object();
     EXPECT_EQ(v.at("logger"), "youtube");
     EXPECT_EQ(v.at("level"), "warning");
-    EXPECT_EQ(v.at("message"), "a \"quoted\"\nmultiline message with key=abc");
+    EXPECT_EQ(v.at("message"), "a \"quoted\"\nmultiline message with size=abc");
     ++n;
   }
   EXPECT_EQ(n, 1);
