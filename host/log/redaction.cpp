@@ -6,6 +6,8 @@
 #include <regex>
 #include <set>
 
+#include "core/provider_settings.hpp"
+
 extern char **environ;
 
 namespace automuse::log {
@@ -96,6 +98,13 @@ std::string replace_shapes(std::string out) {
   out = std::regex_replace(out, key_like, "$1-***");
   return out;
 }
+
+// Provider settings tell the redactor each API key they read (from automuse.json or the
+// environment). Set during static initialisation, before any setting can be read.
+const bool kObservesProviderKeys = [] {
+  core::ProviderSettings::on_key_read = [](const std::string &key) { add_secret(key); };
+  return true;
+}();
 
 }  // namespace
 
