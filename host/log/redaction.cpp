@@ -69,7 +69,8 @@ constexpr const char *kJsonKeys =
     "access_?token|refresh_?token|id_?token|client_?secret|api_?key|code_?verifier|"
     "oauth_?token(?:_?secret)?|oauth_?signature|session_?token|token|secret|password|"
     "authorization|cookie|set-cookie|x-api-key|x-goog-api-key|xi-api-key";
-// Headers whose whole value is a credential.
+// Headers whose whole value is a credential. The value ends at the line's end or at a bare
+// quote (inside a JSON string, escaped characters belong to it), so printed JSON stays JSON.
 constexpr const char *kHeaders =
     "proxy-authorization|authorization|set-cookie|cookie|x-api-key|xi-api-key|x-goog-api-key|"
     "api-key";
@@ -81,9 +82,9 @@ std::regex icase(const std::string &pattern) {
 std::string replace_shapes(std::string out) {
   // Compiled once; std::regex is safe for concurrent const use.
   static const std::regex header =
-      icase(std::string(R"(\b((?:)") + kHeaders + R"()\s*:[ \t]*)[^\r\n]+)");
-  static const std::regex param =
-      icase(std::string(R"((^|[?&\s"',;{(])((?:)") + kParams + R"()=)("[^"]*"|[^&\s"',;]+))");
+      icase(std::string(R"(\b((?:)") + kHeaders + R"()\s*:[ \t]*)(?:[^\r\n"\\]|\\.)+)");
+  static const std::regex param = icase(std::string(R"((^|[?&\s"',;{(])((?:)") + kParams +
+                                        R"()=)(\\?"[^"\\]*\\?"|[^&\s"',;\\]+))");
   static const std::regex json_field =
       icase(std::string(R"re(("(?:)re") + kJsonKeys + R"re()"\s*:\s*")(?:[^"\\]|\\.)*")re");
   static const std::regex escaped_json_field =

@@ -3,6 +3,7 @@
 // and camelCase, credential headers) comes out as "***", and the text around it stays.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <string>
 
 #include "log/logging.hpp"
@@ -98,6 +99,21 @@ const Shape kShapes[] = {
 
 INSTANTIATE_TEST_SUITE_P(Redaction, RedactionShape, ::testing::ValuesIn(kShapes),
                          [](const auto &info) { return info.param.name; });
+
+// Printed JSON (an action's result, `runs --json`) stays JSON: a header or form body inside a
+// string is redacted up to the string's end, not beyond.
+TEST(Redaction, JsonStaysValid) {
+  const std::string in =
+      R"({"error":"sent Authorization: OAuth oauth_token=\"tok-1234567\", oauth_signature=\"c2lnbmF0dXJl\"",)"
+      R"("body":"code=4/0AeaYSHB&state=s","n":1,"headers":{"Cookie":"sid=abcdef123"}})";
+  const std::string out = lg::redact(in);
+  boost::system::error_code ec;
+  auto v = boost::json::parse(out, ec);
+  ASSERT_FALSE(ec) << out;
+  EXPECT_EQ(v.at("n"), 1) << out;
+  for (const char *secret : {"tok-1234567", "c2lnbmF0dXJl", "4/0AeaYSHB", "abcdef123"})
+    EXPECT_EQ(out.find(secret), std::string::npos) << out;
+}
 
 TEST(Redaction, OrdinaryTextUntouched) {
   for (const char *text : {"nothing secret here", "uploaded video abc123 to channel x",
