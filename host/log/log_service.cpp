@@ -30,8 +30,6 @@ constexpr am_log kTable = {sizeof(am_log), write_message, enabled};
 
 }  // namespace
 
-const am_log *log_service() {
-  return &kTable;
-}
+const am_log *log_service() { return &kTable; }
 
 }  // namespace automuse::log
