@@ -324,6 +324,10 @@ std::vector<std::string> Config::secrets() const {
         bool s = key.find("key") != std::string::npos || key.find("secret") != std::string::npos ||
                  key.find("token") != std::string::npos ||
                  key.find("password") != std::string::npos;
+        // "api_key_env": "NAME" names the variable that holds the key (an LLM provider's).
+        if (s && key.ends_with("_env") && child.is_string())
+          if (const char *value = std::getenv(std::string(child.as_string()).c_str()))
+            out.emplace_back(value);
         self(self, child, s);
       }
     if (v.is_array())

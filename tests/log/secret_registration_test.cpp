@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "config/config.hpp"
@@ -36,6 +37,16 @@ TEST(SecretRegistration, ConfigSecretsWhenParsed) {
   automuse::config::Config::parse(
       R"({"llm": {"providers": {"x": {"api_key": "cfg-llm-key-5f1e9a"}}}})", "test.json");
   EXPECT_TRUE(redacted("cfg-llm-key-5f1e9a"));
+}
+
+// An LLM provider names the variable holding its key ("api_key_env"): its value is a secret.
+TEST(SecretRegistration, ConfigNamedKeyVariableWhenParsed) {
+  ASSERT_EQ(::setenv("AUTOMUSE_TEST_MY_LLM", "named-var-key-3b8f21", 1), 0);
+  ASSERT_FALSE(redacted("named-var-key-3b8f21"));
+  automuse::config::Config::parse(
+      R"({"llm": {"providers": {"mine": {"api_key_env": "AUTOMUSE_TEST_MY_LLM"}}}})", "t.json");
+  ::unsetenv("AUTOMUSE_TEST_MY_LLM");
+  EXPECT_TRUE(redacted("named-var-key-3b8f21"));
 }
 
 TEST(SecretRegistration, ProviderKeyFromEnvironmentWhenRead) {
