@@ -51,7 +51,10 @@ struct ActionRunner::Running : std::enable_shared_from_this<Running> {
                  self->job->name() + ": action completed more than once (plugin bug); ignored");
       return;
     }
-    ActionOutcome o{status, am::to_string(result), am::to_string(message)};
+    // Redacted here, where the plugin's text enters the host: printed, logged and kept in
+    // job_runs from then on.
+    ActionOutcome o{status, log::redact(am::to_string(result)),
+                    log::redact(am::to_string(message))};
     auto keep = self->shared_from_this();
     boost::asio::post(self->runner->main_io_, [keep, o = std::move(o)]() mutable {
       keep->runner->finish(keep, std::move(o));
@@ -148,7 +151,7 @@ void ActionRunner::pump() {
 void ActionRunner::start(Pending pending) {
   auto fail_now = [&](am_status s, std::string message) {
     boost::asio::post(main_io_, [done = std::move(pending.done), s, message = std::move(message)] {
-      done(ActionOutcome{s, "null", message});
+      done(ActionOutcome{s, "null", log::redact(message)});
     });
   };
   const ActionRequest &request = pending.request;
@@ -205,8 +208,9 @@ void ActionRunner::start(Pending pending) {
   std::string name =
       request.plugin + ":" + *action + (request.account ? ":" + *request.account : "");
   run->job = context_.runtime().make_job(name, module);
-  run->job->set_run_info(am_job::RunInfo{request.job_id.empty() ? run->job->run_id() : request.job_id,
-                                         request.plugin, account_id, request.again});
+  run->job->set_run_info(
+      am_job::RunInfo{request.job_id.empty() ? run->job->run_id() : request.job_id, request.plugin,
+                      account_id, request.again});
   run->call = std::make_unique<plugins::ActionCall>(request.plugin, *action, std::move(args_obj),
                                                     run->job.get(), &Running::done, run.get());
   run->pending = std::move(pending);  // `request` refers into it: not used after this

@@ -110,7 +110,7 @@ schedule::JobRun record_start(HostContext &context, schedule::ScheduleStore &run
 
 // Prints what an identical, finished run produced, as if it had just run, and says so.
 void report_finished(const ActionRequest &request, const schedule::JobRun &done, bool several) {
-  const std::string result = done.result.value_or("null");
+  const std::string result = log::redact(done.result.value_or("null"));
   if (!several) {
     if (result != "null") std::cout << result << "\n";
   } else {

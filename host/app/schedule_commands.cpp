@@ -481,11 +481,13 @@ int runs_command(HostContext &ctx, bool as_json, int limit) {
       arr.push_back(std::move(o));
     } else {
       std::cout << format_time(r.started_at, "") << "  " << r.plugin_id << " " << r.action
-                << "  attempt " << r.attempt << "  " << r.status << (r.error ? "  " + *r.error : "")
-                << "\n";
+                << "  attempt " << r.attempt << "  " << r.status
+                << (r.error ? "  " + log::redact(*r.error) : "") << "\n";
     }
   }
-  if (as_json) std::cout << json::serialize(arr) << "\n";
+  // Rows keep what the plugins said (and the request, which resuming matches on): redacted
+  // as printed, rows written before redaction was complete included.
+  if (as_json) std::cout << log::redact(json::serialize(arr)) << "\n";
   return 0;
 }
 

@@ -8,6 +8,7 @@
 #include "app/text_table.hpp"
 #include "cache/duration.hpp"
 #include "import/mpv2_import.hpp"
+#include "log/redaction.hpp"
 
 namespace automuse::store {
 
@@ -32,7 +33,7 @@ void run(const std::function<StoreContext()> &context, int *exit_code,
   try {
     ctx = context();
   } catch (const std::exception &e) {
-    std::cerr << "automuse-host: " << e.what() << "\n";
+    std::cerr << "automuse-host: " << log::redact(e.what()) << "\n";
     *exit_code = 1;
     return;
   }
@@ -40,7 +41,7 @@ void run(const std::function<StoreContext()> &context, int *exit_code,
   try {
     *exit_code = body(ctx, s);
   } catch (const std::exception &e) {
-    s.err << "automuse-host: " << e.what() << "\n";
+    s.err << "automuse-host: " << log::redact(e.what()) << "\n";
     *exit_code = 1;
   }
 }
@@ -245,7 +246,8 @@ int history(StoreContext &ctx, Streams &s, const HistoryArgs &args) {
   if (args.json) {
     json::array arr;
     for (const HistoryRecord &h : rows) arr.push_back(to_json(h));
-    s.out << json::serialize(arr) << "\n";
+    // What plugins recorded is printed redacted, rows from before redaction was complete too.
+    s.out << log::redact(json::serialize(arr)) << "\n";
     return 0;
   }
   if (rows.empty()) {
@@ -262,7 +264,7 @@ int history(StoreContext &ctx, Streams &s, const HistoryArgs &args) {
     std::string where = h.remote_url.value_or(h.local_file.value_or(""));
     if (h.status == "failed" && h.error) where = "error: " + *h.error;
     t.add({date_text(h.created_at), h.plugin_id, account, h.kind, h.status,
-           h.title.value_or(h.body.value_or("")), where});
+           log::redact(h.title.value_or(h.body.value_or(""))), log::redact(where)});
   }
   s.out << t.render();
   return 0;

@@ -1,13 +1,13 @@
 // host/config/config.cpp — parsing, checking and defaults of automuse.json.
 #include "config/config.hpp"
 
-#include "config/paths.hpp"
-
 #include <boost/json.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+
+#include "config/paths.hpp"
+#include "log/redaction.hpp"
 
 namespace automuse::config {
 namespace fs = std::filesystem;
@@ -61,29 +61,41 @@ constexpr Key kKnownKeys[] = {
 };
 
 // Sections whose inner keys belong to someone else (providers, plugins).
-constexpr const char *kOpenSections[] = {"llm.providers", "speech.providers",
-                                         "images.providers", "plugins"};
+constexpr const char *kOpenSections[] = {"llm.providers", "speech.providers", "images.providers",
+                                         "plugins"};
 
 const char *kind_name(Kind k) {
   switch (k) {
-    case Kind::String: return "a string";
-    case Kind::Number: return "a number";
-    case Kind::Bool: return "true or false";
-    case Kind::Object: return "an object";
-    case Kind::Secret: return "a string or {\"env\": \"NAME\"}";
-    case Kind::StringOrNull: return "a string or null";
+    case Kind::String:
+      return "a string";
+    case Kind::Number:
+      return "a number";
+    case Kind::Bool:
+      return "true or false";
+    case Kind::Object:
+      return "an object";
+    case Kind::Secret:
+      return "a string or {\"env\": \"NAME\"}";
+    case Kind::StringOrNull:
+      return "a string or null";
   }
   return "?";
 }
 
 bool matches(const json::value &v, Kind k) {
   switch (k) {
-    case Kind::String: return v.is_string();
-    case Kind::Number: return v.is_number();
-    case Kind::Bool: return v.is_bool();
-    case Kind::Object: return v.is_object();
-    case Kind::Secret: return v.is_string() || v.is_object();
-    case Kind::StringOrNull: return v.is_string() || v.is_null();
+    case Kind::String:
+      return v.is_string();
+    case Kind::Number:
+      return v.is_number();
+    case Kind::Bool:
+      return v.is_bool();
+    case Kind::Object:
+      return v.is_object();
+    case Kind::Secret:
+      return v.is_string() || v.is_object();
+    case Kind::StringOrNull:
+      return v.is_string() || v.is_null();
   }
   return false;
 }
@@ -196,6 +208,8 @@ Config Config::parse(std::string_view text, const std::string &origin) {
   if (!v.is_object()) throw ConfigError(origin + ": the configuration must be a JSON object");
   Config c;
   c.root_ = std::move(v.as_object());
+  // Known to the redactor from the moment they are read, before anything can print them.
+  for (std::string &secret : c.secrets()) log::add_secret(std::move(secret));
   return c;
 }
 
@@ -244,9 +258,9 @@ std::vector<Problem> Config::check() const {
     if (!ok)
       out.push_back({"log.level", "must be one of trace, debug, info, warn, error, critical, off"});
   }
-  for (const char *p : {"http.max_connections", "http.max_connections_per_host",
-                        "http.timeout_seconds", "http.stall_seconds", "limits.network_jobs",
-                        "cache.max_size_mb"}) {
+  for (const char *p :
+       {"http.max_connections", "http.max_connections_per_host", "http.timeout_seconds",
+        "http.stall_seconds", "limits.network_jobs", "cache.max_size_mb"}) {
     if (auto *v = find(p); v && v->is_number() && v->to_number<double>() <= 0)
       out.push_back({p, "must be greater than 0"});
   }
@@ -310,7 +324,12 @@ std::vector<std::string> Config::secrets() const {
       for (const auto &[k, child] : v.as_object()) {
         std::string key(k);
         bool s = key.find("key") != std::string::npos || key.find("secret") != std::string::npos ||
-                 key.find("token") != std::string::npos || key.find("password") != std::string::npos;
+                 key.find("token") != std::string::npos ||
+                 key.find("password") != std::string::npos;
+        // "api_key_env": "NAME" names the variable that holds the key (an LLM provider's).
+        if (s && key.ends_with("_env") && child.is_string())
+          if (const char *value = std::getenv(std::string(child.as_string()).c_str()))
+            out.emplace_back(value);
         self(self, child, s);
       }
     if (v.is_array())

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <boost/json/value.hpp>
-
 #include <filesystem>
 #include <optional>
 #include <stdexcept>
@@ -58,7 +57,8 @@ class Config {
   // A value by dotted path ("http.proxy"), or nullptr.
   const boost::json::value *find(std::string_view dotted_path) const;
 
-  // Every secret value the configuration refers to, resolved: for log redaction.
+  // Every secret value the configuration refers to, resolved: for log redaction. That includes
+  // the values of {"env": NAME} references and of the variables `*key*_env` settings name.
   std::vector<std::string> secrets() const;
 
  private:

@@ -4,6 +4,7 @@
 // provider's config shares.
 #pragma once
 
+#include <atomic>
 #include <automuse/cpp/error.hpp>
 #include <boost/json.hpp>
 #include <functional>
@@ -41,11 +42,16 @@ class ProviderSettings {
     return std::string(v->get_string());
   }
 
+  // Told every API key the moment it is read, so that nothing prints it afterwards. The log
+  // library sets it to its redactor (host/log/redaction.cpp): core cannot depend on log.
+  static inline std::atomic<void (*)(const std::string &)> on_key_read{nullptr};
+
   // The api_key setting, else the environment variable `variable`, else empty.
   std::string api_key(const char *variable, const EnvLookup &env) const {
     std::string key = text("api_key", "");
     if (key.empty() && env)
       if (const char *v = env(variable)) key = v;
+    if (auto *observer = on_key_read.load(); observer && !key.empty()) observer(key);
     return key;
   }
 

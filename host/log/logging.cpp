@@ -1,13 +1,14 @@
-// host/log/logging.cpp — sinks, logger registry and redaction.
+// host/log/logging.cpp — sinks and the logger registry (redaction: redaction.cpp).
 #include "log/logging.hpp"
 
+#include <fcntl.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <mutex>
-#include <regex>
-#include <set>
 #include <vector>
 
 namespace automuse::log {
@@ -18,7 +19,6 @@ struct State {
   std::vector<spdlog::sink_ptr> sinks;
   bool json = false;
   spdlog::level::level_enum min_level = spdlog::level::info;  // the most verbose sink's
-  std::set<std::string, std::greater<>> secrets;  // longest first matters little; sorted
 };
 
 State &state() {
@@ -31,11 +31,21 @@ std::string json_escape(std::string_view in) {
   out.reserve(in.size() + 8);
   for (unsigned char c : in) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -47,6 +57,21 @@ std::string json_escape(std::string_view in) {
     }
   }
   return out;
+}
+
+// The log file is its owner's alone (0600), whatever the umask: created so before spdlog opens
+// it, and set so on every open, which covers a file made by an older version and each new file
+// rotation starts.
+spdlog::file_event_handlers owner_only_files() {
+  spdlog::file_event_handlers handlers;
+  handlers.before_open = [](const spdlog::filename_t &name) {
+    int fd = ::open(name.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+  };
+  handlers.after_open = [](const spdlog::filename_t &, std::FILE *file) {
+    ::fchmod(::fileno(file), 0600);
+  };
+  return handlers;
 }
 
 }  // namespace
@@ -62,8 +87,8 @@ void setup(const Options &options) {
     std::error_code ec;
     std::filesystem::create_directories(options.file->parent_path(), ec);
     try {
-      auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(options.file->string(),
-                                                                         5 * 1024 * 1024, 3);
+      auto file = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+          options.file->string(), options.max_file_bytes, 3, false, owner_only_files());
       file->set_level(options.file_level);
       s.sinks.push_back(file);
     } catch (const spdlog::spdlog_ex &e) {
@@ -73,8 +98,8 @@ void setup(const Options &options) {
     }
   }
   s.json = options.json;
-  s.min_level = options.file ? std::min(options.console_level, options.file_level)
-                             : options.console_level;
+  s.min_level =
+      options.file ? std::min(options.console_level, options.file_level) : options.console_level;
   const char *pattern =
       options.json
           ? R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","logger":"%n","message":"%v"})"
@@ -113,53 +138,20 @@ void write(const std::string &name, spdlog::level::level_enum level, std::string
   logger->log(level, "{}", text);
 }
 
-void add_secret(std::string value) {
-  if (value.size() < 6) return;
-  auto &s = state();
-  std::lock_guard lock(s.mutex);
-  s.secrets.insert(std::move(value));
-}
-
-std::string redact(std::string_view text) {
-  std::string out(text);
-  {
-    auto &s = state();
-    std::lock_guard lock(s.mutex);
-    for (const auto &secret : s.secrets) {
-      for (size_t pos = out.find(secret); pos != std::string::npos;
-           pos = out.find(secret, pos + 3))
-        out.replace(pos, secret.size(), "***");
-    }
-  }
-  // Patterns for secrets the host was never told about. Compiled once; std::regex is
-  // thread-safe for concurrent const use.
-  static const std::regex header(
-      R"(((?:x-api-key|xi-api-key|x-goog-api-key|api-key|authorization)\s*:\s*)(?:(?:Bearer|Basic|Token)\s+)?[^\s,;]+)",
-      std::regex::icase);
-  static const std::regex bearer(R"(\b(Bearer|Basic)\s+(?!\*\*\*)[A-Za-z0-9._~+/=-]+)");
-  static const std::regex query(
-      R"(([?&](?:key|api_key|apikey|access_token|token|client_secret|refresh_token)=)[^&\s"]+)",
-      std::regex::icase);
-  static const std::regex json_field(
-      R"re(("(?:api_?key|access_token|refresh_token|client_secret|token|secret|password)"\s*:\s*")[^"]*")re",
-      std::regex::icase);
-  static const std::regex key_like(R"(\b(sk|pk|rk)-[A-Za-z0-9_-]{12,})");
-  out = std::regex_replace(out, header, "$1***");
-  out = std::regex_replace(out, bearer, "$1 ***");
-  out = std::regex_replace(out, query, "$1***");
-  out = std::regex_replace(out, json_field, "$1***\"");
-  out = std::regex_replace(out, key_like, "$1-***");
-  return out;
-}
-
 spdlog::level::level_enum to_spdlog(am_log_level level) {
   switch (level) {
-    case AM_LOG_TRACE: return spdlog::level::trace;
-    case AM_LOG_DEBUG: return spdlog::level::debug;
-    case AM_LOG_INFO: return spdlog::level::info;
-    case AM_LOG_WARN: return spdlog::level::warn;
-    case AM_LOG_ERROR: return spdlog::level::err;
-    default: return spdlog::level::critical;
+    case AM_LOG_TRACE:
+      return spdlog::level::trace;
+    case AM_LOG_DEBUG:
+      return spdlog::level::debug;
+    case AM_LOG_INFO:
+      return spdlog::level::info;
+    case AM_LOG_WARN:
+      return spdlog::level::warn;
+    case AM_LOG_ERROR:
+      return spdlog::level::err;
+    default:
+      return spdlog::level::critical;
   }
 }
 

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <automuse/log.h>
-
 #include <spdlog/logger.h>
 
 #include <filesystem>
@@ -12,13 +11,16 @@
 #include <string>
 #include <string_view>
 
+#include "log/redaction.hpp"
+
 namespace automuse::log {
 
 struct Options {
   spdlog::level::level_enum console_level = spdlog::level::info;
   spdlog::level::level_enum file_level = spdlog::level::debug;
-  std::optional<std::filesystem::path> file;  // rotating log file; none when empty
-  bool json = false;                          // JSON lines instead of text
+  std::optional<std::filesystem::path> file;     // rotating log file (mode 0600); none when empty
+  std::size_t max_file_bytes = 5 * 1024 * 1024;  // rotated at this size, 3 old files kept
+  bool json = false;                             // JSON lines instead of text
 };
 
 // (Re)configure logging for the process. Safe to call more than once (tests do).
@@ -30,15 +32,6 @@ std::shared_ptr<spdlog::logger> get(const std::string &name);
 
 // Write `message` through `name`'s logger after redaction (and JSON escaping in JSON mode).
 void write(const std::string &name, spdlog::level::level_enum level, std::string_view message);
-
-// Remember a secret value (an API key read from config or the environment) so that it is
-// replaced by "***" wherever it appears in a log line. Values shorter than 6 characters
-// are ignored (they would redact ordinary words). Any thread.
-void add_secret(std::string value);
-
-// `text` with secrets replaced: registered values, Authorization/Bearer tokens, API-key
-// headers and query parameters, and key-like JSON fields.
-std::string redact(std::string_view text);
 
 // spdlog level for an am_log_level, and back.
 spdlog::level::level_enum to_spdlog(am_log_level level);

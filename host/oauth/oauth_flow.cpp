@@ -81,6 +81,7 @@ void OAuthFlow::start() {
     return finish(AM_INTERNAL, request_.label + ": " + e.what());
   }
   log::add_secret(secrets_.verifier);
+  log::add_secret(request_.client_secret);
   std::string error;
   listener_ = RedirectListener::open(job_->executor(), request_.port, error);
   if (!listener_)

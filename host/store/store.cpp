@@ -6,6 +6,7 @@
 #include <boost/uuid/uuid_io.hpp>
 #include <chrono>
 
+#include "log/redaction.hpp"
 #include "store/migrations.hpp"
 
 namespace automuse::store {
@@ -16,6 +17,13 @@ namespace json = boost::json;
 std::string new_uuid() {
   thread_local boost::uuids::random_generator gen;
   return boost::uuids::to_string(gen());
+}
+
+// Secrets are known to the redactor the moment they are read or written, so that whatever
+// prints them afterwards (a plugin's error, an action's result, a log line) prints "***".
+static void register_token(const OAuthToken &t) {
+  if (t.access_token) log::add_secret(*t.access_token);
+  if (t.refresh_token) log::add_secret(*t.refresh_token);
 }
 
 int64_t unix_now() {
@@ -239,6 +247,7 @@ bool Store::remove_account(const std::string &id) {
 
 void Store::set_secret(const std::string &account_id, const std::string &name,
                        const std::string &value) {
+  log::add_secret(value);
   Txn txn(*this);
   Stmt(db_, "DELETE FROM secrets WHERE account_id = ? AND name = ?")
       .bind(1, account_id)
@@ -259,7 +268,9 @@ std::optional<std::string> Store::get_secret(const std::string &account_id,
   Stmt s(db_, "SELECT value FROM secrets WHERE account_id = ? AND name = ?");
   s.bind_all(account_id, name);
   if (!s.step()) return std::nullopt;
-  return s.text(0);
+  std::string value = s.text(0);
+  log::add_secret(value);
+  return value;
 }
 
 std::vector<std::string> Store::secret_names(const std::string &account_id) {
@@ -272,6 +283,7 @@ std::vector<std::string> Store::secret_names(const std::string &account_id) {
 }
 
 void Store::set_oauth_token(OAuthToken t) {
+  register_token(t);
   t.updated_at = unix_now();
   Txn txn(*this);
   Stmt(db_, "DELETE FROM oauth_tokens WHERE account_id = ?").bind(1, t.account_id).run();
@@ -298,6 +310,7 @@ std::optional<OAuthToken> Store::get_oauth_token(const std::string &account_id) 
   OAuthToken t;
   s.columns(t.account_id, t.provider, t.access_token, t.refresh_token, t.token_type, t.scope,
             t.expires_at, t.updated_at);
+  register_token(t);
   return t;
 }
 

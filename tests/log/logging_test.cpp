@@ -1,21 +1,20 @@
 // tests/log/logging_test.cpp — the log service: per-plugin logger names, file sink, JSON
 // lines, levels, and redaction of secrets in every message.
+#include "log/logging.hpp"
+
+#include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <automuse/cpp/log.hpp>
+#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
+
 #include "core/runtime.hpp"
 #include "core/services.hpp"
 #include "log/log_service.hpp"
-#include "log/logging.hpp"
 #include "support/temp_folder.hpp"
-
-#include <automuse/cpp/log.hpp>
-
-#include <gtest/gtest.h>
-
-#include <boost/json.hpp>
-
-#include <spdlog/spdlog.h>
-
-#include <fstream>
-#include <sstream>
 
 namespace fs = std::filesystem;
 namespace lg = automuse::log;
@@ -77,7 +76,8 @@ TEST_F(Logging, PluginMessagesGoToFileUnderPluginNameRedacted) {
   log.info("uploading with Authorization: Bearer SECRETTOKEN123");
   log.trace("too verbose to appear");
   auto text = flushed();
-  EXPECT_NE(text.find("[tiktok] info uploading with Authorization: ***"), std::string::npos) << text;
+  EXPECT_NE(text.find("[tiktok] info uploading with Authorization: ***"), std::string::npos)
+      << text;
   EXPECT_EQ(text.find("SECRETTOKEN123"), std::string::npos) << text;
   EXPECT_EQ(text.find("too verbose"), std::string::npos) << text;
 }
@@ -88,7 +88,7 @@ TEST_F(Logging, JsonLinesAreValidJson) {
   o.console_level = spdlog::level::off;
   o.json = true;
   lg::setup(o);
-  lg::write("youtube", spdlog::level::warn, "a \"quoted\"\nmultiline message with key=abc");
+  lg::write("youtube", spdlog::level::warn, "a \"quoted\"\nmultiline message with size=abc");
   auto text = flushed();
   std::istringstream lines(text);
   std::string line;
@@ -97,8 +97,36 @@ TEST_F(Logging, JsonLinesAreValidJson) {
     auto v = boost::json::parse(line).as_object();
     EXPECT_EQ(v.at("logger"), "youtube");
     EXPECT_EQ(v.at("level"), "warning");
-    EXPECT_EQ(v.at("message"), "a \"quoted\"\nmultiline message with key=abc");
+    EXPECT_EQ(v.at("message"), "a \"quoted\"\nmultiline message with size=abc");
     ++n;
   }
   EXPECT_EQ(n, 1);
+}
+
+namespace {
+mode_t mode_of(const fs::path &p) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) return 0;
+  return st.st_mode & 07777;
+}
+}  // namespace
+
+// The log file holds account names, URLs and what went wrong: only its owner may read it,
+// whatever the umask, and so may the files rotation makes of it.
+TEST_F(Logging, FileAndRotatedFilesAreOwnerOnly) {
+  const mode_t old_umask = ::umask(022);
+  lg::Options o;
+  o.file = dir_ / "automuse.log";
+  o.console_level = spdlog::level::off;
+  o.max_file_bytes = 4096;
+  lg::setup(o);
+  lg::write("host", spdlog::level::info, "first line");
+  spdlog::apply_all([](auto l) { l->flush(); });
+  EXPECT_EQ(mode_of(dir_ / "automuse.log"), 0600u);
+  for (int i = 0; i < 100; ++i) lg::write("host", spdlog::level::info, std::string(100, 'x'));
+  spdlog::apply_all([](auto l) { l->flush(); });
+  ::umask(old_umask);
+  ASSERT_TRUE(fs::exists(dir_ / "automuse.1.log"));
+  EXPECT_EQ(mode_of(dir_ / "automuse.1.log"), 0600u);
+  EXPECT_EQ(mode_of(dir_ / "automuse.log"), 0600u);  // the new file rotation opened
 }

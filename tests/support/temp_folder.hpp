@@ -1,12 +1,16 @@
 // tests/support/temp_folder.hpp — the tests' one temporary folder: a fresh, unique folder under
 // the system temp dir (named after the running test), removed with everything in it when the
 // fixture goes. It is kept for a look, and its path printed, when the test has failed or
-// AUTOMUSE_KEEP_TEST_FILES is set (to anything but "" or "0").
+// AUTOMUSE_KEEP_TEST_FILES is set (to anything but "" or "0"). With AUTOMUSE_TEST_LOG_DIR set,
+// the logs a test leaves in it (*.log, *.txt: the host's automuse.log, captured output) are
+// copied first to DIR/<test program>/<folder name>/, for the suite-wide secret scan
+// (tests/log/suite_log_scan_test.cpp).
 //
 //   TempFolder tmp;
 //   write_file(tmp / "config.json", "{}");
 #pragma once
 
+#include <errno.h>  // program_invocation_short_name
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -28,6 +32,7 @@ class TempFolder {
     path_ = pattern;
   }
   ~TempFolder() {
+    keep_logs();
     const char *keep = std::getenv("AUTOMUSE_KEEP_TEST_FILES");
     if (::testing::Test::HasFailure() || (keep && *keep && std::string_view(keep) != "0")) {
       std::fprintf(stderr, "kept test files in %s\n", path_.c_str());
@@ -53,6 +58,22 @@ class TempFolder {
     for (char &c : name)
       if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-') c = '_';
     return name.substr(0, 120);
+  }
+
+  void keep_logs() const {
+    namespace fs = std::filesystem;
+    const char *dir = std::getenv("AUTOMUSE_TEST_LOG_DIR");
+    if (!dir || !*dir) return;
+    const fs::path to = fs::path(dir) / program_invocation_short_name / path_.filename();
+    std::error_code ec;  // best effort: the scan says which suites it found no logs of
+    for (auto it = fs::recursive_directory_iterator(path_, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      const fs::path ext = it->path().extension();
+      if (!it->is_regular_file(ec) || (ext != ".log" && ext != ".txt")) continue;
+      const fs::path target = to / fs::relative(it->path(), path_, ec);
+      fs::create_directories(target.parent_path(), ec);
+      fs::copy_file(it->path(), target, fs::copy_options::overwrite_existing, ec);
+    }
   }
 
   std::filesystem::path path_;

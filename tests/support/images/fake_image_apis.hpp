@@ -9,15 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "support/fake_secrets.hpp"
 #include "support/fake_server.hpp"
 
 namespace automuse::testing {
 
 class FakeImageApis {
  public:
-  static constexpr const char *kOpenAiKey = "sk-test-images-0123456789";
-  static constexpr const char *kGeminiKey = "AIza-test-0123456789";
-  static constexpr const char *kPexelsKey = "pexels-test-0123456789";
+  static constexpr const char *kOpenAiKey = fake_secrets::kImagesOpenAiKey.data();
+  static constexpr const char *kGeminiKey = fake_secrets::kImagesGeminiKey.data();
+  static constexpr const char *kPexelsKey = fake_secrets::kImagesPexelsKey.data();
 
   // `work_dir` holds the files it serves.
   FakeImageApis(FakeServer &server, const std::filesystem::path &work_dir);

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "support/fake_secrets.hpp"
 #include "support/fake_server.hpp"
 
 namespace automuse::testing {
@@ -25,8 +26,9 @@ class FakeOpenAI {
   enum class Flavour { openai, mistral };
   struct Options {
     Flavour flavour = Flavour::openai;
-    std::string api_key = "sk-test-0123456789";  // empty: no key checked (llama.cpp, Ollama /v1)
-    std::set<std::string> models{"gpt-test"};    // others: 404 model_not_found
+    std::string api_key{
+        fake_secrets::kLlmOpenAiKey};          // empty: no key checked (llama.cpp, Ollama /v1)
+    std::set<std::string> models{"gpt-test"};  // others: 404 model_not_found
     bool reject_max_tokens = false;  // OpenAI reasoning models: max_completion_tokens only
   };
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "support/encoding.hpp"
+#include "support/fake_secrets.hpp"
 
 namespace automuse::testing {
 namespace json = boost::json;
@@ -319,8 +320,8 @@ struct FakeOAuth::State {
 };
 
 FakeOAuth::Provider FakeOAuth::google() {
-  return {"ya29.",
-          "1//",
+  return {std::string(fake_secrets::kGoogleAccessPrefix),
+          std::string(fake_secrets::kGoogleRefreshPrefix),
           "Bearer",
           3599,
           false,
@@ -330,8 +331,8 @@ FakeOAuth::Provider FakeOAuth::google() {
 }
 
 FakeOAuth::Provider FakeOAuth::x() {
-  return {"at-",
-          "rt-",
+  return {std::string(fake_secrets::kXAccessPrefix),
+          std::string(fake_secrets::kXRefreshPrefix),
           "bearer",
           7200,
           true,

@@ -10,14 +10,15 @@
 #include <vector>
 
 #include "speech/synthesizer.hpp"
+#include "support/fake_secrets.hpp"
 #include "support/fake_server.hpp"
 
 namespace automuse::testing {
 
 class FakeSpeechApis {
  public:
-  static constexpr const char *kOpenAiKey = "sk-test-openai-0123456789";
-  static constexpr const char *kElevenKey = "xi-test-key-0123456789";
+  static constexpr const char *kOpenAiKey = fake_secrets::kSpeechOpenAiKey.data();
+  static constexpr const char *kElevenKey = fake_secrets::kSpeechElevenLabsKey.data();
 
   explicit FakeSpeechApis(FakeServer &server);
 

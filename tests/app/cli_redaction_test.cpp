@@ -1,0 +1,89 @@
+// tests/app/cli_redaction_test.cpp — what automuse-host prints passes through the redactor: an
+// action's error and result (stdout, stderr), the `runs` it recorded and the `history` it shows,
+// for a secret the host knows (an API key in automuse.json) and for one it can only recognise
+// by its shape (refresh_token=...).
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <fstream>
+#include <string>
+
+#include "support/host_process.hpp"
+#include "support/temp_folder.hpp"
+
+namespace automuse::testing {
+namespace {
+
+constexpr const char *kConfigKey = "leaky-config-key-7d41e0";   // automuse.json, below
+constexpr const char *kRefreshToken = "1//leaky-refresh-55aa";  // the fixture's message
+
+class CliRedaction : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::ofstream(root_ / "automuse.json")
+        << R"({"plugins": {"fixture-leaky": {"api_key": ")" << kConfigKey << R"("}}})";
+  }
+  HostResult host(const std::string &args) {
+    return run_host(HOST_EXE, LEAKY_PLUGIN_DIR, root_, args);
+  }
+  // Neither secret anywhere in what the host printed.
+  static void expect_clean(const HostResult &r) {
+    for (const std::string &text : {r.out, r.err}) {
+      EXPECT_EQ(text.find(kConfigKey), std::string::npos) << text;
+      EXPECT_EQ(text.find(kRefreshToken), std::string::npos) << text;
+    }
+  }
+  TempFolder root_;
+};
+
+TEST_F(CliRedaction, ActionErrorPrintedRedacted) {
+  HostResult r = host("--plugin fixture-leaky fail");
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_NE(r.err.find("token refresh failed for key ***"), std::string::npos) << r.err;
+  expect_clean(r);
+}
+
+TEST_F(CliRedaction, ActionResultPrintedRedacted) {
+  HostResult r = host(std::string("--plugin fixture-leaky echo --set note=") + kConfigKey);
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find(R"("note":"***")"), std::string::npos) << r.out;
+  expect_clean(r);
+}
+
+TEST_F(CliRedaction, RunsPrintedRedacted) {
+  host("--plugin fixture-leaky fail");
+  host(std::string("--plugin fixture-leaky echo --set note=") + kConfigKey);
+  for (const char *args : {"runs", "runs --json"}) {
+    HostResult r = host(args);
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("fixture-leaky"), std::string::npos) << r.out;
+    expect_clean(r);
+  }
+}
+
+// A history row as a plugin may have written it before redaction was complete: the output
+// redacts it, whatever is stored.
+TEST_F(CliRedaction, HistoryPrintedRedacted) {
+  ASSERT_EQ(host("runs").code, 0);  // creates the database
+  sqlite3 *db = nullptr;
+  ASSERT_EQ(sqlite3_open((root_ / "data/automuse/automuse.db").c_str(), &db), SQLITE_OK);
+  const std::string insert =
+      std::string(
+          "INSERT INTO history (id, plugin_id, kind, title, body, status, error, "
+          "created_at, updated_at) VALUES ('h1', 'fixture-leaky', 'post', 'a post', "
+          "'posted with ") +
+      kConfigKey + "', 'failed', 'refresh answered {\"refresh_token\": \"" + kRefreshToken +
+      "\"}', 1700000000, 1700000000)";
+  char *err = nullptr;
+  ASSERT_EQ(sqlite3_exec(db, insert.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+  sqlite3_close(db);
+  for (const char *args : {"history", "history --json"}) {
+    HostResult r = host(args);
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("a post"), std::string::npos) << r.out;
+    expect_clean(r);
+  }
+}
+
+}  // namespace
+}  // namespace automuse::testing
