@@ -19,4 +19,11 @@ automuse_configure "$BUILD_DIR"
 cmake --build "$BUILD_DIR" -j "$JOBS"
 # Tests never reach the internet: everything remote is a fake on loopback.
 cd "$BUILD_DIR"
-ctest --output-on-failure -j "$JOBS" --timeout 600 "$@"
+# Every test keeps the logs it leaves here; the scan that runs last reads them all and fails on
+# any secret the fakes use (tests/log/suite_log_scan_test.cpp).
+export AUTOMUSE_TEST_LOG_DIR="$PWD/test-logs"
+rm -rf "$AUTOMUSE_TEST_LOG_DIR"
+ctest --output-on-failure -j "$JOBS" --timeout 600 -LE log_scan "$@"
+if [ $# -eq 0 ]; then  # the scan wants every suite's logs, so only after a whole run
+  ctest --output-on-failure --timeout 600 -L log_scan
+fi

@@ -41,11 +41,6 @@ struct UploadRequest {
   std::string privacy = "private";
   bool made_for_kids = false;
   bool synthetic_media = true;  // the AI-content disclosure
-  // An upload session an earlier run started: the upload asks it where it stands and goes on
-  // from there; a new session starts only when the server says it is gone (404, 410).
-  std::string resume_session;
-  // Told each new session's URI as soon as it exists, before any byte is sent (to record it).
-  std::function<void(const std::string &session)> on_session;
 };
 
 struct UploadResult {

@@ -19,7 +19,7 @@ void plant(const fs::path &file, const std::string &text) {
 }
 
 TEST(LogScan, CleanLogsOfEverySuite) {
-  TempFolder dir;
+  TempFolder dir(TempFolder::Logs::skip);  // planted logs, not the suite's
   plant(dir / "host_cli_test/a/data/automuse/logs/automuse.log",
         "2026-01-01 [http] debug -> POST https://oauth2.example/token\n"
         "  Authorization: ***\n  body: refresh_token=***&client_secret=***\n"
@@ -33,7 +33,7 @@ TEST(LogScan, CleanLogsOfEverySuite) {
 
 TEST(LogScan, FindsEveryKeyByName) {
   for (const auto &key : fake_secrets::kKeys) {
-    TempFolder dir;
+    TempFolder dir(TempFolder::Logs::skip);
     plant(dir / "suite/x/log.txt",
           "line one\nsent key " + std::string(key.value) + " to the API\n");
     LogScan scan = scan_logs(dir);
@@ -45,7 +45,7 @@ TEST(LogScan, FindsEveryKeyByName) {
 
 TEST(LogScan, FindsEveryMadeUpToken) {
   for (const auto &token : fake_secrets::kTokenPrefixes) {
-    TempFolder dir;
+    TempFolder dir(TempFolder::Logs::skip);
     plant(dir / "suite/x/automuse.log",
           "{\"token\":\"" + std::string(token.value) + "Qm9vX2Zvb19iYXJfYmF6XzEy\"}\n");
     LogScan scan = scan_logs(dir);

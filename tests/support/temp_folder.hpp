@@ -26,7 +26,11 @@ namespace automuse::testing {
 
 class TempFolder {
  public:
-  TempFolder() {
+  // `skip`: the folder holds secrets on purpose (the scanner's own tests), so its logs are not
+  // handed to the suite-wide scan.
+  enum class Logs { keep, skip };
+
+  explicit TempFolder(Logs logs = Logs::keep) : logs_(logs) {
     std::string pattern = (std::filesystem::temp_directory_path() / (prefix() + "XXXXXX")).string();
     if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed for " + pattern);
     path_ = pattern;
@@ -63,7 +67,7 @@ class TempFolder {
   void keep_logs() const {
     namespace fs = std::filesystem;
     const char *dir = std::getenv("AUTOMUSE_TEST_LOG_DIR");
-    if (!dir || !*dir) return;
+    if (!dir || !*dir || logs_ == Logs::skip) return;
     const fs::path to = fs::path(dir) / program_invocation_short_name / path_.filename();
     std::error_code ec;  // best effort: the scan says which suites it found no logs of
     for (auto it = fs::recursive_directory_iterator(path_, ec);
@@ -76,6 +80,7 @@ class TempFolder {
     }
   }
 
+  Logs logs_;
   std::filesystem::path path_;
 };
 
