@@ -1,10 +1,9 @@
 // The host's redirect rules: see redirect_rules.hpp.
 #include "http/redirect_rules.hpp"
 
-#include <strings.h>
-
 #include <algorithm>
 #include <array>
+#include <boost/algorithm/string/predicate.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
 
@@ -12,12 +11,10 @@
 
 namespace automuse::http {
 namespace urls = boost::urls;
+using boost::algorithm::iequals;
+using boost::algorithm::istarts_with;
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 struct Origin {
   std::string scheme, host;
@@ -43,14 +40,9 @@ std::optional<Origin> origin_of(std::string_view url) {
 
 // Headers that describe a body: gone with the body.
 bool describes_body(std::string_view name) {
-  static constexpr std::array<std::string_view, 7> kNames = {"content-type",
-                                                             "content-length",
-                                                             "content-encoding",
-                                                             "content-language",
-                                                             "content-location",
-                                                             "transfer-encoding",
-                                                             "expect"};
-  return std::any_of(kNames.begin(), kNames.end(), [&](auto n) { return iequals(n, name); });
+  // Every Content-* header is about the representation sent (RFC 9110 §8).
+  return istarts_with(name, "content-") || iequals(name, "transfer-encoding") ||
+         iequals(name, "expect");
 }
 
 bool is_marked_secret(const Request &r, std::string_view name) {

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <mutex>
 #include <vector>
 
@@ -26,37 +27,10 @@ State &state() {
   return s;
 }
 
+// The message as the inside of a JSON string (the pattern supplies the quotes).
 std::string json_escape(std::string_view in) {
-  std::string out;
-  out.reserve(in.size() + 8);
-  for (unsigned char c : in) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
+  std::string quoted = boost::json::serialize(boost::json::string_view(in));
+  return quoted.substr(1, quoted.size() - 2);
 }
 
 // The log file is its owner's alone (0600), whatever the umask: created so before spdlog opens
