@@ -2,11 +2,9 @@
 #include "output_writer.h"
 
 #include <pthread.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
-#include <random>
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -16,26 +14,14 @@ extern "C" {
 #include "cpu_clock.h"
 
 namespace automuse::render::detail {
-namespace {
-
-std::filesystem::path temp_beside(const std::filesystem::path &target) {
-  std::random_device rd;
-  // Built by appending: GCC 12 -O3 warns falsely (-Wrestrict) on `"." + std::string`.
-  std::string name(".");
-  name += target.filename().string();
-  name += ".partial-" + std::to_string(getpid()) + "-" + std::to_string(rd() % 1000000);
-  name += target.extension().string();
-  return target.parent_path() / name;
-}
-
-}  // namespace
 
 OutputWriter::OutputWriter(const Timeline &t, const std::filesystem::path &target,
                            int encoder_threads, bool near_mono_audio)
-    : target_(target), temp_(temp_beside(target)), fps_(t.canvas.fps) {
+    : temp_(target), fps_(t.canvas.fps) {
   const std::string ext = target.extension().string();
   const char *format = ext == ".mov" ? "mov" : ext == ".mkv" ? "matroska" : "mp4";
-  check(avformat_alloc_output_context2(&oc_, nullptr, format, temp_.c_str()), "create output");
+  check(avformat_alloc_output_context2(&oc_, nullptr, format, temp_.path().c_str()),
+        "create output");
 
   const AVCodec *x264 = avcodec_find_encoder_by_name("libx264");
   if (!x264) throw CodecError("libx264 encoder not available");
@@ -86,7 +72,8 @@ OutputWriter::OutputWriter(const Timeline &t, const std::filesystem::path &targe
   ast_->time_base = a->time_base;
   check(avcodec_parameters_from_context(ast_->codecpar, a), "audio stream parameters");
 
-  check(avio_open(&oc_->pb, temp_.c_str(), AVIO_FLAG_WRITE), ("open " + temp_.string()).c_str());
+  check(avio_open(&oc_->pb, temp_.path().c_str(), AVIO_FLAG_WRITE),
+        ("open " + temp_.path().string()).c_str());
   opened_ = true;
   AVDictionary *mux = nullptr;
   av_dict_set(&mux, "movflags", "+faststart", 0);
@@ -102,10 +89,6 @@ OutputWriter::~OutputWriter() {
   if (oc_) {
     if (opened_) avio_closep(&oc_->pb);
     avformat_free_context(oc_);
-  }
-  if (!committed_) {
-    std::error_code ec;
-    std::filesystem::remove(temp_, ec);
   }
 }
 
@@ -211,10 +194,7 @@ void OutputWriter::commit() {
   check(av_write_trailer(oc_), "finish output");
   check(avio_closep(&oc_->pb), "close output");
   opened_ = false;
-  std::error_code ec;
-  std::filesystem::rename(temp_, target_, ec);
-  if (ec) throw std::filesystem::filesystem_error("rename to output", temp_, target_, ec);
-  committed_ = true;
+  temp_.commit();
 }
 
 }  // namespace automuse::render::detail

@@ -15,6 +15,7 @@
 #include "automuse_render/timeline.h"
 #include "av_util.h"
 #include "media_input.h"
+#include "temp_file.h"
 
 namespace automuse::render::detail {
 
@@ -36,7 +37,7 @@ class OutputWriter {
   void write_video(AVFrame *frame);
   // Finishes the file (trailer, faststart) and renames it to the target.
   void commit();
-  const std::filesystem::path &temp_path() const { return temp_; }
+  const std::filesystem::path &temp_path() const { return temp_.path(); }
   // CPU seconds the audio thread spent (making and encoding the soundtrack); valid after
   // commit().
   double audio_cpu_seconds() const { return audio_cpu_; }
@@ -45,7 +46,7 @@ class OutputWriter {
   void write_audio_until(double seconds);  // < 0: all that is left
   void drain_video();
 
-  std::filesystem::path target_, temp_;
+  TempFile temp_;  // the file being written, renamed over the target by commit()
   AVFormatContext *oc_ = nullptr;
   CodecPtr venc_, aenc_;
   AVStream *vst_ = nullptr, *ast_ = nullptr;
@@ -58,7 +59,7 @@ class OutputWriter {
   bool audio_done_ = false;
   std::string audio_error_;
   std::atomic<bool> abort_{false};
-  bool opened_ = false, committed_ = false;
+  bool opened_ = false;
   int fps_ = 30;
   double audio_cpu_ = 0;  // written by the audio thread before it says it is done
 };

@@ -2,8 +2,6 @@
 // from the one builder, ass_subtitles.cpp.
 #include "subtitle_layer.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <climits>
@@ -16,6 +14,7 @@
 #include "automuse_render/ass_subtitles.h"
 #include "frame_ops.h"
 #include "libass_setup.h"
+#include "temp_file.h"
 
 namespace automuse::render::detail {
 namespace {
@@ -23,32 +22,21 @@ namespace {
 // Whole, then renamed: a reader never sees half a script.
 bool write_file_atomically(const std::filesystem::path &path, const std::string &text,
                            std::string &error) {
-  // Appended piecewise: g++ 12 warns falsely (-Wrestrict) about "." + string.
-  std::string name(1, '.');
-  name += path.filename().string();
-  name += '.';
-  name += std::to_string(::getpid());
-  name += ".tmp";
-  const std::filesystem::path tmp = path.parent_path() / name;
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+  try {
+    TempFile tmp(path);
+    std::ofstream out(tmp.path(), std::ios::binary | std::ios::trunc);
     out << text;
     out.close();
     if (!out) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
       error = "write_ass: cannot write " + path.string() + ": " + std::strerror(errno);
       return false;
     }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    error = "write_ass: cannot write " + path.string() + ": " + ec.message();
+    tmp.commit();
+    return true;
+  } catch (const std::filesystem::filesystem_error &e) {
+    error = "write_ass: cannot write " + path.string() + ": " + e.code().message();
     return false;
   }
-  return true;
 }
 
 // Whether an event's picture changes while it is shown: a scrolling effect, or override tags

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "scaler.h"
+#include "temp_file.h"
 
 namespace automuse::render::detail {
 
@@ -55,21 +56,15 @@ void write_thumbnail(const AVFrame *frame, const std::filesystem::path &path) {
   PacketPtr pkt = make_packet();
   check(avcodec_receive_packet(enc.get(), pkt.get()), "encode thumbnail");
 
-  std::string name(".");  // appended, not "." + string: avoids a GCC 12 -Wrestrict false positive
-  name += path.filename().string();
-  name += ".partial";
-  const std::filesystem::path temp = path.parent_path() / name;
+  TempFile temp(path);
   {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+    std::ofstream out(temp.path(), std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char *>(pkt->data), pkt->size);
-    if (!out.flush()) {
-      std::error_code ec;
-      std::filesystem::remove(temp, ec);
-      throw std::filesystem::filesystem_error("write thumbnail", temp,
+    if (!out.flush())
+      throw std::filesystem::filesystem_error("write thumbnail", temp.path(),
                                               std::make_error_code(std::errc::io_error));
-    }
   }
-  std::filesystem::rename(temp, path);
+  temp.commit();
 }
 
 }  // namespace automuse::render::detail

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "render_fixture.h"
+#include "support/files.hpp"
 
 namespace automuse::render::test {
 namespace {
@@ -39,13 +40,6 @@ std::vector<std::string> dialogue_lines(const std::string &ass) {
   for (std::string line; std::getline(in, line);)
     if (line.rfind("Dialogue:", 0) == 0) out.push_back(line);
   return out;
-}
-
-std::string read_file(const std::filesystem::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // The style's JSON form has one owner: what subtitle_style_json writes, parse_subtitle_style
@@ -317,7 +311,7 @@ TEST_F(AssSubtitlesRender, WriteAssIsExactlyTheScriptBurnedIn) {
   ASSERT_TRUE(r.ok()) << r.error;
   // The file is the builder's script for these words and this style, and nothing else was
   // left beside it.
-  const std::string written = read_file(at("subs/burned.ass"));
+  const std::string written = testing::read_file(at("subs/burned.ass"));
   EXPECT_EQ(written, build_ass(t.subtitles->words, t.subtitles->style, t.canvas));
   EXPECT_NE(written.find("{\\1c&H0000D6FF&}HELLO{\\1c&H00FFFFFF&}"), std::string::npos);
   size_t files = 0;

@@ -1,9 +1,12 @@
 // Renders small timelines and reads the MP4 back through libavformat/libavcodec: stream
 // facts, duration, loudness, subtitles, transitions, clips, thumbnail and cancellation.
+#include <unistd.h>
+
 #include <cmath>
 #include <fstream>
 
 #include "render_fixture.h"
+#include "support/files.hpp"
 
 namespace automuse::render::test {
 namespace {
@@ -250,6 +253,30 @@ TEST_F(RenderOutput, CancelLeavesNoFile) {
   for (auto &e : std::filesystem::directory_iterator(dir_))
     others += e.path().filename() != "a.png";
   EXPECT_EQ(others, 0u) << "a partial file was left behind";
+}
+
+// The renderer's temporary files have unpredictable names, created exclusively: links
+// planted at the names it once used (".thumb.jpg.partial", ".subs.ass.PID.tmp") are not
+// followed, so the files they point at stay as they were.
+TEST_F(RenderOutput, PlantedLinksAtTemporaryNamesAreNotFollowed) {
+  solid_png("a.png", {90, 120, 150});
+  const std::string victim_text = "not the renderer's to write";
+  testing::write_file(at("victim.txt"), victim_text);
+  std::filesystem::create_symlink(at("victim.txt"), at(".thumb.jpg.partial"));
+  std::filesystem::create_symlink(at("victim.txt"),
+                                  at(".subs.ass." + std::to_string(::getpid()) + ".tmp"));
+  RenderResult r = run(R"({"canvas": {"width": 270, "height": 480},
+      "scenes": [{"image": "a.png", "duration": 1.0, "motion": "none"}],
+      "subtitles": {"words": [{"text": "HI", "start": 0.1, "end": 0.5}], "write_ass": "subs.ass"},
+      "output": {"path": "out.mp4", "thumbnail": {"path": "thumb.jpg", "time": 0.5}}})");
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_TRUE(testing::read_file(at("victim.txt")) == victim_text) << "a planted link was followed";
+  EXPECT_EQ(decode_still(at("thumb.jpg")).width, 270);
+  EXPECT_NE(testing::read_file(at("subs.ass")).find("HI"), std::string::npos);
+  EXPECT_EQ(
+      std::filesystem::status(at("out.mp4")).permissions() & std::filesystem::perms::others_read,
+      std::filesystem::perms::others_read)
+      << "outputs stay readable by others, as before";
 }
 
 TEST_F(RenderOutput, ProgressReachesTheEnd) {
