@@ -8,6 +8,7 @@
 
 #include "app/text_table.hpp"
 #include "ledger/publication_ledger.hpp"
+#include "log/redaction.hpp"
 #include "store/records.hpp"
 
 namespace automuse::app {
@@ -57,7 +58,9 @@ int list(HostContext &ctx, const Filter &f) {
   if (f.json) {
     json::array out;
     for (const auto &p : rows) out.push_back(to_json(p, nickname(p.account_id)));
-    std::cout << json::serialize(out) << "\n";
+    // Plugins wrote the summaries and notes: printed redacted, rows from before redaction
+    // was complete included.
+    std::cout << log::redact(json::serialize(out)) << "\n";
     return 0;
   }
   if (rows.empty()) {
@@ -72,14 +75,15 @@ int list(HostContext &ctx, const Filter &f) {
       where = p.note.value_or("");
     std::string when = store::iso_utc(p.updated_at);
     t.add({std::to_string(p.id), when.substr(0, 10) + " " + when.substr(11, 5), p.target,
-           nickname(p.account_id), std::string(ledger::state_name(p.state)), p.summary.value_or(""),
-           where});
+           nickname(p.account_id), std::string(ledger::state_name(p.state)),
+           log::redact(p.summary.value_or("")), log::redact(where)});
   }
   std::cout << t.render();
   // An uncertain row's note is the whole instruction: never cut it.
   for (const auto &p : rows)
     if (p.state == ledger::State::uncertain)
-      std::cout << "\nuncertain #" << p.id << ": " << p.note.value_or("check the account") << "\n";
+      std::cout << "\nuncertain #" << p.id << ": "
+                << log::redact(p.note.value_or("check the account")) << "\n";
   return 0;
 }
 

@@ -1,7 +1,7 @@
 // tests/app/cli_redaction_test.cpp — what automuse-host prints passes through the redactor: an
-// action's error and result (stdout, stderr), the `runs` it recorded and the `history` it shows,
-// for a secret the host knows (an API key in automuse.json) and for one it can only recognise
-// by its shape (refresh_token=...).
+// action's error and result (stdout, stderr), the `runs` it recorded, the `history` and
+// `publications` it shows, for a secret the host knows (an API key in automuse.json) and for one it
+// can only recognise by its shape (refresh_token=...).
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -32,6 +32,15 @@ class CliRedaction : public ::testing::Test {
       EXPECT_EQ(text.find(kConfigKey), std::string::npos) << text;
       EXPECT_EQ(text.find(kRefreshToken), std::string::npos) << text;
     }
+  }
+  // A row as a plugin may have written it before redaction was complete.
+  void insert(const std::string &sql) {
+    sqlite3 *db = nullptr;
+    ASSERT_EQ(sqlite3_open((root_ / "data/automuse/automuse.db").c_str(), &db), SQLITE_OK);
+    char *err = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
+    sqlite3_free(err);
+    sqlite3_close(db);
   }
   TempFolder root_;
 };
@@ -65,22 +74,35 @@ TEST_F(CliRedaction, RunsPrintedRedacted) {
 // redacts it, whatever is stored.
 TEST_F(CliRedaction, HistoryPrintedRedacted) {
   ASSERT_EQ(host("runs").code, 0);  // creates the database
-  sqlite3 *db = nullptr;
-  ASSERT_EQ(sqlite3_open((root_ / "data/automuse/automuse.db").c_str(), &db), SQLITE_OK);
-  const std::string insert =
-      std::string(
-          "INSERT INTO history (id, plugin_id, kind, title, body, status, error, "
-          "created_at, updated_at) VALUES ('h1', 'fixture-leaky', 'post', 'a post', "
-          "'posted with ") +
-      kConfigKey + "', 'failed', 'refresh answered {\"refresh_token\": \"" + kRefreshToken +
-      "\"}', 1700000000, 1700000000)";
-  char *err = nullptr;
-  ASSERT_EQ(sqlite3_exec(db, insert.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
-  sqlite3_close(db);
+  insert(std::string("INSERT INTO history (id, plugin_id, kind, title, body, status, error, "
+                     "created_at, updated_at) VALUES ('h1', 'fixture-leaky', 'post', 'a post', "
+                     "'posted with ") +
+         kConfigKey + "', 'failed', 'refresh answered {\"refresh_token\": \"" + kRefreshToken +
+         "\"}', 1700000000, 1700000000)");
   for (const char *args : {"history", "history --json"}) {
     HostResult r = host(args);
     EXPECT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("a post"), std::string::npos) << r.out;
+    expect_clean(r);
+  }
+}
+
+// The ledger's summaries and notes come from plugins: printed redacted, as table and JSON,
+// and in the note printed under an uncertain row.
+TEST_F(CliRedaction, PublicationsPrintedRedacted) {
+  ASSERT_EQ(host("runs").code, 0);  // creates the database
+  insert(
+      std::string("INSERT INTO accounts (id, plugin_id, nickname, created_at, updated_at) "
+                  "VALUES ('a1', 'fixture-leaky', 'main', 1700000000, 1700000000)"));
+  insert(std::string("INSERT INTO publications (id, job_id, plugin_id, account_id, target, "
+                     "digest, summary, state, note, created_at, updated_at) VALUES (1, 'j1', "
+                     "'fixture-leaky', 'a1', 'leaky', 'd1', 'posted with ") +
+         kConfigKey + "', 'uncertain', 'the reply was lost: refresh_token=" + kRefreshToken +
+         "', 1700000000, 1700000000)");
+  for (const char *args : {"publications", "publications --json"}) {
+    HostResult r = host(args);
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("uncertain"), std::string::npos) << r.out;
     expect_clean(r);
   }
 }
