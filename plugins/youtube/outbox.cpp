@@ -3,6 +3,9 @@
 
 #include <automuse/cpp/error.hpp>
 #include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -23,6 +26,21 @@ void move_in(const std::string &from, const fs::path &to) {
   if (ec)
     throw am::error(AM_IO,
                     "outbox: cannot copy " + from + " to " + to.string() + ": " + ec.message());
+}
+
+// The folder being filled, beside its final name: unpredictable and created exclusively
+// (mkdtemp), so nothing planted there is followed; readable by all like any outbox folder.
+fs::path make_part_folder(const fs::path &final_dir) {
+  std::string name = final_dir.string() + ".part-XXXXXX";
+  if (!::mkdtemp(name.data()))
+    throw am::error(AM_IO, "outbox: cannot create a folder beside " + final_dir.string() + ": " +
+                               std::strerror(errno));
+  std::error_code ec;
+  fs::permissions(name,
+                  fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                      fs::perms::others_read | fs::perms::others_exec,
+                  ec);
+  return name;
 }
 
 }  // namespace
@@ -54,11 +72,7 @@ std::string write_outbox(const std::string &base, const std::string &name,
   fs::path final_dir = fs::absolute(fs::path(base) / name);
   for (int n = 2; fs::exists(final_dir, ec); ++n)
     final_dir = fs::absolute(fs::path(base) / (name + "-" + std::to_string(n)));
-  fs::path part = final_dir;
-  part += ".part";
-  fs::remove_all(part, ec);
-  fs::create_directories(part, ec);
-  if (ec) throw am::error(AM_IO, "outbox: cannot create " + part.string() + ": " + ec.message());
+  const fs::path part = make_part_folder(final_dir);
   try {
     move_in(files.video, part / "video.mp4");
     if (!files.thumbnail.empty()) move_in(files.thumbnail, part / "thumbnail.jpg");

@@ -101,7 +101,9 @@ TEST_F(YoutubeE2E, GeneratesAShortIntoTheOutbox) {
   auto result = json::parse(r.out).as_object();
   const std::string folder(result.at("outbox").as_string());
   EXPECT_TRUE(fs::path(folder).string().rfind((root_ / "outbox").string(), 0) == 0) << folder;
-  EXPECT_FALSE(fs::exists(folder + ".part"));
+  for (const auto &entry : fs::directory_iterator(fs::path(folder).parent_path()))
+    EXPECT_EQ(entry.path().string().find(".part"), std::string::npos)
+        << "left behind: " << entry.path();
 
   // The video, read back.
   const std::string video = folder + "/video.mp4";
