@@ -25,6 +25,7 @@
 #include "http/base64.hpp"
 #include "http/http_client.hpp"
 #include "http/http_service.hpp"
+#include "log/redaction.hpp"
 #include "oauth/flow_request.hpp"
 #include "oauth/pkce.hpp"
 #include "support/oauth/fake_browser.hpp"
@@ -227,6 +228,28 @@ TEST_F(OAuthServiceTest, GoogleLoopbackFlowWithPkce) {
                                     issued[0].refresh_token, std::string("GOCSPX-test-secret-42")})
     EXPECT_EQ(printed().find(secret), std::string::npos) << secret;
   EXPECT_EQ(completions_.load(), 1);
+}
+
+// Every secret of a flow is known to the redactor from the moment the host holds it: the
+// client secret as the flow starts (even one of no recognisable shape), the code, the
+// verifier and the tokens as they arrive. The fake's own log keeps the bodies it received,
+// so the redactor is checked directly.
+TEST_F(OAuthServiceTest, TheFlowsSecretsAreRedactedOnceKnown) {
+  const std::string client_secret = "plain-client-value-1b9d";
+  FakeOAuth::Client client = google_client();
+  client.secret = client_secret;
+  FakeOAuth fake(client);
+  auto req = google_request(fake);
+  req.client_secret = client_secret;
+  auto s = start(std::move(req));
+  browser_visit(get(s.url).first);
+  am::oauth_result r = get(s.result);
+  ASSERT_EQ(r.status, AM_OK) << r.error;
+  auto issued = fake.issued();
+  ASSERT_EQ(issued.size(), 1u);
+  for (const std::string &secret : {client_secret, issued[0].code, issued[0].verifier,
+                                    issued[0].access_token, issued[0].refresh_token})
+    EXPECT_EQ(log::redact("sent " + secret + " once"), "sent *** once") << secret;
 }
 
 TEST_F(OAuthServiceTest, ConfidentialXClientUsesBasicAuthOnTheRegisteredCallback) {
