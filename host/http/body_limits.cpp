@@ -49,7 +49,12 @@ const BodyLimit &response_limit(const BodyLimits &limits, const Request &request
     case BodyKind::data:
       break;
   }
-  return request.sink == SinkKind::file ? limits.file : limits.memory;
+  // A stream handed to its caller piece by piece is held nowhere (backpressure bounds what
+  // waits): its consumer caps what it keeps, as the LLM client does with body_limit.
+  static const BodyLimit kNone;
+  return request.sink == SinkKind::file       ? limits.file
+         : request.sink == SinkKind::callback ? kNone
+                                              : limits.memory;
 }
 
 std::optional<uint64_t> parse_content_length(std::string_view value) {

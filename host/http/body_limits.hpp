@@ -13,7 +13,8 @@
 namespace automuse::http {
 
 // The cap of `request`'s response body: its own body_limit, else its kind's, else the memory
-// cap (memory and streamed bodies) or the file cap (bodies saved to a file).
+// cap (bodies held in memory) or the file cap (bodies saved to a file); a data body streamed
+// to a callback has none of its own.
 const BodyLimit &response_limit(const BodyLimits &limits, const Request &request);
 
 // A Content-Length value: digits only, within uint64_t; nullopt for anything else.

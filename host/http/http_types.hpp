@@ -124,7 +124,7 @@ using LogFn = std::function<void(int level, std::string_view message)>;
 // is cut off as soon as it passes its cap, whether or not a Content-Length announced it.
 struct BodyLimits {
   BodyLimits();  // the defaults of automuse.json, each with its setting's name (body_limits.cpp)
-  BodyLimit memory;  // data bodies in memory or streamed to the caller
+  BodyLimit memory;  // data bodies held in memory
   BodyLimit file;    // data bodies saved to a file
   BodyLimit image, video, audio;
   BodyLimit upload;  // a request's own body
