@@ -7,6 +7,7 @@
 
 #include "app/plugin_commands.hpp"
 #include "config/config_service.hpp"
+#include "config/limits.hpp"
 #include "config/paths.hpp"
 #include "core/job_service.hpp"
 #include "images/images_setup.hpp"
@@ -114,6 +115,14 @@ core::ServiceRegistry &HostContext::services() {
     // URLs users type (AM_HTTP_USER_URL) reach public addresses only unless this says so.
     if (auto *v = config_.find("http.allow_private_addresses"); v && v->is_bool())
       hc.user_urls.allow_private = v->as_bool();
+    // Every body from outside and every upload is capped (automuse.json's limits section).
+    const config::Limits limits = config::read_limits(config_);
+    hc.limits.memory.bytes = limits.response_body_bytes;
+    hc.limits.file.bytes = limits.video_download_bytes;
+    hc.limits.image.bytes = limits.image_download_bytes;
+    hc.limits.video.bytes = limits.video_download_bytes;
+    hc.limits.audio.bytes = limits.audio_download_bytes;
+    hc.limits.upload.bytes = limits.upload_bytes;
     hc.log = [](int level, std::string_view line) {
       log::write("http", log::to_spdlog(static_cast<am_log_level>(level)), line);
     };
@@ -173,6 +182,7 @@ core::ServiceRegistry &HostContext::services() {
     images::ImagesServiceConfig ic;
     ic.output_dir = data_dir() / "images";
     ic.cache = &cache();
+    ic.max_pixels = limits.media_pixels;
     configure("images", [&] { ic.default_order = images::default_image_order(&images_section); });
     images_service_ = std::make_unique<images::ImagesService>(ic);
     configure("images", [&] {

@@ -41,6 +41,14 @@ constexpr Key kKnownKeys[] = {
     {"limits", Kind::Object},
     {"limits.renders", Kind::Number},
     {"limits.network_jobs", Kind::Number},
+    {"limits.response_body_mb", Kind::Number},
+    {"limits.downloads_mb", Kind::Object},
+    {"limits.downloads_mb.image", Kind::Number},
+    {"limits.downloads_mb.video", Kind::Number},
+    {"limits.downloads_mb.audio", Kind::Number},
+    {"limits.media_megapixels", Kind::Number},
+    {"limits.llm_answer_kb", Kind::Number},
+    {"limits.upload_mb", Kind::Number},
     {"llm", Kind::Object},
     {"llm.provider", Kind::String},
     {"llm.model", Kind::StringOrNull},
@@ -226,7 +234,15 @@ std::string Config::default_text() {
     "stall_seconds": 60,
     "allow_private_addresses": false
   },
-  "limits": {"renders": 0, "network_jobs": 16},
+  "limits": {
+    "renders": 0,
+    "network_jobs": 16,
+    "response_body_mb": 32,
+    "downloads_mb": {"image": 64, "video": 1024, "audio": 256},
+    "media_megapixels": 100,
+    "llm_answer_kb": 8192,
+    "upload_mb": 16384
+  },
   "schedule": {"retry_base_seconds": 60, "max_attempts": 3, "grace_seconds": 30},
   "llm": {
     "provider": "ollama",
@@ -260,7 +276,9 @@ std::vector<Problem> Config::check() const {
   }
   for (const char *p :
        {"http.max_connections", "http.max_connections_per_host", "http.timeout_seconds",
-        "http.stall_seconds", "limits.network_jobs", "cache.max_size_mb"}) {
+        "http.stall_seconds", "limits.network_jobs", "cache.max_size_mb", "limits.response_body_mb",
+        "limits.downloads_mb.image", "limits.downloads_mb.video", "limits.downloads_mb.audio",
+        "limits.media_megapixels", "limits.llm_answer_kb", "limits.upload_mb"}) {
     if (auto *v = find(p); v && v->is_number() && v->to_number<double>() <= 0)
       out.push_back({p, "must be greater than 0"});
   }

@@ -53,6 +53,17 @@ struct RetryPolicy {
   bool safe_to_resend_body = false;
 };
 
+// A cap on the bytes of one response body and the automuse.json setting that raises it, named
+// in the error when a body passes it. Zero bytes: no cap.
+struct BodyLimit {
+  uint64_t bytes = 0;
+  std::string setting;  // "limits.response_body_mb"
+};
+
+// What a body is, for the download caps of automuse.json's limits.downloads_mb: media bodies
+// are capped by their kind whatever their sink; others by ClientConfig::limits.
+enum class BodyKind { data, image, video, audio };
+
 // Where the response body goes. Bodies of non-2xx responses always go to memory (capped at
 // kErrorBodyCap) so error details are readable and never end up in a file or a stream.
 enum class SinkKind { memory, file, callback };
@@ -82,6 +93,9 @@ struct Request {
   // The URL came from a user (a link typed on the command line), not from configuration: it
   // and every redirect it leads to may connect only where ClientConfig::user_urls allows.
   bool user_url = false;
+  // The body's kind picks its cap (ClientConfig::limits) unless body_limit sets one.
+  BodyKind body_kind = BodyKind::data;
+  std::optional<BodyLimit> body_limit;
 };
 
 struct Response {
@@ -106,6 +120,16 @@ using DoneFn = std::function<void(Response)>;
 // Levels follow automuse/log.h (AM_LOG_DEBUG ...). Messages are already redacted.
 using LogFn = std::function<void(int level, std::string_view message)>;
 
+// The caps of response bodies and request bodies (automuse.json's limits section). A body
+// is cut off as soon as it passes its cap, whether or not a Content-Length announced it.
+struct BodyLimits {
+  BodyLimits();  // the defaults of automuse.json, each with its setting's name (body_limits.cpp)
+  BodyLimit memory;  // data bodies held in memory
+  BodyLimit file;    // data bodies saved to a file
+  BodyLimit image, video, audio;
+  BodyLimit upload;  // a request's own body
+};
+
 struct ClientConfig {
   long max_host_connections = 16;    // per host:port; 0 = unlimited
   long max_total_connections = 256;  // 0 = unlimited
@@ -118,6 +142,7 @@ struct ClientConfig {
   // Where requests marked user_url may connect (http.allow_private_addresses). Not applied
   // through a proxy, which makes the connection itself.
   AddressPolicy user_urls;
+  BodyLimits limits;
 };
 
 inline constexpr size_t kErrorBodyCap = 64 * 1024;

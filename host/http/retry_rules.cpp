@@ -26,8 +26,15 @@ std::optional<double> parse_number(std::string_view s) {
   return value;
 }
 
+// A wait in [0, kLongestWait]: servers send any number ("Retry-After: 1e300"), and a double
+// beyond the integer's range must not be cast (undefined behaviour). Longer than any
+// max_server_wait, the ceiling still reads as "too long to wait".
+constexpr Millis kLongestWait = std::chrono::duration_cast<Millis>(std::chrono::hours(24 * 365));
+
 Millis clamp_non_negative(double ms) {
-  return Millis(static_cast<Millis::rep>(std::max(0.0, std::ceil(ms))));
+  if (!(ms > 0)) return Millis(0);  // also NaN
+  if (ms >= static_cast<double>(kLongestWait.count())) return kLongestWait;
+  return Millis(static_cast<Millis::rep>(std::ceil(ms)));
 }
 
 }  // namespace

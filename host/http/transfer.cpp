@@ -10,6 +10,7 @@
 #include <system_error>
 
 #include "core/text.hpp"
+#include "http/body_limits.hpp"
 
 namespace automuse::http {
 
@@ -85,6 +86,7 @@ std::optional<std::pair<am_status, std::string>> Transfer::prepare_attempt(
   sink_is_stream_ = false;
   sink_error_.reset();
   refusal_.reset();
+  body_limit_ = response_limit(config.limits, request_);
   int attempts = response_.attempts + (redirect_pending_ ? 0 : 1);
   redirect_pending_ = false;
   response_ = Response{};
@@ -160,6 +162,13 @@ std::optional<std::pair<am_status, std::string>> Transfer::prepare_attempt(
   } else {
     body_size_ = static_cast<curl_off_t>(request_.body.size());
   }
+  if (auto refused =
+          upload_refusal(config.limits.upload, request_, static_cast<uint64_t>(body_size_)))
+    return std::pair<am_status, std::string>{AM_INVALID_ARGUMENT, std::move(*refused)};
+  // A declared Content-Length over the cap ends the attempt before any body byte; a body
+  // without one (chunked, or ended by closing) is counted in write().
+  if (body_limit_.bytes > 0)
+    curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(body_limit_.bytes));
   const std::string &m = request_.method;
   if (m == "POST") {
     curl_easy_setopt(e, CURLOPT_POST, 1L);
@@ -219,6 +228,11 @@ size_t Transfer::on_write(char *data, size_t size, size_t count, void *self) {
 }
 
 size_t Transfer::write(const char *data, size_t size) {
+  if (body_limit_.bytes > 0 && response_.body_bytes + size > body_limit_.bytes) {
+    sink_error_ = {AM_ERROR, response_too_large(body_limit_, request_.url,
+                                                response_.body_bytes + size, false)};
+    return 0;  // CURLE_WRITE_ERROR ends the transfer
+  }
   if (!sink_decided_) {
     sink_decided_ = true;
     sink_is_stream_ = request_.sink != SinkKind::memory && current_is_success();
@@ -342,7 +356,7 @@ int Transfer::on_prereq(void *self_ptr, char *primary_ip, char *, int, int) {
   return CURL_PREREQFUNC_ABORT;  // before anything is sent on the (reused) connection
 }
 
-void Transfer::end_attempt(CURLcode) {
+void Transfer::end_attempt(CURLcode result) {
   long code = 0;
   curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &code);
   response_.http_status = code;
@@ -353,6 +367,13 @@ void Transfer::end_attempt(CURLcode) {
                            : version == CURL_HTTP_VERSION_1_0 ? "1.0"
                            : version != 0                     ? "1.1"
                                                               : "";
+  if (result == CURLE_FILESIZE_EXCEEDED && !sink_error_) {
+    auto declared = response_.header("content-length");
+    auto bytes = declared ? parse_content_length(*declared) : std::nullopt;
+    sink_error_ = {AM_ERROR,
+                   response_too_large(body_limit_, request_.url,
+                                      bytes.value_or(response_.body_bytes + 1), bytes.has_value())};
+  }
   if (body_file_) std::fclose(body_file_);
   body_file_ = nullptr;
   if (sink_file_) {

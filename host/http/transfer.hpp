@@ -105,6 +105,7 @@ class Transfer {
   bool chunks_delivered_ = false;
   std::optional<std::pair<am_status, std::string>> sink_error_;
   std::optional<std::string> refusal_;
+  BodyLimit body_limit_;  // of this attempt's response body (body_limits.hpp)
   const AddressPolicy *address_policy_ = nullptr;  // the engine's; set for user-given URLs
   Response response_;
   char error_buffer_[CURL_ERROR_SIZE] = {};

@@ -149,7 +149,8 @@ void ImagesService::attempt(std::shared_ptr<Run> run) {
     if (provider->cacheable() && run->use_cache && config_.cache) {
       if (auto blob = config_.cache->get_path(key)) {
         try {
-          MediaInfo info = probe_media(*blob, run->request.min_width, run->request.min_height);
+          MediaInfo info = probe_media(*blob, run->request.min_width, run->request.min_height,
+                                       config_.max_pixels);
           std::filesystem::create_directories(config_.output_dir);
           std::filesystem::path path =
               config_.output_dir / (name + "-" + key.substr(0, 16) + "-" +
@@ -189,7 +190,8 @@ void ImagesService::finish(std::shared_ptr<Run> run, am_status status, std::stri
   const std::string name = run->current->name();
   if (status == AM_OK) {
     try {
-      MediaInfo info = probe_media(file, run->request.min_width, run->request.min_height);
+      MediaInfo info =
+          probe_media(file, run->request.min_width, run->request.min_height, config_.max_pixels);
       if (run->request.kind == MediaKind::kVideo && !info.is_video)
         throw am::error(AM_INVALID_ARGUMENT, file.string() + ": is a still image, not a clip");
       if (run->current->cacheable() && run->use_cache && config_.cache)

@@ -31,6 +31,7 @@ struct ImagesServiceConfig {
   std::filesystem::path output_dir;                 // generated and downloaded files
   cache::Cache *cache = nullptr;                    // optional; must outlive the service
   std::vector<std::string> default_order{"cards"};  // when a request names none
+  uint64_t max_pixels = kDefaultMaxPixels;          // limits.media_megapixels, in pixels
 };
 
 struct Attempt {

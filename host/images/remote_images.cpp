@@ -72,11 +72,13 @@ class Fetch : public std::enable_shared_from_this<Fetch> {
         });
   }
 
-  // Downloads `url` into target + extension.
-  void download(const std::string &url, const std::filesystem::path &target, const char *ext) {
+  // Downloads `url` into target + extension, capped by its kind (limits.downloads_mb).
+  void download(const std::string &url, const std::filesystem::path &target, const char *ext,
+                http::BodyKind kind) {
     http::Request req;
     req.url = url;
     req.sink = http::SinkKind::file;
+    req.body_kind = kind;
     std::filesystem::path file = target;
     file += extension_from_url(url, ext);
     req.response_file = file;
@@ -180,7 +182,7 @@ class OpenAiImages : public ImageProvider {
         if (!bytes) throw std::runtime_error("b64_json is not base64");
         f->write_file(std::move(*bytes), target);
       } else if (auto *url = item.if_contains("url"); url && url->is_string()) {
-        f->download(std::string(url->get_string()), target, ".png");
+        f->download(std::string(url->get_string()), target, ".png", http::BodyKind::image);
       } else {
         throw std::runtime_error("neither b64_json nor url in the answer");
       }
@@ -265,7 +267,7 @@ class Pexels : public ImageProvider {
       if (video) {
         std::string link = pick_video(v, want);
         if (link.empty()) throw std::runtime_error("no portrait mp4 clip among the results");
-        f->download(link, target, ".mp4");
+        f->download(link, target, ".mp4", http::BodyKind::video);
       } else {
         const json::array &photos = v.at("photos").as_array();
         if (photos.empty()) {
@@ -275,7 +277,7 @@ class Pexels : public ImageProvider {
         const json::object &src = photos.at(0).at("src").as_object();
         for (const char *k : {"portrait", "large2x", "original"})
           if (auto *s = src.if_contains(k); s && s->is_string()) {
-            f->download(std::string(s->get_string()), target, ".jpg");
+            f->download(std::string(s->get_string()), target, ".jpg", http::BodyKind::image);
             return;
           }
         throw std::runtime_error("photo without src");

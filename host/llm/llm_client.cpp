@@ -136,6 +136,7 @@ struct LlmClient::ChatCall : std::enable_shared_from_this<ChatCall> {
       req.headers.push_back({"Authorization", "Bearer " + provider.api_key});
     req.body = build_chat_body(provider, request);
     req.retry.max_attempts = 1;  // this call decides about retries (see the file comment)
+    if (client.options_.answer_limit.bytes > 0) req.body_limit = client.options_.answer_limit;
     req.timeouts.connect = client.options_.connect_timeout;
     req.timeouts.total = client.options_.request_timeout;
     stream_error.reset();

@@ -45,6 +45,9 @@ struct LlmClientOptions {
   http::Millis max_total{300'000};
   http::Millis connect_timeout{10'000};
   http::Millis request_timeout{300'000};  // per attempt, the whole answer (http.timeout_seconds)
+  // The cap of one answer as sent, JSON or stream (limits.llm_answer_kb; set by LlmHost):
+  // past it the answer stops accumulating and the call fails naming the setting.
+  http::BodyLimit answer_limit;
   // Debug lines (provider, model, tokens, retries); never keys or message text.
   std::function<void(int level, std::string_view message)> log;
 };

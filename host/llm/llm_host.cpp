@@ -2,6 +2,7 @@
 #include "llm/llm_host.hpp"
 
 #include "config/config.hpp"
+#include "config/limits.hpp"
 #include "log/logging.hpp"
 
 namespace automuse::llm {
@@ -17,6 +18,7 @@ LlmHost::LlmHost(const config::Config &config, http::HttpClient &http, cache::Ca
   }
   if (auto *v = config.find("http.timeout_seconds"); v && v->is_number())
     o.request_timeout = http::Millis(static_cast<int64_t>(v->to_number<double>() * 1000));
+  o.answer_limit = {config::read_limits(config).llm_answer_bytes, "limits.llm_answer_kb"};
   o.log = [](int level, std::string_view line) {
     log::write("llm", log::to_spdlog(static_cast<am_log_level>(level)), line);
   };

@@ -1,6 +1,7 @@
 // host/llm/wire.cpp — request bodies, answers, streams and errors of the chat protocols.
 #include "llm/wire.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 namespace automuse::llm {
@@ -25,12 +26,19 @@ std::string string_at(const json::value &v, std::initializer_list<std::string_vi
   return s && s->is_string() ? std::string(s->as_string()) : std::string();
 }
 
+// A count (tokens) the provider reports: whatever number it sends lands in [0, kMaxCount];
+// a double beyond int64's range is never cast (undefined behaviour), negatives read as 0.
 int64_t int_at(const json::value &v, std::initializer_list<std::string_view> keys) {
+  constexpr int64_t kMaxCount = int64_t(1) << 53;
   const json::value *n = path(v, keys);
   if (!n) return 0;
-  if (n->is_int64()) return n->as_int64();
-  if (n->is_uint64()) return static_cast<int64_t>(n->as_uint64());
-  if (n->is_double()) return static_cast<int64_t>(n->as_double());
+  if (n->is_int64()) return std::clamp<int64_t>(n->as_int64(), 0, kMaxCount);
+  if (n->is_uint64()) return static_cast<int64_t>(std::min<uint64_t>(n->as_uint64(), kMaxCount));
+  if (n->is_double()) {
+    const double d = n->as_double();
+    if (!(d > 0)) return 0;  // also NaN
+    return d >= static_cast<double>(kMaxCount) ? kMaxCount : static_cast<int64_t>(d);
+  }
   return 0;
 }
 
@@ -354,6 +362,11 @@ Failure classify_transport_error(const Provider &p, const std::string &url, am_s
     return f;
   }
   std::string who = "LLM provider '" + p.name + "'";
+  if (status == AM_ERROR) {  // reached, but the answer broke a rule (a size cap): say which
+    f.status = AM_ERROR;
+    f.message = who + " at " + url + ": " + error;
+    return f;
+  }
   if (status == AM_TIMEOUT) {
     f.message = who + " did not answer in time at " + url + " (" + error + ")";
     return f;

@@ -254,6 +254,7 @@ class OpenAiSpeech : public SpeechProvider {
                                                  {"response_format", "wav"},
                                                  {"speed", speed}});
       req.headers.push_back({"Authorization", "Bearer " + c_.api_key});
+      req.body_kind = http::BodyKind::audio;  // audio bytes: limits.downloads_mb.audio
       return req;
     };
     run->start(job, make, [](const http::Response &resp, const SpeechText &) {
@@ -309,6 +310,7 @@ class ElevenLabs : public SpeechProvider {
                         "/with-timestamps?output_format=pcm_22050",
                     body);
       req.headers.push_back({"xi-api-key", c_.api_key});
+      req.body_kind = http::BodyKind::audio;  // audio bytes: limits.downloads_mb.audio
       return req;
     };
     run->start(job, make, [words](const http::Response &resp, const SpeechText &t) {

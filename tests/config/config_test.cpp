@@ -12,6 +12,7 @@
 #include <fstream>
 
 #include "config/config_service.hpp"
+#include "config/limits.hpp"
 #include "config/paths.hpp"
 #include "core/atomic_file.hpp"
 #include "core/runtime.hpp"
@@ -55,6 +56,50 @@ TEST(Config, CheckReportsPathsKindsAndUnsetEnv) {
   EXPECT_TRUE(has("limits.renders", "must be a number"));
   EXPECT_TRUE(has("plugins.youtube.client_secret", "AUTOMUSE_TEST_UNSET is not set"));
   EXPECT_TRUE(has("colour", "unknown key"));
+}
+
+TEST(Config, LimitsAreReadInBytesAndPixels) {
+  using automuse::config::read_limits;
+  auto c = Config::parse(R"({"limits": {"response_body_mb": 2, "downloads_mb": {"image": 0.5,
+                           "video": 3, "audio": 4}, "media_megapixels": 1.5, "llm_answer_kb": 16,
+                           "upload_mb": 1e300}})",
+                         "x.json");
+  EXPECT_TRUE(c.check().empty());
+  auto l = read_limits(c);
+  EXPECT_EQ(l.response_body_bytes, 2u << 20);
+  EXPECT_EQ(l.image_download_bytes, 512u << 10);
+  EXPECT_EQ(l.video_download_bytes, 3u << 20);
+  EXPECT_EQ(l.audio_download_bytes, 4u << 20);
+  EXPECT_EQ(l.media_pixels, 1'500'000u);
+  EXPECT_EQ(l.llm_answer_bytes, 16u << 10);
+  EXPECT_EQ(l.upload_bytes, uint64_t(1) << 62);  // clamped, not an overflowing cast
+
+  // Absent: the defaults `config init` writes.
+  auto d = read_limits(Config::parse(Config::default_text(), "init"));
+  auto none = read_limits(Config::parse("{}", "x.json"));
+  EXPECT_EQ(d.response_body_bytes, 32u << 20);
+  EXPECT_EQ(none.response_body_bytes, d.response_body_bytes);
+  EXPECT_EQ(none.image_download_bytes, d.image_download_bytes);
+  EXPECT_EQ(none.video_download_bytes, d.video_download_bytes);
+  EXPECT_EQ(none.audio_download_bytes, d.audio_download_bytes);
+  EXPECT_EQ(none.media_pixels, d.media_pixels);
+  EXPECT_EQ(none.llm_answer_bytes, d.llm_answer_bytes);
+  EXPECT_EQ(none.upload_bytes, d.upload_bytes);
+
+  // Zero, negative or not a number: config check names it; reading keeps the default.
+  auto bad = Config::parse(R"({"limits": {"response_body_mb": 0, "upload_mb": -1,
+                             "downloads_mb": {"image": "big"}}})",
+                           "x.json");
+  auto problems = bad.check();
+  auto has = [&](const std::string &path, const std::string &text) {
+    for (auto &p : problems)
+      if (p.path == path && p.message.find(text) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(has("limits.response_body_mb", "greater than 0"));
+  EXPECT_TRUE(has("limits.upload_mb", "greater than 0"));
+  EXPECT_TRUE(has("limits.downloads_mb.image", "must be a number"));
+  EXPECT_EQ(read_limits(bad).response_body_bytes, d.response_body_bytes);
 }
 
 TEST(Config, PluginReadsOwnSectionWithEnvResolved) {

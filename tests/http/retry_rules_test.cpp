@@ -53,6 +53,26 @@ TEST(RetryRules, GarbageOrAbsentHeadersGiveNothing) {
   EXPECT_FALSE(server_requested_wait({{"x-rate-limit-reset", "tomorrow"}}, now));
 }
 
+// Numbers past any sane wait are clamped before the cast to an integer (which would be undefined
+// behaviour: 1e300 ms became INT64_MIN, a negative wait, an immediate retry storm). The clamp
+// is still longer than any max_server_wait, so the engine declines to wait.
+TEST(RetryRules, HugeNumbersAreClampedNotCast) {
+  auto now = SysClock::from_time_t(1'700'000'000);
+  const Millis year = std::chrono::duration_cast<Millis>(std::chrono::hours(24 * 365));
+  for (const char *huge :
+       {"1e300", "1e19", "99999999999999999999999999", "1.7976931348623157e308"}) {
+    EXPECT_EQ(server_requested_wait({{"Retry-After", huge}}, now), year) << huge;
+    EXPECT_EQ(server_requested_wait({{"retry-after-ms", huge}}, now), year) << huge;
+    EXPECT_EQ(server_requested_wait({{"x-rate-limit-reset", huge}}, now), year) << huge;
+  }
+  EXPECT_FALSE(server_requested_wait({{"Retry-After", "inf"}}, now));
+  EXPECT_FALSE(server_requested_wait({{"Retry-After", "nan"}}, now));
+  EXPECT_FALSE(server_requested_wait({{"Retry-After", "1e999"}}, now));  // out of double's range
+  EXPECT_FALSE(server_requested_wait({{"retry-after-ms", "-1e300"}}, now));
+  EXPECT_FALSE(server_requested_wait({{"Retry-After", "12abc"}}, now));
+  EXPECT_EQ(server_requested_wait({{"x-rate-limit-reset", "-5"}}, now), std::nullopt);
+}
+
 TEST(RetryRules, BackoffDoublesWithJitterAndCap) {
   RetryPolicy p;
   p.base_delay = 100ms;

@@ -128,6 +128,19 @@ TEST_F(RetryTest, ServerWaitLongerThanAllowedIsNotWaitedFor) {
   EXPECT_EQ(r.header("retry-after"), "3600");  // the caller can still read the server's wish
 }
 
+// "Retry-After: 1e300" is a wait far past max_server_wait, not a negative number from an
+// undefined cast that retried at once: one attempt, the 429 handed to the caller.
+TEST_F(RetryTest, AbsurdRetryAfterIsNotRetriedAtOnce) {
+  for (const char *absurd : {"1e300", "99999999999999999999999"}) {
+    FakeServer server;
+    server.route("GET", "/r", Reply::error(429).with_header("Retry-After", absurd));
+    Response r = send(get(server.url("/r")));
+    EXPECT_EQ(r.http_status, 429) << absurd;
+    EXPECT_EQ(r.attempts, 1) << absurd;
+    EXPECT_EQ(server.requests("/r").size(), 1u) << absurd;
+  }
+}
+
 TEST_F(RetryTest, ServerErrorsBackOffExponentiallyAndAreBounded) {
   FakeServer server;
   server.route("GET", "/r", Reply::error(503));

@@ -85,3 +85,71 @@ TEST(MediaProbe, ConcatScriptPosingAsAPictureIsRefused) {
   automuse::testing::write_file(fake, "ffconcat version 1.0\nfile card.png\n");
   expect_rejected(fake, "'concat'");
 }
+
+namespace {
+
+// CRC-32 of PNG chunks (the zlib polynomial), so a forged header still checks out.
+uint32_t png_crc(std::string_view bytes) {
+  uint32_t c = 0xffffffffu;
+  for (unsigned char b : bytes) {
+    c ^= b;
+    for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+  }
+  return ~c;
+}
+
+void put_be32(std::string &s, size_t at, uint32_t v) {
+  for (int i = 0; i < 4; ++i) s[at + i] = static_cast<char>((v >> (24 - 8 * i)) & 0xff);
+}
+
+// A real PNG whose IHDR claims width x height (its pixel data stays the small original's).
+fs::path png_claiming(const fs::path &dir, uint32_t width, uint32_t height) {
+  fs::path real = dir / "real.png";
+  render_title_card("Huge", real, CardOptions{64, 64, "DejaVu Sans"});
+  std::string bytes = automuse::testing::read_file(real);
+  // Signature (8), IHDR length (4), "IHDR" (4), width, height, 5 more bytes, CRC.
+  put_be32(bytes, 16, width);
+  put_be32(bytes, 20, height);
+  put_be32(bytes, 29, png_crc(std::string_view(bytes).substr(12, 17)));
+  fs::path forged =
+      dir / ("claims-" + std::to_string(width) + "x" + std::to_string(height) + ".png");
+  automuse::testing::write_file(forged, bytes);
+  return forged;
+}
+
+void expect_too_many_pixels(const fs::path &file, uint64_t max_pixels, const std::string &claim) {
+  try {
+    probe_media(file, 0, 0, max_pixels);
+    FAIL() << file << " was accepted";
+  } catch (const am::error &e) {
+    const std::string msg = e.what();
+    EXPECT_EQ(e.status(), AM_INVALID_ARGUMENT) << msg;
+    EXPECT_NE(msg.find(file.string()), std::string::npos) << msg;
+    EXPECT_NE(msg.find("claims " + claim), std::string::npos) << msg;
+    EXPECT_NE(msg.find("raise limits.media_megapixels in automuse.json"), std::string::npos) << msg;
+  }
+}
+
+}  // namespace
+
+// A header's claimed size is checked before a frame of that size is decoded or allocated:
+// 12000x12000 (144 megapixels, over 500 MB of frame) fails naming the size and the setting.
+// One past what FFmpeg itself accepts (100000x100000) is refused by FFmpeg before anything is
+// allocated, with the file named.
+TEST(MediaProbe, ClaimedDimensionsPastTheCapAreRefusedBeforeDecoding) {
+  automuse::testing::TempFolder tmp;
+  expect_too_many_pixels(png_claiming(tmp.path(), 12000, 12000), kDefaultMaxPixels,
+                         "12000x12000 (144 megapixels), more than limits.media_megapixels (100) "
+                         "allows");
+  expect_rejected(png_claiming(tmp.path(), 100000, 100000), "");
+}
+
+TEST(MediaProbe, PixelCapIsTheCallersSetting) {
+  automuse::testing::TempFolder tmp;
+  fs::path good = tmp / "good.png";
+  render_title_card("Probe me", good, CardOptions{320, 568, "DejaVu Sans"});
+  expect_too_many_pixels(good, 100'000,
+                         "320x568 (0.18176 megapixels), more than "
+                         "limits.media_megapixels (0.1) allows");
+  EXPECT_EQ(probe_media(good, 0, 0, 320 * 568).width, 320);  // exactly at the cap: fine
+}

@@ -143,6 +143,11 @@ Reply &Reply::with_close_after(size_t body_bytes) {
   return *this;
 }
 
+Reply &Reply::with_framing(Framing framing) {
+  pattern_framing = framing;
+  return *this;
+}
+
 // ---------------------------------------------------------------- Route
 
 Route &Route::latency(Ms delay) {
@@ -238,8 +243,13 @@ std::string head_of(const Reply &reply, bool keep_alive) {
     if (strcasecmp(k.c_str(), "content-length") == 0) has_length = true;
     head += k + ": " + v + "\r\n";
   }
-  if (!reply.chunks.empty())
+  const bool pattern_chunked =
+      reply.pattern_bytes && reply.pattern_framing == Reply::Framing::chunked;
+  const bool close_framed = reply.pattern_bytes && reply.pattern_framing == Reply::Framing::close;
+  if (!reply.chunks.empty() || pattern_chunked)
     head += "Transfer-Encoding: chunked\r\n";
+  else if (close_framed)
+    keep_alive = false;  // the body ends when the connection does
   else if (!has_length)
     head += "Content-Length: " +
             std::to_string(reply.pattern_bytes ? reply.pattern_bytes : reply.body.size()) + "\r\n";
@@ -262,11 +272,20 @@ asio::awaitable<bool> write_reply(Stream &stream, const Reply &reply, bool keep_
       size_t n = static_cast<size_t>(std::min<uint64_t>(64 * 1024, total - at));
       piece.resize(n);
       for (size_t i = 0; i < n; ++i) piece[i] = Reply::pattern_byte(at + i);
+      if (reply.pattern_framing == Reply::Framing::chunked) {
+        char size_line[32];
+        int len = std::snprintf(size_line, sizeof size_line, "%zx\r\n", n);
+        piece.insert(0, size_line, static_cast<size_t>(len));
+        piece += "\r\n";
+      }
       co_await asio::async_write(stream, asio::buffer(piece), use_awaitable);
       at += n;
       if (reply.dribble_interval.count() > 0) co_await pause(reply.dribble_interval);
     }
-    co_return keep_alive && !reply.close_after_body_bytes;
+    if (reply.pattern_framing == Reply::Framing::chunked && total == reply.pattern_bytes)
+      co_await asio::async_write(stream, asio::buffer("0\r\n\r\n", 5), use_awaitable);
+    co_return keep_alive && !reply.close_after_body_bytes &&
+        reply.pattern_framing != Reply::Framing::close;
   }
   if (reply.chunks.empty() && reply.dribble_bytes == 0 && limit >= reply.body.size()) {
     std::array<asio::const_buffer, 2> bufs{asio::buffer(head), asio::buffer(reply.body)};

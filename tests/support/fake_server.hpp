@@ -67,6 +67,11 @@ struct Reply {
   std::optional<size_t> close_after_body_bytes;  // promise the whole body, close after this many
   bool close_without_reply = false;              // read the request, then close: no response
   uint64_t pattern_bytes = 0;  // non-zero: the body is pattern_byte(0..n-1), made while sending
+  // How a pattern body's end is told: its Content-Length, chunked encoding (no length), or by
+  // closing the connection (no length either). With chunked or close, a pattern of
+  // UINT64_MAX bytes is a body that never ends.
+  enum class Framing { length, chunked, close };
+  Framing pattern_framing = Framing::length;
 
   // Byte i of a pattern body: lets tests send and check huge bodies without holding them.
   static char pattern_byte(uint64_t i) { return static_cast<char>((i * 31 + i / 4099) & 0xff); }
@@ -95,6 +100,7 @@ struct Reply {
   Reply &with_latency(Ms delay);
   Reply &with_dribble(size_t bytes, Ms interval);
   Reply &with_close_after(size_t body_bytes);
+  Reply &with_framing(Framing framing);
 };
 
 using Handler = std::function<Reply(const ReceivedRequest &)>;

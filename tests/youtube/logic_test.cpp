@@ -309,6 +309,16 @@ TEST(YoutubeApi, RangeHeaderInBothDocumentedShapes) {
   EXPECT_EQ(next_byte_from_range("bytes=0-x"), -1);
 }
 
+// The server's numbers are read with range checks: the largest long long would overflow the
+// "+ 1" (undefined behaviour), larger ones do not parse; neither is a position.
+TEST(YoutubeApi, RangeHeaderNumbersOutOfRangeAreNoPosition) {
+  EXPECT_EQ(next_byte_from_range("bytes=0-9223372036854775807"), -1);
+  EXPECT_EQ(next_byte_from_range("bytes=0-9223372036854775806"), -1);
+  EXPECT_EQ(next_byte_from_range("bytes=0-99999999999999999999"), -1);
+  EXPECT_EQ(next_byte_from_range("bytes=0--5"), -1);
+  EXPECT_EQ(next_byte_from_range("bytes=0-9223372036854775805"), 9223372036854775806);
+}
+
 TEST(YoutubeApi, UploadMetadataCarriesStatusAndDisclosure) {
   UploadRequest r;
   r.title = "Octopus facts";

@@ -396,6 +396,25 @@ TEST_F(YoutubePublish, QuotaExceededStopsKeepsTheVideoAndRecordsTheFailure) {
   EXPECT_TRUE(fs::exists(std::string(h[0].at("local_file").as_string())));
 }
 
+// automuse.json's limits.upload_mb reaches the plugin's upload through the host's HTTP service:
+// the resumable session declares the video's size and is refused before it is opened, so
+// YouTube sees no request at all; the error names the host and the setting.
+TEST_F(YoutubePublish, AVideoOverTheUploadCapIsRefusedBeforeTheUploadStarts) {
+  json::object config = json::parse(read_file(root_ / "automuse.json")).as_object();
+  config["limits"] = json::object{{"upload_mb", 0.01}};  // about 10 KB: less than any video
+  std::ofstream(root_ / "automuse.json", std::ios::trunc) << json::serialize(config);
+  add_account();
+  auto r = host(run_args());
+  EXPECT_NE(r.code, 0);
+  EXPECT_NE(r.err.find("limits.upload_mb (10.24 KB)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("to 127.0.0.1"), std::string::npos) << r.err;
+  EXPECT_EQ(yt_.server().requests("/upload/youtube/v3/videos").size(), 0u);
+  auto h = history();  // nothing went out: a failure, not an uncertain upload
+  ASSERT_EQ(h.size(), 1u);
+  EXPECT_EQ(h[0].at("status"), "failed");
+  EXPECT_TRUE(fs::exists(std::string(h[0].at("local_file").as_string())));
+}
+
 TEST_F(YoutubePublish, InvalidGrantTellsTheUserToRunTheAuthCommand) {
   add_account();
   oauth_.revoke_refresh_tokens();
