@@ -26,8 +26,12 @@ std::optional<double> parse_number(std::string_view s) {
   return value;
 }
 
+// Waits are saturated at a year, far beyond any max_server_wait, so that a server's
+// "Retry-After: 1e300" stays a wait too long to honour instead of overflowing the cast.
+constexpr double kLongestWaitMs = 365.0 * 24 * 3600 * 1000;
+
 Millis clamp_non_negative(double ms) {
-  return Millis(static_cast<Millis::rep>(std::max(0.0, std::ceil(ms))));
+  return Millis(static_cast<Millis::rep>(std::clamp(std::ceil(ms), 0.0, kLongestWaitMs)));
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <chrono>
 #include <fstream>
+#include <limits>
 
 namespace youtube {
 namespace json = boost::json;
@@ -132,7 +133,8 @@ int64_t next_byte_from_range(const std::string &range) {
   try {
     size_t used = 0;
     long long last = std::stoll(r.substr(dash + 1), &used);
-    if (used == 0 || last < 0) return -1;
+    // The largest value has no next byte: malformed too (and last + 1 would overflow).
+    if (used == 0 || last < 0 || last == std::numeric_limits<long long>::max()) return -1;
     return last + 1;
   } catch (const std::exception &) {
     return -1;
