@@ -2,12 +2,12 @@
 #include "config/config.hpp"
 
 #include <boost/json.hpp>
-#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
 #include "config/paths.hpp"
+#include "core/finite_json.hpp"
 #include "log/redaction.hpp"
 
 namespace automuse::config {
@@ -146,23 +146,6 @@ void walk(const json::value &v, const std::string &path, std::vector<Problem> &o
   }
 }
 
-// The path of the first number too large for a double ("http.timeout_seconds"), or nullopt:
-// Boost.JSON reads 1e999 as infinity, which it would write back as `Infinity`, not JSON.
-std::optional<std::string> infinite_number(const json::value &v, const std::string &path) {
-  if (v.is_double() && !std::isfinite(v.get_double())) return path;
-  if (v.is_array()) {
-    for (size_t i = 0; i < v.get_array().size(); ++i)
-      if (auto p = infinite_number(v.get_array()[i], path + "[" + std::to_string(i) + "]"))
-        return p;
-  } else if (v.is_object()) {
-    for (const auto &m : v.get_object())
-      if (auto p =
-              infinite_number(m.value(), (path.empty() ? "" : path + ".") + std::string(m.key())))
-        return p;
-  }
-  return std::nullopt;
-}
-
 std::pair<size_t, size_t> line_and_column(std::string_view text, size_t offset) {
   size_t line = 1, col = 1;
   for (size_t i = 0; i < offset && i < text.size(); ++i) {
@@ -224,7 +207,7 @@ Config Config::parse(std::string_view text, const std::string &origin) {
   }
   json::value v = p.release();
   if (!v.is_object()) throw ConfigError(origin + ": the configuration must be a JSON object");
-  if (auto path = infinite_number(v, ""))
+  if (auto path = core::infinite_number(v))
     throw ConfigError(origin + ": " + *path + ": the number is too large");
   Config c;
   c.root_ = std::move(v.as_object());

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "core/finite_json.hpp"
 #include "core/text.hpp"
 #include "llm/llm_types.hpp"
 
@@ -180,19 +181,6 @@ void validate_schema_at(const json::value &shape, const std::string &where) {
   }
 }
 
-// Whether every number in `v` is finite: Boost.JSON reads 1e999 as infinity, which it then
-// writes as `Infinity`, not JSON.
-bool all_finite(const json::value &v) {
-  if (v.is_double()) return std::isfinite(v.get_double());
-  if (v.is_array())
-    return std::all_of(v.get_array().begin(), v.get_array().end(),
-                       [](const json::value &x) { return all_finite(x); });
-  if (v.is_object())
-    return std::all_of(v.get_object().begin(), v.get_object().end(),
-                       [](const auto &member) { return all_finite(member.value()); });
-  return true;
-}
-
 // Lenient parse: comments and trailing commas are accepted, as models produce both.
 std::optional<json::value> parse_lenient(std::string_view text, std::string &error) {
   json::parse_options opt;
@@ -205,7 +193,7 @@ std::optional<json::value> parse_lenient(std::string_view text, std::string &err
     error = ec.message();
     return std::nullopt;
   }
-  if (!all_finite(v)) {
+  if (core::infinite_number(v)) {  // 1e999: Boost.JSON would write it as Infinity
     error = "a number is too large";
     return std::nullopt;
   }
