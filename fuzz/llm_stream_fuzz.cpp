@@ -2,7 +2,7 @@
 // OpenAI-compatible servers, NDJSON for Ollama. The first byte picks the protocol (bit 0) and
 // a piece size (the other bits); the rest is the stream. Invariants: decoding it in one piece
 // and in pieces of that size gives the same answer or the same error, and the deltas handed
-// out add up to the answer.
+// out add up to the answer; token counts are never negative.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -55,6 +55,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                    whole.result.usage.completion_tokens == pieces.result.usage.completion_tokens,
                "the same usage");
     FUZZ_CHECK(whole.deltas == whole.result.content, "the deltas add up to the answer");
+    FUZZ_CHECK(whole.result.usage.prompt_tokens >= 0 && whole.result.usage.completion_tokens >= 0,
+               "token counts are never negative");
   }
   return 0;
 }

@@ -1,7 +1,9 @@
 // host/llm/wire.cpp — request bodies, answers, streams and errors of the chat protocols.
 #include "llm/wire.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
+#include <limits>
 
 namespace automuse::llm {
 
@@ -25,12 +27,20 @@ std::string string_at(const json::value &v, std::initializer_list<std::string_vi
   return s && s->is_string() ? std::string(s->as_string()) : std::string();
 }
 
-int64_t int_at(const json::value &v, std::initializer_list<std::string_view> keys) {
+// A token count: a number from 0 up to what int64_t holds; anything else (a negative count,
+// 1e300, a string) is no count, 0, rather than a cast that overflows.
+int64_t count_at(const json::value &v, std::initializer_list<std::string_view> keys) {
   const json::value *n = path(v, keys);
   if (!n) return 0;
-  if (n->is_int64()) return n->as_int64();
-  if (n->is_uint64()) return static_cast<int64_t>(n->as_uint64());
-  if (n->is_double()) return static_cast<int64_t>(n->as_double());
+  if (n->is_int64()) return std::max<int64_t>(0, n->as_int64());
+  if (n->is_uint64())
+    return n->as_uint64() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+               ? 0
+               : static_cast<int64_t>(n->as_uint64());
+  if (n->is_double()) {
+    const double d = n->as_double();
+    return d >= 0 && d < 9e18 ? static_cast<int64_t>(d) : 0;
+  }
   return 0;
 }
 
@@ -48,15 +58,15 @@ json::value parse_or_throw(const Provider &p, std::string_view text, const char 
 void read_openai_usage(const json::value &v, Usage &usage) {
   const json::value *u = path(v, {"usage"});
   if (!u || !u->is_object()) return;
-  usage.prompt_tokens = int_at(*u, {"prompt_tokens"});
-  usage.completion_tokens = int_at(*u, {"completion_tokens"});
+  usage.prompt_tokens = count_at(*u, {"prompt_tokens"});
+  usage.completion_tokens = count_at(*u, {"completion_tokens"});
   usage.reported = true;
 }
 
 void read_ollama_usage(const json::value &v, Usage &usage) {
   if (!path(v, {"prompt_eval_count"}) && !path(v, {"eval_count"})) return;
-  usage.prompt_tokens = int_at(v, {"prompt_eval_count"});
-  usage.completion_tokens = int_at(v, {"eval_count"});
+  usage.prompt_tokens = count_at(v, {"prompt_eval_count"});
+  usage.completion_tokens = count_at(v, {"eval_count"});
   usage.reported = true;
 }
 
