@@ -6,7 +6,8 @@
 # where new coverage is kept. Crash inputs land in build-fuzz/crashes/<target>/; after fixing
 # the bug, copy the input into fuzz/corpus/<target>/ so the replay test keeps it.
 # Prints seconds, executions and crashes per target and appends that table to
-# build-fuzz/fuzz-results.log. Exits non-zero when any target crashed.
+# build-fuzz/fuzz-results.log (each run's libFuzzer output: build-fuzz/logs/<target>.<time>.log).
+# Exits non-zero when any target crashed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/packages.sh
@@ -46,7 +47,7 @@ failed=0
 for t in "${TARGETS[@]}"; do
   work="$BUILD_DIR/corpus/$t"
   crashes="$BUILD_DIR/crashes/$t"
-  log="$BUILD_DIR/logs/$t.log"
+  log="$BUILD_DIR/logs/$t.$(date -u +%Y%m%dT%H%M%S).log"
   mkdir -p "$work" "$crashes" "$(dirname "$log")"
   before=$(find "$crashes" -type f | wc -l)
   echo "== $t: ${SECONDS_PER_TARGET}s (log: $log)"
