@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "config/paths.hpp"
+#include "core/finite_json.hpp"
 #include "log/redaction.hpp"
 
 namespace automuse::config {
@@ -214,6 +215,8 @@ Config Config::parse(std::string_view text, const std::string &origin) {
   }
   json::value v = p.release();
   if (!v.is_object()) throw ConfigError(origin + ": the configuration must be a JSON object");
+  if (auto path = core::infinite_number(v))
+    throw ConfigError(origin + ": " + *path + ": the number is too large");
   Config c;
   c.root_ = std::move(v.as_object());
   // Known to the redactor from the moment they are read, before anything can print them.

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "cache/sha256.hpp"
+#include "core/finite_json.hpp"
 #include "import/mpv2_dates.hpp"
 
 namespace automuse::import {
@@ -60,8 +61,14 @@ std::optional<json::value> read_json(const fs::path &file, const std::string &na
                                    "this file"});
     return std::nullopt;
   }
+  json::value root = parser.release();
+  if (auto path = core::infinite_number(root, "$")) {
+    report.problems.push_back(
+        {name, *path, "a number too large to read; nothing imported from this file"});
+    return std::nullopt;
+  }
   report.files_read.push_back(name);
-  return parser.release();
+  return root;
 }
 
 // Imports one file's records; shared state of the walk over one file.

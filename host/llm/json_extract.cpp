@@ -1,11 +1,14 @@
 // host/llm/json_extract.cpp — candidate spans, repairs and shape checks for model answers.
 #include "llm/json_extract.hpp"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <vector>
 
+#include "core/finite_json.hpp"
 #include "core/text.hpp"
 #include "llm/llm_types.hpp"
 
@@ -188,6 +191,10 @@ std::optional<json::value> parse_lenient(std::string_view text, std::string &err
   json::value v = json::parse(text, ec, {}, opt);
   if (ec) {
     error = ec.message();
+    return std::nullopt;
+  }
+  if (core::infinite_number(v)) {  // 1e999: Boost.JSON would write it as Infinity
+    error = "a number is too large";
     return std::nullopt;
   }
   return v;

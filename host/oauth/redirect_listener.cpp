@@ -27,6 +27,19 @@ struct RedirectListener::Connection : std::enable_shared_from_this<Connection> {
   http::response<http::string_body> response;
 };
 
+RedirectHit redirect_hit(std::string_view method, std::string_view target) {
+  RedirectHit hit;
+  hit.method = std::string(method);
+  auto url = boost::urls::parse_origin_form(target);
+  if (url) {
+    hit.path = std::string(url->path());
+    for (auto p : url->params())
+      if (!hit.query.count(std::string(p.key)))
+        hit.query.emplace(std::string(p.key), std::string(p.value));
+  }
+  return hit;
+}
+
 RedirectListener::RedirectListener(asio::any_io_executor executor)
     : executor_(executor), acceptor_(executor) {}
 
@@ -76,15 +89,7 @@ void RedirectListener::accept() {
             if (!self->reading_.erase(c) || ec) return;  // stopped, timed out or not HTTP
             c->stream.expires_never();
             const auto &req = c->parser.get();
-            RedirectHit hit;
-            hit.method = std::string(req.method_string());
-            auto target = boost::urls::parse_origin_form(req.target());
-            if (target) {
-              hit.path = std::string(target->path());
-              for (auto p : target->params())
-                if (!hit.query.count(std::string(p.key)))
-                  hit.query.emplace(std::string(p.key), std::string(p.value));
-            }
+            const RedirectHit hit = redirect_hit(req.method_string(), req.target());
             Responder respond = [c](unsigned status, std::string html,
                                     std::function<void()> after) {
               auto &res = c->response;

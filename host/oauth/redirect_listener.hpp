@@ -12,6 +12,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace automuse::oauth {
 
@@ -21,6 +22,11 @@ struct RedirectHit {
   std::string path;                          // "/callback"
   std::map<std::string, std::string> query;  // decoded; the first of repeated names
 };
+
+// The hit a request line makes: `target` in origin form ("/callback?code=...&state=...") read
+// with Boost.URL, its query decoded, the first of repeated names kept; no path or query when
+// the target is not in origin form.
+RedirectHit redirect_hit(std::string_view method, std::string_view target);
 
 // Answers the request of one hit: `status`, an HTML page, then closes the connection and
 // calls `after` (also when writing failed). Call it exactly once; it may be kept and called

@@ -4,7 +4,9 @@
 #include <libxml/HTMLparser.h>
 #include <libxml/xpath.h>
 
+#include <boost/locale/utf.hpp>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 namespace afm {
@@ -58,24 +60,28 @@ void collect_text(const xmlNode *node, std::string &out) {
   }
 }
 
-// Whitespace (including no-break spaces) collapsed to single spaces, trimmed.
+// Whitespace (including no-break spaces) collapsed to single spaces, trimmed. libxml2 passes
+// bytes that are not UTF-8 through as they are: each becomes U+FFFD, so that the facts stay
+// valid JSON (their cache entry, the LLM request).
 std::string squeeze(const std::string &s) {
   std::string out;
   bool space = false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-    if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0) {
-      ws = true;
-      ++i;
-    }
+  namespace utf = boost::locale::utf;
+  for (size_t i = 0; i < s.size();) {
+    const char *at = s.data() + i, *next = at;
+    const utf::code_point cp = utf::utf_traits<char>::decode(next, s.data() + s.size());
+    const bool bad = cp == utf::illegal || cp == utf::incomplete;
+    const bool ws = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
+                    cp == '\v' || cp == 0xA0;
+    const std::string_view piece = bad ? "\xEF\xBF\xBD" : std::string_view(at, next - at);
+    i += bad ? 1 : piece.size();
     if (ws) {
       space = !out.empty();
       continue;
     }
     if (space) out += ' ';
     space = false;
-    out += static_cast<char>(c);
+    out += piece;
   }
   return out;
 }

@@ -1,0 +1,30 @@
+// fuzz/retry_after_fuzz.cpp — how long a server asked us to wait (host/http/retry_rules):
+// Retry-After (seconds or an HTTP date), retry-after-ms and x-rate-limit-reset. The input is
+// header lines, "Name: value". Invariant: a wait is never negative.
+#include <chrono>
+#include <string_view>
+
+#include "fuzz_check.hpp"
+#include "http/retry_rules.hpp"
+
+using namespace automuse::http;
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  std::string_view text(reinterpret_cast<const char *>(data), size);
+  Headers headers;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    const size_t colon = line.find(':');
+    if (colon == std::string_view::npos) continue;
+    std::string_view value = line.substr(colon + 1);
+    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    headers.push_back({std::string(line.substr(0, colon)), std::string(value)});
+  }
+  // A fixed "now" (2026-01-01T00:00:00Z) so that a run is reproducible.
+  const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1767225600));
+  if (const auto wait = server_requested_wait(headers, now))
+    FUZZ_CHECK(wait->count() >= 0, "a wait is never negative");
+  return 0;
+}
