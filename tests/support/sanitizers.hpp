@@ -25,7 +25,9 @@
 #endif
 
 #ifdef AUTOMUSE_SANITIZED_ALLOCATOR
-#include <sanitizer/allocator_interface.h>
+// The sanitizers' runtime (declared in clang's sanitizer/allocator_interface.h, which GCC
+// does not ship): bytes the allocator has handed out and not had back.
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
 #endif
 
 namespace automuse::testing {
