@@ -41,6 +41,7 @@ struct ImagesService::Run : core::OpCancel {
     complete(AM_OK, {}, out);
   }
   void complete(am_status status, std::string error, std::shared_ptr<ImageOutcome> out) {
+    ended();
     auto d = done;
     job->complete_op(id, [d, status, error = std::move(error), out] {
       d(status, error, status == AM_OK ? out.get() : nullptr);

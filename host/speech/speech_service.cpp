@@ -163,6 +163,7 @@ am_op_id SpeechService::synthesize(am_job &job, SpeechRequest r, SpeechDone done
     }
     auto on_audio = [this, self_job, state, id, r, key, done, keep](
                         am_status status, std::string error, ProviderAudio audio) {
+      state->ended();
       if (status != AM_OK) {
         deliver(*self_job, id, done, status, std::move(error), nullptr);
         return;

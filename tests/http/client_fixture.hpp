@@ -83,14 +83,6 @@ inline size_t open_fds() {
   return n;
 }
 
-// Resident set size of this process, in bytes.
-inline size_t rss_bytes() {
-  std::ifstream statm("/proc/self/statm");
-  size_t pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * static_cast<size_t>(sysconf(_SC_PAGESIZE));
-}
-
 inline double seconds_between(const ReceivedRequest &a, const ReceivedRequest &b) {
   return std::chrono::duration<double>(b.received_at - a.received_at).count();
 }

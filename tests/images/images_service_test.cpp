@@ -202,16 +202,18 @@ TEST_F(ImagesServiceTest, BadRequestsAndCheck) {
 TEST_F(ImagesServiceTest, ManyRequestsAtOnceAndCancel) {
   std::vector<std::string> prompts;
   for (int i = 0; i < 6; ++i) prompts.push_back("Scene number " + std::to_string(i));
+  // The request's strings are borrowed for the call (the service copies them during it), so
+  // they must outlive it: a temporary's would be gone before the call reads it.
+  const std::string cards = "cards";
   std::vector<std::unique_ptr<Waiter>> waiters;
   for (const auto &p : prompts) {
     am_image_request req{};
     req.struct_size = sizeof req;
     req.prompt = S(p);
-    req.providers = S(std::string("cards"));
+    req.providers = S(cards);
     req.width = 270;
     req.height = 480;
     waiters.push_back(std::make_unique<Waiter>());
-    // providers is copied during the call: the temporary string is fine.
     images_->generate(&ctx_->host, job_.get(), &req, Waiter::done, waiters.back().get());
   }
   std::set<std::string> paths;

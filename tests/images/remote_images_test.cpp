@@ -20,6 +20,7 @@
 #include "images/images_service.hpp"
 #include "images/title_card.hpp"
 #include "support/images/fake_image_apis.hpp"
+#include "support/released.hpp"
 #include "support/temp_folder.hpp"
 
 using namespace automuse;
@@ -234,6 +235,22 @@ TEST_F(RemoteImagesTest, RequestsRunConcurrently) {
       reqs.begin(), reqs.end(), [](auto &a, auto &b) { return a.received_at < b.received_at; });
   // One after another they would arrive at least 3 x 400 ms apart.
   EXPECT_LT(last->received_at - first->received_at, std::chrono::milliseconds(500));
+}
+
+// A job is freed once its requests have completed, whichever way they went: a host that runs
+// job after job (the daemon) must not keep every finished one alive.
+TEST_F(RemoteImagesTest, FinishedJobsAreFreed) {
+  fake_.inject("gemini", 1, Reply::error(400, "{\"error\": {\"message\": \"bad request\"}}"));
+  std::vector<std::weak_ptr<am_job>> finished;
+  for (const char *provider : {"openai", "gemini"}) {
+    job_ = runtime_.make_job(std::string("remote-images-") + provider);
+    Outcome o = run({provider, "openai"});
+    ASSERT_EQ(o.status, AM_OK) << o.error;
+    job_->wait_idle();
+    finished.push_back(job_);
+  }
+  job_ = runtime_.make_job("remote-images");
+  for (const auto &job : finished) EXPECT_TRUE(automuse::testing::released(job));
 }
 
 TEST_F(RemoteImagesTest, PexelsHourlyLimitFallsBackAtOnceAndMalformedResultsAreClear) {

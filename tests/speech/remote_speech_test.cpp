@@ -20,6 +20,7 @@
 #include "http/http_client.hpp"
 #include "speech/pcm_audio.hpp"
 #include "speech/speech_service.hpp"
+#include "support/released.hpp"
 #include "support/speech/fake_speech_apis.hpp"
 #include "support/temp_folder.hpp"
 
@@ -178,6 +179,21 @@ TEST_F(RemoteSpeechTest, OpenAiRateLimitIsRetriedAndErrorsAreClear) {
   EXPECT_EQ(quota.status, AM_QUOTA_EXCEEDED);
   EXPECT_NE(quota.error.find("exceeded your current quota"), std::string::npos) << quota.error;
   EXPECT_EQ(quota.error.find(FakeSpeechApis::kOpenAiKey), std::string::npos);
+}
+
+// A job is freed once its speech has been delivered: a host that runs job after job (the
+// daemon) must not keep every finished one alive.
+TEST_F(RemoteSpeechTest, FinishedJobsAreFreed) {
+  std::vector<std::weak_ptr<am_job>> finished;
+  for (const char *provider : {"openai", "elevenlabs"}) {
+    job_ = runtime_.make_job(std::string("remote-speech-") + provider);
+    Outcome o = speak(provider, "A short line to speak.");
+    ASSERT_EQ(o.status, AM_OK) << o.error;
+    job_->wait_idle();
+    finished.push_back(job_);
+  }
+  job_ = runtime_.make_job("remote-speech");
+  for (const auto &job : finished) EXPECT_TRUE(automuse::testing::released(job));
 }
 
 TEST_F(RemoteSpeechTest, WrongKeyIsUnauthenticated) {
