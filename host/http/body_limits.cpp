@@ -3,6 +3,7 @@
 
 #include <boost/url/parse.hpp>
 #include <charconv>
+#include <cstdio>
 
 #include "core/text.hpp"
 #include "http/redact.hpp"

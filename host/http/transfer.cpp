@@ -167,7 +167,8 @@ std::optional<std::pair<am_status, std::string>> Transfer::prepare_attempt(
     return std::pair<am_status, std::string>{AM_INVALID_ARGUMENT, std::move(*refused)};
   // A declared Content-Length over the cap ends the attempt before any body byte; a body
   // without one (chunked, or ended by closing) is counted in write().
-  if (body_limit_.bytes > 0)
+  // (Not for HEAD: its Content-Length describes a body that never comes.)
+  if (body_limit_.bytes > 0 && request_.method != "HEAD")
     curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(body_limit_.bytes));
   const std::string &m = request_.method;
   if (m == "POST") {

@@ -10,6 +10,7 @@ extern "C" {
 
 #include <algorithm>
 #include <climits>
+#include <cstdio>
 #include <memory>
 #include <vector>
 

@@ -71,6 +71,17 @@ TEST_F(BodyLimitsTest, BodyEndedByClosingIsCutOffAtTheCap) {
   EXPECT_LE(r.body.size(), 256 * kKiB);
 }
 
+// A HEAD's Content-Length describes a body that never comes: no cap applies to it.
+TEST_F(BodyLimitsTest, HeadOfALargeResourceIsNotRefused) {
+  FakeServer server;
+  server.route("HEAD", "/big", Reply::text("").with_header("Content-Length", "1073741824"));
+  Request req = get(server.url("/big"));
+  req.method = "HEAD";
+  Response r = send(req);
+  EXPECT_TRUE(r.ok()) << r.error;
+  EXPECT_EQ(r.header("content-length"), "1073741824");
+}
+
 TEST_F(BodyLimitsTest, BodiesWithinTheCapArriveWhole) {
   FakeServer server;
   server.route("GET", "/ok", Reply::pattern(256 * kKiB).with_framing(Reply::Framing::chunked));

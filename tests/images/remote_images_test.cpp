@@ -331,3 +331,39 @@ TEST_F(RemoteImagesTest, NetworkResultsAreCachedByProviderPromptAndSize) {
   EXPECT_TRUE(ask("venice", "A red kite", 1080, 1920).result.from_cache);
   EXPECT_EQ(generations(), 4u);
 }
+
+// Downloads are capped by their kind (limits.downloads_mb): a Pexels photo over the image cap
+// is cut off, the provider fails naming the host and the setting, nothing is left behind; the
+// video cap, larger, is not what applies to a photo.
+TEST_F(RemoteImagesTest, PhotoDownloadOverTheImageCapFailsNamingTheSetting) {
+  http::ClientConfig small;
+  small.limits.image.bytes = 1024;  // less than any photo the fake serves
+  small.limits.video.bytes = 64ull << 20;
+  http::HttpClient http(runtime_.io(), small);
+  ImagesServiceConfig cfg;
+  cfg.output_dir = dir_ / "capped";
+  ImagesService capped(cfg);
+  PexelsConfig p;
+  p.base_url = server_.base_url();
+  p.api_key = FakeImageApis::kPexelsKey;
+  capped.add_provider(make_pexels_provider(http, p));
+  ImageRequest r;
+  r.prompt = "A lighthouse in a storm";
+  r.width = 1080;
+  r.height = 1920;
+  std::promise<std::pair<am_status, std::string>> done;
+  capped.generate(*job_, r, {"pexels"}, false,
+                  [&done](am_status s, const std::string &e, const ImageOutcome *) {
+                    done.set_value({s, e});
+                  });
+  auto future = done.get_future();
+  ASSERT_EQ(future.wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  auto [status, error] = future.get();
+  EXPECT_NE(status, AM_OK);
+  EXPECT_NE(error.find("pexels"), std::string::npos) << error;
+  EXPECT_NE(error.find("127.0.0.1"), std::string::npos) << error;
+  EXPECT_NE(error.find("more than limits.downloads_mb.image (1 KB)"), std::string::npos) << error;
+  job_->wait_idle();
+  for (const auto &f : fs::directory_iterator(dir_ / "capped"))
+    ADD_FAILURE() << "left behind: " << f.path();
+}
