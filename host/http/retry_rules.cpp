@@ -64,8 +64,9 @@ std::optional<Millis> server_requested_wait(const Headers &headers,
     std::string date(trim(*ra));
     time_t when = curl_getdate(date.c_str(), nullptr);
     if (when != -1) {
-      auto target = std::chrono::system_clock::from_time_t(when);
-      return clamp_non_negative(std::chrono::duration<double, std::milli>(target - now).count());
+      // In seconds as doubles: from_time_t overflows for dates past 2262 (year 9999 is valid).
+      const double now_s = std::chrono::duration<double>(now.time_since_epoch()).count();
+      return clamp_non_negative((static_cast<double>(when) - now_s) * 1000.0);
     }
   }
   if (auto reset = find_header(headers, "x-rate-limit-reset")) {
