@@ -1,8 +1,10 @@
 // One request across its attempts: see transfer.hpp.
 #include "http/transfer.hpp"
 
+#include <stdlib.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <boost/asio/post.hpp>
 #include <cerrno>
@@ -218,10 +220,22 @@ bool Transfer::current_is_success() const {
   return code >= 200 && code < 300;
 }
 
-std::filesystem::path Transfer::part_path() const {
-  auto p = request_.response_file;
-  p += ".part";
-  return p;
+FILE *Transfer::open_part() {
+  discard_part();
+  std::string name = request_.response_file.string() + ".part-XXXXXX";
+  const int fd = ::mkstemp(name.data());
+  if (fd < 0) return nullptr;
+  part_path_ = name;
+  FILE *f = ::fdopen(fd, "wb");
+  if (!f) ::close(fd);
+  return f;
+}
+
+void Transfer::discard_part() {
+  if (part_path_.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove(part_path_, ec);
+  part_path_.clear();
 }
 
 size_t Transfer::on_write(char *data, size_t size, size_t count, void *self) {
@@ -238,10 +252,10 @@ size_t Transfer::write(const char *data, size_t size) {
     sink_decided_ = true;
     sink_is_stream_ = request_.sink != SinkKind::memory && current_is_success();
     if (sink_is_stream_ && request_.sink == SinkKind::file) {
-      sink_file_ = std::fopen(part_path().c_str(), "wb");
+      sink_file_ = open_part();
       if (!sink_file_) {
-        sink_error_ = {AM_IO,
-                       "response_file '" + part_path().string() + "': " + std::strerror(errno)};
+        sink_error_ = {AM_IO, "response_file '" + request_.response_file.string() +
+                                  "': " + std::strerror(errno)};
         return 0;  // CURLE_WRITE_ERROR ends the transfer
       }
     }
@@ -257,8 +271,7 @@ size_t Transfer::write(const char *data, size_t size) {
   }
   if (request_.sink == SinkKind::file) {
     if (std::fwrite(data, 1, size, sink_file_) != size) {
-      sink_error_ = {AM_IO,
-                     "response_file '" + part_path().string() + "': " + std::strerror(errno)};
+      sink_error_ = {AM_IO, "response_file '" + part_path_.string() + "': " + std::strerror(errno)};
       return 0;
     }
     response_.body_bytes += size;
@@ -379,8 +392,7 @@ void Transfer::end_attempt(CURLcode result) {
   body_file_ = nullptr;
   if (sink_file_) {
     if (std::fclose(sink_file_) != 0 && !sink_error_)
-      sink_error_ = {AM_IO,
-                     "response_file '" + part_path().string() + "': " + std::strerror(errno)};
+      sink_error_ = {AM_IO, "response_file '" + part_path_.string() + "': " + std::strerror(errno)};
     sink_file_ = nullptr;
   }
 }
@@ -394,16 +406,17 @@ void Transfer::complete(am_status status, std::string error) {
     if (success) {
       if (!sink_decided_ || !sink_is_stream_) {
         // A 2xx with an empty body never called write: still produce the (empty) file.
-        FILE *f = std::fopen(part_path().c_str(), "wb");
+        FILE *f = open_part();
         if (f) std::fclose(f);
       }
-      std::filesystem::rename(part_path(), request_.response_file, ec);
+      std::filesystem::rename(part_path_, request_.response_file, ec);
+      if (!ec) part_path_.clear();
       if (ec) {
         status = AM_IO;
         error = "response_file '" + request_.response_file.string() + "': " + ec.message();
       }
     }
-    if (!success || ec) std::filesystem::remove(part_path(), ec);
+    if (!success || ec) discard_part();
   }
   response_.status = status;
   response_.error = std::move(error);

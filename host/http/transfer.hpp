@@ -1,5 +1,5 @@
 // One request's life across its attempts: the curl easy handle and its options, the body
-// source (memory or a file streamed from disk), the response sink (memory, "<file>.part",
+// source (memory or a file streamed from disk), the response sink (memory, "<file>.part-XXXXXX",
 // or chunks posted to the caller's executor) and what one attempt observed.
 #pragma once
 
@@ -82,7 +82,11 @@ class Transfer {
                        int local_port);
   size_t write(const char *data, size_t size);
   bool current_is_success() const;
-  std::filesystem::path part_path() const;
+  // The attempt's part file beside the response file: an unpredictable name created
+  // exclusively (mkstemp), so nothing planted at a guessable name is followed; each attempt
+  // starts a new one and drops the last.
+  FILE *open_part();
+  void discard_part();
 
   uint64_t id_;
   Request request_;
@@ -100,6 +104,7 @@ class Transfer {
   curl_off_t body_offset_ = 0;  // memory body read position
   curl_off_t body_bytes_sent_ = 0;
   FILE *sink_file_ = nullptr;
+  std::filesystem::path part_path_;  // empty until an attempt opens one
   bool sink_decided_ = false;
   bool sink_is_stream_ = false;  // 2xx body going to the file or callback sink
   bool chunks_delivered_ = false;

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "client_fixture.hpp"
+#include "support/files.hpp"
 #include "support/temp_folder.hpp"
 
 namespace automuse::http::test {
@@ -65,18 +66,21 @@ TEST_F(CancelTest, CancelMidDownloadToFileLeavesNoFile) {
     if (t->completions.fetch_add(1) == 0) t->first.set_value(std::move(r));
   });
   // Wait until part of the body is on disk, then cancel.
-  fs::path part = dir / "big.bin.part";
-  std::error_code ec;
-  for (int i = 0; i < 250 && fs::file_size(part, ec) < 64 * 1024; ++i)
-    std::this_thread::sleep_for(20ms);
-  ASSERT_GE(fs::file_size(part, ec), 64u * 1024) << "no body arrived";
+  auto part_size = [&] {
+    std::error_code ec;
+    auto parts = automuse::testing::part_files(req.response_file);
+    return parts.size() == 1 ? fs::file_size(parts[0], ec) : 0;
+  };
+  for (int i = 0; i < 250 && part_size() < 64 * 1024; ++i) std::this_thread::sleep_for(20ms);
+  ASSERT_GE(part_size(), 64u * 1024) << "no body arrived";
   client_->cancel(id);
   auto future = t->first.get_future();
   ASSERT_EQ(future.wait_for(5s), std::future_status::ready);
   Response r = future.get();
   EXPECT_EQ(r.status, AM_CANCELLED);
   EXPECT_FALSE(fs::exists(req.response_file)) << "a cancelled download must not look complete";
-  EXPECT_FALSE(fs::exists(part)) << "the partial file is removed";
+  EXPECT_TRUE(automuse::testing::part_files(req.response_file).empty())
+      << "the partial file is removed";
   std::this_thread::sleep_for(100ms);
   EXPECT_EQ(t->completions, 1);
 }

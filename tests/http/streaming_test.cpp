@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "client_fixture.hpp"
+#include "support/files.hpp"
 #include "support/sanitizers.hpp"
 #include "support/temp_folder.hpp"
 
@@ -54,7 +55,7 @@ TEST_F(StreamingTest, LargeDownloadGoesToFileWithConstantMemory) {
   EXPECT_TRUE(r.body.empty());
   EXPECT_LT(growth, size_t(24) << 20) << "memory grew by " << (growth >> 20) << " MB";
   ASSERT_EQ(fs::file_size(req.response_file), kSize);
-  EXPECT_FALSE(fs::exists(dir_ / "video.mp4.part"));
+  EXPECT_TRUE(automuse::testing::part_files(req.response_file).empty());
   // Check the content at a few places without reading it all into memory.
   FILE *f = std::fopen(req.response_file.c_str(), "rb");
   ASSERT_NE(f, nullptr);
@@ -79,7 +80,7 @@ TEST_F(StreamingTest, FailedDownloadLeavesNoFileAndKeepsErrorBody) {
   EXPECT_EQ(r.http_status, 410);
   EXPECT_EQ(r.body, R"({"error":"expired link"})");
   EXPECT_FALSE(fs::exists(req.response_file));
-  EXPECT_FALSE(fs::exists(dir_ / "out.bin.part"));
+  EXPECT_TRUE(automuse::testing::part_files(req.response_file).empty());
 
   req.url = server.url("/cut");
   req.retry.max_attempts = 2;
@@ -87,7 +88,24 @@ TEST_F(StreamingTest, FailedDownloadLeavesNoFileAndKeepsErrorBody) {
   r = send(req);
   EXPECT_EQ(r.status, AM_UNAVAILABLE) << r.error;
   EXPECT_FALSE(fs::exists(req.response_file));
-  EXPECT_FALSE(fs::exists(dir_ / "out.bin.part"));
+  EXPECT_TRUE(automuse::testing::part_files(req.response_file).empty());
+}
+
+// A download's part file has an unpredictable name created exclusively: a link planted at
+// the name it once had ("<file>.part") is not followed, so what it points at stays as it was.
+TEST_F(StreamingTest, PlantedLinkAtThePartNameIsNotFollowed) {
+  FakeServer server;
+  server.route("GET", "/photo.jpg", Reply::pattern(4096, "image/jpeg"));
+  automuse::testing::write_file(dir_ / "victim.txt", "not the download's to write");
+  fs::create_symlink(dir_ / "victim.txt", dir_ / "photo.jpg.part");
+  Request req = get(server.url("/photo.jpg"));
+  req.sink = SinkKind::file;
+  req.response_file = dir_ / "photo.jpg";
+  Response r = send(req);
+  ASSERT_EQ(r.status, AM_OK) << r.error;
+  EXPECT_EQ(automuse::testing::read_file(dir_ / "victim.txt"), "not the download's to write");
+  EXPECT_FALSE(fs::is_symlink(req.response_file));
+  EXPECT_EQ(fs::file_size(req.response_file), 4096u);
 }
 
 TEST_F(StreamingTest, UploadStreamsFromFile) {
