@@ -1,10 +1,14 @@
-// fuzz/retry_after_fuzz.cpp — how long a server asked us to wait (host/http/retry_rules):
-// Retry-After (seconds or an HTTP date), retry-after-ms and x-rate-limit-reset. The input is
-// header lines, "Name: value". Invariant: a wait is never negative.
+// fuzz/retry_after_fuzz.cpp — the numbers in HTTP headers: how long a server asked us to wait
+// (host/http/retry_rules: Retry-After as seconds or an HTTP date, retry-after-ms,
+// x-rate-limit-reset), a Content-Length, and an upload's declared size
+// (X-Upload-Content-Length, Content-Range's total; host/http/body_limits). The input is header
+// lines, "Name: value". Invariants: a wait is never negative; a Content-Length is read only
+// from digits.
 #include <chrono>
 #include <string_view>
 
 #include "fuzz_check.hpp"
+#include "http/body_limits.hpp"
 #include "http/retry_rules.hpp"
 
 using namespace automuse::http;
@@ -26,5 +30,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const auto now = std::chrono::system_clock::time_point(std::chrono::seconds(1767225600));
   if (const auto wait = server_requested_wait(headers, now))
     FUZZ_CHECK(wait->count() >= 0, "a wait is never negative");
+  for (const auto &[name, value] : headers) {
+    if (!parse_content_length(value)) continue;
+    FUZZ_CHECK(!value.empty() && value.find_first_not_of("0123456789") == std::string::npos,
+               "a Content-Length is read only from digits");
+  }
+  (void)declared_upload_size(headers);
   return 0;
 }
