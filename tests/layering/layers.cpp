@@ -57,7 +57,8 @@ Place RepoMap::place_of(const fs::path &path) const {
   if (top == "sdk") return {Layer::sdk, "sdk"};
   if (top == "render") return {Layer::render, "render"};
   if (top == "host") return {Layer::host, sub};
-  if (top == "tests") return {Layer::tests, sub};
+  // The fuzz targets are tests too: replayed by ctest, they exercise the parsers of every layer.
+  if (top == "tests" || top == "fuzz") return {Layer::tests, sub};
   if (top == "bench") return {Layer::bench, sub};
   if (top == "plugins") {
     if (sub == top) return {Layer::plugins_root, top};

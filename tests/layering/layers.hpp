@@ -15,7 +15,7 @@ enum class Layer {
   plugin,         // plugins/<name>/, a plugin of its own
   plugin_helper,  // plugins/<helper>/, a static library every plugin may link
   plugins_root,   // plugins/ itself (an include root that reaches every plugin)
-  tests,          // tests/
+  tests,          // tests/ and fuzz/
   bench,          // bench/
   other_repo,     // any other folder of the repository
   system,         // outside the repository and the build tree: system and third-party
