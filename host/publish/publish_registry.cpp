@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
+#include <utility>
 
 #include "core/job.hpp"
 #include "log/logging.hpp"
@@ -369,7 +370,7 @@ std::shared_ptr<const void> PublishRegistry::load(const Loader &loader,
     }
     std::lock_guard lock(handoff->mutex);
     handoff->module = std::move(module);
-    handoff->error = error;
+    handoff->error = std::move(error);  // no reference left here: see the end of load()
     handoff->state = Handoff::State::done;
     handoff->changed.notify_all();
   });
@@ -383,7 +384,12 @@ std::shared_ptr<const void> PublishRegistry::load(const Loader &loader,
   }
   // Begun: a plugin's init is not interrupted halfway, so its end is waited for.
   handoff->changed.wait(lock, [&] { return handoff->state == Handoff::State::done; });
-  if (handoff->error) std::rethrow_exception(handoff->error);
+  // The exception moves here whole, no reference to it left on the main thread (whose
+  // handoff may outlive this thread's handling of it): libstdc++ counts those references in
+  // code ThreadSanitizer cannot see, so a last reference dropped there is reported as a
+  // race between its free and this thread's reading of the message.
+  std::exception_ptr error = std::exchange(handoff->error, nullptr);
+  if (error) std::rethrow_exception(error);
   return handoff->module;
 }
 

@@ -183,9 +183,11 @@ TEST_F(Http2Test, ConcurrentRequestsToAnHttp11TlsServerRunInParallel) {
   // Waiting for the first handshake to learn whether HTTP/2 multiplexes must not serialise
   // requests to a server that only speaks HTTP/1.1: once ALPN said no, each gets its own
   // connection and all are at the server at the same time.
-  FakeServer server({.tls = true, .certificate = cert_, .threads = 2});
-  server.route("GET", "/slow", Reply::text("s").with_latency(300ms));
+  // The server answers none before all of them arrived, so they can only all complete if
+  // they were at the server together.
   constexpr size_t kRequests = 10;
+  FakeServer server({.tls = true, .certificate = cert_, .threads = 2});
+  server.route("GET", "/slow", Reply::text("s")).hold_replies_until(kRequests, 20s);
   std::vector<Response> responses = send_all(server.url("/slow"), kRequests);
   ASSERT_EQ(responses.size(), kRequests);
   for (const Response &r : responses) {

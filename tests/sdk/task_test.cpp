@@ -1,10 +1,14 @@
 // tests/sdk/task_test.cpp — am::task, am::when_all and am::spawn against completions that
 // come from the test timer's own thread (delivered on the job's executor), and against raw
 // completions from many threads at once.
+#include <algorithm>
+#include <condition_variable>
+#include <map>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "sdk_fixture.hpp"
 
@@ -102,57 +106,124 @@ TEST_F(TaskTest, FailedOperationBecomesAnErrorWithItsStatus) {
   EXPECT_EQ(timers_.delivered_failed(), 1u);
 }
 
-// Logs "start <name>" before waiting and "end <name>" after.
-am::task<int> logged(const test_timer &t, am_job *job, std::vector<std::string> &log,
-                     std::string name, uint64_t ms, int value) {
-  log.push_back("start " + name);
-  co_await tick(t, job, ms);
-  log.push_back("end " + name);
-  co_return value;
-}
+// Children whose waits the test ends in an order of its choosing, instead of racing delays
+// that a slow machine reorders: each logs "start <name>", waits on a test.timer op held on a
+// ten-minute timer, and logs "end <name>" once the test fires that op. The log and the ops are
+// shared by the job's threads and the thread that releases them.
+class HeldChildren {
+ public:
+  explicit HeldChildren(TimerService &timers) : timers_(timers) {}
 
-am::task<void> logged_void(const test_timer &t, am_job *job, std::vector<std::string> &log,
-                           std::string name, uint64_t ms) {
-  co_await logged(t, job, log, std::move(name), ms, 0);
-}
+  am::task<int> child(const test_timer &t, am_job *job, std::string name, int value) {
+    log("start " + name);
+    auto r = co_await am::await_done([&](am_done_fn fn, void *user) {
+      am_op_id id = t.start(&t, job, kTenMinutes, AM_OK, fn, user);
+      held(name, id);
+      return id;
+    });
+    am::check(r);
+    log("end " + name);
+    co_return value;
+  }
+
+  // Run on a thread of its own: waits until every child in `order` is waiting at the same
+  // time, then ends them in that order, each only after the previous one logged its end.
+  // The guard only bounds a failure, which is reported; the rest are still released in turn.
+  void end_in_order(const std::vector<std::string> &order) {
+    std::unique_lock lock(mutex_);
+    EXPECT_TRUE(changed_.wait_for(lock, kGuard, [&] { return ops_.size() == order.size(); }))
+        << ops_.size() << " of " << order.size() << " children were waiting at once";
+    for (const std::string &name : order) {
+      if (!changed_.wait_for(lock, kGuard, [&] { return ops_.count(name) > 0; })) {
+        ADD_FAILURE() << "child " << name << " never started its wait";
+        continue;
+      }
+      EXPECT_TRUE(timers_.fire(ops_.at(name))) << "child " << name << " was no longer waiting";
+      EXPECT_TRUE(changed_.wait_for(lock, kGuard, [&] { return logged("end " + name); }))
+          << "child " << name << " did not end once let go";
+    }
+  }
+
+  void log(std::string line) {
+    {
+      std::lock_guard lock(mutex_);
+      log_.push_back(std::move(line));
+    }
+    changed_.notify_all();
+  }
+  std::vector<std::string> lines() const {
+    std::lock_guard lock(mutex_);
+    return log_;
+  }
+
+ private:
+  static constexpr uint64_t kTenMinutes = 600'000;
+  static constexpr std::chrono::seconds kGuard{10};
+
+  void held(const std::string &name, am_op_id id) {
+    {
+      std::lock_guard lock(mutex_);
+      ops_[name] = id;
+    }
+    changed_.notify_all();
+  }
+  bool logged(const std::string &line) const {
+    return std::find(log_.begin(), log_.end(), line) != log_.end();
+  }
+
+  TimerService &timers_;
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::vector<std::string> log_;
+  std::map<std::string, am_op_id> ops_;
+};
 
 TEST_F(TaskTest, WhenAllTupleRunsChildrenConcurrentlyAndReturnsTheirValues) {
   auto job = make_job();
-  std::vector<std::string> log;
+  HeldChildren children(timers_);
   auto body = [&]() -> am::task<int> {
     auto [a, b, c] = co_await am::when_all(
-        logged(timer(), job.get(), log, "a", 60, 1), logged_void(timer(), job.get(), log, "b", 1),
+        children.child(timer(), job.get(), "a", 1),
+        [&]() -> am::task<void> { co_await children.child(timer(), job.get(), "b", 0); }(),
         [&]() -> am::task<std::string> {
-          co_return std::to_string(co_await logged(timer(), job.get(), log, "c", 30, 3));
+          co_return std::to_string(co_await children.child(timer(), job.get(), "c", 3));
         }());
     static_assert(std::is_same_v<decltype(b), std::monostate>);
-    log.push_back("joined");
+    children.log("joined");
     co_return a * 100 + std::stoi(c);
   };
+  // All three children must be waiting at once before the first is let go (end_in_order
+  // checks it): when_all runs them concurrently. They end in an order unlike the arguments'.
+  std::jthread releaser([&] { children.end_in_order({"b", "c", "a"}); });
   EXPECT_EQ(run_value(job, body()), 103);
-  // Every child started before any finished: their waits overlapped. They finished in
-  // order of their delays, not of the arguments, and the parent resumed after the last.
+  releaser.join();
+  // The values are matched to their children and the parent resumed after the last one.
+  std::vector<std::string> log = children.lines();
   ASSERT_EQ(log.size(), 7u);
   EXPECT_EQ(std::vector<std::string>(log.begin(), log.begin() + 3),
             (std::vector<std::string>{"start a", "start b", "start c"}));
   EXPECT_EQ(std::vector<std::string>(log.begin() + 3, log.end()),
             (std::vector<std::string>{"end b", "end c", "end a", "joined"}));
+  EXPECT_EQ(timers_.delivered_ok(), 3u);
 }
 
 TEST_F(TaskTest, WhenAllVectorKeepsInputOrderWhateverTheCompletionOrder) {
   auto job = make_job();
-  std::vector<std::string> log;
+  HeldChildren children(timers_);
   auto body = [&]() -> am::task<std::vector<int>> {
-    std::vector<am::task<int>> children;
-    for (int i = 0; i < 8; ++i)  // later children finish first
-      children.push_back(logged(timer(), job.get(), log, std::to_string(i), 10 * (8 - i), i * i));
-    co_return co_await am::when_all(std::move(children));
+    std::vector<am::task<int>> tasks;
+    for (int i = 0; i < 8; ++i)
+      tasks.push_back(children.child(timer(), job.get(), std::to_string(i), i * i));
+    co_return co_await am::when_all(std::move(tasks));
   };
+  const std::vector<std::string> completion{"7", "2", "5", "0", "6", "3", "1", "4"};
+  std::jthread releaser([&] { children.end_in_order(completion); });
   EXPECT_EQ(run_value(job, body()), (std::vector<int>{0, 1, 4, 9, 16, 25, 36, 49}));
+  releaser.join();
+  std::vector<std::string> log = children.lines();
   ASSERT_EQ(log.size(), 16u);
   for (int i = 0; i < 8; ++i) EXPECT_EQ(log[i], "start " + std::to_string(i));
-  EXPECT_EQ(log[8], "end 7");
-  EXPECT_EQ(log[15], "end 0");
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(log[8 + i], "end " + completion[i]);
 }
 
 TEST_F(TaskTest, WhenAllOfNothingCompletesAtOnce) {

@@ -53,6 +53,17 @@ void TimerService::cancel(am_job *job, am_op_id op) {
   job->cancel_op(op);
 }
 
+bool TimerService::fire(am_op_id op) {
+  {
+    std::lock_guard lock(mutex_);
+    auto it = pending_.find(op);
+    if (it == pending_.end()) return false;
+    it->second.deadline = std::chrono::steady_clock::now();
+  }
+  wake_.notify_all();
+  return true;
+}
+
 void TimerService::deliver(const std::shared_ptr<am_job> &job, am_op_id id, am_status status,
                            am_done_fn done, void *user) {
   job->complete_op(id, [this, status, done, user] {

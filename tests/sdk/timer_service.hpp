@@ -29,6 +29,10 @@ class TimerService {
   std::size_t delivered_ok() const noexcept { return ok_.load(); }
   std::size_t delivered_cancelled() const noexcept { return cancelled_.load(); }
   std::size_t delivered_failed() const noexcept { return failed_.load(); }
+  // Makes a pending op fall due now, so that a test can hold ops on long timers and complete
+  // them in an order of its choosing. False when the op is not pending (fired or cancelled).
+  bool fire(am_op_id op);
+
   // The thread that fires deadlines (and so calls complete_op for non-cancelled ops).
   std::thread::id thread_id() const noexcept { return thread_.get_id(); }
 

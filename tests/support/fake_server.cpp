@@ -9,6 +9,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -158,6 +159,24 @@ Route &Route::discard_body() {
   discard_body_ = true;
   return *this;
 }
+
+struct Route::Hold {
+  size_t until;
+  Ms guard;
+  std::mutex mutex;
+  size_t arrived = 0;
+  bool open = false;
+  std::optional<std::chrono::steady_clock::time_point> deadline;  // set by the first arrival
+  // Each held reply waits on a timer of its own connection's strand, cancelled there to let it go.
+  std::vector<std::pair<asio::any_io_executor, std::weak_ptr<asio::steady_timer>>> waiting;
+};
+
+Route &Route::hold_replies_until(size_t requests, Ms guard) {
+  hold_ = std::make_shared<Hold>();
+  hold_->until = requests;
+  hold_->guard = guard;
+  return *this;
+}
 Route &Route::close_mid_request(size_t after_body_bytes) {
   close_mid_request_ = after_body_bytes;
   return *this;
@@ -232,6 +251,32 @@ asio::awaitable<void> pause(Ms delay) {
   if (delay.count() <= 0) co_return;
   asio::steady_timer timer(co_await asio::this_coro::executor, delay);
   co_await timer.async_wait(use_awaitable);
+}
+
+// Route::hold_replies_until: counts this request and waits until `until` have arrived (or the
+// guard passed); the arrival that completes the count releases everyone held.
+asio::awaitable<void> wait_for_the_others(Route::Hold &hold) {
+  auto executor = co_await asio::this_coro::executor;
+  auto timer = std::make_shared<asio::steady_timer>(executor);
+  {
+    std::lock_guard lock(hold.mutex);
+    if (hold.open) co_return;
+    if (++hold.arrived >= hold.until) {
+      hold.open = true;
+      for (auto &[strand, held] : hold.waiting)
+        asio::post(strand, [held] {
+          if (auto t = held.lock()) t->cancel();
+        });
+      hold.waiting.clear();
+      co_return;
+    }
+    if (!hold.deadline) hold.deadline = std::chrono::steady_clock::now() + hold.guard;
+    timer->expires_at(*hold.deadline);
+    hold.waiting.emplace_back(executor, timer);
+  }
+  // Cancelled (released) or expired (the guard): either way the reply goes now.
+  boost::system::error_code ignored;
+  co_await timer->async_wait(asio::redirect_error(use_awaitable, ignored));
 }
 
 std::string head_of(const Reply &reply, bool keep_alive) {
@@ -418,6 +463,7 @@ asio::awaitable<void> serve(FakeServer::State &s, Stream &stream, uint64_t conne
       } catch (const std::exception &e) {
         reply = Reply::error(500, std::string("fake server handler threw: ") + e.what());
       }
+      if (route->hold_) co_await wait_for_the_others(*route->hold_);
       co_await pause(route->latency_);
     }
     co_await pause(reply.latency);

@@ -1,8 +1,8 @@
 // FakeServer: an in-process HTTP/1.1 (and HTTPS) server on 127.0.0.1 with an ephemeral port,
 // built on Boost.Beast, for tests of anything that talks HTTP. Register routes with handlers,
 // inspect every request received, and inject faults per route or per reply: latency,
-// 429 + Retry-After, 5xx, closing mid-request or mid-response, dribbled bodies, chunked
-// bodies and Server-Sent Events streams.
+// replies held until N requests arrived, 429 + Retry-After, 5xx, closing mid-request or
+// mid-response, dribbled bodies, chunked bodies and Server-Sent Events streams.
 //
 //   FakeServer server;
 //   server.route("POST", "/v1/chat/completions", [](const ReceivedRequest &req) {
@@ -122,6 +122,14 @@ class Route {
       std::function<std::optional<size_t>(const ReceivedRequest &head)> decide);
   // Count and checksum request bodies instead of keeping them (for huge uploads).
   Route &discard_body();
+  // A barrier: hold every reply of this route until `requests` of its requests have arrived,
+  // then answer them all (later ones at once). A test of "N requests in flight at once" is
+  // then decided by the server seeing N before answering any, not by a race against a delay.
+  // `guard` only bounds a failure: once it passed (counted from the first arrival) the held
+  // replies go anyway, and peak_in_flight() tells how many were really waiting together.
+  Route &hold_replies_until(size_t requests, Ms guard = Ms(60000));
+
+  struct Hold;  // the barrier's state, shared by the connections of this route
 
  public:  // read by the server
   std::string method_;
@@ -131,6 +139,7 @@ class Route {
   std::optional<size_t> close_mid_request_;
   std::function<std::optional<size_t>(const ReceivedRequest &)> close_mid_request_if_;
   bool discard_body_ = false;
+  std::shared_ptr<Hold> hold_;
 };
 
 class FakeServer {
