@@ -3,10 +3,11 @@
 // x-rate-limit-reset), a Content-Length, and an upload's declared size
 // (X-Upload-Content-Length, Content-Range's total; host/http/body_limits). The input is header
 // lines, "Name: value". Invariants: a wait is never negative; a Content-Length is read only
-// from digits.
+// from digits (and the whitespace around a header value).
 #include <chrono>
 #include <string_view>
 
+#include "core/text.hpp"
 #include "fuzz_check.hpp"
 #include "http/body_limits.hpp"
 #include "http/retry_rules.hpp"
@@ -32,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_CHECK(wait->count() >= 0, "a wait is never negative");
   for (const auto &[name, value] : headers) {
     if (!parse_content_length(value)) continue;
-    FUZZ_CHECK(!value.empty() && value.find_first_not_of("0123456789") == std::string::npos,
+    const std::string_view digits = automuse::core::trim(value);  // header whitespace aside
+    FUZZ_CHECK(!digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos,
                "a Content-Length is read only from digits");
   }
   (void)declared_upload_size(headers);
