@@ -16,6 +16,7 @@
 #include "av_util.h"
 #include "media_input.h"
 #include "temp_file.h"
+#include "zeroed_heap.h"
 
 namespace automuse::render::detail {
 
@@ -46,6 +47,8 @@ class OutputWriter {
   void write_audio_until(double seconds);  // < 0: all that is left
   void drain_video();
 
+  // First: on before libx264 allocates anything, off after it has freed everything.
+  ZeroedHeapScope zeroed_heap_;
   TempFile temp_;  // the file being written, renamed over the target by commit()
   AVFormatContext *oc_ = nullptr;
   CodecPtr venc_, aenc_;
