@@ -99,7 +99,9 @@ size_t host_end(std::string_view text, size_t at) {
 // top-level domain of letters (or an IDN one, "xn--...").
 bool valid_domain(std::string_view host) {
   UErrorCode status = U_ZERO_ERROR;
-  static const icu::IDNA *idna = icu::IDNA::createUTS46Instance(UIDNA_DEFAULT, status);
+  // Owned, so that unloading the plugin frees it (a bare pointer leaked once per load).
+  static const std::unique_ptr<const icu::IDNA> idna(
+      icu::IDNA::createUTS46Instance(UIDNA_DEFAULT, status));
   if (!idna) return false;
   std::string ascii;
   icu::StringByteSink<std::string> sink(&ascii);
