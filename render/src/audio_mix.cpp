@@ -166,9 +166,17 @@ bool is_near_mono(const AudioInputs &in) {
                      [](const std::optional<Pcm> &c) { return !c || is_near_mono(*c); });
 }
 
+size_t soundtrack_frames(const Timeline &t) {
+  // The video's length (its whole frames), which may differ from the timeline's duration by
+  // up to half a frame.
+  const int64_t video_frames = std::max<int64_t>(1, t.total_frames());
+  return static_cast<size_t>(
+      std::llround(static_cast<double>(video_frames) * kAudioRate / t.canvas.fps));
+}
+
 MixResult mix_audio(const Timeline &t, const AudioInputs &in) {
   MixResult r;
-  const size_t frames = static_cast<size_t>(std::llround(t.total_duration() * kAudioRate));
+  const size_t frames = soundtrack_frames(t);
   Pcm mix;
   mix.samples.assign(frames * kAudioChannels, 0.0f);
   if (in.voice) add(mix, *in.voice, 0, t.audio.voice_volume, frames, false);
@@ -182,8 +190,7 @@ MixResult mix_audio(const Timeline &t, const AudioInputs &in) {
     const Music &m = *t.audio.music;
     std::vector<float> env =
         in.voice ? duck_envelope(*in.voice, frames, m.ducking) : std::vector<float>(frames, 1.0f);
-    const size_t fade =
-        static_cast<size_t>(std::llround(std::min(m.fade_out, t.total_duration()) * kAudioRate));
+    const size_t fade = std::min(to_frames(m.fade_out), frames);
     const Pcm &src = *in.music;
     for (size_t i = 0, k = 0; i < frames; ++i, ++k) {
       if (k >= src.frames()) k = 0;
