@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <ostream>
 
 #include "render_fixture.h"
 
@@ -16,6 +17,9 @@ struct LengthCase {
   int fps;
   bool edit_list;
 };
+void PrintTo(const LengthCase &c, std::ostream *os) {
+  *os << c.fps << " fps, edit_list " << (c.edit_list ? "true" : "false");
+}
 
 class StreamLength : public RenderFixture, public ::testing::WithParamInterface<LengthCase> {};
 
