@@ -53,17 +53,42 @@ std::vector<float> duck_envelope(const Pcm &voice, size_t frames, double ducking
   return env;
 }
 
-void add(Pcm &dst, const Pcm &src, size_t at, double gain, size_t length, bool loop) {
+// Adds `length` frames of `src` (looped, or once) at `at`, with linear fades over the first
+// `fade_in` and the last `fade_out` of them.
+void add(Pcm &dst, const Pcm &src, size_t at, double gain, size_t length, bool loop,
+         size_t fade_in = 0, size_t fade_out = 0) {
   if (src.frames() == 0) return;
   const size_t end = std::min(dst.frames(), at + length);
-  for (size_t i = at, k = 0; i < end; ++i, ++k) {
+  for (size_t i = at, j = 0, k = 0; i < end; ++i, ++j, ++k) {
     if (k >= src.frames()) {
       if (!loop) break;
       k = 0;
     }
-    dst.samples[2 * i] += static_cast<float>(src.samples[2 * k] * gain);
-    dst.samples[2 * i + 1] += static_cast<float>(src.samples[2 * k + 1] * gain);
+    double g = gain;
+    if (j < fade_in) g *= (static_cast<double>(j) + 0.5) / static_cast<double>(fade_in);
+    if (length - j <= fade_out)
+      g *= (static_cast<double>(length - j) - 0.5) / static_cast<double>(fade_out);
+    dst.samples[2 * i] += static_cast<float>(src.samples[2 * k] * g);
+    dst.samples[2 * i + 1] += static_cast<float>(src.samples[2 * k + 1] * g);
   }
+}
+
+size_t to_frames(double seconds) {
+  return static_cast<size_t>(std::llround(std::max(0.0, seconds) * kAudioRate));
+}
+
+// Where a kept clip's sound goes: it follows the picture, which plays from the start of the
+// scene's incoming transition (half of it before the scene's start) to the end of its
+// outgoing one, and fades in and out with the picture over those transitions.
+struct ClipPlacement {
+  size_t at, length, fade_in, fade_out;
+};
+ClipPlacement clip_placement(const Timeline &t, size_t i) {
+  const double in = t.scenes[i].transition.duration;
+  const double out = i + 1 < t.scenes.size() ? t.scenes[i + 1].transition.duration : 0.0;
+  const double from = t.scene_start(i) - in / 2;
+  const double to = t.scene_start(i) + t.scenes[i].duration + out / 2;
+  return {to_frames(from), to_frames(to) - to_frames(from), to_frames(in), to_frames(out)};
 }
 
 // Look-ahead-free brickwall limiter: the gain never exceeds ceiling/|x| at any sample, falls
@@ -110,9 +135,16 @@ std::optional<TimelineError> load_audio_inputs(const Timeline &t, AudioInputs &o
   for (size_t i = 0; i < t.scenes.size(); ++i) {
     const Scene &s = t.scenes[i];
     if (s.kind != Scene::Kind::kVideo || !s.keep_audio) continue;
+    // The sound loops with the picture, whose loop is the trimmed part of the file (to the
+    // file's end: its longest stream); a shorter sound track is padded with silence to it.
     double length = s.trim_end > 0 ? s.trim_end - s.trim_start : -1;
+    if (length < 0) {
+      auto info = probe_media(s.source, err);
+      if (info && info->duration > s.trim_start) length = info->duration - s.trim_start;
+    }
     out.clips[i] = decode_audio(s.source, s.trim_start, length, err);
     if (!out.clips[i]) return TimelineError{"scenes[" + std::to_string(i) + "].audio", err};
+    if (length > 0) out.clips[i]->samples.resize(to_frames(length) * kAudioChannels, 0.0f);
   }
   return std::nullopt;
 }
@@ -134,25 +166,31 @@ bool is_near_mono(const AudioInputs &in) {
                      [](const std::optional<Pcm> &c) { return !c || is_near_mono(*c); });
 }
 
+size_t soundtrack_frames(const Timeline &t) {
+  // The video's length (its whole frames), which may differ from the timeline's duration by
+  // up to half a frame.
+  const int64_t video_frames = std::max<int64_t>(1, t.total_frames());
+  return static_cast<size_t>(
+      std::llround(static_cast<double>(video_frames) * kAudioRate / t.canvas.fps));
+}
+
 MixResult mix_audio(const Timeline &t, const AudioInputs &in) {
   MixResult r;
-  const size_t frames = static_cast<size_t>(std::llround(t.total_duration() * kAudioRate));
+  const size_t frames = soundtrack_frames(t);
   Pcm mix;
   mix.samples.assign(frames * kAudioChannels, 0.0f);
   if (in.voice) add(mix, *in.voice, 0, t.audio.voice_volume, frames, false);
   for (size_t i = 0; i < in.clips.size(); ++i) {
     if (!in.clips[i]) continue;
     const Scene &s = t.scenes[i];
-    size_t at = static_cast<size_t>(std::llround(t.scene_start(i) * kAudioRate));
-    size_t len = static_cast<size_t>(std::llround(s.duration * kAudioRate));
-    add(mix, *in.clips[i], at, s.clip_volume, len, s.loop);
+    const ClipPlacement c = clip_placement(t, i);
+    add(mix, *in.clips[i], c.at, s.clip_volume, c.length, s.loop, c.fade_in, c.fade_out);
   }
   if (in.music && t.audio.music) {
     const Music &m = *t.audio.music;
     std::vector<float> env =
         in.voice ? duck_envelope(*in.voice, frames, m.ducking) : std::vector<float>(frames, 1.0f);
-    const size_t fade =
-        static_cast<size_t>(std::llround(std::min(m.fade_out, t.total_duration()) * kAudioRate));
+    const size_t fade = std::min(to_frames(m.fade_out), frames);
     const Pcm &src = *in.music;
     for (size_t i = 0, k = 0; i < frames; ++i, ++k) {
       if (k >= src.frames()) k = 0;

@@ -11,7 +11,7 @@
 namespace automuse::render::detail {
 
 struct MixResult {
-  Pcm pcm;                     // exactly the timeline's length
+  Pcm pcm;                     // soundtrack_frames() long
   double measured_lufs = -70;  // before normalisation
   double gain_db = 0;
 };
@@ -23,6 +23,9 @@ struct AudioInputs {
   std::vector<std::optional<Pcm>> clips;  // per scene; set only for clips with audio kept
 };
 std::optional<TimelineError> load_audio_inputs(const Timeline &t, AudioInputs &out);
+
+// The soundtrack's length in samples: the video's, total_frames() / fps, to the nearest sample.
+size_t soundtrack_frames(const Timeline &t);
 
 MixResult mix_audio(const Timeline &t, const AudioInputs &in);
 

@@ -24,12 +24,13 @@ Compositor::Compositor(const Timeline &t, std::vector<std::unique_ptr<SceneSourc
 }
 
 void Compositor::draw_scene(size_t i, double t, AVFrame *dst, FrameMemo &memo) {
-  // Motion runs over the whole time the scene is visible, transitions included.
+  // Motion, and a clip's playback, run over the whole time the scene is visible,
+  // transitions included: from the start of the incoming one to the end of the outgoing one.
   const double from = start_[i] - tin_[i] / 2, to = end_[i] + tout_[i] / 2;
   const double span =
       timeline_.scenes[i].motion_time > 0 ? timeline_.scenes[i].motion_time : to - from;
   const double p = span > 0 ? (t - from) / span : 0.0;
-  scenes_[i]->draw(t - start_[i], p, dst, memo);
+  scenes_[i]->draw(t - from, p, dst, memo);
 }
 
 void Compositor::compose(int64_t n, AVFrame *dst, FrameMemo &memo) {

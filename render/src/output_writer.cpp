@@ -68,6 +68,11 @@ OutputWriter::OutputWriter(const Timeline &t, const std::filesystem::path &targe
   ret = avcodec_open2(a, aac, &aopts);
   av_dict_free(&aopts);
   check(ret, "open AAC encoder");
+  // Without an edit list nothing tells a player to drop the encoder's delay (1024 samples of
+  // priming): it plays them as the first 21 ms. The soundtrack's own first samples make way
+  // for them, so that every later sample still sounds at its time, in step with the video.
+  const bool mov_family = std::strcmp(format, "matroska") != 0;
+  if (!t.output.edit_list && mov_family) audio_skip_ = std::max(0, a->initial_padding);
   ast_ = avformat_new_stream(oc_, nullptr);
   ast_->time_base = a->time_base;
   check(avcodec_parameters_from_context(ast_->codecpar, a), "audio stream parameters");
@@ -77,6 +82,12 @@ OutputWriter::OutputWriter(const Timeline &t, const std::filesystem::path &targe
   opened_ = true;
   AVDictionary *mux = nullptr;
   av_dict_set(&mux, "movflags", "+faststart", 0);
+  if (!t.output.edit_list && mov_family) {
+    av_dict_set(&mux, "use_editlist", "0", 0);
+    // The video's first frame is shown at 0 although B-frames decode it later: a negative
+    // composition offset (ctts version 1) says so where an edit list otherwise would.
+    av_dict_set(&mux, "movflags", "+faststart+negative_cts_offsets", 0);
+  }
   ret = avformat_write_header(oc_, &mux);
   av_dict_free(&mux);
   check(ret, "write header");
@@ -125,7 +136,7 @@ void OutputWriter::encode_audio(const Pcm &pcm) {
     }
   };
   const size_t total = pcm.frames();
-  for (size_t pos = 0; pos < total && !abort_; pos += static_cast<size_t>(fs)) {
+  for (size_t pos = audio_skip_; pos < total && !abort_; pos += static_cast<size_t>(fs)) {
     const int n = static_cast<int>(std::min<size_t>(static_cast<size_t>(fs), total - pos));
     f->format = AV_SAMPLE_FMT_FLTP;
     f->sample_rate = kAudioRate;

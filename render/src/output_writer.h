@@ -1,5 +1,6 @@
 // The output file: H.264 (libx264, preset + CRF, yuv420p, BT.709) and AAC in MP4 with
-// +faststart, written to a temporary file beside the target and renamed into place by
+// +faststart (and, with output.edit_list false, without edit lists), written to a temporary
+// file beside the target and renamed into place by
 // commit(); destroyed without commit() it removes the temporary file.
 #pragma once
 
@@ -64,7 +65,8 @@ class OutputWriter {
   std::atomic<bool> abort_{false};
   bool opened_ = false;
   int fps_ = 30;
-  double audio_cpu_ = 0;  // written by the audio thread before it says it is done
+  size_t audio_skip_ = 0;  // soundtrack samples replaced by the encoder's priming (no edit list)
+  double audio_cpu_ = 0;   // written by the audio thread before it says it is done
 };
 
 }  // namespace automuse::render::detail

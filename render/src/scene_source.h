@@ -15,7 +15,8 @@ namespace automuse::render::detail {
 class SceneSource {
  public:
   virtual ~SceneSource() = default;
-  // Draws the scene at `local` seconds from its start. `progress` is the motion position in
+  // Draws the scene `local` seconds after it first shows (the start of its incoming
+  // transition, half of it before the scene's start). `progress` is the motion position in
   // [0,1] over the whole time the scene is visible (transitions included). Calls come in
   // non-decreasing time order. `memo` says what `dst` held before (see frame_memo.h); the
   // source sets `memo.picture` to the kept picture `dst` now copies, or 0.

@@ -410,6 +410,7 @@ Output parse_output(const json::value *v, const std::string &path,
   out.audio_bitrate = o.integer("audio_bitrate", out.audio_bitrate, 32000, 512000);
   out.aac_coder = enum_field<std::string>(o, "aac_coder", out.aac_coder,
                                           {{"fast", "fast"}, {"twoloop", "twoloop"}});
+  out.edit_list = o.boolean("edit_list", out.edit_list);
   if (const json::value *t = o.find("thumbnail")) {
     Obj to(*t, o.at("thumbnail"));
     Thumbnail th;

@@ -14,6 +14,7 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -71,8 +72,8 @@ void write_png(const std::filesystem::path &path, int w, int h,
   avcodec_free_context(&c);
 }
 
-void write_tone_wav(const std::filesystem::path &path, double seconds, double freq,
-                    double amplitude) {
+void write_wav(const std::filesystem::path &path, double seconds,
+               const std::function<double(double)> &sample) {
   const uint32_t rate = 48000, frames = static_cast<uint32_t>(seconds * rate);
   std::ofstream o(path, std::ios::binary);
   o.write("RIFF", 4);
@@ -88,11 +89,15 @@ void write_tone_wav(const std::filesystem::path &path, double seconds, double fr
   o.write("data", 4);
   put32(o, frames * 4);
   for (uint32_t i = 0; i < frames; ++i) {
-    auto s =
-        static_cast<int16_t>(std::lround(32767 * amplitude * std::sin(2 * M_PI * freq * i / rate)));
+    auto s = static_cast<int16_t>(std::lround(32767 * sample(static_cast<double>(i) / rate)));
     put16(o, static_cast<uint16_t>(s));
     put16(o, static_cast<uint16_t>(s));
   }
+}
+
+void write_tone_wav(const std::filesystem::path &path, double seconds, double freq,
+                    double amplitude) {
+  write_wav(path, seconds, [&](double t) { return amplitude * std::sin(2 * M_PI * freq * t); });
 }
 
 bool write_speech_wav(const std::filesystem::path &path, const std::string &text) {
@@ -103,6 +108,15 @@ bool write_speech_wav(const std::filesystem::path &path, const std::string &text
 
 void write_clip(const std::filesystem::path &path, int w, int h, int fps, int frames,
                 const std::function<uint8_t(int)> &grey, bool audio) {
+  std::function<double(double)> tone;
+  if (audio) tone = [](double t) { return 8000.0 / 32768 * std::sin(2 * M_PI * 440 * t); };
+  write_clip(path, w, h, fps, frames, grey, tone);
+}
+
+void write_clip(const std::filesystem::path &path, int w, int h, int fps, int frames,
+                const std::function<uint8_t(int)> &grey,
+                const std::function<double(double)> &sound) {
+  const bool audio = static_cast<bool>(sound);
   AVFormatContext *oc = nullptr;
   ok(avformat_alloc_output_context2(&oc, nullptr, "mov", path.c_str()), "clip output");
   const AVCodec *vc = avcodec_find_encoder(AV_CODEC_ID_MPEG4);
@@ -138,6 +152,9 @@ void write_clip(const std::filesystem::path &path, int w, int h, int fps, int fr
   auto drain = [&](AVCodecContext *c, AVStream *s) {
     while (avcodec_receive_packet(c, pkt) == 0) {
       pkt->stream_index = s->index;
+      // Without a duration the muxer's edit list ends the video at its last frame's start,
+      // and demuxers drop that frame.
+      if (c == v && pkt->duration == 0) pkt->duration = 1;
       av_packet_rescale_ts(pkt, c->time_base, s->time_base);
       ok(av_interleaved_write_frame(oc, pkt), "write clip");
     }
@@ -168,7 +185,7 @@ void write_clip(const std::filesystem::path &path, int w, int h, int fps, int fr
       auto *s = reinterpret_cast<int16_t *>(af->data[0]);
       for (int k = 0; k < n; ++k) {
         double t = static_cast<double>(i * n + k) / 48000;
-        s[2 * k] = s[2 * k + 1] = static_cast<int16_t>(8000 * std::sin(2 * M_PI * 440 * t));
+        s[2 * k] = s[2 * k + 1] = static_cast<int16_t>(std::lround(32767 * sound(t)));
       }
       af->pts = static_cast<int64_t>(i) * n;
       ok(avcodec_send_frame(a, af), "encode clip audio");
@@ -217,6 +234,32 @@ StreamFacts probe(const std::filesystem::path &file) {
   }
   avformat_close_input(&in);
   return s;
+}
+
+TrackTimes track_times(const std::filesystem::path &file) {
+  TrackTimes t;
+  AVFormatContext *in = nullptr;
+  ok(avformat_open_input(&in, file.c_str(), nullptr, nullptr), "open output");
+  ok(avformat_find_stream_info(in, nullptr), "read output");
+  const int vs = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  const int as = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+  auto start = [&](int i) {
+    const AVStream *st = in->streams[i];
+    return st->start_time == AV_NOPTS_VALUE ? 0.0 : st->start_time * av_q2d(st->time_base);
+  };
+  if (vs >= 0) t.video_start = start(vs);
+  if (as >= 0) t.audio_start = start(as);
+  AVPacket *pkt = av_packet_alloc();
+  while (av_read_frame(in, pkt) >= 0) {
+    const AVStream *st = in->streams[pkt->stream_index];
+    const double end = static_cast<double>(pkt->pts + pkt->duration) * av_q2d(st->time_base);
+    if (pkt->stream_index == vs) t.video_end = std::max(t.video_end, end);
+    if (pkt->stream_index == as) t.audio_end = std::max(t.audio_end, end);
+    av_packet_unref(pkt);
+  }
+  av_packet_free(&pkt);
+  avformat_close_input(&in);
+  return t;
 }
 
 namespace {
@@ -453,25 +496,78 @@ double tone_amplitude(const std::vector<float> &mono, double freq, double t0, do
   return 2 * std::sqrt(std::max(0.0, power)) / static_cast<double>(b - a);
 }
 
-bool moov_before_mdat(const std::filesystem::path &file) {
-  std::ifstream in(file, std::ios::binary);
-  int64_t moov = -1, mdat = -1, pos = 0;
+namespace {
+
+// An MP4 box: its type and where its contents lie in the file.
+struct Box {
+  std::string type;
+  int64_t body = 0, end = 0;
+};
+
+// The boxes in [from, to) of `in`, in order.
+std::vector<Box> boxes(std::ifstream &in, int64_t from, int64_t to) {
+  std::vector<Box> out;
   unsigned char h[16];
-  while (in.read(reinterpret_cast<char *>(h), 8)) {
+  in.clear();
+  for (int64_t pos = from; pos + 8 <= to;) {
+    in.seekg(pos);
+    if (!in.read(reinterpret_cast<char *>(h), 8)) break;
     uint64_t size = (uint64_t(h[0]) << 24) | (uint64_t(h[1]) << 16) | (uint64_t(h[2]) << 8) | h[3];
-    std::string type(reinterpret_cast<char *>(h + 4), 4);
+    int64_t header = 8;
     if (size == 1) {  // 64-bit size follows
       if (!in.read(reinterpret_cast<char *>(h + 8), 8)) break;
       size = 0;
       for (int i = 8; i < 16; ++i) size = (size << 8) | h[i];
+      header = 16;
+    } else if (size == 0) {  // to the end
+      size = static_cast<uint64_t>(to - pos);
     }
-    if (type == "moov" && moov < 0) moov = pos;
-    if (type == "mdat" && mdat < 0) mdat = pos;
-    if (size < 8) break;
-    pos += static_cast<int64_t>(size);
-    in.seekg(pos);
+    if (size < static_cast<uint64_t>(header)) break;
+    const int64_t end = pos + static_cast<int64_t>(size);
+    out.push_back(Box{std::string(reinterpret_cast<char *>(h + 4), 4), pos + header, end});
+    pos = end;
+  }
+  return out;
+}
+
+bool contains_box(std::ifstream &in, int64_t from, int64_t to, const std::string &type) {
+  // The boxes that hold only other boxes on the way down to an edit list or a sample table.
+  static const std::vector<std::string> kContainers = {"moov", "trak", "edts", "mdia",
+                                                       "minf", "stbl", "mvex", "udta"};
+  for (const Box &b : boxes(in, from, to)) {
+    if (b.type == type) return true;
+    if (std::find(kContainers.begin(), kContainers.end(), b.type) != kContainers.end() &&
+        contains_box(in, b.body, b.end, type))
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool moov_before_mdat(const std::filesystem::path &file) {
+  std::ifstream in(file, std::ios::binary);
+  int64_t moov = -1, mdat = -1;
+  for (const Box &b : boxes(in, 0, static_cast<int64_t>(std::filesystem::file_size(file)))) {
+    if (b.type == "moov" && moov < 0) moov = b.body;
+    if (b.type == "mdat" && mdat < 0) mdat = b.body;
   }
   return moov >= 0 && mdat >= 0 && moov < mdat;
+}
+
+bool has_movie_box(const std::filesystem::path &file, const std::string &type) {
+  std::ifstream in(file, std::ios::binary);
+  for (const Box &b : boxes(in, 0, static_cast<int64_t>(std::filesystem::file_size(file))))
+    if (b.type == "moov") return contains_box(in, b.body, b.end, type);
+  return false;
+}
+
+double tone_onset(const std::vector<float> &mono, double freq, double from, double level) {
+  constexpr double kWindow = 0.004, kStep = 0.00025;
+  const double last = static_cast<double>(mono.size()) / 48000 - kWindow;
+  for (double t = from; t <= last; t += kStep)
+    if (tone_amplitude(mono, freq, t, t + kWindow) > level) return t + kWindow / 2;
+  return -1;
 }
 
 }  // namespace automuse::render::test

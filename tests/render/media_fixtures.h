@@ -18,6 +18,9 @@ struct Rgb {
 // Writes a w x h PNG whose pixel colours come from `pixel(x, y)`.
 void write_png(const std::filesystem::path &path, int w, int h,
                const std::function<Rgb(int, int)> &pixel);
+// A stereo 16-bit 48 kHz WAV of `seconds` whose two channels are `sample(t)` (in [-1, 1]).
+void write_wav(const std::filesystem::path &path, double seconds,
+               const std::function<double(double)> &sample);
 // A stereo 16-bit 48 kHz WAV tone of `seconds` at `freq` Hz and linear `amplitude`.
 void write_tone_wav(const std::filesystem::path &path, double seconds, double freq,
                     double amplitude);
@@ -27,6 +30,11 @@ bool write_speech_wav(const std::filesystem::path &path, const std::string &text
 // grey(i), plus (if audio) a 440 Hz tone track of the same length.
 void write_clip(const std::filesystem::path &path, int w, int h, int fps, int frames,
                 const std::function<uint8_t(int)> &grey, bool audio);
+// The same with a sound track of the same length whose two channels are `sound(t)` (in
+// [-1, 1]) at clip time t.
+void write_clip(const std::filesystem::path &path, int w, int h, int fps, int frames,
+                const std::function<uint8_t(int)> &grey,
+                const std::function<double(double)> &sound);
 
 struct StreamFacts {
   bool has_video = false, has_audio = false;
@@ -37,6 +45,13 @@ struct StreamFacts {
   int64_t video_frames = 0;
 };
 StreamFacts probe(const std::filesystem::path &file);
+
+// Where each track starts and ends as a player sees it, in seconds: the stream's start time
+// and the end (pts + duration) of its last packet, both after the file's edit lists.
+struct TrackTimes {
+  double video_start = 0, video_end = 0, audio_start = 0, audio_end = 0;
+};
+TrackTimes track_times(const std::filesystem::path &file);
 
 // One decoded yuv420p frame.
 struct Picture {
@@ -62,7 +77,15 @@ std::vector<float> decode_audio_mono(const std::filesystem::path &file);
 // (Goertzel), so a tone can be followed through a mix.
 double tone_amplitude(const std::vector<float> &mono, double freq, double t0, double t1);
 
+// The first time from `from` seconds at which the `freq` Hz component of `mono` (48 kHz)
+// exceeds `level` (the middle of the first 4 ms window that does, in 0.25 ms steps); -1 if
+// it never does.
+double tone_onset(const std::vector<float> &mono, double freq, double from, double level);
+
 // Whether the MP4's 'moov' box comes before its 'mdat' box (+faststart).
 bool moov_before_mdat(const std::filesystem::path &file);
+// Whether the MP4 has a box of this type anywhere in its movie header ('moov' and the boxes
+// inside it), e.g. "elst", an edit list.
+bool has_movie_box(const std::filesystem::path &file, const std::string &type);
 
 }  // namespace automuse::render::test

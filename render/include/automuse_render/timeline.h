@@ -119,6 +119,9 @@ struct Output {
   int crf = 23;
   int audio_bitrate = 128000;
   std::string aac_coder = "fast";  // FFmpeg AAC coder: "fast" or "twoloop" (slower, finer)
+  // MP4/MOV edit lists (elst) place the tracks' starts; false writes none (some platforms
+  // refuse them) and keeps audio and video in step without (see docs/timeline.md).
+  bool edit_list = true;
   std::optional<Thumbnail> thumbnail;
 };
 
