@@ -156,7 +156,7 @@ class VideoClip : public SceneSource {
     AVStream *st = fmt->streams[stream_];
     tb_ = av_q2d(st->time_base);
     start_pts_ = st->start_time == AV_NOPTS_VALUE ? 0 : st->start_time;
-    const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
+    const AVCodec *codec = find_decoder(st);  // libvpx's for VP9 with alpha
     if (!codec) {
       error = "no decoder for " + path_.string();
       return false;

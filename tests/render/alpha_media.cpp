@@ -4,6 +4,8 @@
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/opt.h>
+#include <libswscale/swscale.h>
 }
 
 #include <fstream>
@@ -54,15 +56,33 @@ Frame rgba_frame(AVPixelFormat fmt, int w, int h, const std::function<Rgba(int, 
   return f;
 }
 
-Codec open_encoder(AVCodecID id, AVPixelFormat fmt, int w, int h, AVRational tb, bool global) {
-  const AVCodec *codec = avcodec_find_encoder(id);
-  if (!codec) throw std::runtime_error(std::string("no encoder ") + avcodec_get_name(id));
+// The same picture as yuva420p (BT.601 limited, what the VP9 encoder assumes by default).
+Frame to_yuva(const AVFrame *rgba) {
+  Frame f(av_frame_alloc());
+  f->format = AV_PIX_FMT_YUVA420P;
+  f->width = rgba->width;
+  f->height = rgba->height;
+  ok(av_frame_get_buffer(f.get(), 0), "yuva frame");
+  SwsContext *sws = sws_getContext(rgba->width, rgba->height, AV_PIX_FMT_RGBA, f->width, f->height,
+                                   AV_PIX_FMT_YUVA420P, SWS_POINT, nullptr, nullptr, nullptr);
+  if (!sws) throw std::runtime_error("yuva scaler");
+  sws_scale(sws, rgba->data, rgba->linesize, 0, rgba->height, f->data, f->linesize);
+  sws_freeContext(sws);
+  return f;
+}
+
+Codec open_encoder(const AVCodec *codec, AVPixelFormat fmt, int w, int h, AVRational tb,
+                   bool global) {
   Codec c(avcodec_alloc_context3(codec));
   c->width = w;
   c->height = h;
   c->pix_fmt = fmt;
   c->time_base = tb;
   if (global) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
+  if (codec->id == AV_CODEC_ID_VP9) {
+    av_opt_set_int(c->priv_data, "lossless", 1, 0);
+    av_opt_set(c->priv_data, "deadline", "realtime", 0);
+  }
   ok(avcodec_open2(c.get(), codec, nullptr), "open encoder");
   return c;
 }
@@ -71,7 +91,8 @@ Codec open_encoder(AVCodecID id, AVPixelFormat fmt, int w, int h, AVRational tb,
 
 void write_rgba_png(const std::filesystem::path &path, int w, int h,
                     const std::function<Rgba(int, int)> &pixel) {
-  Codec c = open_encoder(AV_CODEC_ID_PNG, AV_PIX_FMT_RGBA, w, h, AVRational{1, 1}, false);
+  Codec c = open_encoder(avcodec_find_encoder(AV_CODEC_ID_PNG), AV_PIX_FMT_RGBA, w, h,
+                         AVRational{1, 1}, false);
   Frame f = rgba_frame(AV_PIX_FMT_RGBA, w, h, pixel);
   f->pts = 0;
   ok(avcodec_send_frame(c.get(), f.get()), "encode png");
@@ -81,18 +102,24 @@ void write_rgba_png(const std::filesystem::path &path, int w, int h,
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char *>(pkt->data), pkt->size);
 }
 
-void write_rgba_clip(const std::filesystem::path &path, const std::string &codec, int w, int h,
+bool write_rgba_clip(const std::filesystem::path &path, const std::string &codec, int w, int h,
                      int fps, int frames, const std::function<Rgba(int, int)> &pixel) {
-  const bool qtrle = codec == "qtrle";
-  const AVPixelFormat fmt = qtrle ? AV_PIX_FMT_ARGB : AV_PIX_FMT_RGBA;
+  const bool vp9 = codec == "vp9";
+  const AVCodec *encoder =
+      vp9 ? avcodec_find_encoder_by_name("libvpx-vp9")
+          : avcodec_find_encoder(codec == "qtrle" ? AV_CODEC_ID_QTRLE : AV_CODEC_ID_PNG);
+  if (!encoder) return false;
+  const AVPixelFormat fmt = vp9                ? AV_PIX_FMT_YUVA420P
+                            : codec == "qtrle" ? AV_PIX_FMT_ARGB
+                                               : AV_PIX_FMT_RGBA;
   AVFormatContext *raw = nullptr;
-  ok(avformat_alloc_output_context2(&raw, nullptr, "mov", path.c_str()), "clip output");
+  ok(avformat_alloc_output_context2(&raw, nullptr, vp9 ? "webm" : "mov", path.c_str()),
+     "clip output");
   std::unique_ptr<AVFormatContext, void (*)(AVFormatContext *)> oc(raw, [](AVFormatContext *o) {
     if (o->pb) avio_closep(&o->pb);
     avformat_free_context(o);
   });
-  Codec c = open_encoder(qtrle ? AV_CODEC_ID_QTRLE : AV_CODEC_ID_PNG, fmt, w, h, AVRational{1, fps},
-                         true);
+  Codec c = open_encoder(encoder, fmt, w, h, AVRational{1, fps}, true);
   AVStream *st = avformat_new_stream(oc.get(), nullptr);
   st->time_base = c->time_base;
   ok(avcodec_parameters_from_context(st->codecpar, c.get()), "clip parameters");
@@ -107,7 +134,8 @@ void write_rgba_clip(const std::filesystem::path &path, const std::string &codec
     }
   };
   for (int i = 0; i < frames; ++i) {
-    Frame f = rgba_frame(fmt, w, h, pixel);
+    Frame f = vp9 ? to_yuva(rgba_frame(AV_PIX_FMT_RGBA, w, h, pixel).get())
+                  : rgba_frame(fmt, w, h, pixel);
     f->pts = i;
     ok(avcodec_send_frame(c.get(), f.get()), "encode clip");
     drain();
@@ -115,6 +143,7 @@ void write_rgba_clip(const std::filesystem::path &path, const std::string &codec
   ok(avcodec_send_frame(c.get(), nullptr), "flush clip");
   drain();
   ok(av_write_trailer(oc.get()), "clip trailer");
+  return true;
 }
 
 }  // namespace automuse::render::test

@@ -1,5 +1,5 @@
-// Test inputs with an alpha channel, made with FFmpeg's encoders: an RGBA PNG and a .mov clip
-// whose frames are RGBA (PNG or QuickTime Animation inside), for the transparency tests.
+// Test inputs with an alpha channel, made with FFmpeg's encoders: an RGBA PNG and clips whose
+// frames carry alpha (PNG or QuickTime Animation in .mov, VP9 with alpha in .webm).
 #pragma once
 
 #include <cstdint>
@@ -17,9 +17,10 @@ struct Rgba {
 void write_rgba_png(const std::filesystem::path &path, int w, int h,
                     const std::function<Rgba(int, int)> &pixel);
 
-// Writes a .mov of `frames` frames at `fps`, w x h, pixel (x, y) of every frame from
-// `pixel(x, y)`, encoded with `codec` ("png": RGBA; "qtrle": 32-bit ARGB).
-void write_rgba_clip(const std::filesystem::path &path, const std::string &codec, int w, int h,
+// Writes a clip of `frames` frames at `fps`, w x h, pixel (x, y) of every frame from
+// `pixel(x, y)`, encoded with `codec`: "png" (RGBA) or "qtrle" (32-bit ARGB) in a .mov, or
+// "vp9" (lossless yuva420p, libvpx) in a .webm. Returns false if this FFmpeg lacks the encoder.
+bool write_rgba_clip(const std::filesystem::path &path, const std::string &codec, int w, int h,
                      int fps, int frames, const std::function<Rgba(int, int)> &pixel);
 
 }  // namespace automuse::render::test

@@ -89,7 +89,7 @@ TEST_F(Upscale, SmallPictureIsSharpenedAndNamedInAWarning) {
 }
 
 TEST_F(Upscale, ModestEnlargementHasNoWarning) {
-  // 200x300 covering 297x528 (the canvas and the default 0.1 motion margin): 1.76x.
+  // 200x300 covering 298x528 (the canvas and the default 0.1 motion margin): 1.76x.
   edge_png("fair.png", 200, 300);
   EXPECT_TRUE(warnings("fair.png", "cover", 0.1).empty());
   // Shrinking never warns.
