@@ -5,12 +5,14 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
 #include "alpha_media.h"
+#include "alpha_over.h"
 #include "frame_ops.h"
 #include "render_fixture.h"
 #include "scaler.h"
@@ -73,11 +75,25 @@ class Alpha : public RenderFixture {
 };
 
 TEST_F(Alpha, HalfTransparentRedOverWhiteIsPink) {
-  // The figure users check: 50% red over white is (255, 128, 128), within rounding.
-  const Rgb pink = over(kHalfRed, {255, 255, 255});
-  EXPECT_EQ(pink.r, 255);
-  EXPECT_NEAR(pink.g, 128, 1);
-  EXPECT_NEAR(pink.b, 128, 1);
+  // The figure users check, before any YUV conversion: 50% red over white is (255, 128, 128)
+  // within rounding; transparent shows the background, opaque stays.
+  auto f = detail::make_frame();
+  f->format = AV_PIX_FMT_RGBA;
+  f->width = 3;
+  f->height = 1;
+  ASSERT_GE(av_frame_get_buffer(f.get(), 32), 0);
+  const uint8_t in[12] = {255, 0, 0, 128, 0, 0, 0, 0, 20, 180, 60, 255};
+  std::memcpy(f->data[0], in, sizeof in);
+  detail::composite_over(f.get(), Color{255, 255, 255, 255});
+  EXPECT_EQ(f->format, AV_PIX_FMT_RGB0);
+  const uint8_t *p = f->data[0];
+  EXPECT_EQ(p[0], 255);
+  EXPECT_NEAR(p[1], 128, 1);
+  EXPECT_NEAR(p[2], 128, 1);
+  EXPECT_EQ(std::vector<uint8_t>(p + 4, p + 7), (std::vector<uint8_t>{255, 255, 255}));
+  EXPECT_EQ(std::vector<uint8_t>(p + 8, p + 11), (std::vector<uint8_t>{20, 180, 60}));
+  const Rgb pink = over(kHalfRed, {255, 255, 255});  // the expectation the renders use
+  EXPECT_EQ(std::vector<uint8_t>(p, p + 3), (std::vector<uint8_t>{pink.r, pink.g, pink.b}));
 }
 
 TEST_F(Alpha, PictureIsCompositedOverTheBackgroundForCoverAndContain) {
