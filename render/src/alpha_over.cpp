@@ -1,6 +1,8 @@
 // Alpha compositing over the canvas background (see alpha_over.h).
 #include "alpha_over.h"
 
+#include <algorithm>
+
 extern "C" {
 #include <libavutil/pixdesc.h>
 }
@@ -16,9 +18,23 @@ inline uint8_t div255(unsigned v) {
 
 }  // namespace
 
-bool has_alpha(const AVFrame *f) {
+bool has_transparency(const AVFrame *f) {
   const AVPixFmtDescriptor *d = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(f->format));
-  return d && (d->flags & (AV_PIX_FMT_FLAG_ALPHA | AV_PIX_FMT_FLAG_PAL));
+  if (!d) return false;
+  if (d->flags & AV_PIX_FMT_FLAG_PAL) {
+    const auto *palette = reinterpret_cast<const uint32_t *>(f->data[1]);  // 0xAARRGGBB
+    return std::any_of(palette, palette + 256, [](uint32_t c) { return c >> 24 != 0xFF; });
+  }
+  if (!(d->flags & AV_PIX_FMT_FLAG_ALPHA)) return false;
+  const AVComponentDescriptor &alpha = d->comp[d->nb_components - 1];  // alpha comes last
+  if (alpha.depth != 8) return true;  // not scanned: composited, which is right either way
+  for (int y = 0; y < f->height; ++y) {
+    const uint8_t *p =
+        f->data[alpha.plane] + static_cast<ptrdiff_t>(y) * f->linesize[alpha.plane] + alpha.offset;
+    for (int x = 0; x < f->width; ++x)
+      if (p[static_cast<ptrdiff_t>(x) * alpha.step] != 255) return true;
+  }
+  return false;
 }
 
 void composite_over(AVFrame *rgba, Color background) {

@@ -139,7 +139,7 @@ double fit_factor(int sw, int sh, int dw, int dh, Fit fit) {
 
 void fit_picture(const AVFrame *src, Fit fit, Color background, AVFrame *dst, FitCache &cache,
                  int flags) {
-  if (has_alpha(src)) src = flatten(src, background, cache);
+  if (has_transparency(src)) src = flatten(src, background, cache);
   const double sw = src->width, sh = src->height, dw = dst->width, dh = dst->height;
   const double scale = fit_factor(src->width, src->height, dst->width, dst->height, fit);
   if (fit == Fit::kCover) {

@@ -207,5 +207,34 @@ TEST_F(AlphaFormats, YuvWithAlphaShowsTheBackground) {
              yuv(over(Rgba{255, 0, 0, 128}, {255, 255, 255})));
 }
 
+TEST_F(AlphaFormats, OpaqueAlphaIsNotComposited) {
+  // An RGBA picture whose alpha is all 255 fits exactly as the same picture in RGB24 does.
+  auto rgba = detail::make_frame(), rgb = detail::make_frame();
+  for (auto *f : {rgba.get(), rgb.get()}) {
+    f->format = f == rgba.get() ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24;
+    f->width = f->height = 16;
+    ASSERT_GE(av_frame_get_buffer(f, 32), 0);
+  }
+  for (int y = 0; y < 16; ++y)
+    for (int x = 0; x < 16; ++x) {
+      const uint8_t c[3] = {static_cast<uint8_t>(x * 16), static_cast<uint8_t>(y * 16), 77};
+      std::memcpy(rgb->data[0] + y * rgb->linesize[0] + 3 * x, c, 3);
+      std::memcpy(rgba->data[0] + y * rgba->linesize[0] + 4 * x, c, 3);
+      rgba->data[0][y * rgba->linesize[0] + 4 * x + 3] = 255;
+    }
+  EXPECT_FALSE(detail::has_transparency(rgba.get()));
+  EXPECT_FALSE(detail::has_transparency(rgb.get()));
+  auto a = detail::make_yuv_frame(32, 32), b = detail::make_yuv_frame(32, 32);
+  detail::FitCache ca, cb;
+  detail::fit_picture(rgba.get(), Fit::kCover, Color{255, 0, 0, 255}, a.get(), ca);
+  detail::fit_picture(rgb.get(), Fit::kCover, Color{255, 0, 0, 255}, b.get(), cb);
+  EXPECT_FALSE(ca.flat);  // no compositing copy was made
+  for (int y = 0; y < 32; ++y)
+    ASSERT_EQ(std::memcmp(a->data[0] + y * a->linesize[0], b->data[0] + y * b->linesize[0], 32), 0);
+  // One pixel short of opaque is enough to composite.
+  rgba->data[0][5 * rgba->linesize[0] + 4 * 7 + 3] = 254;
+  EXPECT_TRUE(detail::has_transparency(rgba.get()));
+}
+
 }  // namespace
 }  // namespace automuse::render::test
