@@ -1,6 +1,7 @@
 // fuzz/timeline_fuzz.cpp — the render timeline JSON (render/src/timeline_parse.cpp):
 // parse_timeline and parse_subtitle_style on any text. Invariants: a failure always says why;
-// a subtitle style that parses, written back by subtitle_style_json, parses to the same style.
+// a parsed canvas is opaque; a subtitle style that parses, written back by subtitle_style_json,
+// parses to the same style.
 #include <boost/json/parse.hpp>
 #include <string>
 #include <string_view>
@@ -19,6 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (r.timeline) {
     FUZZ_CHECK(!r.timeline->scenes.empty(), "a parsed timeline has scenes");
     FUZZ_CHECK(r.timeline->total_duration() >= 0, "durations are not negative");
+    FUZZ_CHECK(r.timeline->canvas.background.a == 255, "the canvas is opaque");
   }
 
   ar::SubtitleStyle style;

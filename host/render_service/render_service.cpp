@@ -85,6 +85,14 @@ void run(const std::shared_ptr<am_job> &job, am_op_id id, const std::shared_ptr<
   o["frames"] = r.frames;
   o["measured_lufs"] = r.measured_lufs;
   o["applied_gain_db"] = r.applied_gain_db;
+  // The renderer's own warnings ("scenes[2].image: ... enlarged 4.4x ..."), each with its
+  // JSON path; also in the host's log.
+  json::array warnings;
+  for (const std::string &w : r.warnings) {
+    automuse::log::write("render", spdlog::level::warn, w);
+    warnings.emplace_back(w);
+  }
+  o["warnings"] = std::move(warnings);
   finish(job, id, op, AM_OK, json::serialize(o), "");
 }
 

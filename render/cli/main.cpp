@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iostream>
 #include <string_view>
+#include <vector>
 
 #include "automuse_render/render.h"
 
@@ -29,6 +30,11 @@ void draw_bar(const automuse::render::RenderProgress &p) {
   std::fflush(stderr);
 }
 
+void print_warnings(const std::string &timeline_file, const std::vector<std::string> &warnings) {
+  for (const std::string &w : warnings)
+    std::cerr << "automuse-render: warning: " << timeline_file << ": " << w << "\n";
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
@@ -40,7 +46,8 @@ int main(int argc, char **argv) {
   app.add_option("timeline", timeline_file, "timeline JSON file")->required();
   app.add_option("-o,--output", output, "output path (overrides output.path)");
   app.add_option("--threads", threads, "libx264 threads (0 = automatic)");
-  app.add_flag("-q,--quiet", quiet, "no progress bar; of FFmpeg's messages, errors only");
+  app.add_flag("-q,--quiet", quiet,
+               "no progress bar, no warnings; of FFmpeg's messages, errors only");
   app.add_flag("-v,--verbose", verbose,
                "also FFmpeg's informational messages (libx264 statistics)");
   app.add_flag("--cpu-stats", cpu_stats,
@@ -77,10 +84,12 @@ int main(int argc, char **argv) {
     t.subtitles->write_ass = std::filesystem::absolute(write_ass);
   }
   if (check_only) {
-    if (auto e = ar::validate_timeline(t)) {
+    std::vector<std::string> warnings;
+    if (auto e = ar::validate_timeline(t, &warnings)) {
       std::cerr << "automuse-render: " << timeline_file << ": " << e->to_string() << "\n";
       return 2;
     }
+    if (!quiet) print_warnings(timeline_file, warnings);
     std::cerr << "timeline OK: " << t.scenes.size() << " scenes, " << t.total_duration() << " s\n";
     return 0;
   }
@@ -91,7 +100,10 @@ int main(int argc, char **argv) {
   ar::RenderOptions options;
   options.encoder_threads = threads;
   ar::RenderResult r = ar::render(t, options, cb, &g_cancel);
-  if (!quiet) std::fputc('\n', stderr);
+  if (!quiet) {
+    std::fputc('\n', stderr);
+    print_warnings(timeline_file, r.warnings);
+  }
   if (!r.ok()) {
     std::cerr << "automuse-render: "
               << (r.error_kind == ar::RenderErrorKind::kInvalidTimeline ? timeline_file + ": " : "")

@@ -2,6 +2,7 @@
 #include "media_input.h"
 
 #include <cmath>
+#include <cstdlib>
 
 #include "automuse_render/media_open.h"
 
@@ -47,7 +48,7 @@ InputPtr open_input(const std::filesystem::path &path, unsigned kinds, std::stri
 }
 
 CodecPtr open_decoder(AVStream *st, std::string &error, const std::filesystem::path &path) {
-  const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
+  const AVCodec *codec = find_decoder(st);
   if (!codec) {
     error = "no decoder for " + path.string();
     return nullptr;
@@ -64,6 +65,15 @@ CodecPtr open_decoder(AVStream *st, std::string &error, const std::filesystem::p
 }
 
 }  // namespace
+
+const AVCodec *find_decoder(const AVStream *st) {
+  if (st->codecpar->codec_id == AV_CODEC_ID_VP9) {
+    const AVDictionaryEntry *alpha = av_dict_get(st->metadata, "alpha_mode", nullptr, 0);
+    const AVCodec *libvpx = avcodec_find_decoder_by_name("libvpx-vp9");
+    if (alpha && std::atoi(alpha->value) != 0 && libvpx) return libvpx;
+  }
+  return avcodec_find_decoder(st->codecpar->codec_id);
+}
 
 std::optional<MediaInfo> probe_media(const std::filesystem::path &path, std::string &error) {
   InputPtr in = open_input(path, kImageFile | kVideoFile | kAudioFile, error);

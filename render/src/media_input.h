@@ -28,6 +28,10 @@ struct Pcm {
   double seconds() const { return static_cast<double>(frames()) / kAudioRate; }
 };
 
+// The decoder for `st`: FFmpeg's default, except for VP9 with an alpha layer (WebM's
+// AlphaMode), which only libvpx's decoder returns; null if there is none.
+const AVCodec *find_decoder(const AVStream *st);
+
 // Opens `path` and finds its streams; on failure returns nullopt and sets `error`.
 std::optional<MediaInfo> probe_media(const std::filesystem::path &path, std::string &error);
 

@@ -36,6 +36,7 @@ struct Prepared {
   std::vector<std::unique_ptr<SceneSource>> scenes;
   std::unique_ptr<SubtitleLayer> subtitles;
   AudioInputs audio;
+  std::vector<std::string> warnings;  // see RenderResult::warnings
 };
 
 std::optional<TimelineError> fill_durations(Timeline &t) {
@@ -111,13 +112,13 @@ std::optional<TimelineError> prepare(Timeline &t, Prepared &p) {
   // audio are single-threaded), then report the first problem in timeline order.
   struct Opened {
     std::unique_ptr<SceneSource> source;
-    std::string error;
+    std::string error, warning;
   };
   std::vector<std::future<Opened>> scenes;
   for (const Scene &scene : t.scenes)
     scenes.push_back(std::async(std::launch::async, [&scene, &t] {
       Opened o;
-      o.source = open_scene(scene, t.canvas, o.error);
+      o.source = open_scene(scene, t.canvas, o.error, o.warning);
       return o;
     }));
   auto audio = std::async(std::launch::async, [&t, &p] { return load_audio_inputs(t, p.audio); });
@@ -131,9 +132,10 @@ std::optional<TimelineError> prepare(Timeline &t, Prepared &p) {
   std::optional<TimelineError> scene_error;
   for (size_t i = 0; i < scenes.size(); ++i) {
     Opened o = scenes[i].get();
-    if (!o.source && !scene_error)
-      scene_error = TimelineError{
-          scene_path(i) + (t.scenes[i].kind == Scene::Kind::kImage ? ".image" : ".video"), o.error};
+    const std::string field =
+        scene_path(i) + (t.scenes[i].kind == Scene::Kind::kImage ? ".image" : ".video");
+    if (!o.source && !scene_error) scene_error = TimelineError{field, o.error};
+    if (!o.warning.empty()) p.warnings.push_back(field + ": " + o.warning);
     p.scenes.push_back(std::move(o.source));
   }
   std::optional<TimelineError> audio_error = audio.get();
@@ -205,10 +207,13 @@ bool cancelled(const std::atomic<bool> *c) {
 
 }  // namespace
 
-std::optional<TimelineError> validate_timeline(Timeline &timeline) {
+std::optional<TimelineError> validate_timeline(Timeline &timeline,
+                                               std::vector<std::string> *warnings) {
   install_log_bridge();
   Prepared p;
-  return prepare(timeline, p);
+  auto error = prepare(timeline, p);
+  if (warnings) *warnings = std::move(p.warnings);
+  return error;
 }
 
 RenderResult render(Timeline t, const RenderOptions &options, const ProgressCallback &progress,
@@ -219,9 +224,11 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
   result.output = t.output.path;
   const double cpu_start = process_cpu_seconds();
   Prepared prep;
-  if (auto e = prepare(t, prep)) {
+  const auto invalid = prepare(t, prep);
+  result.warnings = std::move(prep.warnings);
+  if (invalid) {
     result.error_kind = RenderErrorKind::kInvalidTimeline;
-    result.error = e->to_string();
+    result.error = invalid->to_string();
     return result;
   }
   const int64_t total = std::max<int64_t>(1, t.total_frames());

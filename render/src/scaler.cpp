@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "alpha_over.h"
+
 extern "C" {
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
@@ -44,10 +46,6 @@ SwsContext *Scaler::get(int sw, int sh, AVPixelFormat sfmt, bool src_full, int s
 
 namespace {
 
-// Bilinear: cheap enough per frame for video clips, and fine for the modest scale changes of
-// fitting a picture to the canvas.
-constexpr int kScaleFlags = SWS_FAST_BILINEAR;
-
 int even(double v) {
   return std::max(2, static_cast<int>(std::lround(v / 2)) * 2);
 }
@@ -72,8 +70,10 @@ AVPixelFormat normalise_format(AVPixelFormat f, bool &full_range) {
   }
 }
 
+// Scales the sw x sh region of `src` at (sx, sy) into the dw x dh region of `dst` at (dx, dy):
+// a yuv420p frame (BT.709 limited), or an RGB one (full range) at (0, 0).
 void scale_into(const AVFrame *src, int sx, int sy, int sw, int sh, AVFrame *dst, int dx, int dy,
-                int dw, int dh, Scaler &scaler) {
+                int dw, int dh, Scaler &scaler, int flags) {
   bool full = src->color_range == AVCOL_RANGE_JPEG;
   AVPixelFormat fmt = normalise_format(static_cast<AVPixelFormat>(src->format), full);
   const AVPixFmtDescriptor *desc = av_pix_fmt_desc_get(fmt);
@@ -81,8 +81,10 @@ void scale_into(const AVFrame *src, int sx, int sy, int sw, int sh, AVFrame *dst
   const int src_cs = is_rgb                               ? SWS_CS_DEFAULT
                      : src->colorspace == AVCOL_SPC_BT709 ? SWS_CS_ITU709
                                                           : SWS_CS_ITU601;
-  SwsContext *ctx = scaler.get(sw, sh, fmt, is_rgb || full, src_cs, dw, dh, AV_PIX_FMT_YUV420P,
-                               false, SWS_CS_ITU709, kScaleFlags);
+  const auto dst_fmt = static_cast<AVPixelFormat>(dst->format);
+  const bool dst_rgb = dst_fmt != AV_PIX_FMT_YUV420P;
+  SwsContext *ctx = scaler.get(sw, sh, fmt, is_rgb || full, src_cs, dw, dh, dst_fmt, dst_rgb,
+                               SWS_CS_ITU709, flags);
   // Offsets of the source crop in each plane.
   const uint8_t *sp[4] = {};
   int sl[4] = {};
@@ -101,32 +103,57 @@ void scale_into(const AVFrame *src, int sx, int sy, int sw, int sh, AVFrame *dst
     sp[p] = src->data[p] + static_cast<ptrdiff_t>(sy >> shy) * sl[p] +
             ((desc->flags & AV_PIX_FMT_FLAG_BITSTREAM) ? 0 : (sx >> shx) * step);
   }
-  uint8_t *dp[4] = {};
-  for (int p = 0; p < 3; ++p) {
+  uint8_t *dp[4] = {dst->data[0]};
+  for (int p = 0; p < 3 && !dst_rgb; ++p) {
     int ox = p ? dx / 2 : dx, oy = p ? dy / 2 : dy;
     dp[p] = dst->data[p] + static_cast<ptrdiff_t>(oy) * dst->linesize[p] + ox;
   }
   sws_scale(ctx, sp, sl, 0, sh, dp, dst->linesize);
 }
 
+// `src` composited over `background` at its own size, in RGB (kept in `cache`). Before
+// scaling, so the colour stored under transparent pixels never bleeds into the edges.
+const AVFrame *flatten(const AVFrame *src, Color background, FitCache &cache) {
+  AVFrame *flat = cache.flat.get();
+  if (!flat || flat->width != src->width || flat->height != src->height) {
+    cache.flat = make_frame();
+    flat = cache.flat.get();
+    flat->format = AV_PIX_FMT_RGBA;
+    flat->width = src->width;
+    flat->height = src->height;
+    check(av_frame_get_buffer(flat, 32), "allocate frame");
+  }
+  flat->format = AV_PIX_FMT_RGBA;  // composite_over left it labelled RGB0
+  scale_into(src, 0, 0, src->width, src->height, flat, 0, 0, src->width, src->height, cache.to_rgba,
+             SWS_BILINEAR);
+  composite_over(flat, background);
+  return flat;
+}
+
 }  // namespace
 
-void fit_picture(const AVFrame *src, Fit fit, Yuv background, AVFrame *dst, Scaler &scaler) {
+double fit_factor(int sw, int sh, int dw, int dh, Fit fit) {
+  const double x = static_cast<double>(dw) / sw, y = static_cast<double>(dh) / sh;
+  return fit == Fit::kCover ? std::max(x, y) : std::min(x, y);
+}
+
+void fit_picture(const AVFrame *src, Fit fit, Color background, AVFrame *dst, FitCache &cache,
+                 int flags) {
+  if (has_transparency(src)) src = flatten(src, background, cache);
   const double sw = src->width, sh = src->height, dw = dst->width, dh = dst->height;
+  const double scale = fit_factor(src->width, src->height, dst->width, dst->height, fit);
   if (fit == Fit::kCover) {
-    const double scale = std::max(dw / sw, dh / sh);
     // The source region that maps onto the whole destination, centred; even for 4:2:0 sources.
     int cw = std::min(src->width, static_cast<int>(std::lround(dw / scale)));
     int ch = std::min(src->height, static_cast<int>(std::lround(dh / scale)));
     int cx = ((src->width - cw) / 2) & ~1, cy = ((src->height - ch) / 2) & ~1;
-    scale_into(src, cx, cy, cw, ch, dst, 0, 0, dst->width, dst->height, scaler);
+    scale_into(src, cx, cy, cw, ch, dst, 0, 0, dst->width, dst->height, cache.fit, flags);
     return;
   }
-  const double scale = std::min(dw / sw, dh / sh);
   int fw = std::min(dst->width, even(sw * scale)), fh = std::min(dst->height, even(sh * scale));
-  fill_frame(dst, background);
+  fill_frame(dst, to_yuv(background));
   int ox = ((dst->width - fw) / 2) & ~1, oy = ((dst->height - fh) / 2) & ~1;
-  scale_into(src, 0, 0, src->width, src->height, dst, ox, oy, fw, fh, scaler);
+  scale_into(src, 0, 0, src->width, src->height, dst, ox, oy, fw, fh, cache.fit, flags);
 }
 
 }  // namespace automuse::render::detail

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "automuse_render/media_open.h"
 #include "frame_ops.h"
@@ -15,6 +16,26 @@ namespace {
 
 int even_round(double v) {
   return static_cast<int>(std::lround(v / 2)) * 2;
+}
+
+std::string size_text(int w, int h) {
+  return std::to_string(w) + "x" + std::to_string(h);
+}
+
+// Says that `picture` is enlarged `factor` times to fill `big` (the canvas plus the motion's
+// margin), and what size would not need it.
+std::string enlargement_warning(const Scene &scene, const Canvas &canvas, const AVFrame &picture,
+                                const AVFrame &big, double factor) {
+  char times[32];
+  std::snprintf(times, sizeof times, "%.1fx", factor);
+  std::string target = size_text(big.width, big.height);
+  if (big.width != canvas.width || big.height != canvas.height)
+    target += " (the " + size_text(canvas.width, canvas.height) + " canvas and its motion margin)";
+  const auto need = [&](int v) { return static_cast<int>(std::ceil(v * factor)); };
+  return scene.source.string() + " is " + size_text(picture.width, picture.height) + ", enlarged " +
+         times + (scene.fit == Fit::kCover ? " to cover " : " to fit in ") + target +
+         "; it will look soft (drawn with a bicubic scaler): a picture of " +
+         size_text(need(picture.width), need(picture.height)) + " or more needs no enlarging";
 }
 
 // The image is decoded once and fitted to the canvas enlarged by the motion strength; each
@@ -107,7 +128,7 @@ class VideoClip : public SceneSource {
   bool open(const Scene &scene, const Canvas &canvas, std::string &error) {
     path_ = scene.source;
     fit_ = scene.fit;
-    background_ = to_yuv(canvas.background);
+    background_ = canvas.background;
     loop_ = scene.loop;
     trim_start_ = scene.trim_start;
     AVFormatContext *fmt = nullptr;
@@ -135,7 +156,7 @@ class VideoClip : public SceneSource {
     AVStream *st = fmt->streams[stream_];
     tb_ = av_q2d(st->time_base);
     start_pts_ = st->start_time == AV_NOPTS_VALUE ? 0 : st->start_time;
-    const AVCodec *codec = avcodec_find_decoder(st->codecpar->codec_id);
+    const AVCodec *codec = find_decoder(st);  // libvpx's for VP9 with alpha
     if (!codec) {
       error = "no decoder for " + path_.string();
       return false;
@@ -199,7 +220,7 @@ class VideoClip : public SceneSource {
       have_next_ = advance(next_.get());
     }
     if (dirty_ && have_cur_) {
-      fit_picture(cur_.get(), fit_, background_, scaled_.get(), scaler_);
+      fit_picture(cur_.get(), fit_, background_, scaled_.get(), fit_cache_);
       dirty_ = false;
     }
     copy_region(scaled_.get(), 0, 0, dst);
@@ -238,7 +259,7 @@ class VideoClip : public SceneSource {
 
   std::filesystem::path path_;
   Fit fit_ = Fit::kCover;
-  Yuv background_{};
+  Color background_{};
   bool loop_ = true;
   double trim_start_ = 0, loop_length_ = 0, tb_ = 0, cycle_ = 0;
   int64_t start_pts_ = 0;
@@ -247,13 +268,13 @@ class VideoClip : public SceneSource {
   int stream_ = -1;
   bool eof_ = false, have_cur_ = false, have_next_ = false, dirty_ = false;
   FramePtr cur_, next_, scaled_;
-  Scaler scaler_;
+  FitCache fit_cache_;
 };
 
 }  // namespace
 
 std::unique_ptr<SceneSource> open_scene(const Scene &scene, const Canvas &canvas,
-                                        std::string &error) {
+                                        std::string &error, std::string &warning) {
   if (scene.kind == Scene::Kind::kVideo) {
     auto clip = std::make_unique<VideoClip>();
     if (!clip->open(scene, canvas, error)) return nullptr;
@@ -264,9 +285,14 @@ std::unique_ptr<SceneSource> open_scene(const Scene &scene, const Canvas &canvas
   const double k = 1.0 + scene.motion_strength;
   FramePtr big = make_yuv_frame(std::max(canvas.width, even_round(canvas.width * k)),
                                 std::max(canvas.height, even_round(canvas.height * k)));
+  const double factor =
+      fit_factor(picture->width, picture->height, big->width, big->height, scene.fit);
+  const bool enlarged = factor > kSharpScaleFactor;
+  if (enlarged) warning = enlargement_warning(scene, canvas, *picture, *big, factor);
   try {
-    Scaler scaler;
-    fit_picture(picture.get(), scene.fit, to_yuv(canvas.background), big.get(), scaler);
+    FitCache cache;
+    fit_picture(picture.get(), scene.fit, canvas.background, big.get(), cache,
+                enlarged ? kSharpScale : kFastScale);
   } catch (const CodecError &e) {
     error = std::string(e.what()) + " for " + scene.source.string();
     return nullptr;

@@ -23,9 +23,10 @@ class SceneSource {
   virtual void draw(double local, double progress, AVFrame *dst, FrameMemo &memo) = 0;
 };
 
-// Decodes and prepares the scene's source (errors are about the file; the caller adds the
-// JSON path). Returns null with `error` set on failure.
+// Decodes and prepares the scene's source (errors and warnings are about the file; the caller
+// adds the JSON path). Returns null with `error` set on failure. Sets `warning` when the
+// picture is enlarged more than kSharpScaleFactor times (scaler.h) to fill the canvas.
 std::unique_ptr<SceneSource> open_scene(const Scene &scene, const Canvas &canvas,
-                                        std::string &error);
+                                        std::string &error, std::string &warning);
 
 }  // namespace automuse::render::detail

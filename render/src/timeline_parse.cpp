@@ -204,6 +204,10 @@ Canvas parse_canvas(const json::value *v, const std::string &path) {
   if (c.height % 2) throw FieldError{o.at("height"), "must be even (H.264 4:2:0)"};
   c.fps = o.integer("fps", c.fps, 1, 120);
   c.background = color_field(o, "background", c.background);
+  if (c.background.a != 255)
+    throw FieldError{o.at("background"),
+                     "must be opaque (\"#RRGGBB\", or alpha FF): the canvas has no transparency, "
+                     "it is what transparent pictures are drawn over"};
   o.no_unknown_keys();
   return c;
 }

@@ -2,19 +2,18 @@
 // on a worker thread, progress and the single completion arrive on the job's strand, the
 // output reads back as a real MP4, a bad timeline names its field, and cancellation
 // completes exactly once with AM_CANCELLED and leaves no file.
-#include "core/runtime.hpp"
-#include "media_fixtures.h"
 #include "render_service/render_service.hpp"
-#include "support/temp_folder.hpp"
-
-#include <automuse/cpp/str.hpp>
 
 #include <gtest/gtest.h>
 
+#include <automuse/cpp/str.hpp>
 #include <boost/json.hpp>
-
 #include <future>
 #include <thread>
+
+#include "core/runtime.hpp"
+#include "media_fixtures.h"
+#include "support/temp_folder.hpp"
 
 namespace fs = std::filesystem;
 using namespace automuse::render::test;
@@ -58,7 +57,9 @@ struct Call {
 class RenderService : public ::testing::Test {
  protected:
   void SetUp() override {
-    write_png(dir_ / "a.png", 320, 240, [](int x, int y) { return Rgb{uint8_t(x), uint8_t(y), 80}; });
+    write_png(dir_ / "a.png", 320, 240, [](int x, int y) {
+      return Rgb{uint8_t(x), uint8_t(y), 80};
+    });
     write_tone_wav(dir_ / "voice.wav", 2.0, 330, 0.3);
   }
   std::string timeline(double seconds, const std::string &output) {
@@ -66,7 +67,8 @@ class RenderService : public ::testing::Test {
                "scenes": [{"image": "a.png", "duration": )" +
            std::to_string(seconds) + R"(, "motion": "zoom_in"}],
                "audio": {"voice": "voice.wav"},
-               "output": {"path": ")" + output + R"(", "preset": "ultrafast"}})";
+               "output": {"path": ")" +
+           output + R"(", "preset": "ultrafast"}})";
   }
   const am_render_service *svc_ = automuse::render_service::render_service();
   automuse::core::Runtime runtime_{1, 2};
@@ -113,6 +115,24 @@ TEST_F(RenderService, BadTimelineNamesTheField) {
   EXPECT_NE(o.error.find("scenes[0]"), std::string::npos) << o.error;
   EXPECT_NE(o.error.find("missing.png"), std::string::npos) << o.error;
   EXPECT_FALSE(fs::exists(dir_ / "x.mp4"));
+}
+
+TEST_F(RenderService, ResultCarriesTheRenderersWarnings) {
+  // a.png (320x240) covering 298x528 (the canvas and the zoom's margin) is enlarged 2.2x.
+  Call call;
+  call.job = runtime_.make_job("render-test");
+  std::string tl = timeline(0.2, "small.mp4");
+  svc_->render(call.job.get(), am::to_am_str(tl), am::to_am_str(dir_.string()), nullptr,
+               &Call::finished, &call);
+  auto o = call.promise.get_future().get();
+  call.job->wait_idle();
+  ASSERT_EQ(o.status, AM_OK) << o.error;
+  const boost::json::value result = boost::json::parse(o.result);
+  const auto &warnings = result.at("warnings").as_array();
+  ASSERT_EQ(warnings.size(), 1u) << o.result;
+  const std::string w(warnings[0].as_string());
+  EXPECT_EQ(w.rfind("scenes[0].image: ", 0), 0u) << w;
+  EXPECT_NE(w.find("a.png is 320x240, enlarged 2.2x"), std::string::npos) << w;
 }
 
 TEST_F(RenderService, CancelStopsPromptlyExactlyOnceAndLeavesNoFile) {

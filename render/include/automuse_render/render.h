@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "automuse_render/timeline.h"
 
@@ -62,6 +63,9 @@ struct RenderResult {
   double measured_lufs = 0.0;  // integrated loudness of the mix before any gain
   double applied_gain_db = 0.0;
   RenderCpu cpu;  // filled by a successful render
+  // Things that do not stop a render but that the user should hear about, each starting with
+  // the JSON path it is about ("scenes[2].image: ... is 640x480, enlarged 4.4x ...").
+  std::vector<std::string> warnings;
   bool ok() const { return error_kind == RenderErrorKind::kNone; }
 };
 
@@ -77,8 +81,10 @@ using LogHandler = std::function<void(LogLevel level, std::string_view message)>
 void set_log_handler(LogHandler handler, LogLevel level = LogLevel::kWarning);
 
 // Checks every input: files exist and decode, transitions fit their scenes, and fills in
-// automatic durations. Returns the first problem with its JSON path.
-std::optional<TimelineError> validate_timeline(Timeline &timeline);
+// automatic durations. Returns the first problem with its JSON path; `warnings` (if given)
+// receives what RenderResult::warnings would.
+std::optional<TimelineError> validate_timeline(Timeline &timeline,
+                                               std::vector<std::string> *warnings = nullptr);
 
 // Renders synchronously on the calling thread (plus one composition thread and the
 // encoder's own threads). Validates first: on a bad input nothing is encoded. The output is
