@@ -193,9 +193,12 @@ H264Encoder::H264Encoder(const EncoderRequest &request, std::vector<EncoderCandi
                      (request.choice == VideoEncoder::kLibx264
                           ? ""
                           : "; output.encoder \"auto\" falls back to libx264 on the CPU"));
-  if (automatic && !reasons.empty())
-    log_message(name_ == "libx264" ? LogLevel::kWarning : LogLevel::kInfo,
-                "encoder auto: using " + name_ + " (" + reasons + ")");
+  if (!automatic) return;
+  const std::string line = "encoder auto: using " + name_;
+  if (name_ == "libx264")  // the CPU when a GPU may have been expected: say why, once
+    log_message(LogLevel::kWarning, line + " (" + reasons + ")");
+  else
+    log_message(LogLevel::kInfo, reasons.empty() ? line : line + " (" + reasons + ")");
 }
 
 std::string H264Encoder::try_open(VideoEncoder kind, const EncoderRequest &r) {
