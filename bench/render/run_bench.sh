@@ -6,13 +6,17 @@
 # holds less detail, so x264 would do ~10% less work on it than on what (a) really encodes).
 # Rounds are interleaved a,b,c so machine noise hits all three alike; prints medians, ratios
 # and peak memory, then renders the same timeline at 16:9.
-# usage: run_bench.sh [ROUNDS] [WORKDIR]     env: BUILD (build dir), REFERENCE (script)
+# usage: run_bench.sh [ROUNDS] [WORKDIR]
+# env: BUILD (build dir), REFERENCE (script), ENCODER ((a)'s --encoder: auto, h264_nvenc, ...;
+# default the timeline's, libx264). Prints which encoder (a) ran.
 set -euo pipefail
 rounds=${1:-7}
 work=${2:-/tmp/automuse-render-bench}
 here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD:-$here/../../build-render}
 reference=${REFERENCE:-$here/ffmpeg_cli_reference.sh}
+encoder_args=()
+[[ -n ${ENCODER:-} ]] && encoder_args=(--encoder "$ENCODER")
 render=$build/render/automuse-render
 floor=$build/bench/render/render_x264_floor
 for exe in "$render" "$floor" "$reference"; do
@@ -26,20 +30,22 @@ cd "$work"
 "$render" --check --write-ass subs.ass timeline_9x16.json
 results=$work/results.txt
 : > "$results"
-timed() {  # label cmd... -> appends "label wall_seconds peak_kb cpu_seconds"
+timed() {  # label cmd... -> appends "label wall_seconds peak_kb cpu_seconds"; stdout in label.out
   local label=$1; shift
-  /usr/bin/time -f "%e %M %U %S" -o time.out "$@" > /dev/null
+  /usr/bin/time -f "%e %M %U %S" -o time.out "$@" > "$label.out"
   awk -v l="$label" '{printf "%s %s %s %.2f\n", l, $1, $2, $3 + $4}' time.out >> "$results"
 }
 for ((r = 1; r <= rounds; r++)); do
   echo "round $r/$rounds" >&2
-  timed a "$render" -q timeline_9x16.json -o a.mp4
+  timed a "$render" -q --cpu-stats "${encoder_args[@]}" timeline_9x16.json -o a.mp4
   timed b "$reference" b.mp4 voice.wav music.wav subs.ass img0.png img1.png img2.png img3.png img4.png img5.png
   enc=$("$floor" composed.mp4 veryfast 23)
   echo "$enc" > floor.out
   echo "c $(awk '{print $2, 0, $4}' <<< "$enc")" >> "$results"
 done
-timed a16x9 "$render" -q timeline_16x9.json -o a16x9.mp4
+timed a16x9 "$render" -q --cpu-stats "${encoder_args[@]}" timeline_16x9.json -o a16x9.mp4
+# --cpu-stats prints "encoder NAME": what really encoded (a), after auto's probing.
+echo "encoder: (a) $(awk '$1 == "encoder" {print $2}' a.out), 16:9 $(awk '$1 == "encoder" {print $2}' a16x9.out); (b) libx264 (ffmpeg CLI); (c) libx264"
 
 python3 - "$results" <<'PY'
 import statistics, subprocess, sys

@@ -140,6 +140,7 @@ core::ServiceRegistry &HostContext::services() {
     services_->add(AM_HTTP_SERVICE_ID, http_service_->table());
     oauth_service_ = std::make_unique<oauth::OAuthService>(http_service_->table());
     services_->add(AM_OAUTH_SERVICE_ID, oauth_service_->table());
+    render_service::configure({.encoder = str("render.encoder")});
     services_->add(AM_RENDER_SERVICE_ID, render_service::render_service());
 
     store_service_ = std::make_unique<store::StoreService>(store());

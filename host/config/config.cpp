@@ -66,6 +66,8 @@ constexpr Key kKnownKeys[] = {
     {"schedule.retry_base_seconds", Kind::Number},
     {"schedule.max_attempts", Kind::Number},
     {"schedule.grace_seconds", Kind::Number},
+    {"render", Kind::Object},
+    {"render.encoder", Kind::String},
     {"plugins", Kind::Object},
 };
 
@@ -258,6 +260,7 @@ std::string Config::default_text() {
   "speech": {"provider": "espeak-ng", "providers": {}},
   "images": {"provider": "title-cards", "providers": {}},
   "cache": {"max_size_mb": 2048},
+  "render": {"encoder": "libx264"},
   "plugins": {
     "youtube": {},
     "twitter": {},

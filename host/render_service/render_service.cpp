@@ -9,6 +9,8 @@
 #include <boost/json.hpp>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <vector>
 
 #include "core/job.hpp"
 #include "log/logging.hpp"
@@ -18,6 +20,34 @@ namespace {
 
 namespace json = boost::json;
 using automuse::render::RenderErrorKind;
+
+std::mutex g_settings_mu;
+RenderSettings g_settings;
+
+RenderSettings settings() {
+  std::lock_guard lock(g_settings_mu);
+  return g_settings;
+}
+
+// The configured encoder for a timeline that names none; a name the renderer does not know
+// fails the render naming the setting, instead of quietly encoding with something else.
+std::optional<std::string> apply_settings(automuse::render::Timeline &t) {
+  const RenderSettings s = settings();
+  if (t.output.encoder || s.encoder.empty()) return std::nullopt;
+  t.output.encoder = automuse::render::encoder_from_name(s.encoder);
+  if (t.output.encoder) return std::nullopt;
+  return "automuse.json render.encoder: unknown encoder \"" + s.encoder +
+         "\" (expected one of: " + automuse::render::encoder_names() + ")";
+}
+
+json::array candidates_json(const std::vector<automuse::render::EncoderCandidate> &tried) {
+  json::array a;
+  for (const auto &c : tried)
+    a.push_back(json::object{{"encoder", c.name},
+                             {"opened", c.opened},
+                             {"reason", c.opened ? json::value(nullptr) : json::value(c.reason)}});
+  return a;
+}
 
 struct RenderOp {
   std::string timeline_json;
@@ -58,6 +88,8 @@ void run(const std::shared_ptr<am_job> &job, am_op_id id, const std::shared_ptr<
       op->base_dir.empty() ? std::filesystem::current_path() : std::filesystem::path(op->base_dir));
   if (!parsed.timeline)
     return finish(job, id, op, AM_INVALID_ARGUMENT, "null", parsed.error->to_string());
+  if (auto bad = apply_settings(*parsed.timeline))
+    return finish(job, id, op, AM_INVALID_ARGUMENT, "null", *bad);
   automuse::render::ProgressCallback on_progress;
   if (op->progress) {
     on_progress = [job, op](const automuse::render::RenderProgress &p) {
@@ -93,6 +125,8 @@ void run(const std::shared_ptr<am_job> &job, am_op_id id, const std::shared_ptr<
     warnings.emplace_back(w);
   }
   o["warnings"] = std::move(warnings);
+  o["encoder"] = r.encoder;
+  o["encoder_candidates"] = candidates_json(r.encoder_candidates);
   finish(job, id, op, AM_OK, json::serialize(o), "");
 }
 
@@ -119,6 +153,11 @@ void cancel(am_job *job, am_op_id op) {
 constexpr am_render_service kTable = {sizeof(am_render_service), render, cancel};
 
 }  // namespace
+
+void configure(RenderSettings s) {
+  std::lock_guard lock(g_settings_mu);
+  g_settings = std::move(s);
+}
 
 const am_render_service *render_service() {
   // FFmpeg's and libass's messages (from renders and from every other FFmpeg user in the

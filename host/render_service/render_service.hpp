@@ -4,6 +4,19 @@
 
 #include <automuse/render.h>
 
+#include <string>
+
 namespace automuse::render_service {
+
+// automuse.json's render section: what a render uses where its timeline says nothing.
+struct RenderSettings {
+  std::string encoder;  // render.encoder: a name of docs/timeline.md's output.encoder; "" = libx264
+};
+
 const am_render_service *render_service();
+
+// Replaces the settings of the renders started after the call (the C table has no instance
+// data, so they are the process's). Any thread.
+void configure(RenderSettings settings);
+
 }  // namespace automuse::render_service

@@ -40,12 +40,14 @@ void print_warnings(const std::string &timeline_file, const std::vector<std::str
 int main(int argc, char **argv) {
   namespace ar = automuse::render;
   CLI::App app{"Render an AutoMuse timeline (JSON, see docs/timeline.md) to an MP4"};
-  std::string timeline_file, output, write_ass;
+  std::string timeline_file, output, write_ass, encoder;
   int threads = 0;
   bool quiet = false, verbose = false, check_only = false, cpu_stats = false;
   app.add_option("timeline", timeline_file, "timeline JSON file")->required();
   app.add_option("-o,--output", output, "output path (overrides output.path)");
   app.add_option("--threads", threads, "libx264 threads (0 = automatic)");
+  app.add_option("--encoder", encoder,
+                 "H.264 encoder, overrides output.encoder: " + ar::encoder_names());
   app.add_flag("-q,--quiet", quiet,
                "no progress bar, no warnings; of FFmpeg's messages, errors only");
   app.add_flag("-v,--verbose", verbose,
@@ -74,6 +76,14 @@ int main(int argc, char **argv) {
   }
   ar::Timeline &t = *parsed.timeline;
   if (!output.empty()) t.output.path = std::filesystem::absolute(output);
+  if (!encoder.empty()) {
+    t.output.encoder = ar::encoder_from_name(encoder);
+    if (!t.output.encoder) {
+      std::cerr << "automuse-render: --encoder: unknown encoder \"" << encoder
+                << "\" (expected one of: " << ar::encoder_names() << ")\n";
+      return 2;
+    }
+  }
   if (!write_ass.empty()) {
     // The same as the timeline's subtitles.write_ass: written while the subtitles are
     // prepared, so --check writes it too without rendering.
@@ -112,15 +122,18 @@ int main(int argc, char **argv) {
            : r.error_kind == ar::RenderErrorKind::kInvalidTimeline ? 2
                                                                    : 1;
   }
-  if (!quiet)
+  if (!quiet) {
     std::fprintf(stderr, "wrote %s (%lld frames, %.2f s; loudness %.1f LUFS, gain %+.1f dB)\n",
                  r.output.c_str(), static_cast<long long>(r.frames), r.duration, r.measured_lufs,
                  r.applied_gain_db);
+    std::fprintf(stderr, "encoder: %s\n", r.encoder.c_str());
+  }
   if (cpu_stats)
     std::printf(
         "cpu_seconds prepare %.3f audio_mix %.3f composition %.3f audio_encode %.3f "
         "video_encode %.3f total %.3f\n",
         r.cpu.prepare, r.cpu.audio_mix, r.cpu.composition, r.cpu.audio_encode, r.cpu.video_encode,
         r.cpu.total);
+  if (cpu_stats) std::printf("encoder %s\n", r.encoder.c_str());
   return 0;
 }

@@ -25,6 +25,8 @@ struct Bridge {
   std::atomic<int> level{static_cast<int>(LogLevel::kWarning)};
 };
 
+thread_local LogCapture *t_capture = nullptr;
+
 Bridge &bridge() {
   static Bridge b;
   return b;
@@ -84,12 +86,39 @@ bool log_enabled(LogLevel level) {
 
 void log_message(LogLevel level, std::string_view message) {
   if (!log_enabled(level)) return;
+  if (t_capture) {
+    t_capture->lines_.emplace_back(level, std::string(message));
+    return;
+  }
   std::shared_ptr<const LogHandler> handler;
   {
     std::lock_guard lock(bridge().mu);
     handler = bridge().handler;
   }
   if (handler && *handler) (*handler)(level, message);
+}
+
+LogCapture::LogCapture() : outer_(t_capture) {
+  t_capture = this;
+}
+
+LogCapture::~LogCapture() {
+  t_capture = outer_;
+}
+
+std::string LogCapture::last_error() const {
+  for (LogLevel wanted : {LogLevel::kError, LogLevel::kWarning}) {
+    for (auto it = lines_.rbegin(); it != lines_.rend(); ++it) {
+      if (it->first != wanted) continue;
+      std::string_view line = it->second;
+      if (line.starts_with('[')) {
+        const size_t end = line.find("] ");
+        if (end != std::string_view::npos) line.remove_prefix(end + 2);
+      }
+      return std::string(line);
+    }
+  }
+  return {};
 }
 
 }  // namespace detail

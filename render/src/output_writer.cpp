@@ -1,4 +1,4 @@
-// MP4 writing with libx264 + AAC through libavformat (see output_writer.h).
+// MP4 writing with H.264 (video_encoder.h) + AAC through libavformat (see output_writer.h).
 #include "output_writer.h"
 
 #include <pthread.h>
@@ -16,35 +16,19 @@ extern "C" {
 namespace automuse::render::detail {
 
 OutputWriter::OutputWriter(const Timeline &t, const std::filesystem::path &target,
-                           int encoder_threads, bool near_mono_audio)
+                           EncoderRequest video, std::vector<EncoderCandidate> &tried,
+                           bool near_mono_audio)
     : temp_(target), fps_(t.canvas.fps) {
   const std::string ext = target.extension().string();
   const char *format = ext == ".mov" ? "mov" : ext == ".mkv" ? "matroska" : "mp4";
+  // The video encoder first: when it cannot be opened nothing else has been made.
+  const AVOutputFormat *container = av_guess_format(format, nullptr, nullptr);
+  video.global_header = container && (container->flags & AVFMT_GLOBALHEADER);
+  venc_.emplace(video, tried);
   check(avformat_alloc_output_context2(&oc_, nullptr, format, temp_.path().c_str()),
         "create output");
 
-  const AVCodec *x264 = avcodec_find_encoder_by_name("libx264");
-  if (!x264) throw CodecError("libx264 encoder not available");
-  venc_.reset(avcodec_alloc_context3(x264));
-  AVCodecContext *v = venc_.get();
-  v->width = t.canvas.width;
-  v->height = t.canvas.height;
-  v->pix_fmt = AV_PIX_FMT_YUV420P;
-  v->time_base = AVRational{1, t.canvas.fps};
-  v->framerate = AVRational{t.canvas.fps, 1};
-  v->sample_aspect_ratio = AVRational{1, 1};
-  v->colorspace = AVCOL_SPC_BT709;
-  v->color_primaries = AVCOL_PRI_BT709;
-  v->color_trc = AVCOL_TRC_BT709;
-  v->color_range = AVCOL_RANGE_MPEG;
-  v->thread_count = encoder_threads;
-  if (oc_->oformat->flags & AVFMT_GLOBALHEADER) v->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-  AVDictionary *opts = nullptr;
-  av_dict_set(&opts, "preset", t.output.preset.c_str(), 0);
-  av_dict_set(&opts, "crf", std::to_string(t.output.crf).c_str(), 0);
-  int ret = avcodec_open2(v, x264, &opts);
-  av_dict_free(&opts);
-  check(ret, "open libx264");
+  AVCodecContext *v = venc_->context();
   vst_ = avformat_new_stream(oc_, nullptr);
   vst_->time_base = v->time_base;
   vst_->avg_frame_rate = v->framerate;
@@ -65,7 +49,7 @@ OutputWriter::OutputWriter(const Timeline &t, const std::filesystem::path &targe
   // The band-by-band M/S search would pick mid/side everywhere for such a mix; it costs about a
   // fifth of the encoder's time.
   if (near_mono_audio) av_dict_set(&aopts, "aac_ms", "1", 0);
-  ret = avcodec_open2(a, aac, &aopts);
+  int ret = avcodec_open2(a, aac, &aopts);
   av_dict_free(&aopts);
   check(ret, "open AAC encoder");
   // Without an edit list nothing tells a player to drop the encoder's delay (1024 samples of
@@ -184,11 +168,11 @@ void OutputWriter::write_audio_until(double seconds) {
 void OutputWriter::drain_video() {
   PacketPtr pkt = make_packet();
   while (true) {
-    int ret = avcodec_receive_packet(venc_.get(), pkt.get());
+    int ret = avcodec_receive_packet(venc_->context(), pkt.get());
     if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return;
     check(ret, "encode video");
     pkt->stream_index = vst_->index;
-    av_packet_rescale_ts(pkt.get(), venc_->time_base, vst_->time_base);
+    av_packet_rescale_ts(pkt.get(), venc_->context()->time_base, vst_->time_base);
     write_audio_until(
         pkt->dts == AV_NOPTS_VALUE ? 0.0 : std::max(0.0, pkt->dts * av_q2d(vst_->time_base)));
     check(av_interleaved_write_frame(oc_, pkt.get()), "write video");
@@ -196,7 +180,7 @@ void OutputWriter::drain_video() {
 }
 
 void OutputWriter::write_video(AVFrame *frame) {
-  check(avcodec_send_frame(venc_.get(), frame), "encode video");
+  check(venc_->send(frame), "encode video");
   drain_video();
 }
 

@@ -1,6 +1,6 @@
-// The output file: H.264 (libx264, preset + CRF, yuv420p, BT.709) and AAC in MP4 with
-// +faststart (and, with output.edit_list false, without edit lists), written to a temporary
-// file beside the target and renamed into place by
+// The output file: H.264 (libx264 or a hardware encoder, see video_encoder.h) and AAC in MP4
+// with +faststart (and, with output.edit_list false, without edit lists), written to a
+// temporary file beside the target and renamed into place by
 // commit(); destroyed without commit() it removes the temporary file.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -17,6 +18,7 @@
 #include "av_util.h"
 #include "media_input.h"
 #include "temp_file.h"
+#include "video_encoder.h"
 #include "zeroed_heap.h"
 
 namespace automuse::render::detail {
@@ -25,8 +27,10 @@ class OutputWriter {
  public:
   // `near_mono_audio`: the soundtrack's channels are (nearly) the same (is_near_mono), so AAC
   // codes mid/side throughout instead of trying both in every band.
-  OutputWriter(const Timeline &t, const std::filesystem::path &target, int encoder_threads,
-               bool near_mono_audio);
+  // `video` says which H.264 encoder to open (its size, rate and quality are the timeline's);
+  // every encoder tried lands in `tried`, also when opening fails (a CodecError).
+  OutputWriter(const Timeline &t, const std::filesystem::path &target, EncoderRequest video,
+               std::vector<EncoderCandidate> &tried, bool near_mono_audio);
   ~OutputWriter();
   OutputWriter(const OutputWriter &) = delete;
   OutputWriter &operator=(const OutputWriter &) = delete;
@@ -40,6 +44,7 @@ class OutputWriter {
   // Finishes the file (trailer, faststart) and renames it to the target.
   void commit();
   const std::filesystem::path &temp_path() const { return temp_.path(); }
+  const std::string &video_encoder() const { return venc_->name(); }
   // CPU seconds the audio thread spent (making and encoding the soundtrack); valid after
   // commit().
   double audio_cpu_seconds() const { return audio_cpu_; }
@@ -52,7 +57,8 @@ class OutputWriter {
   ZeroedHeapScope zeroed_heap_;
   TempFile temp_;  // the file being written, renamed over the target by commit()
   AVFormatContext *oc_ = nullptr;
-  CodecPtr venc_, aenc_;
+  std::optional<H264Encoder> venc_;
+  CodecPtr aenc_;
   AVStream *vst_ = nullptr, *ast_ = nullptr;
   void encode_audio(const Pcm &pcm);
 

@@ -201,6 +201,19 @@ class FrameQueue {
   bool closed_ = false;
 };
 
+EncoderRequest encoder_request(const Timeline &t, const RenderOptions &options) {
+  EncoderRequest r;
+  r.choice = t.output.encoder.value_or(VideoEncoder::kLibx264);
+  r.width = t.canvas.width;
+  r.height = t.canvas.height;
+  r.fps = t.canvas.fps;
+  r.preset = t.output.preset;
+  r.crf = t.output.crf;
+  r.threads = options.encoder_threads;
+  r.fail_at_open = options.debug_fail_encoders;
+  return r;
+}
+
 bool cancelled(const std::atomic<bool> *c) {
   return c && c->load(std::memory_order_relaxed);
 }
@@ -253,7 +266,9 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
     // the render before encoding.
     MixResult mix;       // written by the audio thread, read after commit()
     double mix_cpu = 0;  // likewise
-    OutputWriter writer(t, t.output.path, options.encoder_threads, is_near_mono(prep.audio));
+    OutputWriter writer(t, t.output.path, encoder_request(t, options), result.encoder_candidates,
+                        is_near_mono(prep.audio));
+    result.encoder = writer.video_encoder();
     writer.start_audio([&t, &mix, &mix_cpu, audio = std::move(prep.audio)]() mutable {
       const double cpu0 = thread_cpu_seconds();
       mix = mix_audio(t, audio);

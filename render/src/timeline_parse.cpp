@@ -167,6 +167,13 @@ E enum_field(Obj &o, std::string_view key, E def,
   return enum_field<E>(o, key, def, std::span(names.begin(), names.size()));
 }
 
+constexpr std::pair<std::string_view, VideoEncoder> kEncoders[] = {
+    {"auto", VideoEncoder::kAuto},
+    {"libx264", VideoEncoder::kLibx264},
+    {"h264_nvenc", VideoEncoder::kNvenc},
+    {"h264_vaapi", VideoEncoder::kVaapi},
+    {"h264_qsv", VideoEncoder::kQsv}};
+
 // A subtitle position's name in the JSON, both ways.
 constexpr std::pair<std::string_view, SubtitlePosition> kPositions[] = {
     {"top", SubtitlePosition::kTop},
@@ -411,6 +418,8 @@ Output parse_output(const json::value *v, const std::string &path,
     out.preset = *p;
   }
   out.crf = o.integer("crf", out.crf, 0, 51);
+  if (o.has("encoder"))
+    out.encoder = enum_field<VideoEncoder>(o, "encoder", VideoEncoder::kLibx264, kEncoders);
   out.audio_bitrate = o.integer("audio_bitrate", out.audio_bitrate, 32000, 512000);
   out.aac_coder = enum_field<std::string>(o, "aac_coder", out.aac_coder,
                                           {{"fast", "fast"}, {"twoloop", "twoloop"}});
@@ -466,6 +475,25 @@ double Timeline::scene_start(size_t i) const {
   double t = 0;
   for (size_t k = 0; k < i && k < scenes.size(); ++k) t += scenes[k].duration;
   return t;
+}
+
+std::string_view encoder_name(VideoEncoder encoder) {
+  for (const auto &[name, value] : kEncoders)
+    if (value == encoder) return name;
+  return "?";
+}
+
+std::optional<VideoEncoder> encoder_from_name(std::string_view name) {
+  for (const auto &[n, value] : kEncoders)
+    if (n == name) return value;
+  return std::nullopt;
+}
+
+std::string encoder_names() {
+  std::string names;
+  for (const auto &[name, value] : kEncoders)
+    names += (names.empty() ? "" : ", ") + std::string(name);
+  return names;
 }
 
 ParseResult parse_timeline(std::string_view text, const std::filesystem::path &base_dir) {

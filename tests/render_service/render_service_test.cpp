@@ -1,7 +1,9 @@
 // tests/render_service/render_service_test.cpp — automuse.render/1 on a job: the render runs
 // on a worker thread, progress and the single completion arrive on the job's strand, the
 // output reads back as a real MP4, a bad timeline names its field, and cancellation
-// completes exactly once with AM_CANCELLED and leaves no file.
+// completes exactly once with AM_CANCELLED and leaves no file. The configured encoder
+// (automuse.json's render.encoder) reaches renders whose timeline names none, and the encoder
+// used with every candidate tried is in the result.
 #include "render_service/render_service.hpp"
 
 #include <gtest/gtest.h>
@@ -157,4 +159,76 @@ TEST_F(RenderService, CancelStopsPromptlyExactlyOnceAndLeavesNoFile) {
     EXPECT_EQ(e.path().filename().string().find("long"), std::string::npos)
         << "left behind: " << e.path();
   (void)started;
+}
+
+namespace {
+
+// Renders `tl` and returns the outcome.
+Outcome render_now(const am_render_service *svc, automuse::core::Runtime &runtime,
+                   const std::string &tl, const fs::path &dir) {
+  Call call;
+  call.job = runtime.make_job("render-test");
+  svc->render(call.job.get(), am::to_am_str(tl), am::to_am_str(dir.string()), nullptr,
+              &Call::finished, &call);
+  Outcome o = call.promise.get_future().get();
+  call.job->wait_idle();
+  return o;
+}
+
+std::vector<std::string> candidate_names(const boost::json::object &result) {
+  std::vector<std::string> names;
+  for (const auto &c : result.at("encoder_candidates").as_array())
+    names.emplace_back(c.at("encoder").as_string());
+  return names;
+}
+
+}  // namespace
+
+TEST_F(RenderService, ResultNamesTheEncoderAndItsCandidates) {
+  automuse::render_service::configure({});
+  Outcome o = render_now(svc_, runtime_, timeline(0.5, "plain.mp4"), dir_);
+  ASSERT_EQ(o.status, AM_OK) << o.error;
+  auto result = boost::json::parse(o.result).as_object();
+  EXPECT_EQ(result.at("encoder"), "libx264");
+  const auto &only = result.at("encoder_candidates").as_array();
+  ASSERT_EQ(only.size(), 1u);
+  EXPECT_EQ(only[0].at("encoder"), "libx264");
+  EXPECT_EQ(only[0].at("opened"), true);
+  EXPECT_TRUE(only[0].at("reason").is_null());
+}
+
+TEST_F(RenderService, ConfiguredEncoderReachesTimelinesThatNameNone) {
+  automuse::render_service::configure({.encoder = "auto"});
+  Outcome o = render_now(svc_, runtime_, timeline(0.5, "auto.mp4"), dir_);
+  ASSERT_EQ(o.status, AM_OK) << o.error;
+  auto result = boost::json::parse(o.result).as_object();
+  const std::vector<std::string> tried = candidate_names(result);
+  ASSERT_FALSE(tried.empty());
+  EXPECT_EQ(tried[0], "h264_nvenc");  // auto's order: the configured setting was used
+  EXPECT_EQ(std::string(result.at("encoder").as_string()), tried.back());
+  for (const auto &c : result.at("encoder_candidates").as_array()) {
+    if (c.at("opened").as_bool()) continue;
+    EXPECT_FALSE(c.at("reason").as_string().empty()) << boost::json::serialize(c);
+  }
+  EXPECT_EQ(probe(dir_ / "auto.mp4").video_codec, "h264");
+
+  // A timeline's own encoder wins over the setting.
+  std::string own = timeline(0.5, "own.mp4");
+  own.replace(own.find(R"("preset")"), 0, R"("encoder": "libx264", )");
+  o = render_now(svc_, runtime_, own, dir_);
+  ASSERT_EQ(o.status, AM_OK) << o.error;
+  EXPECT_EQ(candidate_names(boost::json::parse(o.result).as_object()),
+            std::vector<std::string>{"libx264"});
+  automuse::render_service::configure({});
+}
+
+TEST_F(RenderService, UnknownConfiguredEncoderFailsNamingTheSetting) {
+  automuse::render_service::configure({.encoder = "nvenc"});
+  Outcome o = render_now(svc_, runtime_, timeline(0.5, "bad.mp4"), dir_);
+  automuse::render_service::configure({});
+  EXPECT_EQ(o.status, AM_INVALID_ARGUMENT);
+  EXPECT_EQ(o.error,
+            "automuse.json render.encoder: unknown encoder \"nvenc\" (expected one of: auto, "
+            "libx264, h264_nvenc, h264_vaapi, h264_qsv)");
+  EXPECT_FALSE(fs::exists(dir_ / "bad.mp4"));
 }

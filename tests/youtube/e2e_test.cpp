@@ -149,6 +149,11 @@ TEST_F(YoutubeE2E, GeneratesAShortIntoTheOutbox) {
   for (auto &n : meta.at("notes").as_array())
     offline_note = offline_note || std::string(n.as_string()).find("offline") != std::string::npos;
   EXPECT_TRUE(offline_note) << text;
+  // The render's report, with the encoder that wrote the video and every encoder tried.
+  const auto &render = meta.at("render").as_object();
+  EXPECT_EQ(render.at("encoder"), "libx264");
+  ASSERT_EQ(render.at("encoder_candidates").as_array().size(), 1u) << text;
+  EXPECT_EQ(render.at("encoder_candidates").as_array()[0].at("opened"), true);
   // Steps with durations; speech and images overlapped in time (when_all).
   std::map<std::string, json::object> steps;
   for (auto &s : meta.at("steps").as_array())
@@ -172,6 +177,24 @@ TEST_F(YoutubeE2E, GeneratesAShortIntoTheOutbox) {
   std::string ass((std::istreambuf_iterator<char>(ass_in)), {});
   EXPECT_NE(ass.find("PlayResX: 270"), std::string::npos);
   EXPECT_EQ(ass.find("\xF0\x9F"), std::string::npos);
+}
+
+TEST_F(YoutubeE2E, ConfiguredEncoderIsUsedAndEveryCandidateIsInTheMetadata) {
+  std::ofstream(root_ / "config" / "automuse" / "automuse.json")
+      << R"({"render": {"encoder": "auto"}, "plugins": {"youtube": {}}})";
+  auto r = generate(write_file("script.txt", "An octopus has three hearts.").string());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string folder(json::parse(r.out).at("outbox").as_string());
+  std::ifstream in(folder + "/metadata.json");
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  const auto render = json::parse(text).at("render").as_object();
+  const auto &tried = render.at("encoder_candidates").as_array();
+  ASSERT_FALSE(tried.empty()) << text;
+  EXPECT_EQ(tried[0].at("encoder"), "h264_nvenc") << text;  // auto's order: the setting arrived
+  EXPECT_EQ(render.at("encoder"), tried.back().at("encoder"));
+  EXPECT_EQ(tried.back().at("opened"), true);
+  for (size_t i = 0; i + 1 < tried.size(); ++i)
+    EXPECT_FALSE(tried[i].at("reason").as_string().empty()) << text;
 }
 
 TEST_F(YoutubeE2E, OutboxSubtitlesAreTheScriptTheRendererBurnedIn) {

@@ -1,5 +1,6 @@
 // libautomuse-render's entry point: validate a Timeline and render it to an MP4 with
-// FFmpeg's libraries (libx264 + AAC, +faststart) and libass, with progress and cancellation.
+// FFmpeg's libraries (H.264 from libx264 or a hardware encoder, AAC, +faststart) and libass,
+// with progress and cancellation.
 #pragma once
 
 #include <atomic>
@@ -32,6 +33,9 @@ struct RenderOptions {
   // Test hook: stop after composing (not encoding) this many frames and report the frame
   // sequence as if complete; unused (<0) normally.
   int64_t debug_frame_limit = -1;
+  // Test hook: these encoders ("h264_nvenc", "libx264") fail at open as a refusing device or
+  // driver would, so the fallback and the errors can be tested on a machine without a GPU.
+  std::vector<std::string> debug_fail_encoders;
 };
 
 enum class RenderErrorKind {
@@ -53,6 +57,13 @@ struct RenderCpu {
   double total = 0;
 };
 
+// One encoder `auto` (or the timeline) tried, in order.
+struct EncoderCandidate {
+  std::string name;     // "h264_nvenc"
+  bool opened = false;  // the one used
+  std::string reason;   // why it could not be used ("no CUDA device: ..."); empty when opened
+};
+
 struct RenderResult {
   RenderErrorKind error_kind = RenderErrorKind::kNone;
   std::string error;  // human readable; for kInvalidTimeline it starts with the JSON path
@@ -62,7 +73,10 @@ struct RenderResult {
   double duration = 0.0;
   double measured_lufs = 0.0;  // integrated loudness of the mix before any gain
   double applied_gain_db = 0.0;
-  RenderCpu cpu;  // filled by a successful render
+  RenderCpu cpu;        // filled by a successful render
+  std::string encoder;  // the H.264 encoder that wrote the video ("libx264")
+  // Every encoder tried, in order, with its reason; also filled when none could be opened.
+  std::vector<EncoderCandidate> encoder_candidates;
   // Things that do not stop a render but that the user should hear about, each starting with
   // the JSON path it is about ("scenes[2].image: ... is 640x480, enlarged 4.4x ...").
   std::vector<std::string> warnings;

@@ -113,8 +113,20 @@ struct Thumbnail {
   double time = 0.0;
 };
 
+// The H.264 encoder: libx264 (software, the same bytes on every machine) or a hardware one;
+// kAuto takes the first of NVENC, VAAPI and QSV this machine can open, else libx264.
+enum class VideoEncoder { kAuto, kLibx264, kNvenc, kVaapi, kQsv };
+
+// "auto", "libx264", "h264_nvenc", "h264_vaapi", "h264_qsv", both ways.
+std::string_view encoder_name(VideoEncoder encoder);
+std::optional<VideoEncoder> encoder_from_name(std::string_view name);
+// The accepted names, comma separated, for error messages.
+std::string encoder_names();
+
 struct Output {
   std::filesystem::path path;
+  // Unset: the caller's default (the host's render.encoder), else libx264.
+  std::optional<VideoEncoder> encoder;
   std::string preset = "veryfast";
   int crf = 23;
   int audio_bitrate = 128000;

@@ -27,7 +27,9 @@ typedef void (*am_render_progress_fn)(void *user, const am_render_progress *prog
 
 /* [job-strand] The end of a render, exactly once, on the job's executor. On AM_OK `result_json` is
  * {"output": path, "thumbnail": path|null, "duration": s, "frames": n, "measured_lufs": x,
- * "applied_gain_db": y}; otherwise `error` says why (for a bad timeline it starts with the
+ * "applied_gain_db": y, "encoder": "libx264", "encoder_candidates": [{"encoder": name,
+ * "opened": bool, "reason": text|null}, ...]} (every H.264 encoder tried, in order; see
+ * docs/timeline.md, "Hardware encoders"); otherwise `error` says why (for a bad timeline it starts with the
  * JSON path of the bad field: "scenes[2].image: file not found: /x.png") and the status is
  * AM_INVALID_ARGUMENT (bad timeline), AM_CANCELLED, AM_IO or AM_ERROR. Borrowed for the
  * call. A cancelled or failed render leaves no file at the output path. */
