@@ -16,14 +16,18 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD:-$here/../../build-render}
 render=$build/render/automuse-render
 floor=$build/bench/render/render_x264_floor
+# valgrind cannot decode the RDTSCP that libhwy (loaded by FFmpeg's libjxl) runs when it loads;
+# this stands in for that probe (valgrind_hwy_timer.cpp).
+hwy_shim=$build/bench/render/libvalgrind_hwy_timer.so
+[[ -f $hwy_shim ]] || { echo "missing $hwy_shim (build valgrind_hwy_timer)" >&2; exit 2; }
 cd "$work"
 [[ -f $timeline && -f $composed_timeline ]] || { echo "run run_bench.sh first" >&2; exit 2; }
 "$render" -q "$composed_timeline" -o composed.mp4
 rm -f cg.a.out* cg.c.out*
 # Both at once: each is single-threaded under valgrind.
-valgrind --tool=callgrind --callgrind-out-file=cg.a.out "$render" -q "$timeline" -o cg_a.mp4 \
+LD_PRELOAD=$hwy_shim valgrind --tool=callgrind --callgrind-out-file=cg.a.out "$render" -q "$timeline" -o cg_a.mp4 \
   > cg.a.log 2>&1 &
-valgrind --tool=callgrind --callgrind-out-file=cg.c.out "$floor" composed.mp4 veryfast 23 \
+LD_PRELOAD=$hwy_shim valgrind --tool=callgrind --callgrind-out-file=cg.c.out "$floor" composed.mp4 veryfast 23 \
   > cg.c.log 2>&1 &
 wait
 # (a): the whole process. (c): the part dumped when the encode loop ended (x264_floor.cpp).
