@@ -85,8 +85,8 @@ int main(int argc, char **argv) {
     }
   }
   if (!write_ass.empty()) {
-    // The same as the timeline's subtitles.write_ass: written while the subtitles are
-    // prepared, so --check writes it too without rendering.
+    // The same as the timeline's subtitles.write_ass: renamed into place with the video, or
+    // by --check once the timeline is valid, without rendering.
     if (!t.subtitles) {
       std::cerr << "automuse-render: --write-ass: " << timeline_file << " has no subtitles\n";
       return 2;

@@ -1,5 +1,6 @@
 // render(): validation of every input, then the pipeline: audio mix and encode, a
-// composition thread feeding the libx264 encoder, progress, cancel, atomic output.
+// composition thread feeding the libx264 encoder, progress, cancel, atomic output (the video,
+// its thumbnail and the ASS copy appear together when the render succeeds, or not at all).
 #include "automuse_render/render.h"
 
 #include <pthread.h>
@@ -21,6 +22,7 @@
 #include "output_writer.h"
 #include "scene_source.h"
 #include "subtitle_layer.h"
+#include "temp_file.h"
 #include "thumbnail.h"
 
 namespace automuse::render {
@@ -37,7 +39,26 @@ struct Prepared {
   std::unique_ptr<SubtitleLayer> subtitles;
   AudioInputs audio;
   std::vector<std::string> warnings;  // see RenderResult::warnings
+  // The render's other outputs, under temporary names beside their targets: renamed into
+  // place with the video when the render succeeds, removed when it fails or is cancelled.
+  std::optional<TempFile> ass_copy;   // subtitles.write_ass, written while preparing
+  std::optional<TempFile> thumbnail;  // output.thumbnail, written after the video
 };
+
+// Creates `slot`, a temporary beside `target` holding `bytes`, now: a folder that refuses it
+// stops the render before anything is encoded.
+std::optional<TimelineError> stage(std::optional<TempFile> &slot,
+                                   const std::filesystem::path &target, const std::string &field,
+                                   std::string_view bytes = {}) {
+  try {
+    slot.emplace(target);
+    if (!bytes.empty()) slot->write(bytes);
+  } catch (const std::filesystem::filesystem_error &e) {
+    slot.reset();
+    return TimelineError{field, "cannot write " + target.string() + ": " + e.code().message()};
+  }
+  return std::nullopt;
+}
 
 std::optional<TimelineError> fill_durations(Timeline &t) {
   size_t autos = 0;
@@ -94,6 +115,17 @@ std::optional<TimelineError> check_structure(const Timeline &t) {
   if (t.output.thumbnail && t.output.thumbnail->time >= t.total_duration())
     return TimelineError{"output.thumbnail.time", "is after the end of the video"};
   std::error_code ec;
+  // A folder where a file is to go would only fail the last rename, after encoding.
+  auto folder_at = [&](const std::filesystem::path &p, const std::string &field) {
+    return std::filesystem::is_directory(p, ec)
+               ? std::optional(TimelineError{field, "is a folder: " + p.string()})
+               : std::nullopt;
+  };
+  if (auto e = folder_at(t.output.path, "output.path")) return e;
+  if (t.output.thumbnail)
+    if (auto e = folder_at(t.output.thumbnail->path, "output.thumbnail.path")) return e;
+  if (t.subtitles && t.subtitles->write_ass)
+    if (auto e = folder_at(*t.subtitles->write_ass, "subtitles.write_ass")) return e;
   auto dir = t.output.path.parent_path();
   if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
     return TimelineError{"output.path", "folder does not exist: " + dir.string()};
@@ -108,6 +140,8 @@ std::optional<TimelineError> check_structure(const Timeline &t) {
 std::optional<TimelineError> prepare(Timeline &t, Prepared &p) {
   if (auto e = fill_durations(t)) return e;
   if (auto e = check_structure(t)) return e;
+  if (t.output.thumbnail)
+    if (auto e = stage(p.thumbnail, t.output.thumbnail->path, "output.thumbnail.path")) return e;
   // Decoding the inputs is independent work: run it concurrently (PNG decoding and the
   // audio are single-threaded), then report the first problem in timeline order.
   struct Opened {
@@ -128,6 +162,9 @@ std::optional<TimelineError> prepare(Timeline &t, Prepared &p) {
     std::string err;
     if (!p.subtitles->open(*t.subtitles, t.canvas, err))
       subtitle_error = TimelineError{t.subtitles->ass_file ? "subtitles.ass" : "subtitles", err};
+    else if (t.subtitles->write_ass)
+      subtitle_error =
+          stage(p.ass_copy, *t.subtitles->write_ass, "subtitles.write_ass", p.subtitles->script());
   }
   std::optional<TimelineError> scene_error;
   for (size_t i = 0; i < scenes.size(); ++i) {
@@ -226,6 +263,15 @@ std::optional<TimelineError> validate_timeline(Timeline &timeline,
   Prepared p;
   auto error = prepare(timeline, p);
   if (warnings) *warnings = std::move(p.warnings);
+  // Writing the ASS copy is what `automuse-render --check --write-ass` is for.
+  if (!error && p.ass_copy) {
+    try {
+      p.ass_copy->commit();
+    } catch (const std::filesystem::filesystem_error &e) {
+      error = TimelineError{"subtitles.write_ass", "cannot write " + p.ass_copy->target().string() +
+                                                       ": " + e.code().message()};
+    }
+  }
   return error;
 }
 
@@ -332,7 +378,16 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
     if (!compose_error.empty()) return fail(RenderErrorKind::kCodec, compose_error);
     if (done != total) return fail(RenderErrorKind::kCodec, "composition ended early");
     writer.write_video(nullptr);
+    writer.finish();
+    if (prep.thumbnail) {
+      if (!thumb) throw CodecError("the thumbnail's frame was not composed");
+      write_thumbnail(thumb.get(), *prep.thumbnail);
+    }
+    // The companions first: once the video is in place, so are they.
+    if (prep.ass_copy) prep.ass_copy->commit();
+    if (prep.thumbnail) prep.thumbnail->commit();
     writer.commit();
+    if (prep.thumbnail) result.thumbnail = prep.thumbnail->target();
     result.measured_lufs = mix.measured_lufs;
     result.applied_gain_db = mix.gain_db;
     RenderCpu &cpu = result.cpu;
@@ -343,10 +398,6 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
     cpu.total = process_cpu_seconds() - cpu_start;
     cpu.video_encode =
         std::max(0.0, cpu.total - cpu.prepare - cpu.audio_mix - cpu.composition - cpu.audio_encode);
-    if (thumb && t.output.thumbnail) {
-      write_thumbnail(thumb.get(), t.output.thumbnail->path);
-      result.thumbnail = t.output.thumbnail->path;
-    }
     report(true);
   } catch (const CodecError &e) {
     stop = true;
