@@ -123,9 +123,11 @@ int main(int argc, char **argv) {
                                                                    : 1;
   }
   if (!quiet) {
-    std::fprintf(stderr, "wrote %s (%lld frames, %.2f s; loudness %.1f LUFS, gain %+.1f dB)\n",
-                 r.output.c_str(), static_cast<long long>(r.frames), r.duration, r.measured_lufs,
-                 r.applied_gain_db);
+    std::fprintf(stderr,
+                 "wrote %s (%lld frames, %.2f s; loudness %.1f LUFS (mix %.1f LUFS, gain %+.1f "
+                 "dB))\n",
+                 r.output.c_str(), static_cast<long long>(r.frames), r.duration, r.final_lufs,
+                 r.measured_lufs, r.applied_gain_db);
     std::fprintf(stderr, "encoder: %s\n", r.encoder.c_str());
   }
   if (cpu_stats)

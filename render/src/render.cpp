@@ -390,6 +390,7 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
     if (prep.thumbnail) result.thumbnail = prep.thumbnail->target();
     result.measured_lufs = mix.measured_lufs;
     result.applied_gain_db = mix.gain_db;
+    result.final_lufs = mix.final_lufs;
     RenderCpu &cpu = result.cpu;
     cpu.prepare = cpu_prepared - cpu_start;
     cpu.audio_mix = mix_cpu;
