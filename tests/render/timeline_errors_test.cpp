@@ -76,6 +76,30 @@ TEST_F(TimelineErrors, StructuralErrorsNameTheField) {
       "scenes[0].transition: the first scene has no scene before it to transition from");
 }
 
+// A transition written as a plain string is reported at the field it was written in; the
+// object form at its "type".
+TEST_F(TimelineErrors, UnknownTransitionIsReportedWhereItWasWritten) {
+  const std::string expected =
+      "unknown value \"wipe\" (expected one of: cut, crossfade, slide, "
+      "slide_left, slide_right, slide_up, slide_down)";
+  EXPECT_EQ(parse_error(R"({"scenes": [{"image": "ok.png", "duration": 1},
+                                       {"image": "ok.png", "duration": 1, "transition": "wipe"}],
+                           "output": {"path": "o.mp4"}})"),
+            "scenes[1].transition: " + expected);
+  EXPECT_EQ(parse_error(R"({"scenes": [{"image": "ok.png", "duration": 1},
+                                       {"image": "ok.png", "duration": 1,
+                                        "transition": {"type": "wipe"}}],
+                           "output": {"path": "o.mp4"}})"),
+            "scenes[1].transition.type: " + expected);
+  // The string form still means the type with its default duration.
+  Timeline t = parse(R"({"scenes": [{"image": "ok.png", "duration": 1},
+                                    {"image": "ok.png", "duration": 1, "transition": "slide_up"}],
+                        "output": {"path": "o.mp4"}})");
+  ASSERT_EQ(t.scenes.size(), 2u);
+  EXPECT_EQ(t.scenes[1].transition.kind, TransitionKind::kSlideUp);
+  EXPECT_EQ(t.scenes[1].transition.duration, 0.5);
+}
+
 TEST_F(TimelineErrors, AspectPresets) {
   Timeline t = parse(
       R"({"canvas": {"aspect": "16:9"}, "scenes": [{"image": "ok.png"}], "output": {"path": "o.mp4"}})");
