@@ -137,32 +137,59 @@ std::optional<TimelineError> check_structure(const Timeline &t) {
   return std::nullopt;
 }
 
-std::optional<TimelineError> prepare(Timeline &t, Prepared &p) {
-  if (auto e = fill_durations(t)) return e;
+// Runs `step` (returning a problem or none) with the FFmpeg messages logged on this thread
+// kept: a problem ends with what FFmpeg said about it; otherwise they join `log`, to be passed
+// on once preparing is over instead of printed before the renderer's own message.
+template <class Step>
+std::optional<TimelineError> keeping_ffmpeg_lines(LogLines &log, Step &&step) {
+  LogCapture capture;
+  std::optional<TimelineError> e = step();
+  LogLines lines = capture.release();
+  if (e) {
+    e->message += ffmpeg_detail(lines);
+    lines = below_warning(std::move(lines));
+  }
+  log.insert(log.end(), std::make_move_iterator(lines.begin()),
+             std::make_move_iterator(lines.end()));
+  return e;
+}
+
+std::optional<TimelineError> prepare_inputs(Timeline &t, Prepared &p, LogLines &log) {
+  if (auto e = keeping_ffmpeg_lines(log, [&] { return fill_durations(t); })) return e;
   if (auto e = check_structure(t)) return e;
   if (t.output.thumbnail)
     if (auto e = stage(p.thumbnail, t.output.thumbnail->path, "output.thumbnail.path")) return e;
   // Decoding the inputs is independent work: run it concurrently (PNG decoding and the
-  // audio are single-threaded), then report the first problem in timeline order.
+  // audio are single-threaded), then report the first problem in timeline order. Each input's
+  // FFmpeg messages are kept on its own thread.
   struct Opened {
     std::unique_ptr<SceneSource> source;
     std::string error, warning;
+    LogLines log;
   };
   std::vector<std::future<Opened>> scenes;
   for (const Scene &scene : t.scenes)
     scenes.push_back(std::async(std::launch::async, [&scene, &t] {
       Opened o;
+      LogCapture capture;
       o.source = open_scene(scene, t.canvas, o.error, o.warning);
+      o.log = capture.release();
       return o;
     }));
-  auto audio = std::async(std::launch::async, [&t, &p] { return load_audio_inputs(t, p.audio); });
+  LogLines audio_log;
+  auto audio = std::async(std::launch::async, [&t, &p, &audio_log] {
+    return keeping_ffmpeg_lines(audio_log, [&] { return load_audio_inputs(t, p.audio); });
+  });
   std::optional<TimelineError> subtitle_error;
   if (t.subtitles) {
     p.subtitles = std::make_unique<SubtitleLayer>();
-    std::string err;
-    if (!p.subtitles->open(*t.subtitles, t.canvas, err))
-      subtitle_error = TimelineError{t.subtitles->ass_file ? "subtitles.ass" : "subtitles", err};
-    else if (t.subtitles->write_ass)
+    subtitle_error = keeping_ffmpeg_lines(log, [&]() -> std::optional<TimelineError> {
+      std::string err;
+      if (!p.subtitles->open(*t.subtitles, t.canvas, err))
+        return TimelineError{t.subtitles->ass_file ? "subtitles.ass" : "subtitles", err};
+      return std::nullopt;
+    });
+    if (!subtitle_error && t.subtitles->write_ass)
       subtitle_error =
           stage(p.ass_copy, *t.subtitles->write_ass, "subtitles.write_ass", p.subtitles->script());
   }
@@ -171,14 +198,30 @@ std::optional<TimelineError> prepare(Timeline &t, Prepared &p) {
     Opened o = scenes[i].get();
     const std::string field =
         scene_path(i) + (t.scenes[i].kind == Scene::Kind::kImage ? ".image" : ".video");
-    if (!o.source && !scene_error) scene_error = TimelineError{field, o.error};
+    if (!o.source) {
+      if (!scene_error) scene_error = TimelineError{field, o.error + ffmpeg_detail(o.log)};
+      o.log = below_warning(std::move(o.log));  // about an input that is not used
+    }
+    log.insert(log.end(), std::make_move_iterator(o.log.begin()),
+               std::make_move_iterator(o.log.end()));
     if (!o.warning.empty()) p.warnings.push_back(field + ": " + o.warning);
     p.scenes.push_back(std::move(o.source));
   }
   std::optional<TimelineError> audio_error = audio.get();
+  log.insert(log.end(), std::make_move_iterator(audio_log.begin()),
+             std::make_move_iterator(audio_log.end()));
   if (scene_error) return scene_error;
   if (audio_error) return audio_error;
   return subtitle_error;
+}
+
+// Checks and decodes every input. FFmpeg's messages about an input that cannot be used end
+// its error; the others are passed on afterwards, so the renderer's message comes first.
+std::optional<TimelineError> prepare(Timeline &t, Prepared &p) {
+  LogLines log;
+  auto error = prepare_inputs(t, p, log);
+  log_lines(log);
+  return error;
 }
 
 // An output frame and what it holds, kept together while it is recycled.
