@@ -1,5 +1,5 @@
 // automuse-render: renders a timeline JSON file to a video from the command line, with a
-// progress bar; Ctrl-C cancels cleanly (no partial output is left behind).
+// progress bar on a terminal; Ctrl-C cancels cleanly (no partial output is left behind).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -105,15 +105,16 @@ int main(int argc, char **argv) {
   }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  // The bar redraws one line with '\r': only a terminal shows that; in a file or a pipe it
+  // would be hundreds of lines of noise.
+  const bool bar = !quiet && isatty(STDERR_FILENO);
   ar::ProgressCallback cb;
-  if (!quiet) cb = draw_bar;
+  if (bar) cb = draw_bar;
   ar::RenderOptions options;
   options.encoder_threads = threads;
   ar::RenderResult r = ar::render(t, options, cb, &g_cancel);
-  if (!quiet) {
-    std::fputc('\n', stderr);
-    print_warnings(timeline_file, r.warnings);
-  }
+  if (bar) std::fputc('\n', stderr);
+  if (!quiet) print_warnings(timeline_file, r.warnings);
   if (!r.ok()) {
     std::cerr << "automuse-render: "
               << (r.error_kind == ar::RenderErrorKind::kInvalidTimeline ? timeline_file + ": " : "")
