@@ -157,6 +157,26 @@ TEST_F(TimelineErrors, AutoDurationsShareTheVoice) {
             "scenes[0].duration: is required when the timeline has neither a duration nor a voice");
 }
 
+// docs/timeline.md, "duration": beside a voice, the timeline's duration is what the scenes
+// without one share, whatever the voice's length; each share must be at least 0.1 s.
+TEST_F(TimelineErrors, ADurationBesideAVoiceWins) {
+  write_tone_wav(at("v.wav"), 3.0, 300, 0.3);
+  Timeline t = parse(
+      R"({"scenes": [{"image": "ok.png"}, {"image": "ok.png", "duration": 1}, {"image": "ok.png"}],
+          "duration": 2, "audio": {"voice": "v.wav"}, "output": {"path": "o.mp4"}})");
+  ASSERT_FALSE(validate_timeline(t));
+  EXPECT_NEAR(t.scenes[0].duration, 0.5, 1e-9);
+  EXPECT_NEAR(t.scenes[2].duration, 0.5, 1e-9);
+  EXPECT_EQ(
+      validate_error(
+          R"({"scenes": [{"image": "ok.png"}, {"image": "ok.png", "duration": 1}, {"image": "ok.png"}],
+              "duration": 1.15, "audio": {"voice": "v.wav"}, "output": {"path": "o.mp4"}})"),
+      "duration: leaves no time for the scenes without a duration");
+  EXPECT_EQ(parse_error(R"({"scenes": [{"image": "ok.png", "duration": 0.01}],
+                           "output": {"path": "o.mp4"}})"),
+            "scenes[0].duration: must be between 0.05 and 36000, got 0.01");
+}
+
 TEST_F(TimelineErrors, RenderEncodesNothingOnBadInput) {
   RenderResult r = run(R"({"canvas": {"width": 270, "height": 480},
                            "scenes": [{"image": "ok.png", "duration": 1}, {"image": "gone.png", "duration": 1}],
