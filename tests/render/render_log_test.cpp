@@ -119,6 +119,36 @@ TEST_F(RenderLog, FfmpegsWordsAboutABrokenInputEndItsError) {
   EXPECT_EQ(count("[png @", LogLevel::kError) + count("[png @", LogLevel::kWarning), 0u);
 }
 
+// A clip whose first picture is damaged still decodes (FFmpeg conceals the damage): the input
+// is fine, and what FFmpeg said about it reaches the handler once preparing is over, from the
+// thread that prepared, not from the one that opened it meanwhile.
+TEST_F(RenderLog, FfmpegsWordsAboutAUsableInputArePassedOnAfterPreparing) {
+  write_clip(
+      at("clip.mov"), 64, 64, 10, 10, [](int i) { return static_cast<uint8_t>(20 * i); }, false);
+  std::string bytes = testing::read_file(at("clip.mov"));
+  const size_t mdat = bytes.find("mdat");
+  ASSERT_NE(mdat, std::string::npos);
+  ASSERT_LT(mdat + 200, bytes.size());
+  bytes.replace(mdat + 34, 170, std::string(170, '\xff'));  // inside the first picture
+  testing::write_file(at("clip.mov"), bytes);
+  std::vector<std::thread::id> threads;
+  set_log_handler(
+      [this, &threads](LogLevel l, std::string_view m) {
+        std::lock_guard lock(mu_);
+        got_.emplace_back(l, std::string(m));
+        if (m.find("[mpeg4 @") != std::string_view::npos)
+          threads.push_back(std::this_thread::get_id());
+      },
+      LogLevel::kWarning);
+  Timeline t = parse(R"({"canvas": {"width": 270, "height": 480},
+      "scenes": [{"video": "clip.mov", "duration": 1}], "output": {"path": "out.mp4"}})");
+  auto e = validate_timeline(t);
+  ASSERT_FALSE(e) << e->to_string();
+  std::lock_guard lock(mu_);
+  ASSERT_FALSE(threads.empty()) << "the damage was not reported";
+  for (auto id : threads) EXPECT_EQ(id, std::this_thread::get_id());
+}
+
 // The capture behind it: per thread, and what was kept is delivered later on request.
 TEST_F(RenderLog, CapturedLinesStayOnTheirThreadUntilPassedOn) {
   listen(LogLevel::kWarning);
