@@ -117,6 +117,7 @@ void run(const std::shared_ptr<am_job> &job, am_op_id id, const std::shared_ptr<
   o["frames"] = r.frames;
   o["measured_lufs"] = r.measured_lufs;
   o["applied_gain_db"] = r.applied_gain_db;
+  o["final_lufs"] = r.final_lufs;  // the soundtrack as written
   // The renderer's own warnings ("scenes[2].image: ... enlarged 4.4x ..."), each with its
   // JSON path; also in the host's log.
   json::array warnings;

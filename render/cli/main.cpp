@@ -1,5 +1,5 @@
 // automuse-render: renders a timeline JSON file to a video from the command line, with a
-// progress bar; Ctrl-C cancels cleanly (no partial output is left behind).
+// progress bar on a terminal; Ctrl-C cancels cleanly (no partial output is left behind).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -85,8 +85,8 @@ int main(int argc, char **argv) {
     }
   }
   if (!write_ass.empty()) {
-    // The same as the timeline's subtitles.write_ass: written while the subtitles are
-    // prepared, so --check writes it too without rendering.
+    // The same as the timeline's subtitles.write_ass: renamed into place with the video, or
+    // by --check once the timeline is valid, without rendering.
     if (!t.subtitles) {
       std::cerr << "automuse-render: --write-ass: " << timeline_file << " has no subtitles\n";
       return 2;
@@ -105,15 +105,16 @@ int main(int argc, char **argv) {
   }
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
+  // The bar redraws one line with '\r': only a terminal shows that; in a file or a pipe it
+  // would be hundreds of lines of noise.
+  const bool bar = !quiet && isatty(STDERR_FILENO);
   ar::ProgressCallback cb;
-  if (!quiet) cb = draw_bar;
+  if (bar) cb = draw_bar;
   ar::RenderOptions options;
   options.encoder_threads = threads;
   ar::RenderResult r = ar::render(t, options, cb, &g_cancel);
-  if (!quiet) {
-    std::fputc('\n', stderr);
-    print_warnings(timeline_file, r.warnings);
-  }
+  if (bar) std::fputc('\n', stderr);
+  if (!quiet) print_warnings(timeline_file, r.warnings);
   if (!r.ok()) {
     std::cerr << "automuse-render: "
               << (r.error_kind == ar::RenderErrorKind::kInvalidTimeline ? timeline_file + ": " : "")
@@ -123,9 +124,11 @@ int main(int argc, char **argv) {
                                                                    : 1;
   }
   if (!quiet) {
-    std::fprintf(stderr, "wrote %s (%lld frames, %.2f s; loudness %.1f LUFS, gain %+.1f dB)\n",
-                 r.output.c_str(), static_cast<long long>(r.frames), r.duration, r.measured_lufs,
-                 r.applied_gain_db);
+    std::fprintf(stderr,
+                 "wrote %s (%lld frames, %.2f s; loudness %.1f LUFS (mix %.1f LUFS, gain %+.1f "
+                 "dB))\n",
+                 r.output.c_str(), static_cast<long long>(r.frames), r.duration, r.final_lufs,
+                 r.measured_lufs, r.applied_gain_db);
     std::fprintf(stderr, "encoder: %s\n", r.encoder.c_str());
   }
   if (cpu_stats)

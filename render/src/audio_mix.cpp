@@ -202,16 +202,22 @@ MixResult mix_audio(const Timeline &t, const AudioInputs &in) {
     }
   }
   r.measured_lufs = frames ? integrated_lufs(mix.samples.data(), frames) : -70.0;
+  r.final_lufs = r.measured_lufs;
   if (!t.audio.normalize || r.measured_lufs <= -69.0) {
-    apply_gain_and_limit(mix, 1.0, r.pcm);
+    if (apply_gain_and_limit(mix, 1.0, r.pcm))
+      r.final_lufs = integrated_lufs(r.pcm.samples.data(), frames);
     return r;
   }
   // The limiter takes off a little loudness when it works; measure again and correct. When
   // it does not, the gain moved the loudness by exactly its decibels: no need to measure.
   double gain_db = t.audio.target_lufs - r.measured_lufs;
   for (int pass = 0;; ++pass) {
-    if (!apply_gain_and_limit(mix, db_to_gain(gain_db), r.pcm)) break;
-    double miss = t.audio.target_lufs - integrated_lufs(r.pcm.samples.data(), frames);
+    if (!apply_gain_and_limit(mix, db_to_gain(gain_db), r.pcm)) {
+      r.final_lufs = r.measured_lufs + gain_db;
+      break;
+    }
+    r.final_lufs = integrated_lufs(r.pcm.samples.data(), frames);
+    double miss = t.audio.target_lufs - r.final_lufs;
     if (std::abs(miss) < 0.2 || pass == 3) break;
     gain_db += miss;
   }

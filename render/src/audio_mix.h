@@ -12,8 +12,9 @@ namespace automuse::render::detail {
 
 struct MixResult {
   Pcm pcm;                     // soundtrack_frames() long
-  double measured_lufs = -70;  // before normalisation
+  double measured_lufs = -70;  // the mix before normalisation
   double gain_db = 0;
+  double final_lufs = -70;  // the soundtrack as written: after the gain and the limiter
 };
 
 // Decodes every audio input (errors name the JSON path via TimelineError).

@@ -6,6 +6,7 @@ extern "C" {
 #include <libavutil/log.h>
 }
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <memory>
@@ -26,6 +27,15 @@ struct Bridge {
 };
 
 thread_local LogCapture *t_capture = nullptr;
+
+// "chunk too big" of "[png @ 0x7f...] chunk too big".
+std::string_view without_prefix(std::string_view line) {
+  if (line.starts_with('[')) {
+    const size_t end = line.find("] ");
+    if (end != std::string_view::npos) line.remove_prefix(end + 2);
+  }
+  return line;
+}
 
 Bridge &bridge() {
   static Bridge b;
@@ -103,22 +113,52 @@ LogCapture::LogCapture() : outer_(t_capture) {
 }
 
 LogCapture::~LogCapture() {
-  t_capture = outer_;
+  if (active_) t_capture = outer_;
+}
+
+LogLines LogCapture::release() {
+  if (active_) t_capture = outer_;
+  active_ = false;
+  return std::move(lines_);
 }
 
 std::string LogCapture::last_error() const {
   for (LogLevel wanted : {LogLevel::kError, LogLevel::kWarning}) {
-    for (auto it = lines_.rbegin(); it != lines_.rend(); ++it) {
-      if (it->first != wanted) continue;
-      std::string_view line = it->second;
-      if (line.starts_with('[')) {
-        const size_t end = line.find("] ");
-        if (end != std::string_view::npos) line.remove_prefix(end + 2);
-      }
-      return std::string(line);
-    }
+    for (auto it = lines_.rbegin(); it != lines_.rend(); ++it)
+      if (it->first == wanted) return std::string(without_prefix(it->second));
   }
   return {};
+}
+
+void log_lines(const LogLines &lines) {
+  for (const auto &[level, line] : lines) log_message(level, line);
+}
+
+std::string ffmpeg_detail(const LogLines &lines) {
+  constexpr size_t kMost = 3;
+  std::vector<std::string_view> said;
+  bool more = false;
+  for (const auto &[level, line] : lines) {
+    if (level != LogLevel::kError && level != LogLevel::kWarning) continue;
+    const std::string_view text = without_prefix(line);
+    if (std::find(said.begin(), said.end(), text) != said.end()) continue;
+    if (said.size() == kMost) {
+      more = true;
+      break;
+    }
+    said.push_back(text);
+  }
+  if (said.empty()) return {};
+  std::string detail = " (FFmpeg: ";
+  for (size_t i = 0; i < said.size(); ++i) detail += (i ? "; " : "") + std::string(said[i]);
+  return detail + (more ? "; …)" : ")");
+}
+
+LogLines below_warning(LogLines lines) {
+  std::erase_if(lines, [](const auto &l) {
+    return l.first == LogLevel::kError || l.first == LogLevel::kWarning;
+  });
+  return lines;
 }
 
 }  // namespace detail

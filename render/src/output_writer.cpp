@@ -184,12 +184,11 @@ void OutputWriter::write_video(AVFrame *frame) {
   drain_video();
 }
 
-void OutputWriter::commit() {
+void OutputWriter::finish() {
   write_audio_until(-1);
   check(av_write_trailer(oc_), "finish output");
   check(avio_closep(&oc_->pb), "close output");
   opened_ = false;
-  temp_.commit();
 }
 
 }  // namespace automuse::render::detail

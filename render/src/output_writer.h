@@ -1,7 +1,7 @@
 // The output file: H.264 (libx264 or a hardware encoder, see video_encoder.h) and AAC in MP4
 // with +faststart (and, with output.edit_list false, without edit lists), written to a
-// temporary file beside the target and renamed into place by
-// commit(); destroyed without commit() it removes the temporary file.
+// temporary file beside the target, finished by finish() and renamed into place by commit();
+// destroyed without commit() it removes the temporary file.
 #pragma once
 
 #include <atomic>
@@ -41,8 +41,10 @@ class OutputWriter {
   void start_audio(std::function<Pcm()> soundtrack);
   // Encodes one video frame (pts = frame index); null flushes the encoder.
   void write_video(AVFrame *frame);
-  // Finishes the file (trailer, faststart) and renames it to the target.
-  void commit();
+  // Finishes the file (trailer, faststart), still under its temporary name.
+  void finish();
+  // Renames the finished file over the target.
+  void commit() { temp_.commit(); }
   const std::filesystem::path &temp_path() const { return temp_.path(); }
   const std::string &video_encoder() const { return venc_->name(); }
   // CPU seconds the audio thread spent (making and encoding the soundtrack); valid after

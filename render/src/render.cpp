@@ -1,5 +1,6 @@
 // render(): validation of every input, then the pipeline: audio mix and encode, a
-// composition thread feeding the libx264 encoder, progress, cancel, atomic output.
+// composition thread feeding the libx264 encoder, progress, cancel, atomic output (the video,
+// its thumbnail and the ASS copy appear together when the render succeeds, or not at all).
 #include "automuse_render/render.h"
 
 #include <pthread.h>
@@ -21,6 +22,7 @@
 #include "output_writer.h"
 #include "scene_source.h"
 #include "subtitle_layer.h"
+#include "temp_file.h"
 #include "thumbnail.h"
 
 namespace automuse::render {
@@ -37,7 +39,26 @@ struct Prepared {
   std::unique_ptr<SubtitleLayer> subtitles;
   AudioInputs audio;
   std::vector<std::string> warnings;  // see RenderResult::warnings
+  // The render's other outputs, under temporary names beside their targets: renamed into
+  // place with the video when the render succeeds, removed when it fails or is cancelled.
+  std::optional<TempFile> ass_copy;   // subtitles.write_ass, written while preparing
+  std::optional<TempFile> thumbnail;  // output.thumbnail, written after the video
 };
+
+// Creates `slot`, a temporary beside `target` holding `bytes`, now: a folder that refuses it
+// stops the render before anything is encoded.
+std::optional<TimelineError> stage(std::optional<TempFile> &slot,
+                                   const std::filesystem::path &target, const std::string &field,
+                                   std::string_view bytes = {}) {
+  try {
+    slot.emplace(target);
+    if (!bytes.empty()) slot->write(bytes);
+  } catch (const std::filesystem::filesystem_error &e) {
+    slot.reset();
+    return TimelineError{field, "cannot write " + target.string() + ": " + e.code().message()};
+  }
+  return std::nullopt;
+}
 
 std::optional<TimelineError> fill_durations(Timeline &t) {
   size_t autos = 0;
@@ -94,6 +115,17 @@ std::optional<TimelineError> check_structure(const Timeline &t) {
   if (t.output.thumbnail && t.output.thumbnail->time >= t.total_duration())
     return TimelineError{"output.thumbnail.time", "is after the end of the video"};
   std::error_code ec;
+  // A folder where a file is to go would only fail the last rename, after encoding.
+  auto folder_at = [&](const std::filesystem::path &p, const std::string &field) {
+    return std::filesystem::is_directory(p, ec)
+               ? std::optional(TimelineError{field, "is a folder: " + p.string()})
+               : std::nullopt;
+  };
+  if (auto e = folder_at(t.output.path, "output.path")) return e;
+  if (t.output.thumbnail)
+    if (auto e = folder_at(t.output.thumbnail->path, "output.thumbnail.path")) return e;
+  if (t.subtitles && t.subtitles->write_ass)
+    if (auto e = folder_at(*t.subtitles->write_ass, "subtitles.write_ass")) return e;
   auto dir = t.output.path.parent_path();
   if (!dir.empty() && !std::filesystem::is_directory(dir, ec))
     return TimelineError{"output.path", "folder does not exist: " + dir.string()};
@@ -105,43 +137,91 @@ std::optional<TimelineError> check_structure(const Timeline &t) {
   return std::nullopt;
 }
 
-std::optional<TimelineError> prepare(Timeline &t, Prepared &p) {
-  if (auto e = fill_durations(t)) return e;
+// Runs `step` (returning a problem or none) with the FFmpeg messages logged on this thread
+// kept: a problem ends with what FFmpeg said about it; otherwise they join `log`, to be passed
+// on once preparing is over instead of printed before the renderer's own message.
+template <class Step>
+std::optional<TimelineError> keeping_ffmpeg_lines(LogLines &log, Step &&step) {
+  LogCapture capture;
+  std::optional<TimelineError> e = step();
+  LogLines lines = capture.release();
+  if (e) {
+    e->message += ffmpeg_detail(lines);
+    lines = below_warning(std::move(lines));
+  }
+  log.insert(log.end(), std::make_move_iterator(lines.begin()),
+             std::make_move_iterator(lines.end()));
+  return e;
+}
+
+std::optional<TimelineError> prepare_inputs(Timeline &t, Prepared &p, LogLines &log) {
+  if (auto e = keeping_ffmpeg_lines(log, [&] { return fill_durations(t); })) return e;
   if (auto e = check_structure(t)) return e;
+  if (t.output.thumbnail)
+    if (auto e = stage(p.thumbnail, t.output.thumbnail->path, "output.thumbnail.path")) return e;
   // Decoding the inputs is independent work: run it concurrently (PNG decoding and the
-  // audio are single-threaded), then report the first problem in timeline order.
+  // audio are single-threaded), then report the first problem in timeline order. Each input's
+  // FFmpeg messages are kept on its own thread.
   struct Opened {
     std::unique_ptr<SceneSource> source;
     std::string error, warning;
+    LogLines log;
   };
   std::vector<std::future<Opened>> scenes;
   for (const Scene &scene : t.scenes)
     scenes.push_back(std::async(std::launch::async, [&scene, &t] {
       Opened o;
+      LogCapture capture;
       o.source = open_scene(scene, t.canvas, o.error, o.warning);
+      o.log = capture.release();
       return o;
     }));
-  auto audio = std::async(std::launch::async, [&t, &p] { return load_audio_inputs(t, p.audio); });
+  LogLines audio_log;
+  auto audio = std::async(std::launch::async, [&t, &p, &audio_log] {
+    return keeping_ffmpeg_lines(audio_log, [&] { return load_audio_inputs(t, p.audio); });
+  });
   std::optional<TimelineError> subtitle_error;
   if (t.subtitles) {
     p.subtitles = std::make_unique<SubtitleLayer>();
-    std::string err;
-    if (!p.subtitles->open(*t.subtitles, t.canvas, err))
-      subtitle_error = TimelineError{t.subtitles->ass_file ? "subtitles.ass" : "subtitles", err};
+    subtitle_error = keeping_ffmpeg_lines(log, [&]() -> std::optional<TimelineError> {
+      std::string err;
+      if (!p.subtitles->open(*t.subtitles, t.canvas, err))
+        return TimelineError{t.subtitles->ass_file ? "subtitles.ass" : "subtitles", err};
+      return std::nullopt;
+    });
+    if (!subtitle_error && t.subtitles->write_ass)
+      subtitle_error =
+          stage(p.ass_copy, *t.subtitles->write_ass, "subtitles.write_ass", p.subtitles->script());
   }
   std::optional<TimelineError> scene_error;
   for (size_t i = 0; i < scenes.size(); ++i) {
     Opened o = scenes[i].get();
     const std::string field =
         scene_path(i) + (t.scenes[i].kind == Scene::Kind::kImage ? ".image" : ".video");
-    if (!o.source && !scene_error) scene_error = TimelineError{field, o.error};
+    if (!o.source) {
+      if (!scene_error) scene_error = TimelineError{field, o.error + ffmpeg_detail(o.log)};
+      o.log = below_warning(std::move(o.log));  // about an input that is not used
+    }
+    log.insert(log.end(), std::make_move_iterator(o.log.begin()),
+               std::make_move_iterator(o.log.end()));
     if (!o.warning.empty()) p.warnings.push_back(field + ": " + o.warning);
     p.scenes.push_back(std::move(o.source));
   }
   std::optional<TimelineError> audio_error = audio.get();
+  log.insert(log.end(), std::make_move_iterator(audio_log.begin()),
+             std::make_move_iterator(audio_log.end()));
   if (scene_error) return scene_error;
   if (audio_error) return audio_error;
   return subtitle_error;
+}
+
+// Checks and decodes every input. FFmpeg's messages about an input that cannot be used end
+// its error; the others are passed on afterwards, so the renderer's message comes first.
+std::optional<TimelineError> prepare(Timeline &t, Prepared &p) {
+  LogLines log;
+  auto error = prepare_inputs(t, p, log);
+  log_lines(log);
+  return error;
 }
 
 // An output frame and what it holds, kept together while it is recycled.
@@ -226,6 +306,15 @@ std::optional<TimelineError> validate_timeline(Timeline &timeline,
   Prepared p;
   auto error = prepare(timeline, p);
   if (warnings) *warnings = std::move(p.warnings);
+  // Writing the ASS copy is what `automuse-render --check --write-ass` is for.
+  if (!error && p.ass_copy) {
+    try {
+      p.ass_copy->commit();
+    } catch (const std::filesystem::filesystem_error &e) {
+      error = TimelineError{"subtitles.write_ass", "cannot write " + p.ass_copy->target().string() +
+                                                       ": " + e.code().message()};
+    }
+  }
   return error;
 }
 
@@ -332,9 +421,19 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
     if (!compose_error.empty()) return fail(RenderErrorKind::kCodec, compose_error);
     if (done != total) return fail(RenderErrorKind::kCodec, "composition ended early");
     writer.write_video(nullptr);
+    writer.finish();
+    if (prep.thumbnail) {
+      if (!thumb) throw CodecError("the thumbnail's frame was not composed");
+      write_thumbnail(thumb.get(), *prep.thumbnail);
+    }
+    // The companions first: once the video is in place, so are they.
+    if (prep.ass_copy) prep.ass_copy->commit();
+    if (prep.thumbnail) prep.thumbnail->commit();
     writer.commit();
+    if (prep.thumbnail) result.thumbnail = prep.thumbnail->target();
     result.measured_lufs = mix.measured_lufs;
     result.applied_gain_db = mix.gain_db;
+    result.final_lufs = mix.final_lufs;
     RenderCpu &cpu = result.cpu;
     cpu.prepare = cpu_prepared - cpu_start;
     cpu.audio_mix = mix_cpu;
@@ -343,10 +442,6 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
     cpu.total = process_cpu_seconds() - cpu_start;
     cpu.video_encode =
         std::max(0.0, cpu.total - cpu.prepare - cpu.audio_mix - cpu.composition - cpu.audio_encode);
-    if (thumb && t.output.thumbnail) {
-      write_thumbnail(thumb.get(), t.output.thumbnail->path);
-      result.thumbnail = t.output.thumbnail->path;
-    }
     report(true);
   } catch (const CodecError &e) {
     stop = true;

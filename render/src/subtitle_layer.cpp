@@ -3,41 +3,18 @@
 #include "subtitle_layer.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <climits>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "automuse_render/ass_subtitles.h"
 #include "frame_ops.h"
 #include "libass_setup.h"
-#include "temp_file.h"
 
 namespace automuse::render::detail {
 namespace {
-
-// Whole, then renamed: a reader never sees half a script.
-bool write_file_atomically(const std::filesystem::path &path, const std::string &text,
-                           std::string &error) {
-  try {
-    TempFile tmp(path);
-    std::ofstream out(tmp.path(), std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) {
-      error = "write_ass: cannot write " + path.string() + ": " + std::strerror(errno);
-      return false;
-    }
-    tmp.commit();
-    return true;
-  } catch (const std::filesystem::filesystem_error &e) {
-    error = "write_ass: cannot write " + path.string() + ": " + e.code().message();
-    return false;
-  }
-}
 
 // Whether an event's picture changes while it is shown: a scrolling effect, or override tags
 // that move, fade, transform or karaoke-fill over time.
@@ -58,7 +35,7 @@ SubtitleLayer::~SubtitleLayer() {
 bool SubtitleLayer::open(const Subtitles &subs, const Canvas &canvas, std::string &error) {
   if (!open_libass(ass_, canvas.width, canvas.height, subs.style.font, subs.fonts_dir, error))
     return false;
-  std::string script;
+  std::string &script = script_;
   if (subs.ass_file) {
     std::ifstream in(*subs.ass_file, std::ios::binary);
     if (!in) {
@@ -77,7 +54,6 @@ bool SubtitleLayer::open(const Subtitles &subs, const Canvas &canvas, std::strin
             (subs.ass_file ? ": " + subs.ass_file->string() : std::string());
     return false;
   }
-  if (subs.write_ass && !write_file_atomically(*subs.write_ass, script, error)) return false;
   animated_ = false;
   for (int i = 0; i < track_->n_events; ++i) {
     const ASS_Event &e = track_->events[i];

@@ -17,15 +17,17 @@ namespace automuse::render::detail {
 class SubtitleLayer {
  public:
   ~SubtitleLayer();
-  // Loads the script and writes it to subtitles.write_ass if set; false with `error` set if
-  // libass cannot read it or the copy cannot be written.
+  // Loads the script; false with `error` set if libass cannot read it.
   bool open(const Subtitles &subtitles, const Canvas &canvas, std::string &error);
+  // The ASS text that is burned in (for subtitles.write_ass).
+  const std::string &script() const { return script_; }
   // Draws the subtitles due at `seconds` onto `frame` (yuv420p, canvas size); returns the
   // rectangle it drew over (empty when none are due).
   Rect draw(double seconds, AVFrame *frame);
 
  private:
   Libass ass_;
+  std::string script_;
   ASS_Track *track_ = nullptr;
   void build_overlay(const ASS_Image *first, int width, int height);
 

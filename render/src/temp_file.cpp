@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <system_error>
 
@@ -31,6 +32,16 @@ TempFile::~TempFile() {
   if (committed_) return;
   std::error_code ec;
   std::filesystem::remove(temp_, ec);
+}
+
+void TempFile::write(std::string_view bytes) {
+  errno = 0;
+  std::ofstream out(temp_, std::ios::binary | std::ios::trunc);
+  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  out.close();
+  if (!out)  // errno says why (a full disk) where the stream sets it
+    throw std::filesystem::filesystem_error(
+        "write", target_, std::error_code(errno ? errno : EIO, std::generic_category()));
 }
 
 void TempFile::commit() {

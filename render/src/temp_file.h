@@ -2,9 +2,12 @@
 // script) are written under a temporary name beside the target and renamed when whole. The
 // name is unpredictable and the file is created exclusively (mkstemps), so nothing planted at
 // a guessable name is followed or overwritten, and a reader sees the old file or the new one.
+// A render keeps all its temporaries until it has succeeded, then commits them together, so
+// a failed or cancelled render creates or changes nothing.
 #pragma once
 
 #include <filesystem>
+#include <string_view>
 
 namespace automuse::render::detail {
 
@@ -18,6 +21,9 @@ class TempFile {
   TempFile &operator=(const TempFile &) = delete;
 
   const std::filesystem::path &path() const { return temp_; }
+  const std::filesystem::path &target() const { return target_; }
+  // Replaces the temporary's contents with `bytes`; throws filesystem_error on failure.
+  void write(std::string_view bytes);
   // Renames the temporary over the target; throws filesystem_error on failure.
   void commit();
 

@@ -1,15 +1,14 @@
-// PNG/JPEG still encoding with libavcodec, written to a temporary name then renamed.
+// PNG/JPEG still encoding with libavcodec into the render's temporary file (thumbnail.h).
 #include "thumbnail.h"
 
-#include <fstream>
+#include <string_view>
 
 #include "scaler.h"
-#include "temp_file.h"
 
 namespace automuse::render::detail {
 
-void write_thumbnail(const AVFrame *frame, const std::filesystem::path &path) {
-  const bool png = path.extension() == ".png";
+void write_thumbnail(const AVFrame *frame, TempFile &file) {
+  const bool png = file.target().extension() == ".png";
   const AVCodec *codec = avcodec_find_encoder(png ? AV_CODEC_ID_PNG : AV_CODEC_ID_MJPEG);
   if (!codec) throw CodecError("no still-image encoder");
   const AVPixelFormat fmt = png ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_YUVJ420P;
@@ -56,15 +55,8 @@ void write_thumbnail(const AVFrame *frame, const std::filesystem::path &path) {
   PacketPtr pkt = make_packet();
   check(avcodec_receive_packet(enc.get(), pkt.get()), "encode thumbnail");
 
-  TempFile temp(path);
-  {
-    std::ofstream out(temp.path(), std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char *>(pkt->data), pkt->size);
-    if (!out.flush())
-      throw std::filesystem::filesystem_error("write thumbnail", temp.path(),
-                                              std::make_error_code(std::errc::io_error));
-  }
-  temp.commit();
+  file.write(
+      std::string_view(reinterpret_cast<const char *>(pkt->data), static_cast<size_t>(pkt->size)));
 }
 
 }  // namespace automuse::render::detail

@@ -148,17 +148,23 @@ Color color_field(Obj &o, std::string_view key, Color def) {
   return s ? parse_color(*s, o.at(key)) : def;
 }
 
+// The value named `s`; an unknown name is an error at `path` listing the accepted ones.
+template <typename E>
+E enum_value(const std::string &s, const std::string &path,
+             std::span<const std::pair<std::string_view, E>> names) {
+  std::string allowed;
+  for (const auto &[name, value] : names) {
+    if (name == s) return value;
+    allowed += (allowed.empty() ? "" : ", ") + std::string(name);
+  }
+  throw FieldError{path, "unknown value \"" + s + "\" (expected one of: " + allowed + ")"};
+}
+
 template <typename E>
 E enum_field(Obj &o, std::string_view key, E def,
              std::span<const std::pair<std::string_view, E>> names) {
   auto s = o.string(key);
-  if (!s) return def;
-  std::string allowed;
-  for (const auto &[name, value] : names) {
-    if (name == *s) return value;
-    allowed += (allowed.empty() ? "" : ", ") + std::string(name);
-  }
-  throw FieldError{o.at(key), "unknown value \"" + *s + "\" (expected one of: " + allowed + ")"};
+  return s ? enum_value<E>(*s, o.at(key), names) : def;
 }
 
 template <class E, class Obj>
@@ -219,23 +225,29 @@ Canvas parse_canvas(const json::value *v, const std::string &path) {
   return c;
 }
 
+constexpr std::pair<std::string_view, TransitionKind> kTransitions[] = {
+    {"cut", TransitionKind::kCut},
+    {"crossfade", TransitionKind::kCrossfade},
+    {"slide", TransitionKind::kSlideLeft},
+    {"slide_left", TransitionKind::kSlideLeft},
+    {"slide_right", TransitionKind::kSlideRight},
+    {"slide_up", TransitionKind::kSlideUp},
+    {"slide_down", TransitionKind::kSlideDown}};
+
+double default_transition_duration(TransitionKind kind) {
+  return kind == TransitionKind::kCut ? 0.0 : 0.5;
+}
+
 Transition parse_transition(const json::value &v, const std::string &path) {
   Transition t;
-  if (v.is_string()) {  // shorthand: "crossfade"
-    json::object tmp;
-    tmp["type"] = v;
-    return parse_transition(tmp, path);
+  if (v.is_string()) {  // shorthand: "crossfade"; a bad name is at the field itself
+    t.kind = enum_value<TransitionKind>(std::string(v.as_string()), path, kTransitions);
+    t.duration = default_transition_duration(t.kind);
+    return t;
   }
   Obj o(v, path);
-  t.kind = enum_field<TransitionKind>(o, "type", TransitionKind::kCut,
-                                      {{"cut", TransitionKind::kCut},
-                                       {"crossfade", TransitionKind::kCrossfade},
-                                       {"slide", TransitionKind::kSlideLeft},
-                                       {"slide_left", TransitionKind::kSlideLeft},
-                                       {"slide_right", TransitionKind::kSlideRight},
-                                       {"slide_up", TransitionKind::kSlideUp},
-                                       {"slide_down", TransitionKind::kSlideDown}});
-  t.duration = o.number("duration", t.kind == TransitionKind::kCut ? 0.0 : 0.5, 0.0, 10.0);
+  t.kind = enum_field<TransitionKind>(o, "type", TransitionKind::kCut, kTransitions);
+  t.duration = o.number("duration", default_transition_duration(t.kind), 0.0, 10.0);
   if (t.kind == TransitionKind::kCut) t.duration = 0.0;
   o.no_unknown_keys();
   return t;

@@ -1,5 +1,6 @@
 // mix_audio's normalisation: the soundtrack reaches the loudness target whether or not the
-// peak limiter has to work, measured on the mixed samples themselves (audio_mix.h).
+// peak limiter has to work, measured on the mixed samples themselves (audio_mix.h); the final
+// loudness it reports is the written soundtrack's.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -50,6 +51,9 @@ TEST(LoudnessNormalise, QuietVoiceWithHeadroomIsRaisedToTheTarget) {
   EXPECT_LT(r.measured_lufs, -25.0);
   EXPECT_LT(peak(r.pcm), 0.891);  // the limiter had nothing to do
   EXPECT_NEAR(integrated_lufs(r.pcm.samples.data(), r.pcm.frames()), -14.0, 0.2);
+  // The final figure is the written soundtrack's, the gain exactly what moved it.
+  EXPECT_NEAR(r.final_lufs, integrated_lufs(r.pcm.samples.data(), r.pcm.frames()), 0.01);
+  EXPECT_NEAR(r.final_lufs, r.measured_lufs + r.gain_db, 0.01);
 }
 
 TEST(LoudnessNormalise, PeakyVoiceIsLimitedAndStillReachesTheTarget) {
@@ -61,6 +65,20 @@ TEST(LoudnessNormalise, PeakyVoiceIsLimitedAndStillReachesTheTarget) {
   const MixResult r = mix_audio(t, in);
   EXPECT_LE(peak(r.pcm), 0.8911);
   EXPECT_NEAR(integrated_lufs(r.pcm.samples.data(), r.pcm.frames()), -14.0, 0.2);
+  EXPECT_DOUBLE_EQ(r.final_lufs, integrated_lufs(r.pcm.samples.data(), r.pcm.frames()));
+}
+
+TEST(LoudnessNormalise, WithoutNormalisingTheFinalLoudnessIsTheLimitedMix) {
+  // Loud bursts at unit gain: the limiter still keeps the peaks under -1 dBFS, and what it
+  // takes off shows in the final figure.
+  Timeline t = voice_only(6.0);
+  t.audio.normalize = false;
+  AudioInputs in;
+  in.voice = tone(6.0, 0.5, 1.0);
+  const MixResult r = mix_audio(t, in);
+  EXPECT_EQ(r.gain_db, 0.0);
+  EXPECT_DOUBLE_EQ(r.final_lufs, integrated_lufs(r.pcm.samples.data(), r.pcm.frames()));
+  EXPECT_LT(r.final_lufs, r.measured_lufs);
 }
 
 }  // namespace

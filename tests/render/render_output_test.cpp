@@ -229,6 +229,22 @@ TEST_F(RenderOutput, VideoClipIsTrimmedLoopedAndKeepsItsAudio) {
   EXPECT_LT(measure_lufs(at("drop.mp4")), -60.0);  // clip audio dropped: silence
 }
 
+// The result says the loudness of the soundtrack as written (measured independently from the
+// file here) besides the mix's before normalisation and the gain between them.
+TEST_F(RenderOutput, ResultSaysTheFinalLoudness) {
+  solid_png("a.png", {90, 90, 90});
+  write_tone_wav(at("quiet.wav"), 2.0, 440, 0.02);
+  RenderResult r = run(R"({"canvas": {"width": 270, "height": 480},
+      "scenes": [{"image": "a.png", "duration": 2.0, "motion": "none"}],
+      "audio": {"voice": "quiet.wav", "target_lufs": -16},
+      "output": {"path": "out.mp4", "preset": "ultrafast"}})");
+  ASSERT_TRUE(r.ok()) << r.error;
+  EXPECT_LT(r.measured_lufs, -30.0);
+  EXPECT_NEAR(r.final_lufs, -16.0, 0.2);
+  EXPECT_NEAR(r.final_lufs, r.measured_lufs + r.applied_gain_db, 0.01);
+  EXPECT_NEAR(measure_lufs(at("out.mp4")), r.final_lufs, 0.5);
+}
+
 TEST_F(RenderOutput, CancelLeavesNoFile) {
   write_png(at("a.png"), 320, 480, [](int x, int y) {
     return Rgb{uint8_t(x), uint8_t(y), uint8_t(x ^ y)};

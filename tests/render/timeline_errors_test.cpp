@@ -76,6 +76,30 @@ TEST_F(TimelineErrors, StructuralErrorsNameTheField) {
       "scenes[0].transition: the first scene has no scene before it to transition from");
 }
 
+// A transition written as a plain string is reported at the field it was written in; the
+// object form at its "type".
+TEST_F(TimelineErrors, UnknownTransitionIsReportedWhereItWasWritten) {
+  const std::string expected =
+      "unknown value \"wipe\" (expected one of: cut, crossfade, slide, "
+      "slide_left, slide_right, slide_up, slide_down)";
+  EXPECT_EQ(parse_error(R"({"scenes": [{"image": "ok.png", "duration": 1},
+                                       {"image": "ok.png", "duration": 1, "transition": "wipe"}],
+                           "output": {"path": "o.mp4"}})"),
+            "scenes[1].transition: " + expected);
+  EXPECT_EQ(parse_error(R"({"scenes": [{"image": "ok.png", "duration": 1},
+                                       {"image": "ok.png", "duration": 1,
+                                        "transition": {"type": "wipe"}}],
+                           "output": {"path": "o.mp4"}})"),
+            "scenes[1].transition.type: " + expected);
+  // The string form still means the type with its default duration.
+  Timeline t = parse(R"({"scenes": [{"image": "ok.png", "duration": 1},
+                                    {"image": "ok.png", "duration": 1, "transition": "slide_up"}],
+                        "output": {"path": "o.mp4"}})");
+  ASSERT_EQ(t.scenes.size(), 2u);
+  EXPECT_EQ(t.scenes[1].transition.kind, TransitionKind::kSlideUp);
+  EXPECT_EQ(t.scenes[1].transition.duration, 0.5);
+}
+
 TEST_F(TimelineErrors, AspectPresets) {
   Timeline t = parse(
       R"({"canvas": {"aspect": "16:9"}, "scenes": [{"image": "ok.png"}], "output": {"path": "o.mp4"}})");
@@ -131,6 +155,26 @@ TEST_F(TimelineErrors, AutoDurationsShareTheVoice) {
   EXPECT_NEAR(t.total_duration(), 3.0, 1e-3);
   EXPECT_EQ(validate_error(R"({"scenes": [{"image": "ok.png"}], "output": {"path": "o.mp4"}})"),
             "scenes[0].duration: is required when the timeline has neither a duration nor a voice");
+}
+
+// docs/timeline.md, "duration": beside a voice, the timeline's duration is what the scenes
+// without one share, whatever the voice's length; each share must be at least 0.1 s.
+TEST_F(TimelineErrors, ADurationBesideAVoiceWins) {
+  write_tone_wav(at("v.wav"), 3.0, 300, 0.3);
+  Timeline t = parse(
+      R"({"scenes": [{"image": "ok.png"}, {"image": "ok.png", "duration": 1}, {"image": "ok.png"}],
+          "duration": 2, "audio": {"voice": "v.wav"}, "output": {"path": "o.mp4"}})");
+  ASSERT_FALSE(validate_timeline(t));
+  EXPECT_NEAR(t.scenes[0].duration, 0.5, 1e-9);
+  EXPECT_NEAR(t.scenes[2].duration, 0.5, 1e-9);
+  EXPECT_EQ(
+      validate_error(
+          R"({"scenes": [{"image": "ok.png"}, {"image": "ok.png", "duration": 1}, {"image": "ok.png"}],
+              "duration": 1.15, "audio": {"voice": "v.wav"}, "output": {"path": "o.mp4"}})"),
+      "duration: leaves no time for the scenes without a duration");
+  EXPECT_EQ(parse_error(R"({"scenes": [{"image": "ok.png", "duration": 0.01}],
+                           "output": {"path": "o.mp4"}})"),
+            "scenes[0].duration: must be between 0.05 and 36000, got 0.01");
 }
 
 TEST_F(TimelineErrors, RenderEncodesNothingOnBadInput) {

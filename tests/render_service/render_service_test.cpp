@@ -101,6 +101,12 @@ TEST_F(RenderService, RendersOnWorkerAndCompletesOnStrand) {
   EXPECT_EQ(facts.video_codec, "h264");
   EXPECT_NEAR(facts.format_duration, 2.0, 1.0 / 30 + 0.05);
   EXPECT_TRUE(facts.has_audio);
+  // The loudness as written (the default target), besides the voice's own and the gain.
+  EXPECT_NEAR(result.at("final_lufs").to_number<double>(), -14.0, 0.2);
+  EXPECT_NEAR(result.at("final_lufs").to_number<double>(),
+              result.at("measured_lufs").to_number<double>() +
+                  result.at("applied_gain_db").to_number<double>(),
+              0.2);
   EXPECT_EQ(call.done_calls.load(), 1);
 }
 

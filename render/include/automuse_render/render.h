@@ -73,6 +73,9 @@ struct RenderResult {
   double duration = 0.0;
   double measured_lufs = 0.0;  // integrated loudness of the mix before any gain
   double applied_gain_db = 0.0;
+  // Integrated loudness of the soundtrack as written, after the gain and the peak limiter
+  // (the target, within 0.2 LU, when normalising a mix that is not silent).
+  double final_lufs = 0.0;
   RenderCpu cpu;        // filled by a successful render
   std::string encoder;  // the H.264 encoder that wrote the video ("libx264")
   // Every encoder tried, in order, with its reason; also filled when none could be opened.

@@ -26,8 +26,9 @@ typedef struct am_render_progress {
 typedef void (*am_render_progress_fn)(void *user, const am_render_progress *progress);
 
 /* [job-strand] The end of a render, exactly once, on the job's executor. On AM_OK `result_json` is
- * {"output": path, "thumbnail": path|null, "duration": s, "frames": n, "measured_lufs": x,
- * "applied_gain_db": y, "encoder": "libx264", "encoder_candidates": [{"encoder": name,
+ * {"output": path, "thumbnail": path|null, "duration": s, "frames": n, "measured_lufs": x (the
+ * mix before normalisation), "applied_gain_db": y, "final_lufs": z (the soundtrack as written,
+ * after the gain and the limiter), "encoder": "libx264", "encoder_candidates": [{"encoder": name,
  * "opened": bool, "reason": text|null}, ...]} (every H.264 encoder tried, in order; see
  * docs/timeline.md, "Hardware encoders"); otherwise `error` says why (for a bad timeline it starts with the
  * JSON path of the bad field: "scenes[2].image: file not found: /x.png") and the status is
