@@ -29,11 +29,12 @@ typedef void (*am_render_progress_fn)(void *user, const am_render_progress *prog
  * {"output": path, "thumbnail": path|null, "duration": s, "frames": n, "measured_lufs": x (the
  * mix before normalisation), "applied_gain_db": y, "final_lufs": z (the soundtrack as written,
  * after the gain and the limiter), "encoder": "libx264", "encoder_candidates": [{"encoder": name,
- * "opened": bool, "reason": text|null}, ...]} (every H.264 encoder tried, in order; see
- * docs/timeline.md, "Hardware encoders"); otherwise `error` says why (for a bad timeline it starts with the
- * JSON path of the bad field: "scenes[2].image: file not found: /x.png") and the status is
- * AM_INVALID_ARGUMENT (bad timeline), AM_CANCELLED, AM_IO or AM_ERROR. Borrowed for the
- * call. A cancelled or failed render leaves no file at the output path. */
+ * "opened": bool, "reason": text|null}, ...] (every H.264 encoder tried, in order; see
+ * docs/timeline.md, "Hardware encoders"), "warnings": [text, ...] (each starting with the JSON
+ * path it is about, e.g. a picture enlarged more than 2x)}; otherwise `error` says why (for a
+ * bad timeline it starts with the JSON path of the bad field: "scenes[2].image: file not found:
+ * /x.png") and the status is AM_INVALID_ARGUMENT (bad timeline), AM_CANCELLED, AM_IO or
+ * AM_ERROR. Borrowed for the call. A cancelled or failed render leaves no file at the output path. */
 typedef void (*am_render_done_fn)(void *user, am_status status, am_str result_json, am_str error);
 
 typedef struct am_render_service {
