@@ -34,7 +34,8 @@ typedef void (*am_render_progress_fn)(void *user, const am_render_progress *prog
  * path it is about, e.g. a picture enlarged more than 2x)}; otherwise `error` says why (for a
  * bad timeline it starts with the JSON path of the bad field: "scenes[2].image: file not found:
  * /x.png") and the status is AM_INVALID_ARGUMENT (bad timeline), AM_CANCELLED, AM_IO or
- * AM_ERROR. Borrowed for the call. A cancelled or failed render leaves no file at the output path. */
+ * AM_ERROR. Borrowed for the call. A cancelled or failed render leaves no file at the output
+ * path. */
 typedef void (*am_render_done_fn)(void *user, am_status status, am_str result_json, am_str error);
 
 typedef struct am_render_service {
