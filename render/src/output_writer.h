@@ -55,11 +55,12 @@ class OutputWriter {
   void write_audio_until(double seconds);  // < 0: all that is left
   void drain_video();
 
-  // First: on before libx264 allocates anything, off after it has freed everything.
-  ZeroedHeapScope zeroed_heap_;
   TempFile temp_;  // the file being written, renamed over the target by commit()
   AVFormatContext *oc_ = nullptr;
   std::optional<H264Encoder> venc_;
+  // After venc_: on before the encoder opens (in the constructor's body) and off before it is
+  // destroyed, so the encoder's blocks are zeroed when allocated but not filled when freed.
+  ZeroedHeapScope zeroed_heap_;
   CodecPtr aenc_;
   AVStream *vst_ = nullptr, *ast_ = nullptr;
   void encode_audio(const Pcm &pcm);
