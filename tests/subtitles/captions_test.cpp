@@ -1,6 +1,7 @@
 // tests/subtitles/captions_test.cpp — captions from real espeak-ng word timings: the SRT the
 // speech service exports has exactly the cards and line breaks of the ASS the renderer burns in,
 // and a sentence ended by an emoji before its stop ends its card.
+#include <automuse_render/ass_subtitles.h>
 #include <automuse_render/captions.h>
 #include <automuse_render/render.h>
 #include <gtest/gtest.h>
@@ -27,13 +28,6 @@ const std::string kScript =
 const std::vector<speech::WordTiming> &script_words() {
   static const std::vector<speech::WordTiming> words = speech::synthesize_script(kScript, {}).words;
   return words;
-}
-
-std::string read_file(const std::filesystem::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // "0:00:01.25" -> seconds
@@ -92,13 +86,14 @@ class Captions : public ::testing::Test {
     const std::string timeline = R"({"canvas": {"width": 270, "height": 480},
         "scenes": [{"image": "a.png", "duration": 1}],
         "subtitles": )" + subtitles.substr(0, subtitles.size() - 1) +
-                                 R"(, "write_ass": "burned.ass"}, "output": {"path": "o.mp4"}})";
+                                 R"(}, "output": {"path": "o.mp4"}})";
     render::ParseResult parsed = render::parse_timeline(timeline, dir_);
     EXPECT_TRUE(parsed.timeline) << parsed.error->to_string();
-    // What render() does before encoding: the subtitles are prepared and the script written.
-    // (The picture is missing on purpose: nothing is encoded, the script is still written.)
-    render::validate_timeline(*parsed.timeline);
-    return read_file(dir_ / "burned.ass");
+    // What the renderer burns (and write_ass hands out): the one builder, over the words and
+    // style the timeline's JSON parsed into.
+    const render::Timeline &t = *parsed.timeline;
+    return render::build_ass(t.subtitles->words, t.subtitles->style, t.canvas,
+                             t.subtitles->fonts_dir);
   }
 
   std::filesystem::path dir_;
