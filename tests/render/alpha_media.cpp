@@ -1,6 +1,8 @@
 // RGBA test pictures and clips through FFmpeg's libraries (see alpha_media.h).
 #include "alpha_media.h"
 
+#include "media_fixtures.h"
+
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -14,14 +16,6 @@ extern "C" {
 
 namespace automuse::render::test {
 namespace {
-
-void ok(int ret, const char *what) {
-  if (ret < 0) {
-    char buf[AV_ERROR_MAX_STRING_SIZE];
-    av_strerror(ret, buf, sizeof buf);
-    throw std::runtime_error(std::string(what) + ": " + buf);
-  }
-}
 
 struct CodecFree {
   void operator()(AVCodecContext *c) const { avcodec_free_context(&c); }
@@ -42,7 +36,7 @@ Frame rgba_frame(AVPixelFormat fmt, int w, int h, const std::function<Rgba(int, 
   f->format = fmt;
   f->width = w;
   f->height = h;
-  ok(av_frame_get_buffer(f.get(), 0), "rgba frame");
+  ffmpeg_ok(av_frame_get_buffer(f.get(), 0), "rgba frame");
   const bool argb = fmt == AV_PIX_FMT_ARGB;
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
@@ -62,7 +56,7 @@ Frame to_yuva(const AVFrame *rgba) {
   f->format = AV_PIX_FMT_YUVA420P;
   f->width = rgba->width;
   f->height = rgba->height;
-  ok(av_frame_get_buffer(f.get(), 0), "yuva frame");
+  ffmpeg_ok(av_frame_get_buffer(f.get(), 0), "yuva frame");
   SwsContext *sws = sws_getContext(rgba->width, rgba->height, AV_PIX_FMT_RGBA, f->width, f->height,
                                    AV_PIX_FMT_YUVA420P, SWS_POINT, nullptr, nullptr, nullptr);
   if (!sws) throw std::runtime_error("yuva scaler");
@@ -83,7 +77,7 @@ Codec open_encoder(const AVCodec *codec, AVPixelFormat fmt, int w, int h, AVRati
     av_opt_set_int(c->priv_data, "lossless", 1, 0);
     av_opt_set(c->priv_data, "deadline", "realtime", 0);
   }
-  ok(avcodec_open2(c.get(), codec, nullptr), "open encoder");
+  ffmpeg_ok(avcodec_open2(c.get(), codec, nullptr), "open encoder");
   return c;
 }
 
@@ -95,10 +89,10 @@ void write_rgba_png(const std::filesystem::path &path, int w, int h,
                          AVRational{1, 1}, false);
   Frame f = rgba_frame(AV_PIX_FMT_RGBA, w, h, pixel);
   f->pts = 0;
-  ok(avcodec_send_frame(c.get(), f.get()), "encode png");
-  ok(avcodec_send_frame(c.get(), nullptr), "flush png");
+  ffmpeg_ok(avcodec_send_frame(c.get(), f.get()), "encode png");
+  ffmpeg_ok(avcodec_send_frame(c.get(), nullptr), "flush png");
   Packet pkt(av_packet_alloc());
-  ok(avcodec_receive_packet(c.get(), pkt.get()), "png packet");
+  ffmpeg_ok(avcodec_receive_packet(c.get(), pkt.get()), "png packet");
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char *>(pkt->data), pkt->size);
 }
 
@@ -113,8 +107,8 @@ bool write_rgba_clip(const std::filesystem::path &path, const std::string &codec
                             : codec == "qtrle" ? AV_PIX_FMT_ARGB
                                                : AV_PIX_FMT_RGBA;
   AVFormatContext *raw = nullptr;
-  ok(avformat_alloc_output_context2(&raw, nullptr, vp9 ? "webm" : "mov", path.c_str()),
-     "clip output");
+  ffmpeg_ok(avformat_alloc_output_context2(&raw, nullptr, vp9 ? "webm" : "mov", path.c_str()),
+            "clip output");
   std::unique_ptr<AVFormatContext, void (*)(AVFormatContext *)> oc(raw, [](AVFormatContext *o) {
     if (o->pb) avio_closep(&o->pb);
     avformat_free_context(o);
@@ -122,27 +116,27 @@ bool write_rgba_clip(const std::filesystem::path &path, const std::string &codec
   Codec c = open_encoder(encoder, fmt, w, h, AVRational{1, fps}, true);
   AVStream *st = avformat_new_stream(oc.get(), nullptr);
   st->time_base = c->time_base;
-  ok(avcodec_parameters_from_context(st->codecpar, c.get()), "clip parameters");
-  ok(avio_open(&oc->pb, path.c_str(), AVIO_FLAG_WRITE), "open clip file");
-  ok(avformat_write_header(oc.get(), nullptr), "clip header");
+  ffmpeg_ok(avcodec_parameters_from_context(st->codecpar, c.get()), "clip parameters");
+  ffmpeg_ok(avio_open(&oc->pb, path.c_str(), AVIO_FLAG_WRITE), "open clip file");
+  ffmpeg_ok(avformat_write_header(oc.get(), nullptr), "clip header");
   Packet pkt(av_packet_alloc());
   auto drain = [&] {
     while (avcodec_receive_packet(c.get(), pkt.get()) == 0) {
       pkt->stream_index = st->index;
       av_packet_rescale_ts(pkt.get(), c->time_base, st->time_base);
-      ok(av_interleaved_write_frame(oc.get(), pkt.get()), "write clip");
+      ffmpeg_ok(av_interleaved_write_frame(oc.get(), pkt.get()), "write clip");
     }
   };
   for (int i = 0; i < frames; ++i) {
     Frame f = vp9 ? to_yuva(rgba_frame(AV_PIX_FMT_RGBA, w, h, pixel).get())
                   : rgba_frame(fmt, w, h, pixel);
     f->pts = i;
-    ok(avcodec_send_frame(c.get(), f.get()), "encode clip");
+    ffmpeg_ok(avcodec_send_frame(c.get(), f.get()), "encode clip");
     drain();
   }
-  ok(avcodec_send_frame(c.get(), nullptr), "flush clip");
+  ffmpeg_ok(avcodec_send_frame(c.get(), nullptr), "flush clip");
   drain();
-  ok(av_write_trailer(oc.get()), "clip trailer");
+  ffmpeg_ok(av_write_trailer(oc.get()), "clip trailer");
   return true;
 }
 

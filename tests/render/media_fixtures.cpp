@@ -22,15 +22,15 @@ extern "C" {
 #include <stdexcept>
 
 namespace automuse::render::test {
-namespace {
 
-void ok(int ret, const char *what) {
+void ffmpeg_ok(int ret, const char *what) {
   if (ret < 0) {
     char buf[AV_ERROR_MAX_STRING_SIZE];
     av_strerror(ret, buf, sizeof buf);
     throw std::runtime_error(std::string(what) + ": " + buf);
   }
 }
+namespace {
 
 void put16(std::ofstream &o, uint16_t v) {
   o.write(reinterpret_cast<const char *>(&v), 2);
@@ -49,12 +49,12 @@ void write_png(const std::filesystem::path &path, int w, int h,
   c->height = h;
   c->pix_fmt = AV_PIX_FMT_RGB24;
   c->time_base = AVRational{1, 1};
-  ok(avcodec_open2(c, codec, nullptr), "open png encoder");
+  ffmpeg_ok(avcodec_open2(c, codec, nullptr), "open png encoder");
   AVFrame *f = av_frame_alloc();
   f->format = AV_PIX_FMT_RGB24;
   f->width = w;
   f->height = h;
-  ok(av_frame_get_buffer(f, 0), "png frame");
+  ffmpeg_ok(av_frame_get_buffer(f, 0), "png frame");
   for (int y = 0; y < h; ++y)
     for (int x = 0; x < w; ++x) {
       Rgb p = pixel(x, y);
@@ -62,10 +62,10 @@ void write_png(const std::filesystem::path &path, int w, int h,
       d[0] = p.r, d[1] = p.g, d[2] = p.b;
     }
   f->pts = 0;
-  ok(avcodec_send_frame(c, f), "encode png");
-  ok(avcodec_send_frame(c, nullptr), "flush png");
+  ffmpeg_ok(avcodec_send_frame(c, f), "encode png");
+  ffmpeg_ok(avcodec_send_frame(c, nullptr), "flush png");
   AVPacket *pkt = av_packet_alloc();
-  ok(avcodec_receive_packet(c, pkt), "png packet");
+  ffmpeg_ok(avcodec_receive_packet(c, pkt), "png packet");
   std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char *>(pkt->data), pkt->size);
   av_packet_free(&pkt);
   av_frame_free(&f);
@@ -118,7 +118,7 @@ void write_clip(const std::filesystem::path &path, int w, int h, int fps, int fr
                 const std::function<double(double)> &sound) {
   const bool audio = static_cast<bool>(sound);
   AVFormatContext *oc = nullptr;
-  ok(avformat_alloc_output_context2(&oc, nullptr, "mov", path.c_str()), "clip output");
+  ffmpeg_ok(avformat_alloc_output_context2(&oc, nullptr, "mov", path.c_str()), "clip output");
   const AVCodec *vc = avcodec_find_encoder(AV_CODEC_ID_MPEG4);
   AVCodecContext *v = avcodec_alloc_context3(vc);
   v->width = w;
@@ -128,7 +128,7 @@ void write_clip(const std::filesystem::path &path, int w, int h, int fps, int fr
   v->gop_size = 5;
   v->flags |= AV_CODEC_FLAG_QSCALE | AV_CODEC_FLAG_GLOBAL_HEADER;
   v->global_quality = FF_QP2LAMBDA * 2;
-  ok(avcodec_open2(v, vc, nullptr), "open mpeg4");
+  ffmpeg_ok(avcodec_open2(v, vc, nullptr), "open mpeg4");
   AVStream *vs = avformat_new_stream(oc, nullptr);
   vs->time_base = v->time_base;
   avcodec_parameters_from_context(vs->codecpar, v);
@@ -141,13 +141,13 @@ void write_clip(const std::filesystem::path &path, int w, int h, int fps, int fr
     a->sample_fmt = AV_SAMPLE_FMT_S16;
     av_channel_layout_default(&a->ch_layout, 2);
     a->time_base = AVRational{1, 48000};
-    ok(avcodec_open2(a, ac, nullptr), "open pcm");
+    ffmpeg_ok(avcodec_open2(a, ac, nullptr), "open pcm");
     as = avformat_new_stream(oc, nullptr);
     as->time_base = a->time_base;
     avcodec_parameters_from_context(as->codecpar, a);
   }
-  ok(avio_open(&oc->pb, path.c_str(), AVIO_FLAG_WRITE), "open clip file");
-  ok(avformat_write_header(oc, nullptr), "clip header");
+  ffmpeg_ok(avio_open(&oc->pb, path.c_str(), AVIO_FLAG_WRITE), "open clip file");
+  ffmpeg_ok(avformat_write_header(oc, nullptr), "clip header");
   AVPacket *pkt = av_packet_alloc();
   auto drain = [&](AVCodecContext *c, AVStream *s) {
     while (avcodec_receive_packet(c, pkt) == 0) {
@@ -156,7 +156,7 @@ void write_clip(const std::filesystem::path &path, int w, int h, int fps, int fr
       // and demuxers drop that frame.
       if (c == v && pkt->duration == 0) pkt->duration = 1;
       av_packet_rescale_ts(pkt, c->time_base, s->time_base);
-      ok(av_interleaved_write_frame(oc, pkt), "write clip");
+      ffmpeg_ok(av_interleaved_write_frame(oc, pkt), "write clip");
     }
   };
   for (int i = 0; i < frames; ++i) {
@@ -164,14 +164,14 @@ void write_clip(const std::filesystem::path &path, int w, int h, int fps, int fr
     f->format = AV_PIX_FMT_YUV420P;
     f->width = w;
     f->height = h;
-    ok(av_frame_get_buffer(f, 0), "clip frame");
+    ffmpeg_ok(av_frame_get_buffer(f, 0), "clip frame");
     for (int y = 0; y < h; ++y)
       std::memset(f->data[0] + y * f->linesize[0], grey(i), static_cast<size_t>(w));
     for (int p = 1; p < 3; ++p)
       for (int y = 0; y < h / 2; ++y)
         std::memset(f->data[p] + y * f->linesize[p], 128, static_cast<size_t>(w / 2));
     f->pts = i;
-    ok(avcodec_send_frame(v, f), "encode clip");
+    ffmpeg_ok(avcodec_send_frame(v, f), "encode clip");
     av_frame_free(&f);
     drain(v, vs);
     if (a) {
@@ -181,14 +181,14 @@ void write_clip(const std::filesystem::path &path, int w, int h, int fps, int fr
       af->sample_rate = 48000;
       av_channel_layout_default(&af->ch_layout, 2);
       af->nb_samples = n;
-      ok(av_frame_get_buffer(af, 0), "clip audio frame");
+      ffmpeg_ok(av_frame_get_buffer(af, 0), "clip audio frame");
       auto *s = reinterpret_cast<int16_t *>(af->data[0]);
       for (int k = 0; k < n; ++k) {
         double t = static_cast<double>(i * n + k) / 48000;
         s[2 * k] = s[2 * k + 1] = static_cast<int16_t>(std::lround(32767 * sound(t)));
       }
       af->pts = static_cast<int64_t>(i) * n;
-      ok(avcodec_send_frame(a, af), "encode clip audio");
+      ffmpeg_ok(avcodec_send_frame(a, af), "encode clip audio");
       av_frame_free(&af);
       drain(a, as);
     }
@@ -199,7 +199,7 @@ void write_clip(const std::filesystem::path &path, int w, int h, int fps, int fr
     avcodec_send_frame(a, nullptr);
     drain(a, as);
   }
-  ok(av_write_trailer(oc), "clip trailer");
+  ffmpeg_ok(av_write_trailer(oc), "clip trailer");
   avio_closep(&oc->pb);
   av_packet_free(&pkt);
   avcodec_free_context(&v);
@@ -210,8 +210,8 @@ void write_clip(const std::filesystem::path &path, int w, int h, int fps, int fr
 StreamFacts probe(const std::filesystem::path &file) {
   StreamFacts s;
   AVFormatContext *in = nullptr;
-  ok(avformat_open_input(&in, file.c_str(), nullptr, nullptr), "open output");
-  ok(avformat_find_stream_info(in, nullptr), "read output");
+  ffmpeg_ok(avformat_open_input(&in, file.c_str(), nullptr, nullptr), "open output");
+  ffmpeg_ok(avformat_find_stream_info(in, nullptr), "read output");
   s.format_duration = static_cast<double>(in->duration) / AV_TIME_BASE;
   for (unsigned i = 0; i < in->nb_streams; ++i) {
     AVStream *st = in->streams[i];
@@ -239,8 +239,8 @@ StreamFacts probe(const std::filesystem::path &file) {
 TrackTimes track_times(const std::filesystem::path &file) {
   TrackTimes t;
   AVFormatContext *in = nullptr;
-  ok(avformat_open_input(&in, file.c_str(), nullptr, nullptr), "open output");
-  ok(avformat_find_stream_info(in, nullptr), "read output");
+  ffmpeg_ok(avformat_open_input(&in, file.c_str(), nullptr, nullptr), "open output");
+  ffmpeg_ok(avformat_find_stream_info(in, nullptr), "read output");
   const int vs = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   const int as = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
   auto start = [&](int i) {
@@ -279,7 +279,7 @@ void convert(const uint8_t *const *src, const int *src_ls, AVPixelFormat sf, boo
   av_opt_set_int(sws, "sws_flags", SWS_POINT, 0);
   av_opt_set_int(sws, "src_range", sfull, 0);
   av_opt_set_int(sws, "dst_range", dfull, 0);
-  ok(sws_init_context(sws, nullptr, nullptr), "scaler");
+  ffmpeg_ok(sws_init_context(sws, nullptr, nullptr), "scaler");
   sws_setColorspaceDetails(sws, sws_getCoefficients(smat), sfull, sws_getCoefficients(dmat), dfull,
                            0, 1 << 16, 1 << 16);
   sws_scale(sws, src, src_ls, 0, h, dst, dst_ls);
@@ -320,14 +320,14 @@ Picture to_picture(const AVFrame *f) {
 std::vector<Picture> decode_frames(const std::filesystem::path &file) {
   std::vector<Picture> out;
   AVFormatContext *in = nullptr;
-  ok(avformat_open_input(&in, file.c_str(), nullptr, nullptr), "open");
-  ok(avformat_find_stream_info(in, nullptr), "read");
+  ffmpeg_ok(avformat_open_input(&in, file.c_str(), nullptr, nullptr), "open");
+  ffmpeg_ok(avformat_find_stream_info(in, nullptr), "read");
   int vs = av_find_best_stream(in, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  ok(vs, "video stream");
+  ffmpeg_ok(vs, "video stream");
   const AVCodec *dc = avcodec_find_decoder(in->streams[vs]->codecpar->codec_id);
   AVCodecContext *dec = avcodec_alloc_context3(dc);
   avcodec_parameters_to_context(dec, in->streams[vs]->codecpar);
-  ok(avcodec_open2(dec, dc, nullptr), "open decoder");
+  ffmpeg_ok(avcodec_open2(dec, dc, nullptr), "open decoder");
   AVPacket *pkt = av_packet_alloc();
   AVFrame *f = av_frame_alloc();
   auto take = [&] {
@@ -365,14 +365,14 @@ double mean_abs_diff(const Picture &a, const Picture &b, int x0, int y0, int x1,
 
 double measure_lufs(const std::filesystem::path &file) {
   AVFormatContext *in = nullptr;
-  ok(avformat_open_input(&in, file.c_str(), nullptr, nullptr), "open");
-  ok(avformat_find_stream_info(in, nullptr), "read");
+  ffmpeg_ok(avformat_open_input(&in, file.c_str(), nullptr, nullptr), "open");
+  ffmpeg_ok(avformat_find_stream_info(in, nullptr), "read");
   int as = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
-  ok(as, "audio stream");
+  ffmpeg_ok(as, "audio stream");
   const AVCodec *dc = avcodec_find_decoder(in->streams[as]->codecpar->codec_id);
   AVCodecContext *dec = avcodec_alloc_context3(dc);
   avcodec_parameters_to_context(dec, in->streams[as]->codecpar);
-  ok(avcodec_open2(dec, dc, nullptr), "open audio decoder");
+  ffmpeg_ok(avcodec_open2(dec, dc, nullptr), "open audio decoder");
 
   AVFilterGraph *g = avfilter_graph_alloc();
   AVFilterContext *src = nullptr, *sink = nullptr;
@@ -382,21 +382,22 @@ double measure_lufs(const std::filesystem::path &file) {
                      ":sample_fmt=" + av_get_sample_fmt_name(dec->sample_fmt) +
                      ":channel_layout=" + layout + ":time_base=1/" +
                      std::to_string(dec->sample_rate);
-  ok(avfilter_graph_create_filter(&src, avfilter_get_by_name("abuffer"), "in", args.c_str(),
-                                  nullptr, g),
-     "abuffer");
-  ok(avfilter_graph_create_filter(&sink, avfilter_get_by_name("abuffersink"), "out", nullptr,
-                                  nullptr, g),
-     "sink");
+  ffmpeg_ok(avfilter_graph_create_filter(&src, avfilter_get_by_name("abuffer"), "in", args.c_str(),
+                                         nullptr, g),
+            "abuffer");
+  ffmpeg_ok(avfilter_graph_create_filter(&sink, avfilter_get_by_name("abuffersink"), "out", nullptr,
+                                         nullptr, g),
+            "sink");
   AVFilterInOut *outputs = avfilter_inout_alloc(), *inputs = avfilter_inout_alloc();
   outputs->name = av_strdup("in");
   outputs->filter_ctx = src;
   inputs->name = av_strdup("out");
   inputs->filter_ctx = sink;
-  ok(avfilter_graph_parse_ptr(g, "ebur128=metadata=1", &inputs, &outputs, nullptr), "parse graph");
+  ffmpeg_ok(avfilter_graph_parse_ptr(g, "ebur128=metadata=1", &inputs, &outputs, nullptr),
+            "parse graph");
   avfilter_inout_free(&inputs);
   avfilter_inout_free(&outputs);
-  ok(avfilter_graph_config(g, nullptr), "config graph");
+  ffmpeg_ok(avfilter_graph_config(g, nullptr), "config graph");
 
   double lufs = -100;
   AVPacket *pkt = av_packet_alloc();
@@ -410,7 +411,7 @@ double measure_lufs(const std::filesystem::path &file) {
   };
   auto take = [&] {
     while (avcodec_receive_frame(dec, f) == 0) {
-      ok(av_buffersrc_add_frame(src, f), "feed");
+      ffmpeg_ok(av_buffersrc_add_frame(src, f), "feed");
       pull();
     }
   };
@@ -421,7 +422,7 @@ double measure_lufs(const std::filesystem::path &file) {
   }
   avcodec_send_packet(dec, nullptr);
   take();
-  ok(av_buffersrc_add_frame(src, nullptr), "flush");
+  ffmpeg_ok(av_buffersrc_add_frame(src, nullptr), "flush");
   pull();
   av_frame_free(&f);
   av_frame_free(&o);
@@ -434,22 +435,22 @@ double measure_lufs(const std::filesystem::path &file) {
 
 std::vector<float> decode_audio_mono(const std::filesystem::path &file) {
   AVFormatContext *in = nullptr;
-  ok(avformat_open_input(&in, file.c_str(), nullptr, nullptr), "open");
-  ok(avformat_find_stream_info(in, nullptr), "read");
+  ffmpeg_ok(avformat_open_input(&in, file.c_str(), nullptr, nullptr), "open");
+  ffmpeg_ok(avformat_find_stream_info(in, nullptr), "read");
   int as = av_find_best_stream(in, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
-  ok(as, "audio stream");
+  ffmpeg_ok(as, "audio stream");
   const AVCodec *dc = avcodec_find_decoder(in->streams[as]->codecpar->codec_id);
   AVCodecContext *dec = avcodec_alloc_context3(dc);
   avcodec_parameters_to_context(dec, in->streams[as]->codecpar);
-  ok(avcodec_open2(dec, dc, nullptr), "open audio decoder");
+  ffmpeg_ok(avcodec_open2(dec, dc, nullptr), "open audio decoder");
   // Stereo out, averaged here: libswresample's own downmix would scale by sqrt(2).
   AVChannelLayout stereo;
   av_channel_layout_default(&stereo, 2);
   SwrContext *swr = nullptr;
-  ok(swr_alloc_set_opts2(&swr, &stereo, AV_SAMPLE_FMT_FLT, 48000, &dec->ch_layout, dec->sample_fmt,
-                         dec->sample_rate, 0, nullptr),
-     "resampler");
-  ok(swr_init(swr), "resampler init");
+  ffmpeg_ok(swr_alloc_set_opts2(&swr, &stereo, AV_SAMPLE_FMT_FLT, 48000, &dec->ch_layout,
+                                dec->sample_fmt, dec->sample_rate, 0, nullptr),
+            "resampler");
+  ffmpeg_ok(swr_init(swr), "resampler init");
   std::vector<float> out;
   AVPacket *pkt = av_packet_alloc();
   AVFrame *f = av_frame_alloc();

@@ -11,6 +11,9 @@
 
 namespace automuse::render::test {
 
+// Throws std::runtime_error("what: FFmpeg's message") when an FFmpeg call returned an error.
+void ffmpeg_ok(int ret, const char *what);
+
 struct Rgb {
   uint8_t r, g, b;
 };
