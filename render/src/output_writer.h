@@ -19,7 +19,6 @@
 #include "media_input.h"
 #include "temp_file.h"
 #include "video_encoder.h"
-#include "zeroed_heap.h"
 
 namespace automuse::render::detail {
 
@@ -58,9 +57,6 @@ class OutputWriter {
   TempFile temp_;  // the file being written, renamed over the target by commit()
   AVFormatContext *oc_ = nullptr;
   std::optional<H264Encoder> venc_;
-  // After venc_: on before the encoder opens (in the constructor's body) and off before it is
-  // destroyed, so the encoder's blocks are zeroed when allocated but not filled when freed.
-  ZeroedHeapScope zeroed_heap_;
   CodecPtr aenc_;
   AVStream *vst_ = nullptr, *ast_ = nullptr;
   void encode_audio(const Pcm &pcm);

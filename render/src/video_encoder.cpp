@@ -15,6 +15,7 @@ extern "C" {
 }
 
 #include "log_bridge.h"
+#include "x264_cpu.h"
 
 namespace automuse::render::detail {
 namespace {
@@ -99,6 +100,8 @@ AVDictionary *quality_options(VideoEncoder kind, const EncoderRequest &r, AVCode
     default:
       av_dict_set(&o, "preset", r.preset.c_str(), 0);
       av_dict_set(&o, "crf", std::to_string(r.crf).c_str(), 0);
+      if (auto cpu = x264_cpu_flags_without_avx512())  // reproducible bytes: x264_cpu.h
+        av_dict_set(&o, "x264-params", ("asm=" + *cpu).c_str(), 0);
       ctx->thread_count = r.threads;
       break;
   }

@@ -1,9 +1,9 @@
 // The same timeline and settings give the same bytes, whatever the machine's load and whatever
 // the process did before: a timeline longer than 16 s with the default encoder settings (thread
 // count included) rendered repeatedly in one process while busy threads compete for the cores,
-// and rendered by processes whose fresh memory holds different leftovers. libx264 reads memory
-// it never wrote (macroblock tree with B-frames), which made renders of the same timeline
-// differ (render/src/zeroed_heap.h).
+// and rendered by processes whose fresh memory holds different leftovers. libx264's AVX-512 code
+// reads memory it never wrote, which made renders of the same timeline differ on such machines
+// (render/src/x264_cpu.h).
 #include <gtest/gtest.h>
 
 #if defined(__GLIBC__)
@@ -134,8 +134,8 @@ TEST_F(Reproducible, SameTimelineGivesTheSameBytesUnderLoad) {
   }
 }
 
-// Processes whose fresh memory holds zeros, 0xfe and 0xfc render the same bytes. Before the
-// zeroed heap, 0xfe gave another file (libx264's macroblock tree read it as costs).
+// Processes whose fresh memory holds zeros, 0xfe and 0xfc render the same bytes. With libx264's
+// AVX-512 code on (an AVX-512 machine), 0xfe gave another file.
 TEST_F(Reproducible, LeftoversInFreshMemoryDoNotReachTheFile) {
   const auto timeline = at("timeline.json");
   std::ofstream(timeline) << make_timeline();
