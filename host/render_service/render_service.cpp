@@ -36,8 +36,7 @@ std::optional<std::string> apply_settings(automuse::render::Timeline &t) {
   if (t.output.encoder || s.encoder.empty()) return std::nullopt;
   t.output.encoder = automuse::render::encoder_from_name(s.encoder);
   if (t.output.encoder) return std::nullopt;
-  return "automuse.json render.encoder: unknown encoder \"" + s.encoder +
-         "\" (expected one of: " + automuse::render::encoder_names() + ")";
+  return "automuse.json render.encoder: " + *encoder_setting_problem(s.encoder);
 }
 
 json::array candidates_json(const std::vector<automuse::render::EncoderCandidate> &tried) {
@@ -48,6 +47,16 @@ json::array candidates_json(const std::vector<automuse::render::EncoderCandidate
                              {"reason", c.opened ? json::value(nullptr) : json::value(c.reason)}});
   return a;
 }
+
+}  // namespace
+
+std::optional<std::string> encoder_setting_problem(const std::string &encoder) {
+  if (automuse::render::encoder_from_name(encoder)) return std::nullopt;
+  return "unknown encoder \"" + encoder +
+         "\" (expected one of: " + automuse::render::encoder_names() + ")";
+}
+
+namespace {
 
 struct RenderOp {
   std::string timeline_json;

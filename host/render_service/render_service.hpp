@@ -4,6 +4,7 @@
 
 #include <automuse/render.h>
 
+#include <optional>
 #include <string>
 
 namespace automuse::render_service {
@@ -18,5 +19,8 @@ const am_render_service *render_service();
 // Replaces the settings of the renders started after the call (the C table has no instance
 // data, so they are the process's). Any thread.
 void configure(RenderSettings settings);
+
+// What is wrong with render.encoder's value (`config check` reports it), or nothing.
+std::optional<std::string> encoder_setting_problem(const std::string &encoder);
 
 }  // namespace automuse::render_service

@@ -278,3 +278,16 @@ TEST_F(HostCli, ConfigErrorsHaveLineColumnAndPath) {
   EXPECT_NE(t.err.find("http.max_connections: must be a number"), std::string::npos) << t.err;
   EXPECT_NE(t.out.find("htpp: unknown key"), std::string::npos) << t.out;
 }
+
+// The renderer's encoder names are checked by `config check`, not first by a failing render.
+TEST_F(HostCli, ConfigCheckNamesAnUnknownEncoder) {
+  std::ofstream(root_ / "enc.json") << R"({"render": {"encoder": "h264_magic"}})";
+  auto r = host("--config " + (root_ / "enc.json").string() + " config check");
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("render.encoder: unknown encoder \"h264_magic\" (expected one of: "),
+            std::string::npos)
+      << r.err;
+  std::ofstream(root_ / "ok.json") << R"({"render": {"encoder": "auto"}})";
+  auto ok = host("--config " + (root_ / "ok.json").string() + " config check");
+  EXPECT_EQ(ok.code, 0) << ok.err;
+}
