@@ -29,21 +29,8 @@ prefix=$(sed -n 's/^CMAKE_INSTALL_PREFIX:PATH=//p' "$build_dir/CMakeCache.txt")
 exec 9>/run/lock/automuse-deb-test.lock
 flock -w 240 9 || fail "another deb_install_purge has held /run/lock/automuse-deb-test.lock for 4 minutes"
 
-if dpkg-query -W -f '${Status}' "$package" 2>/dev/null | grep -q 'installed\|unpacked\|config-files'; then
-  fail "$package is already on this machine (dpkg -l $package): the test will not replace it"
-fi
-getent passwd automuse >/dev/null && fail "a user 'automuse' exists already: the test will not touch it"
-getent group automuse >/dev/null && fail "a group 'automuse' exists already: the test will not touch it"
-
+rm -rf /tmp/automuse-deb-test.*  # the scratch folders of killed runs: no other run is going
 work=$(mktemp -d /tmp/automuse-deb-test.XXXXXX)
-installed=0
-cleanup() {
-  if [ "$installed" = 1 ]; then
-    dpkg --purge "$package" >"$work/purge-on-exit.log" 2>&1 || cat "$work/purge-on-exit.log" >&2
-  fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
 
 # dpkg waits for no one: another dpkg or apt holding its lock makes it fail at once.
 dpkg_retry() {
@@ -56,6 +43,28 @@ dpkg_retry() {
   cat "$work/dpkg.log" >&2
   return 1
 }
+
+# Set while the package this test installed is on the machine: a run killed meanwhile (ctest's
+# timeout kills without a trap) leaves it, and the next run then purges what is its own.
+marker=/run/lock/automuse-deb-test.installed
+purge_ours() {
+  dpkg_retry dpkg --purge "$package" && rm -f "$marker"
+}
+cleanup() {
+  [ -e "$marker" ] && { purge_ours || echo "could not purge $package: dpkg --purge $package" >&2; }
+  rm -rf "$work"
+}
+trap cleanup EXIT
+if [ -e "$marker" ]; then
+  echo "a killed run left $package installed: purging it first"
+  purge_ours || fail "cannot purge the $package a killed run left"
+fi
+
+if dpkg-query -W -f '${Status}' "$package" 2>/dev/null | grep -q 'installed\|unpacked\|config-files'; then
+  fail "$package is already on this machine (dpkg -l $package): the test will not replace it"
+fi
+getent passwd automuse >/dev/null && fail "a user 'automuse' exists already: the test will not touch it"
+getent group automuse >/dev/null && fail "a group 'automuse' exists already: the test will not touch it"
 
 echo "== cpack ($SECONDS s)"
 cpack --config "$build_dir/CPackConfig.cmake" -G DEB -B "$work/pkg" >"$work/cpack.log" 2>&1 ||
@@ -83,7 +92,7 @@ for kept in /etc/automuse /var/lib/automuse; do
 done
 
 echo "== dpkg -i ($SECONDS s)"
-installed=1
+touch "$marker"
 dpkg_retry dpkg -i "$deb" || fail "dpkg -i $deb failed"
 dpkg -L "$package" | grep -v '^/\.$' >"$work/listed"
 getent passwd automuse >/dev/null || fail "postinst created no system user 'automuse'"
@@ -119,8 +128,7 @@ if command -v systemd-analyze >/dev/null; then
 fi
 
 echo "== dpkg --purge ($SECONDS s)"
-dpkg_retry dpkg --purge "$package" || fail "dpkg --purge $package failed"
-installed=0
+purge_ours || fail "dpkg --purge $package failed"
 dpkg-query -W "$package" >/dev/null 2>&1 && fail "dpkg still knows $package after the purge"
 left=0
 while read -r path; do
