@@ -14,6 +14,7 @@ AUTOMUSE_PACKAGES=(
   python3 python3-aiohttp
   nodejs
   nghttp2-server
+  dpkg-dev lintian
 )
 
 automuse_install_packages() {
