@@ -168,7 +168,7 @@ void OutputWriter::write_audio_until(double seconds) {
 void OutputWriter::drain_video() {
   PacketPtr pkt = make_packet();
   while (true) {
-    int ret = venc_->receive(pkt.get());
+    int ret = avcodec_receive_packet(venc_->context(), pkt.get());
     if (ret == AVERROR(EAGAIN) || ret == AVERROR_EOF) return;
     check(ret, "encode video");
     pkt->stream_index = vst_->index;

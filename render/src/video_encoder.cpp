@@ -15,6 +15,7 @@ extern "C" {
 }
 
 #include "log_bridge.h"
+#include "x264_cpu.h"
 
 namespace automuse::render::detail {
 namespace {
@@ -99,6 +100,8 @@ AVDictionary *quality_options(VideoEncoder kind, const EncoderRequest &r, AVCode
     default:
       av_dict_set(&o, "preset", r.preset.c_str(), 0);
       av_dict_set(&o, "crf", std::to_string(r.crf).c_str(), 0);
+      if (auto cpu = x264_cpu_flags_without_avx512())  // reproducible bytes: x264_cpu.h
+        av_dict_set(&o, "x264-params", ("asm=" + *cpu).c_str(), 0);
       ctx->thread_count = r.threads;
       break;
   }
@@ -232,10 +235,7 @@ std::string H264Encoder::try_open(VideoEncoder kind, const EncoderRequest &r) {
     v->hw_device_ctx = av_buffer_ref(device_.get());
   }
   AVDictionary *opts = quality_options(kind, r, v);
-  const int ret = [&] {
-    ZeroedHeapScope zeroed(kind == VideoEncoder::kLibx264);
-    return avcodec_open2(v, codec, &opts);
-  }();
+  const int ret = avcodec_open2(v, codec, &opts);
   av_dict_free(&opts);
   if (ret < 0) {
     const std::string detail = log ? why(*log, ret) : av_error(ret);
@@ -245,16 +245,8 @@ std::string H264Encoder::try_open(VideoEncoder kind, const EncoderRequest &r) {
 }
 
 int H264Encoder::send(AVFrame *frame) {
-  if (!frames_ || !frame) {
-    ZeroedHeapScope zeroed(name_ == "libx264");  // libx264 allocates frames as it encodes
-    return avcodec_send_frame(ctx_.get(), frame);
-  }
+  if (!frames_ || !frame) return avcodec_send_frame(ctx_.get(), frame);
   return send_uploaded(frame);
-}
-
-int H264Encoder::receive(AVPacket *packet) {
-  ZeroedHeapScope zeroed(name_ == "libx264");
-  return avcodec_receive_packet(ctx_.get(), packet);
 }
 
 int H264Encoder::send_uploaded(AVFrame *frame) {

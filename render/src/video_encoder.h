@@ -3,14 +3,12 @@
 // the compositor's yuv420p frames and uploads them where the hardware wants its own.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "automuse_render/render.h"
 #include "automuse_render/timeline.h"
 #include "av_util.h"
-#include "zeroed_heap.h"
 
 extern "C" {
 #include <libavutil/buffer.h>
@@ -44,8 +42,6 @@ class H264Encoder {
   const std::string &name() const { return name_; }
   // Sends one yuv420p frame (null flushes); avcodec_send_frame's result.
   int send(AVFrame *frame);
-  // The next packet; avcodec_receive_packet's result.
-  int receive(AVPacket *packet);
 
  private:
   // Opens one candidate; returns why it cannot be used, or "" when it is open.

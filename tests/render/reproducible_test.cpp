@@ -3,7 +3,7 @@
 // count included) rendered repeatedly in one process while busy threads compete for the cores,
 // and rendered by processes whose fresh memory holds different leftovers. libx264's AVX-512 code
 // reads memory it never wrote, which made renders of the same timeline differ on such machines
-// (render/src/zeroed_heap.h).
+// (render/src/x264_cpu.h).
 #include <gtest/gtest.h>
 
 #if defined(__GLIBC__)
