@@ -6,6 +6,12 @@
 // depended on what the heap held before: a new process's zeros, or the leftovers of earlier
 // renders and jobs in a long-running host. Its AVX2 code gives the same bytes whatever the heap
 // holds. Masking AVX-512 out keeps libx264's own detection of everything else.
+//
+// The price: libx264 takes about 10% more CPU on AVX-512 machines (median of 8 encodes,
+// 1080x1920 veryfast), nothing elsewhere. The alternatives measured were worse: zero-filling
+// libx264's allocations (glibc's M_PERTURB around every call into it) cost as much CPU and 19%
+// more peak memory, since libx264 allocates far more than it touches; a fixed mmap threshold
+// is no guarantee, as glibc serves large requests from freed heap chunks first.
 #pragma once
 
 #include <optional>
