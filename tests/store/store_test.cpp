@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "store/migrations.hpp"
+#include "store/postgres_sql.hpp"
 #include "support/store_backends.hpp"
 #include "support/temp_folder.hpp"
 
@@ -338,6 +339,20 @@ TEST(StorePostgres, BadOrUnreachableUrlNamesStoreUrlButNotThePassword) {
   std::string uri = error_of("postgresql://muse:Sw0rdfish@" + socket_folder + "/automuse");
   EXPECT_NE(uri.find("store.url"), std::string::npos) << uri;
   EXPECT_EQ(uri.find("Sw0rdfish"), std::string::npos) << uri;
+}
+
+// The SQL is written once with SQLite's placeholders; PostgreSQL gets $N, never inside quotes
+// or comments.
+TEST(StorePostgres, PlaceholdersBecomeNumberedOutsideQuotesAndComments) {
+  auto pg = to_postgres_placeholders(
+      "SELECT '?', \"a?\" FROM t WHERE x = ? -- ?\n AND y = ? /* ? */ AND z = 'it''s ?' AND w = ?");
+  EXPECT_EQ(pg.text,
+            "SELECT '?', \"a?\" FROM t WHERE x = $1 -- ?\n AND y = $2 /* ? */ AND z = 'it''s ?' "
+            "AND w = $3");
+  EXPECT_EQ(pg.parameters, 3);
+  auto numbered = to_postgres_placeholders("WHERE a = ?2 OR b = ?1 OR c = ?");
+  EXPECT_EQ(numbered.text, "WHERE a = $2 OR b = $1 OR c = $3");
+  EXPECT_EQ(numbered.parameters, 3);
 }
 
 TEST(Store, RecordsRoundTripThroughJson) {
