@@ -5,7 +5,7 @@ AUTOMUSE_PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libcli11-dev libspdlog-dev libfmt-dev
   libcurl4-openssl-dev libssl-dev openssl ca-certificates
-  libsqlite3-dev zlib1g-dev libicu-dev libxml2-dev
+  libsqlite3-dev libpq-dev postgresql zlib1g-dev libicu-dev libxml2-dev
   libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev libswresample-dev
   libebur128-dev
   ffmpeg libx264-dev libass-dev fonts-dejavu-core fonts-noto-cjk

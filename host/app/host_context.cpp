@@ -67,15 +67,21 @@ core::Runtime &HostContext::runtime() {
   return *runtime_;
 }
 
+store::Location HostContext::store_location() const {
+  if (auto *v = config_.find("store.url"); v && v->is_string() && !v->as_string().empty())
+    return store::Location::postgresql(std::string(v->as_string()));
+  return data_dir() / "automuse.db";
+}
+
 store::Store &HostContext::store() {
-  if (!store_) store_ = std::make_unique<store::Store>(data_dir() / "automuse.db");
+  if (!store_) store_ = std::make_unique<store::Store>(store_location());
   return *store_;
 }
 
 ledger::PublicationLedger &HostContext::ledger() {
   if (!ledger_) {
     store();  // creates and migrates the database first
-    ledger_ = std::make_unique<ledger::PublicationLedger>(data_dir() / "automuse.db");
+    ledger_ = std::make_unique<ledger::PublicationLedger>(store_location());
   }
   return *ledger_;
 }
@@ -191,8 +197,7 @@ core::ServiceRegistry &HostContext::services() {
     });
     services_->add(AM_IMAGES_SERVICE_ID, images_service_->table());
     try {
-      llm_ = std::make_unique<llm::LlmHost>(config_, *http_client_, &cache(),
-                                            data_dir() / "automuse.db");
+      llm_ = std::make_unique<llm::LlmHost>(config_, *http_client_, &cache(), store_location());
       services_->add(AM_LLM_SERVICE_ID, llm_->table());
     } catch (const std::exception &e) {
       // Other commands must keep working with a broken llm section; plugins then find no

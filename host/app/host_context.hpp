@@ -46,14 +46,17 @@ class HostContext {
   const GlobalOptions &options() const noexcept { return options_; }
   const config::Config &config() const noexcept { return config_; }
   std::filesystem::path data_dir() const;
+  // Where the shared state lives: PostgreSQL when `store.url` is set, else
+  // <data_dir>/automuse.db.
+  store::Location store_location() const;
 
   // The runtime and service registry, created on first use (commands that only read files
   // never start threads).
   core::Runtime &runtime();
   core::ServiceRegistry &services();
 
-  // The database and the cache under the data folder, opened on first use. Throw
-  // sqlite::Error with a message naming the file.
+  // The store (store_location()) and the cache under the data folder, opened on first use.
+  // Throw sqlite::Error (store::StoreError) with a message naming the file or server.
   // The LLM service, created with services(). Throws llm::am::error for a bad llm section.
   llm::LlmHost &llm();
 

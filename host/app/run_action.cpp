@@ -138,7 +138,7 @@ int run_actions(HostContext &context, const std::vector<ActionRequest> &requests
     return 2;
   }
   context.store();  // creates and migrates the database
-  schedule::ScheduleStore runs(context.data_dir() / "automuse.db");
+  schedule::ScheduleStore runs(context.store_location());
   boost::asio::io_context main_io;
   auto guard = boost::asio::make_work_guard(main_io);
   size_t remaining = requests.size();

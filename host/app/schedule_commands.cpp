@@ -57,7 +57,7 @@ std::optional<SysTime> next_fire(const Schedule &s) {
 
 ScheduleStore open_schedules(HostContext &ctx) {
   ctx.store();  // creates and migrates the database
-  return ScheduleStore(ctx.data_dir() / "automuse.db");
+  return ScheduleStore(ctx.store_location());
 }
 
 bool transient(am_status s) {

@@ -27,6 +27,8 @@ struct Key {
 
 constexpr Key kKnownKeys[] = {
     {"data_dir", Kind::StringOrNull},
+    {"store", Kind::Object},
+    {"store.url", Kind::StringOrNull},
     {"log", Kind::Object},
     {"log.level", Kind::String},
     {"log.file", Kind::Bool},
@@ -229,6 +231,7 @@ Config Config::parse(std::string_view text, const std::string &origin) {
 std::string Config::default_text() {
   return R"({
   "data_dir": null,
+  "store": {"url": null},
   "log": {"level": "info", "file": true, "json": false},
   "http": {
     "proxy": null,

@@ -19,7 +19,7 @@ int64_t now_seconds() {
       .count();
 }
 
-Publication read_row(sqlite::Stmt &q) {
+Publication read_row(store::Stmt &q) {
   Publication p;
   std::string state;
   q.columns(p.id, p.job_id, p.plugin_id, p.account_id, p.target, p.digest, p.summary, state,
@@ -55,10 +55,10 @@ bool may_move(State from, State to) {
   return false;
 }
 
-PublicationLedger::PublicationLedger(const std::filesystem::path &db_file) : db_(db_file) {}
+PublicationLedger::PublicationLedger(const store::Location &where) : db_(where) {}
 
 std::optional<Publication> PublicationLedger::get_locked(int64_t id) {
-  sqlite::Stmt q(db_, std::string("SELECT ") + kColumns + " FROM publications WHERE id = ?");
+  store::Stmt q(db_, std::string("SELECT ") + kColumns + " FROM publications WHERE id = ?");
   q.bind(1, id);
   if (!q.step()) return std::nullopt;
   return read_row(q);
@@ -72,10 +72,10 @@ std::optional<Publication> PublicationLedger::get(int64_t id) {
 std::vector<Publication> PublicationLedger::list(const std::optional<std::string> &account_id,
                                                  const std::optional<std::string> &target) {
   std::lock_guard lock(mutex_);
-  sqlite::Stmt q(db_, std::string("SELECT ") + kColumns +
-                          " FROM publications WHERE (? IS NULL OR account_id = ?)"
-                          " AND (? IS NULL OR target = ?) ORDER BY id DESC");
-  q.bind(1, account_id).bind(2, account_id).bind(3, target).bind(4, target);
+  store::Stmt q(db_, std::string("SELECT ") + kColumns +
+                         " FROM publications WHERE account_id = COALESCE(?, account_id)"
+                         " AND target = COALESCE(?, target) ORDER BY id DESC");
+  q.bind(1, account_id).bind(2, target);
   std::vector<Publication> out;
   while (q.step()) out.push_back(read_row(q));
   return out;
@@ -83,7 +83,7 @@ std::vector<Publication> PublicationLedger::list(const std::optional<std::string
 
 bool PublicationLedger::job_published(const std::string &job_id) {
   std::lock_guard lock(mutex_);
-  sqlite::Stmt q(db_, "SELECT 1 FROM publications WHERE job_id = ?");
+  store::Stmt q(db_, "SELECT 1 FROM publications WHERE job_id = ?");
   q.bind(1, job_id);
   return q.step();
 }
@@ -91,9 +91,9 @@ bool PublicationLedger::job_published(const std::string &job_id) {
 std::string PublicationLedger::account_id_of(const std::string &plugin_id,
                                              const std::string &name) {
   std::lock_guard lock(mutex_);
-  sqlite::Stmt q(db_,
-                 "SELECT id FROM accounts WHERE id = ? OR (plugin_id = ? AND nickname = ?)"
-                 " ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END");
+  store::Stmt q(db_,
+                "SELECT id FROM accounts WHERE id = ? OR (plugin_id = ? AND nickname = ?)"
+                " ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END");
   q.bind(1, name).bind(2, plugin_id).bind(3, name).bind(4, name);
   return q.step() ? q.text(0) : name;
 }
@@ -102,19 +102,19 @@ PublicationLedger::Intended PublicationLedger::intend(const Intent &in) {
   if (in.account_id.empty() || in.target.empty() || in.digest.empty())
     throw LedgerError("a publication needs an account, a target and a content digest");
   std::lock_guard lock(mutex_);
-  sqlite::WriteTxn txn(db_);
+  store::WriteTxn txn(db_);
   if (in.one_per_job) {
-    sqlite::Stmt q(db_, std::string("SELECT ") + kColumns +
-                            " FROM publications WHERE job_id = ? AND account_id = ? AND target = ?"
-                            " AND state IN ('published', 'uncertain') ORDER BY id DESC LIMIT 1");
+    store::Stmt q(db_, std::string("SELECT ") + kColumns +
+                           " FROM publications WHERE job_id = ? AND account_id = ? AND target = ?"
+                           " AND state IN ('published', 'uncertain') ORDER BY id DESC LIMIT 1");
     q.bind(1, in.job_id).bind(2, in.account_id).bind(3, in.target);
     if (q.step()) return Intended{read_row(q), false};
   }
   {
     // The newest row for this content there; with --again, the newest of this job only.
-    sqlite::Stmt q(db_, std::string("SELECT ") + kColumns +
-                            " FROM publications WHERE account_id = ? AND target = ? AND digest = ?"
-                            " AND (? = 0 OR job_id = ?) ORDER BY id DESC LIMIT 1");
+    store::Stmt q(db_, std::string("SELECT ") + kColumns +
+                           " FROM publications WHERE account_id = ? AND target = ? AND digest = ?"
+                           " AND (? = 0 OR job_id = ?) ORDER BY id DESC LIMIT 1");
     q.bind_all(in.account_id, in.target, in.digest, static_cast<int64_t>(in.again), in.job_id);
     if (q.step()) {
       Publication found = read_row(q);
@@ -123,7 +123,7 @@ PublicationLedger::Intended PublicationLedger::intend(const Intent &in) {
   }
   Publication p;
   {
-    sqlite::Stmt next(db_, "SELECT COALESCE(MAX(id), 0) + 1 FROM publications");
+    store::Stmt next(db_, "SELECT COALESCE(MAX(id), 0) + 1 FROM publications");
     next.step();
     p.id = next.int64(0);
   }
@@ -134,8 +134,8 @@ PublicationLedger::Intended PublicationLedger::intend(const Intent &in) {
   p.digest = in.digest;
   p.summary = in.summary;
   p.created_at = p.updated_at = now_seconds();
-  sqlite::Stmt ins(db_, std::string("INSERT INTO publications (") + kColumns +
-                            ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  store::Stmt ins(db_, std::string("INSERT INTO publications (") + kColumns +
+                           ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   ins.bind_all(p.id, p.job_id, p.plugin_id, p.account_id, p.target, p.digest, p.summary,
                state_name(p.state), std::nullopt, std::nullopt, std::nullopt, std::nullopt,
                p.created_at, p.updated_at)
@@ -150,7 +150,7 @@ Publication PublicationLedger::move(int64_t id, State to,
                                     const std::optional<std::string> &url,
                                     const std::optional<std::string> &note) {
   std::lock_guard lock(mutex_);
-  sqlite::WriteTxn txn(db_);
+  store::WriteTxn txn(db_);
   std::optional<Publication> p = get_locked(id);
   if (!p) throw LedgerError("no publication " + std::to_string(id) + " in the ledger");
   if (!may_move(p->state, to))
@@ -163,9 +163,9 @@ Publication PublicationLedger::move(int64_t id, State to,
   if (url) p->url = url;
   if (note) p->note = note;
   p->updated_at = now_seconds();
-  sqlite::Stmt up(db_,
-                  "UPDATE publications SET state = ?, resume_json = ?, remote_id = ?, url = ?,"
-                  " note = ?, updated_at = ? WHERE id = ?");
+  store::Stmt up(db_,
+                 "UPDATE publications SET state = ?, resume_json = ?, remote_id = ?, url = ?,"
+                 " note = ?, updated_at = ? WHERE id = ?");
   up.bind_all(state_name(to), p->resume_json, p->remote_id, p->url, p->note, p->updated_at, id)
       .run();
   txn.commit();

@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sqlite/sqlite_db.hpp"
+#include "store/database.hpp"
 
 namespace automuse::ledger {
 
@@ -49,15 +49,15 @@ struct Intent {
 };
 
 // A refused transition (backwards, or from a final state) or an unknown id.
-class LedgerError : public sqlite::Error {
+class LedgerError : public store::StoreError {
  public:
-  using sqlite::Error::Error;
+  using store::StoreError::StoreError;
 };
 
 class PublicationLedger {
  public:
   // Opens the store's database (already created and migrated by store::Store).
-  explicit PublicationLedger(const std::filesystem::path &db_file);
+  explicit PublicationLedger(const store::Location &where);
 
   struct Intended {
     Publication row;
@@ -93,7 +93,7 @@ class PublicationLedger {
   std::optional<Publication> get_locked(int64_t id);
 
   std::mutex mutex_;
-  sqlite::Db db_;
+  store::Db db_;
 };
 
 // Whether a publication may move from `from` to `to`: forward only; uploading may repeat (new

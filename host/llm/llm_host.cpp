@@ -8,12 +8,12 @@
 namespace automuse::llm {
 
 LlmHost::LlmHost(const config::Config &config, http::HttpClient &http, cache::Cache *cache,
-                 const std::filesystem::path &store_file) {
+                 const store::Location &store) {
   LlmClientOptions o;
   o.providers = ProviderSet::from_config(config);
   o.cache = cache;
-  if (!store_file.empty()) {
-    usage_ = std::make_unique<UsageLog>(store_file);
+  if (!store.empty()) {
+    usage_ = std::make_unique<UsageLog>(store);
     o.usage = usage_.get();
   }
   if (auto *v = config.find("http.timeout_seconds"); v && v->is_number())

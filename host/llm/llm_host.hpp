@@ -25,11 +25,11 @@ namespace automuse::llm {
 
 class LlmHost {
  public:
-  // `http` and `cache` (optional) must outlive this object. `store_file` is automuse.db
-  // (usage is recorded there; empty path: no usage accounting). Throws am::error for a bad
-  // llm section (naming the key) and sqlite::Error for an unusable store file.
+  // `http` and `cache` (optional) must outlive this object. `store` is the store
+  // (usage is recorded there; an empty one: no usage accounting). Throws am::error for a bad llm
+  // section (naming the key) and store::StoreError for an unusable store.
   LlmHost(const config::Config &config, http::HttpClient &http, cache::Cache *cache,
-          const std::filesystem::path &store_file);
+          const store::Location &store);
   ~LlmHost();
 
   const am_llm *table() const { return service_->table(); }

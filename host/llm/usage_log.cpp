@@ -9,7 +9,7 @@
 
 namespace automuse::llm {
 
-UsageLog::UsageLog(const std::filesystem::path &store_file) : db_(store_file) {
+UsageLog::UsageLog(const store::Location &store) : db_(store) {
   store::migrate(db_);
 }
 
@@ -24,17 +24,17 @@ void UsageLog::record(const std::string &provider, const std::string &model,
                     std::chrono::system_clock::now().time_since_epoch())
                     .count();
   std::lock_guard lock(mutex_);
-  sqlite::WriteTxn txn(db_);
-  sqlite::Stmt s(db_,
-                 "INSERT INTO llm_usage (day, provider, model, account_id, requests, "
-                 "cached_requests, prompt_tokens, completion_tokens, estimated, updated_at) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                 "ON CONFLICT (day, provider, model, account_id) DO UPDATE SET "
-                 "requests = requests + excluded.requests, "
-                 "cached_requests = cached_requests + excluded.cached_requests, "
-                 "prompt_tokens = prompt_tokens + excluded.prompt_tokens, "
-                 "completion_tokens = completion_tokens + excluded.completion_tokens, "
-                 "estimated = estimated + excluded.estimated, updated_at = excluded.updated_at");
+  store::WriteTxn txn(db_);
+  store::Stmt s(db_,
+                "INSERT INTO llm_usage (day, provider, model, account_id, requests, "
+                "cached_requests, prompt_tokens, completion_tokens, estimated, updated_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (day, provider, model, account_id) DO UPDATE SET "
+                "requests = requests + excluded.requests, "
+                "cached_requests = cached_requests + excluded.cached_requests, "
+                "prompt_tokens = prompt_tokens + excluded.prompt_tokens, "
+                "completion_tokens = completion_tokens + excluded.completion_tokens, "
+                "estimated = estimated + excluded.estimated, updated_at = excluded.updated_at");
   s.bind_all(day_of(now), provider, model, account_id, int64_t{cached ? 0 : 1},
              int64_t{cached ? 1 : 0}, cached ? int64_t{0} : prompt_tokens,
              cached ? int64_t{0} : completion_tokens, int64_t{estimated && !cached ? 1 : 0}, now)
@@ -44,12 +44,12 @@ void UsageLog::record(const std::string &provider, const std::string &model,
 
 std::vector<UsageRow> UsageLog::list(const UsageQuery &q) {
   std::lock_guard lock(mutex_);
-  sqlite::Stmt s(db_,
-                 "SELECT day, provider, model, account_id, requests, cached_requests, "
-                 "prompt_tokens, completion_tokens, estimated FROM llm_usage "
-                 "WHERE (?1 IS NULL OR provider = ?1) AND (?2 IS NULL OR account_id = ?2) "
-                 "AND (?3 IS NULL OR day >= ?3) "
-                 "ORDER BY day DESC, provider, model, account_id");
+  store::Stmt s(db_,
+                "SELECT day, provider, model, account_id, requests, cached_requests, "
+                "prompt_tokens, completion_tokens, estimated FROM llm_usage "
+                "WHERE provider = COALESCE(?, provider) AND account_id = COALESCE(?, account_id) "
+                "AND day >= COALESCE(?, day) "
+                "ORDER BY day DESC, provider, model, account_id");
   s.bind_all(q.provider, q.account_id, q.since_day);
   std::vector<UsageRow> out;
   while (s.step()) {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "sqlite/sqlite_db.hpp"
+#include "store/database.hpp"
 
 namespace automuse::llm {
 
@@ -34,8 +34,8 @@ struct UsageQuery {
 
 class UsageLog {
  public:
-  // Opens the store file (migrating it if needed). Throws sqlite::Error.
-  explicit UsageLog(const std::filesystem::path &store_file);
+  // Opens the store (migrating it if needed). Throws store::StoreError.
+  explicit UsageLog(const store::Location &store);
 
   // Adds one request's counts to today's row (UTC) of provider/model/account.
   void record(const std::string &provider, const std::string &model, const std::string &account_id,
@@ -47,7 +47,7 @@ class UsageLog {
 
  private:
   std::mutex mutex_;
-  sqlite::Db db_;
+  store::Db db_;
 };
 
 }  // namespace automuse::llm

@@ -26,7 +26,7 @@ int64_t now_seconds() {
 
 namespace {
 
-Schedule read_schedule(sqlite::Stmt &s) {
+Schedule read_schedule(store::Stmt &s) {
   Schedule out;
   s.columns(out.id, out.plugin_id, out.account_id, out.action, out.cron, out.time_zone, out.paused,
             out.created_at, out.last_fire_at);
@@ -38,7 +38,7 @@ constexpr const char *kRunColumns =
     "id, schedule_id, plugin_id, account_id, action, attempt, status, error, result, started_at,"
     " finished_at, request, resume_of, owner_pid, owner_start, owner_boot, owner_host, job_id";
 
-JobRun read_run(sqlite::Stmt &q) {
+JobRun read_run(store::Stmt &q) {
   JobRun r;
   int64_t attempt = 0;
   q.columns(r.id, r.schedule_id, r.plugin_id, r.account_id, r.action, attempt, r.status, r.error,
@@ -55,14 +55,15 @@ JobRun read_run(sqlite::Stmt &q) {
 }
 
 // The newest run of this plugin, account, action and request among those `where` selects.
-std::optional<JobRun> latest_run(sqlite::Db &db, std::string_view where,
+std::optional<JobRun> latest_run(store::Db &db, std::string_view where,
                                  const std::string &plugin_id,
                                  const std::optional<std::string> &account_id,
                                  const std::string &action, const std::string &request) {
-  sqlite::Stmt q(db, std::string("SELECT ") + kRunColumns + " FROM job_runs WHERE " +
-                         std::string(where) +
-                         " AND plugin_id = ? AND account_id IS ? AND action = ? AND request = ?"
-                         " ORDER BY started_at DESC, rowid DESC LIMIT 1");
+  store::Stmt q(
+      db,
+      std::string("SELECT ") + kRunColumns + " FROM job_runs WHERE " + std::string(where) +
+          " AND plugin_id = ? AND account_id IS NOT DISTINCT FROM ? AND action = ? AND request = ?"
+          " ORDER BY started_at DESC, id DESC LIMIT 1");
   q.bind_all(plugin_id, account_id, action, request);
   if (!q.step()) return std::nullopt;
   return read_run(q);
@@ -74,15 +75,14 @@ constexpr const char *kScheduleColumns =
 
 }  // namespace
 
-ScheduleStore::ScheduleStore(const std::filesystem::path &db_file) : db_(db_file) {}
+ScheduleStore::ScheduleStore(const store::Location &where) : db_(where) {}
 
 Schedule ScheduleStore::add(Schedule s) {
   s.id = new_id();
   s.created_at = now_seconds();
-  sqlite::Stmt q(
-      db_,
-      "INSERT INTO schedules (id, plugin_id, account_id, action, cron, time_zone, paused,"
-      " created_at, last_fire_at, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  store::Stmt q(db_,
+                "INSERT INTO schedules (id, plugin_id, account_id, action, cron, time_zone, paused,"
+                " created_at, last_fire_at, request) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind_all(s.id, s.plugin_id, s.account_id, s.action, s.cron, s.time_zone,
              static_cast<int64_t>(s.paused), s.created_at, s.last_fire_at, s.request)
       .run();
@@ -90,16 +90,16 @@ Schedule ScheduleStore::add(Schedule s) {
 }
 
 std::vector<Schedule> ScheduleStore::list() {
-  sqlite::Stmt q(
-      db_, std::string("SELECT ") + kScheduleColumns + " FROM schedules ORDER BY created_at, rowid");
+  store::Stmt q(
+      db_, std::string("SELECT ") + kScheduleColumns + " FROM schedules ORDER BY created_at, id");
   std::vector<Schedule> out;
   while (q.step()) out.push_back(read_schedule(q));
   return out;
 }
 
 std::optional<Schedule> ScheduleStore::get(const std::string &id_or_prefix) {
-  sqlite::Stmt q(db_, std::string("SELECT ") + kScheduleColumns +
-                          " FROM schedules WHERE id = ? OR id LIKE ? ORDER BY id");
+  store::Stmt q(db_, std::string("SELECT ") + kScheduleColumns +
+                         " FROM schedules WHERE id = ? OR id LIKE ? ORDER BY id");
   q.bind(1, id_or_prefix).bind(2, id_or_prefix + "%");
   std::vector<Schedule> found;
   while (q.step()) found.push_back(read_schedule(q));
@@ -107,29 +107,31 @@ std::optional<Schedule> ScheduleStore::get(const std::string &id_or_prefix) {
     if (s.id == id_or_prefix) return s;
   if (found.size() == 1) return found.front();
   if (found.size() > 1)
-    throw sqlite::Error("schedule id '" + id_or_prefix + "' is ambiguous: give more of it");
+    throw store::StoreError("schedule id '" + id_or_prefix + "' is ambiguous: give more of it");
   return std::nullopt;
 }
 
 bool ScheduleStore::remove(const std::string &id) {
-  sqlite::Stmt q(db_, "DELETE FROM schedules WHERE id = ?");
+  store::Stmt q(db_, "DELETE FROM schedules WHERE id = ?");
   q.bind(1, id).run();
   return db_.changes() > 0;
 }
 
 void ScheduleStore::set_paused(const std::string &id, bool paused) {
-  sqlite::Stmt q(db_, "UPDATE schedules SET paused = ? WHERE id = ?");
+  store::Stmt q(db_, "UPDATE schedules SET paused = ? WHERE id = ?");
   q.bind(1, static_cast<int64_t>(paused)).bind(2, id).run();
 }
 
 void ScheduleStore::set_last_fire(const std::string &id, int64_t scheduled_time) {
-  sqlite::Stmt q(db_, "UPDATE schedules SET last_fire_at = ? WHERE id = ?");
+  store::Stmt q(db_, "UPDATE schedules SET last_fire_at = ? WHERE id = ?");
   q.bind(1, scheduled_time).bind(2, id).run();
 }
 
 bool ScheduleStore::claim_fire(const std::string &id, const std::optional<int64_t> &seen,
                                int64_t scheduled_time) {
-  sqlite::Stmt q(db_, "UPDATE schedules SET last_fire_at = ? WHERE id = ? AND last_fire_at IS ?");
+  store::Stmt q(
+      db_,
+      "UPDATE schedules SET last_fire_at = ? WHERE id = ? AND last_fire_at IS NOT DISTINCT FROM ?");
   q.bind(1, scheduled_time).bind(2, id).bind(3, seen).run();
   return db_.changes() > 0;
 }
@@ -140,9 +142,9 @@ JobRun ScheduleStore::queue_retry(JobRun run) {
 }
 
 bool ScheduleStore::begin_retry(const std::string &id) {
-  sqlite::Stmt q(db_,
-                 "UPDATE job_runs SET status = 'running', started_at = ? WHERE id = ?"
-                 " AND status = 'retrying'");
+  store::Stmt q(db_,
+                "UPDATE job_runs SET status = 'running', started_at = ? WHERE id = ?"
+                " AND status = 'retrying'");
   q.bind(1, now_seconds()).bind(2, id).run();
   return db_.changes() > 0;
 }
@@ -153,10 +155,10 @@ JobRun ScheduleStore::start_run(JobRun run) {
   if (run.status != "retrying") run.status = "running";
   run.owner = current_process();
   if (run.job_id.empty()) run.job_id = run.id;
-  sqlite::Stmt q(db_,
-                 "INSERT INTO job_runs (id, schedule_id, plugin_id, account_id, action, attempt,"
-                 " status, started_at, request, resume_of, owner_pid, owner_start, owner_boot,"
-                 " owner_host, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  store::Stmt q(db_,
+                "INSERT INTO job_runs (id, schedule_id, plugin_id, account_id, action, attempt,"
+                " status, started_at, request, resume_of, owner_pid, owner_start, owner_boot,"
+                " owner_host, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind_all(run.id, run.schedule_id, run.plugin_id, run.account_id, run.action,
              static_cast<int64_t>(run.attempt), run.status, run.started_at, run.request,
              run.resume_of, run.owner->pid, run.owner->start_ticks, run.owner->boot_id,
@@ -168,14 +170,14 @@ JobRun ScheduleStore::start_run(JobRun run) {
 void ScheduleStore::finish_run(const std::string &id, const std::string &status,
                                const std::optional<std::string> &error,
                                const std::optional<std::string> &result) {
-  sqlite::Stmt q(
+  store::Stmt q(
       db_, "UPDATE job_runs SET status = ?, error = ?, result = ?, finished_at = ? WHERE id = ?");
   q.bind_all(status, error, result, now_seconds(), id).run();
 }
 
 std::vector<JobRun> ScheduleStore::list_runs(int limit) {
-  sqlite::Stmt q(db_, std::string("SELECT ") + kRunColumns +
-                          " FROM job_runs ORDER BY started_at DESC, rowid DESC LIMIT ?");
+  store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
+                         " FROM job_runs ORDER BY started_at DESC, id DESC LIMIT ?");
   q.bind(1, static_cast<int64_t>(limit > 0 ? limit : 1000000));
   std::vector<JobRun> out;
   while (q.step()) out.push_back(read_run(q));
@@ -183,9 +185,9 @@ std::vector<JobRun> ScheduleStore::list_runs(int limit) {
 }
 
 std::vector<JobRun> ScheduleStore::interrupted_runs(bool scheduled_only) {
-  sqlite::Stmt q(
+  store::Stmt q(
       db_, std::string("SELECT ") + kRunColumns + " FROM job_runs WHERE status = 'interrupted'" +
-               (scheduled_only ? " AND schedule_id IS NOT NULL" : "") + " ORDER BY started_at, rowid");
+               (scheduled_only ? " AND schedule_id IS NOT NULL" : "") + " ORDER BY started_at, id");
   std::vector<JobRun> out;
   while (q.step()) out.push_back(read_run(q));
   return out;
@@ -207,31 +209,31 @@ std::optional<JobRun> ScheduleStore::find_finished(const std::string &plugin_id,
 }
 
 bool ScheduleStore::claim_interrupted(const std::string &id) {
-  sqlite::Stmt q(db_,
-                 "UPDATE job_runs SET status = 'resumed' WHERE id = ? AND status = 'interrupted'");
+  store::Stmt q(db_,
+                "UPDATE job_runs SET status = 'resumed' WHERE id = ? AND status = 'interrupted'");
   q.bind(1, id).run();
   return db_.changes() > 0;
 }
 
 std::vector<JobRun> ScheduleStore::running_runs() {
-  sqlite::Stmt q(db_, std::string("SELECT ") + kRunColumns +
-                          " FROM job_runs WHERE status IN ('running', 'retrying')"
-                          " ORDER BY started_at, rowid");
+  store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
+                         " FROM job_runs WHERE status IN ('running', 'retrying')"
+                         " ORDER BY started_at, id");
   std::vector<JobRun> out;
   while (q.step()) out.push_back(read_run(q));
   return out;
 }
 
 bool ScheduleStore::interrupt_orphan(const std::string &id, const std::string &why) {
-  sqlite::Stmt q(db_,
-                 "UPDATE job_runs SET status = 'interrupted', error = ?, finished_at = ?"
-                 " WHERE id = ? AND status IN ('running', 'retrying')");
+  store::Stmt q(db_,
+                "UPDATE job_runs SET status = 'interrupted', error = ?, finished_at = ?"
+                " WHERE id = ? AND status IN ('running', 'retrying')");
   q.bind(1, why).bind(2, now_seconds()).bind(3, id).run();
   return db_.changes() > 0;
 }
 
 std::string ScheduleStore::account_nickname(const std::string &account_id) {
-  sqlite::Stmt q(db_, "SELECT nickname FROM accounts WHERE id = ?");
+  store::Stmt q(db_, "SELECT nickname FROM accounts WHERE id = ?");
   q.bind(1, account_id);
   return q.step() ? q.text(0) : std::string();
 }

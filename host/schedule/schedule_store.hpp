@@ -1,6 +1,6 @@
 // host/schedule/schedule_store.hpp — schedules and job runs in the store's database (tables
 // from migrations 4-6 and 8), through their own connection: the daemon, `run-due` and the CLI share
-// them across processes with SQLite's locking.
+// them across processes (and hosts, on PostgreSQL) through the store's database.
 #pragma once
 
 #include <cstdint>
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "schedule/process_owner.hpp"
-#include "sqlite/sqlite_db.hpp"
+#include "store/database.hpp"
 
 namespace automuse::schedule {
 
@@ -55,7 +55,7 @@ struct JobRun {
 class ScheduleStore {
  public:
   // Opens the store's database file (already created and migrated by store::Store).
-  explicit ScheduleStore(const std::filesystem::path &db_file);
+  explicit ScheduleStore(const store::Location &where);
 
   Schedule add(Schedule s);  // id and created_at filled in
   std::vector<Schedule> list();
@@ -106,7 +106,7 @@ class ScheduleStore {
   std::string account_nickname(const std::string &account_id);
 
  private:
-  sqlite::Db db_;
+  store::Db db_;
 };
 
 // A new random id (UUID v4 text).

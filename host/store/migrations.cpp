@@ -1,11 +1,10 @@
-// The schema history of automuse.db. The SQL is kept portable (TEXT, BIGINT, CHECK, foreign
-// keys, plain indexes) so the same steps can later run on PostgreSQL.
+// The schema history of the store. The SQL is portable (TEXT, BIGINT, CHECK, foreign keys,
+// plain indexes): the same steps run on SQLite and on PostgreSQL.
 #include "store/migrations.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
-
-#include "sqlite/open_lock.hpp"
 
 namespace automuse::store {
 
@@ -142,18 +141,12 @@ int latest_schema_version() {
 }
 
 int read_schema_version(Db &db) {
-  // The catalogue query is the one SQLite-specific step (PostgreSQL: information_schema).
-  Stmt has_table(db,
-                 "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = "
-                 "'schema_version'");
-  has_table.step();
-  if (has_table.int64(0) == 0) {
-    Stmt any(db, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'");
-    any.step();
-    if (any.int64(0) != 0) {
-      throw StoreError(db.file().string() +
-                       " is an SQLite database but not an AutoMuse one (it has no "
-                       "schema_version table); refusing to touch it.");
+  const std::vector<std::string> tables = db.table_names();
+  if (std::find(tables.begin(), tables.end(), "schema_version") == tables.end()) {
+    if (!tables.empty()) {
+      throw StoreError(db.describe() +
+                       " holds tables but is not an AutoMuse store (it has no schema_version "
+                       "table); refusing to touch it.");
     }
     return 0;
   }
@@ -166,11 +159,11 @@ namespace {
 
 void refuse_if_newer(Db &db, int found) {
   if (found > latest_schema_version()) {
-    throw StoreError(db.file().string() + " has schema version " + std::to_string(found) +
+    throw StoreError(db.describe() + " has schema version " + std::to_string(found) +
                      ", but this automuse-host only knows versions up to " +
                      std::to_string(latest_schema_version()) +
                      ". It was written by a newer AutoMuse; upgrade automuse-host (the "
-                     "file was left untouched).");
+                     "store was left untouched).");
   }
 }
 
@@ -178,8 +171,9 @@ void refuse_if_newer(Db &db, int found) {
 
 std::vector<int> migrate(Db &db, int target) {
   if (target < 0) target = latest_schema_version();
-  // Processes opening the file at once migrate it in turn; the others then find nothing to do.
-  sqlite::OpenLock lock(db.file(), db.opening_patience());
+  // Processes (or hosts) opening the store at once migrate it in turn; the others then find
+  // nothing to do.
+  Db::OpeningLock lock(db);
   refuse_if_newer(db, read_schema_version(db));
   std::vector<int> applied;
   for (const Migration &m : migrations()) {

@@ -22,15 +22,15 @@ const std::vector<Migration> &migrations();
 // The newest version this build knows.
 int latest_schema_version();
 
-// The version recorded in the database: 0 for a new, empty file. Throws StoreError if the
-// file holds tables but no schema_version (not an AutoMuse database).
+// The version recorded in the database: 0 for a new, empty one. Throws StoreError if the
+// database holds tables but no schema_version (not an AutoMuse store).
 int read_schema_version(Db &db);
 
 // Brings the database up to `target` (default: latest), each step in its own transaction,
 // and returns the versions it applied (none when another process did them first). Refuses,
-// with a message naming the file and both versions, a database newer than this build. Safe
-// when any number of processes open the same file at once: they take the opening lock in
-// turn (open_lock.hpp), so each step is applied once.
+// with a message naming the store and both versions, a database newer than this build. Safe
+// when any number of processes (or hosts) open the same store at once: they take the opening
+// lock in turn (Db::OpeningLock), so each step is applied once.
 std::vector<int> migrate(Db &db, int target = -1);
 
 }  // namespace automuse::store

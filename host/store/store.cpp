@@ -1,5 +1,5 @@
-// Implementation of the Store (see store.h). Queries are plain SQL with positional
-// parameters so that they carry over to PostgreSQL.
+// Implementation of the Store (see store.hpp). Queries are plain SQL with positional
+// parameters, the same on SQLite and PostgreSQL.
 #include "store/store.hpp"
 
 #include <boost/uuid/random_generator.hpp>
@@ -34,16 +34,19 @@ int64_t unix_now() {
 
 namespace {
 
-const fs::path &prepared(const fs::path &file) {
-  if (file.has_parent_path()) sqlite::ensure_private_dir(file.parent_path());
-  return file;
+// An SQLite file's folder is made owner-only before the file is created in it.
+const Location &prepared(const Location &where) {
+  if (where.backend() == Backend::sqlite && where.file.has_parent_path()) {
+    sqlite::ensure_private_dir(where.file.parent_path());
+  }
+  return where;
 }
 
-json::object parse_object(const std::string &text, const fs::path &file, const char *what) {
+json::object parse_object(const std::string &text, const Db &db, const char *what) {
   json::error_code ec;
   json::value v = json::parse(text, ec);
   if (ec || !v.is_object()) {
-    throw StoreError(file.string() + ": stored " + what + " is not a JSON object");
+    throw StoreError(db.describe() + ": stored " + what + " is not a JSON object");
   }
   return std::move(v.as_object());
 }
@@ -60,8 +63,8 @@ json::object object_or_empty(const std::string &text) {
 
 class Store::Txn {
  public:
-  explicit Txn(Store &s) : s_(s), lock_(s.mutex_) {
-    if (s_.txn_depth_++ == 0) s_.db_.begin_write();
+  explicit Txn(Store &s, Db::Scope scope = Db::Scope::all) : s_(s), lock_(s.mutex_) {
+    if (s_.txn_depth_++ == 0) s_.db_.begin_write(scope);
   }
   ~Txn() {
     if (--s_.txn_depth_ == 0 && !committed_) s_.db_.rollback();
@@ -77,7 +80,7 @@ class Store::Txn {
   bool committed_ = false;
 };
 
-Store::Store(const fs::path &file) : db_(prepared(file)), migrated_(migrate(db_)) {}
+Store::Store(const Location &where) : db_(prepared(where)), migrated_(migrate(db_)) {}
 
 int Store::schema_version() {
   std::lock_guard lock(mutex_);
@@ -92,10 +95,7 @@ void Store::transaction(const std::function<void()> &fn) {
 
 std::string Store::integrity_check() {
   std::lock_guard lock(mutex_);
-  Stmt s(db_, "PRAGMA integrity_check");
-  std::string out;
-  while (s.step()) out += (out.empty() ? "" : "\n") + s.text(0);
-  return out;
+  return db_.integrity_check();
 }
 
 // ---------------------------------------------------------------- accounts
@@ -107,8 +107,8 @@ Account Store::read_account_row(Stmt &s) {
   Account a;
   std::string fields, extra;
   s.columns(a.id, a.plugin_id, a.nickname, fields, extra, a.created_at, a.updated_at);
-  a.fields = parse_object(fields, db_.file(), "account fields");
-  a.extra = parse_object(extra, db_.file(), "account extra fields");
+  a.fields = parse_object(fields, db_, "account fields");
+  a.extra = parse_object(extra, db_, "account extra fields");
   return a;
 }
 
@@ -286,7 +286,18 @@ void Store::set_oauth_token(OAuthToken t) {
   register_token(t);
   t.updated_at = unix_now();
   Txn txn(*this);
-  Stmt(db_, "DELETE FROM oauth_tokens WHERE account_id = ?").bind(1, t.account_id).run();
+  // Updated in place, not deleted and inserted: a refresh waiting for this row's lock
+  // (refresh_oauth_token on PostgreSQL) then reads the new token instead of finding no row.
+  Stmt up(db_,
+          "UPDATE oauth_tokens SET provider = ?, access_token = ?, refresh_token = ?, "
+          "token_type = ?, scope = ?, expires_at = ?, updated_at = ? WHERE account_id = ?");
+  up.bind_all(t.provider, t.access_token, t.refresh_token, t.token_type, t.scope, t.expires_at,
+              t.updated_at, t.account_id)
+      .run();
+  if (db_.changes() > 0) {
+    txn.commit();
+    return;
+  }
   Stmt ins(db_,
            "INSERT INTO oauth_tokens (account_id, provider, access_token, refresh_token, "
            "token_type, scope, expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -300,11 +311,12 @@ void Store::set_oauth_token(OAuthToken t) {
   txn.commit();
 }
 
-std::optional<OAuthToken> Store::get_oauth_token(const std::string &account_id) {
-  std::lock_guard lock(mutex_);
+std::optional<OAuthToken> Store::read_oauth_token(const std::string &account_id,
+                                                  std::string_view lock_clause) {
   Stmt s(db_,
          "SELECT account_id, provider, access_token, refresh_token, token_type, scope, "
-         "expires_at, updated_at FROM oauth_tokens WHERE account_id = ?");
+         "expires_at, updated_at FROM oauth_tokens WHERE account_id = ?" +
+             std::string(lock_clause));
   s.bind(1, account_id);
   if (!s.step()) return std::nullopt;
   OAuthToken t;
@@ -312,6 +324,25 @@ std::optional<OAuthToken> Store::get_oauth_token(const std::string &account_id) 
             t.expires_at, t.updated_at);
   register_token(t);
   return t;
+}
+
+std::optional<OAuthToken> Store::get_oauth_token(const std::string &account_id) {
+  std::lock_guard lock(mutex_);
+  return read_oauth_token(account_id, "");
+}
+
+OAuthToken Store::refresh_oauth_token(const std::string &account_id, const TokenRefresh &refresh) {
+  Txn txn(*this, Db::Scope::rows);
+  std::optional<OAuthToken> current = read_oauth_token(account_id, db_.lock_rows_clause());
+  if (!current) throw NotFound("no OAuth token stored for account " + account_id);
+  std::optional<OAuthToken> next = refresh(*current);
+  if (next) {
+    next->account_id = account_id;
+    set_oauth_token(*next);
+    current = read_oauth_token(account_id, "");
+  }
+  txn.commit();
+  return *current;
 }
 
 // ---------------------------------------------------------------- history

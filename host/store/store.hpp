@@ -1,7 +1,8 @@
-// The host's persistent state in one SQLite file: accounts and their secrets, OAuth tokens,
-// history of made/published content, and affiliate products. Thread-safe: every method may be
-// called from any thread (calls are serialised by a mutex and are quick, short transactions).
-// Several processes may use the same file at once (WAL, busy timeout).
+// The host's persistent state in one database — an SQLite file, or PostgreSQL shared by several
+// hosts: accounts and their secrets, OAuth tokens, history of made/published content, and
+// affiliate products. Thread-safe: every method may be called from any thread (calls are
+// serialised by a mutex and are quick, short transactions). Several processes may use the same
+// store at once (SQLite: WAL and a busy timeout; PostgreSQL: its own locking).
 #pragma once
 
 #include <filesystem>
@@ -44,11 +45,15 @@ struct HistoryUpdate {
 
 class Store {
  public:
-  // Opens or creates the database (its folder made 0700, the file 0600) and migrates it.
-  // Throws StoreError with a user-facing message (e.g. a database from a newer AutoMuse).
-  explicit Store(const std::filesystem::path &file);
+  // Opens or creates the database (an SQLite file's folder made 0700, the file 0600) and
+  // migrates it. Throws StoreError with a user-facing message (e.g. a database from a newer
+  // AutoMuse, an unreachable server).
+  explicit Store(const Location &where);
 
+  // The SQLite file (empty on PostgreSQL); describe() names either for messages.
   const std::filesystem::path &file() const { return db_.file(); }
+  std::string describe() const { return db_.describe(); }
+  Backend backend() const { return db_.backend(); }
   int schema_version();
   // The migrations this Store applied when it opened the file (empty when it was current).
   const std::vector<int> &migrations_applied() const { return migrated_; }
@@ -78,6 +83,15 @@ class Store {
   // --- OAuth tokens (one per account; replacing is atomic, as single-use refresh tokens need)
   void set_oauth_token(OAuthToken token);
   std::optional<OAuthToken> get_oauth_token(const std::string &account_id);
+  // Refreshes the account's token under a lock on its row, so that two processes or hosts
+  // never both spend a single-use refresh token: `refresh` gets the stored token inside a
+  // write transaction holding the row (SELECT … FOR UPDATE on PostgreSQL, which leaves other
+  // writers free; SQLite's write transaction) and returns its replacement, or nullopt to keep
+  // it (e.g. another caller refreshed it while this one waited). Returns the token stored at
+  // the end; NotFound when the account has none. `refresh` runs with the lock held: keep it
+  // to the one token request.
+  using TokenRefresh = std::function<std::optional<OAuthToken>(const OAuthToken &current)>;
+  OAuthToken refresh_oauth_token(const std::string &account_id, const TokenRefresh &refresh);
 
   // --- history ---
   // Returns the stored record (id and times filled in). Throws Conflict on a duplicate
@@ -105,6 +119,8 @@ class Store {
  private:
   // A write transaction that joins an enclosing transaction() instead of nesting.
   class Txn;
+  std::optional<OAuthToken> read_oauth_token(const std::string &account_id,
+                                             std::string_view lock_clause);
   Account read_account_row(Stmt &s);
   std::optional<Account> get_account_locked(const std::string &id);
   static HistoryRecord read_history_row(Stmt &s);

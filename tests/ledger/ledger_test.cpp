@@ -1,20 +1,22 @@
-// The publication ledger on a real store: intents, forward-only transitions, one row per
-// content and target, --again, and the accounts' nicknames.
+// The publication ledger on a real store, SQLite and PostgreSQL: intents, forward-only
+// transitions, one row per content and target, --again, the accounts' nicknames, and writers
+// on several connections at once (ids unique, one row per content).
 #include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
 
 #include "ledger/publication_ledger.hpp"
 #include "store/store.hpp"
-#include "support/temp_folder.hpp"
+#include "support/store_backends.hpp"
 
 namespace automuse::ledger {
 namespace {
 
-class LedgerTest : public ::testing::Test {
+class LedgerTest : public testing::BackendTest {
  protected:
-  testing::TempFolder dir;
-  std::filesystem::path file = dir / "automuse.db";
-  store::Store store{file};
-  PublicationLedger ledger{file};
+  store::Store store{location()};
+  PublicationLedger ledger{location()};
 
   Intent intent(std::string job, std::string digest, bool again = false) {
     Intent i;
@@ -28,8 +30,9 @@ class LedgerTest : public ::testing::Test {
     return i;
   }
 };
+AUTOMUSE_ON_BOTH_BACKENDS(LedgerTest);
 
-TEST_F(LedgerTest, IntentMovesForwardToPublished) {
+TEST_P(LedgerTest, IntentMovesForwardToPublished) {
   auto first = ledger.intend(intent("job-1", "d1"));
   EXPECT_TRUE(first.created);
   EXPECT_EQ(first.row.state, State::intended);
@@ -47,7 +50,7 @@ TEST_F(LedgerTest, IntentMovesForwardToPublished) {
   EXPECT_EQ(read->resume_json, R"({"session":"https://x/s/1","at":5})");
 }
 
-TEST_F(LedgerTest, TransitionsNeverGoBack) {
+TEST_P(LedgerTest, TransitionsNeverGoBack) {
   auto p = ledger.intend(intent("job-1", "d1")).row;
   ledger.published(p.id, "v", "u");
   EXPECT_THROW(ledger.uploading(p.id, "{}"), LedgerError);
@@ -60,7 +63,7 @@ TEST_F(LedgerTest, TransitionsNeverGoBack) {
   EXPECT_THROW(ledger.published(999, "v", "u"), LedgerError);
 }
 
-TEST_F(LedgerTest, UncertainIsSettledLater) {
+TEST_P(LedgerTest, UncertainIsSettledLater) {
   auto p = ledger.intend(intent("job-1", "d1")).row;
   ledger.uncertain(p.id, "look for the post on the account's timeline");
   EXPECT_THROW(ledger.uploading(p.id, "{}"), LedgerError);
@@ -69,7 +72,7 @@ TEST_F(LedgerTest, UncertainIsSettledLater) {
   EXPECT_EQ(settled.note, "look for the post on the account's timeline");
 }
 
-TEST_F(LedgerTest, SameContentContinuesTheSameRowAcrossJobs) {
+TEST_P(LedgerTest, SameContentContinuesTheSameRowAcrossJobs) {
   auto first = ledger.intend(intent("job-1", "d1")).row;
   ledger.uploading(first.id, R"({"session":"s"})");
   auto again = ledger.intend(intent("job-2", "d1"));
@@ -90,7 +93,7 @@ TEST_F(LedgerTest, SameContentContinuesTheSameRowAcrossJobs) {
   EXPECT_EQ(ledger.list().size(), 3u);
 }
 
-TEST_F(LedgerTest, AFailureMayBeRetriedWithANewRow) {
+TEST_P(LedgerTest, AFailureMayBeRetriedWithANewRow) {
   auto first = ledger.intend(intent("job-1", "d1")).row;
   ledger.failed(first.id, "quota exceeded");
   auto retry = ledger.intend(intent("job-2", "d1"));
@@ -98,7 +101,7 @@ TEST_F(LedgerTest, AFailureMayBeRetriedWithANewRow) {
   EXPECT_GT(retry.row.id, first.id);
 }
 
-TEST_F(LedgerTest, AgainPublishesAnewButResumesItsOwnJob) {
+TEST_P(LedgerTest, AgainPublishesAnewButResumesItsOwnJob) {
   auto first = ledger.intend(intent("job-1", "d1")).row;
   ledger.published(first.id, "v", "u");
   auto again = ledger.intend(intent("job-2", "d1", true));
@@ -109,11 +112,11 @@ TEST_F(LedgerTest, AgainPublishesAnewButResumesItsOwnJob) {
   EXPECT_EQ(resumed.row.id, again.row.id);
 }
 
-TEST_F(LedgerTest, RefusesAnIntentWithoutContent) {
+TEST_P(LedgerTest, RefusesAnIntentWithoutContent) {
   EXPECT_THROW(ledger.intend(intent("job-1", "")), LedgerError);
 }
 
-TEST_F(LedgerTest, NamesAccountsByNickname) {
+TEST_P(LedgerTest, NamesAccountsByNickname) {
   store::NewAccount a;
   a.plugin_id = "twitter";
   a.nickname = "chef";
@@ -123,13 +126,43 @@ TEST_F(LedgerTest, NamesAccountsByNickname) {
   EXPECT_EQ(ledger.account_id_of("youtube", "chef"), "chef");
 }
 
-TEST_F(LedgerTest, TwoConnectionsShareOneLedger) {
-  PublicationLedger other(file);
+TEST_P(LedgerTest, TwoConnectionsShareOneLedger) {
+  PublicationLedger other(location());
   auto p = ledger.intend(intent("job-1", "d1")).row;
   auto seen = other.intend(intent("job-2", "d1"));
   EXPECT_FALSE(seen.created);
   EXPECT_EQ(seen.row.id, p.id);
   EXPECT_EQ(store.integrity_check(), "ok");
+}
+
+// Writers on their own connections at once (processes or hosts): the ids the ledger assigns
+// (MAX + 1 in its write transaction) never collide, and the same content gets one row.
+TEST_P(LedgerTest, ConcurrentWritersGetUniqueIdsAndOneRowPerContent) {
+  constexpr int kWriters = 4, kEach = 15;
+  std::vector<std::vector<int64_t>> ids(kWriters);
+  std::vector<int> created_shared(kWriters, 0);
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      PublicationLedger mine(location());
+      for (int i = 0; i < kEach; ++i) {
+        auto own = mine.intend(
+            intent("job-" + std::to_string(w), "d" + std::to_string(w) + "-" + std::to_string(i)));
+        ids[static_cast<size_t>(w)].push_back(own.row.id);
+        if (mine.intend(intent("job-" + std::to_string(w), "shared")).created) {
+          ++created_shared[static_cast<size_t>(w)];
+        }
+      }
+    });
+  }
+  for (auto &t : writers) t.join();
+  std::set<int64_t> unique;
+  for (const auto &list : ids) unique.insert(list.begin(), list.end());
+  EXPECT_EQ(unique.size(), static_cast<size_t>(kWriters * kEach));
+  int shared_rows = 0;
+  for (int n : created_shared) shared_rows += n;
+  EXPECT_EQ(shared_rows, 1);
+  EXPECT_EQ(ledger.list().size(), static_cast<size_t>(kWriters * kEach + 1));
 }
 
 }  // namespace

@@ -168,13 +168,13 @@ TEST_F(OrphanedRuns, OnlyRunsOfGoneOwnersAreInterruptedOnce) {
 
 TEST_F(OrphanedRuns, AStoreOfVersion5UpgradesAndItsOldRunsAreJudgedByBootTime) {
   {
-    sqlite::Db raw(db());
+    store::Db raw(db());
     store::migrate(raw, 5);
     ASSERT_EQ(store::read_schema_version(raw), 5);
     // Written by the previous version: no owner columns.
-    sqlite::Stmt q(raw,
-                   "INSERT INTO job_runs (id, plugin_id, action, attempt, status, started_at,"
-                   " request) VALUES (?, 'fixture-steps', 'steps', 1, 'running', ?, '{}')");
+    store::Stmt q(raw,
+                  "INSERT INTO job_runs (id, plugin_id, action, attempt, status, started_at,"
+                  " request) VALUES (?, 'fixture-steps', 'steps', 1, 'running', ?, '{}')");
     q.bind(1, "before-boot").bind(2, boot_time_seconds() - 3600).run();
     q.reset();
     q.bind(1, "since-boot").bind(2, now_seconds()).run();

@@ -1,10 +1,11 @@
-// Versioned migrations: a database from an older schema upgrades in place keeping its data;
-// one from a newer AutoMuse, a foreign SQLite file and a non-database are refused clearly.
+// Versioned migrations, on both backends: a database from an older schema upgrades in place
+// keeping its data; one from a newer AutoMuse and a foreign database are refused clearly (and a
+// file that is not a database at all, on SQLite).
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include "store/migrations.hpp"
 #include "store/store.hpp"
+#include "support/store_backends.hpp"
 #include "support/temp_folder.hpp"
 
 namespace automuse::store {
@@ -12,16 +13,16 @@ namespace {
 
 using automuse::testing::TempFolder;
 
-// Runs raw SQL with the plain SQLite API, as an older AutoMuse (or another program) would.
-void raw_exec(const std::filesystem::path &file, const char *sql) {
-  sqlite3 *db = nullptr;
-  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
-  char *err = nullptr;
-  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &err);
-  EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(db);
-}
+class Migrations : public automuse::testing::BackendTest {
+ protected:
+  // Runs raw SQL outside the store's migrations, as an older AutoMuse (or another program)
+  // would.
+  void raw_exec(const std::string &sql) {
+    Db db(location());
+    db.exec(sql);
+  }
+};
+AUTOMUSE_ON_BOTH_BACKENDS(Migrations);
 
 // The schema as AutoMuse's first release (version 1) wrote it, with some data in it.
 constexpr const char *kVersion1Database = R"sql(
@@ -48,12 +49,10 @@ constexpr const char *kVersion1Database = R"sql(
     'https://youtu.be/vid1', 'published', NULL, 1700000100, 1700000100);
 )sql";
 
-TEST(Migrations, OlderDatabaseUpgradesInPlace) {
-  TempFolder tmp;
-  auto file = tmp / "automuse.db";
-  raw_exec(file, kVersion1Database);
+TEST_P(Migrations, OlderDatabaseUpgradesInPlace) {
+  raw_exec(kVersion1Database);
 
-  Store store(file);
+  Store store(location());
   EXPECT_EQ(store.schema_version(), latest_schema_version());
   EXPECT_GE(latest_schema_version(), 2);  // at least what this test's data needs
   auto a = store.get_account("acc-1");
@@ -72,52 +71,55 @@ TEST(Migrations, OlderDatabaseUpgradesInPlace) {
   EXPECT_EQ(store.integrity_check(), "ok");
 }
 
-TEST(Migrations, StepsCanStopAtAVersionAndResume) {
-  TempFolder tmp;
-  auto file = tmp / "automuse.db";
+TEST_P(Migrations, StepsCanStopAtAVersionAndResume) {
   {
-    Db db(file);
+    Db db(location());
     migrate(db, 1);
     EXPECT_EQ(read_schema_version(db), 1);
   }
-  Store store(file);
+  Store store(location());
   EXPECT_EQ(store.schema_version(), latest_schema_version());
 }
 
-TEST(Migrations, NewerDatabaseIsRefusedAndLeftAlone) {
-  TempFolder tmp;
-  auto file = tmp / "automuse.db";
-  { Store store(file); }
+TEST_P(Migrations, NewerDatabaseIsRefusedAndLeftAlone) {
+  std::string described;
+  {
+    Store store(location());
+    described = store.describe();
+  }
   const int future = latest_schema_version() + 1;
-  const std::string sql = "INSERT INTO schema_version VALUES (" + std::to_string(future) +
-                          ", 1800000000); CREATE TABLE future (x);";
-  raw_exec(file, sql.c_str());
+  raw_exec("INSERT INTO schema_version VALUES (" + std::to_string(future) +
+           ", 1800000000); CREATE TABLE future (x TEXT);");
   try {
-    Store store(file);
+    Store store(location());
     FAIL() << "opened a database from a newer AutoMuse";
   } catch (const StoreError &e) {
-    EXPECT_EQ(std::string(e.what()), file.string() + " has schema version " +
-                                         std::to_string(future) +
+    EXPECT_EQ(std::string(e.what()), described + " has schema version " + std::to_string(future) +
                                          ", but this automuse-host only knows "
                                          "versions up to " +
                                          std::to_string(latest_schema_version()) +
                                          ". It was written by a newer AutoMuse; upgrade "
-                                         "automuse-host (the file was left untouched).");
+                                         "automuse-host (the store was left untouched).");
   }
-  Db db(file);
+  Db db(location());
   EXPECT_EQ(read_schema_version(db), future);
 }
 
-TEST(Migrations, ForeignFilesAreRefused) {
-  TempFolder tmp;
-  auto other = tmp / "other.db";
-  raw_exec(other, "CREATE TABLE notes (t TEXT)");
+TEST_P(Migrations, ForeignDatabasesAreRefused) {
+  raw_exec("CREATE TABLE notes (t TEXT)");
   try {
-    Store store(other);
+    Store store(location());
     FAIL();
   } catch (const StoreError &e) {
-    EXPECT_NE(std::string(e.what()).find("not an AutoMuse one"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("not an AutoMuse store"), std::string::npos) << e.what();
   }
+  Db db(location());
+  EXPECT_EQ(db.table_names(), std::vector<std::string>{"notes"});  // left alone
+}
+
+// SQLite only: a file that is not a database.
+TEST(MigrationsOnSqlite, NonDatabaseFilesAreRefused) {
+  TempFolder tmp;
   auto junk = tmp / "junk.db";
   automuse::testing::write_file(junk, std::string(4096, 'x'));
   try {

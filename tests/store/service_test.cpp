@@ -1,5 +1,6 @@
 // automuse.store/1 and automuse.cache/1 as a plugin sees them: looked up through am_host,
-// JSON in and out, statuses and messages, per-plugin scope, calls from several threads.
+// JSON in and out, statuses and messages, per-plugin scope, calls from several threads — with
+// the store on either backend (the cache is always the host's own SQLite file).
 #include <automuse/cache.h>
 #include <automuse/store.h>
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include "cache/cache_service.hpp"
 #include "core/runtime.hpp"
 #include "store/store_service.hpp"
+#include "support/store_backends.hpp"
 #include "support/temp_folder.hpp"
 
 extern "C" int store_from_c(const am_host *host);  // store_from_c.c
@@ -17,7 +19,6 @@ namespace automuse::store {
 namespace {
 
 namespace json = boost::json;
-using automuse::testing::TempFolder;
 
 am_str s(std::string_view v) {
   return {v.data(), v.size()};
@@ -30,11 +31,11 @@ std::string take(am_buffer &b) {
   return out;
 }
 
-class Services : public ::testing::Test {
+class Services : public automuse::testing::BackendTest {
  protected:
   Services()
-      : store_(tmp_ / "automuse.db"),
-        cache_(tmp_ / "cache"),
+      : store_(location()),
+        cache_(tmp / "cache"),
         store_service_(store_),
         cache_service_(cache_),
         runtime_(1, 1) {
@@ -50,7 +51,6 @@ class Services : public ::testing::Test {
     store_.add_account({"twitter", "deals", {{"topic", "tech"}}, {}, {}, {}, {}}, nullptr);
   }
 
-  TempFolder tmp_;
   Store store_;
   cache::Cache cache_;
   StoreService store_service_;
@@ -62,8 +62,9 @@ class Services : public ::testing::Test {
   const am_store *api_ = nullptr;
   const am_cache *cache_api_ = nullptr;
 };
+AUTOMUSE_ON_BOTH_BACKENDS(Services);
 
-TEST_F(Services, AccountsAreScopedToTheCallingPlugin) {
+TEST_P(Services, AccountsAreScopedToTheCallingPlugin) {
   ASSERT_NE(api_, nullptr);
   EXPECT_EQ(api_->struct_size, sizeof(am_store));
   am_buffer out{}, err{};
@@ -82,7 +83,7 @@ TEST_F(Services, AccountsAreScopedToTheCallingPlugin) {
   EXPECT_EQ(out.data, nullptr);
 }
 
-TEST_F(Services, SecretsAndOAuthTokens) {
+TEST_P(Services, SecretsAndOAuthTokens) {
   am_buffer out{}, err{};
   ASSERT_EQ(api_->set_secret(yt_, s("cooking"), s("client_secret"), s("abc"), &err), AM_OK);
   ASSERT_EQ(api_->get_secret(yt_, s("cooking"), s("client_secret"), &out, &err), AM_OK);
@@ -108,7 +109,7 @@ TEST_F(Services, SecretsAndOAuthTokens) {
   EXPECT_EQ(take(err), "OAuth token: field 'provider' is required");
 }
 
-TEST_F(Services, HistoryRoundTrip) {
+TEST_P(Services, HistoryRoundTrip) {
   am_buffer out{}, err{};
   ASSERT_EQ(api_->add_history(yt_,
                               s(R"({"account_id":"cooking","kind":"video","title":"Pasta",)"
@@ -159,7 +160,7 @@ TEST_F(Services, HistoryRoundTrip) {
   am_buffer_release(&err);
 }
 
-TEST_F(Services, Products) {
+TEST_P(Services, Products) {
   am_buffer out{}, err{};
   ASSERT_EQ(
       api_->add_product(tw_, s(R"({"asin":"B0TEST0001","share_plugin":"twitter"})"), &out, &err),
@@ -179,7 +180,7 @@ TEST_F(Services, Products) {
   EXPECT_EQ(take(err), "no product with id " + id);
 }
 
-TEST_F(Services, CallableFromManyThreads) {
+TEST_P(Services, CallableFromManyThreads) {
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
   for (int t = 0; t < 4; ++t) {
@@ -199,12 +200,12 @@ TEST_F(Services, CallableFromManyThreads) {
   EXPECT_EQ(store_.count_history(), 200);
 }
 
-TEST_F(Services, UsableFromPlainC) {
+TEST_P(Services, UsableFromPlainC) {
   EXPECT_EQ(store_from_c(tw_), 0);
   EXPECT_EQ(store_.list_history({.plugin_id = "twitter"}).at(0).body, "from C");
 }
 
-TEST_F(Services, CacheIsScopedPerPlugin) {
+TEST_P(Services, CacheIsScopedPerPlugin) {
   ASSERT_NE(cache_api_, nullptr);
   am_buffer out{};
   ASSERT_EQ(cache_api_->put(yt_, s("script:v1"), s("a script"), 0), AM_OK);
@@ -214,14 +215,14 @@ TEST_F(Services, CacheIsScopedPerPlugin) {
   EXPECT_EQ(cache_.get(cache::CacheService::scoped_key("youtube", "script:v1")), "a script");
 
   std::string media(200 * 1024, 'm');
-  automuse::testing::write_file(tmp_ / "clip.mp4", media);
-  std::string clip = (tmp_ / "clip.mp4").string();
+  automuse::testing::write_file(tmp / "clip.mp4", media);
+  std::string clip = (tmp / "clip.mp4").string();
   ASSERT_EQ(cache_api_->put_file(yt_, s("clip"), s(clip), 60000), AM_OK);
   ASSERT_EQ(cache_api_->get_path(yt_, s("clip"), &out), AM_OK);
   std::string path = take(out);
   EXPECT_NE(path, clip);
   EXPECT_EQ(automuse::testing::read_file(path), media);
-  EXPECT_EQ(cache_api_->put_file(yt_, s("x"), s((tmp_ / "missing").string()), 0), AM_IO);
+  EXPECT_EQ(cache_api_->put_file(yt_, s("x"), s((tmp / "missing").string()), 0), AM_IO);
   EXPECT_EQ(cache_api_->get(yt_, s(""), &out), AM_INVALID_ARGUMENT);
   EXPECT_EQ(cache_api_->remove(yt_, s("clip")), AM_OK);
   EXPECT_EQ(cache_api_->remove(yt_, s("clip")), AM_NOT_FOUND);

@@ -1,11 +1,18 @@
-// The store on a real SQLite file: accounts (schema validation, secrets), history, products,
-// OAuth tokens, permissions.
+// The store on a real SQLite file and on a real PostgreSQL server: accounts (schema
+// validation, secrets), history, products, OAuth tokens, permissions.
 #include "store/store.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <future>
+#include <mutex>
+#include <set>
+#include <thread>
+
 #include "store/migrations.hpp"
+#include "store/postgres_sql.hpp"
+#include "support/store_backends.hpp"
 #include "support/temp_folder.hpp"
 
 namespace automuse::store {
@@ -23,12 +30,17 @@ constexpr const char *kYoutubeSchema = R"({"fields":[
   {"name":"client_secret","type":"string","secret":true}
 ]})";
 
+// The store's tests that hold on either backend.
+class Stores : public automuse::testing::BackendTest {};
+AUTOMUSE_ON_BOTH_BACKENDS(Stores);
+
 mode_t mode_of(const std::filesystem::path &p) {
   struct stat st {};
   EXPECT_EQ(::stat(p.c_str(), &st), 0) << p;
   return st.st_mode & 0777;
 }
 
+// SQLite only: file modes.
 TEST(Store, CreatesOwnerOnlyFolderAndFile) {
   TempFolder tmp;
   Store store(tmp / "data" / "automuse.db");
@@ -40,9 +52,8 @@ TEST(Store, CreatesOwnerOnlyFolderAndFile) {
   EXPECT_EQ(store.integrity_check(), "ok");
 }
 
-TEST(Store, AddListShowRemoveAccountWithSecrets) {
-  TempFolder tmp;
-  Store store(tmp / "automuse.db");
+TEST_P(Stores, AddListShowRemoveAccountWithSecrets) {
+  Store store(location());
   AccountSchema schema = AccountSchema::parse(kYoutubeSchema, "youtube");
   NewAccount in;
   in.plugin_id = "youtube";
@@ -80,9 +91,8 @@ TEST(Store, AddListShowRemoveAccountWithSecrets) {
   EXPECT_FALSE(store.remove_account(a.id));
 }
 
-TEST(Store, ValidationErrorsNameAccountAndField) {
-  TempFolder tmp;
-  Store store(tmp / "automuse.db");
+TEST_P(Stores, ValidationErrorsNameAccountAndField) {
+  Store store(location());
   AccountSchema schema = AccountSchema::parse(kYoutubeSchema, "youtube");
   auto error_for = [&](json::object fields) -> std::string {
     NewAccount in{"youtube", "travel", std::move(fields), {}, {}, {}, {}};
@@ -130,9 +140,8 @@ TEST(Store, SchemaErrorsNameThePath) {
   EXPECT_THROW(AccountSchema::parse(R"({"fields":[{"name":"a","enum":[1]}]})", "x"), StoreError);
 }
 
-TEST(Store, UpdateFieldsKeepsOthersAndValidates) {
-  TempFolder tmp;
-  Store store(tmp / "automuse.db");
+TEST_P(Stores, UpdateFieldsKeepsOthersAndValidates) {
+  Store store(location());
   AccountSchema schema = AccountSchema::parse(kYoutubeSchema, "youtube");
   Account a = store.add_account(
       {"youtube", "cooking", {{"niche", "food"}, {"client_secret", "one"}}, {}, {}, {}, {}},
@@ -148,9 +157,8 @@ TEST(Store, UpdateFieldsKeepsOthersAndValidates) {
   EXPECT_EQ(store.get_account(a.id)->fields.at("privacy"), "public");
 }
 
-TEST(Store, HistoryFiltersAndUpdates) {
-  TempFolder tmp;
-  Store store(tmp / "automuse.db");
+TEST_P(Stores, HistoryFiltersAndUpdates) {
+  Store store(location());
   Account yt = store.add_account({"youtube", "a", {}, {}, {}, {}, {}}, nullptr);
   Account tw = store.add_account({"twitter", "b", {}, {}, {}, {}, {}}, nullptr);
   for (int i = 0; i < 5; ++i) {
@@ -180,9 +188,8 @@ TEST(Store, HistoryFiltersAndUpdates) {
   EXPECT_EQ(store.count_history(), 6);
 }
 
-TEST(Store, ProductsAndOAuthTokens) {
-  TempFolder tmp;
-  Store store(tmp / "automuse.db");
+TEST_P(Stores, ProductsAndOAuthTokens) {
+  Store store(location());
   Account tw = store.add_account({"twitter", "deals", {}, {}, {}, {}, {}}, nullptr);
   Product p = store.add_product({.link = "https://amzn.to/abc",
                                  .asin = "B0TEST1234",
@@ -213,9 +220,8 @@ TEST(Store, ProductsAndOAuthTokens) {
   EXPECT_TRUE(store.remove_product(p.id));
 }
 
-TEST(Store, TransactionRollsBackEverything) {
-  TempFolder tmp;
-  Store store(tmp / "automuse.db");
+TEST_P(Stores, TransactionRollsBackEverything) {
+  Store store(location());
   EXPECT_THROW(store.transaction([&] {
     store.add_account({"youtube", "a", {}, {}, {}, {}, {}}, nullptr);
     store.add_history({.plugin_id = "youtube", .title = "x"});
@@ -224,6 +230,129 @@ TEST(Store, TransactionRollsBackEverything) {
                std::runtime_error);
   EXPECT_TRUE(store.list_accounts().empty());
   EXPECT_EQ(store.count_history(), 0);
+}
+
+// Single-use refresh tokens: callers on their own connections (processes, hosts) refresh at
+// once; the row lock makes each see the token the previous one stored, so no refresh token is
+// ever spent twice and none of the new tokens is lost.
+TEST_P(Stores, ConcurrentRefreshesSpendEachRefreshTokenOnce) {
+  Store store(location());
+  Account x = store.add_account({"twitter", "deals", {}, {}, {}, {}, {}}, nullptr);
+  store.set_oauth_token({.account_id = x.id, .provider = "x", .refresh_token = "rt-0"});
+  std::mutex provider_mutex;
+  std::set<std::string> spent;
+  int issued = 0, double_spends = 0;
+  // The provider: takes a refresh token once, answers with a new pair.
+  auto provider = [&](const std::string &refresh_token) {
+    std::lock_guard lock(provider_mutex);
+    if (!spent.insert(refresh_token).second) ++double_spends;
+    ++issued;
+    return "rt-" + std::to_string(issued);
+  };
+  constexpr int kCallers = 4, kEach = 10;
+  std::vector<std::thread> callers;
+  for (int c = 0; c < kCallers; ++c) {
+    callers.emplace_back([&] {
+      Store mine(location());
+      for (int i = 0; i < kEach; ++i) {
+        mine.refresh_oauth_token(x.id, [&](const OAuthToken &current) {
+          OAuthToken next = current;
+          next.refresh_token = provider(current.refresh_token.value_or(""));
+          next.access_token = "at-for-" + *next.refresh_token;
+          return std::optional<OAuthToken>(next);
+        });
+      }
+    });
+  }
+  for (auto &t : callers) t.join();
+  EXPECT_EQ(double_spends, 0);
+  EXPECT_EQ(issued, kCallers * kEach);
+  EXPECT_EQ(store.get_oauth_token(x.id)->refresh_token, "rt-" + std::to_string(issued));
+  // Keeping the token (nullopt) changes nothing; an account without one is NotFound.
+  EXPECT_EQ(store.refresh_oauth_token(x.id, [](const OAuthToken &) { return std::nullopt; })
+                .refresh_token,
+            "rt-" + std::to_string(issued));
+  EXPECT_THROW(store.refresh_oauth_token("ghost", [](const OAuthToken &) { return std::nullopt; }),
+               NotFound);
+}
+
+// PostgreSQL only: a Scope::rows transaction holding a row lock leaves other writers free (the
+// job queue's claims), while a second Scope::rows transaction wanting the same row waits.
+TEST(StorePostgres, RowsScopeDoesNotSerialiseWriters) {
+  const Location where =
+      Location::postgresql(automuse::testing::PostgresServer::get().fresh_database());
+  Store store(where);
+  Account a = store.add_account({"twitter", "a", {}, {}, {}, {}, {}}, nullptr);
+  Db holder(where), other(where);
+  WriteTxn held(holder, WriteTxn::Scope::rows);
+  Stmt lock(holder,
+            "SELECT id FROM accounts WHERE id = ?" + std::string(holder.lock_rows_clause()));
+  lock.bind(1, a.id);
+  ASSERT_TRUE(lock.step());
+  // Another writer, of both scopes, commits while the row lock is held.
+  auto write = std::async(std::launch::async, [&] {
+    for (auto scope : {WriteTxn::Scope::all, WriteTxn::Scope::rows}) {
+      WriteTxn txn(other, scope);
+      Stmt(other, "INSERT INTO products (id, asin, created_at, updated_at) VALUES (?, ?, 1, 1)")
+          .bind_all(scope == WriteTxn::Scope::all ? "p-all" : "p-rows", "B0")
+          .run();
+      txn.commit();
+    }
+  });
+  ASSERT_EQ(write.wait_for(std::chrono::seconds(60)), std::future_status::ready)
+      << "a writer waited for another transaction's row lock";
+  write.get();
+  // SKIP LOCKED: a claimer passes over the held row instead of waiting for it.
+  WriteTxn claim(other, WriteTxn::Scope::rows);
+  Stmt skip(other, "SELECT id FROM accounts FOR UPDATE SKIP LOCKED");
+  EXPECT_FALSE(skip.step());
+  claim.commit();
+  held.commit();
+  EXPECT_EQ(store.list_products().size(), 2u);
+}
+
+// store.url: a bad address or an unreachable server is an error naming store.url and the
+// server, never the password.
+TEST(StorePostgres, BadOrUnreachableUrlNamesStoreUrlButNotThePassword) {
+  auto error_of = [](const std::string &url) -> std::string {
+    try {
+      Store store(Location::postgresql(url));
+    } catch (const StoreError &e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  std::string bad = error_of("postgresql://muse:Sw0rdfish@db.invalid:notaport/automuse");
+  EXPECT_NE(bad.find("store.url"), std::string::npos) << bad;
+  EXPECT_EQ(bad.find("Sw0rdfish"), std::string::npos) << bad;
+
+  TempFolder nowhere;  // a socket folder with no server in it
+  std::string down =
+      error_of("host=" + nowhere.path().string() + " dbname=automuse user=muse password=Sw0rdfish");
+  EXPECT_NE(down.find("cannot connect to the store at store.url"), std::string::npos) << down;
+  EXPECT_NE(down.find("'automuse' on " + nowhere.path().string()), std::string::npos) << down;
+  EXPECT_EQ(down.find("Sw0rdfish"), std::string::npos) << down;
+
+  std::string socket_folder = nowhere.path().string();
+  for (size_t at; (at = socket_folder.find('/')) != std::string::npos;)
+    socket_folder.replace(at, 1, "%2F");
+  std::string uri = error_of("postgresql://muse:Sw0rdfish@" + socket_folder + "/automuse");
+  EXPECT_NE(uri.find("store.url"), std::string::npos) << uri;
+  EXPECT_EQ(uri.find("Sw0rdfish"), std::string::npos) << uri;
+}
+
+// The SQL is written once with SQLite's placeholders; PostgreSQL gets $N, never inside quotes
+// or comments.
+TEST(StorePostgres, PlaceholdersBecomeNumberedOutsideQuotesAndComments) {
+  auto pg = to_postgres_placeholders(
+      "SELECT '?', \"a?\" FROM t WHERE x = ? -- ?\n AND y = ? /* ? */ AND z = 'it''s ?' AND w = ?");
+  EXPECT_EQ(pg.text,
+            "SELECT '?', \"a?\" FROM t WHERE x = $1 -- ?\n AND y = $2 /* ? */ AND z = 'it''s ?' "
+            "AND w = $3");
+  EXPECT_EQ(pg.parameters, 3);
+  auto numbered = to_postgres_placeholders("WHERE a = ?2 OR b = ?1 OR c = ?");
+  EXPECT_EQ(numbered.text, "WHERE a = $2 OR b = $1 OR c = $3");
+  EXPECT_EQ(numbered.parameters, 3);
 }
 
 TEST(Store, RecordsRoundTripThroughJson) {
