@@ -2,11 +2,10 @@
 // `run-due` and `daemon`: schedules that really fire.
 #pragma once
 
-#include "app/host_context.hpp"
-
 #include <CLI/CLI.hpp>
-
 #include <functional>
+
+#include "app/host_context.hpp"
 
 namespace automuse::app {
 void add_schedule_commands(CLI::App &app, const std::function<HostContext &()> &context,
