@@ -1,10 +1,10 @@
 // host/app/config_commands.cpp — writing the default configuration and checking one.
 #include "app/config_commands.hpp"
 
-#include <iostream>
-
 #include "config/config.hpp"
 #include "config/paths.hpp"
+
+#include <iostream>
 
 namespace automuse::app {
 namespace fs = std::filesystem;
@@ -45,9 +45,8 @@ int check_command(const GlobalOptions &o) {
   }
   int errors = 0;
   for (auto &p : c.check()) {
-    (p.error ? std::cerr : std::cout)
-        << located->string() << ": " << (p.error ? "error" : "warning") << ": " << p.path << ": "
-        << p.message << "\n";
+    (p.error ? std::cerr : std::cout) << located->string() << ": " << (p.error ? "error" : "warning")
+                                      << ": " << p.path << ": " << p.message << "\n";
     errors += p.error ? 1 : 0;
   }
   if (errors == 0) std::cout << located->string() << ": ok\n";

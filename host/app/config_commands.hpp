@@ -1,9 +1,9 @@
 // host/app/config_commands.hpp — `config init|check|path`.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include "app/host_context.hpp"
+
+#include <CLI/CLI.hpp>
 
 namespace automuse::app {
 // `options` is read when a command runs (the configuration may be the thing that is broken,

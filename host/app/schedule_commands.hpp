@@ -2,10 +2,11 @@
 // `run-due` and `daemon`: schedules that really fire.
 #pragma once
 
-#include <CLI/CLI.hpp>
-#include <functional>
-
 #include "app/host_context.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
 
 namespace automuse::app {
 void add_schedule_commands(CLI::App &app, const std::function<HostContext &()> &context,

@@ -26,7 +26,7 @@ const char *const kMonthNames[] = {"JAN", "FEB", "MAR", "APR", "MAY", "JUN",
 const char *const kDayNames[] = {"SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"};
 
 const FieldSpec kFields[] = {
-    {"minute", 0, 59, nullptr},       {"hour", 0, 23, nullptr},
+    {"minute", 0, 59, nullptr},    {"hour", 0, 23, nullptr},
     {"day of month", 1, 31, nullptr}, {"month", 1, 12, kMonthNames},
     {"day of week", 0, 7, kDayNames},
 };
@@ -81,8 +81,7 @@ bool parse_field(int index, std::string_view field, std::bitset<N> &bits) {
       if (s.empty()) fail(index, field, "missing step after '/'");
       step = 0;
       for (char c : s) {
-        if (!std::isdigit(static_cast<unsigned char>(c)))
-          fail(index, field, "step must be a number");
+        if (!std::isdigit(static_cast<unsigned char>(c))) fail(index, field, "step must be a number");
         step = step * 10 + (c - '0');
         if (step > 1000) break;
       }
@@ -101,8 +100,7 @@ bool parse_field(int index, std::string_view field, std::bitset<N> &bits) {
       lo = hi = parse_value(index, field, item);
       if (step != 1) hi = index == 4 ? 6 : spec.hi;  // "5/15" means 5-max/15
     }
-    for (int v = lo; v <= hi; v += step)
-      bits.set(index == 4 && v == 7 ? 0 : static_cast<size_t>(v));
+    for (int v = lo; v <= hi; v += step) bits.set(index == 4 && v == 7 ? 0 : static_cast<size_t>(v));
     if (comma == std::string_view::npos) break;
     pos = comma + 1;
   }
@@ -111,8 +109,7 @@ bool parse_field(int index, std::string_view field, std::bitset<N> &bits) {
 
 std::unique_ptr<icu::TimeZone> zone(const std::string &name) {
   std::string id = name.empty() ? "UTC" : name;
-  std::unique_ptr<icu::TimeZone> tz(
-      icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(id)));
+  std::unique_ptr<icu::TimeZone> tz(icu::TimeZone::createTimeZone(icu::UnicodeString::fromUTF8(id)));
   icu::UnicodeString got;
   tz->getID(got);
   if (*tz == icu::TimeZone::getUnknown()) throw CronError("unknown time zone '" + name + "'");
@@ -143,10 +140,9 @@ CronExpr CronExpr::parse(std::string_view text) {
   std::istringstream in{std::string(text)};
   for (std::string f; in >> f;) fields.push_back(f);
   if (fields.size() != 5)
-    throw CronError(
-        "expected 5 fields (minute hour day-of-month month day-of-week) or a preset "
-        "(daily, twice, thrice), got " +
-        std::to_string(fields.size()) + " in '" + std::string(text) + "'");
+    throw CronError("expected 5 fields (minute hour day-of-month month day-of-week) or a preset "
+                    "(daily, twice, thrice), got " + std::to_string(fields.size()) + " in '" +
+                    std::string(text) + "'");
   CronExpr e;
   e.text_ = fields[0] + " " + fields[1] + " " + fields[2] + " " + fields[3] + " " + fields[4];
   parse_field(0, fields[0], e.minutes_);
