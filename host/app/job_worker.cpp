@@ -89,10 +89,16 @@ void JobWorker::start(schedule::Claim claim) {
     ++resumed_;
     h->resume_of = claim.left->id;
     h->first_attempt = claim.left->attempt;
-    log::write("host", spdlog::level::info,
-               "resuming job " + h->job.id.substr(0, 8) + " (" + h->job.plugin_id + " " +
-                   h->job.action + ") from its " + claim.left->status + " run " +
-                   claim.left->id.substr(0, 8));
+    // A run left "running" or "retrying" is one whose worker stopped renewing (killed, or its
+    // machine stopped): worth a warning. An interrupted one was put back by a shutdown.
+    const bool killed = claim.left->status != "interrupted";
+    log::write(
+        "host", killed ? spdlog::level::warn : spdlog::level::info,
+        "job " + h->job.id.substr(0, 8) + " (" + h->job.plugin_id + " " + h->job.action +
+            (h->job.schedule_id ? ", schedule " + h->job.schedule_id->substr(0, 8) : "") +
+            "): resuming its " + claim.left->status + " run " + claim.left->id.substr(0, 8) +
+            (killed ? ", left by worker " + claim.left->worker.value_or("?") + " whose lease lapsed"
+                    : std::string()));
   }
   attempt(h, h->first_attempt, std::nullopt);
 }

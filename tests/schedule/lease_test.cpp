@@ -1,14 +1,14 @@
-// tests/schedule/orphan_test.cpp — runs left "running" by a process that was killed (kill -9:
-// no signal handler ran), through automuse-host and the fixture-steps plugin: the next daemon
-// records the run interrupted, says so at warning level, and resumes it under the same job
-// identity without redoing its finished steps; a second daemon started while the first still
-// runs the job leaves it alone; a pid that an unrelated process now carries is not taken for
-// the owner (run-due); `run --accounts all` killed mid-run resumes on the next identical run.
+// tests/schedule/lease_test.cpp — jobs left by a worker that was killed (SIGKILL: no signal
+// handler ran), through automuse-host and the fixture-steps plugin, with a lease of one second:
+// the killed worker's lease lapses, the next daemon (or another worker already running) claims
+// the job, records the left run resumed, says so at warning level, and resumes it under the
+// same job id without redoing its finished steps; a second daemon started while the first
+// still runs the job (renewing its lease past its length) leaves it alone; `run --accounts
+// all` killed mid-run resumes on the next identical run once the leases lapse.
 #include <signal.h>
 
 #include <sstream>
 
-#include "sqlite/sqlite_db.hpp"
 #include "steps_harness.hpp"
 
 namespace json = boost::json;
@@ -17,15 +17,16 @@ using namespace std::chrono_literals;
 
 namespace {
 
-class Orphans : public automuse::testing::StepsHarness {
+constexpr const char *kTinyLeases = R"({"queue": {"lease_seconds": 1, "poll_seconds": 0.1}})";
+
+class Leases : public automuse::testing::StepsHarness {
  protected:
-  // Kills the background host with SIGKILL once `steps` steps are done; returns its pid.
-  pid_t kill_after(size_t steps) {
+  void SetUp() override { write_config(kTinyLeases); }
+  // Kills the background host with SIGKILL once `steps` steps are done.
+  void kill_after(size_t steps) {
     EXPECT_TRUE(eventually([&] { return finished().size() >= steps; })) << log_text();
-    const pid_t pid = child_;
     signal(SIGKILL);
     EXPECT_EQ(wait_exit(10s), -1);
-    return pid;
   }
   json::object row(const std::string &id) {
     for (auto &r : runs())
@@ -33,30 +34,12 @@ class Orphans : public automuse::testing::StepsHarness {
     ADD_FAILURE() << "no run " << id;
     return {};
   }
-  // Points the run's owner at another process, as the database would read after pid reuse.
-  void set_owner(const std::string &id, pid_t pid, int64_t start_ticks) {
-    automuse::sqlite::Db db(db_file());
-    automuse::sqlite::Stmt q(db, "UPDATE job_runs SET owner_pid = ?, owner_start = ? WHERE id = ?");
-    q.bind(1, static_cast<int64_t>(pid)).bind(2, start_ticks).bind(3, id).run();
+  // The worker id of process `pid` (host:PID:random) is the one in `worker`.
+  static bool worker_of(const json::value &worker, pid_t pid) {
+    return worker.is_string() &&
+           std::string(worker.as_string()).find(":" + std::to_string(pid) + ":") !=
+               std::string::npos;
   }
-  // An unrelated process that sleeps until the test ends (killed in TearDown).
-  pid_t spawn_sleeper() {
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      ::execl("/bin/sleep", "sleep", "60", static_cast<char *>(nullptr));
-      ::_exit(127);
-    }
-    sleepers_.push_back(pid);
-    return pid;
-  }
-  void TearDown() override {
-    for (pid_t pid : sleepers_) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, nullptr, 0);
-    }
-    StepsHarness::TearDown();
-  }
-  std::vector<pid_t> sleepers_;
   // The resumed run finished the job: the steps done before the kill were not run again.
   void expect_resumed(const json::object &resumed, const std::set<std::string> &done,
                       int64_t steps) {
@@ -71,16 +54,19 @@ class Orphans : public automuse::testing::StepsHarness {
   }
 };
 
-TEST_F(Orphans, ADaemonKilledMidJobIsResumedByTheNextDaemon) {
+TEST_F(Leases, ADaemonKilledMidJobIsResumedByTheNextDaemon) {
   add_account("kim", "--set steps=8 --set step_ms=300");
   const std::string schedule = due_schedule("kim", "steps");
   start("daemon --grace 5");
-  const pid_t killed = kill_after(2);
+  const pid_t killed = child_;
+  kill_after(2);
   auto before = runs();
   ASSERT_EQ(before.size(), 1u);
   EXPECT_EQ(before[0].at("status"), "running") << "nobody recorded the end of a killed run";
-  EXPECT_EQ(before[0].at("owner_pid"), killed);
+  EXPECT_TRUE(worker_of(before[0].at("worker"), killed)) << before[0];
+  EXPECT_TRUE(worker_of(before[0].at("lease_owner"), killed)) << before[0];
   const std::string old_id(before[0].at("id").as_string());
+  const std::string worker(before[0].at("worker").as_string());
   const auto done = finished();
   ASSERT_LT(done.size(), 8u);
 
@@ -94,28 +80,30 @@ TEST_F(Orphans, ADaemonKilledMidJobIsResumedByTheNextDaemon) {
 
   const json::object old = row(old_id);
   EXPECT_EQ(old.at("status"), "resumed");
-  EXPECT_NE(std::string(old.at("error").as_string())
-                .find("left running by process " + std::to_string(killed)),
+  EXPECT_NE(std::string(old.at("error").as_string()).find("left running by worker " + worker),
             std::string::npos)
       << old;
   json::object resumed;
   for (auto &r : runs())
     if (r.at("id") != json::value(old_id)) resumed = r.as_object();
   EXPECT_EQ(resumed.at("resume_of"), json::value(old_id));
+  EXPECT_EQ(resumed.at("job_id"), old.at("job_id"));
   EXPECT_EQ(resumed.at("schedule"), json::value(schedule));
   EXPECT_EQ(resumed.at("attempt"), 1);
   expect_resumed(resumed, done, 8);
   const std::string log = log_text();
-  const size_t warning = log.find("run " + old_id.substr(0, 8) + " (fixture-steps steps for kim");
+  const size_t warning = log.find("resuming its running run " + old_id.substr(0, 8));
   ASSERT_NE(warning, std::string::npos) << log;
   const std::string line =
       log.substr(log.rfind('\n', warning) + 1, log.find('\n', warning) - log.rfind('\n', warning));
   EXPECT_NE(line.find("warn"), std::string::npos) << line;
-  EXPECT_NE(line.find("recorded interrupted"), std::string::npos) << line;
+  EXPECT_NE(line.find("fixture-steps steps, schedule " + schedule.substr(0, 8)), std::string::npos)
+      << line;
+  EXPECT_NE(line.find("left by worker " + worker), std::string::npos) << line;
   EXPECT_TRUE(markers().empty()) << "the job finished";
 }
 
-TEST_F(Orphans, ASecondLiveDaemonDoesNotTakeARunningJob) {
+TEST_F(Leases, ASecondLiveDaemonDoesNotTakeARunningJob) {
   add_account("lou", "--set steps=10 --set step_ms=300");
   due_schedule("lou", "steps");
   start("daemon --grace 30");
@@ -124,12 +112,13 @@ TEST_F(Orphans, ASecondLiveDaemonDoesNotTakeARunningJob) {
   ASSERT_TRUE(eventually([&] {
     return read(root_ / "second-log.txt").find("daemon: started") != std::string::npos;
   })) << read(root_ / "second-log.txt");
-  std::this_thread::sleep_for(500ms);  // its first pass over runs and schedules is done
+  // The job runs three seconds, three lease lengths: its lease is renewed meanwhile, and the
+  // second daemon looks for jobs ten times a second.
+  std::this_thread::sleep_for(1500ms);
   auto during = runs();
   ASSERT_EQ(during.size(), 1u) << "the second daemon started nothing";
   EXPECT_EQ(during[0].at("status"), "running");
-  EXPECT_EQ(during[0].at("owner_pid"), child_) << "still the first daemon's";
-  // The first daemon finishes its job in its grace period: nothing was taken from it.
+  EXPECT_TRUE(worker_of(during[0].at("lease_owner"), child_)) << "still the first daemon's";
   signal(SIGTERM);
   EXPECT_EQ(wait_exit(30s), 0) << log_text();
   ::kill(second, SIGTERM);
@@ -140,62 +129,45 @@ TEST_F(Orphans, ASecondLiveDaemonDoesNotTakeARunningJob) {
   EXPECT_EQ(ints(after[0].at("result").at("ran")).size(), 10u) << "every step ran once, there";
   EXPECT_TRUE(ints(after[0].at("result").at("resumed")).empty());
   const std::string second_log = read(root_ / "second-log.txt");
-  EXPECT_EQ(second_log.find("left running"), std::string::npos) << second_log;
   EXPECT_EQ(second_log.find("resuming"), std::string::npos) << second_log;
+  EXPECT_EQ(log_text().find("lost the lease"), std::string::npos) << log_text();
 }
 
-TEST_F(Orphans, APidReusedByAnUnrelatedProcessIsNotTheOwner) {
+TEST_F(Leases, AWorkerKilledMidJobIsResumedByAnotherWorker) {
   add_account("max", "--set steps=6 --set step_ms=300");
   due_schedule("max", "steps");
-  start("daemon --grace 5");
-  kill_after(2);
-  const std::string id(runs()[0].at("id").as_string());
+  start("daemon --slots 0");  // only enqueues
+  const pid_t a = spawn("worker --slots 1", "a-out.txt", "a-log.txt");
+  ASSERT_TRUE(eventually([&] { return finished().size() >= 2; })) << read(root_ / "a-log.txt");
+  // Another worker is already waiting: the job is worker A's while its lease is live.
+  const pid_t b = spawn("worker --slots 1", "b-out.txt", "b-log.txt");
+  auto [code, jobs] = host("jobs --json");
+  ASSERT_EQ(code, 0);
+  const json::array open = json::parse(jobs).as_array();
+  ASSERT_EQ(open.size(), 1u) << jobs;
+  EXPECT_EQ(open[0].at("state"), "running");
+  EXPECT_TRUE(worker_of(open[0].at("lease_owner"), a)) << jobs;
+  ::kill(a, SIGKILL);
+  EXPECT_EQ(wait_pid(a, 10s), -1);
   const auto done = finished();
-  int64_t killed_start = 0;
-  {
-    automuse::sqlite::Db db(db_file());
-    automuse::sqlite::Stmt q(db, "SELECT owner_start FROM job_runs WHERE id = ?");
-    q.bind(1, id);
-    ASSERT_TRUE(q.step());
-    killed_start = q.int64(0);
-  }
-  // An unrelated live process, and its start time (field 22 of /proc/PID/stat).
-  const pid_t sleeper = spawn_sleeper();
-  ASSERT_GT(sleeper, 0);
-  std::this_thread::sleep_for(50ms);
-  const std::string stat = read("/proc/" + std::to_string(sleeper) + "/stat");
-  ASSERT_FALSE(stat.empty());
-  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
-  std::string field;
-  for (int k = 3; k <= 22; ++k) fields >> field;
-  ASSERT_NE(std::stoll(field), killed_start);
 
-  // Were it the very owner (same pid, same start time), run-due would leave the run alone…
-  set_owner(id, sleeper, std::stoll(field));
-  auto [code, out] = host("run-due");
-  EXPECT_EQ(code, 0) << out;
-  EXPECT_NE(out.find("ran 0 due schedules\n"), std::string::npos) << out;
-  EXPECT_EQ(row(id).at("status"), "running") << "its owner looks alive: not taken over";
-
-  // …but the row's owner started at the killed daemon's time: the pid was reused since.
-  set_owner(id, sleeper, killed_start);
-  std::tie(code, out) = host("run-due");
-  EXPECT_EQ(code, 0) << out << read(root_ / "stderr.txt");
-  EXPECT_NE(out.find("resumed 1 interrupted run"), std::string::npos) << out;
-  EXPECT_EQ(::kill(sleeper, 0), 0) << "the unrelated process was left running";
-  EXPECT_EQ(row(id).at("status"), "resumed");
-  EXPECT_NE(std::string(row(id).at("error").as_string())
-                .find("left running by process " + std::to_string(sleeper)),
-            std::string::npos);
-  for (auto &r : runs())
-    if (r.at("id") != json::value(id)) {
-      EXPECT_EQ(r.at("status"), "succeeded");
-      EXPECT_EQ(r.at("resume_of"), json::value(id));
-      expect_resumed(r.as_object(), done, 6);
-    }
+  ASSERT_TRUE(eventually([&] {
+    auto rows = runs();
+    return rows.size() == 2 && rows[0].at("status") == "succeeded";
+  })) << read(root_ / "b-log.txt");
+  auto rows = runs();
+  EXPECT_TRUE(worker_of(rows[0].at("worker"), b)) << rows[0];
+  EXPECT_EQ(rows[1].at("status"), "resumed");
+  EXPECT_EQ(rows[0].at("job_id"), rows[1].at("job_id"));
+  expect_resumed(rows[0].as_object(), done, 6);
+  EXPECT_EQ(json::parse(host("jobs --json").second).as_array().size(), 0u) << "the job is done";
+  ::kill(b, SIGTERM);
+  EXPECT_EQ(wait_pid(b, 20s), 0) << read(root_ / "b-log.txt");
+  signal(SIGTERM);
+  EXPECT_EQ(wait_exit(20s), 0) << log_text();
 }
 
-TEST_F(Orphans, RunForAllAccountsKilledResumesOnTheNextRun) {
+TEST_F(Leases, RunForAllAccountsKilledResumesOnTheNextRun) {
   add_account("ned", "--set steps=6 --set step_ms=300");
   add_account("ola", "--set steps=7 --set step_ms=300");
   start("--plugin fixture-steps steps --accounts all");
@@ -204,13 +176,14 @@ TEST_F(Orphans, RunForAllAccountsKilledResumesOnTheNextRun) {
   EXPECT_EQ(wait_exit(10s), -1);
   const size_t finished_before = finished().size();
   for (auto &r : runs()) EXPECT_EQ(r.at("status"), "running");
+  std::this_thread::sleep_for(1200ms);  // the killed run's leases lapse
 
   auto [code, again] = host("--plugin fixture-steps steps --accounts all");
   const std::string log = read(root_ / "stderr.txt");
   EXPECT_EQ(code, 0) << again << log;
   expect_all_resumed(again, finished_before, 2);
-  EXPECT_NE(log.find("fixture-steps steps for ned"), std::string::npos) << log;
-  EXPECT_NE(log.find("fixture-steps steps for ola"), std::string::npos) << log;
+  EXPECT_NE(log.find("fixture-steps for ned"), std::string::npos) << log;
+  EXPECT_NE(log.find("fixture-steps for ola"), std::string::npos) << log;
 }
 
 }  // namespace
