@@ -31,17 +31,40 @@ Job read_job(store::Stmt &q) {
 constexpr const char *kClaimable =
     "(state = 'queued' OR (state = 'running' AND lease_expires_ms < ?))";
 
-// The id of the oldest claimable job. On SQLite this runs inside the caller's write
-// transaction (BEGIN IMMEDIATE), which serialises writers, so no other worker claims between
-// this SELECT and the UPDATE that follows.
+// Another job of the same plugin and account as `jobs` runs under a live lease (parameter:
+// now). One job at a time per account, across workers as within one: a plugin keeps an
+// account's unfinished work under the account's inputs.
+constexpr const char *kAccountBusy =
+    "EXISTS (SELECT 1 FROM jobs busy WHERE busy.state = 'running' AND busy.lease_expires_ms >= ?"
+    " AND busy.id <> jobs.id AND busy.plugin_id = jobs.plugin_id AND (busy.account_id ="
+    " jobs.account_id OR (busy.account_id IS NULL AND jobs.account_id IS NULL)))";
+
+// The id of the oldest claimable job whose account is free. On SQLite this runs inside the
+// caller's write transaction (BEGIN IMMEDIATE), which serialises writers, so no other worker
+// claims between this SELECT and the UPDATE that follows.
 // PostgreSQL: the same SELECT with "FOR UPDATE SKIP LOCKED" appended, so concurrent workers
-// skip the row one of them has locked instead of waiting for it.
+// skip the row one of them has locked instead of waiting for it (the account's row lock in
+// take_account, below, keeps two of them from taking two jobs of one account).
 std::optional<std::string> oldest_claimable(store::Db &db, int64_t now) {
-  store::Stmt q(db, std::string("SELECT id FROM jobs WHERE ") + kClaimable +
-                        " ORDER BY enqueued_ms, id LIMIT 1");
-  q.bind(1, now);
+  store::Stmt q(db, std::string("SELECT id FROM jobs WHERE ") + kClaimable + " AND NOT " +
+                        kAccountBusy + " ORDER BY enqueued_ms, id LIMIT 1");
+  q.bind_all(now, now);
   if (!q.step()) return std::nullopt;
   return q.text(0);
+}
+
+// Locks the account of job `id` for this transaction (a no-op write to its row: on SQLite the
+// write transaction holds every lock already; on PostgreSQL concurrent claims of one account
+// queue here) and checks again that no other job of it runs. False when one does.
+bool take_account(store::Db &db, const std::string &id, int64_t now) {
+  store::Stmt lock(db,
+                   "UPDATE accounts SET updated_at = updated_at WHERE id = (SELECT account_id FROM"
+                   " jobs WHERE id = ?)");
+  lock.bind(1, id).run();
+  store::Stmt busy(db, std::string("SELECT COUNT(*) FROM jobs WHERE id = ? AND ") + kAccountBusy);
+  busy.bind_all(id, now);
+  busy.step();
+  return busy.int64(0) == 0;
 }
 
 std::string host_name() {
@@ -173,7 +196,7 @@ std::optional<Claim> JobQueue::claim(const std::string &owner, int64_t lease_ms)
   store::WriteTxn txn(db_);
   const int64_t now = lease_clock_ms();
   auto id = oldest_claimable(db_, now);
-  if (!id) return std::nullopt;
+  if (!id || !take_account(db_, *id, now)) return std::nullopt;
   auto c = take(*id, owner, lease_ms, now);
   txn.commit();
   return c;

@@ -35,16 +35,19 @@ class Queue : public ::testing::Test {
  protected:
   void SetUp() override { store_.emplace(db()); }
   fs::path db() const { return dir_ / "automuse.db"; }
-  Schedule schedule(const std::string &action) {
+  // A schedule of `action` of plugin `plugin` (no account: jobs of one plugin then run one
+  // at a time, as one account's do).
+  Schedule schedule(const std::string &action, const std::string &plugin = "fixture-steps") {
     Schedule s;
-    s.plugin_id = "fixture-steps";
+    s.plugin_id = plugin;
     s.action = action;
     s.cron = "0 10 * * *";
     return ScheduleStore(db()).add(s);
   }
   // A queued job of a new schedule, enqueued as a daemon would.
-  Job queued(const std::string &action, int64_t slot = 1000) {
-    auto job = JobQueue(db()).enqueue_slot(schedule(action), slot, slot);
+  Job queued(const std::string &action, const std::string &plugin = "fixture-steps",
+             int64_t slot = 1000) {
+    auto job = JobQueue(db()).enqueue_slot(schedule(action, plugin), slot, slot);
     EXPECT_TRUE(job);
     return job.value_or(Job{});
   }
@@ -62,9 +65,9 @@ class Queue : public ::testing::Test {
 
 TEST_F(Queue, ClaimsTheOldestJobFirstAndLeavesInterruptedRunsByHand) {
   JobQueue q(db());
-  const Job first = queued("first");
+  const Job first = queued("first", "plugin-a");
   std::this_thread::sleep_for(5ms);
-  const Job second = queued("second");
+  const Job second = queued("second", "plugin-b");
   Job by_hand;
   by_hand.plugin_id = "fixture-steps";
   by_hand.action = "by-hand";
@@ -201,13 +204,35 @@ TEST_F(Queue, TheKeeperReportsALeaseAnotherWorkerTook) {
   EXPECT_EQ(JobQueue(db()).get(job.id)->lease_owner, "worker-b");
 }
 
+TEST_F(Queue, OneJobOfAnAccountRunsAtATimeAcrossWorkers) {
+  const Job first = queued("first");
+  std::this_thread::sleep_for(5ms);
+  const Job second = queued("second");  // the same plugin and account
+  std::this_thread::sleep_for(5ms);
+  const Job other = queued("other", "plugin-b");
+  JobQueue a(db()), b(db());
+  ASSERT_EQ(a.claim("worker-a", 60000)->job.id, first.id);
+  auto next = b.claim("worker-b", 60000);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->job.id, other.id) << "the account's second job waits; another's does not";
+  EXPECT_FALSE(b.claim("worker-b", 60000));
+  // worker-a's lease lapses: its job is taken over first, and still the second waits.
+  ASSERT_TRUE(a.renew(first.id, "worker-a", 1));
+  std::this_thread::sleep_for(20ms);
+  EXPECT_EQ(b.claim("worker-b", 60000)->job.id, first.id);
+  EXPECT_FALSE(a.claim("worker-a", 60000));
+  ASSERT_TRUE(b.finish(first.id, "worker-b", "done"));
+  EXPECT_EQ(a.claim("worker-a", 60000)->job.id, second.id);
+}
+
 // Worker processes claim at once, each job at most once: lease long enough that none
 // lapses, so a second claim of any job would be a double claim.
 TEST_F(Queue, WorkerProcessesNeverClaimOneJobTwice) {
   constexpr int kJobs = 60, kWorkers = 4;
   {
     JobQueue q(db());
-    for (int k = 0; k < kJobs; ++k) ASSERT_TRUE(q.enqueue_slot(schedule("steps"), k, k));
+    for (int k = 0; k < kJobs; ++k)
+      ASSERT_TRUE(q.enqueue_slot(schedule("steps", "plugin-" + std::to_string(k)), k, k));
   }
   std::vector<pid_t> workers;
   for (int w = 0; w < kWorkers; ++w) {
