@@ -193,6 +193,8 @@ std::optional<Claim> JobQueue::take(const std::string &id, const std::string &ow
 }
 
 std::optional<Claim> JobQueue::claim(const std::string &owner, int64_t lease_ms) {
+  // Idle workers poll: look without the write lock first, so an empty queue costs a read.
+  if (!oldest_claimable(db_, lease_clock_ms())) return std::nullopt;
   store::WriteTxn txn(db_);
   const int64_t now = lease_clock_ms();
   auto id = oldest_claimable(db_, now);
