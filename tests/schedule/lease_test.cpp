@@ -7,6 +7,7 @@
 // all` killed mid-run resumes on the next identical run once the leases lapse.
 #include <signal.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "steps_harness.hpp"
@@ -147,6 +148,11 @@ TEST_F(Leases, AWorkerKilledMidJobIsResumedByAnotherWorker) {
   ASSERT_EQ(open.size(), 1u) << jobs;
   EXPECT_EQ(open[0].at("state"), "running");
   EXPECT_TRUE(worker_of(open[0].at("lease_owner"), a)) << jobs;
+  const std::string text = host("runs").second;  // as a person reads it
+  EXPECT_NE(text.find("jobs queued or running:"), std::string::npos) << text;
+  EXPECT_NE(text.find("running  held by " + std::string(open[0].at("lease_owner").as_string())),
+            std::string::npos)
+      << text;
   ::kill(a, SIGKILL);
   EXPECT_EQ(wait_pid(a, 10s), -1);
   const auto done = finished();
@@ -165,6 +171,55 @@ TEST_F(Leases, AWorkerKilledMidJobIsResumedByAnotherWorker) {
   EXPECT_EQ(wait_pid(b, 20s), 0) << read(root_ / "b-log.txt");
   signal(SIGTERM);
   EXPECT_EQ(wait_exit(20s), 0) << log_text();
+}
+
+// The per-host limits hold within a worker process: limits.network_jobs bounds its jobs in
+// flight below its slots, and its slots bound them below the limit.
+TEST_F(Leases, AWorkerKeepsThePerHostLimits) {
+  std::vector<std::string> schedules;
+  for (int a = 0; a < 4; ++a) {
+    add_account("acc" + std::to_string(a), "--set steps=2 --set step_ms=250");
+    schedules.push_back(due_schedule("acc" + std::to_string(a), "steps"));
+  }
+  // Enqueues the four due slots (a daemon that runs none), waits for them in the queue, then
+  // runs a worker with ARGS until `total` runs succeeded: the most of this round's jobs open at
+  // one instant, from the [start, end] of their results.
+  auto peak = [&](const std::string &args, size_t total) {
+    start("daemon --slots 0");
+    EXPECT_TRUE(eventually([&] {
+      return json::parse(host("jobs --json").second).as_array().size() == 4;
+    })) << log_text();
+    const pid_t worker = spawn(args, "worker-out.txt", "worker-log.txt");
+    json::array rows;
+    EXPECT_TRUE(eventually([&] {
+      rows = runs();
+      size_t done = 0;
+      for (auto &r : rows) done += r.at("status") == "succeeded";
+      return done == total;
+    })) << read(root_ / "worker-log.txt");
+    ::kill(worker, SIGTERM);
+    EXPECT_EQ(wait_pid(worker, 20s), 0);
+    signal(SIGTERM);
+    EXPECT_EQ(wait_exit(20s), 0);
+    std::vector<std::pair<int64_t, int>> edges;
+    for (size_t k = 0; k < 4 && k < rows.size(); ++k) {  // newest first: this round's
+      edges.push_back({rows[k].at("result").at("start").as_int64(), 1});
+      edges.push_back({rows[k].at("result").at("end").as_int64(), -1});
+    }
+    std::sort(edges.begin(), edges.end());  // an end before a start at the same instant
+    int open = 0, most = 0;
+    for (auto &[t, d] : edges) most = std::max(most, open += d);
+    return most;
+  };
+  write_config(R"({"queue": {"lease_seconds": 1, "poll_seconds": 0.1},
+                   "limits": {"network_jobs": 2}})");
+  EXPECT_EQ(peak("worker --slots 4", 4), 2) << "limits.network_jobs binds below the slots";
+
+  write_config(kTinyLeases);  // limits.network_jobs 16
+  // Further back than before: an earlier slot (the last one already ran, and a slot is one job).
+  automuse::schedule::ScheduleStore store(db_file());
+  for (auto &id : schedules) store.set_last_fire(id, automuse::schedule::now_seconds() - 4 * 86400);
+  EXPECT_EQ(peak("worker --slots 1", 8), 1) << "one slot: one job at a time";
 }
 
 TEST_F(Leases, RunForAllAccountsKilledResumesOnTheNextRun) {
