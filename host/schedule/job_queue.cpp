@@ -1,5 +1,6 @@
 // host/schedule/job_queue.cpp — SQL of the job queue. Portable SQL only (the store runs on
-// SQLite and PostgreSQL); the claim is in one place, take_oldest_claimable below.
+// SQLite and PostgreSQL; a parameter only tested for NULL is CAST, so PostgreSQL knows its
+// type); the claim is in one place, oldest_claimable below.
 #include "schedule/job_queue.hpp"
 
 #include <unistd.h>
@@ -117,7 +118,7 @@ std::optional<Job> JobQueue::enqueue_slot(const Schedule &s, int64_t slot_time, 
   // nothing. The slot's uniqueness is what guarantees one job per slot.
   store::Stmt fire(db_,
                    "UPDATE schedules SET last_fire_at = ? WHERE id = ? AND"
-                   " (last_fire_at = ? OR (last_fire_at IS NULL AND ? IS NULL))");
+                   " (last_fire_at = ? OR (last_fire_at IS NULL AND CAST(? AS BIGINT) IS NULL))");
   fire.bind_all(fired_at, s.id, s.last_fire_at, s.last_fire_at).run();
   if (db_.changes() == 0) return std::nullopt;
   Job j;
@@ -213,7 +214,7 @@ std::optional<Claim> JobQueue::claim_identical(const std::string &owner, int64_t
   const int64_t now = lease_clock_ms();
   store::Stmt q(db_, std::string("SELECT id FROM jobs WHERE schedule_id IS NULL AND"
                                  " plugin_id = ? AND (account_id = ? OR (account_id IS NULL AND"
-                                 " ? IS NULL)) AND action = ? AND request = ? AND"
+                                 " CAST(? AS TEXT) IS NULL)) AND action = ? AND request = ? AND"
                                  " (state = 'interrupted' OR ") +
                          kClaimable + ") ORDER BY enqueued_ms DESC, id LIMIT 1");
   q.bind_all(plugin_id, account_id, account_id, action, request, now);
