@@ -4,11 +4,13 @@
 // is resumed by the next identical run; the graceful shutdown on SIGINT/SIGTERM.
 #include "app/run_action.hpp"
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <iostream>
 #include <set>
+#include <thread>
 
 #include "app/action_runner.hpp"
 #include "app/job_worker.hpp"
@@ -91,14 +93,33 @@ schedule::JobRun record_start(HostContext &context, schedule::ScheduleStore &run
   run.account_id = account_id;
   run.action = request.action;
   run.request = options;
-  if (auto old = request.again
-                     ? std::nullopt
-                     : queue.claim_identical(schedule::worker_id(), times.lease_ms, request.plugin,
-                                             account_id, request.action, options)) {
+  std::optional<schedule::Claim> old;
+  if (!request.again) {
+    old = queue.claim_identical(schedule::worker_id(), times.lease_ms, request.plugin, account_id,
+                                request.action, options);
+    // The same run killed a moment ago (or still running elsewhere) holds its lease until it
+    // lapses: wait for that, then take the job over, rather than start the same work anew.
+    for (std::optional<int64_t> until;
+         !old && (until = queue.identical_held_until(account_id, request.plugin, request.action,
+                                                     options));) {
+      log::write("host", spdlog::level::info,
+                 "the same run of " + request.plugin +
+                     (request.account ? " for " + *request.account : "") +
+                     " is held by another process; waiting up to " +
+                     std::to_string(std::max<int64_t>(0, *until - schedule::lease_clock_ms())) +
+                     " ms for its lease");
+      std::this_thread::sleep_for(std::chrono::milliseconds(
+          std::clamp<int64_t>(*until - schedule::lease_clock_ms() + 50, 50, 1000)));
+      old = queue.claim_identical(schedule::worker_id(), times.lease_ms, request.plugin, account_id,
+                                  request.action, options);
+    }
+  }
+  if (old) {
     run.job_id = old->job.id;
     if (old->left) run.resume_of = old->left->id;
     log::write("host", spdlog::level::info,
-               "resuming the interrupted job " + old->job.id.substr(0, 8) + " of " +
+               "resuming the interrupted run " +
+                   (old->left ? old->left->id : old->job.id).substr(0, 8) + " of " +
                    request.plugin + (request.account ? " for " + *request.account : ""));
   } else {
     schedule::Job job;

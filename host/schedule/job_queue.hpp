@@ -89,6 +89,13 @@ class JobQueue {
                                        const std::optional<std::string> &account_id,
                                        const std::string &action, const std::string &request);
 
+  // When another holder still has a live lease on a job of a run by hand with exactly these
+  // inputs (a run killed a moment ago, or one still running): when that lease expires.
+  std::optional<int64_t> identical_held_until(const std::optional<std::string> &account_id,
+                                              const std::string &plugin_id,
+                                              const std::string &action,
+                                              const std::string &request);
+
   // Extends `owner`'s lease of job `id`. False when the lease is no longer `owner`'s (it
   // lapsed and another worker took the job, or the job ended): stop working on it.
   bool renew(const std::string &id, const std::string &owner, int64_t lease_ms);
