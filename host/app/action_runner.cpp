@@ -289,4 +289,16 @@ void ActionRunner::cancel_all() {
   }
 }
 
+void ActionRunner::cancel_job(const std::string &job_id) {
+  for (auto it = queue_.begin(); it != queue_.end(); ++it) {
+    if (it->request.job_id != job_id) continue;
+    Pending p = std::move(*it);
+    queue_.erase(it);
+    p.done(ActionOutcome{AM_CANCELLED, "null", "cancelled before it started"});
+    return;
+  }
+  for (auto &r : running_)
+    if (r->pending.request.job_id == job_id) r->job->cancel();
+}
+
 }  // namespace automuse::app

@@ -62,6 +62,10 @@ class ActionRunner {
   // succeeded anyway.
   void cancel_all();
 
+  // Cancel the job whose request carries `job_id` (queued: it completes with AM_CANCELLED at
+  // once): another worker took it over after this one's lease lapsed.
+  void cancel_job(const std::string &job_id);
+
  private:
   struct Pending {
     ActionRequest request;

@@ -1,16 +1,23 @@
-// host/app/run_action.cpp — the command-line face of ActionRunner: runs recorded in job_runs,
-// interrupted ones (and those a killed process left running) resumed, and the graceful
-// shutdown on SIGINT/SIGTERM.
+// host/app/run_action.cpp — the command-line face of ActionRunner: each run by hand is a job of
+// the queue that this process holds under a lease while it runs it, every attempt recorded in
+// job_runs; an interrupted one (and one a killed process left behind, once its lease lapsed)
+// is resumed by the next identical run; the graceful shutdown on SIGINT/SIGTERM.
 #include "app/run_action.hpp"
 
+#include <algorithm>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <iostream>
+#include <set>
+#include <thread>
 
 #include "app/action_runner.hpp"
+#include "app/job_worker.hpp"
 #include "log/logging.hpp"
 #include "schedule/graceful_stop.hpp"
-#include "schedule/orphaned_runs.hpp"
+#include "schedule/job_queue.hpp"
+#include "schedule/lease_keeper.hpp"
 #include "schedule/schedule_store.hpp"
 #include "store/records.hpp"
 
@@ -50,12 +57,6 @@ void apply_request_json(const std::string &text, ActionRequest &request) {
 
 namespace {
 
-size_t network_jobs(HostContext &context) {
-  if (auto *v = context.config().find("limits.network_jobs"); v && v->is_number())
-    return static_cast<size_t>(std::max(1.0, v->to_number<double>()));
-  return 16;
-}
-
 // The account's id; none when the request names no account or an unknown one (the runner
 // then refuses the request with a message saying so).
 std::optional<std::string> account_id_of(HostContext &context, const ActionRequest &request) {
@@ -79,33 +80,64 @@ std::optional<schedule::JobRun> finished_run(HostContext &context, schedule::Sch
   return done;
 }
 
-// The job_runs row of one request; resumes the newest interrupted run with the same inputs
-// (under its job's id, so the job's ledger rows and cached steps carry on). --again starts a
-// new job.
+// The job and job_runs row of one request, held by this process: resumes the newest job of
+// the same inputs left interrupted (or by a killed process, once its lease lapsed) under its
+// job id, so its ledger rows and cached steps carry on. --again starts a new job.
 schedule::JobRun record_start(HostContext &context, schedule::ScheduleStore &runs,
+                              schedule::JobQueue &queue, const schedule::LeaseTimes &times,
                               const ActionRequest &request) {
   const std::optional<std::string> account_id = account_id_of(context, request);
   const std::string options = request_json(request);
-  std::optional<std::string> resume_of;
-  std::string job_id;
-  if (auto old = request.again
-                     ? std::nullopt
-                     : runs.find_interrupted(request.plugin, account_id, request.action, options);
-      old && runs.claim_interrupted(old->id)) {
-    resume_of = old->id;
-    job_id = old->job_id;
-    log::write("host", spdlog::level::info,
-               "resuming the interrupted run " + old->id.substr(0, 8) + " of " + request.plugin +
-                   (request.account ? " for " + *request.account : ""));
-  }
   schedule::JobRun run;
   run.plugin_id = request.plugin;
   run.account_id = account_id;
   run.action = request.action;
   run.request = options;
-  run.resume_of = resume_of;
-  run.job_id = job_id;
+  std::optional<schedule::Claim> old;
+  if (!request.again) {
+    old = queue.claim_identical(schedule::worker_id(), times.lease_ms, request.plugin, account_id,
+                                request.action, options);
+    // The same run killed a moment ago (or still running elsewhere) holds its lease until it
+    // lapses: wait for that, then take the job over, rather than start the same work anew.
+    for (std::optional<int64_t> until;
+         !old && (until = queue.identical_held_until(account_id, request.plugin, request.action,
+                                                     options));) {
+      log::write("host", spdlog::level::info,
+                 "the same run of " + request.plugin +
+                     (request.account ? " for " + *request.account : "") +
+                     " is held by another process; waiting up to " +
+                     std::to_string(std::max<int64_t>(0, *until - schedule::lease_clock_ms())) +
+                     " ms for its lease");
+      std::this_thread::sleep_for(std::chrono::milliseconds(
+          std::clamp<int64_t>(*until - schedule::lease_clock_ms() + 50, 50, 1000)));
+      old = queue.claim_identical(schedule::worker_id(), times.lease_ms, request.plugin, account_id,
+                                  request.action, options);
+    }
+  }
+  if (old) {
+    run.job_id = old->job.id;
+    if (old->left) run.resume_of = old->left->id;
+    log::write("host", spdlog::level::info,
+               "resuming the interrupted run " +
+                   (old->left ? old->left->id : old->job.id).substr(0, 8) + " of " +
+                   request.plugin + (request.account ? " for " + *request.account : ""));
+  } else {
+    schedule::Job job;
+    job.plugin_id = request.plugin;
+    job.account_id = account_id;
+    job.action = request.action;
+    job.request = options;
+    run.job_id = queue.enqueue_held(job, schedule::worker_id(), times.lease_ms).id;
+  }
   return runs.start_run(std::move(run));
+}
+
+// The queue state of a job by hand whose run ended with `status` (run_status).
+std::string job_state_of(const std::string &status) {
+  if (status == "succeeded") return "done";
+  if (status == "interrupted") return "interrupted";
+  if (status == "cancelled") return "cancelled";
+  return "failed";
 }
 
 // Prints what an identical, finished run produced, as if it had just run, and says so.
@@ -139,31 +171,47 @@ int run_actions(HostContext &context, const std::vector<ActionRequest> &requests
   }
   context.store();  // creates and migrates the database
   schedule::ScheduleStore runs(context.store_location());
+  schedule::JobQueue queue(context.store_location());
+  const schedule::LeaseTimes times = schedule::lease_times(context.config());
   boost::asio::io_context main_io;
   auto guard = boost::asio::make_work_guard(main_io);
   size_t remaining = requests.size();
   int exit_code = 0;
   {
     ActionRunner runner(context, main_io, network_jobs(context));
+    // A job whose lease another process took over (this one stalled past it) is cancelled
+    // here; its end is that process's to record.
+    std::set<std::string> lost;
+    schedule::LeaseKeeper keeper(context.store_location(), schedule::worker_id(), times,
+                                 [&](const std::string &job_id) {
+                                   boost::asio::post(main_io, [&, job_id] {
+                                     lost.insert(job_id);
+                                     runner.cancel_job(job_id);
+                                   });
+                                 });
     schedule::GracefulStop stop(main_io, schedule::grace_period(context.config()), "run",
                                 {[&] { runner.stop_taking(); }, [&] { runner.cancel_all(); }});
-    // Runs a killed process left "running" become interrupted, so the matching request below
-    // resumes them.
-    schedule::recover_orphaned_runs(runs);
     for (ActionRequest request : requests) {
       if (auto done = finished_run(context, runs, request)) {
         report_finished(request, *done, requests.size() > 1);
         --remaining;
         continue;
       }
-      auto run = record_start(context, runs, request);
+      auto run = record_start(context, runs, queue, times, request);
       request.job_id = run.job_id;
+      keeper.hold(run.job_id);
       runner.submit(request, [&, request, run_id = run.id](const ActionOutcome &o) {
         --remaining;
-        runs.finish_run(
-            run_id, run_status(o),
-            o.status == AM_OK ? std::nullopt : std::optional<std::string>(o.message),
-            o.result_json.empty() ? std::nullopt : std::optional<std::string>(o.result_json));
+        keeper.release(request.job_id);  // before the job's row changes
+        const std::string status = run_status(o);
+        const std::optional<std::string> error =
+            o.status == AM_OK ? std::nullopt : std::optional<std::string>(o.message);
+        if (!lost.count(request.job_id)) {
+          runs.finish_run(
+              run_id, status, error,
+              o.result_json.empty() ? std::nullopt : std::optional<std::string>(o.result_json));
+          queue.finish(request.job_id, schedule::worker_id(), job_state_of(status), error);
+        }
         const std::string who = request.plugin + " " +
                                 (request.action.empty() ? "(default action)" : request.action) +
                                 (request.account ? " for " + *request.account : "");

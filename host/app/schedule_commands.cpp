@@ -1,15 +1,17 @@
-// host/app/schedule_commands.cpp — the schedule CLI, run-due and the daemon. The daemon runs
-// on the main thread's io_context: a system_timer wakes it at the next firing time (or every
-// 30 s, to see schedules added or removed by other processes), due schedules start as jobs
-// through the ActionRunner, every attempt is a row in job_runs, and transient failures are
-// retried with exponential backoff. After downtime a missed schedule runs once. On
-// SIGINT/SIGTERM (schedule::GracefulStop) nothing new starts, running jobs get the grace
-// period, the rest are cancelled and recorded "interrupted"; the next daemon or run-due takes
-// those up first, with the same request, so the plugin resumes from its cached steps. Runs a
-// killed process left "running" are found by their owner (schedule/orphaned_runs.hpp) and
-// resumed the same way; a slot is claimed in one UPDATE, so two daemons never both fire it.
-// A schedule carries its action's options (`schedule add --option KEY=VALUE`), checked against
-// the plugin's describe() when added, and every firing runs with them.
+// host/app/schedule_commands.cpp — the schedule CLI, `runs`, `jobs`, run-due, the daemon and
+// `worker`. The daemon runs on the main thread's io_context: a system_timer wakes it at the
+// next firing time (or every 30 s, to see schedules added or removed by other processes), and
+// it enqueues each due slot in the job queue (schedule/job_queue.hpp) once, however many
+// daemons share the store. Workers (JobWorker: the daemon's own in-process one unless
+// `--slots 0`, `worker` processes, run-due) claim the jobs under a lease; every attempt is a
+// row in job_runs, and transient failures are retried with exponential backoff. After
+// downtime a missed schedule runs once. On SIGINT/SIGTERM (schedule::GracefulStop) nothing new
+// starts, running jobs get the grace period, the rest are cancelled and go back to the queue;
+// the next worker takes them up first, with the same job id, so the plugin resumes from its
+// cached steps. A worker killed outright stops renewing its leases; once they lapse another
+// worker resumes its jobs the same way. A schedule carries its action's options (`schedule add
+// --option KEY=VALUE`), checked against the plugin's describe() when added, and every firing
+// runs with them.
 #include "app/schedule_commands.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -23,13 +25,14 @@
 #include <vector>
 
 #include "app/action_runner.hpp"
+#include "app/job_worker.hpp"
 #include "app/plugin_commands.hpp"
 #include "app/run_action.hpp"
 #include "core/text.hpp"
 #include "log/logging.hpp"
 #include "schedule/cron.hpp"
 #include "schedule/graceful_stop.hpp"
-#include "schedule/orphaned_runs.hpp"
+#include "schedule/job_queue.hpp"
 #include "schedule/schedule_store.hpp"
 
 namespace automuse::app {
@@ -60,220 +63,46 @@ ScheduleStore open_schedules(HostContext &ctx) {
   return ScheduleStore(ctx.store_location());
 }
 
-bool transient(am_status s) {
-  return s == AM_UNAVAILABLE || s == AM_TIMEOUT || s == AM_RATE_LIMITED;
+// Enqueues the slot of every due, unpaused schedule once (missed slots collapse into one:
+// its first, and the firing moves to now); returns how many this process enqueued. Another
+// daemon or run-due on the same store may enqueue a slot first: then it is theirs.
+int enqueue_due(ScheduleStore &schedules, schedule::JobQueue &queue) {
+  int enqueued = 0;
+  const SysTime now = now_sys();
+  for (auto &s : schedules.list()) {
+    if (s.paused) continue;
+    std::optional<SysTime> next;
+    try {
+      next = next_fire(s);
+    } catch (const std::exception &e) {
+      log::write("host", spdlog::level::err, "schedule " + s.id + ": " + e.what());
+      continue;
+    }
+    if (!next || *next > now) continue;
+    if (queue.enqueue_slot(s, next->time_since_epoch().count(), now.time_since_epoch().count()))
+      ++enqueued;
+  }
+  return enqueued;
 }
 
-// One job to run: a schedule's firing, or an interrupted run taken up again.
-struct Work {
-  std::string key;  // one at a time per key: the schedule's id, or the resumed run's
-  std::optional<std::string> schedule_id;
-  std::string plugin, action;
-  std::optional<std::string> account_id;
-  std::string request = "{}";
-  std::optional<std::string> resume_of;  // the first attempt's link to the interrupted run
-  std::string job_id;                    // the job it continues (empty: a new one)
-};
-
-// Runs due schedules and interrupted runs through an ActionRunner, records attempts, retries
-// transient failures; stops in two steps (stop_taking, cancel) for GracefulStop.
-class Firing {
- public:
-  Firing(HostContext &ctx, ScheduleStore &store, boost::asio::io_context &io)
-      : ctx_(ctx), store_(store), io_(io), runner_(ctx, io, network_jobs(ctx)) {
-    if (auto *v = ctx.config().find("schedule.retry_base_seconds"); v && v->is_number())
-      retry_base_ms_ = static_cast<int64_t>(v->to_number<double>() * 1000);
-    if (auto *v = ctx.config().find("schedule.max_attempts"); v && v->is_number())
-      max_attempts_ = std::max(1, static_cast<int>(v->to_number<double>()));
-  }
-
-  // Takes up every interrupted scheduled run (oldest first), before anything new; returns how
-  // many. A run another process claimed first is left to it.
-  int resume_interrupted() {
-    int resumed = 0;
-    for (auto &r : store_.interrupted_runs(true)) {
-      if (!taking_ || busy_.count(*r.schedule_id) || !store_.claim_interrupted(r.id)) continue;
-      log::write("host", spdlog::level::info,
-                 "resuming the interrupted run " + r.id.substr(0, 8) + " of schedule " +
-                     r.schedule_id->substr(0, 8));
-      Work w{*r.schedule_id, r.schedule_id, r.plugin_id, r.action,
-             r.account_id,   r.request,     r.id,        r.job_id};
-      busy_.insert(w.key);
-      ++resumed;
-      attempt(w, r.attempt);
+// The earliest next firing of any unpaused schedule.
+std::optional<SysTime> earliest_next(ScheduleStore &schedules) {
+  std::optional<SysTime> best;
+  for (auto &s : schedules.list()) {
+    if (s.paused) continue;
+    try {
+      auto n = next_fire(s);
+      if (n && (!best || *n < *best)) best = n;
+    } catch (...) {
     }
-    return resumed;
   }
+  return best;
+}
 
-  // Fires every due, unpaused schedule once; returns how many started.
-  int fire_due() {
-    int started = 0;
-    SysTime now = now_sys();
-    for (auto &s : store_.list()) {
-      if (!taking_ || s.paused || busy_.count(s.id)) continue;
-      std::optional<SysTime> next;
-      try {
-        next = next_fire(s);
-      } catch (const std::exception &e) {
-        log::write("host", spdlog::level::err, "schedule " + s.id + ": " + e.what());
-        continue;
-      }
-      if (!next || *next > now) continue;
-      // Missed slots collapse into this one run. Another daemon or run-due on the same store
-      // may take the slot first: then it is theirs.
-      if (!store_.claim_fire(s.id, s.last_fire_at, now.time_since_epoch().count())) continue;
-      busy_.insert(s.id);
-      ++started;
-      attempt(Work{s.id, s.id, s.plugin_id, s.action, s.account_id, s.request, std::nullopt, {}},
-              1);
-    }
-    return started;
-  }
-
-  std::optional<SysTime> earliest_next() {
-    std::optional<SysTime> best;
-    for (auto &s : store_.list()) {
-      if (s.paused) continue;
-      try {
-        auto n = next_fire(s);
-        if (n && (!best || *n < *best)) best = n;
-      } catch (...) {
-      }
-    }
-    return best;
-  }
-
-  // Shutdown, first step: no new jobs or retries; a retry still waiting becomes an
-  // interrupted run (resumed at the next start). Running jobs go on.
-  void stop_taking() {
-    taking_ = false;
-    for (auto &[key, timer] : retries_) timer->cancel();
-    runner_.stop_taking();
-  }
-  // Shutdown, second step: cancel the running jobs (they are recorded as interrupted).
-  void cancel() { runner_.cancel_all(); }
-
-  bool idle() const { return busy_.empty(); }
-  int failures() const { return failures_; }
-  int interrupted() const { return interrupted_; }
-
- private:
-  static size_t network_jobs(HostContext &ctx) {
-    if (auto *v = ctx.config().find("limits.network_jobs"); v && v->is_number())
-      return static_cast<size_t>(std::max(1.0, v->to_number<double>()));
-    return 16;
-  }
-
-  schedule::JobRun start_row(const Work &w, int n) {
-    schedule::JobRun run;
-    run.schedule_id = w.schedule_id;
-    run.plugin_id = w.plugin;
-    run.account_id = w.account_id;
-    run.action = w.action;
-    run.attempt = n;
-    run.request = w.request;
-    run.resume_of = w.resume_of;
-    run.job_id = w.job_id;
-    return store_.start_run(run);
-  }
-
-  // Attempt `n` of `w`; `queued` is its row when a retry recorded it while waiting.
-  void attempt(Work w, int n, std::optional<std::string> queued = std::nullopt) {
-    ActionRequest r;
-    r.plugin = w.plugin;
-    r.action = w.action;
-    apply_request_json(w.request, r);
-    schedule::JobRun run;
-    if (queued) {
-      if (!store_.begin_retry(*queued)) {  // recorded otherwise meanwhile: not ours to run
-        busy_.erase(w.key);
-        return;
-      }
-      run.id = *queued;
-      run.job_id = w.job_id;
-    } else {
-      run = start_row(w, n);
-    }
-    w.resume_of.reset();    // a retry links to the previous attempt by its schedule
-    w.job_id = run.job_id;  // and is the same job
-    r.job_id = run.job_id;
-    if (w.account_id) {
-      auto a = ctx_.store().get_account(*w.account_id);
-      if (!a) {
-        store_.finish_run(run.id, "failed",
-                          "account " + *w.account_id + " no longer exists (schedule " +
-                              (w.schedule_id ? *w.schedule_id : std::string("-")) + ")",
-                          std::nullopt);
-        ++failures_;
-        busy_.erase(w.key);
-        return;
-      }
-      r.account = a->nickname;
-    }
-    log::write("host", spdlog::level::info,
-               "schedule " + w.key.substr(0, 8) + ": " + w.plugin + " " + w.action +
-                   (r.account ? " for " + *r.account : "") + " (attempt " + std::to_string(n) +
-                   ")");
-    runner_.submit(r, [this, w, n, run_id = run.id](const ActionOutcome &o) {
-      store_.finish_run(
-          run_id, run_status(o),
-          o.status == AM_OK ? std::nullopt : std::optional<std::string>(o.message),
-          o.result_json.empty() ? std::nullopt : std::optional<std::string>(o.result_json));
-      if (o.interrupted) {
-        ++interrupted_;
-        busy_.erase(w.key);
-        return;
-      }
-      if (o.status != AM_OK && transient(o.status) && n < max_attempts_ && taking_) {
-        retry_later(w, n, o.message);
-        return;
-      }
-      if (o.status != AM_OK) ++failures_;
-      busy_.erase(w.key);
-    });
-  }
-
-  void retry_later(const Work &w, int n, const std::string &why) {
-    auto delay = std::chrono::milliseconds(retry_base_ms_ << (n - 1));
-    log::write("host", spdlog::level::warn,
-               "schedule " + w.key.substr(0, 8) + ": transient failure (" + why +
-                   "); retrying in " + std::to_string(delay.count()) + " ms");
-    // The next attempt is recorded now, "retrying": if this process is killed while it
-    // waits, the next start finds the row orphaned and resumes it, so the slot is not lost.
-    schedule::JobRun next;
-    next.schedule_id = w.schedule_id;
-    next.plugin_id = w.plugin;
-    next.account_id = w.account_id;
-    next.action = w.action;
-    next.attempt = n + 1;
-    next.request = w.request;
-    next.job_id = w.job_id;
-    const std::string row = store_.queue_retry(next).id;
-    auto timer = std::make_shared<boost::asio::steady_timer>(io_, delay);
-    retries_[w.key] = timer;
-    timer->async_wait([this, timer, w, n, row](const boost::system::error_code &ec) {
-      retries_.erase(w.key);
-      if (!ec && taking_) return attempt(w, n + 1, row);
-      // Stopped while waiting: the next attempt is an interrupted run, taken up at the next
-      // start like any other.
-      store_.finish_run(row, "interrupted", "stopped before this retry started", std::nullopt);
-      ++interrupted_;
-      busy_.erase(w.key);
-    });
-  }
-
-  HostContext &ctx_;
-  ScheduleStore &store_;
-  boost::asio::io_context &io_;
-  ActionRunner runner_;
-  std::set<std::string> busy_;
-  std::map<std::string, std::shared_ptr<boost::asio::steady_timer>> retries_;
-  bool taking_ = true;
-  int64_t retry_base_ms_ = 60000;
-  int max_attempts_ = 3;
-  int failures_ = 0;
-  int interrupted_ = 0;
-};
+// `--slots N`, else limits.network_jobs.
+size_t worker_slots(HostContext &ctx, std::optional<int> slots) {
+  return slots ? static_cast<size_t>(std::max(0, *slots)) : network_jobs(ctx);
+}
 
 // The names of `action`'s options in the plugin's describe() document, read in a child
 // process as `plugins list` does; nullopt when the action declares no list (nothing to check
@@ -454,13 +283,31 @@ int change_command(HostContext &ctx, const std::string &id, const std::string &w
   return 0;
 }
 
+// "held by WORKER until TIME" for a running job, "" otherwise.
+std::string lease_text(const schedule::Job &j) {
+  if (j.state != "running" || !j.lease_owner) return "";
+  return "held by " + *j.lease_owner + " until " +
+         core::utc_text(j.lease_expires_ms.value_or(0) / 1000, "%H:%M:%S UTC");
+}
+
 int runs_command(HostContext &ctx, bool as_json, int limit) {
   auto store = open_schedules(ctx);
+  schedule::JobQueue queue(ctx.store_location());
+  std::map<std::string, schedule::Job> open;
+  for (auto &j : queue.open_jobs()) open.emplace(j.id, j);
   json::array arr;
+  if (!as_json && !open.empty()) {
+    std::cout << "jobs queued or running:\n";
+    for (auto &[id, j] : open)
+      std::cout << "  " << id.substr(0, 8) << "  " << j.plugin_id << " " << j.action << "  "
+                << j.state << (j.state == "running" ? "  " + lease_text(j) : "") << "\n";
+    std::cout << "runs:\n";
+  }
   for (auto &r : store.list_runs(limit)) {
     if (as_json) {
       json::object o;
       o["id"] = r.id;
+      o["job_id"] = r.job_id;
       o["schedule"] = r.schedule_id ? json::value(*r.schedule_id) : json::value(nullptr);
       o["plugin"] = r.plugin_id;
       o["account_id"] = r.account_id ? json::value(*r.account_id) : json::value(nullptr);
@@ -472,8 +319,13 @@ int runs_command(HostContext &ctx, bool as_json, int limit) {
       auto result = r.result ? json::parse(*r.result, ec) : json::value(nullptr);
       o["result"] = ec ? json::value(*r.result) : result;
       o["resume_of"] = r.resume_of ? json::value(*r.resume_of) : json::value(nullptr);
-      // The process that started it (what decides whether a "running" row is still running).
-      o["owner_pid"] = r.owner ? json::value(r.owner->pid) : json::value(nullptr);
+      o["worker"] = r.worker ? json::value(*r.worker) : json::value(nullptr);
+      // The job's state in the queue while it is open, and the worker holding its lease.
+      auto j = open.find(r.job_id);
+      o["job_state"] = j != open.end() ? json::value(j->second.state) : json::value(nullptr);
+      o["lease_owner"] = j != open.end() && j->second.lease_owner
+                             ? json::value(*j->second.lease_owner)
+                             : json::value(nullptr);
       o["request"] = json::parse(r.request, ec);
       if (ec) o["request"] = r.request;
       o["started_at"] = r.started_at;
@@ -491,22 +343,55 @@ int runs_command(HostContext &ctx, bool as_json, int limit) {
   return 0;
 }
 
+int jobs_command(HostContext &ctx, bool as_json) {
+  ctx.store();
+  schedule::JobQueue queue(ctx.store_location());
+  json::array arr;
+  for (auto &j : queue.open_jobs()) {
+    if (!as_json) {
+      std::cout << j.id.substr(0, 8) << "  " << j.plugin_id << " " << j.action
+                << (j.schedule_id ? "  schedule " + j.schedule_id->substr(0, 8) : "  by hand")
+                << "  " << j.state << (j.state == "running" ? "  " + lease_text(j) : "")
+                << "  claims " << j.attempts << "\n";
+      continue;
+    }
+    json::object o;
+    o["id"] = j.id;
+    o["plugin"] = j.plugin_id;
+    o["account_id"] = j.account_id ? json::value(*j.account_id) : json::value(nullptr);
+    o["action"] = j.action;
+    o["schedule"] = j.schedule_id ? json::value(*j.schedule_id) : json::value(nullptr);
+    o["slot_time"] = j.slot_time ? json::value(*j.slot_time) : json::value(nullptr);
+    o["state"] = j.state;
+    o["lease_owner"] = j.lease_owner ? json::value(*j.lease_owner) : json::value(nullptr);
+    o["lease_expires_ms"] =
+        j.lease_expires_ms ? json::value(*j.lease_expires_ms) : json::value(nullptr);
+    o["claims"] = j.attempts;
+    arr.push_back(std::move(o));
+  }
+  if (as_json) std::cout << json::serialize(arr) << "\n";
+  return 0;
+}
+
 int run_due_command(HostContext &ctx) {
   auto store = open_schedules(ctx);
+  schedule::JobQueue queue(ctx.store_location());
   boost::asio::io_context io;
   auto guard = boost::asio::make_work_guard(io);
   int started = 0, resumed = 0, failures = 0, interrupted = 0;
   {
-    Firing firing(ctx, store, io);
+    JobWorker worker(ctx, store, io, network_jobs(ctx));
     schedule::GracefulStop stop(io, schedule::grace_period(ctx.config()), "run-due",
-                                {[&] { firing.stop_taking(); }, [&] { firing.cancel(); }});
-    schedule::recover_orphaned_runs(store);  // runs a killed process left running
-    resumed = firing.resume_interrupted();
-    started = firing.fire_due();
-    while (!firing.idle()) io.run_one();
+                                {[&] { worker.stop_taking(); }, [&] { worker.cancel(); }});
+    started = enqueue_due(store, queue);
+    // Works the queue until nothing is left to claim: the slots just enqueued, and jobs
+    // waiting or left behind by a worker that died.
+    worker.take_jobs();
+    while (!worker.idle()) io.run_one();
     stop.close();
-    failures = firing.failures();
-    interrupted = firing.interrupted();
+    resumed = worker.resumed();
+    failures = worker.failures();
+    interrupted = worker.interrupted();
   }
   std::cout << "ran " << started << " due schedule" << (started == 1 ? "" : "s");
   if (resumed)
@@ -516,50 +401,79 @@ int run_due_command(HostContext &ctx) {
   return interrupted ? 130 : failures ? 1 : 0;
 }
 
-int daemon_command(HostContext &ctx, std::optional<double> grace_seconds) {
+// `daemon`: enqueues due slots, and (unless --slots 0) works the queue in-process.
+int daemon_command(HostContext &ctx, std::optional<double> grace_seconds,
+                   std::optional<int> slots) {
   auto store = open_schedules(ctx);
+  schedule::JobQueue queue(ctx.store_location());
   boost::asio::io_context io;
   auto guard = boost::asio::make_work_guard(io);
+  const size_t worker_count = worker_slots(ctx, slots);
   {
-    Firing firing(ctx, store, io);
+    std::optional<JobWorker> worker;
+    if (worker_count > 0) worker.emplace(ctx, store, io, worker_count);
     boost::asio::system_timer timer(io);
     schedule::GracefulStop stop(io, schedule::grace_period(ctx.config(), grace_seconds), "daemon",
                                 {[&] {
                                    timer.cancel();
-                                   firing.stop_taking();
+                                   if (worker) worker->stop_taking();
                                  },
-                                 [&] { firing.cancel(); }});
+                                 [&] {
+                                   if (worker) worker->cancel();
+                                 }});
     std::function<void()> tick = [&] {
       if (stop.stopping()) return;
-      // Runs left running by a process killed meanwhile (another daemon, run-due), then every
-      // interrupted one, also those another process left, once their key is free.
-      schedule::recover_orphaned_runs(store);
-      firing.resume_interrupted();
-      firing.fire_due();
+      if (enqueue_due(store, queue) > 0 && worker) worker->take_jobs();
       auto wake = std::chrono::system_clock::now() + std::chrono::seconds(30);
-      if (auto next = firing.earliest_next(); next && *next < wake) wake = *next;
+      if (auto next = earliest_next(store); next && *next < wake) wake = *next;
       timer.expires_at(wake);
       timer.async_wait([&](const boost::system::error_code &ec) {
         if (!ec) tick();
       });
     };
-    log::write("host", spdlog::level::info,
-               "daemon: started, " + std::to_string(store.list().size()) + " schedule(s)");
-    // Interrupted runs first: they were due before anything that is due now. Those a killed
-    // process left "running" become interrupted first.
-    schedule::recover_orphaned_runs(store);
-    if (int n = firing.resume_interrupted())
-      log::write("host", spdlog::level::info,
-                 "daemon: resumed " + std::to_string(n) + " interrupted run(s)");
+    log::write(
+        "host", spdlog::level::info,
+        "daemon: started, " + std::to_string(store.list().size()) + " schedule(s), " +
+            (worker ? std::to_string(worker_count) + " worker slot(s) as " + schedule::worker_id()
+                    : std::string("no worker slots (separate workers run the jobs)")));
+    // Jobs waiting in the queue first (interrupted ones, those of a worker that died): they
+    // were due before anything that is due now.
+    if (worker) worker->poll();
     tick();
-    while (!stop.stopping() || !firing.idle()) io.run_one();
+    while (!stop.stopping() || (worker && !worker->idle())) io.run_one();
     stop.close();
-    if (firing.interrupted())
+    if (worker && worker->interrupted())
       log::write("host", spdlog::level::info,
-                 "daemon: " + std::to_string(firing.interrupted()) +
-                     " run(s) interrupted; the next start resumes them");
+                 "daemon: " + std::to_string(worker->interrupted()) +
+                     " job(s) interrupted; back in the queue for the next worker");
   }
   log::write("host", spdlog::level::info, "daemon: stopped");
+  return 0;
+}
+
+// `worker`: claims and runs jobs of the queue until stopped.
+int worker_command(HostContext &ctx, std::optional<double> grace_seconds,
+                   std::optional<int> slots) {
+  auto store = open_schedules(ctx);
+  boost::asio::io_context io;
+  auto guard = boost::asio::make_work_guard(io);
+  {
+    JobWorker worker(ctx, store, io, std::max<size_t>(1, worker_slots(ctx, slots)));
+    schedule::GracefulStop stop(io, schedule::grace_period(ctx.config(), grace_seconds), "worker",
+                                {[&] { worker.stop_taking(); }, [&] { worker.cancel(); }});
+    log::write("host", spdlog::level::info,
+               "worker: started as " + schedule::worker_id() + ", " +
+                   std::to_string(std::max<size_t>(1, worker_slots(ctx, slots))) +
+                   " slot(s), lease " + std::to_string(worker.times().lease_ms) + " ms");
+    worker.poll();
+    while (!stop.stopping() || !worker.idle()) io.run_one();
+    stop.close();
+    if (worker.interrupted())
+      log::write("host", spdlog::level::info,
+                 "worker: " + std::to_string(worker.interrupted()) +
+                     " job(s) interrupted; back in the queue for the next worker");
+  }
+  log::write("host", spdlog::level::info, "worker: stopped");
   return 0;
 }
 
@@ -617,11 +531,31 @@ void add_schedule_commands(CLI::App &app, const std::function<HostContext &()> &
   due->callback([=] { *exit_code = run_due_command(context()); });
 
   auto grace = std::make_shared<std::optional<double>>();
+  auto daemon_slots = std::make_shared<std::optional<int>>();
   auto *daemon = app.add_subcommand("daemon", "Run schedules in the foreground until stopped");
   daemon->add_option("--grace", *grace,
                      "Seconds running jobs get to finish after SIGINT/SIGTERM before they are "
                      "cancelled (default: schedule.grace_seconds, 30)");
-  daemon->callback([=] { *exit_code = daemon_command(context(), *grace); });
+  daemon->add_option("--slots", *daemon_slots,
+                     "Jobs its in-process worker runs at once (default: limits.network_jobs); 0: "
+                     "only enqueue due slots, separate `worker` processes run them");
+  daemon->callback([=] { *exit_code = daemon_command(context(), *grace, *daemon_slots); });
+
+  auto worker_grace = std::make_shared<std::optional<double>>();
+  auto worker_slots = std::make_shared<std::optional<int>>();
+  auto *worker = app.add_subcommand(
+      "worker",
+      "Claim and run jobs of the queue (scheduled slots, runs left behind) until stopped");
+  worker->add_option("--slots", *worker_slots, "Jobs run at once (default: limits.network_jobs)");
+  worker->add_option("--grace", *worker_grace,
+                     "Seconds running jobs get to finish after SIGINT/SIGTERM before they are "
+                     "cancelled and put back in the queue (default: schedule.grace_seconds, 30)");
+  worker->callback([=] { *exit_code = worker_command(context(), *worker_grace, *worker_slots); });
+
+  auto jobs_json = std::make_shared<bool>(false);
+  auto *jobs = app.add_subcommand("jobs", "Show queued and running jobs and their lease holders");
+  jobs->add_flag("--json", *jobs_json, "Print JSON");
+  jobs->callback([=] { *exit_code = jobs_command(context(), *jobs_json); });
 }
 
 }  // namespace automuse::app

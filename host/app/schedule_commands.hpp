@@ -1,5 +1,5 @@
-// host/app/schedule_commands.hpp — `schedule add|list|remove|pause|resume`, `runs`,
-// `run-due` and `daemon`: schedules that really fire.
+// host/app/schedule_commands.hpp — `schedule add|list|remove|pause|resume`, `runs`, `jobs`,
+// `run-due`, `daemon` and `worker`: schedules that really fire, through the job queue.
 #pragma once
 
 #include "app/host_context.hpp"

@@ -68,6 +68,10 @@ constexpr Key kKnownKeys[] = {
     {"schedule.retry_base_seconds", Kind::Number},
     {"schedule.max_attempts", Kind::Number},
     {"schedule.grace_seconds", Kind::Number},
+    {"queue", Kind::Object},
+    {"queue.lease_seconds", Kind::Number},
+    {"queue.renew_seconds", Kind::Number},
+    {"queue.poll_seconds", Kind::Number},
     {"render", Kind::Object},
     {"render.encoder", Kind::String},
     {"plugins", Kind::Object},
@@ -252,6 +256,7 @@ std::string Config::default_text() {
     "upload_mb": 16384
   },
   "schedule": {"retry_base_seconds": 60, "max_attempts": 3, "grace_seconds": 30},
+  "queue": {"lease_seconds": 60, "renew_seconds": 20, "poll_seconds": 2},
   "llm": {
     "provider": "ollama",
     "model": null,

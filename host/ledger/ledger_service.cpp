@@ -75,6 +75,10 @@ am_status intend(const am_host *host, am_job *job, am_str target, am_str digest,
     in.digest = am::to_string(digest);
     if (summary.len) in.summary = am::to_string(summary);
     in.again = run.again;
+    // One publication per job, account and target: a job resumed after its upload finished
+    // but before its run was recorded (a worker killed there) may have lost the plugin's own
+    // state and made new content; the job's published row still stands for it.
+    in.one_per_job = true;
     auto [row, created] = ledger_of(host).intend(in);
     am_ledger_record r{};
     r.struct_size = sizeof r;

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <random>
 
+#include "schedule/job_queue.hpp"
+
 namespace automuse::schedule {
 
 std::string new_id() {
@@ -24,19 +26,9 @@ int64_t now_seconds() {
       .count();
 }
 
-namespace {
-
-Schedule read_schedule(store::Stmt &s) {
-  Schedule out;
-  s.columns(out.id, out.plugin_id, out.account_id, out.action, out.cron, out.time_zone, out.paused,
-            out.created_at, out.last_fire_at);
-  out.request = s.opt_text(9).value_or("{}");
-  return out;
-}
-
-constexpr const char *kRunColumns =
+const char *const kRunColumns =
     "id, schedule_id, plugin_id, account_id, action, attempt, status, error, result, started_at,"
-    " finished_at, request, resume_of, owner_pid, owner_start, owner_boot, owner_host, job_id";
+    " finished_at, request, resume_of, worker, job_id";
 
 JobRun read_run(store::Stmt &q) {
   JobRun r;
@@ -46,12 +38,19 @@ JobRun read_run(store::Stmt &q) {
   r.attempt = static_cast<int>(attempt);
   r.request = q.opt_text(11).value_or("{}");
   r.resume_of = q.opt_text(12);
-  if (auto pid = q.opt_int64(13)) {
-    r.owner = ProcessOwner{*pid, q.opt_int64(14).value_or(0), q.opt_text(15).value_or(""),
-                           q.opt_text(16).value_or("")};
-  }
-  r.job_id = q.opt_text(17).value_or(r.id);
+  r.worker = q.opt_text(13);
+  r.job_id = q.opt_text(14).value_or(r.id);
   return r;
+}
+
+namespace {
+
+Schedule read_schedule(store::Stmt &s) {
+  Schedule out;
+  s.columns(out.id, out.plugin_id, out.account_id, out.action, out.cron, out.time_zone, out.paused,
+            out.created_at, out.last_fire_at);
+  out.request = s.opt_text(9).value_or("{}");
+  return out;
 }
 
 // The newest run of this plugin, account, action and request among those `where` selects.
@@ -127,15 +126,6 @@ void ScheduleStore::set_last_fire(const std::string &id, int64_t scheduled_time)
   q.bind(1, scheduled_time).bind(2, id).run();
 }
 
-bool ScheduleStore::claim_fire(const std::string &id, const std::optional<int64_t> &seen,
-                               int64_t scheduled_time) {
-  store::Stmt q(
-      db_,
-      "UPDATE schedules SET last_fire_at = ? WHERE id = ? AND last_fire_at IS NOT DISTINCT FROM ?");
-  q.bind(1, scheduled_time).bind(2, id).bind(3, seen).run();
-  return db_.changes() > 0;
-}
-
 JobRun ScheduleStore::queue_retry(JobRun run) {
   run.status = "retrying";
   return start_run(std::move(run));
@@ -153,26 +143,28 @@ JobRun ScheduleStore::start_run(JobRun run) {
   run.id = new_id();
   run.started_at = now_seconds();
   if (run.status != "retrying") run.status = "running";
-  run.owner = current_process();
+  run.worker = worker_id();
   if (run.job_id.empty()) run.job_id = run.id;
   store::Stmt q(db_,
                 "INSERT INTO job_runs (id, schedule_id, plugin_id, account_id, action, attempt,"
-                " status, started_at, request, resume_of, owner_pid, owner_start, owner_boot,"
-                " owner_host, job_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                " status, started_at, request, resume_of, worker, job_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   q.bind_all(run.id, run.schedule_id, run.plugin_id, run.account_id, run.action,
              static_cast<int64_t>(run.attempt), run.status, run.started_at, run.request,
-             run.resume_of, run.owner->pid, run.owner->start_ticks, run.owner->boot_id,
-             run.owner->host_id, run.job_id)
+             run.resume_of, run.worker, run.job_id)
       .run();
   return run;
 }
 
-void ScheduleStore::finish_run(const std::string &id, const std::string &status,
+bool ScheduleStore::finish_run(const std::string &id, const std::string &status,
                                const std::optional<std::string> &error,
                                const std::optional<std::string> &result) {
   store::Stmt q(
-      db_, "UPDATE job_runs SET status = ?, error = ?, result = ?, finished_at = ? WHERE id = ?");
+      db_,
+      "UPDATE job_runs SET status = ?, error = ?, result = ?, finished_at = ? WHERE id = ?"
+      " AND status IN ('running', 'retrying')");
   q.bind_all(status, error, result, now_seconds(), id).run();
+  return db_.changes() > 0;
 }
 
 std::vector<JobRun> ScheduleStore::list_runs(int limit) {
@@ -184,52 +176,12 @@ std::vector<JobRun> ScheduleStore::list_runs(int limit) {
   return out;
 }
 
-std::vector<JobRun> ScheduleStore::interrupted_runs(bool scheduled_only) {
-  store::Stmt q(
-      db_, std::string("SELECT ") + kRunColumns + " FROM job_runs WHERE status = 'interrupted'" +
-               (scheduled_only ? " AND schedule_id IS NOT NULL" : "") + " ORDER BY started_at, id");
-  std::vector<JobRun> out;
-  while (q.step()) out.push_back(read_run(q));
-  return out;
-}
-
-std::optional<JobRun> ScheduleStore::find_interrupted(const std::string &plugin_id,
-                                                      const std::optional<std::string> &account_id,
-                                                      const std::string &action,
-                                                      const std::string &request) {
-  return latest_run(db_, "status = 'interrupted'", plugin_id, account_id, action, request);
-}
-
 std::optional<JobRun> ScheduleStore::find_finished(const std::string &plugin_id,
                                                    const std::optional<std::string> &account_id,
                                                    const std::string &action,
                                                    const std::string &request) {
   return latest_run(db_, "status = 'succeeded' AND schedule_id IS NULL", plugin_id, account_id,
                     action, request);
-}
-
-bool ScheduleStore::claim_interrupted(const std::string &id) {
-  store::Stmt q(db_,
-                "UPDATE job_runs SET status = 'resumed' WHERE id = ? AND status = 'interrupted'");
-  q.bind(1, id).run();
-  return db_.changes() > 0;
-}
-
-std::vector<JobRun> ScheduleStore::running_runs() {
-  store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
-                         " FROM job_runs WHERE status IN ('running', 'retrying')"
-                         " ORDER BY started_at, id");
-  std::vector<JobRun> out;
-  while (q.step()) out.push_back(read_run(q));
-  return out;
-}
-
-bool ScheduleStore::interrupt_orphan(const std::string &id, const std::string &why) {
-  store::Stmt q(db_,
-                "UPDATE job_runs SET status = 'interrupted', error = ?, finished_at = ?"
-                " WHERE id = ? AND status IN ('running', 'retrying')");
-  q.bind(1, why).bind(2, now_seconds()).bind(3, id).run();
-  return db_.changes() > 0;
 }
 
 std::string ScheduleStore::account_nickname(const std::string &account_id) {

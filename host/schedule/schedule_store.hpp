@@ -1,6 +1,7 @@
 // host/schedule/schedule_store.hpp — schedules and job runs in the store's database (tables
-// from migrations 4-6 and 8), through their own connection: the daemon, `run-due` and the CLI share
-// them across processes (and hosts, on PostgreSQL) through the store's database.
+// from migrations 4-9), through their own connection: daemons, workers, `run-due` and the CLI
+// share them across processes (and hosts, on PostgreSQL) through the store's database. Which
+// job runs where is the job queue's (job_queue.hpp).
 #pragma once
 
 #include <cstdint>
@@ -9,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "schedule/process_owner.hpp"
 #include "store/database.hpp"
 
 namespace automuse::schedule {
@@ -48,8 +48,8 @@ struct JobRun {
   // The job this run belongs to: its own id, or the job of the run it resumes (rows written
   // before migration 7: their own id). The publication ledger records it.
   std::string job_id;
-  // The process that started it (none in rows written before migration 6).
-  std::optional<ProcessOwner> owner;
+  // The worker that made the attempt (worker_id(); none in rows written before migration 9).
+  std::optional<std::string> worker;
 };
 
 class ScheduleStore {
@@ -63,51 +63,37 @@ class ScheduleStore {
   bool remove(const std::string &id);
   void set_paused(const std::string &id, bool paused);
   void set_last_fire(const std::string &id, int64_t scheduled_time);
-  // Takes a firing: sets last_fire_at to `scheduled_time` only if it is still `seen` (what
-  // this process read). False when another process (a second daemon, run-due) fired it
-  // first: one UPDATE, so two never both fire one slot.
-  bool claim_fire(const std::string &id, const std::optional<int64_t> &seen,
-                  int64_t scheduled_time);
 
-  // id, started_at and owner (this process) filled in, status "running"; job_id is the run's
-  // own id unless set (a resumed run passes its job's).
+  // id, started_at and worker (this process) filled in, status "running"; job_id is the
+  // run's own id unless set (a job's attempts pass the job's).
   JobRun start_run(JobRun run);
-  // The same for an attempt that waits for its backoff: status "retrying", owned by this
-  // process, so a process killed while it waits leaves a row to resume (an orphan, below).
+  // The same for an attempt that waits for its backoff: status "retrying". The job's lease
+  // stays held while it waits; if the worker dies, the next holder continues from this row.
   JobRun queue_retry(JobRun run);
   // A retrying row starts: "running" from now. False when it is no longer retrying.
   bool begin_retry(const std::string &id);
-  void finish_run(const std::string &id, const std::string &status,
+  // Records the end of an attempt that is still running or retrying. False when it is not
+  // (another worker took the job over after this one's lease lapsed and recorded it resumed).
+  bool finish_run(const std::string &id, const std::string &status,
                   const std::optional<std::string> &error,
                   const std::optional<std::string> &result);
   std::vector<JobRun> list_runs(int limit);
 
-  // Interrupted runs, oldest first; only scheduled ones (run-due, the daemon) when asked.
-  std::vector<JobRun> interrupted_runs(bool scheduled_only);
-  // The newest interrupted run of exactly this plugin, account, action and request.
-  std::optional<JobRun> find_interrupted(const std::string &plugin_id,
-                                         const std::optional<std::string> &account_id,
-                                         const std::string &action, const std::string &request);
   // The newest run of exactly this plugin, account, action and request that succeeded, not
   // fired by a schedule (a scheduled slot is a run identity of its own).
   std::optional<JobRun> find_finished(const std::string &plugin_id,
                                       const std::optional<std::string> &account_id,
                                       const std::string &action, const std::string &request);
-  // Marks an interrupted run "resumed". False when it is no longer interrupted
-  // (another process took it first): the claim is one UPDATE, so two never both win.
-  bool claim_interrupted(const std::string &id);
-
-  // Every run recorded "running" or "retrying" (this process's own too), oldest first.
-  std::vector<JobRun> running_runs();
-  // Records a running (or retrying) run whose owner is gone as "interrupted" with `why`. False
-  // when it is no longer running (it finished, or another process recorded it first).
-  bool interrupt_orphan(const std::string &id, const std::string &why);
   // The nickname of an account id, for messages; empty when there is none.
   std::string account_nickname(const std::string &account_id);
 
  private:
   store::Db db_;
 };
+
+// The columns of a job_runs row, as read_run reads them (the job queue reads rows too).
+extern const char *const kRunColumns;
+JobRun read_run(store::Stmt &q);
 
 // A new random id (UUID v4 text).
 std::string new_id();

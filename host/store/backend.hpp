@@ -43,6 +43,7 @@ class Connection {
   virtual void rollback() noexcept = 0;
   virtual std::vector<std::string> table_names() = 0;
   virtual std::string_view lock_rows_clause() const = 0;
+  virtual std::string_view skip_locked_rows_clause() const = 0;
   virtual std::string integrity_check() = 0;
   virtual void lock_opening() = 0;
   virtual void unlock_opening() noexcept = 0;

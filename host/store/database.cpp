@@ -42,6 +42,9 @@ std::vector<std::string> Db::table_names() {
 std::string_view Db::lock_rows_clause() const {
   return conn_->lock_rows_clause();
 }
+std::string_view Db::skip_locked_rows_clause() const {
+  return conn_->skip_locked_rows_clause();
+}
 std::string Db::integrity_check() {
   return conn_->integrity_check();
 }

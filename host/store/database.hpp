@@ -83,6 +83,9 @@ class Db {
   // Appended to a SELECT inside a write transaction to lock the rows it reads until commit:
   // " FOR UPDATE" on PostgreSQL; nothing on SQLite, whose write transaction locks everything.
   std::string_view lock_rows_clause() const;
+  // The same for a queue's claim: " FOR UPDATE SKIP LOCKED" on PostgreSQL, so concurrent
+  // claimers pass over rows another one has locked instead of waiting; nothing on SQLite.
+  std::string_view skip_locked_rows_clause() const;
   // "ok", or the engine's list of problems (PostgreSQL checks its own pages: always "ok").
   std::string integrity_check();
   // Held while opening and migrating: processes (or hosts) opening the store at once take it

@@ -132,6 +132,43 @@ const std::vector<Migration> &migrations() {
            // ({"sets": ["key=value", ...]}); every firing runs with them.
            "ALTER TABLE schedules ADD COLUMN request TEXT NOT NULL DEFAULT '{}'",
        }},
+      {9,
+       "A job queue with leases; job runs no longer name their process",
+       {
+           // One row per job (schedule/job_queue.hpp): what to run, where it came from (a
+           // schedule's slot, or a run by hand), its state, and the worker holding its lease
+           // until lease_expires_ms. Its id is the job id its job_runs rows and the
+           // publication ledger carry, so a job resumed by another worker stays one job.
+           // Times are Unix milliseconds (leases are short). A slot is one job however many
+           // daemons enqueue it: UNIQUE (schedule_id, slot_time), inserted if absent (NULLs
+           // are distinct, so runs by hand never collide).
+           "CREATE TABLE jobs (id TEXT NOT NULL PRIMARY KEY, plugin_id TEXT NOT NULL,"
+           " account_id TEXT, action TEXT NOT NULL, request TEXT NOT NULL DEFAULT '{}',"
+           " schedule_id TEXT, slot_time BIGINT,"
+           " state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'interrupted', 'done',"
+           " 'failed', 'cancelled')),"
+           " lease_owner TEXT, lease_expires_ms BIGINT, attempts INTEGER NOT NULL DEFAULT 0,"
+           " error TEXT, enqueued_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL,"
+           " finished_ms BIGINT, UNIQUE (schedule_id, slot_time))",
+           "CREATE INDEX jobs_by_state ON jobs (state, enqueued_ms)",
+           "CREATE INDEX job_runs_by_job ON job_runs (job_id)",
+           // Runs an older host left unfinished become jobs: scheduled ones queued (any worker
+           // resumes them), runs by hand interrupted (the next identical run resumes them).
+           "INSERT INTO jobs (id, plugin_id, account_id, action, request, schedule_id, state,"
+           " attempts, enqueued_ms, updated_ms)"
+           " SELECT COALESCE(job_id, id), plugin_id, account_id, action, COALESCE(request, '{}'),"
+           " schedule_id, CASE WHEN schedule_id IS NULL THEN 'interrupted' ELSE 'queued' END, 1,"
+           " started_at * 1000, started_at * 1000 FROM job_runs"
+           " WHERE status IN ('running', 'retrying', 'interrupted') ORDER BY started_at"
+           " ON CONFLICT (id) DO NOTHING",
+           // Leases replace the owner columns of migration 6 (pid, start time, boot, machine).
+           "ALTER TABLE job_runs DROP COLUMN owner_pid",
+           "ALTER TABLE job_runs DROP COLUMN owner_start",
+           "ALTER TABLE job_runs DROP COLUMN owner_boot",
+           "ALTER TABLE job_runs DROP COLUMN owner_host",
+           // The worker (worker id) that made the attempt, for "left running by" messages.
+           "ALTER TABLE job_runs ADD COLUMN worker TEXT",
+       }},
   };
   return kMigrations;
 }

@@ -44,6 +44,7 @@ class PostgresConnection : public Connection {
   void rollback() noexcept override { Result(PQexec(conn_, "ROLLBACK"), PQclear); }
   std::vector<std::string> table_names() override;
   std::string_view lock_rows_clause() const override { return " FOR UPDATE"; }
+  std::string_view skip_locked_rows_clause() const override { return " FOR UPDATE SKIP LOCKED"; }
   std::string integrity_check() override { return "ok"; }
   void lock_opening() override { exec(kOpeningLock); }
   void unlock_opening() noexcept override { Result(PQexec(conn_, kOpeningUnlock), PQclear); }

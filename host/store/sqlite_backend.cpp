@@ -49,6 +49,7 @@ class SqliteConnection : public Connection {
     return out;
   }
   std::string_view lock_rows_clause() const override { return ""; }
+  std::string_view skip_locked_rows_clause() const override { return ""; }
   std::string integrity_check() override {
     sqlite::Stmt q(db_, "PRAGMA integrity_check");
     std::string out;

@@ -1,7 +1,7 @@
 // tests/schedule/retry_kill_test.cpp — a daemon killed (SIGKILL) while a transient failure's
 // retry waits for its backoff does not lose the slot: the waiting attempt is a "retrying" row
-// owned by the daemon, the next start finds its owner gone, records it interrupted and resumes
-// it, and the slot ends with one success.
+// of a job the daemon holds under a lease; the lease lapses, the next start claims the job,
+// records the row resumed and continues it, and the slot ends with one success.
 #include "steps_harness.hpp"
 
 namespace json = boost::json;
@@ -21,7 +21,8 @@ json::array with_status(const json::array &rows, const char *status) {
 }  // namespace
 
 TEST_F(RetryKill, ARetryWaitingWhenTheDaemonIsKilledIsResumedByTheNextStart) {
-  write_config(R"({"schedule": {"retry_base_seconds": 60, "max_attempts": 3}})");
+  write_config(R"({"schedule": {"retry_base_seconds": 60, "max_attempts": 3},
+                   "queue": {"lease_seconds": 1, "poll_seconds": 0.1}})");
   add_account("wobbly", "--set fail_times=1");
   const std::string schedule = due_schedule("wobbly", "flaky");
   start("daemon --grace 5");
@@ -53,7 +54,7 @@ TEST_F(RetryKill, ARetryWaitingWhenTheDaemonIsKilledIsResumedByTheNextStart) {
   EXPECT_EQ(done.at("result").at("calls"), 2);
   const json::value resumed = with_status(rows, "resumed").at(0);
   EXPECT_EQ(resumed.at("id"), waiting.at("id"));
-  EXPECT_NE(std::string(resumed.at("error").as_string()).find("left running by process"),
+  EXPECT_NE(std::string(resumed.at("error").as_string()).find("left running by worker"),
             std::string::npos)
       << resumed;
 }

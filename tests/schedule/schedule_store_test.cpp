@@ -1,7 +1,6 @@
 // The schedule store on both backends (SQLite and PostgreSQL): schedules and their prefixes,
-// firings claimed once (a NULL last firing compared as a value), runs in order, interrupted
-// runs found and claimed once — and claims from several connections at once, as several
-// daemons or hosts make them.
+// firings enqueued once (a NULL last firing compared as a value), runs finished once — and
+// slots enqueued from several connections at once, as several daemons or hosts do.
 #include "schedule/schedule_store.hpp"
 
 #include <gtest/gtest.h>
@@ -9,6 +8,7 @@
 #include <atomic>
 #include <thread>
 
+#include "schedule/job_queue.hpp"
 #include "store/store.hpp"
 #include "support/store_backends.hpp"
 
@@ -55,58 +55,56 @@ TEST_P(ScheduleStores, AddListGetByPrefixPauseRemove) {
   EXPECT_EQ(schedules.list().size(), 1u);
 }
 
-TEST_P(ScheduleStores, AFiringIsClaimedOnceFromNullAndFromAValue) {
+// A firing is taken from the last firing the daemon saw (NULL compared as a value) and its slot
+// enqueued with it, once.
+TEST_P(ScheduleStores, AFiringIsEnqueuedOnceFromNullAndFromAValue) {
+  JobQueue queue(location());
   Schedule s = schedules.add(every_minute());
-  EXPECT_TRUE(schedules.claim_fire(s.id, std::nullopt, 60));
-  EXPECT_FALSE(schedules.claim_fire(s.id, std::nullopt, 60));  // no longer NULL
-  EXPECT_FALSE(schedules.claim_fire(s.id, 0, 120));
-  EXPECT_TRUE(schedules.claim_fire(s.id, 60, 120));
+  EXPECT_TRUE(queue.enqueue_slot(s, 60, 60));
+  EXPECT_FALSE(queue.enqueue_slot(s, 60, 60));  // last_fire_at is no longer NULL
+  s.last_fire_at = 0;
+  EXPECT_FALSE(queue.enqueue_slot(s, 120, 120));
+  s.last_fire_at = 60;
+  EXPECT_TRUE(queue.enqueue_slot(s, 120, 120));
   EXPECT_EQ(schedules.get(s.id)->last_fire_at, 120);
+  EXPECT_EQ(queue.open_jobs().size(), 2u);
 }
 
-TEST_P(ScheduleStores, RunsAreListedAndInterruptedOnesClaimedOnce) {
+TEST_P(ScheduleStores, RunsAreListedAndFinishedOnce) {
   JobRun first = schedules.start_run(run_of(R"({"sets":["a=1"]})"));
   JobRun second = schedules.start_run(run_of(R"({"sets":["a=2"]})"));
-  schedules.finish_run(first.id, "succeeded", std::nullopt, R"({"ok":true})");
-  EXPECT_EQ(schedules.list_runs(10).size(), 2u);
-  EXPECT_EQ(schedules.running_runs().size(), 1u);
-  EXPECT_TRUE(schedules.interrupt_orphan(second.id, "its process is gone"));
-  EXPECT_FALSE(schedules.interrupt_orphan(second.id, "again"));
-  auto found = schedules.find_interrupted("youtube", std::nullopt, "upload", second.request);
-  ASSERT_TRUE(found);
-  EXPECT_EQ(found->id, second.id);
-  EXPECT_EQ(found->error, "its process is gone");
+  EXPECT_TRUE(schedules.finish_run(first.id, "succeeded", std::nullopt, R"({"ok":true})"));
+  EXPECT_FALSE(schedules.finish_run(first.id, "failed", "again", std::nullopt));
+  auto runs = schedules.list_runs(10);
+  ASSERT_EQ(runs.size(), 2u);
   EXPECT_EQ(schedules.find_finished("youtube", std::nullopt, "upload", first.request)->id,
             first.id);
-  EXPECT_TRUE(schedules.claim_interrupted(second.id));
-  EXPECT_FALSE(schedules.claim_interrupted(second.id));
-  EXPECT_TRUE(schedules.interrupted_runs(false).empty());
+  EXPECT_FALSE(schedules.find_finished("youtube", std::nullopt, "upload", second.request));
 }
 
-// Daemons on their own connections race for the same slots: each slot is fired once.
-TEST_P(ScheduleStores, ConcurrentClaimsFireEachSlotOnce) {
+// Daemons on their own connections race for the same slots: each slot is enqueued once.
+TEST_P(ScheduleStores, ConcurrentDaemonsEnqueueEachSlotOnce) {
   Schedule s = schedules.add(every_minute());
   constexpr int kDaemons = 4, kSlots = 20;
-  std::atomic<int> fired[kSlots] = {};
+  std::atomic<int> enqueued[kSlots] = {};
   std::vector<std::thread> daemons;
   for (int d = 0; d < kDaemons; ++d) {
     daemons.emplace_back([&] {
       ScheduleStore mine(location());
+      JobQueue queue(location());
       for (int slot = 0; slot < kSlots; ++slot) {
-        // Each daemon read the slot before as the last firing, as after a firing of its own.
-        std::optional<int64_t> seen;
-        if (slot > 0) seen = int64_t{60} * slot;
+        const int64_t slot_time = int64_t{60} * (slot + 1);
         while (true) {
-          auto now = mine.get(s.id)->last_fire_at;
-          if (now.value_or(0) >= 60 * (slot + 1)) break;  // someone fired it
-          if (now != seen) continue;                      // the previous slot is not fired yet
-          if (mine.claim_fire(s.id, seen, int64_t{60} * (slot + 1))) ++fired[slot];
+          Schedule seen = *mine.get(s.id);
+          if (seen.last_fire_at.value_or(0) >= slot_time) break;  // someone enqueued it
+          if (queue.enqueue_slot(seen, slot_time, slot_time)) ++enqueued[slot];
         }
       }
     });
   }
   for (auto &t : daemons) t.join();
-  for (int slot = 0; slot < kSlots; ++slot) EXPECT_EQ(fired[slot].load(), 1) << "slot " << slot;
+  for (int slot = 0; slot < kSlots; ++slot) EXPECT_EQ(enqueued[slot].load(), 1) << "slot " << slot;
+  EXPECT_EQ(JobQueue(location()).open_jobs().size(), static_cast<size_t>(kSlots));
 }
 
 }  // namespace

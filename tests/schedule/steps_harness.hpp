@@ -1,6 +1,6 @@
 // tests/schedule/steps_harness.hpp — HostHarness for the fixture-steps plugin: accounts with
 // its step settings, a schedule that is due now, the marker files its finished steps leave
-// (one folder per job identity), and JSON helpers. Shared by the shutdown and orphan tests.
+// (one folder per job identity), and JSON helpers. Shared by the shutdown and lease tests.
 #pragma once
 
 #include <set>

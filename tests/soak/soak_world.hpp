@@ -243,6 +243,8 @@ class SoakWorld {
         {"llm", llm_.host_config()},
         // Retries come quickly, so a round settles in seconds.
         {"schedule", {{"retry_base_seconds", 1}, {"max_attempts", 4}, {"grace_seconds", 20}}},
+        // A killed daemon's jobs are resumed once their leases lapse: two seconds here.
+        {"queue", {{"lease_seconds", 2}, {"poll_seconds", 0.2}}},
         {"log", {{"file", false}}}};
     std::ofstream(root_ / "automuse.json") << json::serialize(config);
   }

@@ -96,6 +96,8 @@ class YoutubePublish : public ::testing::Test {
                             {"max_duration", 10}}},
                           {"twitter", {{"api_base", x_.base_url()}}}}},
                         {"llm", llm_.host_config()},
+                        // A killed run's lease lapses in a second: its re-run resumes it then.
+                        {"queue", {{"lease_seconds", 1}}},
                         {"images",
                          {{"provider", "openai"},
                           {"providers",

@@ -1,0 +1,226 @@
+// host/app/job_worker.cpp — claiming, running, retrying and ending jobs of the queue.
+#include "app/job_worker.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include "log/logging.hpp"
+
+namespace automuse::app {
+namespace {
+
+bool transient(am_status s) {
+  return s == AM_UNAVAILABLE || s == AM_TIMEOUT || s == AM_RATE_LIMITED;
+}
+
+// The queue state of a job whose attempt ended with `run_status` (run_action.hpp).
+std::string job_state(const std::string &run_status) {
+  if (run_status == "succeeded") return "done";
+  if (run_status == "cancelled") return "cancelled";
+  return "failed";
+}
+
+}  // namespace
+
+size_t network_jobs(HostContext &ctx) {
+  if (auto *v = ctx.config().find("limits.network_jobs"); v && v->is_number())
+    return static_cast<size_t>(std::max(1.0, v->to_number<double>()));
+  return 16;
+}
+
+struct JobWorker::Held {
+  schedule::Job job;
+  std::optional<std::string> resume_of;  // the first attempt's link to the attempt it continues
+  int first_attempt = 1;
+  std::string run_id;  // the current attempt's job_runs row
+};
+
+JobWorker::JobWorker(HostContext &ctx, schedule::ScheduleStore &runs, boost::asio::io_context &io,
+                     size_t slots)
+    : ctx_(ctx),
+      runs_(runs),
+      queue_(ctx.store_location()),
+      io_(io),
+      slots_(slots),
+      times_(schedule::lease_times(ctx.config())),
+      poll_timer_(io),
+      keeper_(ctx.store_location(), schedule::worker_id(), times_,
+              [this, alive = alive_](const std::string &job_id) {
+                boost::asio::post(io_, [this, alive, job_id] {
+                  if (*alive) lost(job_id);
+                });
+              }),
+      runner_(ctx, io, network_jobs(ctx)) {
+  if (auto *v = ctx.config().find("schedule.retry_base_seconds"); v && v->is_number())
+    retry_base_ms_ = static_cast<int64_t>(v->to_number<double>() * 1000);
+  if (auto *v = ctx.config().find("schedule.max_attempts"); v && v->is_number())
+    max_attempts_ = std::max(1, static_cast<int>(v->to_number<double>()));
+}
+
+JobWorker::~JobWorker() {
+  *alive_ = false;
+}
+
+int JobWorker::take_jobs(std::optional<int> limit) {
+  int taken = 0;
+  while (taking_ && held_.size() < slots_ && (!limit || taken < *limit)) {
+    auto claim = queue_.claim(schedule::worker_id(), times_.lease_ms);
+    if (!claim) break;
+    ++taken;
+    start(std::move(*claim));
+  }
+  return taken;
+}
+
+void JobWorker::poll() {
+  if (!taking_) return;
+  take_jobs();
+  poll_timer_.expires_after(std::chrono::milliseconds(times_.poll_ms));
+  poll_timer_.async_wait([this](const boost::system::error_code &ec) {
+    if (!ec) poll();
+  });
+}
+
+void JobWorker::start(schedule::Claim claim) {
+  auto h = std::make_shared<Held>();
+  h->job = std::move(claim.job);
+  keeper_.hold(h->job.id);
+  held_[h->job.id] = h;
+  if (claim.left) {
+    ++resumed_;
+    h->resume_of = claim.left->id;
+    h->first_attempt = claim.left->attempt;
+    // A run left "running" or "retrying" is one whose worker stopped renewing (killed, or its
+    // machine stopped): worth a warning. An interrupted one was put back by a shutdown.
+    const bool killed = claim.left->status != "interrupted";
+    log::write(
+        "host", killed ? spdlog::level::warn : spdlog::level::info,
+        "job " + h->job.id.substr(0, 8) + " (" + h->job.plugin_id + " " + h->job.action +
+            (h->job.schedule_id ? ", schedule " + h->job.schedule_id->substr(0, 8) : "") +
+            "): resuming its " + claim.left->status + " run " + claim.left->id.substr(0, 8) +
+            (killed ? ", left by worker " + claim.left->worker.value_or("?") + " whose lease lapsed"
+                    : std::string()));
+  }
+  attempt(h, h->first_attempt, std::nullopt);
+}
+
+void JobWorker::attempt(std::shared_ptr<Held> h, int n, std::optional<std::string> queued) {
+  const schedule::Job &job = h->job;
+  ActionRequest r;
+  r.plugin = job.plugin_id;
+  r.action = job.action;
+  r.job_id = job.id;
+  apply_request_json(job.request, r);
+  if (queued) {
+    if (!runs_.begin_retry(*queued)) return end(h, "", std::nullopt);  // taken over meanwhile
+    h->run_id = *queued;
+  } else {
+    schedule::JobRun run;
+    run.schedule_id = job.schedule_id;
+    run.plugin_id = job.plugin_id;
+    run.account_id = job.account_id;
+    run.action = job.action;
+    run.attempt = n;
+    run.request = job.request;
+    run.resume_of = h->resume_of;
+    run.job_id = job.id;
+    h->run_id = runs_.start_run(run).id;
+  }
+  h->resume_of.reset();  // a retry links to the previous attempt through the job
+  if (job.account_id) {
+    auto a = ctx_.store().get_account(*job.account_id);
+    if (!a) {
+      const std::string why = "account " + *job.account_id + " no longer exists (schedule " +
+                              job.schedule_id.value_or("-") + ")";
+      runs_.finish_run(h->run_id, "failed", why, std::nullopt);
+      ++failures_;
+      return end(h, "failed", why);
+    }
+    r.account = a->nickname;
+  }
+  log::write("host", spdlog::level::info,
+             "job " + job.id.substr(0, 8) + ": " + job.plugin_id + " " + job.action +
+                 (r.account ? " for " + *r.account : "") + " (attempt " + std::to_string(n) +
+                 (job.schedule_id ? ", schedule " + job.schedule_id->substr(0, 8) : "") + ")");
+  runner_.submit(r, [this, h, n](const ActionOutcome &o) {
+    if (!held_.count(h->job.id)) return;  // lost to another worker: nothing is ours to record
+    const std::string status = run_status(o);
+    runs_.finish_run(
+        h->run_id, status, o.status == AM_OK ? std::nullopt : std::optional<std::string>(o.message),
+        o.result_json.empty() ? std::nullopt : std::optional<std::string>(o.result_json));
+    if (o.interrupted) {
+      ++interrupted_;
+      // A scheduled job goes back to the queue (any worker resumes it); a run by hand waits
+      // for the next identical run.
+      return end(h, h->job.schedule_id ? "queued" : "interrupted", o.message);
+    }
+    if (o.status != AM_OK && transient(o.status) && n < max_attempts_ && taking_)
+      return retry_later(h, n, o.message);
+    if (o.status != AM_OK) ++failures_;
+    end(h, job_state(status), o.status == AM_OK ? std::nullopt : std::optional(o.message));
+  });
+}
+
+void JobWorker::retry_later(std::shared_ptr<Held> h, int n, const std::string &why) {
+  auto delay = std::chrono::milliseconds(retry_base_ms_ << (n - 1));
+  log::write("host", spdlog::level::warn,
+             "job " + h->job.id.substr(0, 8) + ": transient failure (" + why + "); retrying in " +
+                 std::to_string(delay.count()) + " ms");
+  // The next attempt is recorded now, "retrying", under the lease this worker keeps renewing:
+  // if it dies while it waits, the next holder of the job continues from this row.
+  schedule::JobRun next;
+  next.schedule_id = h->job.schedule_id;
+  next.plugin_id = h->job.plugin_id;
+  next.account_id = h->job.account_id;
+  next.action = h->job.action;
+  next.attempt = n + 1;
+  next.request = h->job.request;
+  next.job_id = h->job.id;
+  const std::string row = runs_.queue_retry(next).id;
+  auto timer = std::make_shared<boost::asio::steady_timer>(io_, delay);
+  retries_[h->job.id] = timer;
+  timer->async_wait([this, timer, h, n, row](const boost::system::error_code &ec) {
+    retries_.erase(h->job.id);
+    if (!held_.count(h->job.id)) return;
+    if (!ec && taking_) return attempt(h, n + 1, row);
+    // Stopped while waiting: the next attempt is left to whoever takes the job next.
+    runs_.finish_run(row, "interrupted", "stopped before this retry started", std::nullopt);
+    ++interrupted_;
+    end(h, h->job.schedule_id ? "queued" : "interrupted", std::nullopt);
+  });
+}
+
+void JobWorker::end(const std::shared_ptr<Held> &h, const std::string &state,
+                    const std::optional<std::string> &error) {
+  keeper_.release(h->job.id);  // before the row changes, so no renewal reports it lost
+  held_.erase(h->job.id);
+  if (!state.empty() && !queue_.finish(h->job.id, schedule::worker_id(), state, error))
+    log::write("host", spdlog::level::warn,
+               "job " + h->job.id.substr(0, 8) +
+                   ": another worker took it over before it ended here (this worker's lease "
+                   "had lapsed)");
+  if (taking_)
+    boost::asio::post(io_, [this, alive = alive_] {
+      if (*alive) take_jobs();
+    });
+}
+
+void JobWorker::lost(const std::string &job_id) {
+  auto it = held_.find(job_id);
+  if (it == held_.end()) return;
+  held_.erase(it);  // its completion finds it gone and records nothing
+  if (auto t = retries_.find(job_id); t != retries_.end()) t->second->cancel();
+  runner_.cancel_job(job_id);
+}
+
+void JobWorker::stop_taking() {
+  taking_ = false;
+  poll_timer_.cancel();
+  for (auto &[id, timer] : retries_) timer->cancel();
+  runner_.stop_taking();
+}
+
+void JobWorker::cancel() {
+  runner_.cancel_all();
+}
+
+}  // namespace automuse::app
