@@ -26,9 +26,11 @@
 
 #include "schedule/schedule_store.hpp"
 #include "soak/soak_world.hpp"
+#include "store/database.hpp"
 #include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
 #include "support/oauth/fake_oauth.hpp"
+#include "support/postgres_server.hpp"
 #include "support/temp_folder.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
 
@@ -157,7 +159,9 @@ class Workers : public ::testing::Test {
   // Through the schedules table of the store (the SQLite file here; with a store URL, the
   // same ScheduleStore over that store).
   void backdate_schedules() {
-    automuse::schedule::ScheduleStore schedules(root_ / "data/automuse/automuse.db");
+    automuse::schedule::ScheduleStore schedules(
+        store_.url.empty() ? automuse::store::Location(root_ / "data/automuse/automuse.db")
+                           : automuse::store::Location::postgresql(store_.url));
     for (auto &s : schedules.list())
       schedules.set_last_fire(s.id, automuse::schedule::now_seconds() - 2 * 366 * 24 * 3600);
   }
@@ -184,9 +188,26 @@ class Workers : public ::testing::Test {
   automuse::testing::TempFolder sandbox_;
   fs::path root_ = sandbox_.path();
   std::vector<pid_t> children_;
+
+  void run_slots_while_a_worker_is_killed_and_restarted();
 };
 
 TEST_F(Workers, ThreeWorkersPublishEverySlotOnceWhileOneIsKilledAndRestarted) {
+  run_slots_while_a_worker_is_killed_and_restarted();
+}
+
+// The same on one PostgreSQL shared by every process (claims with FOR UPDATE SKIP LOCKED): 60
+// slots for six accounts.
+TEST_F(Workers, OnPostgresSixtySlotsForSixAccountsArePublishedOnceEach) {
+  store_.url = automuse::testing::PostgresServer::get().fresh_database();
+  slots_ = env_int("AUTOMUSE_QUEUE_TEST_PG_SLOTS", 60);
+  accounts_ = 6;
+  for (int a = 3; a < accounts_; ++a) oauth_.add_refresh_token(refresh_token(a));
+  write_config();
+  run_slots_while_a_worker_is_killed_and_restarted();
+}
+
+void Workers::run_slots_while_a_worker_is_killed_and_restarted() {
   set_up_schedules();
   if (HasFatalFailure()) return;
   // A second daemon enqueues too: each slot is still one job.
@@ -198,7 +219,8 @@ TEST_F(Workers, ThreeWorkersPublishEverySlotOnceWhileOneIsKilledAndRestarted) {
 
   // Once a few videos are out, SIGKILL a worker that holds a running job, and start another.
   pid_t killed = 0;
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  // About a second of a worker slot per Short here, with room for a loaded machine.
+  const auto deadline = std::chrono::steady_clock::now() + 60s + slots_ * 2s;
   while (!killed && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(100ms);
     if (yt_.videos().size() < 2) continue;
