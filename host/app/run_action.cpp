@@ -101,7 +101,7 @@ schedule::JobRun record_start(HostContext &context, schedule::ScheduleStore &run
     // lapses: wait for that, then take the job over, rather than start the same work anew.
     for (std::optional<int64_t> until;
          !old && (until = queue.identical_held_until(account_id, request.plugin, request.action,
-                                                     options));) {
+                                                     options, schedule::worker_id()));) {
       log::write("host", spdlog::level::info,
                  "the same run of " + request.plugin +
                      (request.account ? " for " + *request.account : "") +

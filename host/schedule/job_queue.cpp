@@ -231,13 +231,14 @@ std::optional<Claim> JobQueue::claim_identical(const std::string &owner, int64_t
 std::optional<int64_t> JobQueue::identical_held_until(const std::optional<std::string> &account_id,
                                                       const std::string &plugin_id,
                                                       const std::string &action,
-                                                      const std::string &request) {
+                                                      const std::string &request,
+                                                      const std::string &self) {
   store::Stmt q(db_,
                 "SELECT MAX(lease_expires_ms) FROM jobs WHERE schedule_id IS NULL AND"
                 " plugin_id = ? AND (account_id = ? OR (account_id IS NULL AND"
                 " CAST(? AS TEXT) IS NULL)) AND action = ? AND request = ? AND state = 'running'"
-                " AND lease_expires_ms >= ?");
-  q.bind_all(plugin_id, account_id, account_id, action, request, lease_clock_ms());
+                " AND lease_expires_ms >= ? AND lease_owner <> ?");
+  q.bind_all(plugin_id, account_id, account_id, action, request, lease_clock_ms(), self);
   q.step();
   return q.opt_int64(0);
 }

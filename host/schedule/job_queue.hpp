@@ -89,12 +89,14 @@ class JobQueue {
                                        const std::optional<std::string> &account_id,
                                        const std::string &action, const std::string &request);
 
-  // When another holder still has a live lease on a job of a run by hand with exactly these
-  // inputs (a run killed a moment ago, or one still running): when that lease expires.
+  // When another holder than `self` still has a live lease on a job of a run by hand with
+  // exactly these inputs (a run killed a moment ago, or one still running in another
+  // process): when that lease expires. Jobs `self` holds are this process's own runs of the
+  // same inputs (`--accounts a,a`), which run one after the other, not a run to take over.
   std::optional<int64_t> identical_held_until(const std::optional<std::string> &account_id,
                                               const std::string &plugin_id,
-                                              const std::string &action,
-                                              const std::string &request);
+                                              const std::string &action, const std::string &request,
+                                              const std::string &self);
 
   // Extends `owner`'s lease of job `id`. False when the lease is no longer `owner`'s (it
   // lapsed and another worker took the job, or the job ended): stop working on it.

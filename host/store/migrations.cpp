@@ -5,11 +5,15 @@
 #include <algorithm>
 #include <chrono>
 #include <string>
+#include <utility>
 
 namespace automuse::store {
 
-const std::vector<Migration> &migrations() {
-  static const std::vector<Migration> kMigrations = {
+namespace {
+
+// Accounts, secrets, history, products, OAuth tokens, LLM usage, schedules and job runs.
+std::vector<Migration> first_steps() {
+  return {
       {1,
        "accounts, secrets and history",
        {
@@ -82,6 +86,12 @@ const std::vector<Migration> &migrations() {
            " error TEXT, result TEXT, started_at BIGINT NOT NULL, finished_at BIGINT)",
            "CREATE INDEX job_runs_started ON job_runs (started_at)",
        }},
+  };
+}
+
+// What job runs, the ledger, schedule options and the job queue added.
+std::vector<Migration> later_steps() {
+  return {
       {5,
        "Job runs remember their request, so an interrupted run resumes",
        {
@@ -170,6 +180,16 @@ const std::vector<Migration> &migrations() {
            "ALTER TABLE job_runs ADD COLUMN worker TEXT",
        }},
   };
+}
+
+}  // namespace
+
+const std::vector<Migration> &migrations() {
+  static const std::vector<Migration> kMigrations = [] {
+    std::vector<Migration> all = first_steps();
+    for (Migration &m : later_steps()) all.push_back(std::move(m));
+    return all;
+  }();
   return kMigrations;
 }
 

@@ -50,4 +50,4 @@ TEST_P(HostLifetime, NeverCrashesAfterDone) {
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryCallback, HostLifetime,
-                         ::testing::Values("inline", "posted", "timer", "worker", "http"));
+                         ::testing::Values("inline", "posted", "timer", "pool", "http"));

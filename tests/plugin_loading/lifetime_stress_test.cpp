@@ -98,7 +98,7 @@ TEST_F(PluginLifetime, DoneFromEveryCallbackThenUnloaded) {
   ASSERT_TRUE(fs::exists(kPlugin)) << kPlugin;
   ASSERT_FALSE(still_loaded(kPlugin));
   const int runs = runs_per_action();
-  for (const std::string action : {"inline", "posted", "timer", "worker", "http"}) {
+  for (const std::string action : {"inline", "posted", "timer", "pool", "http"}) {
     for (int i = 0; i < runs; ++i) {
       Outcome o = run_once(action);
       ASSERT_EQ(o.status, AM_OK) << action << " run " << i;
