@@ -10,7 +10,7 @@
 #include <cstring>
 #include <thread>
 
-#include "sqlite/open_lock.hpp"
+#include "sqlite/sibling_lock.hpp"
 
 namespace automuse::sqlite {
 
@@ -58,7 +58,7 @@ Db::Db(const fs::path &file, int busy_timeout_ms) : file_(file), busy_timeout_(b
   sqlite3_extended_result_codes(db_, 1);
   try {
     {
-      OpenLock lock(file_, opening_patience());
+      SiblingLock lock(file_, opening_patience());
       use_wal();
     }
     // NORMAL is durable against application crashes in WAL mode; only a power loss may drop

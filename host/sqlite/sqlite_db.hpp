@@ -93,7 +93,7 @@ class Stmt {
 
 // One connection. Opening it sets a busy timeout (first), WAL and foreign keys. Any number of
 // processes may open the same file at once, new or not: the switch to WAL is made under the
-// opening lock (open_lock.hpp). Not thread-safe by itself: its owner serialises access (the
+// opening lock (sibling_lock.hpp). Not thread-safe by itself: its owner serialises access (the
 // Store and the Cache hold a mutex).
 class Db {
  public:
@@ -108,7 +108,7 @@ class Db {
   int64_t changes() const;
   sqlite3 *handle() const { return db_; }
   const std::filesystem::path &file() const { return file_; }
-  // How long to wait for processes opening the same file (OpenLock) before giving up.
+  // How long to wait for processes opening the same file (SiblingLock) before giving up.
   std::chrono::milliseconds opening_patience() const;
 
   // Throws a Error (or Conflict for constraint violations) describing `what`.

@@ -1,7 +1,7 @@
 // host/store/sqlite_backend.cpp — the store on an SQLite file, through host/sqlite's RAII layer.
 #include <optional>
 
-#include "sqlite/open_lock.hpp"
+#include "sqlite/sibling_lock.hpp"
 #include "sqlite/sqlite_db.hpp"
 #include "store/backend.hpp"
 
@@ -61,7 +61,7 @@ class SqliteConnection : public Connection {
 
  private:
   sqlite::Db db_;
-  std::optional<sqlite::OpenLock> lock_;
+  std::optional<sqlite::SiblingLock> lock_;
 };
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "log/redaction.hpp"
 #include "store/migrations.hpp"
+#include "store/oauth_tokens.hpp"
 
 namespace automuse::store {
 
@@ -17,13 +18,6 @@ namespace json = boost::json;
 std::string new_uuid() {
   thread_local boost::uuids::random_generator gen;
   return boost::uuids::to_string(gen());
-}
-
-// Secrets are known to the redactor the moment they are read or written, so that whatever
-// prints them afterwards (a plugin's error, an action's result, a log line) prints "***".
-static void register_token(const OAuthToken &t) {
-  if (t.access_token) log::add_secret(*t.access_token);
-  if (t.refresh_token) log::add_secret(*t.refresh_token);
 }
 
 int64_t unix_now() {
@@ -80,7 +74,8 @@ class Store::Txn {
   bool committed_ = false;
 };
 
-Store::Store(const Location &where) : db_(prepared(where)), migrated_(migrate(db_)) {}
+Store::Store(const Location &where)
+    : where_(where), db_(prepared(where)), migrated_(migrate(db_)) {}
 
 int Store::schema_version() {
   std::lock_guard lock(mutex_);
@@ -283,66 +278,18 @@ std::vector<std::string> Store::secret_names(const std::string &account_id) {
 }
 
 void Store::set_oauth_token(OAuthToken t) {
-  register_token(t);
-  t.updated_at = unix_now();
   Txn txn(*this);
-  // Updated in place, not deleted and inserted: a refresh waiting for this row's lock
-  // (refresh_oauth_token on PostgreSQL) then reads the new token instead of finding no row.
-  Stmt up(db_,
-          "UPDATE oauth_tokens SET provider = ?, access_token = ?, refresh_token = ?, "
-          "token_type = ?, scope = ?, expires_at = ?, updated_at = ? WHERE account_id = ?");
-  up.bind_all(t.provider, t.access_token, t.refresh_token, t.token_type, t.scope, t.expires_at,
-              t.updated_at, t.account_id)
-      .run();
-  if (db_.changes() > 0) {
-    txn.commit();
-    return;
-  }
-  Stmt ins(db_,
-           "INSERT INTO oauth_tokens (account_id, provider, access_token, refresh_token, "
-           "token_type, scope, expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-  try {
-    ins.bind_all(t.account_id, t.provider, t.access_token, t.refresh_token, t.token_type, t.scope,
-                 t.expires_at, t.updated_at)
-        .run();
-  } catch (const Conflict &) {
-    throw NotFound("cannot store an OAuth token: no account with id " + t.account_id);
-  }
+  write_oauth_token(db_, std::move(t));
   txn.commit();
-}
-
-std::optional<OAuthToken> Store::read_oauth_token(const std::string &account_id,
-                                                  std::string_view lock_clause) {
-  Stmt s(db_,
-         "SELECT account_id, provider, access_token, refresh_token, token_type, scope, "
-         "expires_at, updated_at FROM oauth_tokens WHERE account_id = ?" +
-             std::string(lock_clause));
-  s.bind(1, account_id);
-  if (!s.step()) return std::nullopt;
-  OAuthToken t;
-  s.columns(t.account_id, t.provider, t.access_token, t.refresh_token, t.token_type, t.scope,
-            t.expires_at, t.updated_at);
-  register_token(t);
-  return t;
 }
 
 std::optional<OAuthToken> Store::get_oauth_token(const std::string &account_id) {
   std::lock_guard lock(mutex_);
-  return read_oauth_token(account_id, "");
+  return read_oauth_token(db_, account_id);
 }
 
-OAuthToken Store::refresh_oauth_token(const std::string &account_id, const TokenRefresh &refresh) {
-  Txn txn(*this, Db::Scope::rows);
-  std::optional<OAuthToken> current = read_oauth_token(account_id, db_.lock_rows_clause());
-  if (!current) throw NotFound("no OAuth token stored for account " + account_id);
-  std::optional<OAuthToken> next = refresh(*current);
-  if (next) {
-    next->account_id = account_id;
-    set_oauth_token(*next);
-    current = read_oauth_token(account_id, "");
-  }
-  txn.commit();
-  return *current;
+std::unique_ptr<OAuthRefresh> Store::begin_oauth_refresh(const std::string &account_id) {
+  return std::make_unique<OAuthRefresh>(where_, account_id);
 }
 
 // ---------------------------------------------------------------- history

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -15,6 +16,7 @@
 
 #include "store/account_schema.hpp"
 #include "store/database.hpp"
+#include "store/oauth_refresh.hpp"
 #include "store/records.hpp"
 
 namespace automuse::store {
@@ -83,15 +85,8 @@ class Store {
   // --- OAuth tokens (one per account; replacing is atomic, as single-use refresh tokens need)
   void set_oauth_token(OAuthToken token);
   std::optional<OAuthToken> get_oauth_token(const std::string &account_id);
-  // Refreshes the account's token under a lock on its row, so that two processes or hosts
-  // never both spend a single-use refresh token: `refresh` gets the stored token inside a
-  // write transaction holding the row (SELECT … FOR UPDATE on PostgreSQL, which leaves other
-  // writers free; SQLite's write transaction) and returns its replacement, or nullopt to keep
-  // it (e.g. another caller refreshed it while this one waited). Returns the token stored at
-  // the end; NotFound when the account has none. `refresh` runs with the lock held: keep it
-  // to the one token request.
-  using TokenRefresh = std::function<std::optional<OAuthToken>(const OAuthToken &current)>;
-  OAuthToken refresh_oauth_token(const std::string &account_id, const TokenRefresh &refresh);
+  // A refresh locked against other processes and hosts: see oauth_refresh.hpp.
+  std::unique_ptr<OAuthRefresh> begin_oauth_refresh(const std::string &account_id);
 
   // --- history ---
   // Returns the stored record (id and times filled in). Throws Conflict on a duplicate
@@ -119,14 +114,13 @@ class Store {
  private:
   // A write transaction that joins an enclosing transaction() instead of nesting.
   class Txn;
-  std::optional<OAuthToken> read_oauth_token(const std::string &account_id,
-                                             std::string_view lock_clause);
   Account read_account_row(Stmt &s);
   std::optional<Account> get_account_locked(const std::string &id);
   static HistoryRecord read_history_row(Stmt &s);
   static Product read_product_row(Stmt &s);
 
   std::recursive_mutex mutex_;
+  Location where_;
   Db db_;
   std::vector<int> migrated_;
   int txn_depth_ = 0;

@@ -3,6 +3,11 @@
 // turn exceptions into a status and a message. No exception crosses the ABI.
 #include "store/store_service.hpp"
 
+// The host's side of am_oauth_refresh: the lock, and the plugin that took it.
+struct am_oauth_refresh {
+  std::unique_ptr<automuse::store::OAuthRefresh> lock;
+};
+
 namespace automuse::store {
 
 namespace json = boost::json;
@@ -170,6 +175,44 @@ am_status set_oauth_token(const am_host *host, am_str account, am_str token_json
   });
 }
 
+am_status begin_oauth_refresh(const am_host *host, am_str account, am_oauth_refresh **out_refresh,
+                              am_buffer *out, am_buffer *error) {
+  if (!out_refresh) {
+    set_buffer(error, "begin_oauth_refresh needs somewhere to put the refresh");
+    return AM_INVALID_ARGUMENT;
+  }
+  return guarded(error, [&] {
+    Caller c = caller(host);
+    Account a = c.store.resolve_account(text(account), c.plugin);
+    auto refresh = std::make_unique<am_oauth_refresh>();
+    refresh->lock = c.store.begin_oauth_refresh(a.id);
+    json::value token;  // null: never authorised through OAuth yet
+    if (const std::optional<OAuthToken> &t = refresh->lock->current()) {
+      json::object o = to_json(*t);
+      o.erase("account_id");
+      o.erase("updated_at");
+      token = std::move(o);
+    }
+    set_buffer(out, json::serialize(token));
+    *out_refresh = refresh.release();
+  });
+}
+
+am_status end_oauth_refresh(const am_host *host, am_oauth_refresh *refresh, am_str token_json,
+                            am_buffer *error) {
+  std::unique_ptr<am_oauth_refresh> owned(refresh);  // released whatever happens
+  return guarded(error, [&] {
+    if (!owned) throw BadInput("end_oauth_refresh was given no refresh");
+    caller(host);
+    std::optional<OAuthToken> next;
+    if (!view(token_json).empty()) {
+      json::object o = parse_object(token_json, "the token");
+      next = as_input([&] { return oauth_from_json(o, "OAuth token"); });
+    }
+    owned->lock->finish(std::move(next));
+  });
+}
+
 am_status add_history(const am_host *host, am_str record_json, am_buffer *out, am_buffer *error) {
   return guarded(error, [&] {
     Caller c = caller(host);
@@ -303,9 +346,10 @@ am_status remove_product(const am_host *host, am_str id, am_buffer *error) {
 }  // namespace
 
 StoreService::StoreService(Store &store)
-    : ServiceBinding(
-          store, am_store{sizeof(am_store), list_accounts, get_account, get_secret, set_secret,
-                          get_oauth_token, set_oauth_token, add_history, update_history,
-                          list_history, list_products, get_product, add_product, remove_product}) {}
+    : ServiceBinding(store,
+                     am_store{sizeof(am_store), list_accounts, get_account, get_secret, set_secret,
+                              get_oauth_token, set_oauth_token, add_history, update_history,
+                              list_history, list_products, get_product, add_product, remove_product,
+                              begin_oauth_refresh, end_oauth_refresh}) {}
 
 }  // namespace automuse::store

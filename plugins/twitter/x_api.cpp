@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <automuse/cpp/buffer.hpp>
+#include <automuse/cpp/oauth_refresh.hpp>
 #include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
@@ -137,6 +138,10 @@ am::task<void> XApi::refresh_token() {
                                             "': the OAuth 2 token expired and neither the account "
                                             "nor plugins.twitter has a client_id to refresh it "
                                             "with");
+  // Another run (here or on another host) may be refreshing this account at this moment: the
+  // lock makes it wait, and then it finds the token that run stored.
+  am::oauth_refresh lock(host_, account_.id);
+  if (adopt_stored_token(lock.current_json())) co_return;
   job_.log().info("X: refreshing the OAuth 2 token of account '" + account_.nickname + "'");
   std::string form =
       "grant_type=refresh_token&refresh_token=" + percent_encode(credentials_.refresh_token);
@@ -174,16 +179,27 @@ am::task<void> XApi::refresh_token() {
       {"token_type", json_string(v, {"token_type"})},
       {"scope", json_string(v, {"scope"})},
       {"expires_at", expires_in ? json::value(now_seconds() + expires_in) : json::value()}};
-  // Durable before use: the old refresh token is already dead on X's side.
-  const auto &store = am::host(host_).service<am_store>(AM_STORE_SERVICE_ID);
-  am::buffer error;
-  const std::string token_json = json::serialize(token);
-  if (store.set_oauth_token(host_, am::to_am_str(account_.id), am::to_am_str(token_json),
-                            error.out()) != AM_OK)
+  // Durable before use (and before the lock ends): the old refresh token is dead on X's side.
+  try {
+    lock.end(json::serialize(token));
+  } catch (const am::error &e) {
     throw am::error(AM_IO, "X account '" + account_.nickname +
-                               "': could not store the refreshed token: " + error.str());
+                               "': could not store the refreshed token: " + e.what());
+  }
   credentials_.bearer_token = access;
   credentials_.refresh_token = refresh;
+}
+
+bool XApi::adopt_stored_token(const std::string &stored_json) {
+  json::value stored = parse_or_null(stored_json);
+  const std::string access = json_string(stored, {"access_token"});
+  const std::string refresh = json_string(stored, {"refresh_token"});
+  if (!refresh.empty()) credentials_.refresh_token = refresh;
+  if (access.empty() || access == credentials_.bearer_token) return false;
+  job_.log().info("X: account '" + account_.nickname +
+                  "' was refreshed by another run meanwhile; using its token");
+  credentials_.bearer_token = access;
+  return true;
 }
 
 void XApi::fail(const am::http_response &resp, const std::string &what) const {

@@ -1,8 +1,9 @@
 // plugins/twitter/x_api.hpp — the X API v2 calls the plugin makes, as coroutines over the
 // host's HTTP service: create a post, read the account's recent posts, the chunked video
 // upload with status polling. Requests are signed with OAuth 1.0a (user context) or carry an
-// OAuth 2 bearer token, refreshed once on 401 (the new single-use refresh token is stored
-// before the new access token is used). Errors become am::error with a message naming the
+// OAuth 2 bearer token, refreshed once on 401 under the store's refresh lock, so two runs or
+// hosts never spend the same single-use refresh token (the new one is stored before the new
+// access token is used). Errors become am::error with a message naming the
 // account.
 #pragma once
 
@@ -76,6 +77,9 @@ class XApi {
  private:
   am::task<am::http_response> send(am::http_request request);
   am::task<void> refresh_token();
+  // After taking the refresh lock: takes the token another run stored meanwhile, if any (true),
+  // else the newest refresh token to spend (false).
+  bool adopt_stored_token(const std::string &stored_json);
   void authorise(am::http_request &request) const;
   [[noreturn]] void fail(const am::http_response &response, const std::string &what) const;
 

@@ -170,6 +170,19 @@ TEST(AbiHasField, VersionOneFiveSecretHeadersAreAppendedAfterTheOneFourEnd) {
   EXPECT_GE(AM_ABI_MINOR, 5);
 }
 
+// 1.6 appended the locked OAuth refresh to am_store: a 1.5 host's table is told apart by its size.
+TEST(AbiHasField, VersionOneSixOAuthRefreshIsAppendedAfterTheOneFiveStore) {
+  am_store old_store{};
+  old_store.struct_size = 112;  // a 1.5 host's table
+  const am_store *s = &old_store;
+  EXPECT_TRUE(AM_HAS_FIELD(s, am_store, remove_product));
+  EXPECT_FALSE(AM_HAS_FIELD(s, am_store, begin_oauth_refresh));
+  EXPECT_FALSE(AM_HAS_FIELD(s, am_store, end_oauth_refresh));
+  old_store.struct_size = sizeof(am_store);
+  EXPECT_TRUE(AM_HAS_FIELD(s, am_store, end_oauth_refresh));
+  EXPECT_GE(AM_ABI_MINOR, 6);
+}
+
 // A C plugin fills a chat request (struct_size first, borrowed messages) and calls the table.
 TEST(AbiCCallers, ChatRequestFilledInC) {
   static am_llm_request seen{};

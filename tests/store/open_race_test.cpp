@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "sqlite/open_lock.hpp"
+#include "sqlite/sibling_lock.hpp"
 #include "store/migrations.hpp"
 #include "store/store.hpp"
 #include "support/temp_folder.hpp"
@@ -219,9 +219,9 @@ TEST(OpenRace, SwitchToWalWaitsForAnotherProcessWriting) {
 TEST(OpenRace, AHeldOpeningLockFailsClearlyAfterThePatience) {
   TempFolder tmp;
   fs::path file = tmp / "automuse.db";
-  sqlite::OpenLock held(file, std::chrono::milliseconds(0));
+  sqlite::SiblingLock held(file, std::chrono::milliseconds(0));
   try {
-    sqlite::OpenLock waiting(file, std::chrono::milliseconds(50));
+    sqlite::SiblingLock waiting(file, std::chrono::milliseconds(50));
     ADD_FAILURE() << "two holders of the opening lock";
   } catch (const StoreError &e) {
     EXPECT_NE(std::string(e.what()).find((tmp / "automuse.db.lock").string()), std::string::npos)

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <future>
 #include <mutex>
 #include <set>
@@ -233,12 +234,12 @@ TEST_P(Stores, TransactionRollsBackEverything) {
 }
 
 // Single-use refresh tokens: callers on their own connections (processes, hosts) refresh at
-// once; the row lock makes each see the token the previous one stored, so no refresh token is
-// ever spent twice and none of the new tokens is lost.
+// once; the lock makes each see the token the previous one stored, so no refresh token is ever
+// spent twice and none of the new tokens is lost. The first refresh finds no token row (the
+// tokens are still the account's secrets) and is locked all the same.
 TEST_P(Stores, ConcurrentRefreshesSpendEachRefreshTokenOnce) {
   Store store(location());
   Account x = store.add_account({"twitter", "deals", {}, {}, {}, {}, {}}, nullptr);
-  store.set_oauth_token({.account_id = x.id, .provider = "x", .refresh_token = "rt-0"});
   std::mutex provider_mutex;
   std::set<std::string> spent;
   int issued = 0, double_spends = 0;
@@ -255,12 +256,12 @@ TEST_P(Stores, ConcurrentRefreshesSpendEachRefreshTokenOnce) {
     callers.emplace_back([&] {
       Store mine(location());
       for (int i = 0; i < kEach; ++i) {
-        mine.refresh_oauth_token(x.id, [&](const OAuthToken &current) {
-          OAuthToken next = current;
-          next.refresh_token = provider(current.refresh_token.value_or(""));
-          next.access_token = "at-for-" + *next.refresh_token;
-          return std::optional<OAuthToken>(next);
-        });
+        std::unique_ptr<OAuthRefresh> refresh = mine.begin_oauth_refresh(x.id);
+        const std::optional<OAuthToken> &current = refresh->current();
+        OAuthToken next{.provider = "x"};
+        next.refresh_token = provider(current ? current->refresh_token.value_or("") : "rt-0");
+        next.access_token = "at-for-" + *next.refresh_token;
+        refresh->finish(next);
       }
     });
   }
@@ -268,12 +269,35 @@ TEST_P(Stores, ConcurrentRefreshesSpendEachRefreshTokenOnce) {
   EXPECT_EQ(double_spends, 0);
   EXPECT_EQ(issued, kCallers * kEach);
   EXPECT_EQ(store.get_oauth_token(x.id)->refresh_token, "rt-" + std::to_string(issued));
-  // Keeping the token (nullopt) changes nothing; an account without one is NotFound.
-  EXPECT_EQ(store.refresh_oauth_token(x.id, [](const OAuthToken &) { return std::nullopt; })
-                .refresh_token,
-            "rt-" + std::to_string(issued));
-  EXPECT_THROW(store.refresh_oauth_token("ghost", [](const OAuthToken &) { return std::nullopt; }),
-               NotFound);
+  // Ending without a new token changes nothing; an unknown account is NotFound.
+  store.begin_oauth_refresh(x.id)->finish(std::nullopt);
+  EXPECT_EQ(store.get_oauth_token(x.id)->refresh_token, "rt-" + std::to_string(issued));
+  EXPECT_THROW(store.begin_oauth_refresh("ghost"), NotFound);
+}
+
+// A refresh waits on the provider with its lock held: meanwhile other processes keep writing
+// the account's history and other tokens, and a refresh of the same account waits its turn.
+TEST_P(Stores, AHeldRefreshLeavesOtherWritersFree) {
+  Store store(location());
+  Account x = store.add_account({"twitter", "deals", {}, {}, {}, {}, {}}, nullptr);
+  Account y = store.add_account({"twitter", "news", {}, {}, {}, {}, {}}, nullptr);
+  std::unique_ptr<OAuthRefresh> held = store.begin_oauth_refresh(x.id);
+  Store other(location());
+  other.add_history({.account_id = x.id, .plugin_id = "twitter", .title = "meanwhile"});
+  other.set_oauth_token({.account_id = y.id, .provider = "x", .refresh_token = "rt-y"});
+  std::atomic<bool> second_got_lock = false;
+  std::thread second([&] {
+    std::unique_ptr<OAuthRefresh> mine = other.begin_oauth_refresh(x.id);
+    second_got_lock = true;
+    EXPECT_EQ(mine->current()->refresh_token, "rt-x");  // the first one's token
+    mine->finish(std::nullopt);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_FALSE(second_got_lock);
+  held->finish(OAuthToken{.provider = "x", .refresh_token = "rt-x"});
+  second.join();
+  EXPECT_TRUE(second_got_lock);
+  EXPECT_EQ(store.count_history(), 1);
 }
 
 // PostgreSQL only: a Scope::rows transaction holding a row lock leaves other writers free (the

@@ -15,6 +15,7 @@
 #include <automuse/cpp/ledger.hpp>
 #include <automuse/cpp/log.hpp>
 #include <automuse/cpp/oauth.hpp>
+#include <automuse/cpp/oauth_refresh.hpp>
 #include <automuse/cpp/plugin.hpp>
 #include <automuse/cpp/publish.hpp>
 #include <automuse/cpp/str.hpp>

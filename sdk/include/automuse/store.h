@@ -19,7 +19,8 @@
  * its am_host); another plugin's account is reported as AM_NOT_FOUND. Products are shared.
  * `account` arguments take an account's id or its nickname.
  *
- * Every function is synchronous and quick (one short transaction) and may be called from any
+ * Every function is synchronous and quick (one short transaction), except that
+ * begin_oauth_refresh may wait for another process's refresh, and may be called from any
  * thread. On success, out buffers are filled and the caller releases them with
  * am_buffer_release. On failure nothing is written to out buffers; if `error` is not NULL it
  * receives a human-readable message naming the field or record, which the caller releases.
@@ -35,6 +36,10 @@ extern "C" {
 #endif
 
 #define AM_STORE_SERVICE_ID "automuse.store/1"
+
+/* A refresh of an account's OAuth token in progress, from begin_oauth_refresh to
+ * end_oauth_refresh. Opaque; owned by the host. */
+typedef struct am_oauth_refresh am_oauth_refresh;
 
 typedef struct am_store {
   uint32_t struct_size;
@@ -98,6 +103,28 @@ typedef struct am_store {
   /* [any-thread] Remove a product by id. AM_NOT_FOUND if there is none. Added after the first
    * tables: check AM_HAS_FIELD(store, am_store, remove_product) before calling. */
   am_status (*remove_product)(const am_host *host, am_str id, am_buffer *error);
+
+  /* Refreshing a token whose refresh tokens are single use (X, TikTok), locked against every
+   * other refresh of the same account in any process and on any host sharing the store, so
+   * that two never spend the same refresh token. Added in ABI 1.6: check
+   * AM_HAS_FIELD(store, am_store, end_oauth_refresh) before calling either.
+   *
+   * [any-thread] Waits for the lock (at most two minutes, then AM_IO naming the account),
+   * then fills *out_refresh and *out_json with the token as stored now, or JSON null if the
+   * account has none yet (its tokens are still the secrets the user entered). If that token's
+   * access token is not the one the caller found expired, another process has refreshed it
+   * meanwhile: use it, and end with an empty token. Otherwise ask the provider for a new token
+   * and end with it. Every AM_OK begin is ended exactly once, and soon: the lock is held until
+   * then. */
+  am_status (*begin_oauth_refresh)(const am_host *host, am_str account,
+                                   am_oauth_refresh **out_refresh, am_buffer *out_json,
+                                   am_buffer *error);
+
+  /* [any-thread] Ends a refresh: stores `token_json` (as set_oauth_token: durable once this
+   * returns AM_OK) unless it is empty, then releases the lock and `refresh` whatever the status;
+   * on failure the stored token is unchanged. */
+  am_status (*end_oauth_refresh)(const am_host *host, am_oauth_refresh *refresh, am_str token_json,
+                                 am_buffer *error);
 } am_store;
 
 #ifdef __cplusplus

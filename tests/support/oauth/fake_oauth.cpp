@@ -375,10 +375,14 @@ FakeOAuth::FakeOAuth(Client client, Provider provider, FakeServer &host, std::st
 
 void FakeOAuth::mount() {
   auto st = state_;
-  server_->route("POST", token_path_, [st](const ReceivedRequest &req) {
+  token_route_ = &server_->route("POST", token_path_, [st](const ReceivedRequest &req) {
     std::lock_guard lock(st->mutex);
     return st->token(req);
   });
+}
+
+void FakeOAuth::delay_token_replies(Ms delay) {
+  token_route_->latency(delay);
 }
 
 FakeOAuth::~FakeOAuth() = default;

@@ -107,8 +107,9 @@ class FakeOAuth {
   void fail_token_requests(int count, unsigned status = 503);        // 5xx, nothing processed
   void throttle_token_requests(int count, int retry_after_seconds);  // 429 + Retry-After
   void lose_next_token_reply();  // the grant is processed, then the connection closes unanswered
-  void revoke_refresh_tokens();  // every refresh token: the next refresh gets invalid_grant
-  void expire_access_tokens();   // every access token issued so far
+  void delay_token_replies(Ms delay);  // a slow token endpoint: every reply waits this long
+  void revoke_refresh_tokens();        // every refresh token: the next refresh gets invalid_grant
+  void expire_access_tokens();         // every access token issued so far
 
   // Whether `bearer` is an access token this server issued and that is still valid.
   bool access_token_valid(const std::string &bearer) const;
@@ -134,6 +135,7 @@ class FakeOAuth {
   std::unique_ptr<FakeServer> own_server_;  // null when mounted on another fake's server
   FakeServer *server_;
   std::string token_path_;
+  Route *token_route_ = nullptr;
 };
 
 }  // namespace automuse::testing

@@ -280,79 +280,81 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
   auto st = state_;
   FakeServer *server = &server_;
 
-  server_.route("POST", "/2/tweets", [st, server](const ReceivedRequest &req) -> Reply {
-    std::lock_guard lock(st->mutex);
-    const User *user = st->authenticate(req, server->base_url());
-    if (!user) return unauthorized();
-    std::string reset = std::to_string(now_seconds() + st->rate_limit_reset_in);
-    if (st->usage_capped)
-      return problem(429, "UsageCapExceeded", "Usage cap exceeded: Monthly product cap",
-                     "https://api.twitter.com/2/problems/usage-capped");
-    if (st->rate_limited_posts > 0) {
-      --st->rate_limited_posts;
-      return problem(429, "Too Many Requests", "Too Many Requests")
-          .with_header("x-rate-limit-limit", "100")
-          .with_header("x-rate-limit-remaining", "0")
-          .with_header("x-rate-limit-reset", reset);
-    }
-    json::value body;
-    try {
-      body = req.json();
-    } catch (...) {
-      return problem(400, "Invalid Request", "The request body is not JSON",
-                     "https://api.twitter.com/2/problems/invalid-request");
-    }
-    auto *o = body.if_object();
-    auto *text = o ? o->if_contains("text") : nullptr;
-    if (!o || !text || !text->is_string())
-      return problem(400, "Invalid Request", "text: required string",
-                     "https://api.twitter.com/2/problems/invalid-request");
-    Post post;
-    post.user_id = user->id;
-    post.text = std::string(text->as_string());
-    if (auto *m = o->if_contains("media")) {
-      auto *ids = m->is_object() ? m->as_object().if_contains("media_ids") : nullptr;
-      if (!ids || !ids->is_array() || ids->as_array().empty() || ids->as_array().size() > 4)
-        return problem(400, "Invalid Request", "media.media_ids: 1 to 4 ids",
-                       "https://api.twitter.com/2/problems/invalid-request");
-      for (auto &id : ids->as_array()) {
-        auto it = id.is_string() ? st->media.find(std::string(id.as_string())) : st->media.end();
-        if (it == st->media.end() || it->second.user_id != user->id ||
-            it->second.state != "succeeded")
-          return Reply::json(R"({"errors":[{"message":"Your media IDs are invalid."}],)"
-                             R"("title":"Invalid Request","detail":"One or more parameters to )"
-                             R"(your request was invalid.","type":"https://api.twitter.com/2/)"
-                             R"(problems/invalid-request"})",
-                             400);
-        post.media_ids.push_back(it->first);
-      }
-    }
-    for (auto &p : st->posts)
-      if (p.user_id == user->id && p.text == post.text)
-        return problem(403, "Forbidden",
-                       "You are not allowed to create a Tweet with duplicate content.");
-    if (unsigned status = std::exchange(st->fail_next_post, 0u)) {
-      ++st->faults_served["5xx_before_post"];
-      return problem(status, "Service Unavailable", "Service Unavailable");
-    }
-    post.id = st->new_id();
-    st->rewrite(post, *user);
-    st->posts.push_back(post);
-    if (st->on_post_created) st->on_post_created(post);
-    if (st->drop_next_post) {
-      st->drop_next_post = false;
-      ++st->faults_served["drop_after_post"];
-      return Reply::hang_up();
-    }
-    if (unsigned status = std::exchange(st->fail_after_next_post, 0u)) {
-      ++st->faults_served["5xx_after_post"];
-      return problem(status, "Service Unavailable", "Service Unavailable");
-    }
-    return Reply::json(json::value(json::object{{"data", State::post_json(post, false)}}), 201)
-        .with_header("x-rate-limit-limit", "100")
-        .with_header("x-rate-limit-remaining", "99")
-        .with_header("x-rate-limit-reset", reset);
-  });
+  posts_route_ =
+      &server_.route("POST", "/2/tweets", [st, server](const ReceivedRequest &req) -> Reply {
+        std::lock_guard lock(st->mutex);
+        const User *user = st->authenticate(req, server->base_url());
+        if (!user) return unauthorized();
+        std::string reset = std::to_string(now_seconds() + st->rate_limit_reset_in);
+        if (st->usage_capped)
+          return problem(429, "UsageCapExceeded", "Usage cap exceeded: Monthly product cap",
+                         "https://api.twitter.com/2/problems/usage-capped");
+        if (st->rate_limited_posts > 0) {
+          --st->rate_limited_posts;
+          return problem(429, "Too Many Requests", "Too Many Requests")
+              .with_header("x-rate-limit-limit", "100")
+              .with_header("x-rate-limit-remaining", "0")
+              .with_header("x-rate-limit-reset", reset);
+        }
+        json::value body;
+        try {
+          body = req.json();
+        } catch (...) {
+          return problem(400, "Invalid Request", "The request body is not JSON",
+                         "https://api.twitter.com/2/problems/invalid-request");
+        }
+        auto *o = body.if_object();
+        auto *text = o ? o->if_contains("text") : nullptr;
+        if (!o || !text || !text->is_string())
+          return problem(400, "Invalid Request", "text: required string",
+                         "https://api.twitter.com/2/problems/invalid-request");
+        Post post;
+        post.user_id = user->id;
+        post.text = std::string(text->as_string());
+        if (auto *m = o->if_contains("media")) {
+          auto *ids = m->is_object() ? m->as_object().if_contains("media_ids") : nullptr;
+          if (!ids || !ids->is_array() || ids->as_array().empty() || ids->as_array().size() > 4)
+            return problem(400, "Invalid Request", "media.media_ids: 1 to 4 ids",
+                           "https://api.twitter.com/2/problems/invalid-request");
+          for (auto &id : ids->as_array()) {
+            auto it =
+                id.is_string() ? st->media.find(std::string(id.as_string())) : st->media.end();
+            if (it == st->media.end() || it->second.user_id != user->id ||
+                it->second.state != "succeeded")
+              return Reply::json(R"({"errors":[{"message":"Your media IDs are invalid."}],)"
+                                 R"("title":"Invalid Request","detail":"One or more parameters to )"
+                                 R"(your request was invalid.","type":"https://api.twitter.com/2/)"
+                                 R"(problems/invalid-request"})",
+                                 400);
+            post.media_ids.push_back(it->first);
+          }
+        }
+        for (auto &p : st->posts)
+          if (p.user_id == user->id && p.text == post.text)
+            return problem(403, "Forbidden",
+                           "You are not allowed to create a Tweet with duplicate content.");
+        if (unsigned status = std::exchange(st->fail_next_post, 0u)) {
+          ++st->faults_served["5xx_before_post"];
+          return problem(status, "Service Unavailable", "Service Unavailable");
+        }
+        post.id = st->new_id();
+        st->rewrite(post, *user);
+        st->posts.push_back(post);
+        if (st->on_post_created) st->on_post_created(post);
+        if (st->drop_next_post) {
+          st->drop_next_post = false;
+          ++st->faults_served["drop_after_post"];
+          return Reply::hang_up();
+        }
+        if (unsigned status = std::exchange(st->fail_after_next_post, 0u)) {
+          ++st->faults_served["5xx_after_post"];
+          return problem(status, "Service Unavailable", "Service Unavailable");
+        }
+        return Reply::json(json::value(json::object{{"data", State::post_json(post, false)}}), 201)
+            .with_header("x-rate-limit-limit", "100")
+            .with_header("x-rate-limit-remaining", "99")
+            .with_header("x-rate-limit-reset", reset);
+      });
 
   server_.route("GET", "/2/users/*", [st, server](const ReceivedRequest &req) -> Reply {
     std::lock_guard lock(st->mutex);
@@ -510,6 +512,14 @@ FakeX::FakeX() : state_(std::make_shared<State>()) {
 }
 
 FakeX::~FakeX() = default;
+
+void FakeX::hold_posts_until(size_t requests) {
+  posts_route_->hold_replies_until(requests);
+}
+
+void FakeX::delay_token_replies(Ms delay) {
+  state_->oauth2->delay_token_replies(delay);
+}
 
 void FakeX::register_oauth2_client(std::string client_id, std::string client_secret) {
   FakeOAuth::Client client;

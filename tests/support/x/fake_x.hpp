@@ -65,6 +65,11 @@ class FakeX {
   // which must authenticate with HTTP Basic, without one a public client. Unset: every
   // refresh is refused (invalid_client).
   void register_oauth2_client(std::string client_id, std::string client_secret);
+  // Answer no POST /2/tweets until `requests` of them have arrived (then all, and later ones at
+  // once): runs that start apart still meet X together.
+  void hold_posts_until(size_t requests);
+  // A slow token endpoint: every refresh's answer waits this long (after X processed it).
+  void delay_token_replies(Ms delay);
 
   // Faults. Each applies to the next matching requests.
   void rate_limit_posts(int count, int reset_in_seconds);  // 429 + x-rate-limit-reset
@@ -95,6 +100,7 @@ class FakeX {
   struct State;
   std::shared_ptr<State> state_;
   FakeServer server_;
+  Route *posts_route_ = nullptr;
 };
 
 }  // namespace automuse::testing

@@ -1,5 +1,5 @@
-// Implementation of the opening lock (see open_lock.hpp).
-#include "sqlite/open_lock.hpp"
+// Implementation of the sibling-file lock (see sibling_lock.hpp).
+#include "sqlite/sibling_lock.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -24,9 +24,10 @@ std::chrono::milliseconds next_pause() {
 
 }  // namespace
 
-OpenLock::OpenLock(const std::filesystem::path &database, std::chrono::milliseconds patience) {
+SiblingLock::SiblingLock(const std::filesystem::path &database, std::chrono::milliseconds patience,
+                         const std::string &suffix, const std::string &purpose) {
   std::filesystem::path file = database;
-  file += ".lock";
+  file += suffix;
   fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd_ < 0) {
     throw Error("cannot open the lock file " + file.string() + ": " + std::strerror(errno));
@@ -38,16 +39,16 @@ OpenLock::OpenLock(const std::filesystem::path &database, std::chrono::milliseco
     if (err == EINTR) continue;
     if (err != EWOULDBLOCK || std::chrono::steady_clock::now() >= deadline) {
       ::close(fd_);
-      throw Error(err == EWOULDBLOCK ? "another process has been opening " + database.string() +
-                                           " for too long (it holds " + file.string() +
-                                           "); is an automuse-host stopped?"
+      throw Error(err == EWOULDBLOCK ? "another process has been " + purpose + " " +
+                                           database.string() + " for too long (it holds " +
+                                           file.string() + "); is an automuse-host stopped?"
                                      : "cannot lock " + file.string() + ": " + std::strerror(err));
     }
     std::this_thread::sleep_for(next_pause());
   }
 }
 
-OpenLock::~OpenLock() {
+SiblingLock::~SiblingLock() {
   ::close(fd_);  // releases the flock
 }
 
