@@ -4,11 +4,15 @@
 //      slots each (a thread and a connection per slot); each claim is finished at once. Prints
 //      claims per second, claim latency (p50, p99, max: the claim call, a transaction with
 //      FOR UPDATE SKIP LOCKED), and double claims (a job claimed twice: must be 0) and jobs
-//      never claimed (must be 0).
-//   2. latency-bound jobs: each holds its slot for --latency-ms (default 1,500 ms, the order of
-//      an LLM call or an upload) without using the CPU, as jobs that wait on remote services
-//      do; 1 worker of 4 slots, then 3 workers of 4 slots. Prints jobs per minute side by side.
-// Workers are forked processes, so claims cross processes as they cross hosts.
+//      never claimed (must be 0). These workers are forked processes calling the queue
+//      directly, so claims cross processes as they cross hosts.
+//   2. latency-bound jobs, for real (x_jobs_round.hpp): X accounts and schedules added with
+//      the built automuse-host, their slots enqueued by `daemon --slots 0`, and run by real
+//      `automuse-host worker --slots 4` processes (1, then 3, each on a fresh database): each
+//      job is the X plugin's `run`, its post written by the fake LLM (1.5-3 s an answer) and
+//      posted to the fake X (200-400 ms a request), both behind a LatencyFront. Prints jobs
+//      per minute side by side and their ratio. Fails (exit 1) unless every job succeeded and
+//      the fake X holds exactly one post per job, matching the publication ledger.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,7 +29,9 @@
 #include "schedule/job_queue.hpp"
 #include "schedule/schedule_store.hpp"
 #include "store/store.hpp"
+#include "support/host_process.hpp"
 #include "support/postgres_server.hpp"
+#include "x_jobs_round.hpp"
 
 namespace {
 
@@ -58,9 +64,9 @@ void enqueue(const store::Location &where, int jobs) {
   }
 }
 
-// One worker process: `slots` threads claim until the queue is empty, each holding a claimed
-// job `hold_ms`. Writes "job_id claim_micros" lines to `out`.
-void worker(const store::Location &where, int slots, int hold_ms, const std::string &out) {
+// One worker process: `slots` threads claim until the queue is empty, each finishing its claim
+// at once. Writes "job_id claim_micros" lines to `out`.
+void worker(const store::Location &where, int slots, const std::string &out) {
   std::vector<std::vector<std::pair<std::string, int64_t>>> got(slots);
   std::vector<std::thread> threads;
   const std::string owner = schedule::worker_id();
@@ -80,7 +86,6 @@ void worker(const store::Location &where, int slots, int hold_ms, const std::str
         }
         idle = 0;
         got[t].emplace_back(claim->job.id, micros);
-        if (hold_ms) std::this_thread::sleep_for(std::chrono::milliseconds(hold_ms));
         queue.finish(claim->job.id, owner + "/" + std::to_string(t), "done");
       }
     });
@@ -97,7 +102,7 @@ struct Round {
   std::vector<int64_t> latencies_us;
 };
 
-Round run_workers(const store::Location &where, int workers, int slots, int hold_ms) {
+Round run_workers(const store::Location &where, int workers, int slots) {
   const std::string dir = "/tmp/automuse-workers-bench-" + std::to_string(::getpid());
   std::filesystem::create_directories(dir);
   const auto t0 = Clock::now();
@@ -107,7 +112,7 @@ Round run_workers(const store::Location &where, int workers, int slots, int hold
     if (pid == 0) {
       int code = 0;
       try {
-        worker(where, slots, hold_ms, dir + "/w" + std::to_string(w));
+        worker(where, slots, dir + "/w" + std::to_string(w));
       } catch (const std::exception &e) {
         std::fprintf(stderr, "worker %d: %s\n", w, e.what());
         code = 1;
@@ -150,40 +155,102 @@ int doubles(const Round &r) {
   return n;
 }
 
+// Part 1; false when a job was claimed twice or never.
+bool noop_jobs(testing::PostgresServer &pg, int jobs) {
+  const auto where = store::Location::postgresql(pg.fresh_database());
+  enqueue(where, jobs);
+  Round r = run_workers(where, 3, 16);
+  const int lost = jobs - static_cast<int>(r.claims.size());
+  std::printf("no-op jobs: %d claimed by 3 workers x 16 slots in %.2f s: %.0f claims/s\n",
+              static_cast<int>(r.latencies_us.size()), r.seconds,
+              r.latencies_us.size() / r.seconds);
+  std::printf("claim latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
+              percentile(r.latencies_us, 0.5), percentile(r.latencies_us, 0.99),
+              percentile(r.latencies_us, 1.0));
+  std::printf("double claims: %d (must be 0); jobs never claimed: %d (must be 0)\n", doubles(r),
+              lost);
+  return !doubles(r) && !lost;
+}
+
+// Part 2; false when a check of a round failed.
+bool x_jobs(testing::PostgresServer &pg, const bench::XJobsOptions &o) {
+  std::printf(
+      "latency-bound jobs: %d X posts (twitter run) for %d accounts, LLM %d-%d ms an answer, X "
+      "%d-%d ms a request, workers of %d slots:\n",
+      o.jobs, o.accounts, o.llm_min_ms, o.llm_max_ms, o.x_min_ms, o.x_max_ms, o.slots);
+  std::fflush(stdout);
+  std::vector<bench::XJobsResult> rounds;
+  for (int workers : {1, 3}) {
+    rounds.push_back(bench::run_x_jobs(o, workers, pg.fresh_database()));
+    const auto &r = rounds.back();
+    std::printf(
+        "  %d worker%s x %d slots: %.1f s, %.1f jobs/minute (%d job runs, %zu LLM requests, "
+        "at most %zu at once, %zu X requests)\n",
+        workers, workers > 1 ? "s" : "", o.slots, r.seconds, o.jobs / r.seconds * 60, r.attempts,
+        r.llm_requests, r.llm_peak, r.x_requests);
+    if (!r.warnings.empty())
+      std::printf("    %zu warning/error lines in the hosts' logs, the first: %s\n",
+                  r.warnings.size(), r.warnings.front().c_str());
+    for (auto &p : r.problems) std::printf("    FAILED: %s\n", p.c_str());
+    if (!r.problems.empty() || !r.warnings.empty()) std::printf("    logs: %s\n", r.folder.c_str());
+    std::fflush(stdout);
+  }
+  std::printf("jobs/minute: 1 worker %.1f | 3 workers %.1f | ratio %.2fx\n",
+              o.jobs / rounds[0].seconds * 60, o.jobs / rounds[1].seconds * 60,
+              rounds[0].seconds / rounds[1].seconds);
+  return rounds[0].problems.empty() && rounds[1].problems.empty();
+}
+
+// "LO-HI" (or one number) in milliseconds.
+void parse_range(const std::string &text, int &lo, int &hi) {
+  const auto dash = text.find('-');
+  lo = std::stoi(text.substr(0, dash));
+  hi = dash == std::string::npos ? lo : std::stoi(text.substr(dash + 1));
+  if (lo < 0 || hi < lo) throw std::invalid_argument("bad range " + text);
+}
+
 }  // namespace
 
 int main(int argc, char **argv) {
-  CLI::App app("The job queue on PostgreSQL: claims across worker processes");
-  int jobs = 1000, latency_jobs = 48, latency_ms = 1500;
-  app.add_option("--jobs", jobs, "no-op jobs");
-  app.add_option("--latency-jobs", latency_jobs, "latency-bound jobs per run");
-  app.add_option("--latency-ms", latency_ms, "how long a latency-bound job waits");
+  CLI::App app(
+      "The job queue on PostgreSQL: claims across worker processes, and real X jobs "
+      "run by 1 and by 3 automuse-host workers");
+  int jobs = 1000;
+  bench::XJobsOptions o;
+  o.host_exe = testing::host_exe(HOST_EXE);
+  o.plugin_dir = PLUGIN_DIR;
+  std::string llm_ms = "1500-3000", x_ms = "200-400", work;
+  app.add_option("--jobs", jobs, "no-op jobs (0: skip part 1)");
+  app.add_option("--x-jobs", o.jobs, "latency-bound jobs (X posts) per round")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--accounts", o.accounts, "X accounts the jobs go round")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--slots", o.slots, "slots of each worker")->check(CLI::PositiveNumber);
+  app.add_option("--llm-ms", llm_ms, "LLM answer delay, LO-HI ms");
+  app.add_option("--x-ms", x_ms, "X request delay, LO-HI ms");
+  app.add_option("--host", o.host_exe, "automuse-host to run (default: this build's)");
+  app.add_option("--plugin-dir", o.plugin_dir, "plugin folder (default: this build's)");
+  app.add_option("--work", work, "folder for the rounds' hosts (default: a temporary one)");
   CLI11_PARSE(app, argc, argv);
+  try {
+    parse_range(llm_ms, o.llm_min_ms, o.llm_max_ms);
+    parse_range(x_ms, o.x_min_ms, o.x_max_ms);
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "workers_bench: --llm-ms/--x-ms: %s\n", e.what());
+    return 2;
+  }
+  o.work = work.empty() ? std::filesystem::temp_directory_path() /
+                              ("automuse-workers-bench-x-" + std::to_string(::getpid()))
+                        : std::filesystem::path(work);
 
   auto &pg = testing::PostgresServer::get();
-  {
-    const auto where = store::Location::postgresql(pg.fresh_database());
-    enqueue(where, jobs);
-    Round r = run_workers(where, 3, 16, 0);
-    const int lost = jobs - static_cast<int>(r.claims.size());
-    std::printf("no-op jobs: %d claimed by 3 workers x 16 slots in %.2f s: %.0f claims/s\n",
-                static_cast<int>(r.latencies_us.size()), r.seconds,
-                r.latencies_us.size() / r.seconds);
-    std::printf("claim latency: p50 %.1f ms, p99 %.1f ms, max %.1f ms\n",
-                percentile(r.latencies_us, 0.5), percentile(r.latencies_us, 0.99),
-                percentile(r.latencies_us, 1.0));
-    std::printf("double claims: %d (must be 0); jobs never claimed: %d (must be 0)\n", doubles(r),
-                lost);
-    if (doubles(r) || lost) return 1;
+  if (jobs > 0 && !noop_jobs(pg, jobs)) return 1;
+  try {
+    if (!x_jobs(pg, o)) return 1;  // the work folder stays, with the hosts' logs
+  } catch (const std::exception &e) {
+    std::fprintf(stderr, "workers_bench: %s (logs in %s)\n", e.what(), o.work.c_str());
+    return 1;
   }
-  std::printf("latency-bound jobs (%d, each waiting %d ms):\n", latency_jobs, latency_ms);
-  for (int workers : {1, 3}) {
-    const auto where = store::Location::postgresql(pg.fresh_database());
-    enqueue(where, latency_jobs);
-    Round r = run_workers(where, workers, 4, latency_ms);
-    std::printf("  %d worker%s x 4 slots: %.1f s, %.1f jobs/minute, double claims %d\n", workers,
-                workers > 1 ? "s" : "", r.seconds, latency_jobs / r.seconds * 60, doubles(r));
-    if (doubles(r) || static_cast<int>(r.claims.size()) != latency_jobs) return 1;
-  }
+  if (work.empty()) std::filesystem::remove_all(o.work);
   return 0;
 }

@@ -25,16 +25,19 @@ void UsageLog::record(const std::string &provider, const std::string &model,
                     .count();
   std::lock_guard lock(mutex_);
   store::WriteTxn txn(db_);
+  // The stored row's columns named by table: PostgreSQL finds a bare name ambiguous beside
+  // excluded's.
   store::Stmt s(db_,
                 "INSERT INTO llm_usage (day, provider, model, account_id, requests, "
                 "cached_requests, prompt_tokens, completion_tokens, estimated, updated_at) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (day, provider, model, account_id) DO UPDATE SET "
-                "requests = requests + excluded.requests, "
-                "cached_requests = cached_requests + excluded.cached_requests, "
-                "prompt_tokens = prompt_tokens + excluded.prompt_tokens, "
-                "completion_tokens = completion_tokens + excluded.completion_tokens, "
-                "estimated = estimated + excluded.estimated, updated_at = excluded.updated_at");
+                "requests = llm_usage.requests + excluded.requests, "
+                "cached_requests = llm_usage.cached_requests + excluded.cached_requests, "
+                "prompt_tokens = llm_usage.prompt_tokens + excluded.prompt_tokens, "
+                "completion_tokens = llm_usage.completion_tokens + excluded.completion_tokens, "
+                "estimated = llm_usage.estimated + excluded.estimated, "
+                "updated_at = excluded.updated_at");
   s.bind_all(day_of(now), provider, model, account_id, int64_t{cached ? 0 : 1},
              int64_t{cached ? 1 : 0}, cached ? int64_t{0} : prompt_tokens,
              cached ? int64_t{0} : completion_tokens, int64_t{estimated && !cached ? 1 : 0}, now)

@@ -1,11 +1,13 @@
 // Answers come from the cache the second time (nothing sent, nothing paid), and token usage is
-// added up per day, provider, model and account in the store's llm_usage table.
+// added up per day, provider, model and account in the store's llm_usage table (on both of the
+// store's backends).
 #include <ctime>
 
 #include "cache/cache.hpp"
 #include "llm/usage_log.hpp"
 #include "llm_fixture.hpp"
 #include "store/store.hpp"
+#include "support/store_backends.hpp"
 
 namespace automuse::llm::test {
 namespace {
@@ -101,9 +103,10 @@ TEST_F(CacheUsageTest, FailuresAndCutOffAnswersAreNotCached) {
   EXPECT_EQ(fake_.chat_count(), 4u);
 }
 
-TEST(UsageLog, AddsUpPerDayProviderModelAndAccount) {
-  TempFolder dir;
-  UsageLog log(dir / "automuse.db");
+class UsageLogs : public automuse::testing::BackendTest {};
+
+TEST_P(UsageLogs, AddsUpPerDayProviderModelAndAccount) {
+  UsageLog log(location());
   log.record("mistral", "mistral-small", "a", 10, 5, false, false);
   log.record("mistral", "mistral-small", "a", 1, 2, true, false);
   log.record("mistral", "mistral-small", "b", 7, 7, false, false);
@@ -122,11 +125,12 @@ TEST(UsageLog, AddsUpPerDayProviderModelAndAccount) {
   EXPECT_EQ(rows[2].prompt_tokens, 0);
   EXPECT_EQ(log.list({.provider = std::string("ollama")}).size(), 1u);
   EXPECT_EQ(log.list({.since_day = std::string("2999-01-01")}).size(), 0u);
-  // The table belongs to the store's schema: a Store opens the same file fine.
-  store::Store s(dir / "automuse.db");
+  // The table belongs to the store's schema: a Store opens the same store fine.
+  store::Store s(location());
   EXPECT_GE(s.schema_version(), 3);  // 3 added llm_usage
   EXPECT_EQ(UsageLog::day_of(0), "1970-01-01");
 }
+AUTOMUSE_ON_BOTH_BACKENDS(UsageLogs);
 
 }  // namespace
 }  // namespace automuse::llm::test
