@@ -99,7 +99,7 @@ int main(int argc, char **argv) {
   app.add_flag("--log-json", options.log_json, "Log as JSON lines");
 
   app::ActionRequest action;
-  app.add_option("--plugin", action.plugin, "Run an action of this plugin");
+  auto *plugin_opt = app.add_option("--plugin", action.plugin, "Run an action of this plugin");
   app.add_option("ACTION", action.action, "The plugin action (default: its first)");
   std::string account, accounts;
   auto *account_opt = app.add_option("--account", account, "The account to act for (nickname)");
@@ -154,6 +154,13 @@ int main(int argc, char **argv) {
         return sc;
       },
       &exit_code);
+  // After a top-level --plugin the next word is the plugin's action, even one named like a host
+  // command (a plugin's "jobs", or any command a newer host adds): the commands stand aside
+  // as soon as --plugin is read, before the word is. `auth` stays: it runs the plugin's auth.
+  plugin_opt->trigger_on_parse()->each([&](const std::string &) {
+    for (CLI::App *command : app.get_subcommands({}))
+      if (command != auth_cmd) command->disabled();
+  });
   app.parse_complete_callback([&] {
     if (!config_path.empty()) options.config_file = config_path;
     if (!plugin_dir.empty()) options.plugin_dir = plugin_dir;

@@ -59,7 +59,7 @@ TEST_F(HostCli, ListJson) {
   EXPECT_EQ(p.at("version"), "0.0.1");
   EXPECT_EQ(p.at("abi"), kAbi.c_str());
   EXPECT_NE(std::string(p.at("path").as_string()).find("libfixture_good.so"), std::string::npos);
-  EXPECT_EQ(p.at("actions"), json::parse(R"(["echo","fail","linger"])"));
+  EXPECT_EQ(p.at("actions"), json::parse(R"(["echo","fail","linger","jobs"])"));
 }
 
 TEST_F(HostCli, CrashingPluginIsReportedAndListingGoesOn) {
@@ -145,13 +145,19 @@ TEST_F(HostCli, RunsActionsWithOptions) {
   EXPECT_EQ(v.at("options").at("text"), "hello");
   EXPECT_EQ(v.at("args"), json::parse(R"(["extra"])"));
 
+  // An action named like a host command is the plugin's after --plugin, not the command.
+  auto jobs = host("--plugin-dir " + dir("good") + " --plugin fixture-good jobs --account alice");
+  ASSERT_EQ(jobs.code, 0) << jobs.err;
+  EXPECT_EQ(json::parse(jobs.out).at("account").at("nickname"), "alice") << jobs.out;
+  EXPECT_NE(host("--plugin-dir " + dir("good") + " jobs --json").out.find('['), std::string::npos);
+
   auto fail = host("--plugin-dir " + dir("good") + " --plugin fixture-good fail");
   EXPECT_EQ(fail.code, 2);
   EXPECT_NE(fail.err.find("field 'niche' is required"), std::string::npos) << fail.err;
 
   auto unknown = host("--plugin-dir " + dir("good") + " --plugin fixture-good dance");
   EXPECT_EQ(unknown.code, 2);
-  EXPECT_NE(unknown.err.find("has no action 'dance' (its actions: echo, fail, linger)"),
+  EXPECT_NE(unknown.err.find("has no action 'dance' (its actions: echo, fail, linger, jobs)"),
             std::string::npos)
       << unknown.err;
 
@@ -179,7 +185,7 @@ TEST_F(HostCli, InstallChecksAbiThenCopiesAndRemoveDeletes) {
   EXPECT_NE(list.out.find("fixture-good"), std::string::npos) << list.out;
   auto info = host("plugins info fixture-good");
   EXPECT_EQ(info.code, 0);
-  EXPECT_NE(info.out.find("actions:  echo, fail, linger"), std::string::npos) << info.out;
+  EXPECT_NE(info.out.find("actions:  echo, fail, linger, jobs"), std::string::npos) << info.out;
 
   auto rm = host("plugins remove fixture-good");
   EXPECT_EQ(rm.code, 0) << rm.err;

@@ -154,7 +154,7 @@ TEST_F(LoadedPlugin, DescribesAndRunsActions) {
   auto m = PluginModule::open(fixture("good", "libfixture_good.so"));
   m->initialise(services_, runtime_);
   EXPECT_EQ(m->info().id, "fixture-good");
-  EXPECT_EQ(m->info().actions(), (std::vector<std::string>{"echo", "fail", "linger"}));
+  EXPECT_EQ(m->info().actions(), (std::vector<std::string>{"echo", "fail", "linger", "jobs"}));
   auto [s1, r1, m1] = run(m, "echo", R"({"x":1})");
   EXPECT_EQ(s1, AM_OK);
   EXPECT_EQ(r1, R"({"x":1})");
