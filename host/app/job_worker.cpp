@@ -62,11 +62,24 @@ JobWorker::~JobWorker() {
 
 int JobWorker::take_jobs(std::optional<int> limit) {
   int taken = 0;
-  while (taking_ && held_.size() < slots_ && (!limit || taken < *limit)) {
-    auto claim = queue_.claim(schedule::worker_id(), times_.lease_ms);
-    if (!claim) break;
-    ++taken;
-    start(std::move(*claim));
+  // The store may be away for a while (a restart of the database, a failover): say so once,
+  // keep polling, and go on when it answers again (it reconnects by itself).
+  try {
+    while (taking_ && held_.size() < slots_ && (!limit || taken < *limit)) {
+      auto claim = queue_.claim(schedule::worker_id(), times_.lease_ms);
+      if (!claim) break;
+      ++taken;
+      start(std::move(*claim));
+    }
+    if (store_failing_)
+      log::write("host", spdlog::level::info, "worker: the store answers again; taking jobs");
+    store_failing_ = false;
+  } catch (const std::exception &e) {
+    if (!store_failing_)
+      log::write("host", spdlog::level::warn,
+                 std::string("worker: cannot take jobs from the store (") + e.what() +
+                     "); trying again at every poll");
+    store_failing_ = true;
   }
   return taken;
 }
@@ -100,7 +113,16 @@ void JobWorker::start(schedule::Claim claim) {
             (killed ? ", left by worker " + claim.left->worker.value_or("?") + " whose lease lapsed"
                     : std::string()));
   }
-  attempt(h, h->first_attempt, std::nullopt);
+  try {
+    attempt(h, h->first_attempt, std::nullopt);
+  } catch (...) {
+    // The store failed before the job started (an outage of the database): let the claim go
+    // rather than renew a lease on a job nothing runs. The lease lapses and the job is claimed
+    // again, here or by another worker.
+    keeper_.release(h->job.id);
+    held_.erase(h->job.id);
+    throw;
+  }
 }
 
 void JobWorker::attempt(std::shared_ptr<Held> h, int n, std::optional<std::string> queued) {

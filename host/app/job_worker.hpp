@@ -33,6 +33,7 @@ class JobWorker {
   ~JobWorker();
 
   // Claims jobs while slots are free (or until `limit` claims, when given); returns how many.
+  // A store that cannot be reached is logged (once per outage), not thrown.
   int take_jobs(std::optional<int> limit = std::nullopt);
   // Looks for jobs every queue.poll_seconds, and after each job ends, until stop_taking.
   void poll();
@@ -68,6 +69,7 @@ class JobWorker {
   int64_t retry_base_ms_ = 60000;
   int max_attempts_ = 3;
   bool taking_ = true;
+  bool store_failing_ = false;  // the last poll could not reach the store
   int failures_ = 0;
   int interrupted_ = 0;
   int resumed_ = 0;

@@ -421,11 +421,26 @@ int daemon_command(HostContext &ctx, std::optional<double> grace_seconds,
                                  [&] {
                                    if (worker) worker->cancel();
                                  }});
+    bool store_failing = false;
     std::function<void()> tick = [&] {
       if (stop.stopping()) return;
-      if (enqueue_due(store, queue) > 0 && worker) worker->take_jobs();
       auto wake = std::chrono::system_clock::now() + std::chrono::seconds(30);
-      if (auto next = earliest_next(store); next && *next < wake) wake = *next;
+      // An unreachable store (a database restart) is waited out, not fatal: slots missed
+      // meanwhile fire once when it is back, like those of a stopped daemon.
+      try {
+        if (enqueue_due(store, queue) > 0 && worker) worker->take_jobs();
+        if (auto next = earliest_next(store); next && *next < wake) wake = *next;
+        if (store_failing)
+          log::write("host", spdlog::level::info, "daemon: the store answers again");
+        store_failing = false;
+      } catch (const std::exception &e) {
+        if (!store_failing)
+          log::write("host", spdlog::level::warn,
+                     std::string("daemon: cannot reach the store (") + e.what() +
+                         "); trying again every 5 seconds");
+        store_failing = true;
+        wake = std::chrono::system_clock::now() + std::chrono::seconds(5);
+      }
       timer.expires_at(wake);
       timer.async_wait([&](const boost::system::error_code &ec) {
         if (!ec) tick();

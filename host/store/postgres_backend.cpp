@@ -2,7 +2,11 @@
 // travel as text (the server infers each parameter's type from where it is used), blobs as
 // BYTEA in binary. Writers of Scope::all take one transaction-scoped advisory lock, so they
 // run one at a time as on SQLite; openers take a session advisory lock while migrating.
+// A connection the server dropped (a restart, a failover, an administrator) is opened again
+// outside transactions, so a long-running worker outlives an outage of the database: a
+// transaction it cut short fails (and is rolled back by its owner), the next one reconnects.
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <charconv>
 #include <cmath>
@@ -36,12 +40,15 @@ class PostgresConnection : public Connection {
   std::unique_ptr<Cursor> prepare(std::string_view sql) override;
   void exec(std::string_view sql) override { run(std::string(sql), {}); }
   int64_t changes() const override { return changes_; }
-  void begin_write(Db::Scope scope) override {
-    exec("BEGIN");
-    if (scope == Db::Scope::all) exec(kWritersLock);
+  void begin_write(Db::Scope scope) override;
+  void commit() override {
+    in_transaction_ = false;  // whatever COMMIT answers, the transaction is over
+    exec("COMMIT");
   }
-  void commit() override { exec("COMMIT"); }
-  void rollback() noexcept override { Result(PQexec(conn_, "ROLLBACK"), PQclear); }
+  void rollback() noexcept override {
+    in_transaction_ = false;
+    Result(PQexec(conn_, "ROLLBACK"), PQclear);
+  }
   std::vector<std::string> table_names() override;
   std::string_view lock_rows_clause() const override { return " FOR UPDATE"; }
   std::string_view skip_locked_rows_clause() const override { return " FOR UPDATE SKIP LOCKED"; }
@@ -58,11 +65,15 @@ class PostgresConnection : public Connection {
   Result run(const std::string &sql, const std::vector<Param> &params);
 
  private:
+  Result send(const std::string &sql, const std::vector<Param> &params);
+  void reconnect();
+  bool ended_while_idle() const;
   [[noreturn]] void fail(const PGresult *res, std::string_view sql) const;
 
   PostgresAddress address_;
   PGconn *conn_ = nullptr;
   int64_t changes_ = 0;
+  bool in_transaction_ = false;
   std::filesystem::path no_file_;
 };
 
@@ -133,7 +144,59 @@ std::unique_ptr<Cursor> PostgresConnection::prepare(std::string_view sql) {
   return std::make_unique<PostgresCursor>(*this, sql);
 }
 
+void PostgresConnection::begin_write(Db::Scope scope) {
+  exec("BEGIN");
+  in_transaction_ = true;
+  try {
+    if (scope == Db::Scope::all) exec(kWritersLock);
+  } catch (...) {
+    rollback();  // no half-begun transaction left on the connection
+    throw;
+  }
+}
+
+// Statements that may be sent again after the connection was found lost: they either did not
+// reach the server or changed nothing there. Anything else (a write outside a transaction)
+// may have been done, so its failure is reported, not repeated.
+static bool safe_to_repeat(std::string_view sql) {
+  return sql == "BEGIN" || sql.starts_with("SELECT ");
+}
+
 Result PostgresConnection::run(const std::string &sql, const std::vector<Param> &params) {
+  if (!in_transaction_ && (PQstatus(conn_) == CONNECTION_BAD || ended_while_idle())) reconnect();
+  Result res = send(sql, params);
+  ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+  const bool failed = status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK;
+  if (failed && !in_transaction_ && PQstatus(conn_) == CONNECTION_BAD && safe_to_repeat(sql)) {
+    reconnect();
+    res = send(sql, params);
+    status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+  }
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(res.get(), sql);
+  const char *tuples = PQcmdTuples(res.get());
+  changes_ = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
+  return res;
+}
+
+// A connection the server ended while it was idle (a restart, pg_terminate_backend) has its
+// goodbye waiting in the socket, or the socket is closed: an idle connection has nothing to
+// read otherwise (the store LISTENs for nothing), so readable means ended. Checked without
+// blocking, so the statement goes to a new connection instead of failing on the old one.
+bool PostgresConnection::ended_while_idle() const {
+  pollfd p{PQsocket(conn_), POLLIN | POLLRDHUP, 0};
+  return p.fd < 0 || (::poll(&p, 1, 0) > 0 && p.revents != 0);
+}
+
+void PostgresConnection::reconnect() {
+  PQreset(conn_);
+  if (PQstatus(conn_) == CONNECTION_OK) return;
+  std::string why = PQerrorMessage(conn_);
+  while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+  throw StoreError("lost the connection to the store at store.url (" + describe() +
+                   ") and cannot connect again: " + without_password(why, address_));
+}
+
+Result PostgresConnection::send(const std::string &sql, const std::vector<Param> &params) {
   std::vector<const char *> values;
   std::vector<int> lengths, formats;
   std::vector<Oid> types;
@@ -143,16 +206,11 @@ Result PostgresConnection::run(const std::string &sql, const std::vector<Param> 
     formats.push_back(p.binary ? 1 : 0);
     types.push_back(p.binary ? kByteaOid : 0);
   }
-  Result res(params.empty()
-                 ? PQexec(conn_, sql.c_str())
-                 : PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()), types.data(),
-                                values.data(), lengths.data(), formats.data(), 0),
-             PQclear);
-  const ExecStatusType status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(res.get(), sql);
-  const char *tuples = PQcmdTuples(res.get());
-  changes_ = tuples && *tuples ? std::strtoll(tuples, nullptr, 10) : 0;
-  return res;
+  return Result(params.empty()
+                    ? PQexec(conn_, sql.c_str())
+                    : PQexecParams(conn_, sql.c_str(), static_cast<int>(params.size()),
+                                   types.data(), values.data(), lengths.data(), formats.data(), 0),
+                PQclear);
 }
 
 void PostgresConnection::fail(const PGresult *res, std::string_view sql) const {

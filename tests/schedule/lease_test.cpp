@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "steps_harness.hpp"
+#include "support/postgres_server.hpp"
 
 namespace json = boost::json;
 namespace fs = std::filesystem;
@@ -135,7 +136,9 @@ TEST_F(Leases, ASecondLiveDaemonDoesNotTakeARunningJob) {
 }
 
 TEST_F(Leases, AWorkerKilledMidJobIsResumedByAnotherWorker) {
-  add_account("max", "--set steps=6 --set step_ms=300");
+  // Twenty steps (six seconds): the job is still running while the test looks at it through
+  // three CLI calls and kills worker A, even when a loaded machine makes each call slow.
+  add_account("max", "--set steps=20 --set step_ms=300");
   due_schedule("max", "steps");
   start("daemon --slots 0");  // only enqueues
   const pid_t a = spawn("worker --slots 1", "a-out.txt", "a-log.txt");
@@ -165,10 +168,57 @@ TEST_F(Leases, AWorkerKilledMidJobIsResumedByAnotherWorker) {
   EXPECT_TRUE(worker_of(rows[0].at("worker"), b)) << rows[0];
   EXPECT_EQ(rows[1].at("status"), "resumed");
   EXPECT_EQ(rows[0].at("job_id"), rows[1].at("job_id"));
-  expect_resumed(rows[0].as_object(), done, 6);
+  expect_resumed(rows[0].as_object(), done, 20);
   EXPECT_EQ(json::parse(host("jobs --json").second).as_array().size(), 0u) << "the job is done";
   ::kill(b, SIGTERM);
   EXPECT_EQ(wait_pid(b, 20s), 0) << read(root_ / "b-log.txt");
+  signal(SIGTERM);
+  EXPECT_EQ(wait_exit(20s), 0) << log_text();
+}
+
+// An outage of the database under a running worker (PostgreSQL: a restart, a failover): its
+// connections are dropped and refused for a while. It says so once, keeps polling, reconnects
+// when the database is back, and runs the job a daemon enqueues then, in the same process.
+TEST_F(Leases, AWorkerOnPostgresOutlivesAnOutageOfTheDatabase) {
+  auto &server = automuse::testing::PostgresServer::get();
+  const std::string url = server.fresh_database();
+  write_config(R"({"queue": {"lease_seconds": 1, "poll_seconds": 0.1}, "store": {"url": ")" + url +
+               R"("}})");
+  add_account("ola", "--set steps=3 --set step_ms=100");
+  const pid_t worker = spawn("worker --slots 1", "w-out.txt", "w-log.txt");
+  ASSERT_TRUE(eventually([&] {
+    return read(root_ / "w-log.txt").find("worker: started") != std::string::npos;
+  })) << read(root_ / "w-log.txt");
+
+  server.cut_off(url);
+  // The worker polls ten times a second: it meets the outage at once.
+  ASSERT_TRUE(eventually([&] {
+    return read(root_ / "w-log.txt").find("cannot take jobs from the store") != std::string::npos;
+  })) << read(root_ / "w-log.txt");
+  server.restore(url);
+
+  auto [code, out] =
+      host("schedule add --plugin fixture-steps --account ola --action steps --preset daily");
+  ASSERT_EQ(code, 0) << out;
+  const json::value list = json::parse(host("schedule list --json").second);
+  const std::string schedule(list.as_array().at(0).at("id").as_string());
+  automuse::schedule::ScheduleStore(automuse::store::Location::postgresql(url))
+      .set_last_fire(schedule, automuse::schedule::now_seconds() - 2 * 24 * 3600);
+  start("daemon --slots 0");
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto rows = runs();
+        return rows.size() == 1 && rows[0].at("status") == "succeeded";
+      },
+      60s))
+      << read(root_ / "w-log.txt") << log_text();
+  EXPECT_TRUE(worker_of(runs()[0].at("worker"), worker)) << "the same worker process";
+  const std::string worker_log = read(root_ / "w-log.txt");
+  EXPECT_NE(worker_log.find("the store answers again"), std::string::npos) << worker_log;
+  EXPECT_EQ(worker_log.find("cannot take jobs"), worker_log.rfind("cannot take jobs"))
+      << "said once per outage";
+  ::kill(worker, SIGTERM);
+  EXPECT_EQ(wait_pid(worker, 20s), 0) << read(root_ / "w-log.txt");
   signal(SIGTERM);
   EXPECT_EQ(wait_exit(20s), 0) << log_text();
 }

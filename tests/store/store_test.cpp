@@ -365,6 +365,43 @@ TEST(StorePostgres, BadOrUnreachableUrlNamesStoreUrlButNotThePassword) {
   EXPECT_EQ(uri.find("Sw0rdfish"), std::string::npos) << uri;
 }
 
+// An outage of the database (a restart, a failover): calls during it fail with a message naming
+// store.url, a write cut short by it is rolled back, and once the database is back the same
+// Store (a long-running worker's) works again without being opened anew.
+TEST(StorePostgres, AStoreOutlivesAnOutageOfTheDatabase) {
+  auto &server = automuse::testing::PostgresServer::get();
+  const std::string url = server.fresh_database();
+  Store store(Location::postgresql(url));
+  store.add_account({"twitter", "before", {}, {}, {}, {}, {}}, nullptr);
+
+  server.cut_off(url);
+  try {
+    store.list_accounts();
+    ADD_FAILURE() << "a read during the outage succeeded";
+  } catch (const StoreError &e) {
+    EXPECT_NE(std::string(e.what()).find("store.url"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(store.add_account({"twitter", "during", {}, {}, {}, {}, {}}, nullptr), StoreError);
+  server.restore(url);
+
+  // Back: reads and writes on the same Store, nothing of the failed write stored.
+  EXPECT_EQ(store.list_accounts().size(), 1u);
+  store.add_account({"twitter", "after", {}, {}, {}, {}, {}}, nullptr);
+  std::vector<std::string> names;
+  for (const Account &a : store.list_accounts()) names.push_back(a.nickname);
+  EXPECT_EQ(names, (std::vector<std::string>{"after", "before"}));
+
+  // Dropped again while idle (the server restarted between two calls): the next call
+  // reconnects by itself, a read as well as a write transaction.
+  server.cut_off(url);
+  server.restore(url);
+  EXPECT_EQ(store.list_accounts().size(), 2u);
+  server.cut_off(url);
+  server.restore(url);
+  store.add_account({"twitter", "later", {}, {}, {}, {}, {}}, nullptr);
+  EXPECT_EQ(store.list_accounts().size(), 3u);
+}
+
 // The SQL is written once with SQLite's placeholders; PostgreSQL gets $N, never inside quotes
 // or comments.
 TEST(StorePostgres, PlaceholdersBecomeNumberedOutsideQuotesAndComments) {

@@ -126,6 +126,54 @@ std::string PostgresServer::url(const std::string &dbname) const {
   return "host=" + folder_ + " dbname=" + dbname + " user=automuse";
 }
 
+void PostgresServer::admin(const std::string &sql) {
+  PGconn *conn = PQconnectdb(url("postgres").c_str());
+  PGresult *res = PQexec(conn, sql.c_str());
+  const ExecStatusType status = PQresultStatus(res);
+  const std::string why = PQerrorMessage(conn);
+  PQclear(res);
+  PQfinish(conn);
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    throw std::runtime_error(sql + " failed: " + why);
+}
+
+long PostgresServer::count(const std::string &sql) {
+  PGconn *conn = PQconnectdb(url("postgres").c_str());
+  PGresult *res = PQexec(conn, sql.c_str());
+  const bool ok = PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1;
+  const long n = ok ? std::atol(PQgetvalue(res, 0, 0)) : -1;
+  const std::string why = PQerrorMessage(conn);
+  PQclear(res);
+  PQfinish(conn);
+  if (!ok) throw std::runtime_error(sql + " failed: " + why);
+  return n;
+}
+
+static std::string database_name(const std::string &database_url) {
+  const size_t at = database_url.find("dbname=");
+  if (at == std::string::npos) throw std::runtime_error("no dbname in " + database_url);
+  const size_t begin = at + 7;
+  return database_url.substr(begin, database_url.find(' ', begin) - begin);
+}
+
+void PostgresServer::cut_off(const std::string &database_url) {
+  const std::string name = database_name(database_url);
+  admin("ALTER DATABASE " + name + " ALLOW_CONNECTIONS false");
+  admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '" + name + "'");
+  // Terminating only signals the backends: wait until they are gone, so that the outage has
+  // begun when this returns.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (count("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + name + "'") > 0) {
+    if (std::chrono::steady_clock::now() > deadline)
+      throw std::runtime_error("the connections to " + name + " did not end");
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+void PostgresServer::restore(const std::string &database_url) {
+  admin("ALTER DATABASE " + database_name(database_url) + " ALLOW_CONNECTIONS true");
+}
+
 std::string PostgresServer::fresh_database() {
   static std::mutex mutex;
   std::lock_guard lock(mutex);

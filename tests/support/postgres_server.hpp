@@ -29,6 +29,12 @@ class PostgresServer {
   std::string url(const std::string &dbname) const;
   const std::string &folder() const { return folder_; }
 
+  // An outage of one database (given by the connection string fresh_database returned): every
+  // connection to it is dropped and new ones are refused until restore(). The server itself
+  // and the other tests' databases stay up.
+  void cut_off(const std::string &database_url);
+  void restore(const std::string &database_url);
+
   ~PostgresServer();
   PostgresServer(const PostgresServer &) = delete;
   PostgresServer &operator=(const PostgresServer &) = delete;
@@ -36,6 +42,8 @@ class PostgresServer {
  private:
   PostgresServer();
   void wait_until_ready();
+  void admin(const std::string &sql);
+  long count(const std::string &sql);  // a one-number query
 
   std::string folder_;
   pid_t watchdog_ = -1;
