@@ -370,6 +370,44 @@ TEST_F(InstagramFake, ByDefaultRuploadRefusesInstagramLoginTokensAndNonZeroOffse
   EXPECT_EQ(fake_.reels().at(0).sha256, sha256_hex(bytes));
 }
 
+TEST_F(InstagramFake, RuploadFaultsFileUrlAndTheDailyContainerCap) {
+  fake_.resumable_with_instagram_login(true);
+  const std::string bytes = video_bytes(9000);
+  auto [id, uri] = resumable_container();
+  fake_.fail_next_upload(503);
+  Answer failed = upload(uri, bytes, 0, bytes.size());
+  EXPECT_EQ(failed.status, 503u);
+  EXPECT_EQ(failed.json().at("debug_info").at("retriable"), true);
+  EXPECT_TRUE(fake_.containers().at(0).bytes.empty()) << "nothing kept";
+  EXPECT_EQ(send(http::verb::post, uri, bytes, {{"Authorization", std::string("OAuth ") + kToken}})
+                .status,
+            400u)
+      << "offset and file_size are required";
+
+  FakeServer files;
+  files.route("GET", "/b.mp4", Reply::text(bytes, 200, "video/mp4"));
+  Answer by_url = send(http::verb::post, uri, "",
+                       {{"Authorization", std::string("OAuth ") + kToken},
+                        {"offset", "0"},
+                        {"file_size", std::to_string(bytes.size())},
+                        {"file_url", files.url("/b.mp4")}});
+  ASSERT_EQ(by_url.status, 200u) << by_url.body;
+  EXPECT_EQ(settle(id), "FINISHED");
+  ASSERT_EQ(publish(id).status, 200u);
+  EXPECT_EQ(fake_.reels().at(0).sha256, sha256_hex(bytes));
+
+  for (int i = 1; i < 400; ++i)
+    ASSERT_EQ(post("/me/media", {{"media_type", "REELS"}, {"upload_type", "resumable"}}).status,
+              200u)
+        << i;
+  EXPECT_EQ(post("/me/media", {{"media_type", "REELS"}, {"upload_type", "resumable"}}).error(),
+            "9/0")
+      << "400 containers in 24 h";
+  fake_.advance_clock(24 * 3600);
+  EXPECT_EQ(post("/me/media", {{"media_type", "REELS"}, {"upload_type", "resumable"}}).status,
+            200u);
+}
+
 // --- video_url --------------------------------------------------------------------------------
 
 TEST_F(InstagramFake, VideoUrlIsFetchedFromALoopbackFileServer) {
