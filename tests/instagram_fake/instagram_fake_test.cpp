@@ -283,6 +283,8 @@ TEST_F(InstagramFake, LoginReadingsUnwrappedAnswerPkceAndRefusedScopes) {
                 .status,
             400u)
       << "an unregistered redirect_uri";
+  EXPECT_EQ(send(http::verb::get, base + "&scope=instagram_business_content_publish").status, 400u)
+      << "instagram_business_basic is always asked for";
 
   fake_.require_pkce(true);
   fake_.wrap_code_exchange(false);
@@ -590,6 +592,16 @@ TEST_F(InstagramFake, BadRequestsAreRefusedInGraphsEnvelope) {
       post(media, {{"media_type", "REELS"}, {"upload_type", "resumable"}}, "IGAAnobody").error(),
       "190/0");
   EXPECT_EQ(send(http::verb::get, graph(media)).error(), "104/0") << "no token";
+  fake_.add_user({"17841400000000003",
+                  "basic.only",
+                  FakeInstagram::Login::instagram,
+                  "IGAAbasic-only-token-0003",
+                  {"instagram_business_basic"}});
+  EXPECT_EQ(post("/me/media", {{"media_type", "REELS"}, {"upload_type", "resumable"}},
+                 "IGAAbasic-only-token-0003")
+                .error(),
+            "10/0")
+      << "publishing needs instagram_business_content_publish";
   EXPECT_EQ(
       send(http::verb::get, fake_.graph_url() + "/" + kUserId + "/media?access_token=" + kToken)
           .status,

@@ -310,7 +310,8 @@ struct FakeInstagram::State {
     if (!redirect_allowed(redirect)) return authorize_refusal("Invalid redirect_uri: " + redirect);
     if (get(q, "response_type") != "code") return authorize_refusal("response_type must be code");
     std::vector<std::string> scopes = split(get(q, "scope"), ',');
-    if (scopes.empty()) return authorize_refusal("Invalid Scopes: (none)");
+    if (!contains(scopes, "instagram_business_basic"))
+      return authorize_refusal("instagram_business_basic is required");
     for (auto &s : scopes)
       if (!kScopes.count(s)) return authorize_refusal("Invalid Scopes: " + s);
     std::string challenge;
@@ -325,7 +326,7 @@ struct FakeInstagram::State {
       back += "error=access_denied&error_reason=user_denied&error_description=" +
               percent_encode("Permissions error");
       if (!state.empty()) back += "&state=" + percent_encode(state);
-      return Reply::text("", 302).with_header("Location", back + "#_");
+      return Reply::text("", 302).with_header("Location", back);
     }
     const std::string code = "AQ" + random_text(30);
     codes[code] = {consenting_user, redirect, challenge, scopes, now(), false};
@@ -458,6 +459,14 @@ struct FakeInstagram::State {
     return "In Progress: Media is still being processed.";
   }
 
+  // Instagram Login tokens publish only with instagram_business_content_publish.
+  std::optional<Reply> check_publish_scope(const Token &t) {
+    if (t.kind == TokenKind::facebook || contains(t.scopes, "instagram_business_content_publish"))
+      return std::nullopt;
+    return refuse("no content_publish scope", 10,
+                  "(#10) Application does not have permission for this action");
+  }
+
   std::optional<Reply> check_create(const Params &p, const Token &t, const std::string &owner) {
     for (auto &[k, v] : p)
       if (!kCreateParams.count(k))
@@ -469,9 +478,7 @@ struct FakeInstagram::State {
                         "' does not exist, cannot be loaded due to missing permissions, or "
                         "does not support this operation.",
                     33);
-    if (t.kind != TokenKind::facebook && !contains(t.scopes, "instagram_business_content_publish"))
-      return refuse("no content_publish scope", 10,
-                    "(#10) Application does not have permission for this action");
+    if (auto refused = check_publish_scope(t)) return *refused;
     if (get(p, "media_type") != "REELS")
       return refuse("media_type " + get(p, "media_type"), 100,
                     "(#100) media_type must be REELS for a video (this fake models Reels only)");
@@ -604,6 +611,7 @@ struct FakeInstagram::State {
                         "' does not exist, cannot be loaded due to missing permissions, or "
                         "does not support this operation.",
                     33);
+    if (auto refused = check_publish_scope(t)) return *refused;
     if (auto f = fault(Step::publish)) return *f;
     auto it = containers.find(get(p, "creation_id"));
     if (it == containers.end() || it->second.user_id != owner)
@@ -742,6 +750,8 @@ void FakeInstagram::State::start_fetch(const std::string &container_id, const st
     if (!s) return;
     std::lock_guard lock(s->mutex);
     Container &c = s->containers.at(container_id);
+    s->age(c);
+    if (c.status_code != "IN_PROGRESS") return;  // expired while it was fetched
     if (got.bytes) {
       c.bytes = std::move(*got.bytes);
       c.file_size = c.bytes.size();
