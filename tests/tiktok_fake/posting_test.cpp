@@ -88,6 +88,25 @@ TEST(FakeTikTokPosting, InitRefusesBadFieldsWithTikToksEnvelope) {
   EXPECT_EQ(posting.fake.publishes().size(), 2u) << "only the two good inits made a publish";
 }
 
+TEST(FakeTikTokPosting, WhatMegabyteMeansIsASwitch) {
+  Posting posting;
+  expect_refusal(posting.init(12'000'000, 5'000'000, 2), 400, "invalid_param", "safe");
+  posting.fake.chunk_reading(tiktok::MegaByte::decimal);
+  expect_ok(posting.init(12'000'000, 5'000'000, 2));
+  expect_refusal(posting.init(130'000'000, 65'000'000, 2), 400, "invalid_param", "decimal");
+  posting.fake.chunk_reading(tiktok::MegaByte::binary);
+  expect_ok(posting.init(130'000'000, 65'000'000, 2));
+  expect_refusal(posting.init(12'000'000, 5'000'000, 2), 400, "invalid_param", "binary");
+}
+
+TEST(FakeTikTokPosting, TheDailyPostCapRefusesTheNextPost) {
+  Posting posting;
+  posting.fake.daily_post_cap(2);
+  expect_ok(posting.init(kSmall, kSmall, 1));
+  expect_ok(posting.init(kSmall, kSmall, 1));
+  expect_refusal(posting.init(kSmall, kSmall, 1), 403, "spam_risk_too_many_posts");
+}
+
 TEST(FakeTikTokPosting, AnUnauditedClientPostsPrivatelyOnly) {
   Posting pub;
   pub.fake.unaudited_client(true);

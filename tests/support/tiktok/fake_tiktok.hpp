@@ -30,6 +30,7 @@
 #include <string>
 #include <vector>
 
+#include "support/fake_secrets.hpp"
 #include "support/fake_server.hpp"
 #include "support/tiktok/tiktok_rules.hpp"
 
@@ -41,7 +42,7 @@ class FakeTikTok {
 
   struct Client {
     std::string key = "awfaketiktokclient01";
-    std::string secret = "fake-tiktok-client-secret-0123456789";
+    std::string secret = std::string(fake_secrets::kTikTokClientSecret);
     std::string redirect_path = "/callback/";  // registered as http://127.0.0.1:*/callback/
   };
   struct Options {

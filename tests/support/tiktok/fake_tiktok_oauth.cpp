@@ -25,6 +25,10 @@ std::string random_text(size_t bytes) {
   return base64url(raw);
 }
 
+std::string refresh_token_text() {
+  return std::string(fake_secrets::kTikTokRefreshPrefix) + random_text(36);
+}
+
 // TikTok's desktop challenge: the SHA-256 of the verifier as lower-case hex.
 std::string hex_s256(const std::string &verifier) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -76,13 +80,13 @@ std::string FakeTikTok::add_account(Account account) {
 FakeTikTok::Tokens FakeTikTok::authorise(const std::string &open_id, std::string scope) {
   std::lock_guard lock(mutex_);
   grants_.push_back(
-      {open_id, scope, "rft." + random_text(36), Clock::now() + std::chrono::hours(24 * 365)});
+      {open_id, scope, refresh_token_text(), Clock::now() + std::chrono::hours(24 * 365)});
   const std::string access = issue_access(grants_.size() - 1);
   return {access, grants_.back().refresh_token, open_id, scope};
 }
 
 std::string FakeTikTok::issue_access(size_t grant) {
-  const std::string token = "act." + random_text(36);
+  const std::string token = std::string(fake_secrets::kTikTokAccessPrefix) + random_text(36);
   access_[token] = {grant, Clock::now() + access_lifetime_};
   return token;
 }
@@ -214,8 +218,8 @@ Reply FakeTikTok::exchange(const std::string &code, const std::string &redirect_
     return oauth_refusal(400, "invalid_grant",
                          "code_verifier does not match the code_challenge (TikTok desktop wants "
                          "the SHA-256 as hex)");
-  grants_.push_back({it->open_id, it->scope, "rft." + random_text(36),
-                     Clock::now() + std::chrono::hours(24 * 365)});
+  grants_.push_back(
+      {it->open_id, it->scope, refresh_token_text(), Clock::now() + std::chrono::hours(24 * 365)});
   return token_answer(grants_.size() - 1);
 }
 
@@ -228,7 +232,7 @@ Reply FakeTikTok::refresh(const std::string &refresh_token) {
     return oauth_refusal(400, "invalid_grant", "refresh_token is invalid or was replaced");
   if (it->refresh_expiry <= Clock::now())
     return oauth_refusal(400, "invalid_grant", "refresh_token has expired");
-  if (replace_refresh_) it->refresh_token = "rft." + random_text(36);
+  if (replace_refresh_) it->refresh_token = refresh_token_text();
   ++refreshes_;
   return token_answer(static_cast<size_t>(it - grants_.begin()));
 }
