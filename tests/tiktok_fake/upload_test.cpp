@@ -129,6 +129,29 @@ TEST(FakeTikTokUpload, AChunkDroppedMidwayIsNotTakenAndIsSentAgain) {
   EXPECT_EQ(posting.fake.faults_served().at("drop"), 1);
 }
 
+TEST(FakeTikTokUpload, AfterALostFinalAnswerTheStatusTellsThatThePostHappened) {
+  Posting posting;
+  posting.fake.lose_chunk_reply(3);
+  Answer init = posting.init(kSize, kChunk, kCount);
+  expect_ok(init);
+  const std::string url = data_string(init, "upload_url");
+  const std::string publish_id = data_string(init, "publish_id");  // stored before chunk 1
+  for (uint64_t i = 0; i < kCount; ++i)
+    EXPECT_EQ(put_chunk(url, chunk_of(kSize, kChunk, kCount, i)).status, i < 2 ? 206u : 0u);
+
+  // The client "crashed" without the 201: the stored publish_id's status settles it.
+  Answer first = posting.status(publish_id);
+  expect_ok(first);
+  EXPECT_EQ(first.json().at("data").at("uploaded_bytes"), kSize);
+  EXPECT_EQ(data_string(first, "status"), "PROCESSING_UPLOAD");
+  EXPECT_EQ(data_string(posting.status(publish_id), "status"), "PUBLISH_COMPLETE");
+  EXPECT_EQ(put_chunk(url, chunk_of(kSize, kChunk, kCount, 2)).status, 416u);
+  const auto posts = posting.fake.posts();
+  ASSERT_EQ(posts.size(), 1u);
+  EXPECT_EQ(posts[0].status, "PUBLISH_COMPLETE");
+  EXPECT_EQ(posts[0].bytes, file_bytes(0, kSize));
+}
+
 TEST(FakeTikTokUpload, BadHeadersAndWrongChunksAreRefused) {
   Posting posting;
   Answer init = posting.init(kSize, kChunk, kCount);
