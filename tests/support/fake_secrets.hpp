@@ -14,34 +14,41 @@ struct Secret {
   std::string_view value;  // the exact value
 };
 
-// Keys the fakes check (FakeImageApis, FakeSpeechApis, FakeOpenAi).
+// Keys the fakes check (FakeImageApis, FakeSpeechApis, FakeOpenAi, FakeTikTok's client secret).
 inline constexpr std::string_view kImagesOpenAiKey = "sk-test-images-0123456789";
 inline constexpr std::string_view kImagesGeminiKey = "AIza-test-0123456789";
 inline constexpr std::string_view kImagesPexelsKey = "pexels-test-0123456789";
 inline constexpr std::string_view kSpeechOpenAiKey = "sk-test-openai-0123456789";
 inline constexpr std::string_view kSpeechElevenLabsKey = "xi-test-key-0123456789";
 inline constexpr std::string_view kLlmOpenAiKey = "sk-test-0123456789";
+inline constexpr std::string_view kTikTokClientSecret = "fake-tiktok-client-secret-0123456789";
 
-inline constexpr std::array<Secret, 6> kKeys{{
+inline constexpr std::array<Secret, 7> kKeys{{
     {"images OpenAI key", kImagesOpenAiKey},
     {"images Gemini key", kImagesGeminiKey},
     {"images Pexels key", kImagesPexelsKey},
     {"speech OpenAI key", kSpeechOpenAiKey},
     {"speech ElevenLabs key", kSpeechElevenLabsKey},
     {"LLM OpenAI key", kLlmOpenAiKey},
+    {"TikTok client secret", kTikTokClientSecret},
 }};
 
-// Prefixes of the tokens FakeOAuth issues (Google's and X's shapes); the rest is random.
+// Prefixes of the tokens FakeOAuth (Google's and X's shapes) and FakeTikTok issue; the rest is
+// random.
 inline constexpr std::string_view kGoogleAccessPrefix = "ya29.";
 inline constexpr std::string_view kGoogleRefreshPrefix = "1//";
 inline constexpr std::string_view kXAccessPrefix = "at-";
 inline constexpr std::string_view kXRefreshPrefix = "rt-";
+inline constexpr std::string_view kTikTokAccessPrefix = "act.";
+inline constexpr std::string_view kTikTokRefreshPrefix = "rft.";
 
-inline constexpr std::array<Secret, 4> kTokenPrefixes{{
+inline constexpr std::array<Secret, 6> kTokenPrefixes{{
     {"Google access token", kGoogleAccessPrefix},
     {"Google refresh token", kGoogleRefreshPrefix},
     {"X access token", kXAccessPrefix},
     {"X refresh token", kXRefreshPrefix},
+    {"TikTok access token", kTikTokAccessPrefix},
+    {"TikTok refresh token", kTikTokRefreshPrefix},
 }};
 
 // How many random characters after a prefix make a token (FakeOAuth's are 24 or more).
