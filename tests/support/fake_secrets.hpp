@@ -33,22 +33,26 @@ inline constexpr std::array<Secret, 7> kKeys{{
     {"TikTok client secret", kTikTokClientSecret},
 }};
 
-// Prefixes of the tokens FakeOAuth (Google's and X's shapes) and FakeTikTok issue; the rest is
-// random.
+// Prefixes of the tokens FakeOAuth (Google's and X's shapes), FakeTikTok and FakeInstagram
+// issue; the rest is random.
 inline constexpr std::string_view kGoogleAccessPrefix = "ya29.";
 inline constexpr std::string_view kGoogleRefreshPrefix = "1//";
 inline constexpr std::string_view kXAccessPrefix = "at-";
 inline constexpr std::string_view kXRefreshPrefix = "rt-";
 inline constexpr std::string_view kTikTokAccessPrefix = "act.";
 inline constexpr std::string_view kTikTokRefreshPrefix = "rft.";
+inline constexpr std::string_view kInstagramShortPrefix = "IGQ";
+inline constexpr std::string_view kInstagramLongPrefix = "IGAA";
 
-inline constexpr std::array<Secret, 6> kTokenPrefixes{{
+inline constexpr std::array<Secret, 8> kTokenPrefixes{{
     {"Google access token", kGoogleAccessPrefix},
     {"Google refresh token", kGoogleRefreshPrefix},
     {"X access token", kXAccessPrefix},
     {"X refresh token", kXRefreshPrefix},
     {"TikTok access token", kTikTokAccessPrefix},
     {"TikTok refresh token", kTikTokRefreshPrefix},
+    {"Instagram short-lived token", kInstagramShortPrefix},
+    {"Instagram long-lived token", kInstagramLongPrefix},
 }};
 
 // How many random characters after a prefix make a token (FakeOAuth's are 24 or more).
