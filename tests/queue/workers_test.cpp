@@ -110,6 +110,7 @@ class Workers : public ::testing::Test {
 
   // Starts `automuse-host ARGS` in the background, output appended to NAME.log.
   pid_t spawn(const std::string &args, const std::string &name) {
+    automuse::testing::use_test_store(root_);
     const std::string cmd = "exec env XDG_DATA_HOME=" + (root_ / "data").string() +
                             " XDG_CONFIG_HOME=" + (root_ / "config").string() + " " +
                             automuse::testing::host_exe(HOST_EXE) + " --plugin-dir " + PLUGIN_DIR +

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/database.hpp"
 #include "support/host_process.hpp"
 #include "support/temp_folder.hpp"
 
@@ -46,7 +47,13 @@ class HostHarness : public ::testing::Test {
   void write_config(const std::string &json_text) {
     std::ofstream(root_ / "automuse.json") << json_text;
   }
-  fs::path db_file() const { return root_ / "data/automuse/automuse.db"; }
+  // The sandbox's store: its SQLite file, or its PostgreSQL database under the tests' store
+  // switch (test_store.hpp).
+  automuse::store::Location store_location() const {
+    const std::string url = test_store_url(root_);
+    if (!url.empty()) return automuse::store::Location::postgresql(url);
+    return root_ / "data/automuse/automuse.db";
+  }
 
   // Runs `automuse-host ARGS` to the end: exit code and stdout (stderr in stderr.txt).
   std::pair<int, std::string> host(const std::string &args) {
@@ -122,6 +129,7 @@ class HostHarness : public ::testing::Test {
 
  private:
   pid_t spawn_host(const std::string &args, const std::string &out, const std::string &log) {
+    use_test_store(root_);
     std::string cmd = "exec env XDG_DATA_HOME=" + (root_ / "data").string() +
                       " XDG_CONFIG_HOME=" + (root_ / "config").string() + " " + HOST_EXE +
                       " --plugin-dir " + plugin_dir() + " --config " +

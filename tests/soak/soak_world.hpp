@@ -157,6 +157,7 @@ class SoakWorld {
   // The shell command that runs the daemon (exec'd: its pid is the host's), output appended
   // to daemon.log.
   std::string daemon_command() const {
+    use_test_store(root_);
     return "exec env XDG_DATA_HOME=" + (root_ / "data").string() +
            " XDG_CONFIG_HOME=" + (root_ / "config").string() + " " + host_exe(HOST_EXE) +
            " --plugin-dir " + PLUGIN_DIR + " --config " + (root_ / "automuse.json").string() +
