@@ -19,8 +19,8 @@
 #include <thread>
 #include <vector>
 
-#include "store/database.hpp"
 #include "support/host_process.hpp"
+#include "support/sandbox_store.hpp"
 #include "support/temp_folder.hpp"
 
 namespace automuse::testing {
@@ -47,13 +47,8 @@ class HostHarness : public ::testing::Test {
   void write_config(const std::string &json_text) {
     std::ofstream(root_ / "automuse.json") << json_text;
   }
-  // The sandbox's store: its SQLite file, or its PostgreSQL database under the tests' store
-  // switch (test_store.hpp).
-  automuse::store::Location store_location() const {
-    const std::string url = test_store_url(root_);
-    if (!url.empty()) return automuse::store::Location::postgresql(url);
-    return root_ / "data/automuse/automuse.db";
-  }
+  // The sandbox's store, wherever the host keeps it (sandbox_store.hpp).
+  automuse::store::Location store_location() const { return sandbox_store(root_); }
 
   // Runs `automuse-host ARGS` to the end: exit code and stdout (stderr in stderr.txt).
   std::pair<int, std::string> host(const std::string &args) {
