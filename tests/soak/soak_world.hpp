@@ -20,6 +20,7 @@
 #include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
 #include "support/oauth/fake_oauth.hpp"
+#include "support/sandbox_store.hpp"
 #include "support/temp_folder.hpp"
 #include "support/x/fake_x.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
@@ -163,7 +164,8 @@ class SoakWorld {
            " --plugin-dir " + PLUGIN_DIR + " --config " + (root_ / "automuse.json").string() +
            " daemon --grace 20 >>" + (root_ / "daemon.log").string() + " 2>&1 </dev/null";
   }
-  fs::path db_file() const { return root_ / "data/automuse/automuse.db"; }
+  // The sandbox's store, wherever the host keeps it (sandbox_store.hpp).
+  automuse::store::Location store_location() const { return sandbox_store(root_); }
   const fs::path &root() const { return root_; }
 
   // Accounts, the product and the schedules, as a user adds them. Returns "" or what failed.
