@@ -23,7 +23,9 @@ cd "$BUILD_DIR"
 # any secret the fakes use (tests/log/suite_log_scan_test.cpp).
 export AUTOMUSE_TEST_LOG_DIR="$PWD/test-logs"
 rm -rf "$AUTOMUSE_TEST_LOG_DIR"
-ctest --output-on-failure -j "$JOBS" --timeout 600 -LE log_scan "$@"
+# The PostgreSQL sweep of the end-to-end suites (label pg-sweep, docs/testing.md) takes many
+# minutes: run it with `ctest -L pg-sweep`. Its quick part (label pg-fast) runs here.
+ctest --output-on-failure -j "$JOBS" --timeout 600 -LE 'log_scan|pg-sweep' "$@"
 if [ $# -eq 0 ]; then  # the scan wants every suite's logs, so only after a whole run
   ctest --output-on-failure --timeout 600 -L log_scan
 fi

@@ -23,6 +23,15 @@ inline std::string without_trailing_slashes(std::string url) {
   return url;
 }
 
+// The longest prefix of the UTF-8 text `s` with at most `max_bytes` bytes that does not end
+// inside a character, so that a cut text stays valid UTF-8 (PostgreSQL refuses anything else).
+constexpr std::string_view utf8_prefix(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  return s.substr(0, cut);
+}
+
 // A Unix time as UTC text in a strftime `format` ("%Y-%m-%d"); at most 63 characters.
 inline std::string utc_text(int64_t unix_seconds, const char *format) {
   const auto t = static_cast<std::time_t>(unix_seconds);

@@ -8,6 +8,7 @@
 #include <boost/url/rfc/unreserved_chars.hpp>
 #include <cstring>
 
+#include "core/text.hpp"
 #include "http/base64.hpp"
 #include "oauth/pkce.hpp"
 
@@ -45,7 +46,7 @@ std::string json_text(const json::object &o, const char *key) {
 std::string tidy(std::string s) {
   for (char &c : s)
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  if (s.size() > 200) s = s.substr(0, 200) + "...";
+  if (s.size() > 200) s = std::string(core::utf8_prefix(s, 200)) + "...";
   return s;
 }
 

@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 #include <cstdio>
 
+#include "core/text.hpp"
 #include "log/logging.hpp"
 #include "oauth/browser.hpp"
 #include "oauth/browser_page.hpp"
@@ -147,7 +148,8 @@ void OAuthFlow::on_request(const RedirectHit &hit, Responder respond) {
   const std::string error = get("error");
   if (!error.empty()) {
     std::string description = get("error_description");
-    if (description.size() > 200) description = description.substr(0, 200) + "...";
+    if (description.size() > 200)
+      description = std::string(core::utf8_prefix(description, 200)) + "...";
     const std::string what = error + (description.empty() ? "" : ": " + description);
     std::string message =
         error == "access_denied"

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "cache/sha256.hpp"
+#include "core/text.hpp"
 #include "log/logging.hpp"
 
 namespace automuse::publish {
@@ -72,7 +73,7 @@ ledger::Intent intent_for(ledger::PublicationLedger &ledger, const am_job &job,
   in.account_id = ledger.account_id_of(publisher, account);
   in.target = publisher;
   in.digest = digest;
-  in.summary = title.empty() ? text.substr(0, 280) : title;
+  in.summary = title.empty() ? std::string(core::utf8_prefix(text, 280)) : title;
   in.again = run.again;
   in.one_per_job = true;  // a resumed job that reworded its post still publishes it once
   return in;

@@ -1,6 +1,7 @@
 // host/schedule/schedule_store.cpp — SQL for schedules and runs.
 #include "schedule/schedule_store.hpp"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -97,9 +98,13 @@ std::vector<Schedule> ScheduleStore::list() {
 }
 
 std::optional<Schedule> ScheduleStore::get(const std::string &id_or_prefix) {
+  // Ids are lower-case hex; a prefix matches in either case on both engines (SQLite's LIKE
+  // ignores ASCII case, PostgreSQL's does not).
+  std::string prefix = id_or_prefix;
+  for (char &c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   store::Stmt q(db_, std::string("SELECT ") + kScheduleColumns +
-                         " FROM schedules WHERE id = ? OR id LIKE ? ORDER BY id");
-  q.bind(1, id_or_prefix).bind(2, id_or_prefix + "%");
+                         " FROM schedules WHERE id = ? OR LOWER(id) LIKE ? ORDER BY id");
+  q.bind(1, id_or_prefix).bind(2, prefix + "%");
   std::vector<Schedule> found;
   while (q.step()) found.push_back(read_schedule(q));
   for (auto &s : found)

@@ -3,12 +3,12 @@
 // `publications` it shows, for a secret the host knows (an API key in automuse.json) and for one it
 // can only recognise by its shape (refresh_token=...).
 #include <gtest/gtest.h>
-#include <sqlite3.h>
 
 #include <fstream>
 #include <string>
 
 #include "support/host_process.hpp"
+#include "support/sandbox_store.hpp"
 #include "support/temp_folder.hpp"
 
 namespace automuse::testing {
@@ -35,12 +35,8 @@ class CliRedaction : public ::testing::Test {
   }
   // A row as a plugin may have written it before redaction was complete.
   void insert(const std::string &sql) {
-    sqlite3 *db = nullptr;
-    ASSERT_EQ(sqlite3_open((root_ / "data/automuse/automuse.db").c_str(), &db), SQLITE_OK);
-    char *err = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << err;
-    sqlite3_free(err);
-    sqlite3_close(db);
+    store::Db db(sandbox_store(root_.path()));
+    EXPECT_NO_THROW(db.exec(sql));
   }
   TempFolder root_;
 };

@@ -1,6 +1,6 @@
 // `import mpv2` on sample .mp folders: both date formats, fork-specific (unknown) fields kept,
 // original ids kept, a second run changes nothing, malformed files reported with file and
-// JSON path.
+// JSON path. The store's tests run on both of its backends (SQLite and PostgreSQL).
 #include "import/mpv2_import.hpp"
 
 #include <gtest/gtest.h>
@@ -10,6 +10,7 @@
 
 #include "import/mpv2_dates.hpp"
 #include "speech/synthesizer.hpp"
+#include "support/store_backends.hpp"
 #include "support/temp_folder.hpp"
 
 namespace automuse::import {
@@ -22,16 +23,18 @@ using automuse::testing::TempFolder;
 const fs::path kSamples = AUTOMUSE_IMPORT_SAMPLES;
 
 // The original wrote naive local times; pin the zone so the expected instants are exact.
-class Mpv2Import : public ::testing::Test {
+class Mpv2Import : public automuse::testing::BackendTest {
  protected:
   void SetUp() override {
     setenv("TZ", "UTC", 1);
     tzset();
   }
-  TempFolder tmp_;
+  TempFolder &tmp_ = tmp;
 };
 
-TEST_F(Mpv2Import, ReadsBothDateFormats) {
+TEST(Mpv2Dates, ReadsBothDateFormats) {
+  setenv("TZ", "UTC", 1);
+  tzset();
   EXPECT_EQ(parse_mpv2_date("2024-03-05 14:07:09"), 1709647629);
   EXPECT_EQ(parse_mpv2_date("03/07/2024, 18:30:00"), 1709836200);
   EXPECT_FALSE(parse_mpv2_date("2024-03-05"));
@@ -39,8 +42,8 @@ TEST_F(Mpv2Import, ReadsBothDateFormats) {
   EXPECT_FALSE(parse_mpv2_date("yesterday"));
 }
 
-TEST_F(Mpv2Import, ImportsSamplesKeepingIdsAndUnknownFields) {
-  store::Store store(tmp_ / "automuse.db");
+TEST_P(Mpv2Import, ImportsSamplesKeepingIdsAndUnknownFields) {
+  store::Store store(location());
   ImportReport r = import_mpv2(store, kSamples / "mp");
   EXPECT_TRUE(r.problems.empty()) << r.to_text();
   EXPECT_EQ(r.youtube_accounts.imported, 2);
@@ -101,8 +104,8 @@ TEST_F(Mpv2Import, ImportsSamplesKeepingIdsAndUnknownFields) {
   EXPECT_EQ(r.to_json().at("products").at("imported"), 2);
 }
 
-TEST_F(Mpv2Import, SecondRunChangesNothing) {
-  store::Store store(tmp_ / "automuse.db");
+TEST_P(Mpv2Import, SecondRunChangesNothing) {
+  store::Store store(location());
   import_mpv2(store, kSamples / "mp");
   auto accounts_before = store.list_accounts().size();
   auto history_before = store.count_history();
@@ -120,11 +123,11 @@ TEST_F(Mpv2Import, SecondRunChangesNothing) {
       << again.to_text();
 }
 
-TEST_F(Mpv2Import, NewItemsInAKnownAccountAreAdded) {
+TEST_P(Mpv2Import, NewItemsInAKnownAccountAreAdded) {
   fs::path mp = tmp_ / "project" / ".mp";
   fs::create_directories(mp);
   fs::copy_file(kSamples / "mp" / "twitter.json", mp / "twitter.json");
-  store::Store store(tmp_ / "automuse.db");
+  store::Store store(location());
   import_mpv2(store, tmp_ / "project");  // the folder that holds .mp works too
   // The original appended a post after the first import.
   std::string text = automuse::testing::read_file(mp / "twitter.json");
@@ -139,8 +142,8 @@ TEST_F(Mpv2Import, NewItemsInAKnownAccountAreAdded) {
   EXPECT_EQ(store.count_history(), 3);
 }
 
-TEST_F(Mpv2Import, MalformedFilesAreReportedWithFileAndPath) {
-  store::Store store(tmp_ / "automuse.db");
+TEST_P(Mpv2Import, MalformedFilesAreReportedWithFileAndPath) {
+  store::Store store(location());
   ImportReport r = import_mpv2(store, kSamples / "malformed");
   std::vector<std::string> got;
   for (const ImportProblem &p : r.problems) got.push_back(p.file + " " + p.json_path);
@@ -171,8 +174,8 @@ TEST_F(Mpv2Import, MalformedFilesAreReportedWithFileAndPath) {
   EXPECT_NE(r.to_text().find("Could not read 7 things"), std::string::npos) << r.to_text();
 }
 
-TEST_F(Mpv2Import, NicknameTakenByAnotherAccountIsReported) {
-  store::Store store(tmp_ / "automuse.db");
+TEST_P(Mpv2Import, NicknameTakenByAnotherAccountIsReported) {
+  store::Store store(location());
   store.add_account({"youtube", "cooking", {}, {}, {}, {}, {}}, nullptr);
   ImportReport r = import_mpv2(store, kSamples / "mp");
   ASSERT_EQ(r.problems.size(), 1u) << r.to_text();
@@ -182,8 +185,8 @@ TEST_F(Mpv2Import, NicknameTakenByAnotherAccountIsReported) {
   EXPECT_EQ(r.videos.imported, 0);  // its videos are skipped with it
 }
 
-TEST_F(Mpv2Import, RefusesFoldersWithoutItsFiles) {
-  store::Store store(tmp_ / "automuse.db");
+TEST_P(Mpv2Import, RefusesFoldersWithoutItsFiles) {
+  store::Store store(location());
   EXPECT_THROW(import_mpv2(store, tmp_ / "missing"), ImportError);
   fs::create_directories(tmp_ / "empty");
   try {
@@ -195,8 +198,8 @@ TEST_F(Mpv2Import, RefusesFoldersWithoutItsFiles) {
 }
 
 // The original stores languages by name ("German"); an imported account speaks as it is.
-TEST_F(Mpv2Import, ImportedAccountInGermanSpeaksGerman) {
-  store::Store store(tmp_ / "automuse.db");
+TEST_P(Mpv2Import, ImportedAccountInGermanSpeaksGerman) {
+  store::Store store(location());
   ImportReport r = import_mpv2(store, kSamples / "mp");
   ASSERT_TRUE(r.problems.empty()) << r.to_text();
   auto space = store.resolve_account("space facts", "youtube");
@@ -211,6 +214,8 @@ TEST_F(Mpv2Import, ImportedAccountInGermanSpeaksGerman) {
   EXPECT_EQ(german.words.front().text, "Die");
   EXPECT_EQ(speech::resolve_voice(options).voice, "gmw/de");
 }
+
+AUTOMUSE_ON_BOTH_BACKENDS(Mpv2Import);
 
 TEST(Mpv2Links, AsinAndVideoIds) {
   EXPECT_EQ(asin_from_link("https://www.amazon.com/Some-Title/dp/B0ABCDEF12/ref=x?tag=a"),

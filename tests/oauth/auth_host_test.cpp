@@ -28,6 +28,7 @@
 #include "support/host_process.hpp"
 #include "support/oauth/fake_browser.hpp"
 #include "support/oauth/fake_oauth.hpp"
+#include "support/sandbox_store.hpp"
 #include "support/temp_folder.hpp"
 #include "support/x/fake_x.hpp"
 #include "youtube_api.hpp"
@@ -79,7 +80,7 @@ FakeOAuth::Client x_client(uint16_t port) {
 
 // The youtube plugin's own token path, in process, on the database the host wrote: a forced
 // refresh sends the stored refresh token to the fake and returns the new access token.
-std::string youtube_access_token(const fs::path &db, const std::string &account,
+std::string youtube_access_token(const store::Location &db, const std::string &account,
                                  const std::string &token_url) {
   store::Store st(db);
   store::StoreService store_service(st);
@@ -218,8 +219,8 @@ TEST_F(AuthHost, YoutubeStoresARefreshTokenThePluginUses) {
   json::value account = json::parse(shown.out);
   EXPECT_EQ(account.at("oauth").at("provider"), "google");
   EXPECT_EQ(account.at("oauth").at("has_refresh_token"), true);
-  const std::string access = youtube_access_token(root_ / "data" / "automuse" / "automuse.db",
-                                                  "chef", google_.token_url());
+  const std::string access =
+      youtube_access_token(automuse::testing::sandbox_store(root_), "chef", google_.token_url());
   EXPECT_EQ(access, google_.issued()[0].access_token);
   EXPECT_NE(access, issued[0].access_token) << "a refreshed token, not the stored one";
 }

@@ -31,6 +31,7 @@
 #include "support/llm/fake_openai.hpp"
 #include "support/oauth/fake_oauth.hpp"
 #include "support/postgres_server.hpp"
+#include "support/sandbox_store.hpp"
 #include "support/temp_folder.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
 
@@ -110,6 +111,7 @@ class Workers : public ::testing::Test {
 
   // Starts `automuse-host ARGS` in the background, output appended to NAME.log.
   pid_t spawn(const std::string &args, const std::string &name) {
+    automuse::testing::use_test_store(root_);
     const std::string cmd = "exec env XDG_DATA_HOME=" + (root_ / "data").string() +
                             " XDG_CONFIG_HOME=" + (root_ / "config").string() + " " +
                             automuse::testing::host_exe(HOST_EXE) + " --plugin-dir " + PLUGIN_DIR +
@@ -156,11 +158,11 @@ class Workers : public ::testing::Test {
     }
     backdate_schedules();
   }
-  // Through the schedules table of the store (the SQLite file here; with a store URL, the
-  // same ScheduleStore over that store).
+  // Through the schedules table of the store (the sandbox's, wherever the host keeps it; with a
+  // store URL, the same ScheduleStore over that store).
   void backdate_schedules() {
     automuse::schedule::ScheduleStore schedules(
-        store_.url.empty() ? automuse::store::Location(root_ / "data/automuse/automuse.db")
+        store_.url.empty() ? automuse::testing::sandbox_store(root_)
                            : automuse::store::Location::postgresql(store_.url));
     for (auto &s : schedules.list())
       schedules.set_last_fire(s.id, automuse::schedule::now_seconds() - 2 * 366 * 24 * 3600);

@@ -21,7 +21,7 @@ class Schedules : public automuse::testing::HostHarness {
     auto list = json::parse(host("schedule list --json").second).as_array();
     EXPECT_EQ(list.size(), 1u);
     std::string id(list.at(0).at("id").as_string());
-    automuse::schedule::ScheduleStore store(db_file());
+    automuse::schedule::ScheduleStore store(store_location());
     store.set_last_fire(id, automuse::schedule::now_seconds() - 3 * 366 * 24 * 3600);
     return id;
   }
@@ -44,7 +44,7 @@ TEST_F(Schedules, RunDueRunsAMissedScheduleOnceAndRecordsIt) {
   EXPECT_NE(host("run-due").second.find("ran 0 due schedules"), std::string::npos);
   EXPECT_EQ(runs().size(), 1u);
   // A paused schedule does not run.
-  automuse::schedule::ScheduleStore store(db_file());
+  automuse::schedule::ScheduleStore store(store_location());
   store.set_last_fire(id, automuse::schedule::now_seconds() - 400 * 24 * 3600);
   EXPECT_EQ(host("schedule pause " + id.substr(0, 8)).first, 0);
   EXPECT_NE(host("run-due").second.find("ran 0 due schedules"), std::string::npos);

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "support/host_process.hpp"
+#include "support/sandbox_store.hpp"
 #include "support/temp_folder.hpp"
 
 namespace automuse::testing {
@@ -46,7 +47,8 @@ class HostHarness : public ::testing::Test {
   void write_config(const std::string &json_text) {
     std::ofstream(root_ / "automuse.json") << json_text;
   }
-  fs::path db_file() const { return root_ / "data/automuse/automuse.db"; }
+  // The sandbox's store, wherever the host keeps it (sandbox_store.hpp).
+  automuse::store::Location store_location() const { return sandbox_store(root_); }
 
   // Runs `automuse-host ARGS` to the end: exit code and stdout (stderr in stderr.txt).
   std::pair<int, std::string> host(const std::string &args) {
@@ -122,6 +124,7 @@ class HostHarness : public ::testing::Test {
 
  private:
   pid_t spawn_host(const std::string &args, const std::string &out, const std::string &log) {
+    use_test_store(root_);
     std::string cmd = "exec env XDG_DATA_HOME=" + (root_ / "data").string() +
                       " XDG_CONFIG_HOME=" + (root_ / "config").string() + " " + HOST_EXE +
                       " --plugin-dir " + plugin_dir() + " --config " +

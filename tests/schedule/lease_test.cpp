@@ -267,7 +267,7 @@ TEST_F(Leases, AWorkerKeepsThePerHostLimits) {
 
   write_config(kTinyLeases);  // limits.network_jobs 16
   // Further back than before: an earlier slot (the last one already ran, and a slot is one job).
-  automuse::schedule::ScheduleStore store(db_file());
+  automuse::schedule::ScheduleStore store(store_location());
   for (auto &id : schedules) store.set_last_fire(id, automuse::schedule::now_seconds() - 4 * 86400);
   EXPECT_EQ(peak("worker --slots 1", 8), 1) << "one slot: one job at a time";
 }

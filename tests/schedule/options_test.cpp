@@ -25,7 +25,7 @@ class ScheduleOptions : public automuse::testing::HostHarness {
     auto list = json::parse(host("schedule list --json").second).as_array();
     EXPECT_EQ(list.size(), 1u);
     std::string id(list.at(0).at("id").as_string());
-    automuse::schedule::ScheduleStore store(db_file());
+    automuse::schedule::ScheduleStore store(store_location());
     store.set_last_fire(id, automuse::schedule::now_seconds() - 2 * 366 * 24 * 3600);
     return id;
   }

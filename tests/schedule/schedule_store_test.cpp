@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cctype>
 #include <thread>
 
 #include "schedule/job_queue.hpp"
@@ -46,6 +47,10 @@ TEST_P(ScheduleStores, AddListGetByPrefixPauseRemove) {
   ASSERT_EQ(listed.size(), 2u);
   EXPECT_EQ(schedules.get(one.id)->account_id, a.id);
   EXPECT_EQ(schedules.get(one.id.substr(0, 12))->id, one.id);
+  std::string upper = one.id.substr(0, 12);  // typed in capitals: found on both engines
+  for (char &c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  ASSERT_TRUE(schedules.get(upper)) << upper;
+  EXPECT_EQ(schedules.get(upper)->id, one.id);
   EXPECT_FALSE(schedules.get("zz"));
   schedules.set_paused(two.id, true);
   EXPECT_TRUE(schedules.get(two.id)->paused);

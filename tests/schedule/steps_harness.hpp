@@ -30,7 +30,7 @@ class StepsHarness : public HostHarness {
     const boost::json::value list = boost::json::parse(host("schedule list --json").second);
     for (auto &s : list.as_array())
       if (s.at("account") == boost::json::value(nickname)) id = std::string(s.at("id").as_string());
-    automuse::schedule::ScheduleStore store(db_file());
+    automuse::schedule::ScheduleStore store(store_location());
     store.set_last_fire(id, automuse::schedule::now_seconds() - 2 * 24 * 3600);
     return id;
   }

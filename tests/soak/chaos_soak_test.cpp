@@ -7,7 +7,9 @@
 // A round ends when it has settled (every schedule has a succeeded run of this slot, nothing
 // running or interrupted). At the end every slot must have made exactly one video and one post
 // each, counted at the fakes per account, with no duplicate and none lost; history and
-// the publication ledger must agree with the fakes, and the database pass integrity_check.
+// the publication ledger must agree with the fakes, and the database pass integrity_check (on
+// SQLite; PostgreSQL checks its own pages). The store is the sandbox's, wherever the host
+// keeps it (AUTOMUSE_TEST_STORE=postgres puts it on PostgreSQL).
 //
 // SOAK_SEED replays a run (the seed is printed first); SOAK_ROUNDS (default 5) or
 // SOAK_SECONDS (rounds start until that much time has passed) make it longer (without
@@ -33,7 +35,7 @@
 #include "daemon_process.hpp"
 #include "schedule/schedule_store.hpp"
 #include "soak_world.hpp"
-#include "sqlite/sqlite_db.hpp"
+#include "store/database.hpp"
 
 namespace {
 
@@ -184,7 +186,7 @@ class ChaosSoak : public ::testing::Test {
   // to be resumed; `changes` counts how the runs table looked, to notice a round that stopped
   // moving.
   bool settled(const std::set<std::string> &before, std::string &signature) {
-    ScheduleStore store(world_->db_file());
+    ScheduleStore store(world_->store_location());
     std::set<std::string> done;
     bool busy = false;
     signature.clear();
@@ -202,7 +204,7 @@ class ChaosSoak : public ::testing::Test {
   bool run_round(int k) {
     std::set<std::string> before;
     {
-      ScheduleStore store(world_->db_file());
+      ScheduleStore store(world_->store_location());
       // A yearly slot missed long ago is due now (and fires once, at now: a new slot). Years
       // repeat after 50 rounds, so a long soak never backdates into the future.
       for (const auto &id : schedule_ids_)
@@ -210,7 +212,7 @@ class ChaosSoak : public ::testing::Test {
       // The queue holds one job per slot for good; when the years come round again (round 51
       // on), the slot of 50 rounds ago is a new one here: its finished job is forgotten.
       if (k >= 50) {
-        automuse::sqlite::Db db(world_->db_file());
+        automuse::store::Db db(world_->store_location());
         db.exec("DELETE FROM jobs WHERE state IN ('done', 'failed', 'cancelled')");
       }
       for (const auto &r : store.list_runs(0)) before.insert(r.id);
@@ -291,11 +293,11 @@ class ChaosSoak : public ::testing::Test {
 struct Published {
   std::string plugin, kind, remote_id, title, body;
 };
-std::vector<Published> published_history(const std::filesystem::path &db) {
-  automuse::sqlite::Db d(db);
-  automuse::sqlite::Stmt q(d,
-                           "SELECT plugin_id, kind, COALESCE(remote_id, ''), COALESCE(title, ''),"
-                           " COALESCE(body, '') FROM history WHERE status = 'published'");
+std::vector<Published> published_history(const automuse::store::Location &db) {
+  automuse::store::Db d(db);
+  automuse::store::Stmt q(d,
+                          "SELECT plugin_id, kind, COALESCE(remote_id, ''), COALESCE(title, ''),"
+                          " COALESCE(body, '') FROM history WHERE status = 'published'");
   std::vector<Published> out;
   while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3), q.text(4)});
   return out;
@@ -305,24 +307,20 @@ std::vector<Published> published_history(const std::filesystem::path &db) {
 struct Publication {
   std::string plugin, target, state, remote_id;
 };
-std::optional<std::vector<Publication>> ledger(const std::filesystem::path &db) {
-  automuse::sqlite::Db d(db);
-  automuse::sqlite::Stmt has(
-      d, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'publications'");
-  if (!has.step() || has.int64(0) == 0) return std::nullopt;
-  automuse::sqlite::Stmt q(
+std::optional<std::vector<Publication>> ledger(const automuse::store::Location &db) {
+  automuse::store::Db d(db);
+  const std::vector<std::string> tables = d.table_names();
+  if (std::find(tables.begin(), tables.end(), "publications") == tables.end()) return std::nullopt;
+  automuse::store::Stmt q(
       d, "SELECT plugin_id, target, state, COALESCE(remote_id, '') FROM publications ORDER BY id");
   std::vector<Publication> out;
   while (q.step()) out.push_back({q.text(0), q.text(1), q.text(2), q.text(3)});
   return out;
 }
 
-std::string integrity(const std::filesystem::path &db) {
-  automuse::sqlite::Db d(db);
-  automuse::sqlite::Stmt q(d, "PRAGMA integrity_check");
-  std::string out;
-  while (q.step()) out += q.text(0);
-  return out;
+std::string integrity(const automuse::store::Location &db) {
+  automuse::store::Db d(db);
+  return d.integrity_check();
 }
 
 }  // namespace
@@ -330,7 +328,7 @@ std::string integrity(const std::filesystem::path &db) {
 TEST_F(ChaosSoak, EverySlotPublishesExactlyOnceThroughFaultsAndKills) {
   ASSERT_EQ(world_->set_up(), "");
   {
-    ScheduleStore store(world_->db_file());
+    ScheduleStore store(world_->store_location());
     for (const auto &s : store.list()) schedule_ids_.push_back(s.id);
   }
   ASSERT_EQ(schedule_ids_.size(), channels().size() + posters().size() + 1);
@@ -440,7 +438,7 @@ TEST_F(ChaosSoak, EverySlotPublishesExactlyOnceThroughFaultsAndKills) {
   for (const auto &v : videos) remote.insert(v.id);
   for (const auto &p : posts) remote.insert(p.id);
   std::set<std::string> recorded;
-  for (const auto &h : published_history(world_->db_file())) {
+  for (const auto &h : published_history(world_->store_location())) {
     if (h.remote_id.empty()) continue;
     recorded.insert(h.remote_id);
     EXPECT_TRUE(remote.count(h.remote_id)) << h.plugin << " " << h.kind << " recorded published as "
@@ -451,7 +449,7 @@ TEST_F(ChaosSoak, EverySlotPublishesExactlyOnceThroughFaultsAndKills) {
 
   // The ledger agrees too: every video and post at the fakes is one published row, and no
   // publication is left unfinished or uncertain.
-  if (auto rows = ledger(world_->db_file())) {
+  if (auto rows = ledger(world_->store_location())) {
     std::map<std::string, int> published;
     std::map<std::string, int> states;
     for (const auto &row : *rows) {
@@ -473,5 +471,5 @@ TEST_F(ChaosSoak, EverySlotPublishesExactlyOnceThroughFaultsAndKills) {
     std::cout << "ledger: none in this build (no publications table)" << std::endl;
   }
 
-  EXPECT_EQ(integrity(world_->db_file()), "ok");
+  EXPECT_EQ(integrity(world_->store_location()), "ok");
 }

@@ -20,6 +20,7 @@
 #include "support/host_process.hpp"
 #include "support/llm/fake_openai.hpp"
 #include "support/oauth/fake_oauth.hpp"
+#include "support/sandbox_store.hpp"
 #include "support/temp_folder.hpp"
 #include "support/x/fake_x.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
@@ -157,12 +158,14 @@ class SoakWorld {
   // The shell command that runs the daemon (exec'd: its pid is the host's), output appended
   // to daemon.log.
   std::string daemon_command() const {
+    use_test_store(root_);
     return "exec env XDG_DATA_HOME=" + (root_ / "data").string() +
            " XDG_CONFIG_HOME=" + (root_ / "config").string() + " " + host_exe(HOST_EXE) +
            " --plugin-dir " + PLUGIN_DIR + " --config " + (root_ / "automuse.json").string() +
            " daemon --grace 20 >>" + (root_ / "daemon.log").string() + " 2>&1 </dev/null";
   }
-  fs::path db_file() const { return root_ / "data/automuse/automuse.db"; }
+  // The sandbox's store, wherever the host keeps it (sandbox_store.hpp).
+  automuse::store::Location store_location() const { return sandbox_store(root_); }
   const fs::path &root() const { return root_; }
 
   // Accounts, the product and the schedules, as a user adds them. Returns "" or what failed.

@@ -1,10 +1,12 @@
 // The accounts / history / cache / import commands, parsed by CLI11 as automuse-host does,
-// run against a real store and cache in a temporary folder.
+// run against a real store (on both backends, SQLite and PostgreSQL) and a cache in a temporary
+// folder.
 #include <gtest/gtest.h>
 
 #include <sstream>
 
 #include "app/store_commands.hpp"
+#include "support/store_backends.hpp"
 #include "support/temp_folder.hpp"
 
 namespace automuse::store {
@@ -18,7 +20,7 @@ constexpr const char *kTwitterDescribe = R"({"description":"X posts","account_fi
   {"name":"per_day","type":"integer","minimum":1,"maximum":20,"default":3},
   {"name":"api_key","type":"string","secret":true}],"actions":[{"name":"post"}]})";
 
-class Cli : public ::testing::Test {
+class Cli : public automuse::testing::BackendTest {
  protected:
   int run(std::vector<std::string> args, std::string input = "") {
     out_.str("");
@@ -32,7 +34,7 @@ class Cli : public ::testing::Test {
         [this] {
           StoreContext c;
           c.store = [this]() -> Store & {
-            if (!store_) store_ = std::make_unique<Store>(tmp_ / "data" / "automuse.db");
+            if (!store_) store_ = std::make_unique<Store>(location());
             return *store_;
           };
           c.cache = [this]() -> cache::Cache & {
@@ -57,14 +59,16 @@ class Cli : public ::testing::Test {
   std::string out() const { return out_.str(); }
   std::string err() const { return err_.str(); }
 
-  TempFolder tmp_;
+  TempFolder &tmp_ = tmp;
   std::unique_ptr<Store> store_;
   std::unique_ptr<cache::Cache> cache_;
   std::ostringstream out_, err_;
   std::istringstream in_;
 };
 
-TEST_F(Cli, AccountsAddListShowSetRemove) {
+AUTOMUSE_ON_BOTH_BACKENDS(Cli);
+
+TEST_P(Cli, AccountsAddListShowSetRemove) {
   ASSERT_EQ(run({"accounts", "add", "--plugin", "twitter", "--nickname", "deals", "--set",
                  "topic=tech deals", "--set", "api_key=-"},
                 "k-123\n"),
@@ -103,7 +107,7 @@ TEST_F(Cli, AccountsAddListShowSetRemove) {
   EXPECT_NE(err().find("no account 'deals'"), std::string::npos) << err();
 }
 
-TEST_F(Cli, AddReportsValidationErrorsAndUnknownPlugins) {
+TEST_P(Cli, AddReportsValidationErrorsAndUnknownPlugins) {
   EXPECT_EQ(run({"accounts", "add", "--plugin", "twitter", "--nickname", "x", "--set", "per_day=99",
                  "--set", "topic=t"}),
             1);
@@ -126,7 +130,7 @@ TEST_F(Cli, AddReportsValidationErrorsAndUnknownPlugins) {
   EXPECT_NE(out().find("No accounts"), std::string::npos);
 }
 
-TEST_F(Cli, HistoryTableAndJson) {
+TEST_P(Cli, HistoryTableAndJson) {
   ASSERT_EQ(
       run({"accounts", "add", "--plugin", "twitter", "--nickname", "deals", "--set", "topic=t"}),
       0);
@@ -158,7 +162,7 @@ TEST_F(Cli, HistoryTableAndJson) {
   EXPECT_THROW(run({"history", "--kind", "song"}), CLI::ParseError);
 }
 
-TEST_F(Cli, CacheStatsAndClear) {
+TEST_P(Cli, CacheStatsAndClear) {
   ASSERT_EQ(run({"cache", "stats"}), 0);  // opens (creates) the cache
   cache_->put("a", std::string(100, 'a'));
   cache_->put("b", std::string(100000, 'b'));
@@ -180,7 +184,7 @@ TEST_F(Cli, CacheStatsAndClear) {
   EXPECT_EQ(cache_->stats().blob_files, 0);
 }
 
-TEST_F(Cli, ImportMpv2) {
+TEST_P(Cli, ImportMpv2) {
   ASSERT_EQ(run({"import", "mpv2", std::string(AUTOMUSE_IMPORT_SAMPLES) + "/mp"}), 0) << err();
   EXPECT_NE(out().find("YouTube: 2 accounts imported; 2 videos imported"), std::string::npos)
       << out();

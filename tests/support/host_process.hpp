@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "support/files.hpp"
+#include "support/test_store.hpp"
 
 extern char **environ;
 
@@ -49,8 +50,11 @@ inline std::string host_exe(const std::string &built) {
   return exe && *exe ? exe : built;
 }
 
-// The sandbox's environment: XDG_DATA_HOME and XDG_CONFIG_HOME under `root`.
+// The sandbox's environment: XDG_DATA_HOME and XDG_CONFIG_HOME under `root`. Every spawn
+// helper here passes through it, so it also applies the tests' store switch to the sandbox's
+// config (AUTOMUSE_TEST_STORE=postgres, test_store.hpp).
 inline std::vector<std::string> sandbox_env(const std::filesystem::path &root) {
+  use_test_store(root);
   return {"XDG_DATA_HOME=" + (root / "data").string(),
           "XDG_CONFIG_HOME=" + (root / "config").string()};
 }

@@ -157,6 +157,7 @@ class YoutubePublish : public ::testing::Test {
         PLUGIN_DIR + " --config " + (root_ / "automuse.json").string() + " " + args + " >" +
         (root_ / "stdout.txt").string() + " 2>" + (root_ / "stderr.txt").string() + " </dev/null";
     fs::remove(root_ / "stderr.txt");
+    automuse::testing::use_test_store(root_);
     pid_t pid = ::fork();
     if (pid == 0) {
       ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char *>(nullptr));
