@@ -5,6 +5,8 @@
 #include <boost/json.hpp>
 #include <cmath>
 
+#include "script_text.hpp"
+
 namespace youtube {
 namespace json = boost::json;
 
@@ -223,7 +225,7 @@ std::string niche_from(const std::string &title, const std::string &topic) {
     if (c == '\n' || c == '\r') c = ' ';
     out += c;
   }
-  if (out.size() > 80) out.resize(80);
+  out = truncate_utf8(out, 80);  // whole characters: a cut one is not UTF-8 (PostgreSQL refuses it)
   return out.empty() ? "general interest" : out;
 }
 

@@ -71,6 +71,15 @@ TEST(ScriptText, TruncateKeepsWholeCodePoints) {
   EXPECT_EQ(truncate_utf8("aé", 3), "aé");
 }
 
+// A run without an account takes its niche from the title: at most 80 bytes, whole characters.
+TEST(Settings, NicheFromALongTitleKeepsWholeCharacters) {
+  std::string cjk;
+  for (int i = 0; i < 40; ++i) cjk += "\u4e2d";  // three bytes each: 80 falls inside one
+  EXPECT_EQ(niche_from(cjk, ""), cjk.substr(0, 78));
+  EXPECT_EQ(niche_from("line one\nline two", ""), "line one line two");
+  EXPECT_EQ(niche_from("", ""), "general interest");
+}
+
 TEST(Metadata, TitleWithinHundredCharacters) {
   std::string long_title;
   for (int i = 0; i < 40; ++i) long_title += "word ";
