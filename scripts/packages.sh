@@ -8,7 +8,7 @@ AUTOMUSE_PACKAGES=(
   libsqlite3-dev libpq-dev postgresql zlib1g-dev libicu-dev libxml2-dev
   libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev libswresample-dev
   libebur128-dev
-  ffmpeg libx264-dev libass-dev fonts-dejavu-core fonts-noto-cjk
+  ffmpeg libass-dev fonts-dejavu-core fonts-noto-cjk
   libespeak-ng-dev espeak-ng espeak-ng-data
   libgtest-dev libgmock-dev
   python3 python3-aiohttp

@@ -15,7 +15,6 @@ extern "C" {
 }
 
 #include "log_bridge.h"
-#include "x264_cpu.h"
 
 namespace automuse::render::detail {
 namespace {
@@ -100,8 +99,10 @@ AVDictionary *quality_options(VideoEncoder kind, const EncoderRequest &r, AVCode
     default:
       av_dict_set(&o, "preset", r.preset.c_str(), 0);
       av_dict_set(&o, "crf", std::to_string(r.crf).c_str(), 0);
-      if (auto cpu = x264_cpu_flags_without_avx512())  // reproducible bytes: x264_cpu.h
-        av_dict_set(&o, "x264-params", ("asm=" + *cpu).c_str(), 0);
+      // Reproducible bytes: libx264's SIMD macroblock-tree code (AVX-512 at least) reads bytes
+      // of its buffers that nothing wrote, so its output followed the heap's leftovers; its
+      // canonical C versions do not, and give the same bytes on every x86 SIMD level.
+      av_dict_set(&o, "x264-params", "cpu-independent=1", 0);
       ctx->thread_count = r.threads;
       break;
   }

@@ -1,9 +1,10 @@
 // The same timeline and settings give the same bytes, whatever the machine's load and whatever
 // the process did before: a timeline longer than 16 s with the default encoder settings (thread
 // count included) rendered repeatedly in one process while busy threads compete for the cores,
-// and rendered by processes whose fresh memory holds different leftovers. libx264's AVX-512 code
-// reads memory it never wrote, which made renders of the same timeline differ on such machines
-// (render/src/x264_cpu.h).
+// and rendered by processes whose fresh memory holds different leftovers. libx264's SIMD
+// macroblock-tree code reads memory it never wrote (on AVX-512 machines at least), which made
+// renders of the same timeline differ; the renderer runs libx264 with cpu-independent=1
+// (render/src/video_encoder.cpp, docs/timeline.md "Reproducible output").
 #include <gtest/gtest.h>
 
 #if defined(__GLIBC__)
@@ -134,8 +135,8 @@ TEST_F(Reproducible, SameTimelineGivesTheSameBytesUnderLoad) {
   }
 }
 
-// Processes whose fresh memory holds zeros, 0xfe and 0xfc render the same bytes. With libx264's
-// AVX-512 code on (an AVX-512 machine), 0xfe gave another file.
+// Processes whose fresh memory holds zeros, 0xfe and 0xfc render the same bytes. Without
+// cpu-independent=1, on an AVX-512 machine, 0xfe gave another file.
 TEST_F(Reproducible, LeftoversInFreshMemoryDoNotReachTheFile) {
   const auto timeline = at("timeline.json");
   std::ofstream(timeline) << make_timeline();
