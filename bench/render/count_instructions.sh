@@ -7,7 +7,7 @@
 # usage: count_instructions.sh [WORKDIR] [TIMELINE] [COMPOSED_TIMELINE]
 #        (after run_bench.sh has made the inputs; COMPOSED_TIMELINE is TIMELINE rendered
 #        losslessly, the floor's frames: timeline_composed.json by default)
-#        env: BUILD (build dir)
+#        env: BUILD (build dir), FLOOR_PARAMS (the floor's x264-params, as in run_bench.sh)
 set -euo pipefail
 work=${1:-/tmp/automuse-render-bench}
 timeline=${2:-timeline_9x16.json}
@@ -16,6 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 build=${BUILD:-$here/../../build-render}
 render=$build/render/automuse-render
 floor=$build/bench/render/render_x264_floor
+floor_params=${FLOOR_PARAMS-cpu-independent=1}
 # valgrind cannot decode the RDTSCP that libhwy (loaded by FFmpeg's libjxl) runs when it loads;
 # this stands in for that probe (valgrind_hwy_timer.cpp).
 hwy_shim=$build/bench/render/libvalgrind_hwy_timer.so
@@ -27,7 +28,7 @@ rm -f cg.a.out* cg.c.out*
 # Both at once: each is single-threaded under valgrind.
 LD_PRELOAD=$hwy_shim valgrind --tool=callgrind --callgrind-out-file=cg.a.out "$render" -q "$timeline" -o cg_a.mp4 \
   > cg.a.log 2>&1 &
-LD_PRELOAD=$hwy_shim valgrind --tool=callgrind --callgrind-out-file=cg.c.out "$floor" composed.mp4 veryfast 23 \
+LD_PRELOAD=$hwy_shim valgrind --tool=callgrind --callgrind-out-file=cg.c.out "$floor" composed.mp4 veryfast 23 "$floor_params" \
   > cg.c.log 2>&1 &
 wait
 # (a): the whole process. (c): the part dumped when the encode loop ended (x264_floor.cpp).

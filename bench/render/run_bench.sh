@@ -8,7 +8,9 @@
 # and peak memory, then renders the same timeline at 16:9.
 # usage: run_bench.sh [ROUNDS] [WORKDIR]
 # env: BUILD (build dir), REFERENCE (script), ENCODER ((a)'s --encoder: auto, h264_nvenc, ...;
-# default the timeline's, libx264). Prints which encoder (a) ran.
+# default the timeline's, libx264), FLOOR_PARAMS ((c)'s x264-params; default cpu-independent=1,
+# as the renderer's libx264 runs: the same settings give the same H.264). Prints which encoder
+# (a) ran.
 set -euo pipefail
 rounds=${1:-7}
 work=${2:-/tmp/automuse-render-bench}
@@ -19,6 +21,7 @@ encoder_args=()
 [[ -n ${ENCODER:-} ]] && encoder_args=(--encoder "$ENCODER")
 render=$build/render/automuse-render
 floor=$build/bench/render/render_x264_floor
+floor_params=${FLOOR_PARAMS-cpu-independent=1}
 for exe in "$render" "$floor" "$reference"; do
   [[ -x $exe ]] || { echo "missing $exe (build automuse-render and render_x264_floor)" >&2; exit 2; }
 done
@@ -39,13 +42,13 @@ for ((r = 1; r <= rounds; r++)); do
   echo "round $r/$rounds" >&2
   timed a "$render" -q --cpu-stats "${encoder_args[@]}" timeline_9x16.json -o a.mp4
   timed b "$reference" b.mp4 voice.wav music.wav subs.ass img0.png img1.png img2.png img3.png img4.png img5.png
-  enc=$("$floor" composed.mp4 veryfast 23)
+  enc=$("$floor" composed.mp4 veryfast 23 "$floor_params")
   echo "$enc" > floor.out
   echo "c $(awk '{print $2, 0, $4}' <<< "$enc")" >> "$results"
 done
 timed a16x9 "$render" -q --cpu-stats "${encoder_args[@]}" timeline_16x9.json -o a16x9.mp4
 # --cpu-stats prints "encoder NAME": what really encoded (a), after auto's probing.
-echo "encoder: (a) $(awk '$1 == "encoder" {print $2}' a.out), 16:9 $(awk '$1 == "encoder" {print $2}' a16x9.out); (b) libx264 (ffmpeg CLI); (c) libx264"
+echo "encoder: (a) $(awk '$1 == "encoder" {print $2}' a.out), 16:9 $(awk '$1 == "encoder" {print $2}' a16x9.out); (b) libx264 (ffmpeg CLI); (c) libx264 (x264-params: ${floor_params:-none})"
 
 python3 - "$results" <<'PY'
 import statistics, subprocess, sys

@@ -1,8 +1,10 @@
 // The render benchmark's floor: decodes an already-composed video into memory (untimed), then
 // times only a bare libx264 encode of those raw yuv420p frames at the given settings, the
 // least work any renderer producing the same frames must do.
-// usage: x264_floor COMPOSED.mp4 [PRESET] [CRF]
+// usage: x264_floor COMPOSED.mp4 [PRESET] [CRF] [X264_PARAMS]
 //   -> prints "encode_seconds W cpu_seconds C frames N bytes B" (encode loop only)
+//   X264_PARAMS: libx264's own options, as FFmpeg's x264-params takes them. The renderer's
+//   libx264 runs with cpu-independent=1 (render/src/video_encoder.cpp); the bench passes the same.
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
@@ -42,9 +44,10 @@ int fail(const char *what) {
 }  // namespace
 
 int main(int argc, char **argv) {
-  if (argc < 2) return fail("usage: x264_floor COMPOSED.mp4 [PRESET] [CRF]");
+  if (argc < 2) return fail("usage: x264_floor COMPOSED.mp4 [PRESET] [CRF] [X264_PARAMS]");
   const std::string preset = argc > 2 ? argv[2] : "veryfast";
   const std::string crf = argc > 3 ? argv[3] : "23";
+  const std::string x264_params = argc > 4 ? argv[4] : "";
   av_log_set_level(AV_LOG_ERROR);
 
   AVFormatContext *in = nullptr;
@@ -91,6 +94,7 @@ int main(int argc, char **argv) {
   AVDictionary *opts = nullptr;
   av_dict_set(&opts, "preset", preset.c_str(), 0);
   av_dict_set(&opts, "crf", crf.c_str(), 0);
+  if (!x264_params.empty()) av_dict_set(&opts, "x264-params", x264_params.c_str(), 0);
   if (avcodec_open2(enc, x264, &opts) < 0) return fail("cannot open libx264");
   av_dict_free(&opts);
 
