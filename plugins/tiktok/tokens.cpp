@@ -119,11 +119,16 @@ bool Tokens::adopt(const std::string &stored_json, const std::string &stale) {
   return true;
 }
 
+bool Tokens::expiring() const {
+  // A token this run refreshed is used until it really expires: one that lives less than the
+  // margin would otherwise be refreshed before every call.
+  const int64_t margin = refreshed_ ? 0 : settings_.refresh_margin_secs;
+  return access_.empty() || (expires_at_ && expires_at_ - margin <= now_seconds());
+}
+
 am::task<std::string> Tokens::access_token() {
   if (!loaded_) load();
-  if (access_.empty() ||
-      (expires_at_ && expires_at_ - settings_.refresh_margin_secs <= now_seconds()))
-    co_await refresh(access_);
+  if (expiring()) co_await refresh(access_);
   co_return access_;
 }
 
@@ -138,8 +143,8 @@ am::task<void> Tokens::refresh(std::string stale) {
   // Another run may be refreshing this account now: the lock makes this one wait, and then it
   // finds what that run stored.
   am::oauth_refresh lock(host.get(), account_.id.empty() ? account_.nickname : account_.id);
-  if (adopt(lock.current_json(), stale) &&
-      !(expires_at_ && expires_at_ - settings_.refresh_margin_secs <= now_seconds())) {
+  if (adopt(lock.current_json(), stale) && !(expires_at_ && expires_at_ <= now_seconds())) {
+    refreshed_ = true;
     job_.log().info(account_.label() + ": refreshed by another run meanwhile; using its token");
     co_return;
   }
@@ -167,6 +172,7 @@ am::task<void> Tokens::refresh(std::string stale) {
     throw am::error(AM_IO, account_.label() + ": could not store the refreshed token: " + e.what());
   }
   adopt(record, "");
+  refreshed_ = true;
 }
 
 }  // namespace tiktok

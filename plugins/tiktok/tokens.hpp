@@ -36,6 +36,7 @@ class Tokens {
   void load();
   am::task<void> refresh(std::string stale);
   bool adopt(const std::string &stored_json, const std::string &stale);
+  bool expiring() const;
 
   am::job job_;
   PluginSettings settings_;
@@ -43,6 +44,7 @@ class Tokens {
   bool loaded_ = false;
   std::string access_, refresh_;
   int64_t expires_at_ = 0;  // 0: unknown
+  bool refreshed_ = false;  // the token came from a refresh during this run
 };
 
 // {"provider": "tiktok", access_token, refresh_token, token_type, scope, expires_at} from a
