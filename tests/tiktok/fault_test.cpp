@@ -131,7 +131,11 @@ TEST_F(TikTokHost, AFailedPostIsExplained) {
 
 TEST_F(TikTokHost, ACrashAfterTheInitIsSettledByAskingTheStatusFirst) {
   authorise();
-  fake_->stall_chunk(1, 30s);
+  // A short lease: the next run takes over the crashed run's job once its lease lapsed.
+  json::object config = json::parse(read_file(root_ / "automuse.json")).as_object();
+  config["queue"] = {{"lease_seconds", 3}, {"renew_seconds", 1}};
+  automuse::testing::write_file(root_ / "automuse.json", json::serialize(config));
+  fake_->stall_chunk(1, 20s);
   const std::string video = short_copy();
   {
     HostProcess p = spawn({"--plugin", "tiktok", "post", "--account", "chef", "--video", video,
