@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -28,11 +29,21 @@ struct FlowRequest {
   uint16_t port = 0;
   std::chrono::milliseconds timeout{300000};
   am_oauth_url_fn on_url = nullptr;
+  // ABI 1.7: a provider's departures from the RFCs (defaults: the RFCs').
+  std::string client_id_name = "client_id";
+  std::string scope_separator = " ";
+  am_oauth_challenge challenge = AM_OAUTH_CHALLENGE_S256;
+  am_oauth_token_method token_method = AM_OAUTH_TOKEN_POST_FORM;
+  am_oauth_token_answer token_answer = AM_OAUTH_ANSWER_OBJECT;
 };
 
 // Copies and checks a C request. Returns an empty string when it is usable, else the
-// problem naming the field ("authorize_url: 'ftp://x' is not an http(s) URL").
+// problem naming the field ("authorize_url: 'ftp://x' is not an http(s) URL"). The 1.7 fields
+// are read only when the request's struct_size covers them.
 std::string from_c(const am_oauth_request &c, FlowRequest &out);
+
+// The PKCE challenge the request asks for ("" with AM_OAUTH_CHALLENGE_NONE).
+std::string challenge_for(const FlowRequest &r, std::string_view verifier);
 
 // The values that tie one authorisation together.
 struct FlowSecrets {
@@ -44,12 +55,16 @@ struct FlowSecrets {
 // "http://127.0.0.1:PORT" + redirect_path.
 std::string redirect_uri(const FlowRequest &r, uint16_t port);
 
-// authorize_url + response_type, client_id, redirect_uri, scope, state, code_challenge,
-// code_challenge_method=S256 and the extra parameters, percent-encoded (RFC 3986).
+// authorize_url + response_type, client_id (or its provider's name), redirect_uri, scope
+// (joined by the separator), state, code_challenge and code_challenge_method=S256 (unless the
+// challenge is NONE) and the extra parameters, percent-encoded (RFC 3986).
 std::string authorize_url(const FlowRequest &r, const std::string &redirect, const FlowSecrets &s);
 
-// The token request: form body and extra headers (Basic credentials when asked).
+// The token request: method, URL, form body and extra headers (Basic credentials when
+// asked). A GET exchange carries the form as the URL's query and has no body.
 struct TokenRequest {
+  std::string method = "POST";
+  std::string url;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
 };
@@ -57,7 +72,10 @@ TokenRequest token_request(const FlowRequest &r, const std::string &code,
                            const std::string &redirect, const std::string &verifier);
 
 // What the token endpoint's answer means. On success `token_json` is the answer's JSON
-// object; otherwise status and a message (never the body's tokens) are set.
+// object (taken out of {"data":[...]} when the request says so); otherwise status and a
+// message (never the body's tokens) are set. An answer carrying an error is that error
+// whatever the HTTP status: RFC 6749's {"error","error_description"}, Instagram's
+// {"error_type","code","error_message"} or Graph's {"error":{"message","type","code"}}.
 struct TokenOutcome {
   am_status status = AM_OK;
   std::string message;

@@ -76,7 +76,7 @@ void OAuthFlow::start() {
   if (finished_) return;
   try {
     secrets_.verifier = make_code_verifier();
-    secrets_.challenge = s256_challenge(secrets_.verifier);
+    secrets_.challenge = challenge_for(request_, secrets_.verifier);
     secrets_.state = random_urlsafe(24);
   } catch (const std::exception &e) {
     return finish(AM_INTERNAL, request_.label + ": " + e.what());
@@ -183,9 +183,8 @@ void OAuthFlow::exchange(const std::string &code, Responder respond) {
   for (const auto &[k, v] : t.headers) headers.push_back({view(k), view(v)});
   am_http_request req{};
   req.struct_size = sizeof req;
-  static const std::string kPost = "POST";
-  req.method = view(kPost);
-  req.url = view(request_.token_url);
+  req.method = view(t.method);
+  req.url = view(t.url);
   req.headers = headers.data();
   req.header_count = headers.size();
   req.body = view(t.body);

@@ -45,6 +45,18 @@ CrossPostTarget parse_cross_post_target(const std::string &spec) {
   return t;
 }
 
+bool publishes_video_only(const am::host &host, const std::string &plugin) {
+  am::publisher_client publish(host);
+  try {
+    publish.require(plugin, AM_PUBLISH_TEXT);
+    return false;
+  } catch (const am::error &e) {
+    if (e.status() != AM_UNSUPPORTED) throw;
+  }
+  publish.require(plugin, AM_PUBLISH_VIDEO);  // throws when it publishes neither
+  return true;
+}
+
 void check_cross_post_targets(const am::host &host, const std::vector<CrossPostTarget> &targets,
                               bool sharing_link) {
   if (targets.empty()) return;
@@ -53,7 +65,8 @@ void check_cross_post_targets(const am::host &host, const std::vector<CrossPostT
       sharing_link ? AM_PUBLISH_TEXT : AM_PUBLISH_TEXT | AM_PUBLISH_VIDEO;
   for (const auto &t : targets) {
     try {
-      publish.require(t.plugin, kinds);
+      // A platform that posts videos only (TikTok, Instagram) gets the Short itself.
+      if (!publishes_video_only(host, t.plugin)) publish.require(t.plugin, kinds);
     } catch (const am::error &e) {
       throw am::error(e.status(), "--also-publish " + t.plugin + ":" + t.account + ": " + e.what());
     }
@@ -101,7 +114,10 @@ am::task<CrossPostResult> cross_post(am::job job, Account account, CrossPostTarg
   if (!short_video.digest.empty())
     content.options_json =
         json::serialize(json::object{{"content_digest", "youtube-short:" + short_video.digest}});
-  if (short_video.video_url.empty()) content.media_path = short_video.video_path;
+  // A video-only platform gets the Short itself with the words as its caption (the title: a
+  // publication with a text needs a publisher of text); the others the link when there is one.
+  const bool video_only = publishes_video_only(job.host_ref(), target.plugin);
+  if (short_video.video_url.empty() || video_only) content.media_path = short_video.video_path;
 
   std::string refusal;
   for (int attempt = 0;; ++attempt) {
@@ -114,11 +130,15 @@ am::task<CrossPostResult> cross_post(am::job job, Account account, CrossPostTarg
       words = clean_post(answer.content);
       if (words.empty()) words = short_video.title;
     }
-    content.text = with_link(words, short_video.video_url);
+    if (video_only) {
+      content.title = words;
+    } else {
+      content.text = with_link(words, short_video.video_url);
+    }
     try {
       auto send = publish.send(job, target.plugin, target.account, content);
       am::published p = co_await std::move(send);
-      CrossPostResult r{target, content.text, p.id, p.url};
+      CrossPostResult r{target, video_only ? content.title : content.text, p.id, p.url};
       job.log().info("youtube: shared on " + target.plugin + ":" + target.account + ": " + p.url);
       co_return r;
     } catch (const am::error &e) {

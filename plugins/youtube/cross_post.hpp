@@ -1,7 +1,7 @@
 // plugins/youtube/cross_post.hpp — `--also-publish PLUGIN:ACCOUNT`: once the Short is made (and
 // uploaded), another plugin's publisher shares it through "automuse.publish/1" (X through the
 // twitter plugin) with a post written by the LLM: the Short's link when it went to YouTube,
-// else the video itself.
+// else the video itself; a platform that posts videos only (TikTok) always gets the video.
 #pragma once
 
 #include <automuse/cpp/job.hpp>
@@ -37,8 +37,13 @@ struct CrossPostResult {
   std::string url;
 };
 
+// Whether `plugin` publishes video but no text (TikTok, Instagram): it is given the Short itself,
+// its caption as the publication's title. Throws am::error when it publishes neither.
+bool publishes_video_only(const am::host &host, const std::string &plugin);
+
 // Fails early, before any work, when a target's plugin publishes nothing of the kind needed
-// (text when a link will be shared, text and video otherwise). Throws am::error.
+// (text when a link will be shared, text and video otherwise; video for a video-only
+// platform). Throws am::error.
 void check_cross_post_targets(const am::host &host, const std::vector<CrossPostTarget> &targets,
                               bool sharing_link);
 

@@ -183,6 +183,28 @@ TEST(AbiHasField, VersionOneSixOAuthRefreshIsAppendedAfterTheOneFiveStore) {
   EXPECT_GE(AM_ABI_MINOR, 6);
 }
 
+// 1.7 appended a provider's departures from the RFCs to am_oauth_request: a 1.6 plugin's request
+// is told apart by its size, and its zeroes are the RFC defaults.
+TEST(AbiHasField, VersionOneSevenOAuthDialectIsAppendedAfterTheOneSixRequest) {
+  EXPECT_EQ(offsetof(am_oauth_request, client_id_name), 160u);
+  EXPECT_EQ(offsetof(am_oauth_request, token_answer), 200u);
+  am_oauth_request old_request{};
+  old_request.struct_size = 160;  // a 1.6 request
+  const am_oauth_request *r = &old_request;
+  EXPECT_TRUE(AM_HAS_FIELD(r, am_oauth_request, on_url));
+  EXPECT_FALSE(AM_HAS_FIELD(r, am_oauth_request, client_id_name));
+  EXPECT_FALSE(AM_HAS_FIELD(r, am_oauth_request, scope_separator));
+  EXPECT_FALSE(AM_HAS_FIELD(r, am_oauth_request, challenge));
+  EXPECT_FALSE(AM_HAS_FIELD(r, am_oauth_request, token_method));
+  EXPECT_FALSE(AM_HAS_FIELD(r, am_oauth_request, token_answer));
+  old_request.struct_size = sizeof(am_oauth_request);
+  EXPECT_TRUE(AM_HAS_FIELD(r, am_oauth_request, token_answer));
+  EXPECT_EQ(AM_OAUTH_CHALLENGE_S256, 0);
+  EXPECT_EQ(AM_OAUTH_TOKEN_POST_FORM, 0);
+  EXPECT_EQ(AM_OAUTH_ANSWER_OBJECT, 0);
+  EXPECT_GE(AM_ABI_MINOR, 7);
+}
+
 // A C plugin fills a chat request (struct_size first, borrowed messages) and calls the table.
 TEST(AbiCCallers, ChatRequestFilledInC) {
   static am_llm_request seen{};

@@ -28,6 +28,7 @@
 #include "log/redaction.hpp"
 #include "oauth/flow_request.hpp"
 #include "oauth/pkce.hpp"
+#include "oauth_service_fixture.hpp"
 #include "support/oauth/fake_browser.hpp"
 #include "support/oauth/fake_oauth.hpp"
 
@@ -40,8 +41,6 @@ using automuse::testing::browser_visit;
 using automuse::testing::FakeOAuth;
 using automuse::testing::http_post_form;
 using namespace std::chrono_literals;
-
-const char *kUpload = "https://www.googleapis.com/auth/youtube.upload";
 
 FakeOAuth::Client google_client() {
   FakeOAuth::Client c;
@@ -64,105 +63,6 @@ std::string with_param(std::string url, const std::string &name, const std::stri
   std::regex re("([?&]" + name + "=)[^&]*");
   return std::regex_replace(url, re, "$1" + value);
 }
-
-class OAuthServiceTest : public ::testing::Test {
- protected:
-  OAuthServiceTest() {
-    registry_.add(AM_JOB_SERVICE_ID, core::job_service());
-    registry_.add(AM_HTTP_SERVICE_ID, http_.table());
-    registry_.add(AM_OAUTH_SERVICE_ID, service_.table());
-    plugin_ = core::make_plugin_context("oauth-test", registry_, runtime_);
-    job_ = runtime_.make_job("oauth-test");
-  }
-  ~OAuthServiceTest() override {
-    job_->cancel();
-    job_->wait_idle();
-    runtime_.stop();
-  }
-
-  const am_oauth *table() const {
-    return static_cast<const am_oauth *>(
-        plugin_->host.get_service(&plugin_->host, AM_OAUTH_SERVICE_ID));
-  }
-
-  // One authorisation through the SDK's C++ helper: the URL arrives in `url`, the outcome in
-  // the returned future.
-  struct Started {
-    std::future<std::pair<std::string, std::string>> url;  // authorize URL, redirect URI
-    std::future<am::oauth_result> result;
-  };
-  Started start(am::oauth_request req) {
-    auto url = std::make_shared<std::promise<std::pair<std::string, std::string>>>();
-    auto result = std::make_shared<std::promise<am::oauth_result>>();
-    Started s{url->get_future(), result->get_future()};
-    req.on_url = [url](std::string_view u, std::string_view r) {
-      url->set_value({std::string(u), std::string(r)});
-    };
-    auto calls = std::make_shared<std::atomic<int>>(0);
-    am::job j(am::host(&plugin_->host), job_.get());
-    job_->post([j, req = std::move(req), result, calls, this]() mutable {
-      am::spawn(am::oauth(j).authorize(std::move(req)),
-                [result, calls, this](am::outcome<am::oauth_result> &&o) noexcept {
-                  ++completions_;
-                  am::oauth_result r;
-                  if (o.ok()) {
-                    r = std::move(*o.value);
-                  } else {
-                    r.status = AM_INTERNAL;
-                    r.error = "the helper threw";
-                  }
-                  if (calls->fetch_add(1) == 0) result->set_value(std::move(r));
-                });
-    });
-    return s;
-  }
-
-  am::oauth_request google_request(const FakeOAuth &fake) {
-    am::oauth_request r;
-    r.label = "YouTube account 'chef'";
-    r.authorize_url = fake.authorize_url();
-    r.token_url = fake.token_url();
-    r.client_id = "1234-test.apps.googleusercontent.com";
-    r.client_secret = "GOCSPX-test-secret-42";
-    r.scopes = {kUpload};
-    r.params = {{"access_type", "offline"}, {"prompt", "consent"}};
-    r.browser = AM_OAUTH_BROWSER_NEVER;
-    r.timeout_ms = 20000;
-    return r;
-  }
-
-  static am::oauth_result get(std::future<am::oauth_result> &f) {
-    if (f.wait_for(30s) != std::future_status::ready) {
-      ADD_FAILURE() << "the authorisation did not complete";
-      std::abort();  // the coroutine still refers to the fixture
-    }
-    return f.get();
-  }
-  static std::pair<std::string, std::string> get(
-      std::future<std::pair<std::string, std::string>> &f) {
-    EXPECT_EQ(f.wait_for(10s), std::future_status::ready) << "no authorize URL";
-    return f.get();
-  }
-
-  std::string printed() {
-    std::lock_guard lock(printed_mutex_);
-    return printed_;
-  }
-
-  core::Runtime runtime_{1, 1};
-  http::HttpClient client_{runtime_.io()};
-  http::HttpService http_{client_};
-  std::mutex printed_mutex_;
-  std::string printed_;
-  OAuthService service_{http_.table(), [this](std::string_view text) {
-                          std::lock_guard lock(printed_mutex_);
-                          printed_ += text;
-                        }};
-  core::ServiceRegistry registry_;
-  std::unique_ptr<core::PluginContext> plugin_;
-  std::shared_ptr<am_job> job_;
-  std::atomic<int> completions_{0};
-};
 
 TEST(Pkce, MatchesTheRfc7636Vector) {
   // RFC 7636 appendix B.

@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 #define AM_ABI_MAJOR 1
-#define AM_ABI_MINOR 6
+#define AM_ABI_MINOR 7
 
 /* An ABI version. Compared as a pair; never stored packed. */
 typedef struct am_version {

@@ -132,6 +132,10 @@ class FakeTikTok {
   void drop_chunk(int n, uint64_t keep_bytes);    // closed after that many bytes, not taken
   void lose_chunk_reply(int n);                   // taken, then closed unanswered
   void expire_upload_urls();                      // every upload_url so far: 403
+  void expire_upload_url_at_chunk(int n);         // chunk n finds its upload_url expired: 403
+  // Chunk n is not answered for `delay`, then its connection closes; it is not taken (a test
+  // kills the client meanwhile: a crash after the init).
+  void stall_chunk(int n, Ms delay);
   void upload_url_lifetime(std::chrono::seconds lifetime);  // default 3600 s
   // How the answered Content-Range ends: "bytes 0-{bytes held}/{total}" as the docs print it
   // (default), or the last byte held ("bytes 0-{held - 1}/{total}", "bytes */{total}" at 0).
@@ -181,9 +185,10 @@ class FakeTikTok {
     std::string pending_fail_reason;
   };
   struct UploadFault {
-    enum Kind { fail, drop, lose_reply } kind = fail;
+    enum Kind { fail, drop, lose_reply, expire, stall } kind = fail;
     unsigned status = 503;
     uint64_t keep = 0;
+    Ms delay{0};
   };
 
   // OAuth (fake_tiktok_oauth.cpp).

@@ -135,6 +135,15 @@ Reply FakeTikTok::put(const ReceivedRequest &r) {
       ++faults_served_["5xx"];
       return record(Reply::error(f.status));
     }
+    if (f.kind == UploadFault::expire) {
+      ++faults_served_["expired_upload_url"];
+      p->upload_expiry = Clock::now();
+      return refuse(403, "the upload_url has expired");
+    }
+    if (f.kind == UploadFault::stall) {
+      ++faults_served_["stalled_chunk"];
+      return record(Reply::hang_up().with_latency(f.delay));
+    }
     lose_reply = f.kind == UploadFault::lose_reply;
   }
   rec.received += size;
@@ -156,17 +165,27 @@ Reply FakeTikTok::put(const ReceivedRequest &r) {
 
 void FakeTikTok::fail_chunk(int n, unsigned status) {
   std::lock_guard lock(mutex_);
-  upload_faults_[n] = {UploadFault::fail, status, 0};
+  upload_faults_[n] = {UploadFault::fail, status, 0, Ms(0)};
 }
 
 void FakeTikTok::drop_chunk(int n, uint64_t keep_bytes) {
   std::lock_guard lock(mutex_);
-  upload_faults_[n] = {UploadFault::drop, 0, keep_bytes};
+  upload_faults_[n] = {UploadFault::drop, 0, keep_bytes, Ms(0)};
 }
 
 void FakeTikTok::lose_chunk_reply(int n) {
   std::lock_guard lock(mutex_);
-  upload_faults_[n] = {UploadFault::lose_reply, 0, 0};
+  upload_faults_[n] = {UploadFault::lose_reply, 0, 0, Ms(0)};
+}
+
+void FakeTikTok::expire_upload_url_at_chunk(int n) {
+  std::lock_guard lock(mutex_);
+  upload_faults_[n] = {UploadFault::expire, 0, 0, Ms(0)};
+}
+
+void FakeTikTok::stall_chunk(int n, Ms delay) {
+  std::lock_guard lock(mutex_);
+  upload_faults_[n] = {UploadFault::stall, 0, 0, delay};
 }
 
 void FakeTikTok::expire_upload_urls() {

@@ -52,6 +52,12 @@ struct oauth_request {
   // Called on the job's executor with the authorize URL and the redirect URI once the
   // listener is ready.
   std::function<void(std::string_view authorize_url, std::string_view redirect_uri)> on_url{};
+  // ABI 1.7: how a provider departs from the RFCs (the defaults are the RFCs').
+  std::string client_id_name{};   // "" = "client_id" (TikTok: "client_key")
+  std::string scope_separator{};  // "" = " " (TikTok: ",")
+  am_oauth_challenge challenge = AM_OAUTH_CHALLENGE_S256;  // TikTok: AM_OAUTH_CHALLENGE_S256_HEX
+  am_oauth_token_method token_method = AM_OAUTH_TOKEN_POST_FORM;
+  am_oauth_token_answer token_answer = AM_OAUTH_ANSWER_OBJECT;  // Instagram: ..._DATA_ARRAY
 };
 
 struct oauth_result {
@@ -115,6 +121,11 @@ class oauth_awaiter : public request_awaiter<oauth_awaiter, am_oauth, oauth_requ
     c.port = req_.port;
     c.timeout_ms = req_.timeout_ms;
     c.on_url = req_.on_url ? &oauth_awaiter::on_url : nullptr;
+    c.client_id_name = to_am_str(req_.client_id_name);
+    c.scope_separator = to_am_str(req_.scope_separator);
+    c.challenge = req_.challenge;
+    c.token_method = req_.token_method;
+    c.token_answer = req_.token_answer;
     svc_->authorize(svc_, job_, &c, &oauth_awaiter::on_done, this);
   }
   static void on_url(void *user, am_str url, am_str redirect_uri) {
