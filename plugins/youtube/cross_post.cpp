@@ -45,19 +45,31 @@ CrossPostTarget parse_cross_post_target(const std::string &spec) {
   return t;
 }
 
-void check_cross_post_targets(const am::host &host, const std::vector<CrossPostTarget> &targets,
+void check_cross_post_targets(const am::host &host, std::vector<CrossPostTarget> &targets,
                               bool sharing_link) {
   if (targets.empty()) return;
   am::publisher_client publish(host);
   const am_publish_kinds kinds =
       sharing_link ? AM_PUBLISH_TEXT : AM_PUBLISH_TEXT | AM_PUBLISH_VIDEO;
-  for (const auto &t : targets) {
+  for (auto &t : targets) {
     try {
-      publish.require(t.plugin, kinds);
+      try {
+        publish.require(t.plugin, kinds);
+      } catch (const am::error &e) {
+        if (e.status() != AM_UNSUPPORTED) throw;
+        publish.require(t.plugin, AM_PUBLISH_VIDEO);  // a video-only publisher (Instagram)
+        t.video_only = true;
+      }
     } catch (const am::error &e) {
       throw am::error(e.status(), "--also-publish " + t.plugin + ":" + t.account + ": " + e.what());
     }
   }
+}
+
+bool shares_video_file(const std::vector<CrossPostTarget> &targets) {
+  for (const auto &t : targets)
+    if (t.video_only) return true;
+  return false;
 }
 
 std::string cross_post_messages(const Account &account, const CrossPostShort &short_video,
@@ -101,7 +113,8 @@ am::task<CrossPostResult> cross_post(am::job job, Account account, CrossPostTarg
   if (!short_video.digest.empty())
     content.options_json =
         json::serialize(json::object{{"content_digest", "youtube-short:" + short_video.digest}});
-  if (short_video.video_url.empty()) content.media_path = short_video.video_path;
+  if (short_video.video_url.empty() || target.video_only)
+    content.media_path = short_video.video_path;
 
   std::string refusal;
   for (int attempt = 0;; ++attempt) {
@@ -115,6 +128,13 @@ am::task<CrossPostResult> cross_post(am::job job, Account account, CrossPostTarg
       if (words.empty()) words = short_video.title;
     }
     content.text = with_link(words, short_video.video_url);
+    if (target.video_only) {  // no text post there: the words are the video's caption
+      json::object options =
+          json::parse(content.options_json.empty() ? "{}" : content.options_json).as_object();
+      options["caption"] = content.text;
+      content.options_json = json::serialize(options);
+      content.text.clear();
+    }
     try {
       auto send = publish.send(job, target.plugin, target.account, content);
       am::published p = co_await std::move(send);
