@@ -53,6 +53,11 @@ am::oauth_request login_request(const PluginSettings &s, const std::string &sect
   req.client_secret = secret;
   req.client_auth = AM_OAUTH_CLIENT_SECRET_POST;  // client_id and client_secret in the form
   req.scopes.assign(std::begin(kScopes), std::end(kScopes));
+  req.scope_separator = ",";  // Instagram separates scopes by commas
+  // PKCE (S256) is harmless where Instagram ignores it and right where it checks it.
+  req.challenge = AM_OAUTH_CHALLENGE_S256;
+  req.token_method = AM_OAUTH_TOKEN_POST_FORM;
+  req.token_answer = AM_OAUTH_ANSWER_DATA_ARRAY;  // {"data":[{access_token,user_id,...}]}
   return req;
 }
 

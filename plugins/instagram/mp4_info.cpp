@@ -4,6 +4,7 @@
 #include "mp4_info.hpp"
 
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string_view>
 #include <vector>
@@ -113,6 +114,47 @@ Mp4Info::Video video_entry(const Box &entry) {
   return v;
 }
 
+// An MPEG-4 descriptor's length: up to four bytes of seven bits each.
+uint64_t descriptor_size(Reader &r) {
+  uint64_t size = 0;
+  for (int i = 0; i < 4; ++i) {
+    const uint64_t b = r.uint(1);
+    size = (size << 7) | (b & 0x7f);
+    if (!(b & 0x80)) break;
+  }
+  return size;
+}
+
+// The AAC AudioSpecificConfig inside esds (ES_Descriptor > DecoderConfigDescriptor >
+// DecoderSpecificInfo): the true sample rate and channels, which the sample entry cannot hold
+// past 65535 Hz.
+void read_esds(std::string_view esds, Mp4Info::Audio &a) {
+  static const int kRates[] = {96000, 88200, 64000, 48000, 44100, 32000, 24000,
+                               22050, 16000, 12000, 11025, 8000,  7350};
+  Reader r(esds);
+  r.skip(4);
+  if (r.uint(1) != 3) return;
+  descriptor_size(r);
+  r.skip(2);
+  const uint64_t flags = r.uint(1);
+  if (flags & 0x80) r.skip(2);
+  if (flags & 0x40) r.skip(r.uint(1));
+  if (flags & 0x20) r.skip(2);
+  if (r.uint(1) != 4) return;
+  descriptor_size(r);
+  r.skip(13);
+  if (r.uint(1) != 5) return;
+  descriptor_size(r);
+  const uint64_t config = r.uint(2);  // 5 bits object type, 4 bits rate index, 4 bits channels
+  const uint64_t index = (config >> 7) & 0xf;
+  if (index < std::size(kRates)) a.sample_rate = kRates[index];
+  if (index != 0xf) {
+    const int channels = static_cast<int>((config >> 3) & 0xf);
+    if (channels >= 1 && channels <= 6) a.channels = channels;
+    if (channels == 7) a.channels = 8;
+  }
+}
+
 Mp4Info::Audio audio_entry(const Box &entry) {
   Mp4Info::Audio a;
   a.codec = entry.type;
@@ -121,21 +163,25 @@ Mp4Info::Audio audio_entry(const Box &entry) {
   a.channels = static_cast<int>(r.uint(2));
   r.skip(6);
   a.sample_rate = static_cast<int>(r.uint(4) >> 16);
+  if (const Box *esds = find(children(r.rest()), "esds")) read_esds(esds->payload, a);
   return a;
 }
 
-// Frames per second from stts (sample counts and durations) and the media's timescale.
+// Frames per second from stts and the media's timescale: the most common frame duration (the
+// last frame's may differ).
 double frame_rate(std::string_view stts, uint64_t timescale) {
   Reader r(stts);
   r.skip(4);
   const uint64_t entries = r.uint(4);
-  uint64_t samples = 0, ticks = 0;
+  uint64_t best_count = 0, best_delta = 0;
   for (uint64_t i = 0; i < entries; ++i) {
-    const uint64_t count = r.uint(4);
-    samples += count;
-    ticks += count * r.uint(4);
+    const uint64_t count = r.uint(4), delta = r.uint(4);
+    if (count > best_count) {
+      best_count = count;
+      best_delta = delta;
+    }
   }
-  return ticks && timescale ? static_cast<double>(samples) * timescale / ticks : 0;
+  return best_delta && timescale ? static_cast<double>(timescale) / best_delta : 0;
 }
 
 void read_track(const Box &trak, Mp4Info &info) {
@@ -191,7 +237,10 @@ Mp4Info read_mp4_info(const std::string &path) {
       Reader r(head);
       uint64_t size = r.uint(4), header = 8;
       const std::string type = head.substr(4, 4);
-      if (size == 1) size = r.uint(8), header = 16;
+      if (size == 1) {
+        size = r.uint(8);
+        header = 16;
+      }
       if (size == 0) size = info.file_size - at;
       if (size < header || at + size > info.file_size)
         throw std::runtime_error("box '" + type + "' at byte " + std::to_string(at) +

@@ -19,7 +19,8 @@ TEST_F(InstagramHost, AYoutubeShortIsAlsoPublishedAsAReel) {
   });
   write_config(json::object{});
   {
-    json::object config = json::parse(automuse::testing::read_file(root_ / "automuse.json")).as_object();
+    json::object config =
+        json::parse(automuse::testing::read_file(root_ / "automuse.json")).as_object();
     config["llm"] = llm.host_config();
     std::ofstream(root_ / "automuse.json") << json::serialize(config);
   }
