@@ -3,6 +3,7 @@
 
 #include <boost/json.hpp>
 
+#include "caption_rules.hpp"
 #include "reel_flow.hpp"
 
 namespace instagram {
@@ -14,6 +15,7 @@ am::task<PublishedReel> publish_reel(am::job job, PluginSettings settings, ReelR
     throw am::error(AM_INVALID_ARGUMENT, request.account.label() +
                                              ": a Reel needs a video (Instagram publishes no "
                                              "text-only posts)");
+  check_caption(request.caption, request.account.label());
   ReelFlow flow(job, std::move(settings), std::move(request), std::move(stop));
   auto running = flow.run();
   co_return co_await std::move(running);

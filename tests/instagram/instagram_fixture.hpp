@@ -16,6 +16,7 @@
 #include <string>
 
 #include "store/store.hpp"
+#include "support/fake_secrets.hpp"
 #include "support/files.hpp"
 #include "support/host_process.hpp"
 #include "support/instagram/fake_instagram.hpp"
@@ -32,7 +33,7 @@ using automuse::testing::shell_quote;
 
 inline constexpr const char *kUserId = "17841400000000001";
 inline constexpr const char *kToken = "IGAAchefLongLivedTokenForTests0000000001";
-inline constexpr const char *kAppSecret = "ig-app-secret-7f3a9c";
+inline const std::string kAppSecret(automuse::testing::fake_secrets::kInstagramAppSecret);
 
 inline int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <string>
 
+#include "caption_rules.hpp"
 #include "mp4_info.hpp"
 #include "support/temp_folder.hpp"
 
@@ -123,6 +124,33 @@ TEST_F(ReelRules, AFileThatIsNotAnMp4IsRefusedClearly) {
     FAIL() << "a missing file was accepted";
   } catch (const am::error &e) {
     EXPECT_EQ(e.status(), AM_NOT_FOUND);
+  }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(InstagramCaption, LimitsAreCheckedAndNamed) {
+  EXPECT_NO_THROW(instagram::check_caption("Three hearts 🐙 #octopus @aquarium", "A"));
+  std::string long_text(2200, 'x');
+  EXPECT_NO_THROW(instagram::check_caption(long_text, "A"));
+  std::string tags;
+  for (int i = 0; i < 31; ++i) tags += "#tag" + std::to_string(i) + " ";
+  const std::pair<std::string, std::string> cases[] = {
+      {long_text + "y", "2201 characters, Instagram takes at most 2200"},
+      {tags, "31 hashtags, Instagram takes at most 30"},
+  };
+  for (const auto &[caption, rule] : cases) {
+    try {
+      instagram::check_caption(caption, "Instagram account 'chef'");
+      FAIL() << rule;
+    } catch (const am::error &e) {
+      EXPECT_EQ(e.status(), AM_INVALID_ARGUMENT);
+      EXPECT_NE(std::string(e.what()).find("Instagram account 'chef': the caption has " + rule),
+                std::string::npos)
+          << e.what();
+    }
   }
 }
 
