@@ -45,32 +45,31 @@ CrossPostTarget parse_cross_post_target(const std::string &spec) {
   return t;
 }
 
-bool publishes_video_only(const am::host &host, const std::string &plugin) {
-  am::publisher_client publish(host);
-  try {
-    publish.require(plugin, AM_PUBLISH_TEXT);
-    return false;
-  } catch (const am::error &e) {
-    if (e.status() != AM_UNSUPPORTED) throw;
-  }
-  publish.require(plugin, AM_PUBLISH_VIDEO);  // throws when it publishes neither
-  return true;
-}
-
-void check_cross_post_targets(const am::host &host, const std::vector<CrossPostTarget> &targets,
+void check_cross_post_targets(const am::host &host, std::vector<CrossPostTarget> &targets,
                               bool sharing_link) {
   if (targets.empty()) return;
   am::publisher_client publish(host);
   const am_publish_kinds kinds =
       sharing_link ? AM_PUBLISH_TEXT : AM_PUBLISH_TEXT | AM_PUBLISH_VIDEO;
-  for (const auto &t : targets) {
+  for (auto &t : targets) {
     try {
-      // A platform that posts videos only (TikTok, Instagram) gets the Short itself.
-      if (!publishes_video_only(host, t.plugin)) publish.require(t.plugin, kinds);
+      try {
+        publish.require(t.plugin, kinds);
+      } catch (const am::error &e) {
+        if (e.status() != AM_UNSUPPORTED) throw;
+        publish.require(t.plugin, AM_PUBLISH_VIDEO);  // a video-only publisher (TikTok, Instagram)
+        t.video_only = true;
+      }
     } catch (const am::error &e) {
       throw am::error(e.status(), "--also-publish " + t.plugin + ":" + t.account + ": " + e.what());
     }
   }
+}
+
+bool shares_video_file(const std::vector<CrossPostTarget> &targets) {
+  for (const auto &t : targets)
+    if (t.video_only) return true;
+  return false;
 }
 
 std::string cross_post_messages(const Account &account, const CrossPostShort &short_video,
@@ -116,8 +115,8 @@ am::task<CrossPostResult> cross_post(am::job job, Account account, CrossPostTarg
         json::serialize(json::object{{"content_digest", "youtube-short:" + short_video.digest}});
   // A video-only platform gets the Short itself with the words as its caption (the title: a
   // publication with a text needs a publisher of text); the others the link when there is one.
-  const bool video_only = publishes_video_only(job.host_ref(), target.plugin);
-  if (short_video.video_url.empty() || video_only) content.media_path = short_video.video_path;
+  if (short_video.video_url.empty() || target.video_only)
+    content.media_path = short_video.video_path;
 
   std::string refusal;
   for (int attempt = 0;; ++attempt) {
@@ -130,7 +129,7 @@ am::task<CrossPostResult> cross_post(am::job job, Account account, CrossPostTarg
       words = clean_post(answer.content);
       if (words.empty()) words = short_video.title;
     }
-    if (video_only) {
+    if (target.video_only) {
       content.title = words;
     } else {
       content.text = with_link(words, short_video.video_url);
@@ -138,7 +137,7 @@ am::task<CrossPostResult> cross_post(am::job job, Account account, CrossPostTarg
     try {
       auto send = publish.send(job, target.plugin, target.account, content);
       am::published p = co_await std::move(send);
-      CrossPostResult r{target, video_only ? content.title : content.text, p.id, p.url};
+      CrossPostResult r{target, target.video_only ? content.title : content.text, p.id, p.url};
       job.log().info("youtube: shared on " + target.plugin + ":" + target.account + ": " + p.url);
       co_return r;
     } catch (const am::error &e) {

@@ -16,6 +16,10 @@ namespace youtube {
 struct CrossPostTarget {
   std::string plugin;   // "twitter"
   std::string account;  // one of that plugin's accounts
+  // Its publisher takes video but no text post (TikTok, Instagram): the Short itself always
+  // goes, and the written post becomes its caption (the publication's title). Set by
+  // check_cross_post_targets.
+  bool video_only = false;
 };
 
 // "twitter:main" -> {twitter, main}. Throws am::error(AM_INVALID_ARGUMENT) naming the option.
@@ -37,15 +41,15 @@ struct CrossPostResult {
   std::string url;
 };
 
-// Whether `plugin` publishes video but no text (TikTok, Instagram): it is given the Short itself,
-// its caption as the publication's title. Throws am::error when it publishes neither.
-bool publishes_video_only(const am::host &host, const std::string &plugin);
-
 // Fails early, before any work, when a target's plugin publishes nothing of the kind needed
-// (text when a link will be shared, text and video otherwise; video for a video-only
-// platform). Throws am::error.
-void check_cross_post_targets(const am::host &host, const std::vector<CrossPostTarget> &targets,
+// (text when a link will be shared, text and video otherwise, video alone for a video-only
+// publisher, which it marks). Throws am::error.
+void check_cross_post_targets(const am::host &host, std::vector<CrossPostTarget> &targets,
                               bool sharing_link);
+
+// Whether any target gets the video file itself from a video-only publisher (the Short is then
+// rendered without edit lists, which Instagram refuses).
+bool shares_video_file(const std::vector<CrossPostTarget> &targets);
 
 // The LLM's request for the post (JSON messages), and the answer cleaned to one post.
 std::string cross_post_messages(const Account &account, const CrossPostShort &short_video,

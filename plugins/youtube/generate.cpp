@@ -114,7 +114,8 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
   const Draft draft = co_await std::move(drafting);
   auto fitting = fit_duration(ctx, draft.script, ws, draft.speech, made);
   const Voice voice = co_await std::move(fitting);
-  auto rendering = render_short(ctx, ws, draft.scenes, voice.speech);
+  auto rendering =
+      render_short(ctx, ws, draft.scenes, voice.speech, !shares_video_file(plan.cross_posts));
   const Rendered rendered = co_await std::move(rendering);
   auto storing = store_short(ctx, MadeShort{script, ws, draft, voice, rendered, made});
   const Stored stored = co_await std::move(storing);

@@ -38,7 +38,7 @@ std::function<void(double, double)> progress_log(am::logger log) {
 }  // namespace
 
 am::task<Rendered> render_short(JobContext &ctx, const Workspace &ws, std::vector<Scene> scenes,
-                                const SpeechOutput &speech) {
+                                const SpeechOutput &speech, bool edit_list) {
   const double total = speech.duration + kTailSeconds;
   std::vector<TimedWord> timed;
   for (const auto &w : speech.words)
@@ -59,7 +59,8 @@ am::task<Rendered> render_short(JobContext &ctx, const Workspace &ws, std::vecto
                          .write_ass = out.ass,
                          .output_mp4 = out.video,
                          .thumbnail = out.thumbnail,
-                         .thumbnail_time = std::min(1.5, total / 2)};
+                         .thumbnail_time = std::min(1.5, total / 2),
+                         .edit_list = edit_list};
   std::string result;
   size_t s = ctx.clock.start("render");
   try {

@@ -26,7 +26,8 @@ struct Rendered {
   double duration = 0;            // of the video, as rendered
 };
 
+// `edit_list` false renders an MP4 without edit lists (for a Short shared as an Instagram Reel).
 am::task<Rendered> render_short(JobContext &ctx, const Workspace &ws, std::vector<Scene> scenes,
-                                const SpeechOutput &speech);
+                                const SpeechOutput &speech, bool edit_list = true);
 
 }  // namespace youtube

@@ -44,6 +44,7 @@ std::string timeline_json(const TimelineInput &in) {
     root["subtitles"] = std::move(subtitles);
   }
   json::object output{{"path", in.output_mp4}, {"preset", "veryfast"}, {"crf", 23}};
+  if (!in.edit_list) output["edit_list"] = false;
   if (!in.thumbnail.empty())
     output["thumbnail"] = json::object{{"path", in.thumbnail}, {"time", in.thumbnail_time}};
   root["output"] = std::move(output);

@@ -23,6 +23,7 @@ struct TimelineInput {
   std::string output_mp4;
   std::string thumbnail;  // .jpg
   double thumbnail_time = 0;
+  bool edit_list = true;  // false: an MP4 without edit lists (Instagram refuses them)
 };
 
 std::string timeline_json(const TimelineInput &in);

@@ -14,7 +14,8 @@ struct Secret {
   std::string_view value;  // the exact value
 };
 
-// Keys the fakes check (FakeImageApis, FakeSpeechApis, FakeOpenAi, FakeTikTok's client secret).
+// Keys the fakes check (FakeImageApis, FakeSpeechApis, FakeOpenAi, FakeTikTok's client secret,
+// the Instagram app secret the Instagram plugin's tests give FakeInstagram).
 inline constexpr std::string_view kImagesOpenAiKey = "sk-test-images-0123456789";
 inline constexpr std::string_view kImagesGeminiKey = "AIza-test-0123456789";
 inline constexpr std::string_view kImagesPexelsKey = "pexels-test-0123456789";
@@ -22,8 +23,9 @@ inline constexpr std::string_view kSpeechOpenAiKey = "sk-test-openai-0123456789"
 inline constexpr std::string_view kSpeechElevenLabsKey = "xi-test-key-0123456789";
 inline constexpr std::string_view kLlmOpenAiKey = "sk-test-0123456789";
 inline constexpr std::string_view kTikTokClientSecret = "fake-tiktok-client-secret-0123456789";
+inline constexpr std::string_view kInstagramAppSecret = "fake-instagram-app-secret-0123456789";
 
-inline constexpr std::array<Secret, 7> kKeys{{
+inline constexpr std::array<Secret, 8> kKeys{{
     {"images OpenAI key", kImagesOpenAiKey},
     {"images Gemini key", kImagesGeminiKey},
     {"images Pexels key", kImagesPexelsKey},
@@ -31,6 +33,7 @@ inline constexpr std::array<Secret, 7> kKeys{{
     {"speech ElevenLabs key", kSpeechElevenLabsKey},
     {"LLM OpenAI key", kLlmOpenAiKey},
     {"TikTok client secret", kTikTokClientSecret},
+    {"Instagram app secret", kInstagramAppSecret},
 }};
 
 // Prefixes of the tokens FakeOAuth (Google's and X's shapes), FakeTikTok and FakeInstagram

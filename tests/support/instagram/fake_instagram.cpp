@@ -210,6 +210,7 @@ struct FakeInstagram::State {
   std::map<std::string, std::pair<End, int>> planned_end;
   int quota_total = 50;
   std::map<Step, Fault> faults;
+  std::optional<std::pair<Step, Fault>> faults_after_publish;
   bool lose_publish_reply = false;
   std::optional<std::string> code_exchange_failure;
   std::optional<uint64_t> drop_upload;
@@ -650,6 +651,10 @@ struct FakeInstagram::State {
     publishes[c.user_id].push_back(now());
     c.status_code = "PUBLISHED";
     c.media_id = r.media_id;
+    if (faults_after_publish) {
+      faults[faults_after_publish->first] = faults_after_publish->second;
+      faults_after_publish.reset();
+    }
     if (lose_publish_reply) {
       lose_publish_reply = false;
       ++faults_served["lost_publish_reply"];
@@ -968,6 +973,11 @@ void FakeInstagram::fail_next(Step step, GraphError error, int count) {
 }
 void FakeInstagram::lose_next_publish_reply() {
   under_lock(*state_, [&](State &s) { s.lose_publish_reply = true; });
+}
+void FakeInstagram::fail_after_next_publish(Step step, GraphError error, int count) {
+  under_lock(*state_, [&](State &s) {
+    s.faults_after_publish = std::pair(step, State::Fault{error, count});
+  });
 }
 void FakeInstagram::fail_next_code_exchange(std::string message) {
   under_lock(*state_, [&](State &s) { s.code_exchange_failure = std::move(message); });

@@ -144,6 +144,10 @@ class FakeInstagram {
   void fail_next(Step step, GraphError error, int count = 1);
   // The next media_publish publishes, then the connection closes without an answer.
   void lose_next_publish_reply();
+  // Once the next media_publish has published, fail_next(step, error, count) takes effect: the
+  // requests that follow a post (reading the container after a lost reply) fail, those before
+  // it do not.
+  void fail_after_next_publish(Step step, GraphError error, int count = 1);
   // The next code exchange is refused with this error_message.
   void fail_next_code_exchange(std::string message);
   // The next rupload POST: keep its first `keep_bytes` body bytes, then close unanswered.

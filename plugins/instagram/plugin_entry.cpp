@@ -1,0 +1,197 @@
+// plugins/instagram/plugin_entry.cpp — the Instagram plugin's entry: describe, the actions
+// `post` (a video as a Reel), `check` (a video against the Reel rules) and `auth` (Instagram
+// Login), and its publisher of video in "automuse.publish/1", through which its own `post` and
+// other plugins' cross-posts (youtube --also-publish instagram:A) publish, so the host records
+// every Reel in its publication ledger.
+#include <automuse/plugin.h>
+#include <automuse/publish.h>
+#include <automuse/store.h>
+
+#include <automuse/cpp/args.hpp>
+#include <automuse/cpp/buffer.hpp>
+#include <automuse/cpp/config.hpp>
+#include <automuse/cpp/plugin.hpp>
+#include <automuse/cpp/publish.hpp>
+#include <boost/json.hpp>
+#include <map>
+#include <mutex>
+
+#include "action_account.hpp"
+#include "auth_action.hpp"
+#include "describe.hpp"
+#include "json_members.hpp"
+#include "publish_flow.hpp"
+#include "settings.hpp"
+#include "video_rules.hpp"
+
+namespace {
+
+namespace json = boost::json;
+using instagram::Account;
+
+am::host g_host;
+bool g_registered = false;
+std::mutex g_ops_mutex;
+std::map<am_op_id, instagram::StopFlag> g_ops;  // publications started through the registry
+
+Account load_account(const am::host &host, const std::string &name) {
+  const auto &store = host.service<am_store>(AM_STORE_SERVICE_ID);
+  am::buffer out, error;
+  if (am_status s = store.get_account(host.get(), am::to_am_str(name), out.out(), error.out());
+      s != AM_OK)
+    throw am::error(s, "Instagram account '" + name + "': " + error.str());
+  return instagram::parse_account(out.str());
+}
+
+// The caption: options_json's "caption" (how a cross-post hands it to a video-only publisher),
+// else the content's text.
+std::string caption_of(const am_publish_content &content) {
+  const std::string options = am::to_string(content.options_json);
+  if (!options.empty()) {
+    json::error_code ec;
+    json::value v = json::parse(options, ec);
+    if (!ec && v.is_object()) {
+      const std::string caption = plugin_support::string_member(v.as_object(), "caption");
+      if (!caption.empty()) return caption;
+    }
+  }
+  return am::to_string(content.text);
+}
+
+am::task<std::string> post_action(am::job job, am::action_request request) {
+  const am::args args(job.host_ref(), request.call);
+  const plugin_support::AccountChoice choice = plugin_support::choose_account(job.host_ref(), args);
+  if (!choice.account_json)
+    throw am::error(AM_INVALID_ARGUMENT,
+                    "choose an Instagram account with --account (see `automuse-host accounts "
+                    "list --plugin instagram`)");
+  const Account account = instagram::parse_account(*choice.account_json);
+  // Through the registry to this plugin's own publisher: the host records the Reel in its
+  // publication ledger, so the same video is not published twice to the account.
+  am::publisher_client publish(job.host_ref());
+  am::publish_content content;
+  content.media_path = args.option("video", "");
+  content.title = args.option("title", "");
+  content.options_json = json::serialize(json::object{{"caption", args.option("caption", "")}});
+  auto send = publish.send(job, "instagram", account.id, std::move(content));
+  am::published p = co_await std::move(send);
+  co_return p.result_json;
+}
+
+am::task<std::string> check_action(am::job job, am::action_request request) {
+  const am::args args(job.host_ref(), request.call);
+  const std::string video = args.option("video", "");
+  auto checking = job.on_worker([video] {
+    instagram::check_reel_video(video, "instagram");
+    return 0;
+  });
+  co_await std::move(checking);
+  co_return json::serialize(json::object{{"video", video}, {"fits_instagram_reels", true}});
+}
+
+}  // namespace
+
+// ---- publisher for "automuse.publish/1"
+
+namespace {
+
+void deliver(am_op_id op, am_publish_done_fn done, void *done_user, const Account &account,
+             am::outcome<instagram::PublishedReel> &&o) noexcept {
+  {
+    std::lock_guard lock(g_ops_mutex);
+    g_ops.erase(op);
+  }
+  if (o.ok()) {
+    const std::string result = instagram::published_json(*o.value, account);
+    done(done_user, AM_OK, am_str{"", 0}, am::to_am_str(result));
+    return;
+  }
+  std::pair<am_status, std::string> failure{AM_INTERNAL, "unknown failure"};
+  try {
+    std::rethrow_exception(o.exception);
+  } catch (...) {
+    failure = am::current_exception_status();
+  }
+  done(done_user, failure.first, am::to_am_str(failure.second), am_str{"null", 4});
+}
+
+am_status publisher_start(void *, am_job *job, am_op_id op, am_str account_name,
+                          const am_publish_content *content, am_publish_done_fn done,
+                          void *done_user) {
+  try {
+    instagram::ReelRequest request;
+    request.account = load_account(g_host, am::to_string(account_name));
+    request.video_path = am::to_string(content->media_path);
+    request.title = am::to_string(content->title);
+    request.caption = caption_of(*content);
+    auto stop = std::make_shared<std::atomic<bool>>(false);
+    {
+      std::lock_guard lock(g_ops_mutex);
+      g_ops[op] = stop;
+    }
+    am::job j(g_host, job);
+    auto settings = instagram::parse_settings(am::plugin_section(g_host));
+    const Account account = request.account;
+    am::spawn(instagram::publish_reel(j, std::move(settings), std::move(request), stop),
+              [op, account, done, done_user](am::outcome<instagram::PublishedReel> &&o) noexcept {
+                deliver(op, done, done_user, account, std::move(o));
+              });
+    return AM_OK;
+  } catch (...) {
+    return am::current_exception_status().first;
+  }
+}
+
+void publisher_cancel(void *, am_job *, am_op_id op) {
+  std::lock_guard lock(g_ops_mutex);
+  if (auto it = g_ops.find(op); it != g_ops.end()) it->second->store(true);
+}
+
+am_status instagram_init(const am_host *host) {
+  return am::guard([&] {
+    g_host = am::host(host);
+    g_host.service<am_job_service>(AM_JOB_SERVICE_ID);
+    if (const auto *publish = g_host.find<am_publish>(AM_PUBLISH_SERVICE_ID)) {
+      am_publisher p{};
+      p.struct_size = sizeof p;
+      p.kinds = AM_PUBLISH_VIDEO;  // the caption comes as options_json's "caption"
+      p.start = &publisher_start;
+      p.cancel = &publisher_cancel;
+      g_registered = publish->register_publisher(host, &p) == AM_OK;
+      if (!g_registered) am::logger(g_host).warn("could not register as a publisher");
+    }
+  });
+}
+
+void instagram_deinit() {
+  if (g_registered)
+    if (const auto *publish = g_host.find<am_publish>(AM_PUBLISH_SERVICE_ID))
+      publish->unregister_publisher(g_host.get());
+  g_registered = false;
+  g_host = am::host();
+}
+
+am_str instagram_describe() {
+  return am::to_am_str(instagram::description_json());
+}
+
+am_status instagram_start_action(const am_action_call *call) {
+  const auto action = am::view(call->action);
+  if (action == "auth")
+    return am::start_coroutine_action(g_host.get(), call, instagram::auth_action);
+  if (action == "post") return am::start_coroutine_action(g_host.get(), call, post_action);
+  if (action == "check") return am::start_coroutine_action(g_host.get(), call, check_action);
+  return AM_UNSUPPORTED;
+}
+
+}  // namespace
+
+extern "C" AM_EXPORT const am_plugin_entry automuse_plugin_entry = {AM_ABI_VERSION_INIT,
+                                                                    sizeof(am_plugin_entry),
+                                                                    "instagram",
+                                                                    "Instagram Reels",
+                                                                    "0.1.0",
+                                                                    instagram_init,
+                                                                    instagram_deinit,
+                                                                    instagram_describe,
+                                                                    instagram_start_action};
