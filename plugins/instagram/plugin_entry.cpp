@@ -43,8 +43,8 @@ Account load_account(const am::host &host, const std::string &name) {
   return instagram::parse_account(out.str());
 }
 
-// The caption: options_json's "caption" (how a cross-post hands it to a video-only publisher),
-// else the content's text.
+// The caption: options_json's "caption", else the publication's title (how a cross-post hands
+// its words to a video-only publisher), else its text.
 std::string caption_of(const am_publish_content &content) {
   const std::string options = am::to_string(content.options_json);
   if (!options.empty()) {
@@ -55,7 +55,8 @@ std::string caption_of(const am_publish_content &content) {
       if (!caption.empty()) return caption;
     }
   }
-  return am::to_string(content.text);
+  const std::string title = am::to_string(content.title);
+  return title.empty() ? am::to_string(content.text) : title;
 }
 
 am::task<std::string> post_action(am::job job, am::action_request request) {
@@ -154,7 +155,7 @@ am_status instagram_init(const am_host *host) {
     if (const auto *publish = g_host.find<am_publish>(AM_PUBLISH_SERVICE_ID)) {
       am_publisher p{};
       p.struct_size = sizeof p;
-      p.kinds = AM_PUBLISH_VIDEO;  // the caption comes as options_json's "caption"
+      p.kinds = AM_PUBLISH_VIDEO;  // the caption comes as the title (or options_json's "caption")
       p.start = &publisher_start;
       p.cancel = &publisher_cancel;
       g_registered = publish->register_publisher(host, &p) == AM_OK;
