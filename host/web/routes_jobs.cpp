@@ -16,6 +16,20 @@ namespace json = boost::json;
 
 namespace {
 
+// A state event the API itself writes (enqueued, or cancelled while queued). Watching must not
+// fail the call: on PostgreSQL a worker that claimed the job at the same moment may take the
+// same sequence number first, and then this event is left out.
+void state_event(ApiContext &api, const std::string &job_id, const std::string &state) {
+  try {
+    schedule::JobEvent e;
+    e.job_id = job_id;
+    e.kind = "state";
+    e.name = state;
+    api.events->add(std::move(e));
+  } catch (const std::exception &) {
+  }
+}
+
 json::object job_json(ApiContext &api, const schedule::Job &j) {
   json::object o{{"id", j.id},
                  {"plugin", j.plugin_id},
@@ -99,11 +113,7 @@ Reply start(ApiContext &api, RouteContext &c) {
   json::array out;
   for (auto &j : jobs) {
     schedule::Job queued = api.queue.enqueue(std::move(j));
-    schedule::JobEvent e;
-    e.job_id = queued.id;
-    e.kind = "state";
-    e.name = "queued";
-    api.events->add(std::move(e));
+    state_event(api, queued.id, "queued");
     out.push_back(job_json(api, queued));
   }
   return json_response(http::status::created, json::object{{"jobs", std::move(out)}});
@@ -115,11 +125,7 @@ Reply cancel(ApiContext &api, RouteContext &c) {
   if (!state) throw ApiError(http::status::not_found, "unknown_job", "no job '" + id + "'");
   if (*state == "cancelled") {
     // Ended here (it was queued): its watchers hear it from here; a running one's worker says.
-    schedule::JobEvent e;
-    e.job_id = id;
-    e.kind = "state";
-    e.name = "cancelled";
-    api.events->add(std::move(e));
+    state_event(api, id, "cancelled");
   }
   return json_response(
       http::status::accepted,
