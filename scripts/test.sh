@@ -12,6 +12,11 @@ automuse_install_packages
 if [ ! -d tests/twitter/conformance/node_modules/twitter-text ]; then
   (cd tests/twitter/conformance && npm ci --no-audit --no-fund)
 fi
+# A real OpenAPI 3.1 validator (npm's @seriousme/openapi-schema-validator, pinned) for the web
+# API's document and the API tests' answers (tests/web).
+if [ ! -d tests/web/openapi/node_modules/@seriousme/openapi-schema-validator ]; then
+  (cd tests/web/openapi && npm ci --no-audit --no-fund)
+fi
 
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}

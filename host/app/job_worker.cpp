@@ -3,6 +3,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "core/job_observer.hpp"
 #include "log/logging.hpp"
 
 namespace automuse::app {
@@ -42,6 +43,7 @@ JobWorker::JobWorker(HostContext &ctx, schedule::ScheduleStore &runs, boost::asi
       io_(io),
       slots_(slots),
       times_(schedule::lease_times(ctx.config())),
+      events_(std::make_shared<schedule::JobEvents>(ctx.store_location())),
       poll_timer_(io),
       keeper_(ctx.store_location(), schedule::worker_id(), times_,
               [this, alive = alive_](const std::string &job_id) {
@@ -50,6 +52,9 @@ JobWorker::JobWorker(HostContext &ctx, schedule::ScheduleStore &runs, boost::asi
                 });
               }),
       runner_(ctx, io, network_jobs(ctx)) {
+  // The steps and progress of the jobs this process runs reach their watchers through the
+  // store (the web API's event streams, in this process or another).
+  core::set_job_observer(std::make_shared<schedule::JobEventRecorder>(events_));
   if (auto *v = ctx.config().find("schedule.retry_base_seconds"); v && v->is_number())
     retry_base_ms_ = static_cast<int64_t>(v->to_number<double>() * 1000);
   if (auto *v = ctx.config().find("schedule.max_attempts"); v && v->is_number())
@@ -87,10 +92,39 @@ int JobWorker::take_jobs(std::optional<int> limit) {
 void JobWorker::poll() {
   if (!taking_) return;
   take_jobs();
+  cancel_requested();
   poll_timer_.expires_after(std::chrono::milliseconds(times_.poll_ms));
   poll_timer_.async_wait([this](const boost::system::error_code &ec) {
     if (!ec) poll();
   });
+}
+
+void JobWorker::cancel_requested() {
+  if (held_.empty()) return;
+  try {
+    for (const std::string &id : queue_.cancel_requests(schedule::worker_id())) {
+      if (!held_.count(id) || !cancelling_.insert(id).second) continue;
+      log::write("host", spdlog::level::info, "job " + id.substr(0, 8) + ": cancelled on request");
+      if (auto t = retries_.find(id); t != retries_.end()) t->second->cancel();
+      runner_.cancel_job(id);
+    }
+  } catch (const std::exception &) {
+    // the store is away: take_jobs said so; asked again at the next poll
+  }
+}
+
+void JobWorker::state_event(const std::string &job_id, const std::string &state,
+                            const std::optional<std::string> &note) {
+  try {
+    schedule::JobEvent e;
+    e.job_id = job_id;
+    e.kind = "state";
+    e.name = state;
+    e.note = note;
+    events_->add(std::move(e));
+  } catch (const std::exception &) {
+    // watching must never fail a job
+  }
 }
 
 void JobWorker::start(schedule::Claim claim) {
@@ -98,6 +132,7 @@ void JobWorker::start(schedule::Claim claim) {
   h->job = std::move(claim.job);
   keeper_.hold(h->job.id);
   held_[h->job.id] = h;
+  state_event(h->job.id, "running");
   if (claim.left) {
     ++resumed_;
     h->resume_of = claim.left->id;
@@ -215,7 +250,12 @@ void JobWorker::end(const std::shared_ptr<Held> &h, const std::string &state,
                     const std::optional<std::string> &error) {
   keeper_.release(h->job.id);  // before the row changes, so no renewal reports it lost
   held_.erase(h->job.id);
-  if (!state.empty() && !queue_.finish(h->job.id, schedule::worker_id(), state, error))
+  // A job cancelled on request ends cancelled even when a retry was waiting.
+  const bool requested = cancelling_.erase(h->job.id) > 0;
+  const std::string final_state =
+      requested && state != "done" && !state.empty() ? "cancelled" : state;
+  if (!final_state.empty()) state_event(h->job.id, final_state, error);
+  if (!final_state.empty() && !queue_.finish(h->job.id, schedule::worker_id(), final_state, error))
     log::write("host", spdlog::level::warn,
                "job " + h->job.id.substr(0, 8) +
                    ": another worker took it over before it ended here (this worker's lease "
@@ -230,6 +270,7 @@ void JobWorker::lost(const std::string &job_id) {
   auto it = held_.find(job_id);
   if (it == held_.end()) return;
   held_.erase(it);  // its completion finds it gone and records nothing
+  cancelling_.erase(job_id);
   if (auto t = retries_.find(job_id); t != retries_.end()) t->second->cancel();
   runner_.cancel_job(job_id);
 }

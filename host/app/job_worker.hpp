@@ -20,6 +20,7 @@
 #include <string>
 
 #include "app/action_runner.hpp"
+#include "schedule/job_events.hpp"
 #include "schedule/job_queue.hpp"
 #include "schedule/lease_keeper.hpp"
 #include "schedule/schedule_store.hpp"
@@ -59,6 +60,11 @@ class JobWorker {
   void end(const std::shared_ptr<Held> &h, const std::string &state,
            const std::optional<std::string> &error);
   void lost(const std::string &job_id);
+  // Cancels the held jobs that another process asked to cancel (JobQueue::request_cancel).
+  void cancel_requested();
+  // A state event of the job for its watchers (schedule/job_events.hpp); never throws.
+  void state_event(const std::string &job_id, const std::string &state,
+                   const std::optional<std::string> &note = std::nullopt);
 
   HostContext &ctx_;
   schedule::ScheduleStore &runs_;
@@ -75,6 +81,8 @@ class JobWorker {
   int resumed_ = 0;
   std::map<std::string, std::shared_ptr<Held>> held_;  // by job id
   std::map<std::string, std::shared_ptr<boost::asio::steady_timer>> retries_;
+  std::set<std::string> cancelling_;  // held jobs cancelled on request, not yet ended
+  std::shared_ptr<schedule::JobEvents> events_;
   boost::asio::steady_timer poll_timer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for posts from the keeper
   schedule::LeaseKeeper keeper_;

@@ -16,6 +16,7 @@
 #include "app/publications_command.hpp"
 #include "app/run_action.hpp"
 #include "app/schedule_commands.hpp"
+#include "app/serve_command.hpp"
 #include "app/store_commands.hpp"
 #include "plugins/plugin_probe.hpp"
 #include "version.hpp"  // generated, host/core
@@ -130,6 +131,7 @@ int main(int argc, char **argv) {
   app::add_config_commands(app, &options, &exit_code);
   app::add_schedule_commands(app, get_context, &exit_code);
   app::add_publications_command(app, get_context, &exit_code);
+  app::add_serve_command(app, get_context, &exit_code);
   llm::add_llm_commands(
       app,
       [&] {

@@ -8,7 +8,8 @@
 // downtime a missed schedule runs once. On SIGINT/SIGTERM (schedule::GracefulStop) nothing new
 // starts, running jobs get the grace period, the rest are cancelled and go back to the queue;
 // the next worker takes them up first, with the same job id, so the plugin resumes from its
-// cached steps. A worker killed outright stops renewing its leases; once they lapse another
+// cached steps. `daemon --serve` also serves the REST API (app/serve_command.hpp). A worker
+// killed outright stops renewing its leases; once they lapse another
 // worker resumes its jobs the same way. A schedule carries its action's options (`schedule add
 // --option KEY=VALUE`), checked against the plugin's describe() when added, and every firing
 // runs with them.
@@ -28,6 +29,7 @@
 #include "app/job_worker.hpp"
 #include "app/plugin_commands.hpp"
 #include "app/run_action.hpp"
+#include "app/serve_command.hpp"
 #include "core/text.hpp"
 #include "log/logging.hpp"
 #include "schedule/cron.hpp"
@@ -402,8 +404,8 @@ int run_due_command(HostContext &ctx) {
 }
 
 // `daemon`: enqueues due slots, and (unless --slots 0) works the queue in-process.
-int daemon_command(HostContext &ctx, std::optional<double> grace_seconds,
-                   std::optional<int> slots) {
+int daemon_command(HostContext &ctx, std::optional<double> grace_seconds, std::optional<int> slots,
+                   const std::optional<ServeArgs> &serve) {
   auto store = open_schedules(ctx);
   schedule::JobQueue queue(ctx.store_location());
   boost::asio::io_context io;
@@ -412,9 +414,12 @@ int daemon_command(HostContext &ctx, std::optional<double> grace_seconds,
   {
     std::optional<JobWorker> worker;
     if (worker_count > 0) worker.emplace(ctx, store, io, worker_count);
+    // --serve: the API on the same thread (host/web).
+    std::unique_ptr<ApiRuntime> api = serve ? start_api(ctx, io, *serve) : nullptr;
     boost::asio::system_timer timer(io);
     schedule::GracefulStop stop(io, schedule::grace_period(ctx.config(), grace_seconds), "daemon",
                                 {[&] {
+                                   if (api) api->stop();
                                    timer.cancel();
                                    if (worker) worker->stop_taking();
                                  },
@@ -554,7 +559,21 @@ void add_schedule_commands(CLI::App &app, const std::function<HostContext &()> &
   daemon->add_option("--slots", *daemon_slots,
                      "Jobs its in-process worker runs at once (default: limits.network_jobs); 0: "
                      "only enqueue due slots, separate `worker` processes run them");
-  daemon->callback([=] { *exit_code = daemon_command(context(), *grace, *daemon_slots); });
+  auto serve_flag = std::make_shared<bool>(false);
+  auto serve_args = std::make_shared<ServeArgs>();
+  daemon->add_flag("--serve", *serve_flag,
+                   "Also serve the REST API (docs/web.md) from this process");
+  add_serve_options(daemon, serve_args);
+  daemon->callback([=] {
+    try {
+      *exit_code =
+          daemon_command(context(), *grace, *daemon_slots,
+                         *serve_flag ? std::optional<ServeArgs>(*serve_args) : std::nullopt);
+    } catch (const std::runtime_error &e) {
+      std::cerr << "automuse-host: daemon: " << e.what() << "\n";
+      *exit_code = 2;
+    }
+  });
 
   auto worker_grace = std::make_shared<std::optional<double>>();
   auto worker_slots = std::make_shared<std::optional<int>>();

@@ -6,6 +6,8 @@
 #include <random>
 #include <vector>
 
+#include "core/job_observer.hpp"
+
 namespace automuse::core {
 am_op_id next_op_id() noexcept {
   static std::atomic<am_op_id> next{1};
@@ -44,7 +46,10 @@ void am_job::post(std::function<void()> fn) {
 
 void am_job::run_counted(const std::function<void()> &fn) {
   std::shared_ptr<const void> module = keep_alive();
-  fn();
+  {
+    automuse::core::CurrentJobScope current(this);  // log lines written now are this job's
+    fn();
+  }
   // Our share goes before the count does: whoever waits for pending() == 0 to unload the
   // library is then the last owner, not this (I/O) thread.
   module.reset();

@@ -1,13 +1,13 @@
 // host/core/job_service.cpp — the implementation of "automuse.job/1" on Asio.
 #include "core/job_service.hpp"
 
-#include "core/job.hpp"
-
+#include <atomic>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-
-#include <atomic>
 #include <chrono>
+
+#include "core/job.hpp"
+#include "core/job_observer.hpp"
 
 namespace automuse::core {
 namespace {
@@ -19,9 +19,13 @@ void post(am_job *job, am_work_fn fn, void *user) {
   job->post([fn, user] { fn(user); });
 }
 
-bool is_cancelled(am_job *job) { return job->cancelled(); }
+bool is_cancelled(am_job *job) {
+  return job->cancelled();
+}
 
-void cancel_job(am_job *job) { job->cancel(); }
+void cancel_job(am_job *job) {
+  job->cancel();
+}
 
 am_op_id run_on_worker(am_job *job, am_work_fn work, am_done_fn done, void *user) {
   enum : int { kQueued, kRunning, kDropped };
@@ -45,6 +49,7 @@ am_op_id run_on_worker(am_job *job, am_work_fn work, am_done_fn done, void *user
     if (!state->compare_exchange_strong(expected, kRunning)) return;
     {
       auto module = self->keep_alive();  // plugin code runs here, off the strand
+      CurrentJobScope current(self.get());
       work(user);
     }
     self->complete_op(id, [done, user] { done(user, AM_OK, kEmpty); });
@@ -54,8 +59,8 @@ am_op_id run_on_worker(am_job *job, am_work_fn work, am_done_fn done, void *user
 
 am_op_id sleep(am_job *job, uint64_t milliseconds, am_done_fn done, void *user) {
   auto self = job->shared_from_this();
-  auto timer = std::make_shared<boost::asio::steady_timer>(
-      job->executor(), std::chrono::milliseconds(milliseconds));
+  auto timer = std::make_shared<boost::asio::steady_timer>(job->executor(),
+                                                           std::chrono::milliseconds(milliseconds));
   am_op_id id = job->add_op([self, timer, done, user](am_op_id id) {
     // Complete now; the timer's own handler then finds the op gone.
     self->complete_op(id, [done, user] { done(user, AM_CANCELLED, kCancelled); });
@@ -67,7 +72,9 @@ am_op_id sleep(am_job *job, uint64_t milliseconds, am_done_fn done, void *user) 
   return id;
 }
 
-void cancel(am_job *job, am_op_id op) { job->cancel_op(op); }
+void cancel(am_job *job, am_op_id op) {
+  job->cancel_op(op);
+}
 
 constexpr am_job_service kTable = {
     sizeof(am_job_service), post, is_cancelled, cancel_job, run_on_worker, sleep, cancel,
@@ -75,6 +82,8 @@ constexpr am_job_service kTable = {
 
 }  // namespace
 
-const am_job_service *job_service() { return &kTable; }
+const am_job_service *job_service() {
+  return &kTable;
+}
 
 }  // namespace automuse::core

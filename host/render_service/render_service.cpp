@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/job.hpp"
+#include "core/job_observer.hpp"
 #include "log/logging.hpp"
 
 namespace automuse::render_service {
@@ -100,8 +101,11 @@ void run(const std::shared_ptr<am_job> &job, am_op_id id, const std::shared_ptr<
   if (auto bad = apply_settings(*parsed.timeline))
     return finish(job, id, op, AM_INVALID_ARGUMENT, "null", *bad);
   automuse::render::ProgressCallback on_progress;
-  if (op->progress) {
-    on_progress = [job, op](const automuse::render::RenderProgress &p) {
+  auto observer = automuse::core::job_observer();
+  if (op->progress || observer) {
+    on_progress = [job, op, observer](const automuse::render::RenderProgress &p) {
+      if (observer) observer->progress(*job, "render", p.fraction);
+      if (!op->progress) return;
       am_render_progress c{sizeof(am_render_progress),
                            p.fraction,
                            p.fps,

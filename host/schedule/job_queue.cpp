@@ -165,6 +165,50 @@ Job JobQueue::enqueue_held(Job j, const std::string &owner, int64_t lease_ms) {
   return j;
 }
 
+Job JobQueue::enqueue(Job j) {
+  j.id = new_id();
+  j.state = "queued";
+  j.enqueued_ms = lease_clock_ms();
+  j.attempts = 0;
+  store::Stmt add(db_,
+                  "INSERT INTO jobs (id, plugin_id, account_id, action, request, schedule_id,"
+                  " slot_time, state, enqueued_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?,"
+                  " 'queued', ?, ?)");
+  add.bind_all(j.id, j.plugin_id, j.account_id, j.action, j.request, j.schedule_id, j.slot_time,
+               j.enqueued_ms, j.enqueued_ms)
+      .run();
+  return j;
+}
+
+std::optional<std::string> JobQueue::request_cancel(const std::string &id) {
+  store::WriteTxn txn(db_);
+  const int64_t now = lease_clock_ms();
+  store::Stmt now_off(db_,
+                      "UPDATE jobs SET state = 'cancelled', error = 'cancelled', updated_ms = ?,"
+                      " finished_ms = ? WHERE id = ? AND state IN ('queued', 'interrupted')");
+  now_off.bind_all(now, now, id).run();
+  store::Stmt mark(db_,
+                   "UPDATE jobs SET cancel_requested = 1, updated_ms = ? WHERE id = ? AND"
+                   " state = 'running'");
+  mark.bind_all(now, id).run();
+  store::Stmt q(db_, "SELECT state FROM jobs WHERE id = ?");
+  q.bind(1, id);
+  std::optional<std::string> state;
+  if (q.step()) state = q.text(0);
+  txn.commit();
+  return state;
+}
+
+std::vector<std::string> JobQueue::cancel_requests(const std::string &owner) {
+  store::Stmt q(db_,
+                "SELECT id FROM jobs WHERE state = 'running' AND lease_owner = ? AND"
+                " cancel_requested <> 0");
+  q.bind(1, owner);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.text(0));
+  return out;
+}
+
 std::optional<Claim> JobQueue::take(const std::string &id, const std::string &owner,
                                     int64_t lease_ms, int64_t now) {
   store::Stmt q(db_, std::string("UPDATE jobs SET state = 'running', lease_owner = ?,"
@@ -276,6 +320,15 @@ std::vector<Job> JobQueue::open_jobs() {
   store::Stmt q(db_, std::string("SELECT ") + kJobColumns +
                          " FROM jobs WHERE state IN ('queued', 'running', 'interrupted')"
                          " ORDER BY enqueued_ms, id");
+  std::vector<Job> out;
+  while (q.step()) out.push_back(read_job(q));
+  return out;
+}
+
+std::vector<Job> JobQueue::recent_jobs(int limit, int offset) {
+  store::Stmt q(db_, std::string("SELECT ") + kJobColumns +
+                         " FROM jobs ORDER BY enqueued_ms DESC, id LIMIT ? OFFSET ?");
+  q.bind_all(static_cast<int64_t>(limit), static_cast<int64_t>(offset));
   std::vector<Job> out;
   while (q.step()) out.push_back(read_job(q));
   return out;

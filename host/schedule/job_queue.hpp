@@ -79,6 +79,16 @@ class JobQueue {
   // A run by hand, enqueued already held by `owner` (the process that runs it).
   Job enqueue_held(Job job, const std::string &owner, int64_t lease_ms);
 
+  // A job for any worker to take (the web API's): queued, held by nobody.
+  Job enqueue(Job job);
+
+  // Cancels job `id`: a queued or interrupted one at once (its new state is returned,
+  // "cancelled"); a running one is marked for its holder, which cancels it at its next poll
+  // ("running" is returned). nullopt when there is no such job; an ended job's state as it is.
+  std::optional<std::string> request_cancel(const std::string &id);
+  // Which of `owner`'s running jobs were asked to cancel by request_cancel.
+  std::vector<std::string> cancel_requests(const std::string &owner);
+
   // Claims the oldest queued job, or a running one whose lease has lapsed, for `owner`.
   std::optional<Claim> claim(const std::string &owner, int64_t lease_ms);
 
@@ -111,6 +121,8 @@ class JobQueue {
   std::optional<Job> get(const std::string &id);
   // Queued, running and interrupted jobs, oldest first.
   std::vector<Job> open_jobs();
+  // Every job, newest first: `limit` of them after skipping `offset`.
+  std::vector<Job> recent_jobs(int limit, int offset = 0);
 
  private:
   std::optional<Claim> take(const std::string &id, const std::string &owner, int64_t lease_ms,

@@ -172,6 +172,15 @@ bool ScheduleStore::finish_run(const std::string &id, const std::string &status,
   return db_.changes() > 0;
 }
 
+std::vector<JobRun> ScheduleStore::runs_of_job(const std::string &job_id) {
+  store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
+                         " FROM job_runs WHERE job_id = ? ORDER BY started_at, attempt, id");
+  q.bind(1, job_id);
+  std::vector<JobRun> out;
+  while (q.step()) out.push_back(read_run(q));
+  return out;
+}
+
 std::vector<JobRun> ScheduleStore::list_runs(int limit) {
   store::Stmt q(db_, std::string("SELECT ") + kRunColumns +
                          " FROM job_runs ORDER BY started_at DESC, id DESC LIMIT ?");

@@ -78,6 +78,8 @@ class ScheduleStore {
                   const std::optional<std::string> &error,
                   const std::optional<std::string> &result);
   std::vector<JobRun> list_runs(int limit);
+  // The attempts of job `job_id`, oldest first.
+  std::vector<JobRun> runs_of_job(const std::string &job_id);
 
   // The newest run of exactly this plugin, account, action and request that succeeded, not
   // fired by a schedule (a scheduled slot is a run identity of its own).

@@ -179,6 +179,22 @@ std::vector<Migration> later_steps() {
            // The worker (worker id) that made the attempt, for "left running by" messages.
            "ALTER TABLE job_runs ADD COLUMN worker TEXT",
        }},
+      {10,
+       "Job events for watchers; cancelling a job another process runs",
+       {
+           // What a watcher (the web API's event stream) is told of a job: its state changes,
+           // its steps starting and ending, a step's progress in whole percent. seq counts per
+           // job from 1 (written by the one process that holds the job, under its lease), so a
+           // watcher asks for the events after the last one it saw. Times: Unix milliseconds.
+           "CREATE TABLE job_events (job_id TEXT NOT NULL, seq BIGINT NOT NULL,"
+           " at_ms BIGINT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('state',"
+           " 'step_started', 'step_finished', 'step_failed', 'progress')),"
+           " name TEXT NOT NULL DEFAULT '', percent INTEGER, note TEXT,"
+           " PRIMARY KEY (job_id, seq))",
+           // Set by a cancel from another process (the API); the worker holding the job sees
+           // it at its next poll and cancels the job there.
+           "ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0",
+       }},
   };
 }
 
