@@ -51,6 +51,7 @@ TEST_F(InstagramHost, AYoutubeShortIsAlsoPublishedAsAReel) {
   const json::array shared = result.at("shared").as_array();
   ASSERT_EQ(shared.size(), 1u);
   EXPECT_EQ(shared[0].at("plugin"), "instagram");
+  EXPECT_EQ(shared[0].at("text"), "Three hearts, blue blood: meet the octopus.");
   EXPECT_EQ(shared[0].at("id"), reels[0].media_id.c_str());
   const json::array p = publications();
   ASSERT_EQ(p.size(), 1u);
