@@ -391,12 +391,17 @@ RenderResult render(Timeline t, const RenderOptions &options, const ProgressCall
     FramePtr thumb;
     const auto t0 = std::chrono::steady_clock::now();
     auto last_report = t0 - std::chrono::seconds(1);
-    int64_t done = 0;
+    int64_t done = 0, last_tenth = 0;
+    // At most every 100 ms, but at every tenth of the frames too: a quick render still shows
+    // its progress in steps (a watcher sees 10 %, 20 % ... however fast the machine is).
     auto report = [&](bool force) {
       if (!progress) return;
       auto now = std::chrono::steady_clock::now();
-      if (!force && now - last_report < std::chrono::milliseconds(100)) return;
+      const int64_t tenth = total > 0 ? done * 10 / total : 0;
+      if (!force && tenth == last_tenth && now - last_report < std::chrono::milliseconds(100))
+        return;
       last_report = now;
+      last_tenth = tenth;
       double secs = std::chrono::duration<double>(now - t0).count();
       RenderProgress pr;
       pr.frames_done = done;
