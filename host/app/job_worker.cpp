@@ -22,6 +22,13 @@ std::string job_state(const std::string &run_status) {
   return "failed";
 }
 
+// Where a job stopped by a shutdown goes: a scheduled job, or one of the approval gate (its
+// request is in the store, not on anyone's command line), back to the queue (any worker
+// resumes it); a run by hand waits for the next identical run.
+std::string stopped_state(const schedule::Job &job) {
+  return job.schedule_id || job.approval == "required" ? "queued" : "interrupted";
+}
+
 }  // namespace
 
 size_t network_jobs(HostContext &ctx) {
@@ -259,9 +266,7 @@ void JobWorker::attempt(std::shared_ptr<Held> h, int n, std::optional<std::strin
         o.result_json.empty() ? std::nullopt : std::optional<std::string>(o.result_json));
     if (o.interrupted) {
       ++interrupted_;
-      // A scheduled job goes back to the queue (any worker resumes it); a run by hand waits
-      // for the next identical run.
-      return end(h, h->job.schedule_id ? "queued" : "interrupted", o.message);
+      return end(h, stopped_state(h->job), o.message);
     }
     if (o.status != AM_OK && transient(o.status) && n < max_attempts_ && taking_)
       return retry_later(h, n, o.message);
@@ -326,7 +331,7 @@ void JobWorker::retry_later(std::shared_ptr<Held> h, int n, const std::string &w
     // Stopped while waiting: the next attempt is left to whoever takes the job next.
     runs_.finish_run(row, "interrupted", "stopped before this retry started", std::nullopt);
     ++interrupted_;
-    end(h, h->job.schedule_id ? "queued" : "interrupted", std::nullopt);
+    end(h, stopped_state(h->job), std::nullopt);
   });
 }
 
