@@ -5,10 +5,8 @@
 // every Reel in its publication ledger.
 #include <automuse/plugin.h>
 #include <automuse/publish.h>
-#include <automuse/store.h>
 
 #include <automuse/cpp/args.hpp>
-#include <automuse/cpp/buffer.hpp>
 #include <automuse/cpp/config.hpp>
 #include <automuse/cpp/plugin.hpp>
 #include <automuse/cpp/publish.hpp>
@@ -32,12 +30,8 @@ am::host g_host;
 plugin_support::Publisher g_publisher;  // in automuse.publish/1
 
 Account load_account(const am::host &host, const std::string &name) {
-  const auto &store = host.service<am_store>(AM_STORE_SERVICE_ID);
-  am::buffer out, error;
-  if (am_status s = store.get_account(host.get(), am::to_am_str(name), out.out(), error.out());
-      s != AM_OK)
-    throw am::error(s, "Instagram account '" + name + "': " + error.str());
-  return instagram::parse_account(out.str());
+  return instagram::parse_account(
+      plugin_support::account_record(host, name, "Instagram account '" + name + "'"));
 }
 
 // The caption: options_json's "caption", else the publication's title (how a cross-post hands

@@ -4,7 +4,6 @@
 // "automuse.publish/1", so `youtube run --also-publish tiktok:ACCOUNT` posts the Short here.
 #include <automuse/plugin.h>
 #include <automuse/publish.h>
-#include <automuse/store.h>
 
 #include <automuse/cpp/args.hpp>
 #include <automuse/cpp/buffer.hpp>
@@ -30,11 +29,8 @@ am::host g_host;
 plugin_support::Publisher g_publisher;  // in automuse.publish/1
 
 Account load_account(const am::host &host, const std::string &name) {
-  const auto &store = host.service<am_store>(AM_STORE_SERVICE_ID);
-  am::buffer out, error;
-  am_status s = store.get_account(host.get(), am::to_am_str(name), out.out(), error.out());
-  if (s != AM_OK) throw am::error(s, "TikTok account '" + name + "': " + error.str());
-  return tiktok::parse_account(out.str());
+  return tiktok::parse_account(
+      plugin_support::account_record(host, name, "TikTok account '" + name + "'"));
 }
 
 // A publication's options_json: {"privacy_level", "draft", "is_aigc"}, each optional.

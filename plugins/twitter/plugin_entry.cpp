@@ -4,10 +4,8 @@
 #include <automuse/llm.h>
 #include <automuse/plugin.h>
 #include <automuse/publish.h>
-#include <automuse/store.h>
 
 #include <automuse/cpp/args.hpp>
-#include <automuse/cpp/buffer.hpp>
 #include <automuse/cpp/config.hpp>
 #include <automuse/cpp/plugin.hpp>
 #include <automuse/cpp/publish.hpp>
@@ -36,11 +34,8 @@ twitter::PluginSettings load_settings(const am::host &host) {
 
 // The account from the store (id or nickname of this plugin's accounts).
 Account load_account(const am::host &host, const std::string &name) {
-  const auto &store = host.service<am_store>(AM_STORE_SERVICE_ID);
-  am::buffer out, error;
-  am_status s = store.get_account(host.get(), am::to_am_str(name), out.out(), error.out());
-  if (s != AM_OK) throw am::error(s, "X account '" + name + "': " + error.str());
-  return twitter::parse_account(out.str());
+  return twitter::parse_account(
+      plugin_support::account_record(host, name, "X account '" + name + "'"));
 }
 
 // The action's account: --account, or the only account there is.

@@ -57,23 +57,31 @@ if(CCACHE)
   list(APPEND options -DCMAKE_CXX_COMPILER_LAUNCHER=${CCACHE})
 endif()
 
-# Fails when a compile command of `build` gives an include folder outside `allowed` (the plugin's
-# own folder, its build folder, the prefix) in the repository or this build.
+# Fails when one of `paths` (relative to `build`) is in the tree or in this build but in none of
+# the folders `allowed`; `what` says what the path is ("included", "read").
+function(expect_not_from_tree paths build allowed what)
+  string(JOIN "|" allowed ${allowed})
+  foreach(path IN LISTS paths)
+    cmake_path(ABSOLUTE_PATH path BASE_DIRECTORY ${build} NORMALIZE)
+    if(path MATCHES "^(${allowed})(/|$)")
+      continue()
+    endif()
+    if(path MATCHES "^(${SOURCE_DIR}|${BUILD_DIR})(/|$)")
+      message(FATAL_ERROR "${build}: ${what} ${path}, of the tree or of its build, not of the "
+                          "installed SDK")
+    endif()
+  endforeach()
+endfunction()
+
+# Fails when a compile command of `build` gives an include folder in the tree or this build other
+# than the plugin's own folder, its build folder and the prefix.
 function(expect_only_sdk_includes build plugin_source)
   file(READ ${build}/compile_commands.json commands)
   string(REGEX MATCHALL "(-I|-isystem |-iquote )[^ \"]+" includes "${commands}")
   list(TRANSFORM includes REPLACE "^(-I|-isystem |-iquote )" "")
   list(REMOVE_DUPLICATES includes)
-  foreach(dir IN LISTS includes)
-    cmake_path(ABSOLUTE_PATH dir BASE_DIRECTORY ${build} NORMALIZE)
-    if(dir MATCHES "^(${plugin_source}|${build}|${prefix})(/|$)")
-      continue()
-    endif()
-    if(dir MATCHES "^(${SOURCE_DIR}|${BUILD_DIR})(/|$)")
-      message(FATAL_ERROR "${build}: compiled with ${dir}, a folder of the tree or of its build, "
-                          "not of the installed SDK:\n${commands}")
-    endif()
-  endforeach()
+  expect_not_from_tree("${includes}" ${build} "${plugin_source};${build};${prefix}"
+                       "compiled with the include folder")
   expect_contains("${commands}" "${prefix}/include" "${build}: the SDK's include folder")
   expect_contains("${commands}" "${prefix}/include/automuse-plugin-support"
                   "${build}: plugin_support's include folder")
@@ -97,16 +105,7 @@ function(expect_only_sdk_headers build plugin_source)
   if(count LESS 50)
     message(FATAL_ERROR "${build}: ninja's deps log names only ${count} files:\n${deps_OUT}")
   endif()
-  foreach(file IN LISTS read)
-    cmake_path(ABSOLUTE_PATH file BASE_DIRECTORY ${build} NORMALIZE)
-    if(file MATCHES "^(${plugin_source}|${prefix})/")
-      continue()
-    endif()
-    if(file MATCHES "^(${SOURCE_DIR}|${BUILD_DIR})/")
-      message(FATAL_ERROR "${build}: compiled ${file}, a file of the tree or of its build, not "
-                          "of the installed SDK")
-    endif()
-  endforeach()
+  expect_not_from_tree("${read}" ${build} "${plugin_source};${prefix}" "compiled the file")
 endfunction()
 
 foreach(plugin tiktok instagram)
@@ -134,17 +133,10 @@ endforeach()
 set(host_env ${CMAKE_COMMAND} -E env XDG_DATA_HOME=${WORK_DIR}/xdg-data
              XDG_CONFIG_HOME=${WORK_DIR}/xdg-config)
 run(list 0 ${host_env} ${HOST} --plugin-dir ${plugin_dir} plugins list --json)
-string(JSON count ERROR_VARIABLE json_error LENGTH "${list_OUT}")
-if(json_error)
-  message(FATAL_ERROR "plugins list --json is not a JSON array (${json_error}):\n${list_OUT}")
-endif()
+listed_plugins("${list_OUT}" "^(tiktok|instagram)$" ours)
 set(seen)
-math(EXPR last "${count} - 1")
-foreach(i RANGE ${last})
+foreach(i IN LISTS ours)
   string(JSON id GET "${list_OUT}" ${i} id)
-  if(NOT id MATCHES "^(tiktok|instagram)$")
-    continue()  # the bundled plugins are listed too
-  endif()
   list(APPEND seen ${id})
   string(JSON path GET "${list_OUT}" ${i} path)
   expect_equal("${path}" "${plugin_dir}/lib${id}.so" "${id}: the file loaded")

@@ -46,6 +46,25 @@ function(files_under dir out)
   set(${out} "${found}" PARENT_SCOPE)
 endfunction()
 
+# The indices, in <out>, of the entries of `plugins list --json`'s output `list_json` whose id
+# matches the regex `ids` (the build's bundled plugins are listed too); fails unless `list_json`
+# is a JSON array.
+function(listed_plugins list_json ids out)
+  string(JSON count ERROR_VARIABLE json_error LENGTH "${list_json}")
+  if(json_error)
+    message(FATAL_ERROR "plugins list --json is not a JSON array (${json_error}):\n${list_json}")
+  endif()
+  set(found)
+  math(EXPR last "${count} - 1")
+  foreach(i RANGE ${last})
+    string(JSON id GET "${list_json}" ${i} id)
+    if(id MATCHES "${ids}")
+      list(APPEND found ${i})
+    endif()
+  endforeach()
+  set(${out} ${found} PARENT_SCOPE)
+endfunction()
+
 # Fails unless the shared library `library` exports exactly one symbol, automuse_plugin_entry.
 function(expect_only_entry_exported library what)
   find_program(NM nm REQUIRED)
