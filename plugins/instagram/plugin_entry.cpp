@@ -5,22 +5,19 @@
 // every Reel in its publication ledger.
 #include <automuse/plugin.h>
 #include <automuse/publish.h>
-#include <automuse/store.h>
 
 #include <automuse/cpp/args.hpp>
-#include <automuse/cpp/buffer.hpp>
 #include <automuse/cpp/config.hpp>
 #include <automuse/cpp/plugin.hpp>
 #include <automuse/cpp/publish.hpp>
 #include <boost/json.hpp>
-#include <map>
-#include <mutex>
 
 #include "action_account.hpp"
 #include "auth_action.hpp"
 #include "describe.hpp"
 #include "json_members.hpp"
 #include "publish_flow.hpp"
+#include "publisher.hpp"
 #include "settings.hpp"
 #include "video_rules.hpp"
 
@@ -30,17 +27,11 @@ namespace json = boost::json;
 using instagram::Account;
 
 am::host g_host;
-bool g_registered = false;
-std::mutex g_ops_mutex;
-std::map<am_op_id, instagram::StopFlag> g_ops;  // publications started through the registry
+plugin_support::Publisher g_publisher;  // in automuse.publish/1
 
 Account load_account(const am::host &host, const std::string &name) {
-  const auto &store = host.service<am_store>(AM_STORE_SERVICE_ID);
-  am::buffer out, error;
-  if (am_status s = store.get_account(host.get(), am::to_am_str(name), out.out(), error.out());
-      s != AM_OK)
-    throw am::error(s, "Instagram account '" + name + "': " + error.str());
-  return instagram::parse_account(out.str());
+  return instagram::parse_account(
+      plugin_support::account_record(host, name, "Instagram account '" + name + "'"));
 }
 
 // The caption: options_json's "caption", else the publication's title (how a cross-post hands
@@ -96,79 +87,35 @@ am::task<std::string> check_action(am::job job, am::action_request request) {
 
 namespace {
 
-void deliver(am_op_id op, am_publish_done_fn done, void *done_user, const Account &account,
-             am::outcome<instagram::PublishedReel> &&o) noexcept {
-  {
-    std::lock_guard lock(g_ops_mutex);
-    g_ops.erase(op);
-  }
-  if (o.ok()) {
-    const std::string result = instagram::published_json(*o.value, account);
-    done(done_user, AM_OK, am_str{"", 0}, am::to_am_str(result));
-    return;
-  }
-  std::pair<am_status, std::string> failure{AM_INTERNAL, "unknown failure"};
-  try {
-    std::rethrow_exception(o.exception);
-  } catch (...) {
-    failure = am::current_exception_status();
-  }
-  done(done_user, failure.first, am::to_am_str(failure.second), am_str{"null", 4});
-}
-
-am_status publisher_start(void *, am_job *job, am_op_id op, am_str account_name,
-                          const am_publish_content *content, am_publish_done_fn done,
-                          void *done_user) {
-  try {
-    instagram::ReelRequest request;
-    request.account = load_account(g_host, am::to_string(account_name));
-    request.video_path = am::to_string(content->media_path);
-    request.title = am::to_string(content->title);
-    request.caption = caption_of(*content);
-    auto stop = std::make_shared<std::atomic<bool>>(false);
-    {
-      std::lock_guard lock(g_ops_mutex);
-      g_ops[op] = stop;
-    }
-    am::job j(g_host, job);
-    auto settings = instagram::parse_settings(am::plugin_section(g_host));
-    const Account account = request.account;
-    am::spawn(instagram::publish_reel(j, std::move(settings), std::move(request), stop),
-              [op, account, done, done_user](am::outcome<instagram::PublishedReel> &&o) noexcept {
-                deliver(op, done, done_user, account, std::move(o));
-              });
-    return AM_OK;
-  } catch (...) {
-    return am::current_exception_status().first;
-  }
-}
-
-void publisher_cancel(void *, am_job *, am_op_id op) {
-  std::lock_guard lock(g_ops_mutex);
-  if (auto it = g_ops.find(op); it != g_ops.end()) it->second->store(true);
+// One publication through the registry: the account and the request read at once (a bad one is
+// refused before anything is sent), then the Reel.
+am::task<std::string> start_reel(am::job job, const std::string &account_name,
+                                 const am_publish_content &content, instagram::StopFlag stop) {
+  instagram::ReelRequest request;
+  request.account = load_account(g_host, account_name);
+  request.video_path = am::to_string(content.media_path);
+  request.title = am::to_string(content.title);
+  request.caption = caption_of(content);
+  auto settings = instagram::parse_settings(am::plugin_section(g_host));
+  const Account account = request.account;
+  return plugin_support::result_json(
+      instagram::publish_reel(job, std::move(settings), std::move(request), std::move(stop)),
+      [account](const instagram::PublishedReel &reel) {
+        return instagram::published_json(reel, account);
+      });
 }
 
 am_status instagram_init(const am_host *host) {
   return am::guard([&] {
     g_host = am::host(host);
     g_host.service<am_job_service>(AM_JOB_SERVICE_ID);
-    if (const auto *publish = g_host.find<am_publish>(AM_PUBLISH_SERVICE_ID)) {
-      am_publisher p{};
-      p.struct_size = sizeof p;
-      p.kinds = AM_PUBLISH_VIDEO;  // the caption comes as the title (or options_json's "caption")
-      p.start = &publisher_start;
-      p.cancel = &publisher_cancel;
-      g_registered = publish->register_publisher(host, &p) == AM_OK;
-      if (!g_registered) am::logger(g_host).warn("could not register as a publisher");
-    }
+    // The caption comes as the title (or options_json's "caption").
+    g_publisher.register_with(g_host, AM_PUBLISH_VIDEO, start_reel);
   });
 }
 
 void instagram_deinit() {
-  if (g_registered)
-    if (const auto *publish = g_host.find<am_publish>(AM_PUBLISH_SERVICE_ID))
-      publish->unregister_publisher(g_host.get());
-  g_registered = false;
+  g_publisher.unregister();
   g_host = am::host();
 }
 

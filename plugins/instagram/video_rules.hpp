@@ -1,16 +1,17 @@
 // plugins/instagram/video_rules.hpp — Instagram's rules for a Reel's video file
 // (docs/protocols/instagram.md, "Video rules"), checked before any container is made, so a
-// Short Instagram would refuse after the upload is refused at once with the rule it breaks.
-// (The TikTok plugin checks its own platform's rules the same way; the two could share one
-// checker in a plugin-side helper.)
+// Short Instagram would refuse after the upload is refused at once with the rule it breaks. The
+// file is read by plugin_support's MP4 reader (mp4_probe.hpp), as TikTok's rules read it.
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "mp4_info.hpp"
+#include "mp4_probe.hpp"
 
 namespace instagram {
+
+using plugin_support::Mp4Facts;
 
 struct ReelRules {
   double min_seconds = 3, max_seconds = 15 * 60;
@@ -25,7 +26,7 @@ struct ReelRules {
 
 // Every rule `info` breaks, one sentence each ("duration: 2.0 s, Instagram takes 3 s to 15
 // min"); empty when the file fits.
-std::vector<std::string> broken_rules(const Mp4Info &info, const ReelRules &rules = {});
+std::vector<std::string> broken_rules(const Mp4Facts &info, const ReelRules &rules = {});
 
 // Reads `path` and checks it. Throws am::error(AM_INVALID_ARGUMENT) naming `label` (the
 // account), the file and every broken rule; AM_NOT_FOUND when the file is missing.

@@ -11,16 +11,19 @@
 namespace plugin_support {
 namespace json = boost::json;
 
+std::string account_record(const am::host &host, const std::string &key, const std::string &who) {
+  const auto &store = host.service<am_store>(AM_STORE_SERVICE_ID);
+  am::buffer out, error;
+  am_status s = store.get_account(host.get(), am::to_am_str(key), out.out(), error.out());
+  if (s != AM_OK) throw am::error(s, who + ": " + error.str());
+  return out.str();
+}
+
 namespace {
 
 // The stored record of the account the action was given (its id).
 std::string stored_account(const am::host &host, const am::args &args) {
-  const auto &store = host.service<am_store>(AM_STORE_SERVICE_ID);
-  const std::string id = args.account_id();
-  am::buffer out, error;
-  am_status s = store.get_account(host.get(), am::to_am_str(id), out.out(), error.out());
-  if (s != AM_OK) throw am::error(s, "account '" + args.account_nickname() + "': " + error.str());
-  return out.str();
+  return account_record(host, args.account_id(), "account '" + args.account_nickname() + "'");
 }
 
 }  // namespace

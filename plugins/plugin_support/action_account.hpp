@@ -20,6 +20,11 @@ struct AccountChoice {
   size_t stored = 0;  // the plugin's accounts in the store, counted when none was given
 };
 
+// The stored record (JSON text) of the plugin's account `key` (its id or nickname), from
+// automuse.store/1. Throws am::error with the store's status and "WHO: <the store's message>"
+// (`who`: "TikTok account 'chef'").
+std::string account_record(const am::host &host, const std::string &key, const std::string &who);
+
 // `args` reads the action's call (automuse.args/1).
 AccountChoice choose_account(const am::host &host, const am::args &args);
 

@@ -4,10 +4,18 @@
 
 #include <automuse/cpp/error.hpp>
 #include <fstream>
+#include <stdexcept>
 #include <string_view>
+
+#include "mp4_boxes.hpp"
+#include "mp4_sample_entry.hpp"
 
 namespace plugin_support {
 namespace {
+
+using mp4::Box;
+using mp4::children;
+using mp4::find;
 
 constexpr uint64_t kMaxMoovBytes = 256ull << 20;  // a moov this big is no Short's
 
@@ -15,100 +23,68 @@ constexpr uint64_t kMaxMoovBytes = 256ull << 20;  // a moov this big is no Short
   throw am::error(AM_INVALID_ARGUMENT, path + ": not a readable MP4 file (" + why + ")");
 }
 
-uint64_t be(std::string_view b, size_t at, size_t n) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < n; ++i) v = (v << 8) | static_cast<unsigned char>(b[at + i]);
-  return v;
-}
-
-// One box inside a buffer: its type and payload.
-struct Box {
-  std::string type;
-  std::string_view payload;
-};
-
-// The boxes directly inside `data`; a malformed one ends the list.
-std::vector<Box> children(std::string_view data) {
-  std::vector<Box> out;
-  size_t at = 0;
-  while (at + 8 <= data.size()) {
-    uint64_t size = be(data, at, 4);
-    size_t header = 8;
-    if (size == 1) {
-      if (at + 16 > data.size()) break;
-      size = be(data, at + 8, 8);
-      header = 16;
-    } else if (size == 0) {
-      size = data.size() - at;
+// Samples per second from stts and the media's timescale: by the most common sample duration, so
+// that a last frame of another length (or a media duration rounded up) does not bend the rate.
+double frame_rate(std::string_view stts, uint64_t timescale) {
+  mp4::Reader r(stts);
+  r.skip(4);
+  const uint64_t entries = r.uint(4);
+  uint64_t best_count = 0, best_delta = 0;
+  for (uint64_t i = 0; i < entries; ++i) {
+    const uint64_t count = r.uint(4), delta = r.uint(4);
+    if (count > best_count) {
+      best_count = count;
+      best_delta = delta;
     }
-    if (size < header || size > data.size() - at) break;
-    out.push_back({std::string(data.substr(at + 4, 4)), data.substr(at + header, size - header)});
-    at += size;
   }
-  return out;
+  return best_delta && timescale ? static_cast<double>(timescale) / best_delta : 0;
 }
 
-const Box *child(const std::vector<Box> &boxes, std::string_view type) {
-  for (const auto &b : boxes)
-    if (b.type == type) return &b;
-  return nullptr;
+// The first sample entry of a handler we know, and the frame rate from stts.
+void read_sample_table(std::string_view stbl, uint64_t timescale, Mp4Track &t) {
+  const auto table = children(stbl);
+  if (const Box *stsd = find(table, "stsd"); stsd && stsd->payload.size() >= 8) {
+    const auto entries = children(stsd->payload.substr(8));  // after version/flags and count
+    if (!entries.empty() && t.handler == "vide")
+      mp4::read_video_entry(entries[0], t);
+    else if (!entries.empty() && t.handler == "soun")
+      mp4::read_audio_entry(entries[0], t);
+    else if (!entries.empty())
+      t.codec = entries[0].type;
+  }
+  if (const Box *stts = find(table, "stts")) t.frame_rate = frame_rate(stts->payload, timescale);
 }
 
-// mvhd and mdhd: (timescale, duration) after version/flags (and the creation/modification times).
-std::optional<double> header_duration(std::string_view p) {
-  if (p.size() < 20) return std::nullopt;
-  const bool v1 = p[0] == 1;
-  const size_t at = v1 ? 20 : 12;
-  if (p.size() < at + (v1 ? 12 : 8)) return std::nullopt;
-  const uint64_t timescale = be(p, at, 4);
-  const uint64_t duration = be(p, at + 4, v1 ? 8 : 4);
-  if (!timescale) return std::nullopt;
-  return static_cast<double>(duration) / static_cast<double>(timescale);
-}
-
-uint64_t sample_count(std::string_view stts) {
-  if (stts.size() < 8) return 0;
-  const uint64_t entries = be(stts, 4, 4);
-  uint64_t total = 0;
-  for (uint64_t i = 0; i < entries && 8 + i * 8 + 8 <= stts.size(); ++i)
-    total += be(stts, 8 + i * 8, 4);
-  return total;
-}
-
-Mp4Track read_track(std::string_view trak) {
+Mp4Track read_track(std::string_view trak, Mp4Facts &f) {
   Mp4Track t;
-  const auto boxes = children(trak);
-  const Box *mdia = child(boxes, "mdia");
+  const auto parts = children(trak);
+  if (const Box *edts = find(parts, "edts"); edts && find(children(edts->payload), "elst"))
+    f.has_edit_list = true;
+  const Box *mdia = find(parts, "mdia");
   if (!mdia) return t;
   const auto media = children(mdia->payload);
-  if (const Box *hdlr = child(media, "hdlr"); hdlr && hdlr->payload.size() >= 12)
+  if (const Box *hdlr = find(media, "hdlr"); hdlr && hdlr->payload.size() >= 12)
     t.handler = std::string(hdlr->payload.substr(8, 4));
-  if (const Box *mdhd = child(media, "mdhd"))
-    t.duration_seconds = header_duration(mdhd->payload).value_or(0);
-  const Box *minf = child(media, "minf");
-  const Box *stbl = minf ? child(children(minf->payload), "stbl") : nullptr;
-  if (!stbl) return t;
-  const auto table = children(stbl->payload);
-  if (const Box *stsd = child(table, "stsd"); stsd && stsd->payload.size() >= 16) {
-    // version/flags, entry count, then the first sample entry: size, format, ...
-    t.codec = std::string(stsd->payload.substr(12, 4));
-    // A visual sample entry holds width and height 24 bytes into its body.
-    if (t.handler == "vide" && stsd->payload.size() >= 8 + 8 + 28) {
-      t.width = static_cast<uint32_t>(be(stsd->payload, 8 + 8 + 24, 2));
-      t.height = static_cast<uint32_t>(be(stsd->payload, 8 + 8 + 26, 2));
-    }
+  uint64_t timescale = 0;
+  if (const Box *mdhd = find(media, "mdhd")) {
+    const auto [scale, duration] = mp4::time_fields(mdhd->payload);
+    if (scale) t.duration_seconds = static_cast<double>(duration) / scale;
+    timescale = scale;
   }
-  if (const Box *stts = child(table, "stts"); stts && t.duration_seconds > 0)
-    t.frame_rate = static_cast<double>(sample_count(stts->payload)) / t.duration_seconds;
+  const Box *minf = find(media, "minf");
+  if (const Box *stbl = minf ? find(children(minf->payload), "stbl") : nullptr)
+    read_sample_table(stbl->payload, timescale, t);
   return t;
 }
 
 void read_moov(std::string_view moov, Mp4Facts &f) {
   const auto boxes = children(moov);
-  if (const Box *mvhd = child(boxes, "mvhd"))
-    f.duration_seconds = header_duration(mvhd->payload).value_or(0);
+  if (const Box *mvhd = find(boxes, "mvhd")) {
+    const auto [timescale, duration] = mp4::time_fields(mvhd->payload);
+    if (timescale) f.duration_seconds = static_cast<double>(duration) / timescale;
+  }
   for (const auto &b : boxes)
-    if (b.type == "trak") f.tracks.push_back(read_track(b.payload));
+    if (b.type == "trak") f.tracks.push_back(read_track(b.payload, f));
 }
 
 }  // namespace
@@ -129,11 +105,11 @@ Mp4Facts probe_mp4(const std::string &path) {
     char head[16];
     in.seekg(static_cast<std::streamoff>(at));
     if (!in.read(head, 8)) bad(path, "a box header cannot be read");
-    uint64_t size = be({head, 8}, 0, 4);
+    uint64_t size = mp4::Reader({head, 8}).uint(4);
     uint64_t header = 8;
     if (size == 1) {
       if (!in.read(head + 8, 8)) bad(path, "a box header cannot be read");
-      size = be({head, 16}, 8, 8);
+      size = mp4::Reader({head + 8, 8}).uint(8);
       header = 16;
     } else if (size == 0) {
       size = f.file_size - at;
@@ -153,7 +129,11 @@ Mp4Facts probe_mp4(const std::string &path) {
       } else {
         have_moov = true;
         f.moov_before_mdat = !have_mdat;
-        read_moov(body, f);
+        try {
+          read_moov(body, f);
+        } catch (const std::runtime_error &e) {  // from mp4_boxes: what does not hold together
+          bad(path, e.what());
+        }
       }
     }
     at += size;

@@ -4,7 +4,6 @@
 // "automuse.publish/1", so `youtube run --also-publish tiktok:ACCOUNT` posts the Short here.
 #include <automuse/plugin.h>
 #include <automuse/publish.h>
-#include <automuse/store.h>
 
 #include <automuse/cpp/args.hpp>
 #include <automuse/cpp/buffer.hpp>
@@ -12,14 +11,13 @@
 #include <automuse/cpp/plugin.hpp>
 #include <automuse/cpp/publish.hpp>
 #include <boost/json.hpp>
-#include <map>
-#include <mutex>
 
 #include "action_account.hpp"
 #include "auth_action.hpp"
 #include "auth_steps.hpp"
 #include "caption.hpp"
 #include "publish_flow.hpp"
+#include "publisher.hpp"
 #include "settings.hpp"
 
 namespace {
@@ -28,16 +26,11 @@ namespace json = boost::json;
 using tiktok::Account;
 
 am::host g_host;
-bool g_registered = false;
-std::mutex g_ops_mutex;
-std::map<am_op_id, tiktok::StopFlag> g_ops;  // publications started through the registry
+plugin_support::Publisher g_publisher;  // in automuse.publish/1
 
 Account load_account(const am::host &host, const std::string &name) {
-  const auto &store = host.service<am_store>(AM_STORE_SERVICE_ID);
-  am::buffer out, error;
-  am_status s = store.get_account(host.get(), am::to_am_str(name), out.out(), error.out());
-  if (s != AM_OK) throw am::error(s, "TikTok account '" + name + "': " + error.str());
-  return tiktok::parse_account(out.str());
+  return tiktok::parse_account(
+      plugin_support::account_record(host, name, "TikTok account '" + name + "'"));
 }
 
 // A publication's options_json: {"privacy_level", "draft", "is_aigc"}, each optional.
@@ -87,52 +80,16 @@ am::task<std::string> post_action(am::job job, am::action_request request) {
   co_return p.result_json;
 }
 
-void finish(am_op_id op, const Account &account, am_publish_done_fn done, void *done_user,
-            am::outcome<tiktok::Posted> &&o) noexcept {
-  {
-    std::lock_guard lock(g_ops_mutex);
-    g_ops.erase(op);
-  }
-  if (o.ok()) {
-    std::string result = tiktok::posted_json(*o.value, account);
-    done(done_user, AM_OK, am_str{"", 0}, am::to_am_str(result));
-    return;
-  }
-  std::pair<am_status, std::string> failure{AM_INTERNAL, "unknown failure"};
-  try {
-    std::rethrow_exception(o.exception);
-  } catch (...) {
-    failure = am::current_exception_status();
-  }
-  done(done_user, failure.first, am::to_am_str(failure.second), am_str{"null", 4});
-}
-
-am_status publisher_start(void *, am_job *job, am_op_id op, am_str account_name,
-                          const am_publish_content *content, am_publish_done_fn done,
-                          void *done_user) {
-  try {
-    Account account = load_account(g_host, am::to_string(account_name));
-    tiktok::PostRequest request = request_from(*content);
-    auto stop = std::make_shared<std::atomic<bool>>(false);
-    {
-      std::lock_guard lock(g_ops_mutex);
-      g_ops[op] = stop;
-    }
-    am::job j(g_host, job);
-    auto settings = tiktok::parse_settings(am::plugin_section(g_host));
-    am::spawn(tiktok::publish_video(j, settings, account, std::move(request), stop),
-              [op, account, done, done_user](am::outcome<tiktok::Posted> &&o) noexcept {
-                finish(op, account, done, done_user, std::move(o));
-              });
-    return AM_OK;
-  } catch (...) {
-    return am::current_exception_status().first;
-  }
-}
-
-void publisher_cancel(void *, am_job *, am_op_id op) {
-  std::lock_guard lock(g_ops_mutex);
-  if (auto it = g_ops.find(op); it != g_ops.end()) it->second->store(true);
+// One publication through the registry: the account and request read at once (a bad one is
+// refused before anything is sent), then the post.
+am::task<std::string> start_post(am::job job, const std::string &account_name,
+                                 const am_publish_content &content, tiktok::StopFlag stop) {
+  Account account = load_account(g_host, account_name);
+  tiktok::PostRequest request = request_from(content);
+  auto settings = tiktok::parse_settings(am::plugin_section(g_host));
+  return plugin_support::result_json(
+      tiktok::publish_video(job, settings, account, std::move(request), std::move(stop)),
+      [account](const tiktok::Posted &posted) { return tiktok::posted_json(posted, account); });
 }
 
 // TikTok's caption rule for other plugins (SDK 1.4): UTF-16 units, at most 2200.
@@ -160,25 +117,14 @@ am_status tiktok_init(const am_host *host) {
   return am::guard([&] {
     g_host = am::host(host);
     g_host.service<am_job_service>(AM_JOB_SERVICE_ID);
-    if (const auto *publish = g_host.find<am_publish>(AM_PUBLISH_SERVICE_ID)) {
-      am_publisher p{};
-      p.struct_size = sizeof p;
-      p.kinds = AM_PUBLISH_VIDEO;  // a caption rides in the title: text alone is refused
-      p.start = &publisher_start;
-      p.cancel = &publisher_cancel;
-      p.text_length = &caption_length;
-      p.fit_text = &fit_caption;
-      g_registered = publish->register_publisher(host, &p) == AM_OK;
-      if (!g_registered) am::logger(g_host).warn("could not register as a publisher");
-    }
+    // A caption rides in the title: text alone is refused.
+    g_publisher.register_with(g_host, AM_PUBLISH_VIDEO, start_post,
+                              {&caption_length, &fit_caption});
   });
 }
 
 void tiktok_deinit() {
-  if (g_registered)
-    if (const auto *publish = g_host.find<am_publish>(AM_PUBLISH_SERVICE_ID))
-      publish->unregister_publisher(g_host.get());
-  g_registered = false;
+  g_publisher.unregister();
   g_host = am::host();
 }
 

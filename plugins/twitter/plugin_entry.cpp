@@ -4,22 +4,19 @@
 #include <automuse/llm.h>
 #include <automuse/plugin.h>
 #include <automuse/publish.h>
-#include <automuse/store.h>
 
 #include <automuse/cpp/args.hpp>
-#include <automuse/cpp/buffer.hpp>
 #include <automuse/cpp/config.hpp>
 #include <automuse/cpp/plugin.hpp>
 #include <automuse/cpp/publish.hpp>
 #include <boost/json.hpp>
-#include <map>
-#include <mutex>
 
 #include "action_account.hpp"
 #include "auth_action.hpp"
 #include "auth_steps.hpp"
 #include "post_writer.hpp"
 #include "publish_flow.hpp"
+#include "publisher.hpp"
 #include "settings.hpp"
 #include "text_rules.hpp"
 
@@ -29,9 +26,7 @@ namespace json = boost::json;
 using twitter::Account;
 
 am::host g_host;
-bool g_registered = false;
-std::mutex g_ops_mutex;
-std::map<am_op_id, twitter::StopFlag> g_ops;  // publications started through the registry
+plugin_support::Publisher g_publisher;  // in automuse.publish/1
 
 twitter::PluginSettings load_settings(const am::host &host) {
   return twitter::parse_settings(am::plugin_section(host));
@@ -39,11 +34,8 @@ twitter::PluginSettings load_settings(const am::host &host) {
 
 // The account from the store (id or nickname of this plugin's accounts).
 Account load_account(const am::host &host, const std::string &name) {
-  const auto &store = host.service<am_store>(AM_STORE_SERVICE_ID);
-  am::buffer out, error;
-  am_status s = store.get_account(host.get(), am::to_am_str(name), out.out(), error.out());
-  if (s != AM_OK) throw am::error(s, "X account '" + name + "': " + error.str());
-  return twitter::parse_account(out.str());
+  return twitter::parse_account(
+      plugin_support::account_record(host, name, "X account '" + name + "'"));
 }
 
 // The action's account: --account, or the only account there is.
@@ -82,73 +74,32 @@ am::task<std::string> run_action(am::job job, am::action_request request) {
 
 // ---- publisher for "automuse.publish/1"
 
-am_status publisher_start(void *, am_job *job, am_op_id op, am_str account_name,
-                          const am_publish_content *content, am_publish_done_fn done,
-                          void *done_user) {
-  try {
-    Account account = load_account(g_host, am::to_string(account_name));
-    std::string text = am::to_string(content->text);
-    std::string media = am::to_string(content->media_path);
-    auto stop = std::make_shared<std::atomic<bool>>(false);
-    {
-      std::lock_guard lock(g_ops_mutex);
-      g_ops[op] = stop;
-    }
-    am::job j(g_host, job);
-    auto settings = load_settings(g_host);
-    am::spawn(twitter::publish_post(j, settings, account, std::move(text), std::move(media), stop),
-              [op, account, done, done_user](am::outcome<twitter::Published> &&o) noexcept {
-                {
-                  std::lock_guard lock(g_ops_mutex);
-                  g_ops.erase(op);
-                }
-                if (o.ok()) {
-                  std::string result = twitter::published_json(*o.value, account);
-                  done(done_user, AM_OK, am_str{"", 0}, am::to_am_str(result));
-                  return;
-                }
-                std::pair<am_status, std::string> failure{AM_INTERNAL, "unknown failure"};
-                try {
-                  std::rethrow_exception(o.exception);
-                } catch (...) {
-                  failure = am::current_exception_status();
-                }
-                done(done_user, failure.first, am::to_am_str(failure.second), am_str{"null", 4});
-              });
-    return AM_OK;
-  } catch (...) {
-    return am::current_exception_status().first;
-  }
-}
-
-void publisher_cancel(void *, am_job *, am_op_id op) {
-  std::lock_guard lock(g_ops_mutex);
-  if (auto it = g_ops.find(op); it != g_ops.end()) it->second->store(true);
+// One publication through the registry: the account read at once (an unknown one is refused
+// before anything is sent), then the post.
+am::task<std::string> start_post(am::job job, const std::string &account_name,
+                                 const am_publish_content &content, twitter::StopFlag stop) {
+  Account account = load_account(g_host, account_name);
+  std::string text = am::to_string(content.text);
+  std::string media = am::to_string(content.media_path);
+  auto settings = load_settings(g_host);
+  return plugin_support::result_json(
+      twitter::publish_post(job, settings, account, std::move(text), std::move(media),
+                            std::move(stop)),
+      [account](const twitter::Published &p) { return twitter::published_json(p, account); });
 }
 
 am_status twitter_init(const am_host *host) {
   return am::guard([&] {
     g_host = am::host(host);
     g_host.service<am_job_service>(AM_JOB_SERVICE_ID);
-    if (const auto *publish = g_host.find<am_publish>(AM_PUBLISH_SERVICE_ID)) {
-      am_publisher p{};
-      p.struct_size = sizeof p;
-      p.kinds = AM_PUBLISH_TEXT | AM_PUBLISH_VIDEO;
-      p.start = &publisher_start;
-      p.cancel = &publisher_cancel;
-      p.text_length = &twitter::publisher_text_length;  // X's rules, for other plugins (1.4)
-      p.fit_text = &twitter::publisher_fit_text;
-      g_registered = publish->register_publisher(host, &p) == AM_OK;
-      if (!g_registered) am::logger(g_host).warn("could not register as a publisher");
-    }
+    // X's text rules, for other plugins (1.4).
+    g_publisher.register_with(g_host, AM_PUBLISH_TEXT | AM_PUBLISH_VIDEO, start_post,
+                              {&twitter::publisher_text_length, &twitter::publisher_fit_text});
   });
 }
 
 void twitter_deinit() {
-  if (g_registered)
-    if (const auto *publish = g_host.find<am_publish>(AM_PUBLISH_SERVICE_ID))
-      publish->unregister_publisher(g_host.get());
-  g_registered = false;
+  g_publisher.unregister();
   g_host = am::host();
 }
 

@@ -1,7 +1,8 @@
 # tests/examples/examples_test.cmake — the SDK as a third party gets it:
 #  1. configure sdk/ as a project of its own, with package, library and header searches
 #     confined to an empty folder (so it can need no library) and no language enabled (so it
-#     needs no compiler), and install it alone into an empty temporary prefix; its package
+#     needs no compiler), and install it alone into an empty temporary prefix (its headers,
+#     plugin_support's headers and sources, the CMake package: nothing compiled); its package
 #     version is the ABI of version.h, and the top-level build's `--component sdk` installs the
 #     very same files;
 #  2. configure and build examples/hello-c (C11 only) and examples/hello-cpp (C++20 helpers)
@@ -15,51 +16,16 @@
 #              -DGENERATOR= -DC_COMPILER= -DCXX_COMPILER= -P examples_test.cmake
 cmake_minimum_required(VERSION 3.25)
 
-foreach(var BUILD_DIR SDK_DIR EXAMPLES_DIR SOURCE_DIR WORK_DIR HOST GENERATOR)
-  if(NOT DEFINED ${var} OR "${${var}}" STREQUAL "")
-    message(FATAL_ERROR "examples_test.cmake: -D${var}=... is required")
-  endif()
-endforeach()
-
-# Runs a command; fails the test with its output unless it exits with `expect_rc`.
-# Sets <prefix>_OUT and <prefix>_ERR in the caller.
-function(run prefix expect_rc)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(expect_rc STREQUAL "nonzero")
-    if(rc EQUAL 0)
-      message(FATAL_ERROR "expected failure, got exit 0:\n  ${ARGN}\nstdout:\n${out}\nstderr:\n${err}")
-    endif()
-  elseif(NOT "${rc}" STREQUAL "${expect_rc}")
-    message(FATAL_ERROR "exit ${rc} (expected ${expect_rc}):\n  ${ARGN}\nstdout:\n${out}\nstderr:\n${err}")
-  endif()
-  set(${prefix}_OUT "${out}" PARENT_SCOPE)
-  set(${prefix}_ERR "${err}" PARENT_SCOPE)
-endfunction()
-
-function(expect_contains haystack needle what)
-  string(FIND "${haystack}" "${needle}" at)
-  if(at EQUAL -1)
-    message(FATAL_ERROR "${what}: expected to find '${needle}' in:\n${haystack}")
-  endif()
-endfunction()
-
-function(expect_equal actual expected what)
-  if(NOT "${actual}" STREQUAL "${expected}")
-    message(FATAL_ERROR "${what}: expected '${expected}', got '${actual}'")
-  endif()
-endfunction()
+if(NOT SOURCE_DIR)
+  message(FATAL_ERROR "examples_test.cmake: -DSOURCE_DIR=... is required")
+endif()
+include(${SOURCE_DIR}/tests/support/script_checks.cmake)
+require_vars(examples_test.cmake BUILD_DIR SDK_DIR EXAMPLES_DIR WORK_DIR HOST GENERATOR)
 
 file(REMOVE_RECURSE ${WORK_DIR})
 set(prefix ${WORK_DIR}/prefix)
 set(plugin_dir ${WORK_DIR}/plugins)
 file(MAKE_DIRECTORY ${prefix} ${plugin_dir} ${WORK_DIR}/xdg-data ${WORK_DIR}/xdg-config)
-
-# The installed files, relative to `dir`, sorted.
-function(files_under dir out)
-  file(GLOB_RECURSE found RELATIVE ${dir} ${dir}/*)
-  list(SORT found)
-  set(${out} "${found}" PARENT_SCOPE)
-endfunction()
 
 # 1. The SDK as its own project: no compiler, no package found anywhere, installed alone.
 set(sdk_build ${WORK_DIR}/build-sdk)
@@ -72,13 +38,21 @@ file(STRINGS ${sdk_build}/CMakeCache.txt sdk_compilers REGEX "^CMAKE_(C|CXX)_COM
 expect_equal("${sdk_compilers}" "" "compilers the standalone SDK configure looked for")
 run(sdk_install 0 ${CMAKE_COMMAND} --install ${sdk_build} --prefix ${prefix})
 
-# Exactly the headers of the tree, and the CMake package; nothing else (no binaries).
+# Exactly the headers of the tree, plugin_support's headers and sources, and the CMake package;
+# nothing else (no binaries).
 file(GLOB_RECURSE headers RELATIVE ${SDK_DIR} ${SDK_DIR}/include/*)
 set(expected ${headers})
 foreach(f automuse-sdkConfig.cmake automuse-sdkConfigVersion.cmake automuse-sdk-targets.cmake
-          AutomusePlugin.cmake)
+          AutomusePlugin.cmake AutomusePluginSupport.cmake)
   list(APPEND expected share/cmake/automuse-sdk/${f})
 endforeach()
+file(GLOB support_headers RELATIVE ${SOURCE_DIR}/plugins/plugin_support
+     ${SOURCE_DIR}/plugins/plugin_support/*.hpp)
+file(GLOB support_sources RELATIVE ${SOURCE_DIR}/plugins/plugin_support
+     ${SOURCE_DIR}/plugins/plugin_support/*.cpp)
+list(TRANSFORM support_headers PREPEND include/automuse-plugin-support/)
+list(TRANSFORM support_sources PREPEND share/automuse-sdk/plugin_support/)
+list(APPEND expected ${support_headers} ${support_sources})
 list(SORT expected)
 files_under(${prefix} installed)
 expect_equal("${installed}" "${expected}" "files of the standalone SDK install")
@@ -101,7 +75,7 @@ run(install 0 ${CMAKE_COMMAND} --install ${BUILD_DIR} --component sdk --prefix $
 files_under(${component_prefix} component_files)
 expect_equal("${component_files}" "${installed}" "files of `cmake --install --component sdk`")
 foreach(f IN LISTS installed)
-  if(f MATCHES "^include/")
+  if(f MATCHES "^include/|^share/automuse-sdk/")
     run(same 0 ${CMAKE_COMMAND} -E compare_files ${prefix}/${f} ${component_prefix}/${f})
   endif()
 endforeach()
@@ -153,13 +127,7 @@ foreach(example hello-c hello-cpp)
   expect_equal("${n}" "1" "${example}: built plugin libraries")
   file(COPY ${library} DESTINATION ${plugin_dir})
 
-  # Only the entry symbol is exported.
-  find_program(NM nm REQUIRED)
-  run(nm 0 ${NM} -D --defined-only ${library})
-  string(REGEX MATCHALL "[^\n]+" symbols "${nm_OUT}")
-  list(FILTER symbols EXCLUDE REGEX "^$")
-  list(TRANSFORM symbols REPLACE "^[0-9a-fA-F]* *[A-Za-z] " "")
-  expect_equal("${symbols}" "automuse_plugin_entry" "${example}: exported symbols")
+  expect_only_entry_exported(${library} ${example})
 endforeach()
 
 # hello-c is plain C: compiled by the C compiler only, and linked without a C++ runtime.
@@ -184,17 +152,10 @@ endforeach()
 set(host_env ${CMAKE_COMMAND} -E env XDG_DATA_HOME=${WORK_DIR}/xdg-data
              XDG_CONFIG_HOME=${WORK_DIR}/xdg-config)
 run(list 0 ${host_env} ${HOST} --plugin-dir ${plugin_dir} plugins list --json)
-string(JSON count ERROR_VARIABLE json_error LENGTH "${list_OUT}")
-if(json_error)
-  message(FATAL_ERROR "plugins list --json is not a JSON array (${json_error}):\n${list_OUT}")
-endif()
+listed_plugins("${list_OUT}" "^hello-c(pp)?$" examples)
 set(seen)
-math(EXPR last "${count} - 1")
-foreach(i RANGE ${last})
+foreach(i IN LISTS examples)
   string(JSON id GET "${list_OUT}" ${i} id)
-  if(NOT id MATCHES "^hello-c(pp)?$")
-    continue()  # bundled plugins of the build may be listed too
-  endif()
   list(APPEND seen ${id})
   string(JSON name GET "${list_OUT}" ${i} name)
   string(JSON version GET "${list_OUT}" ${i} version)

@@ -26,8 +26,8 @@ TEST_F(InstagramHost, AHostKilledWhileProcessingResumesTheSameContainer) {
                                          video_.string(), "--caption", "Survives a crash"};
   {
     automuse::testing::HostProcess p(
-        automuse::testing::host_argv(automuse::testing::host_exe(HOST_EXE), PLUGIN_DIR, root_,
-                                     args),
+        automuse::testing::host_argv(automuse::testing::host_exe(HOST_EXE),
+                                     automuse::testing::plugin_dir(PLUGIN_DIR), root_, args),
         automuse::testing::sandbox_env(root_));
     // Kill it once it polls the container: by then the container is recorded.
     const auto until = std::chrono::steady_clock::now() + 60s;

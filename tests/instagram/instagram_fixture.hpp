@@ -6,7 +6,6 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <openssl/sha.h>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -16,6 +15,7 @@
 #include <string>
 
 #include "store/store.hpp"
+#include "support/digest.hpp"
 #include "support/fake_secrets.hpp"
 #include "support/files.hpp"
 #include "support/host_process.hpp"
@@ -41,14 +41,7 @@ inline int64_t now_seconds() {
       .count();
 }
 
-inline std::string sha256_hex(const std::string &data) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char *>(data.data()), data.size(), d);
-  std::string out;
-  static const char *hex = "0123456789abcdef";
-  for (unsigned char c : d) out += {hex[c >> 4], hex[c & 15]};
-  return out;
-}
+using automuse::testing::sha256_hex;
 
 class InstagramHost : public ::testing::Test {
  protected:
@@ -78,8 +71,8 @@ class InstagramHost : public ::testing::Test {
   }
 
   HostResult host(const std::string &args) {
-    return automuse::testing::run_host(automuse::testing::host_exe(HOST_EXE), PLUGIN_DIR, root_,
-                                       args);
+    return automuse::testing::run_host(automuse::testing::host_exe(HOST_EXE),
+                                       automuse::testing::plugin_dir(PLUGIN_DIR), root_, args);
   }
 
   // The account `chef`; `extra` more --set options.

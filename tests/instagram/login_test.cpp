@@ -25,8 +25,8 @@ class InstagramLogin : public InstagramHost {
     add_account();
   }
   std::vector<std::string> argv(const std::vector<std::string> &args) {
-    return automuse::testing::host_argv(automuse::testing::host_exe(HOST_EXE), PLUGIN_DIR, root_,
-                                        args);
+    return automuse::testing::host_argv(automuse::testing::host_exe(HOST_EXE),
+                                        automuse::testing::plugin_dir(PLUGIN_DIR), root_, args);
   }
   // Runs `auth`, plays the browser; returns the host's result.
   HostResult login(unsigned expect_page = 200) {

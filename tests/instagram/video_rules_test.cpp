@@ -1,7 +1,7 @@
-// tests/instagram/video_rules_test.cpp — the Instagram plugin's MP4 reader and Reel rules on real
-// files made by the ffmpeg command-line tool: a file that fits passes, and each rule is broken
-// by one file (too short, moov at the end, an edit list, too wide, a low frame rate, 4:4:4
-// chroma, 96 kHz audio, not an MP4 at all), refused with that rule named.
+// tests/instagram/video_rules_test.cpp — the MP4 reader (plugin_support's, shared with TikTok) and
+// Instagram's Reel rules on real files made by the ffmpeg command-line tool: a file that fits
+// passes, and each rule is broken by one file (too short, moov at the end, an edit list, too wide,
+// a low frame rate, 4:4:4 chroma, 96 kHz audio, not an MP4 at all), refused with that rule named.
 #include "video_rules.hpp"
 
 #include <gtest/gtest.h>
@@ -13,12 +13,12 @@
 #include <string>
 
 #include "caption_rules.hpp"
-#include "mp4_info.hpp"
+#include "mp4_probe.hpp"
 #include "support/temp_folder.hpp"
 
 namespace fs = std::filesystem;
 using instagram::broken_rules;
-using instagram::read_mp4_info;
+using plugin_support::probe_mp4;
 
 namespace {
 
@@ -49,21 +49,23 @@ class ReelRules : public ::testing::Test {
 TEST_F(ReelRules, AFittingShortPassesAndIsReadRight) {
   const fs::path file =
       make("ok.mp4", kVertical, 3.5, "-pix_fmt yuv420p -movflags +faststart -use_editlist 0");
-  const auto info = read_mp4_info(file.string());
-  EXPECT_TRUE(info.has_moov);
+  const auto info = probe_mp4(file.string());
+  EXPECT_EQ(info.major_brand, "isom");
   EXPECT_TRUE(info.moov_before_mdat);
   EXPECT_FALSE(info.has_edit_list);
-  EXPECT_NEAR(info.duration_s, 3.5, 0.1);
-  ASSERT_TRUE(info.video);
-  EXPECT_EQ(info.video->codec, "avc1");
-  EXPECT_EQ(info.video->width, 180);
-  EXPECT_EQ(info.video->height, 320);
-  EXPECT_NEAR(info.video->fps, 30, 0.01);
-  EXPECT_EQ(info.video->chroma_format, 1);
-  ASSERT_TRUE(info.audio);
-  EXPECT_EQ(info.audio->codec, "mp4a");
-  EXPECT_EQ(info.audio->sample_rate, 44100);
-  EXPECT_EQ(info.audio->channels, 1);  // from the AAC config: the sample entry says 2
+  EXPECT_NEAR(info.duration_seconds, 3.5, 0.1);
+  const plugin_support::Mp4Track *video = info.track("vide");
+  ASSERT_NE(video, nullptr);
+  EXPECT_EQ(video->codec, "avc1");
+  EXPECT_EQ(video->width, 180u);
+  EXPECT_EQ(video->height, 320u);
+  EXPECT_NEAR(video->frame_rate, 30, 0.01);
+  EXPECT_EQ(video->chroma_format, 1);
+  const plugin_support::Mp4Track *audio = info.track("soun");
+  ASSERT_NE(audio, nullptr);
+  EXPECT_EQ(audio->codec, "mp4a");
+  EXPECT_EQ(audio->sample_rate, 44100);
+  EXPECT_EQ(audio->channels, 1);  // from the AAC config: the sample entry says 2
   EXPECT_TRUE(broken_rules(info).empty()) << joined(broken_rules(info));
   EXPECT_NO_THROW(instagram::check_reel_video(file.string(), "Instagram account 'chef'"));
 }
@@ -87,7 +89,7 @@ TEST_F(ReelRules, EachBrokenRuleIsNamed) {
        "audio sample rate: 96000 Hz"},
   };
   for (const Case &c : cases) {
-    const auto broken = broken_rules(read_mp4_info(c.file.string()));
+    const auto broken = broken_rules(probe_mp4(c.file.string()));
     ASSERT_EQ(broken.size(), 1u) << c.file << "\n" << joined(broken);
     EXPECT_EQ(broken[0].rfind(c.rule, 0), 0u) << broken[0];
   }

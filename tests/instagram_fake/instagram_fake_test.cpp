@@ -6,7 +6,6 @@
 // read resolves, and bad requests refused in Graph's own envelope. Every request goes over
 // real HTTP on loopback through a small Beast client written here.
 #include <gtest/gtest.h>
-#include <openssl/sha.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,6 +17,7 @@
 #include <string>
 #include <thread>
 
+#include "support/digest.hpp"
 #include "support/encoding.hpp"
 #include "support/instagram/fake_instagram.hpp"
 
@@ -92,16 +92,7 @@ std::string form(const FieldList &fields) {
   return out;
 }
 
-std::string sha256_hex(const std::string &data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char *>(data.data()), data.size(), digest);
-  std::string out;
-  for (unsigned char c : digest) {
-    out += "0123456789abcdef"[c >> 4];
-    out += "0123456789abcdef"[c & 15];
-  }
-  return out;
-}
+using automuse::testing::sha256_hex;
 
 // Bytes standing for a Short (the fake does not look inside them).
 std::string video_bytes(size_t size) {

@@ -50,6 +50,14 @@ inline std::string host_exe(const std::string &built) {
   return exe && *exe ? exe : built;
 }
 
+// The plugin folder given to the host (--plugin-dir): `built` (this build's), or
+// AUTOMUSE_TEST_PLUGIN_DIR when set (tests/plugins_out_of_tree runs the TikTok and Instagram
+// host tests against their plugins built out of tree from the installed SDK).
+inline std::string plugin_dir(const std::string &built) {
+  const char *dir = std::getenv("AUTOMUSE_TEST_PLUGIN_DIR");
+  return dir && *dir ? dir : built;
+}
+
 // The sandbox's environment: XDG_DATA_HOME and XDG_CONFIG_HOME under `root`. Every spawn
 // helper here passes through it, so it also applies the tests' store switch to the sandbox's
 // config (AUTOMUSE_TEST_STORE=postgres, test_store.hpp).

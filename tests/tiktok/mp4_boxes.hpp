@@ -11,7 +11,7 @@ namespace tiktok_test {
 struct Mp4Spec {
   std::string codec = "avc1";
   uint32_t width = 720, height = 1280;
-  uint32_t timescale = 1000, duration = 10000;  // 10 s
+  uint32_t timescale = 3000, duration = 30000;  // 10 s, so that 300 frames last 100 units each
   uint32_t frames = 300;                        // 30 fps
   bool moov_first = true;
   uint64_t pad_to = 0;  // non-zero: a trailing free box makes the file this many bytes

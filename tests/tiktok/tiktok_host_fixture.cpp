@@ -22,7 +22,7 @@ void TikTokHost::SetUpTestSuite() {
   std::ofstream(root / "automuse.json") << json::serialize(config);
   std::ofstream(root / "script.txt") << "An octopus has three hearts. Its blood is blue.";
   HostResult r = automuse::testing::run_host(
-      HOST_EXE, PLUGIN_DIR, root,
+      HOST_EXE, automuse::testing::plugin_dir(PLUGIN_DIR), root,
       "--plugin youtube generate --script " +
           automuse::testing::shell_quote((root / "script.txt").string()) +
           " --title 'Octopus facts' --width 360 --height 640 --outbox " +
@@ -72,7 +72,9 @@ std::vector<std::string> TikTokHost::env() const {
 }
 
 HostProcess TikTokHost::spawn(const std::vector<std::string> &args) {
-  return HostProcess(automuse::testing::host_argv(HOST_EXE, PLUGIN_DIR, root_, args), env());
+  return HostProcess(automuse::testing::host_argv(
+                         HOST_EXE, automuse::testing::plugin_dir(PLUGIN_DIR), root_, args),
+                     env());
 }
 
 HostResult TikTokHost::run(const std::vector<std::string> &args, int timeout_secs) {

@@ -7,6 +7,7 @@
 
 #include <map>
 
+#include "support/digest.hpp"
 #include "support/encoding.hpp"
 #include "tiktok_fake/tiktok_fixture.hpp"
 
@@ -64,7 +65,7 @@ void expect_oauth_error(const Answer &a, unsigned status, const std::string &err
 
 TEST(FakeTikTokOAuth, HexChallengeIsAcceptedAndBase64urlRefused) {
   Posting posting;
-  Callback hex = consent(posting.fake, hex_sha256(kVerifier));
+  Callback hex = consent(posting.fake, sha256_hex(kVerifier));
   ASSERT_EQ(hex.status, 302u);
   EXPECT_EQ(hex.params["state"], "st4te");
   EXPECT_EQ(hex.params["scopes"], "user.info.basic,video.publish");
@@ -91,11 +92,11 @@ TEST(FakeTikTokOAuth, HexChallengeIsAcceptedAndBase64urlRefused) {
 
 TEST(FakeTikTokOAuth, CodesAreSingleUseAndNeedTheVerifier) {
   Posting posting;
-  Callback c = consent(posting.fake, hex_sha256(kVerifier));
+  Callback c = consent(posting.fake, sha256_hex(kVerifier));
   expect_oauth_error(exchange(posting.fake, c.params["code"], ""), 400, "invalid_request");
   // The failed attempt used the code up.
   expect_oauth_error(exchange(posting.fake, c.params["code"], kVerifier), 400, "invalid_grant");
-  Callback d = consent(posting.fake, hex_sha256(kVerifier));
+  Callback d = consent(posting.fake, sha256_hex(kVerifier));
   ASSERT_EQ(exchange(posting.fake, d.params["code"], kVerifier).status, 200u);
   expect_oauth_error(exchange(posting.fake, d.params["code"], kVerifier), 400, "invalid_grant");
   Answer wrong_client = post_form(posting.fake.token_url(),
@@ -108,14 +109,14 @@ TEST(FakeTikTokOAuth, CodesAreSingleUseAndNeedTheVerifier) {
 
 TEST(FakeTikTokOAuth, ConsentWantsClientKeyAndCommaSeparatedScopes) {
   Posting posting;
-  EXPECT_EQ(consent(posting.fake, hex_sha256(kVerifier), "video.publish", "client_id").status,
+  EXPECT_EQ(consent(posting.fake, sha256_hex(kVerifier), "video.publish", "client_id").status,
             400u);
-  Callback spaced = consent(posting.fake, hex_sha256(kVerifier), "user.info.basic video.publish");
+  Callback spaced = consent(posting.fake, sha256_hex(kVerifier), "user.info.basic video.publish");
   EXPECT_EQ(spaced.params["error"], "invalid_scope");
   EXPECT_EQ(spaced.params.count("code"), 0u);
 
   posting.fake.user_unchecks_scope("video.publish");
-  Callback partial = consent(posting.fake, hex_sha256(kVerifier));
+  Callback partial = consent(posting.fake, sha256_hex(kVerifier));
   EXPECT_EQ(partial.params["scopes"], "user.info.basic");
   Answer tokens = exchange(posting.fake, partial.params["code"], kVerifier);
   ASSERT_EQ(tokens.status, 200u);
@@ -123,7 +124,7 @@ TEST(FakeTikTokOAuth, ConsentWantsClientKeyAndCommaSeparatedScopes) {
                  401, "scope_not_authorized");
 
   posting.fake.deny_consent(true);
-  Callback denied = consent(posting.fake, hex_sha256(kVerifier));
+  Callback denied = consent(posting.fake, sha256_hex(kVerifier));
   EXPECT_EQ(denied.params["error"], "access_denied");
   EXPECT_EQ(denied.params["state"], "st4te");
 }

@@ -12,7 +12,6 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <chrono>
-#include <cstdio>
 
 #include "support/encoding.hpp"
 #include "support/fake_server.hpp"
@@ -145,18 +144,6 @@ uint32_t file_crc(uint64_t first, uint64_t count) {
   for (uint64_t at = 0; at < count; at += 1 << 20)
     crc = crc32(file_bytes(first + at, std::min<uint64_t>(1 << 20, count - at)), crc);
   return crc;
-}
-
-std::string hex_sha256(const std::string &text) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char *>(text.data()), text.size(), d);
-  std::string hex;
-  char two[3];
-  for (unsigned char b : d) {
-    std::snprintf(two, sizeof two, "%02x", b);
-    hex += two;
-  }
-  return hex;
 }
 
 std::string base64url_sha256(const std::string &text) {

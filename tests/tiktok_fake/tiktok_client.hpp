@@ -44,9 +44,8 @@ Answer put_chunk(const std::string &upload_url, const Chunk &chunk);
 std::string file_bytes(uint64_t first, uint64_t count);
 uint32_t file_crc(uint64_t first, uint64_t count);
 
-// The lower-case hex SHA-256 of `text` (TikTok's desktop PKCE challenge), and the base64url one
-// of RFC 7636 that TikTok does not use.
-std::string hex_sha256(const std::string &text);
+// The base64url SHA-256 of RFC 7636 that TikTok does not use (TikTok's lower-case hex one is
+// support/digest.hpp's sha256_hex).
 std::string base64url_sha256(const std::string &text);
 
 }  // namespace automuse::testing::tiktok_test

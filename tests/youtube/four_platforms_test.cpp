@@ -7,7 +7,6 @@
 // gets the Short's YouTube link; the ledger holds one published row per platform. A second run
 // of the same command publishes nothing again.
 #include <gtest/gtest.h>
-#include <openssl/sha.h>
 
 #include <boost/json.hpp>
 #include <chrono>
@@ -18,6 +17,7 @@
 #include <regex>
 #include <string>
 
+#include "support/digest.hpp"
 #include "support/fake_secrets.hpp"
 #include "support/host_process.hpp"
 #include "support/instagram/fake_instagram.hpp"
@@ -28,6 +28,7 @@
 #include "support/tiktok/fake_tiktok.hpp"
 #include "support/x/fake_x.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
+#include "support/youtube/google_client.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -38,24 +39,16 @@ using automuse::testing::FakeTikTok;
 using automuse::testing::FakeYouTubeUpload;
 using automuse::testing::HostResult;
 using automuse::testing::read_file;
+using automuse::testing::sha256_hex;
 using automuse::testing::shell_quote;
+using automuse::testing::google_client::kClientId;
+using automuse::testing::google_client::kClientSecret;
+using automuse::testing::google_client::kRefreshToken;
 
 namespace {
 
-constexpr const char *kClientId = "1234-fake.apps.googleusercontent.com";
-constexpr const char *kClientSecret = "GOCSPX-fake-secret";
-constexpr const char *kRefreshToken = "1//fake-refresh-token";
 constexpr const char *kIgUser = "17841400000000007";
 constexpr const char *kPost = "Three hearts, blue blood: meet the octopus.";
-
-std::string sha256_hex(const std::string &data) {
-  unsigned char d[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char *>(data.data()), data.size(), d);
-  static const char *hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : d) out += {hex[c >> 4], hex[c & 15]};
-  return out;
-}
 
 class FourPlatforms : public ::testing::Test {
  protected:

@@ -31,6 +31,7 @@
 #include "support/temp_folder.hpp"
 #include "support/x/fake_x.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
+#include "support/youtube/google_client.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
@@ -39,12 +40,11 @@ using automuse::testing::FakeOAuth;
 using automuse::testing::FakeOpenAI;
 using automuse::testing::FakeYouTubeUpload;
 using automuse::testing::read_file;
+using automuse::testing::google_client::kClientId;
+using automuse::testing::google_client::kClientSecret;
+using automuse::testing::google_client::kRefreshToken;
 
 namespace {
-
-constexpr const char *kClientId = "1234-fake.apps.googleusercontent.com";
-constexpr const char *kClientSecret = "GOCSPX-fake-secret";
-constexpr const char *kRefreshToken = "1//fake-refresh-token";
 
 // About 20 s of espeak-ng speech: over the 10 s maximum these tests set.
 const char *kLongScript =

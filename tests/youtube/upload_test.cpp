@@ -27,19 +27,20 @@
 #include "support/oauth/fake_oauth.hpp"
 #include "support/temp_folder.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
+#include "support/youtube/google_client.hpp"
 #include "youtube_api.hpp"
 
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using automuse::testing::FakeOAuth;
 using automuse::testing::FakeYouTubeUpload;
+using automuse::testing::google_client::kClientId;
+using automuse::testing::google_client::kClientSecret;
+using automuse::testing::google_client::kRefreshToken;
 
 namespace {
 
 constexpr uint64_t kQ = FakeYouTubeUpload::kQuantum;
-constexpr const char *kClientId = "1234-fake.apps.googleusercontent.com";
-constexpr const char *kClientSecret = "GOCSPX-fake-secret";
-constexpr const char *kRefreshToken = "1//fake-refresh-token";
 
 struct Outcome {
   youtube::UploadResult result;

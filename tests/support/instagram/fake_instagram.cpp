@@ -17,6 +17,7 @@
 #include <thread>
 #include <variant>
 
+#include "support/digest.hpp"
 #include "support/encoding.hpp"
 #include "support/instagram/graph_error.hpp"
 #include "support/instagram/loopback_fetch.hpp"
@@ -33,22 +34,6 @@ std::string random_text(size_t bytes) {
   std::string raw(bytes, '\0');
   RAND_bytes(reinterpret_cast<unsigned char *>(raw.data()), static_cast<int>(raw.size()));
   return base64url(raw);
-}
-
-std::string hex(const unsigned char *data, size_t size) {
-  static const char digits[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < size; ++i) {
-    out += digits[data[i] >> 4];
-    out += digits[data[i] & 15];
-  }
-  return out;
-}
-
-std::string sha256_hex(const std::string &data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char *>(data.data()), data.size(), digest);
-  return hex(digest, sizeof digest);
 }
 
 std::string s256(const std::string &verifier) {

@@ -2,13 +2,12 @@
 // desktop Login Kit uses them: the consent at /v2/auth/authorize/, the code exchange with the
 // hex PKCE check, refresh and revoke at /v2/oauth/.
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
-#include <cstdio>
 
+#include "support/digest.hpp"
 #include "support/encoding.hpp"
 #include "support/tiktok/fake_tiktok.hpp"
 
@@ -27,19 +26,6 @@ std::string random_text(size_t bytes) {
 
 std::string refresh_token_text() {
   return std::string(fake_secrets::kTikTokRefreshPrefix) + random_text(36);
-}
-
-// TikTok's desktop challenge: the SHA-256 of the verifier as lower-case hex.
-std::string hex_s256(const std::string &verifier) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char *>(verifier.data()), verifier.size(), digest);
-  std::string hex;
-  char two[3];
-  for (unsigned char b : digest) {
-    std::snprintf(two, sizeof two, "%02x", b);
-    hex += two;
-  }
-  return hex;
 }
 
 // 43..128 characters of [A-Za-z0-9-._~].
@@ -214,7 +200,7 @@ Reply FakeTikTok::exchange(const std::string &code, const std::string &redirect_
   if (!valid_verifier(verifier))
     return oauth_refusal(400, "invalid_request",
                          "code_verifier must be 43-128 characters of [A-Za-z0-9-._~]");
-  if (hex_s256(verifier) != it->challenge)
+  if (sha256_hex(verifier) != it->challenge)  // TikTok's desktop challenge
     return oauth_refusal(400, "invalid_grant",
                          "code_verifier does not match the code_challenge (TikTok desktop wants "
                          "the SHA-256 as hex)");
