@@ -137,6 +137,12 @@ class ApprovalGate : public ::testing::Test {
     return j;
   }
 
+  // The event stream of job `id` up to its end with `state`: the whole "end" message (its
+  // data may come in a later read than its event line).
+  std::string stream_to_end(const std::string &url, const std::string &state, int seconds) {
+    return read_stream(port_, url, "event: end\ndata: {\"state\":\"" + state + "\"", seconds);
+  }
+
   void check_answers() {
     HostResult check = run_in_sandbox(
         root_, std::string("node ") + OPENAPI_CHECK + " " + OPENAPI_DOC + " " + answers_);
@@ -187,7 +193,7 @@ TEST_F(ApprovalGate, AnApprovedShortIsUploadedOnceAfterWaitingThroughARestart) {
   HttpAnswer twice = api("POST", "/api/v1/jobs/" + id + "/approve", "/api/v1/jobs/{id}/approve");
   EXPECT_EQ(twice.status, 409) << twice.body;
   EXPECT_EQ(twice.json().at("error").at("code"), "not_awaiting_approval");
-  const std::string rest = read_stream(port_, url, "event: end", 120);
+  const std::string rest = stream_to_end(url, "done", 120);
   EXPECT_NE(rest.find("\"name\":\"awaiting_approval\""), std::string::npos);
   EXPECT_NE(rest.find("\"name\":\"upload\""), std::string::npos) << rest;
   EXPECT_NE(rest.find("event: end\ndata: {\"state\":\"done\""), std::string::npos)
@@ -226,7 +232,7 @@ TEST_F(ApprovalGate, AKillDuringTheApprovedUploadIsSettledByTheLedgerWithoutASec
   ASSERT_EQ(yt_.videos().size(), 1u) << host->err();
   host->wait(std::chrono::milliseconds(0));  // SIGKILL while the answer is held back
   host = serve();
-  const std::string rest = read_stream(port_, events_url(id), "event: end", 120);
+  const std::string rest = stream_to_end(events_url(id), "done", 120);
   EXPECT_NE(rest.find("event: end\ndata: {\"state\":\"done\""), std::string::npos)
       << rest << host->err();
   EXPECT_EQ(yt_.videos().size(), 1u);
@@ -258,7 +264,7 @@ TEST_F(ApprovalGate, ARejectedShortIsDiscardedAndNothingIsUploaded) {
   ASSERT_EQ(no.status, 200) << no.body;
   EXPECT_EQ(no.json().at("state"), "rejected");
   EXPECT_FALSE(fs::exists(folder)) << "the outbox files are gone";
-  const std::string stream = read_stream(port_, events_url(id), "event: end", 30);
+  const std::string stream = stream_to_end(events_url(id), "rejected", 30);
   EXPECT_NE(stream.find("event: end\ndata: {\"state\":\"rejected\""), std::string::npos) << stream;
   EXPECT_EQ(api("GET", "/api/v1/outbox/" + history_id, "/api/v1/outbox/{id}").status, 404);
   HttpAnswer outbox = api("GET", "/api/v1/outbox", "/api/v1/outbox");
