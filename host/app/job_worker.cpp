@@ -206,37 +206,47 @@ void JobWorker::approval_step(Held &h, ActionRequest &r) {
   }
 }
 
-void JobWorker::attempt(std::shared_ptr<Held> h, int n, std::optional<std::string> queued) {
-  const schedule::Job &job = h->job;
+ActionRequest JobWorker::request_of(Held &h, std::optional<std::string> &refused) {
   ActionRequest r;
-  r.plugin = job.plugin_id;
-  r.action = job.action;
-  r.job_id = job.id;
-  apply_request_json(job.request, r);
-  h->making = false;
-  std::optional<std::string> refused;
+  r.plugin = h.job.plugin_id;
+  r.action = h.job.action;
+  r.job_id = h.job.id;
+  apply_request_json(h.job.request, r);
+  h.making = false;
   try {
-    approval_step(*h, r);
+    approval_step(h, r);
   } catch (const std::runtime_error &e) {
     refused = e.what();
   }
-  h->action = r.action;
-  h->request = request_json(r);
+  h.action = r.action;
+  h.request = request_json(r);
+  return r;
+}
+
+bool JobWorker::record_attempt(Held &h, int n, const std::optional<std::string> &queued) {
   if (queued) {
-    if (!runs_.begin_retry(*queued)) return end(h, "", std::nullopt);  // taken over meanwhile
-    h->run_id = *queued;
-  } else {
-    schedule::JobRun run;
-    run.schedule_id = job.schedule_id;
-    run.plugin_id = job.plugin_id;
-    run.account_id = job.account_id;
-    run.action = h->action;
-    run.attempt = n;
-    run.request = h->request;
-    run.resume_of = h->resume_of;
-    run.job_id = job.id;
-    h->run_id = runs_.start_run(run).id;
+    if (!runs_.begin_retry(*queued)) return false;  // taken over meanwhile
+    h.run_id = *queued;
+    return true;
   }
+  schedule::JobRun run;
+  run.schedule_id = h.job.schedule_id;
+  run.plugin_id = h.job.plugin_id;
+  run.account_id = h.job.account_id;
+  run.action = h.action;
+  run.attempt = n;
+  run.request = h.request;
+  run.resume_of = h.resume_of;
+  run.job_id = h.job.id;
+  h.run_id = runs_.start_run(run).id;
+  return true;
+}
+
+void JobWorker::attempt(std::shared_ptr<Held> h, int n, std::optional<std::string> queued) {
+  const schedule::Job &job = h->job;
+  std::optional<std::string> refused;
+  ActionRequest r = request_of(*h, refused);
+  if (!record_attempt(*h, n, queued)) return end(h, "", std::nullopt);
   h->resume_of.reset();  // a retry links to the previous attempt through the job
   if (refused) {
     runs_.finish_run(h->run_id, "failed", *refused, std::nullopt);

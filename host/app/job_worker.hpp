@@ -56,6 +56,11 @@ class JobWorker {
   struct Held;  // a claimed job: what to run, and its attempt so far
   void start(schedule::Claim claim);
   void attempt(std::shared_ptr<Held> h, int n, std::optional<std::string> queued);
+  // What attempt runs (the job's action, or its approval step); `refused` says why it cannot.
+  ActionRequest request_of(Held &h, std::optional<std::string> &refused);
+  // Records the attempt in job_runs (a new row, or the retry row `queued`). False when the job
+  // was taken over meanwhile.
+  bool record_attempt(Held &h, int n, const std::optional<std::string> &queued);
   // Which step of the approval gate this attempt runs (schedule/approval.hpp): sets the
   // request's action and options for the making or publishing step of a job that needs
   // approval. Throws std::runtime_error when the job asks for approval its action cannot give.

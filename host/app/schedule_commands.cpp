@@ -373,6 +373,7 @@ int jobs_command(HostContext &ctx, bool as_json) {
     o["claims"] = j.attempts;
     o["approval"] = j.approval;
     o["approval_item"] = j.approval_item ? json::value(*j.approval_item) : json::value(nullptr);
+    o["approval_host"] = j.approval_host ? json::value(*j.approval_host) : json::value(nullptr);
     arr.push_back(std::move(o));
   }
   if (as_json) std::cout << json::serialize(arr) << "\n";

@@ -370,11 +370,9 @@ std::optional<std::string> opt(const std::string &s) {
   return s.empty() ? std::nullopt : std::optional<std::string>(s);
 }
 
-}  // namespace
-
-void add_store_commands(CLI::App &app, const std::function<StoreContext()> &context,
-                        int *exit_code) {
-  // ---- accounts
+// `accounts list|add|show|set|remove`.
+void add_account_commands(CLI::App &app, const std::function<StoreContext()> &context,
+                          int *exit_code) {
   auto *accounts = app.add_subcommand("accounts", "Manage the accounts plugins act for");
   accounts->require_subcommand(1);
 
@@ -457,6 +455,13 @@ void add_store_commands(CLI::App &app, const std::function<StoreContext()> &cont
       return accounts_remove(c, s, ra->name, opt(ra->plugin), ra->yes);
     });
   });
+}
+
+}  // namespace
+
+void add_store_commands(CLI::App &app, const std::function<StoreContext()> &context,
+                        int *exit_code) {
+  add_account_commands(app, context, exit_code);
 
   // ---- history
   struct HistoryCli {

@@ -35,10 +35,12 @@ void state_event(JobEvents &events, const std::string &job_id, const std::string
 
 // Removes the files of an outbox item whose video is `video`: the files the outbox keeps
 // beside it, then its folder if nothing else is left in it (nothing else is touched).
-std::string remove_item_files(const fs::path &video) {
+std::string remove_item_files(const fs::path &video, const std::optional<std::string> &host) {
   std::error_code ec;
   if (!fs::exists(video, ec))
-    return "its files are not on this host (" + video.parent_path().string() + ")";
+    return "its files are not on this host: they stay on " +
+           (host ? "host " + *host : std::string("the host that made it")) + " (" +
+           video.parent_path().string() + ")";
   const fs::path folder = video.parent_path();
   for (const char *name : {"thumbnail.jpg", "subtitles.ass", "metadata.json"})
     fs::remove(folder / name, ec);
@@ -138,7 +140,7 @@ Decision reject_job(JobQueue &queue, JobEvents &events, const std::string &id) {
     return d;
   }
   d.kind = Decision::Kind::taken;
-  d.note = file ? remove_item_files(*file) : "it had no file";
+  d.note = file ? remove_item_files(*file, d.job->approval_host) : "it had no file";
   state_event(events, id, "rejected");
   return d;
 }

@@ -18,14 +18,15 @@ namespace {
 
 constexpr const char *kJobColumns =
     "id, plugin_id, account_id, action, request, schedule_id, slot_time, state, lease_owner,"
-    " lease_expires_ms, attempts, error, enqueued_ms, approval, approval_item, approved_ms";
+    " lease_expires_ms, attempts, error, enqueued_ms, approval, approval_item, approval_host,"
+    " approved_ms";
 
 Job read_job(store::Stmt &q) {
   Job j;
   int64_t attempts = 0;
   q.columns(j.id, j.plugin_id, j.account_id, j.action, j.request, j.schedule_id, j.slot_time,
             j.state, j.lease_owner, j.lease_expires_ms, attempts, j.error, j.enqueued_ms,
-            j.approval, j.approval_item, j.approved_ms);
+            j.approval, j.approval_item, j.approval_host, j.approved_ms);
   j.attempts = static_cast<int>(attempts);
   return j;
 }
@@ -43,17 +44,23 @@ constexpr const char *kAccountBusy =
     " AND busy.id <> jobs.id AND busy.plugin_id = jobs.plugin_id AND (busy.account_id ="
     " jobs.account_id OR (busy.account_id IS NULL AND jobs.account_id IS NULL)))";
 
+// An approved job of the approval gate is published from the host that made it, whose outbox
+// holds its files (parameter: this worker's host).
+constexpr const char *kHostMayPublish =
+    "(approved_ms IS NULL OR approval_host IS NULL OR approval_host = ?)";
+
 // The id of the oldest claimable job whose account is free. On SQLite this runs inside the
 // caller's write transaction (BEGIN IMMEDIATE), which serialises writers, so no other worker
 // claims between this SELECT and the UPDATE that follows. On PostgreSQL, inside a transaction
 // of row locks only, `lock` is "FOR UPDATE SKIP LOCKED": concurrent workers skip the row one
 // of them has locked instead of waiting for it (the account's row lock in take_account,
 // below, keeps two of them from taking two jobs of one account).
-std::optional<std::string> oldest_claimable(store::Db &db, int64_t now,
+std::optional<std::string> oldest_claimable(store::Db &db, int64_t now, const std::string &host,
                                             std::string_view lock = {}) {
-  store::Stmt q(db, std::string("SELECT id FROM jobs WHERE ") + kClaimable + " AND NOT " +
-                        kAccountBusy + " ORDER BY enqueued_ms, id LIMIT 1" + std::string(lock));
-  q.bind_all(now, now);
+  store::Stmt q(db, std::string("SELECT id FROM jobs WHERE ") + kClaimable + " AND " +
+                        kHostMayPublish + " AND NOT " + kAccountBusy +
+                        " ORDER BY enqueued_ms, id LIMIT 1" + std::string(lock));
+  q.bind_all(now, host, now);
   if (!q.step()) return std::nullopt;
   return q.text(0);
 }
@@ -102,6 +109,10 @@ int64_t lease_clock_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::string worker_host(const std::string &worker) {
+  return worker.substr(0, worker.find(':'));
 }
 
 const std::string &worker_id() {
@@ -243,10 +254,11 @@ std::optional<Claim> JobQueue::take(const std::string &id, const std::string &ow
 
 std::optional<Claim> JobQueue::claim(const std::string &owner, int64_t lease_ms) {
   // Idle workers poll: look without the write lock first, so an empty queue costs a read.
-  if (!oldest_claimable(db_, lease_clock_ms())) return std::nullopt;
+  const std::string host = worker_host(owner);
+  if (!oldest_claimable(db_, lease_clock_ms(), host)) return std::nullopt;
   store::WriteTxn txn(db_, store::WriteTxn::Scope::rows);
   const int64_t now = lease_clock_ms();
-  auto id = oldest_claimable(db_, now, db_.skip_locked_rows_clause());
+  auto id = oldest_claimable(db_, now, host, db_.skip_locked_rows_clause());
   if (!id || !take_account(db_, *id, now)) return std::nullopt;
   auto c = take(*id, owner, lease_ms, now);
   txn.commit();
@@ -314,10 +326,10 @@ bool JobQueue::hold_for_approval(const std::string &id, const std::string &owner
                                  const std::string &item) {
   const int64_t now = lease_clock_ms();
   store::Stmt q(db_,
-                "UPDATE jobs SET state = 'awaiting_approval', approval_item = ?, error = NULL,"
-                " lease_owner = NULL, lease_expires_ms = NULL, updated_ms = ? WHERE id = ? AND"
-                " state = 'running' AND lease_owner = ?");
-  q.bind_all(item, now, id, owner).run();
+                "UPDATE jobs SET state = 'awaiting_approval', approval_item = ?,"
+                " approval_host = ?, error = NULL, lease_owner = NULL, lease_expires_ms = NULL,"
+                " updated_ms = ? WHERE id = ? AND state = 'running' AND lease_owner = ?");
+  q.bind_all(item, worker_host(owner), now, id, owner).run();
   return db_.changes() > 0;
 }
 

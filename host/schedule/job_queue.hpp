@@ -43,10 +43,12 @@ struct Job {
   std::optional<std::string> error;
   int64_t enqueued_ms = 0;
   // The approval gate (schedule/approval.hpp): "required" stops the job after its making step
-  // in awaiting_approval with what it made (approval_item: a history id); once approved
-  // (approved_ms) the next claim runs its publishing step.
+  // in awaiting_approval with what it made (approval_item: a history id) on the host that made
+  // it (approval_host: its outbox holds the files); once approved (approved_ms) the next claim
+  // by a worker on that host runs its publishing step.
   std::string approval = "none";
   std::optional<std::string> approval_item;
+  std::optional<std::string> approval_host;
   std::optional<int64_t> approved_ms;
 };
 
@@ -72,6 +74,8 @@ int64_t lease_clock_ms();
 // This process's worker id: host name, pid and a random suffix (a pid reused after a restart
 // is another worker).
 const std::string &worker_id();
+// The host name part of a worker id.
+std::string worker_host(const std::string &worker);
 
 class JobQueue {
  public:
@@ -96,7 +100,8 @@ class JobQueue {
   // Which of `owner`'s running jobs were asked to cancel by request_cancel.
   std::vector<std::string> cancel_requests(const std::string &owner);
 
-  // Claims the oldest queued job, or a running one whose lease has lapsed, for `owner`.
+  // Claims the oldest queued job, or a running one whose lease has lapsed, for `owner`. An
+  // approved job is claimed only by a worker on the host that made it (approval_host).
   std::optional<Claim> claim(const std::string &owner, int64_t lease_ms);
 
   // The job of a run by hand with exactly this plugin, account, action and request that is
@@ -126,7 +131,7 @@ class JobQueue {
               const std::optional<std::string> &error = std::nullopt);
 
   // Ends `owner`'s hold of job `id` after its making step: awaiting_approval, with what it
-  // made. False when the job is no longer `owner`'s.
+  // made and `owner`'s host. False when the job is no longer `owner`'s.
   bool hold_for_approval(const std::string &id, const std::string &owner, const std::string &item);
   // Job `id` needs approval (an account's setting found when it started).
   void require_approval(const std::string &id);

@@ -205,7 +205,9 @@ std::vector<Migration> later_steps() {
            // The jobs table gains the states awaiting_approval and rejected (a CHECK
            // change: see approval_steps below) and these columns: approval (none, required),
            // approval_item (what the making step made: the history id the publishing step
-           // takes), approved_ms (set when approved: the next claim publishes).
+           // takes), approval_host (the host that made it: its outbox holds the files, so a
+           // worker there publishes it), approved_ms (set when approved: the next claim
+           // publishes).
        }},
   };
 }
@@ -225,6 +227,7 @@ std::vector<std::string> approval_steps(Backend backend) {
         "ALTER TABLE jobs ADD COLUMN approval TEXT NOT NULL DEFAULT 'none'"
         " CHECK (approval IN ('none', 'required'))",
         "ALTER TABLE jobs ADD COLUMN approval_item TEXT",
+        "ALTER TABLE jobs ADD COLUMN approval_host TEXT",
         "ALTER TABLE jobs ADD COLUMN approved_ms BIGINT",
         "ALTER TABLE jobs DROP CONSTRAINT jobs_state_check",
         "ALTER TABLE jobs ADD CONSTRAINT jobs_state_check CHECK (state IN " + states + ")",
@@ -244,7 +247,8 @@ std::vector<std::string> approval_steps(Backend backend) {
           " error TEXT, enqueued_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL,"
           " finished_ms BIGINT, cancel_requested INTEGER NOT NULL DEFAULT 0,"
           " approval TEXT NOT NULL DEFAULT 'none' CHECK (approval IN ('none', 'required')),"
-          " approval_item TEXT, approved_ms BIGINT, UNIQUE (schedule_id, slot_time))",
+          " approval_item TEXT, approval_host TEXT, approved_ms BIGINT,"
+          " UNIQUE (schedule_id, slot_time))",
       "INSERT INTO jobs_11 (" + columns + ") SELECT " + columns + " FROM jobs",
       "DROP TABLE jobs",
       "ALTER TABLE jobs_11 RENAME TO jobs",

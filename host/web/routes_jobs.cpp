@@ -44,6 +44,7 @@ json::object job_json(ApiContext &api, const schedule::Job &j) {
                  {"enqueued_ms", j.enqueued_ms},
                  {"approval", j.approval},
                  {"approval_item", opt(j.approval_item)},
+                 {"approval_host", opt(j.approval_host)},
                  {"approved_ms", opt(j.approved_ms)}};
   json::error_code ec;
   json::value request = json::parse(j.request, ec);

@@ -157,6 +157,61 @@ TEST_F(Queue, ALiveLeaseIsNeverTakenALapsedOneIs) {
   EXPECT_FALSE(b.claim("worker-c", 300)) << "a finished job is nobody's";
 }
 
+// The approval gate's states: a job held for approval is nobody's to claim; approving queues
+// it for a worker on the host that made it (its outbox holds the files) and no other; each
+// decision takes effect once; rejecting ends it.
+TEST_F(Queue, AnApprovedJobIsClaimedOnlyOnTheHostThatMadeIt) {
+  JobQueue q(db());
+  Job gated;
+  gated.plugin_id = "fixture-steps";
+  gated.action = "steps";
+  gated.approval = "required";
+  const Job job = q.enqueue(gated);
+  EXPECT_EQ(q.get(job.id)->approval, "required");
+  ASSERT_TRUE(q.claim("host-a:1:aa", 60000));
+  EXPECT_FALSE(q.hold_for_approval(job.id, "host-b:2:bb", "h-1")) << "not its holder";
+  ASSERT_TRUE(q.hold_for_approval(job.id, "host-a:1:aa", "h-1"));
+  Job held = *q.get(job.id);
+  EXPECT_EQ(held.state, "awaiting_approval");
+  EXPECT_EQ(held.approval_item, "h-1");
+  EXPECT_EQ(held.approval_host, "host-a");
+  EXPECT_FALSE(held.lease_owner);
+  EXPECT_FALSE(q.claim("host-a:3:cc", 300)) << "waiting for a decision: nobody's";
+  EXPECT_EQ(count("state = 'awaiting_approval'"), 1);
+  ASSERT_EQ(q.open_jobs().size(), 1u) << "listed among the open jobs";
+
+  bool taken = false;
+  EXPECT_EQ(q.approve(job.id, &taken)->state, "queued");
+  EXPECT_TRUE(taken);
+  EXPECT_TRUE(q.get(job.id)->approved_ms);
+  EXPECT_EQ(q.approve(job.id, &taken)->state, "queued");
+  EXPECT_FALSE(taken) << "approved once";
+  std::optional<std::string> file;
+  EXPECT_EQ(q.reject(job.id, "no", &taken, &file)->state, "queued");
+  EXPECT_FALSE(taken) << "an approved job is no longer rejected";
+  EXPECT_FALSE(q.claim("host-b:2:bb", 300)) << "its files are on host-a";
+  auto claim = q.claim("host-a:4:dd", 60000);
+  ASSERT_TRUE(claim);
+  EXPECT_EQ(claim->job.id, job.id);
+  EXPECT_TRUE(q.finish(job.id, "host-a:4:dd", "done"));
+
+  // Another held job, rejected: it ends, once.
+  const Job other = q.enqueue(gated);
+  ASSERT_TRUE(q.claim("host-b:2:bb", 60000));
+  ASSERT_TRUE(q.hold_for_approval(other.id, "host-b:2:bb", "h-2"));
+  EXPECT_EQ(q.reject(other.id, "rejected: not published", &taken, &file)->state, "rejected");
+  EXPECT_TRUE(taken);
+  EXPECT_FALSE(file) << "no history record h-2 here";
+  EXPECT_EQ(q.get(other.id)->error, "rejected: not published");
+  q.reject(other.id, "again", &taken, &file);
+  EXPECT_FALSE(taken);
+  q.approve(other.id, &taken);
+  EXPECT_FALSE(taken);
+  EXPECT_FALSE(q.approve("no-such-job", &taken));
+  EXPECT_EQ(count("state = 'rejected'"), 1);
+  EXPECT_TRUE(q.open_jobs().empty());
+}
+
 TEST_F(Queue, TheKeeperRenewsAHeldLeasePastItsLength) {
   const Job job = queued("steps");
   LeaseTimes times{600, 60, 100};

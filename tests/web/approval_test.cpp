@@ -5,7 +5,8 @@
 // with nothing uploaded, stays so through a killed and restarted host, and once approved is
 // uploaded exactly once — the bytes of its outbox video — however often it is approved, and
 // when the host is killed in the middle of that upload the ledger settles it without a second
-// video. A rejected one is discarded with its files. The command line approves and rejects too.
+// video. A rejected one is discarded with its files. The command line approves and rejects too,
+// and a scheduled job of an account that requires approval waits under run-due as well.
 // Every JSON answer is validated against the OpenAPI document.
 #include <gtest/gtest.h>
 
@@ -15,8 +16,10 @@
 #include <sstream>
 
 #include "http_call.hpp"
+#include "schedule/schedule_store.hpp"
 #include "support/host_process.hpp"
 #include "support/oauth/fake_oauth.hpp"
+#include "support/sandbox_store.hpp"
 #include "support/temp_folder.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
 
@@ -134,6 +137,12 @@ class ApprovalGate : public ::testing::Test {
     return j;
   }
 
+  // The event stream of job `id` up to its end with `state`: the whole "end" message (its
+  // data may come in a later read than its event line).
+  std::string stream_to_end(const std::string &url, const std::string &state, int seconds) {
+    return read_stream(port_, url, "event: end\ndata: {\"state\":\"" + state + "\"", seconds);
+  }
+
   void check_answers() {
     HostResult check = run_in_sandbox(
         root_, std::string("node ") + OPENAPI_CHECK + " " + OPENAPI_DOC + " " + answers_);
@@ -184,7 +193,7 @@ TEST_F(ApprovalGate, AnApprovedShortIsUploadedOnceAfterWaitingThroughARestart) {
   HttpAnswer twice = api("POST", "/api/v1/jobs/" + id + "/approve", "/api/v1/jobs/{id}/approve");
   EXPECT_EQ(twice.status, 409) << twice.body;
   EXPECT_EQ(twice.json().at("error").at("code"), "not_awaiting_approval");
-  const std::string rest = read_stream(port_, url, "event: end", 120);
+  const std::string rest = stream_to_end(url, "done", 120);
   EXPECT_NE(rest.find("\"name\":\"awaiting_approval\""), std::string::npos);
   EXPECT_NE(rest.find("\"name\":\"upload\""), std::string::npos) << rest;
   EXPECT_NE(rest.find("event: end\ndata: {\"state\":\"done\""), std::string::npos)
@@ -223,7 +232,7 @@ TEST_F(ApprovalGate, AKillDuringTheApprovedUploadIsSettledByTheLedgerWithoutASec
   ASSERT_EQ(yt_.videos().size(), 1u) << host->err();
   host->wait(std::chrono::milliseconds(0));  // SIGKILL while the answer is held back
   host = serve();
-  const std::string rest = read_stream(port_, events_url(id), "event: end", 120);
+  const std::string rest = stream_to_end(events_url(id), "done", 120);
   EXPECT_NE(rest.find("event: end\ndata: {\"state\":\"done\""), std::string::npos)
       << rest << host->err();
   EXPECT_EQ(yt_.videos().size(), 1u);
@@ -255,7 +264,7 @@ TEST_F(ApprovalGate, ARejectedShortIsDiscardedAndNothingIsUploaded) {
   ASSERT_EQ(no.status, 200) << no.body;
   EXPECT_EQ(no.json().at("state"), "rejected");
   EXPECT_FALSE(fs::exists(folder)) << "the outbox files are gone";
-  const std::string stream = read_stream(port_, events_url(id), "event: end", 30);
+  const std::string stream = stream_to_end(events_url(id), "rejected", 30);
   EXPECT_NE(stream.find("event: end\ndata: {\"state\":\"rejected\""), std::string::npos) << stream;
   EXPECT_EQ(api("GET", "/api/v1/outbox/" + history_id, "/api/v1/outbox/{id}").status, 404);
   HttpAnswer outbox = api("GET", "/api/v1/outbox", "/api/v1/outbox");
@@ -346,4 +355,48 @@ TEST_F(ApprovalGate, ApprovalIsRefusedWhereItCannotApply) {
   EXPECT_NE(odd_cli.err.find("--approval must be required or none"), std::string::npos)
       << odd_cli.err;
   check_answers();
+}
+
+// A schedule of an account that requires approval: run-due makes the Short and leaves the job
+// waiting (no worker takes it again); approved, the next run-due publishes it, once.
+TEST_F(ApprovalGate, AScheduledJobOfAnAccountThatRequiresApprovalWaitsUnderRunDue) {
+  add_account("--approval required");
+  const fs::path script = root_ / "script.txt";
+  std::ofstream(script) << "An octopus has three hearts. Its blood is blue.\n";
+  HostResult added =
+      cli("schedule add --plugin youtube --account ocean --action run --cron '0 0 1 1 *' --option "
+          "title='Scheduled octopus' --option width=270 --option height=480 --option script=" +
+          script.string());
+  ASSERT_EQ(added.code, 0) << added.err;
+  {
+    automuse::schedule::ScheduleStore schedules(sandbox_store(root_));
+    const auto all = schedules.list();
+    ASSERT_EQ(all.size(), 1u);
+    schedules.set_last_fire(all[0].id, automuse::schedule::now_seconds() - 2 * 366 * 24 * 3600);
+  }
+  HostResult due = cli("run-due");
+  ASSERT_EQ(due.code, 0) << due.err;
+  EXPECT_EQ(yt_.sessions_started(), 0);
+  HostResult listed = cli("jobs --json");
+  ASSERT_EQ(listed.code, 0) << listed.err;
+  json::array jobs = json::parse(listed.out).as_array();
+  ASSERT_EQ(jobs.size(), 1u) << listed.out;
+  EXPECT_EQ(jobs[0].at("state"), "awaiting_approval");
+  EXPECT_EQ(jobs[0].at("approval"), "required");
+  EXPECT_TRUE(jobs[0].at("approval_item").is_string());
+  const std::string id(jobs[0].at("id").as_string());
+
+  HostResult idle = cli("run-due");  // nothing due, nothing to take
+  ASSERT_EQ(idle.code, 0) << idle.err;
+  EXPECT_EQ(yt_.sessions_started(), 0);
+  ASSERT_EQ(cli("jobs approve " + id).code, 0);
+  HostResult publish = cli("run-due");
+  ASSERT_EQ(publish.code, 0) << publish.err;
+  ASSERT_EQ(yt_.videos().size(), 1u) << publish.err;
+  EXPECT_EQ(yt_.videos()[0].metadata.at("snippet").at("title"), "Scheduled octopus");
+  EXPECT_EQ(json::parse(cli("jobs --json").out).as_array().size(), 0u) << "done, no longer open";
+  HostResult runs = cli("runs --json");
+  ASSERT_EQ(runs.code, 0) << runs.err;
+  EXPECT_NE(runs.out.find("\"action\":\"generate\""), std::string::npos) << runs.out;
+  EXPECT_NE(runs.out.find("\"action\":\"publish\""), std::string::npos) << runs.out;
 }

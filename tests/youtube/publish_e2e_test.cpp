@@ -618,3 +618,38 @@ TEST_F(YoutubePublish, AKillAfterTheLastByteFindsTheVideoBySessionStatus) {
 }
 
 }  // namespace
+
+// `publish --item`: a Short generate kept is uploaded as run would upload it — the kept bytes,
+// once: publishing it again, or a run of the same Short, finds it on the channel through the
+// ledger. An unknown item is refused naming it.
+TEST_F(YoutubePublish, PublishUploadsAKeptShortOnceUnderRunsLedgerKey) {
+  add_account();
+  auto made = host("--plugin youtube generate --account ocean --width 270 --height 480 --outbox " +
+                   (root_ / "outbox").string());
+  ASSERT_EQ(made.code, 0) << made.err;
+  const auto kept = json::parse(made.out).as_object();
+  const std::string id(kept.at("history_id").as_string());
+  EXPECT_EQ(yt_.sessions_started(), 0);
+
+  auto missing = host("--plugin youtube publish --account ocean --item no-such-short");
+  EXPECT_NE(missing.code, 0);
+  EXPECT_NE(missing.err.find("no Short 'no-such-short'"), std::string::npos) << missing.err;
+
+  auto first = host("--plugin youtube publish --account ocean --item " + id);
+  ASSERT_EQ(first.code, 0) << first.err;
+  ASSERT_EQ(yt_.videos().size(), 1u);
+  EXPECT_EQ(yt_.videos()[0].bytes, read_file(std::string(kept.at("video").as_string())));
+  const auto result = json::parse(first.out).as_object();
+  EXPECT_EQ(result.at("history_id"), id.c_str());
+  EXPECT_EQ(result.at("video_id"), yt_.videos()[0].id.c_str());
+  EXPECT_EQ(yt_.videos()[0].metadata.at("snippet").at("title"), kept.at("title"));
+
+  // Another job publishing the same Short: the ledger knows it is on the channel.
+  auto second =
+      host("--plugin youtube publish --account ocean --item " + id + " --publish youtube");
+  ASSERT_EQ(second.code, 0) << second.err;
+  EXPECT_NE(second.err.find("already on the channel"), std::string::npos) << second.err;
+  EXPECT_EQ(json::parse(second.out).at("already_published"), true);
+  EXPECT_EQ(yt_.videos().size(), 1u);
+  EXPECT_EQ(yt_.sessions_started(), 1);
+}
