@@ -112,9 +112,11 @@ TEST_F(Browser, TheDashboardMakesPlaysApprovesAndListsAShort) {
   EXPECT_EQ(accounts.at("accounts").at(0).at("secrets").at(0), "refresh_token");
   json::value schedules = get("/api/v1/schedules");
   EXPECT_EQ(schedules.at("schedules").at(0).at("paused"), true);
-  // Neither the token nor the login code reached the browser script's output or the log.
+  // Neither the token, the login code nor the account's secret reached the browser script's
+  // output or the host's log.
   const std::string code = link.substr(link.find("#code=") + 6);
-  for (const std::string &secret : {token_, code}) {
+  for (const std::string &secret :
+       {token_, code, std::string("1//browser-test-refresh-token-0123456789")}) {
     EXPECT_EQ(r.out.find(secret), std::string::npos);
     EXPECT_EQ(r.err.find(secret), std::string::npos);
     EXPECT_EQ(file_text(root_ / "data/automuse/logs/automuse.log").find(secret), std::string::npos);

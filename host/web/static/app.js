@@ -364,6 +364,21 @@ function playerOf(item, preloadMore) {
     "aria-label": "Video: " + (item.title || item.id),
     "data-history": item.id,
   });
+  // Its signed URL lives ten minutes: a player that fails after that asks for a new one and
+  // goes on where it was.
+  let renewed = 0;
+  video.addEventListener("error", async () => {
+    if (!state.token || Date.now() - renewed < 60000) return;
+    renewed = Date.now();
+    const at = video.currentTime;
+    try {
+      const fresh = await api("GET", "/outbox/" + encodeURIComponent(item.id));
+      video.src = fresh.video_url;
+      video.currentTime = at;
+    } catch (e) {
+      alertText("The video cannot be played: " + e.message);
+    }
+  });
   return video;
 }
 

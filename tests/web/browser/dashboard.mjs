@@ -27,6 +27,7 @@ for (const stream of ["log", "error"]) {
 const approval = flags.includes("--approval");
 const origin = new URL(link).origin;
 const TITLE = "Octopus facts";
+const SECRET = "1//browser-test-refresh-token-0123456789";
 const SCRIPT =
   "An octopus has three hearts. Two pump blood through the gills, and one pumps it through the " +
   "body. Its blood is blue, because it carries copper instead of iron. Each arm can taste what " +
@@ -45,7 +46,7 @@ const browser = await chromium.launch({
 });
 let failed = false;
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1120, height: 800 } });
   const page = await context.newPage();
   const outside = [];
   const media = [];
@@ -114,13 +115,14 @@ async function addAccount(page) {
   await page.selectOption("#a-plugin", "youtube");
   await page.fill("#a-nickname", "seafacts");
   await page.fill("#a-f-niche", "sea creatures");
-  await page.fill("#a-f-refresh_token", "not-a-real-refresh-token");
+  // Shaped as the fakes' Google refresh tokens, so the suite's log scan would find it.
+  await page.fill("#a-f-refresh_token", SECRET);
   await page.click("#a-submit");
   const item = page.locator("#account-list li", { hasText: "seafacts" });
   await item.waitFor({ timeout: 10000 });
   const text = await item.textContent();
   check(text.includes("niche: sea creatures") && text.includes("Secrets set: refresh_token") &&
-    !text.includes("not-a-real-refresh-token"), "an account added; its secret is write-only");
+    !text.includes(SECRET), "an account added; its secret is write-only");
   await page.locator("#c-account option[value=seafacts]").waitFor({ state: "attached" });
 }
 
