@@ -105,6 +105,10 @@ TEST_F(Browser, TheDashboardMakesPlaysApprovesAndListsAShort) {
   const json::object &job = jobs.at("jobs").at(0).as_object();
   EXPECT_EQ(job.at("state"), "done");  // approved first when the gate is there
   EXPECT_EQ(job.at("options").at("width"), "270");
+  if (approval) {
+    EXPECT_EQ(job.at("approval"), "required");
+    EXPECT_TRUE(job.at("approved_ms").is_int64()) << json::serialize(job);
+  }
   json::value history = get("/api/v1/history?kind=video");
   EXPECT_NE(json::serialize(history).find("Octopus facts"), std::string::npos);
   json::value accounts = get("/api/v1/accounts");

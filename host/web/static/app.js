@@ -7,9 +7,11 @@
 "use strict";
 
 const state = {
-  token: null,
+  token: null, // in memory only
+  timer: null,
   plugins: [],
   accounts: [],
+  editing: null, // the account the form edits
   jobs: new Map(), // id -> {job, steps: Map, percent, seq, source, card, result}
 };
 const ENDED = new Set(["done", "failed", "cancelled", "rejected"]);
@@ -105,7 +107,8 @@ async function enter(token) {
   await loadPlugins();
   await Promise.all([loadAccounts(), loadJobs(), loadHistory(), loadSchedules()]);
   say("Ready.");
-  setInterval(() => {
+  // Jobs started elsewhere (a schedule, another client) appear within 15 s.
+  state.timer ||= setInterval(() => {
     if (state.token) {
       loadJobs().catch(() => {});
       loadHistory().catch(() => {});
@@ -420,7 +423,7 @@ async function loadDetail(t) {
     t.steps = new Map((job.steps || []).map((s) => [s.name, { state: s.state, percent: s.percent }]));
     if (job.progress && job.progress.percent != null) t.percent = job.progress.percent;
   }
-  const hid = job.result && job.result.history_id;
+  const hid = (job.result && job.result.history_id) || job.approval_item;
   if (hid && !t.result) t.result = await api("GET", "/outbox/" + encodeURIComponent(hid));
   renderJob(t);
 }
@@ -518,6 +521,7 @@ async function loadAccounts() {
       el("strong", { text: a.nickname }), el("span", { class: "muted", text: " (" + a.plugin + ")" }),
       el("div", { text: fields }),
       a.secrets.length ? el("div", { class: "muted", text: "Secrets set: " + a.secrets.join(", ") }) : null,
+      a.approval === "required" ? el("div", { text: "Asks before publishing" }) : null,
       el("div", { class: "actions" },
         el("button", { type: "button", class: "secondary", text: "Edit", "aria-label": "Edit account " + a.nickname, onclick: () => editAccount(a) }),
         el("button", { type: "button", class: "danger", text: "Remove", "aria-label": "Remove account " + a.nickname, onclick: () => removeAccount(a) })));
@@ -539,7 +543,9 @@ function accountPluginChanged(account) {
 }
 
 function editAccount(a) {
+  state.editing = a;
   $("a-id").value = a.id;
+  $("a-approval").checked = a.approval === "required";
   $("a-plugin").value = a.plugin;
   $("a-plugin").disabled = true;
   $("a-nickname").value = a.nickname;
@@ -555,6 +561,7 @@ function editAccount(a) {
 
 function resetAccountForm() {
   $("account-form").reset();
+  state.editing = null;
   $("a-id").value = "";
   $("a-plugin").disabled = $("a-nickname").disabled = false;
   $("account-form-h").textContent = "Add an account";
@@ -573,11 +580,16 @@ async function submitAccount(ev) {
       if (v !== undefined) fields[f.name] = v;
       else if (f.type === "boolean" && $("a-id").value) fields[f.name] = false;
     }
+    const body = { fields };
+    // Sent only when it changes, so a plugin that cannot wait for approval is never asked to.
+    const ask = $("a-approval").checked ? "required" : "none";
+    if (ask !== (state.editing ? state.editing.approval || "none" : "none")) body.approval = ask;
     if ($("a-id").value) {
-      await api("PATCH", "/accounts/" + encodeURIComponent($("a-id").value), { fields });
+      if (!Object.keys(fields).length) delete body.fields;
+      await api("PATCH", "/accounts/" + encodeURIComponent($("a-id").value), body);
       say("Saved the account " + $("a-nickname").value + ".");
     } else {
-      await api("POST", "/accounts", { plugin: p.id, nickname: $("a-nickname").value, fields });
+      await api("POST", "/accounts", Object.assign(body, { plugin: p.id, nickname: $("a-nickname").value }));
       say("Added the account " + $("a-nickname").value + ".");
     }
     resetAccountForm();

@@ -147,9 +147,12 @@ async function createShort(page) {
   await page.fill("#c-script", SCRIPT);
   await page.fill("#c-title", TITLE);
   await page.selectOption("#c-aspect", "9:16");
-  await page.selectOption("#c-action", "generate");
+  // With the approval gate: run (which can wait for approval), publishing to the outbox only,
+  // so nothing is uploaded; without it: generate.
+  await page.selectOption("#c-action", approval ? "run" : "generate");
   if (approval) await page.check("#c-approval");
   await page.click("#c-more summary");
+  if (approval) await page.selectOption("#c-opt-publish", "outbox");
   await page.fill("#c-opt-width", "270");
   await page.fill("#c-opt-height", "480");
   await page.evaluate(() => {
