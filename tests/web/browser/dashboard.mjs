@@ -1,7 +1,8 @@
 // tests/web/browser/dashboard.mjs — the dashboard in a real browser: Debian's chromium, headless,
 // driven by playwright-core (pinned by package-lock.json; no browser is downloaded). Against a
 // running `automuse-host serve` it logs in through the one-time link, checks that every control
-// has a label and that the token is kept nowhere but in memory, adds an account and a
+// has a label and every text enough contrast, that the token is kept nowhere but in memory and
+// that the Content-Security-Policy blocks nothing the page does, adds an account and a
 // schedule, makes a Short offline through the create form while recording every value the
 // job's progress bar takes, plays the video (its requests answered 206 with Content-Range, a
 // seek, currentTime advancing), approves it when the server has the approval gate, finds it in
@@ -61,8 +62,14 @@ try {
   page.on("pageerror", (e) => console.log("page error: " + e.message));
   page.on("console", (m) => m.type() === "error" && console.log("console: " + m.text()));
 
+  // Anything the Content-Security-Policy blocks is a bug of the page: counted from the start.
+  await context.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(e.violatedDirective + " " + e.blockedURI));
+  });
   await logIn(page, context);
   await checkLabels(page);
+  await checkContrast(page);
   await checkKeyboard(page);
   await addAccount(page);
   await addSchedule(page);
@@ -71,6 +78,8 @@ try {
   if (approval) await approve(page, job);
   await findInHistory(page);
   check(outside.length === 0, "the page asked for nothing outside the server (" + outside.join(", ") + ")");
+  const blocked = await page.evaluate(() => window.__csp);
+  check(blocked.length === 0, "nothing was blocked by the Content-Security-Policy " + JSON.stringify(blocked));
   await screenshots(page);
 } catch (e) {
   console.error(e.stack || String(e));
@@ -99,6 +108,37 @@ async function checkLabels(page) {
         !e.getAttribute("aria-labelledby") && !(e.tagName === "BUTTON" && e.textContent.trim()))
       .map((e) => e.outerHTML.slice(0, 80)));
   check(unnamed.length === 0, "every control has a label " + JSON.stringify(unnamed));
+}
+
+// Every visible text against its background: at least 4.5:1 (3:1 for large text), WCAG AA.
+async function checkContrast(page) {
+  const poor = await page.evaluate(() => {
+    const rgb = (c) => (c.match(/[\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => {
+      const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+    };
+    const background = (e) => {
+      for (; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || c[3] > 0) return c;
+      }
+      return [255, 255, 255];
+    };
+    const out = [];
+    for (const e of document.querySelectorAll("body *")) {
+      const text = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!text || !e.getClientRects().length || e.closest("[hidden]") || e.disabled) continue;
+      const st = getComputedStyle(e);
+      const [a, b] = [lum(rgb(st.color)), lum(background(e))];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      const size = parseFloat(st.fontSize);
+      const large = size >= 24 || (size >= 18.66 && Number(st.fontWeight) >= 700);
+      if (ratio < (large ? 3 : 4.5)) out.push(e.tagName + " '" + e.textContent.trim().slice(0, 30) + "' " + ratio.toFixed(2));
+    }
+    return out;
+  });
+  check(poor.length === 0, "every text has enough contrast " + JSON.stringify(poor));
 }
 
 // The create form's button is reached with the Tab key alone.
