@@ -2,9 +2,11 @@
 #include "app/job_worker.hpp"
 
 #include <boost/asio/post.hpp>
+#include <boost/json.hpp>
 
 #include "core/job_observer.hpp"
 #include "log/logging.hpp"
+#include "schedule/approval.hpp"
 
 namespace automuse::app {
 namespace {
@@ -20,6 +22,13 @@ std::string job_state(const std::string &run_status) {
   return "failed";
 }
 
+// Where a job stopped by a shutdown goes: a scheduled job, or one of the approval gate (its
+// request is in the store, not on anyone's command line), back to the queue (any worker
+// resumes it); a run by hand waits for the next identical run.
+std::string stopped_state(const schedule::Job &job) {
+  return job.schedule_id || job.approval == "required" ? "queued" : "interrupted";
+}
+
 }  // namespace
 
 size_t network_jobs(HostContext &ctx) {
@@ -33,6 +42,10 @@ struct JobWorker::Held {
   std::optional<std::string> resume_of;  // the first attempt's link to the attempt it continues
   int first_attempt = 1;
   std::string run_id;  // the current attempt's job_runs row
+  // What this attempt runs: the job's action and options, or the approval gate's step.
+  std::string action;
+  std::string request;
+  bool making = false;  // the making step of a job that needs approval
 };
 
 JobWorker::JobWorker(HostContext &ctx, schedule::ScheduleStore &runs, boost::asio::io_context &io,
@@ -160,6 +173,39 @@ void JobWorker::start(schedule::Claim claim) {
   }
 }
 
+void JobWorker::approval_step(Held &h, ActionRequest &r) {
+  schedule::Job &job = h.job;
+  std::optional<schedule::ApprovalSplit> split;
+  try {
+    split = schedule::approval_split(ctx_.plugin(job.plugin_id)->info().description, job.action);
+  } catch (const std::exception &) {
+    // no such plugin: the runner says so
+  }
+  bool gated = job.approval == "required";
+  if (!gated && split && job.account_id) {
+    // The account's setting at the job's first start (a job made under it stays gated).
+    auto a = ctx_.store().get_account(*job.account_id);
+    if (a && a->approval == "required") {
+      queue_.require_approval(job.id);
+      job.approval = "required";
+      gated = true;
+    }
+  }
+  if (!gated) return;
+  if (!split)
+    throw std::runtime_error("this job needs approval, but action '" + job.action +
+                             "' of plugin '" + job.plugin_id +
+                             "' cannot wait for it (its plugin declares no approval split)");
+  if (job.approved_ms && job.approval_item) {
+    r.action = split->publish;
+    r.sets = schedule::publish_step_sets(*split, r.sets, *job.approval_item);
+  } else {
+    r.action = split->make;
+    r.sets = schedule::make_step_sets(*split, r.sets);
+    h.making = true;
+  }
+}
+
 void JobWorker::attempt(std::shared_ptr<Held> h, int n, std::optional<std::string> queued) {
   const schedule::Job &job = h->job;
   ActionRequest r;
@@ -167,6 +213,15 @@ void JobWorker::attempt(std::shared_ptr<Held> h, int n, std::optional<std::strin
   r.action = job.action;
   r.job_id = job.id;
   apply_request_json(job.request, r);
+  h->making = false;
+  std::optional<std::string> refused;
+  try {
+    approval_step(*h, r);
+  } catch (const std::runtime_error &e) {
+    refused = e.what();
+  }
+  h->action = r.action;
+  h->request = request_json(r);
   if (queued) {
     if (!runs_.begin_retry(*queued)) return end(h, "", std::nullopt);  // taken over meanwhile
     h->run_id = *queued;
@@ -175,14 +230,19 @@ void JobWorker::attempt(std::shared_ptr<Held> h, int n, std::optional<std::strin
     run.schedule_id = job.schedule_id;
     run.plugin_id = job.plugin_id;
     run.account_id = job.account_id;
-    run.action = job.action;
+    run.action = h->action;
     run.attempt = n;
-    run.request = job.request;
+    run.request = h->request;
     run.resume_of = h->resume_of;
     run.job_id = job.id;
     h->run_id = runs_.start_run(run).id;
   }
   h->resume_of.reset();  // a retry links to the previous attempt through the job
+  if (refused) {
+    runs_.finish_run(h->run_id, "failed", *refused, std::nullopt);
+    ++failures_;
+    return end(h, "failed", *refused);
+  }
   if (job.account_id) {
     auto a = ctx_.store().get_account(*job.account_id);
     if (!a) {
@@ -206,15 +266,44 @@ void JobWorker::attempt(std::shared_ptr<Held> h, int n, std::optional<std::strin
         o.result_json.empty() ? std::nullopt : std::optional<std::string>(o.result_json));
     if (o.interrupted) {
       ++interrupted_;
-      // A scheduled job goes back to the queue (any worker resumes it); a run by hand waits
-      // for the next identical run.
-      return end(h, h->job.schedule_id ? "queued" : "interrupted", o.message);
+      return end(h, stopped_state(h->job), o.message);
     }
     if (o.status != AM_OK && transient(o.status) && n < max_attempts_ && taking_)
       return retry_later(h, n, o.message);
     if (o.status != AM_OK) ++failures_;
+    if (o.status == AM_OK && h->making) return await_approval(h, o.result_json);
     end(h, job_state(status), o.status == AM_OK ? std::nullopt : std::optional(o.message));
   });
+}
+
+void JobWorker::await_approval(const std::shared_ptr<Held> &h, const std::string &result_json) {
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(result_json, ec);
+  const boost::json::value *item =
+      !ec && v.is_object() ? v.as_object().if_contains("history_id") : nullptr;
+  if (!item || !item->is_string() || item->as_string().empty()) {
+    ++failures_;
+    return end(h, "failed",
+               "made, but action '" + h->action +
+                   "' recorded nothing in the history to wait for approval with (its result "
+                   "has no history_id)");
+  }
+  const std::string id = h->job.id;
+  keeper_.release(id);
+  held_.erase(id);
+  cancelling_.erase(id);
+  log::write("host", spdlog::level::info,
+             "job " + id.substr(0, 8) + ": made; awaiting approval (automuse-host jobs approve " +
+                 id + ")");
+  state_event(id, "awaiting_approval", std::string(item->as_string()));
+  if (!queue_.hold_for_approval(id, schedule::worker_id(), std::string(item->as_string())))
+    log::write("host", spdlog::level::warn,
+               "job " + id.substr(0, 8) +
+                   ": another worker took it over before it could wait for approval here");
+  if (taking_)
+    boost::asio::post(io_, [this, alive = alive_] {
+      if (*alive) take_jobs();
+    });
 }
 
 void JobWorker::retry_later(std::shared_ptr<Held> h, int n, const std::string &why) {
@@ -228,9 +317,9 @@ void JobWorker::retry_later(std::shared_ptr<Held> h, int n, const std::string &w
   next.schedule_id = h->job.schedule_id;
   next.plugin_id = h->job.plugin_id;
   next.account_id = h->job.account_id;
-  next.action = h->job.action;
+  next.action = h->action;
   next.attempt = n + 1;
-  next.request = h->job.request;
+  next.request = h->request;
   next.job_id = h->job.id;
   const std::string row = runs_.queue_retry(next).id;
   auto timer = std::make_shared<boost::asio::steady_timer>(io_, delay);
@@ -242,7 +331,7 @@ void JobWorker::retry_later(std::shared_ptr<Held> h, int n, const std::string &w
     // Stopped while waiting: the next attempt is left to whoever takes the job next.
     runs_.finish_run(row, "interrupted", "stopped before this retry started", std::nullopt);
     ++interrupted_;
-    end(h, h->job.schedule_id ? "queued" : "interrupted", std::nullopt);
+    end(h, stopped_state(h->job), std::nullopt);
   });
 }
 

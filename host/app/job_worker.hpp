@@ -56,6 +56,12 @@ class JobWorker {
   struct Held;  // a claimed job: what to run, and its attempt so far
   void start(schedule::Claim claim);
   void attempt(std::shared_ptr<Held> h, int n, std::optional<std::string> queued);
+  // Which step of the approval gate this attempt runs (schedule/approval.hpp): sets the
+  // request's action and options for the making or publishing step of a job that needs
+  // approval. Throws std::runtime_error when the job asks for approval its action cannot give.
+  void approval_step(Held &h, ActionRequest &r);
+  // The making step succeeded: the job waits for approval with what it made.
+  void await_approval(const std::shared_ptr<Held> &h, const std::string &result_json);
   void retry_later(std::shared_ptr<Held> h, int n, const std::string &why);
   void end(const std::shared_ptr<Held> &h, const std::string &state,
            const std::optional<std::string> &error);

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "app/action_runner.hpp"
+#include "app/approval_commands.hpp"
 #include "app/job_worker.hpp"
 #include "app/plugin_commands.hpp"
 #include "app/run_action.hpp"
@@ -354,7 +355,8 @@ int jobs_command(HostContext &ctx, bool as_json) {
       std::cout << j.id.substr(0, 8) << "  " << j.plugin_id << " " << j.action
                 << (j.schedule_id ? "  schedule " + j.schedule_id->substr(0, 8) : "  by hand")
                 << "  " << j.state << (j.state == "running" ? "  " + lease_text(j) : "")
-                << "  claims " << j.attempts << "\n";
+                << "  claims " << j.attempts
+                << (j.approval == "required" ? "  approval required" : "") << "\n";
       continue;
     }
     json::object o;
@@ -369,6 +371,8 @@ int jobs_command(HostContext &ctx, bool as_json) {
     o["lease_expires_ms"] =
         j.lease_expires_ms ? json::value(*j.lease_expires_ms) : json::value(nullptr);
     o["claims"] = j.attempts;
+    o["approval"] = j.approval;
+    o["approval_item"] = j.approval_item ? json::value(*j.approval_item) : json::value(nullptr);
     arr.push_back(std::move(o));
   }
   if (as_json) std::cout << json::serialize(arr) << "\n";
@@ -587,9 +591,15 @@ void add_schedule_commands(CLI::App &app, const std::function<HostContext &()> &
   worker->callback([=] { *exit_code = worker_command(context(), *worker_grace, *worker_slots); });
 
   auto jobs_json = std::make_shared<bool>(false);
-  auto *jobs = app.add_subcommand("jobs", "Show queued and running jobs and their lease holders");
+  auto *jobs = app.add_subcommand(
+      "jobs",
+      "Show queued, running and awaiting-approval jobs and their lease holders; approve or "
+      "reject a job awaiting approval");
   jobs->add_flag("--json", *jobs_json, "Print JSON");
-  jobs->callback([=] { *exit_code = jobs_command(context(), *jobs_json); });
+  add_approval_commands(*jobs, context, exit_code);
+  jobs->callback([=] {
+    if (jobs->get_subcommands().empty()) *exit_code = jobs_command(context(), *jobs_json);
+  });
 }
 
 }  // namespace automuse::app

@@ -9,6 +9,7 @@
 #include "cache/duration.hpp"
 #include "import/mpv2_import.hpp"
 #include "log/redaction.hpp"
+#include "schedule/approval.hpp"
 
 namespace automuse::store {
 
@@ -89,8 +90,24 @@ json::object parse_sets(const std::vector<std::string> &sets, const AccountSchem
   return fields;
 }
 
+// --approval: "required" or "none"; only an account of a plugin with an action that can wait
+// for approval (schedule/approval.hpp) may require it.
+void check_approval(StoreContext &ctx, const std::string &plugin, const std::string &approval) {
+  if (approval != "required" && approval != "none")
+    throw StoreError("--approval must be required or none, got '" + approval + "'");
+  if (approval != "required" || !ctx.account_schema) return;
+  const std::optional<std::string> text = ctx.account_schema(plugin);
+  boost::system::error_code ec;
+  const json::value d = text ? json::parse(*text, ec) : json::value();
+  if (ec || !d.is_object() || !schedule::any_approval_split(d.as_object()))
+    throw StoreError("plugin '" + plugin +
+                     "' has no action that can wait for approval, so its accounts cannot "
+                     "require it");
+}
+
 json::object account_json(Store &store, const Account &a) {
   json::object o = to_json(a);
+  o["approval"] = a.approval;
   json::array secrets;
   for (const std::string &n : store.secret_names(a.id)) secrets.push_back(json::string(n));
   o["secrets"] = secrets;  // names only, never values
@@ -120,7 +137,8 @@ int accounts_list(StoreContext &ctx, Streams &s, const std::optional<std::string
 }
 
 int accounts_add(StoreContext &ctx, Streams &s, const std::string &plugin,
-                 const std::string &nickname, const std::vector<std::string> &sets, bool as_json) {
+                 const std::string &nickname, const std::vector<std::string> &sets, bool as_json,
+                 const std::string &approval) {
   std::optional<AccountSchema> schema = schema_for(ctx, plugin);
   if (!schema) {
     throw StoreError("no plugin '" + plugin +
@@ -131,8 +149,13 @@ int accounts_add(StoreContext &ctx, Streams &s, const std::string &plugin,
   in.plugin_id = plugin;
   in.nickname = nickname;
   in.fields = parse_sets(sets, *schema, nickname, s);
+  if (!approval.empty()) check_approval(ctx, plugin, approval);
   Store &store = ctx.store();
-  Account a = store.add_account(std::move(in), &*schema);
+  Account a;
+  store.transaction([&] {
+    a = store.add_account(std::move(in), &*schema);
+    if (!approval.empty()) a = store.set_account_approval(a.id, approval);
+  });
   if (as_json) {
     s.out << json::serialize(account_json(store, a)) << "\n";
   } else {
@@ -160,6 +183,9 @@ int accounts_show(StoreContext &ctx, Streams &s, const std::string &name,
   }
   s.out << a.plugin_id << " account '" << a.nickname << "'\n";
   s.out << "  id:       " << a.id << "\n";
+  s.out << "  approval: " << a.approval
+        << (a.approval == "required" ? " (its jobs wait for approval before publishing)" : "")
+        << "\n";
   s.out << "  created:  " << date_text(a.created_at) << " UTC, updated " << date_text(a.updated_at)
         << " UTC\n";
   s.out << "  fields:\n";
@@ -193,7 +219,8 @@ int accounts_show(StoreContext &ctx, Streams &s, const std::string &name,
 }
 
 int accounts_set(StoreContext &ctx, Streams &s, const std::string &name,
-                 const std::optional<std::string> &plugin, const std::vector<std::string> &sets) {
+                 const std::optional<std::string> &plugin, const std::vector<std::string> &sets,
+                 const std::string &approval) {
   Store &store = ctx.store();
   Account a = store.resolve_account(name, plugin);
   std::optional<AccountSchema> schema = schema_for(ctx, a.plugin_id);
@@ -201,9 +228,16 @@ int accounts_set(StoreContext &ctx, Streams &s, const std::string &name,
     throw StoreError("no plugin '" + a.plugin_id +
                      "' is installed, so the new values cannot be checked");
   }
-  if (sets.empty()) throw StoreError("nothing to change: give --set field=value");
-  store.update_account_fields(a.id, parse_sets(sets, *schema, a.nickname, s), &*schema);
-  s.out << "Updated " << a.plugin_id << " account '" << a.nickname << "'\n";
+  if (sets.empty() && approval.empty())
+    throw StoreError("nothing to change: give --set field=value or --approval");
+  if (!approval.empty()) check_approval(ctx, a.plugin_id, approval);
+  json::object fields = parse_sets(sets, *schema, a.nickname, s);
+  store.transaction([&] {
+    if (!fields.empty()) store.update_account_fields(a.id, fields, &*schema);
+    if (!approval.empty()) store.set_account_approval(a.id, approval);
+  });
+  s.out << "Updated " << a.plugin_id << " account '" << a.nickname << "'"
+        << (approval.empty() ? "" : " (approval: " + approval + ")") << "\n";
   return 0;
 }
 
@@ -362,6 +396,7 @@ void add_store_commands(CLI::App &app, const std::function<StoreContext()> &cont
     std::string plugin, nickname;
     std::vector<std::string> sets;
     bool json = false;
+    std::string approval;
   };
   auto aa = std::make_shared<AddArgs>();
   auto *add =
@@ -371,9 +406,12 @@ void add_store_commands(CLI::App &app, const std::function<StoreContext()> &cont
   add->add_option("--set", aa->sets,
                   "field=value (repeatable); a secret field given as '-' is read from stdin");
   add->add_flag("--json", aa->json, "Print the new account as JSON");
+  add->add_option("--approval", aa->approval,
+                  "required: the account's jobs stop after making, awaiting approval (jobs "
+                  "approve|reject), before anything is published; none (the default)");
   add->callback([=] {
     run(context, exit_code, [&](StoreContext &c, Streams &s) {
-      return accounts_add(c, s, aa->plugin, aa->nickname, aa->sets, aa->json);
+      return accounts_add(c, s, aa->plugin, aa->nickname, aa->sets, aa->json, aa->approval);
     });
   });
 
@@ -381,6 +419,7 @@ void add_store_commands(CLI::App &app, const std::function<StoreContext()> &cont
     std::string name, plugin;
     std::vector<std::string> sets;
     bool json = false, yes = false;
+    std::string approval;
   };
   // show, set and remove name one account: a nickname or id, with its plugin when ambiguous.
   auto one_account = [&](const char *name, const char *what, OneArgs &args) {
@@ -400,10 +439,13 @@ void add_store_commands(CLI::App &app, const std::function<StoreContext()> &cont
 
   auto ua = std::make_shared<OneArgs>();
   auto *set = one_account("set", "Change some fields of an account", *ua);
-  set->add_option("--set", ua->sets, "field=value (repeatable)")->required();
+  set->add_option("--set", ua->sets, "field=value (repeatable)");
+  set->add_option("--approval", ua->approval,
+                  "required: the account's jobs stop after making, awaiting approval (jobs "
+                  "approve|reject), before anything is published; none: they publish at once");
   set->callback([=] {
     run(context, exit_code, [&](StoreContext &c, Streams &s) {
-      return accounts_set(c, s, ua->name, opt(ua->plugin), ua->sets);
+      return accounts_set(c, s, ua->name, opt(ua->plugin), ua->sets, ua->approval);
     });
   });
 

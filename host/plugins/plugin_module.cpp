@@ -85,6 +85,14 @@ json::object PluginInfo::to_json() const {
         if (auto *opts = ao->if_contains("options"); opts && opts->is_array())
           declared[ao->at("name").as_string()] = *opts;
   o["action_options"] = std::move(declared);
+  // How actions split when a job must wait for approval (schedule/approval.hpp), as declared.
+  json::object approval;
+  if (auto *acts = description.if_contains("actions"); acts && acts->is_array())
+    for (auto &a : acts->as_array())
+      if (auto *ao = a.if_object(); ao && ao->contains("name") && ao->at("name").is_string())
+        if (auto *ap = ao->if_contains("approval"); ap && ap->is_object())
+          approval[ao->at("name").as_string()] = *ap;
+  o["action_approval"] = std::move(approval);
   return o;
 }
 

@@ -18,13 +18,14 @@ namespace {
 
 constexpr const char *kJobColumns =
     "id, plugin_id, account_id, action, request, schedule_id, slot_time, state, lease_owner,"
-    " lease_expires_ms, attempts, error, enqueued_ms";
+    " lease_expires_ms, attempts, error, enqueued_ms, approval, approval_item, approved_ms";
 
 Job read_job(store::Stmt &q) {
   Job j;
   int64_t attempts = 0;
   q.columns(j.id, j.plugin_id, j.account_id, j.action, j.request, j.schedule_id, j.slot_time,
-            j.state, j.lease_owner, j.lease_expires_ms, attempts, j.error, j.enqueued_ms);
+            j.state, j.lease_owner, j.lease_expires_ms, attempts, j.error, j.enqueued_ms,
+            j.approval, j.approval_item, j.approved_ms);
   j.attempts = static_cast<int>(attempts);
   return j;
 }
@@ -172,10 +173,10 @@ Job JobQueue::enqueue(Job j) {
   j.attempts = 0;
   store::Stmt add(db_,
                   "INSERT INTO jobs (id, plugin_id, account_id, action, request, schedule_id,"
-                  " slot_time, state, enqueued_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?,"
-                  " 'queued', ?, ?)");
+                  " slot_time, state, enqueued_ms, updated_ms, approval) VALUES (?, ?, ?, ?, ?,"
+                  " ?, ?, 'queued', ?, ?, ?)");
   add.bind_all(j.id, j.plugin_id, j.account_id, j.action, j.request, j.schedule_id, j.slot_time,
-               j.enqueued_ms, j.enqueued_ms)
+               j.enqueued_ms, j.enqueued_ms, j.approval)
       .run();
   return j;
 }
@@ -309,6 +310,57 @@ bool JobQueue::finish(const std::string &id, const std::string &owner, const std
   return db_.changes() > 0;
 }
 
+bool JobQueue::hold_for_approval(const std::string &id, const std::string &owner,
+                                 const std::string &item) {
+  const int64_t now = lease_clock_ms();
+  store::Stmt q(db_,
+                "UPDATE jobs SET state = 'awaiting_approval', approval_item = ?, error = NULL,"
+                " lease_owner = NULL, lease_expires_ms = NULL, updated_ms = ? WHERE id = ? AND"
+                " state = 'running' AND lease_owner = ?");
+  q.bind_all(item, now, id, owner).run();
+  return db_.changes() > 0;
+}
+
+void JobQueue::require_approval(const std::string &id) {
+  store::Stmt q(db_, "UPDATE jobs SET approval = 'required' WHERE id = ?");
+  q.bind(1, id).run();
+}
+
+std::optional<Job> JobQueue::approve(const std::string &id, bool *taken) {
+  const int64_t now = lease_clock_ms();
+  store::Stmt q(db_,
+                "UPDATE jobs SET state = 'queued', approved_ms = ?, updated_ms = ? WHERE id = ?"
+                " AND state = 'awaiting_approval'");
+  q.bind_all(now, now, id).run();
+  *taken = db_.changes() > 0;
+  return get(id);
+}
+
+std::optional<Job> JobQueue::reject(const std::string &id, const std::string &why, bool *taken,
+                                    std::optional<std::string> *file) {
+  store::WriteTxn txn(db_);
+  const int64_t now = lease_clock_ms();
+  store::Stmt q(db_,
+                "UPDATE jobs SET state = 'rejected', error = ?, updated_ms = ?, finished_ms = ?"
+                " WHERE id = ? AND state = 'awaiting_approval'");
+  q.bind_all(why, now, now, id).run();
+  const bool rejected = db_.changes() > 0;
+  *taken = rejected;
+  auto job = get(id);
+  if (rejected && job && job->approval_item) {
+    store::Stmt f(db_, "SELECT local_file FROM history WHERE id = ?");
+    f.bind(1, *job->approval_item);
+    if (f.step() && file) *file = f.opt_text(0);
+    // Kept as a record of what was made, no longer as an outbox item to offer.
+    store::Stmt h(db_,
+                  "UPDATE history SET status = 'failed', error = ?, local_file = NULL,"
+                  " updated_at = ? WHERE id = ? AND status = 'generated'");
+    h.bind_all(why, now / 1000, *job->approval_item).run();
+  }
+  txn.commit();
+  return job;
+}
+
 std::optional<Job> JobQueue::get(const std::string &id) {
   store::Stmt q(db_, std::string("SELECT ") + kJobColumns + " FROM jobs WHERE id = ?");
   q.bind(1, id);
@@ -318,7 +370,8 @@ std::optional<Job> JobQueue::get(const std::string &id) {
 
 std::vector<Job> JobQueue::open_jobs() {
   store::Stmt q(db_, std::string("SELECT ") + kJobColumns +
-                         " FROM jobs WHERE state IN ('queued', 'running', 'interrupted')"
+                         " FROM jobs WHERE state IN ('queued', 'running', 'interrupted',"
+                         " 'awaiting_approval')"
                          " ORDER BY enqueued_ms, id");
   std::vector<Job> out;
   while (q.step()) out.push_back(read_job(q));

@@ -34,13 +34,20 @@ struct Job {
   std::optional<std::string> schedule_id;
   std::optional<int64_t> slot_time;  // the schedule's slot (Unix seconds); none by hand
   // queued, running (held under a lease), interrupted (a run by hand stopped by a signal: the
-  // next identical run resumes it, workers leave it), done, failed, cancelled.
+  // next identical run resumes it, workers leave it), awaiting_approval (made, held until
+  // approved or rejected: no worker takes it), done, failed, cancelled, rejected.
   std::string state;
   std::optional<std::string> lease_owner;  // a worker id (worker_id())
   std::optional<int64_t> lease_expires_ms;
   int attempts = 0;  // how many times it was claimed
   std::optional<std::string> error;
   int64_t enqueued_ms = 0;
+  // The approval gate (schedule/approval.hpp): "required" stops the job after its making step
+  // in awaiting_approval with what it made (approval_item: a history id); once approved
+  // (approved_ms) the next claim runs its publishing step.
+  std::string approval = "none";
+  std::optional<std::string> approval_item;
+  std::optional<int64_t> approved_ms;
 };
 
 // A claimed job, and the attempt row its last holder left unfinished (running, retrying or
@@ -118,8 +125,24 @@ class JobQueue {
   bool finish(const std::string &id, const std::string &owner, const std::string &state,
               const std::optional<std::string> &error = std::nullopt);
 
+  // Ends `owner`'s hold of job `id` after its making step: awaiting_approval, with what it
+  // made. False when the job is no longer `owner`'s.
+  bool hold_for_approval(const std::string &id, const std::string &owner, const std::string &item);
+  // Job `id` needs approval (an account's setting found when it started).
+  void require_approval(const std::string &id);
+  // The decisions on a job awaiting approval, each one conditional on that state (of two
+  // concurrent decisions one wins). Approving queues it again to publish; rejecting ends it
+  // "rejected" and marks its history record failed, without its file (the outbox no longer
+  // offers it). Return the job as it is after the call (nullopt: no such job); `*taken` says
+  // whether this call's decision took effect.
+  std::optional<Job> approve(const std::string &id, bool *taken);
+  // `why` goes to the job's error and the history record's; `file` gets the record's file
+  // (to remove) when the rejection took effect.
+  std::optional<Job> reject(const std::string &id, const std::string &why, bool *taken,
+                            std::optional<std::string> *file);
+
   std::optional<Job> get(const std::string &id);
-  // Queued, running and interrupted jobs, oldest first.
+  // Queued, running, interrupted and awaiting_approval jobs, oldest first.
   std::vector<Job> open_jobs();
   // Every job, newest first: `limit` of them after skipping `offset`.
   std::vector<Job> recent_jobs(int limit, int offset = 0);

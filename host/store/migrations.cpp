@@ -195,7 +195,68 @@ std::vector<Migration> later_steps() {
            // it at its next poll and cancels the job there.
            "ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0",
        }},
+      {11,
+       "An approval gate: jobs wait for approval after making; accounts may require it",
+       {
+           // Whether jobs of an account stop for approval before publishing (host-level, any
+           // plugin that declares how its action splits: docs/web.md).
+           "ALTER TABLE accounts ADD COLUMN approval TEXT NOT NULL DEFAULT 'none'"
+           " CHECK (approval IN ('none', 'required'))",
+           // The jobs table gains the states awaiting_approval and rejected (a CHECK
+           // change: see approval_steps below) and these columns: approval (none, required),
+           // approval_item (what the making step made: the history id the publishing step
+           // takes), approved_ms (set when approved: the next claim publishes).
+       }},
   };
+}
+
+// The jobs table of migration 11. SQLite cannot change a CHECK constraint, so it rebuilds the
+// table inside the migration's transaction (nothing references jobs); PostgreSQL adds the
+// columns and replaces the constraint (named jobs_state_check by PostgreSQL's rule for a
+// column's CHECK).
+constexpr const char *kJobStates11 =
+    "('queued', 'running', 'interrupted', 'awaiting_approval', 'done', 'failed', 'cancelled',"
+    " 'rejected')";
+
+std::vector<std::string> approval_steps(Backend backend) {
+  const std::string states = kJobStates11;
+  if (backend == Backend::postgresql)
+    return {
+        "ALTER TABLE jobs ADD COLUMN approval TEXT NOT NULL DEFAULT 'none'"
+        " CHECK (approval IN ('none', 'required'))",
+        "ALTER TABLE jobs ADD COLUMN approval_item TEXT",
+        "ALTER TABLE jobs ADD COLUMN approved_ms BIGINT",
+        "ALTER TABLE jobs DROP CONSTRAINT jobs_state_check",
+        "ALTER TABLE jobs ADD CONSTRAINT jobs_state_check CHECK (state IN " + states + ")",
+    };
+  const std::string columns =
+      "id, plugin_id, account_id, action, request, schedule_id, slot_time, state, lease_owner,"
+      " lease_expires_ms, attempts, error, enqueued_ms, updated_ms, finished_ms,"
+      " cancel_requested";
+  return {
+      "CREATE TABLE jobs_11 (id TEXT NOT NULL PRIMARY KEY, plugin_id TEXT NOT NULL,"
+      " account_id TEXT, action TEXT NOT NULL, request TEXT NOT NULL DEFAULT '{}',"
+      " schedule_id TEXT, slot_time BIGINT,"
+      " state TEXT NOT NULL CHECK (state IN " +
+          states +
+          "),"
+          " lease_owner TEXT, lease_expires_ms BIGINT, attempts INTEGER NOT NULL DEFAULT 0,"
+          " error TEXT, enqueued_ms BIGINT NOT NULL, updated_ms BIGINT NOT NULL,"
+          " finished_ms BIGINT, cancel_requested INTEGER NOT NULL DEFAULT 0,"
+          " approval TEXT NOT NULL DEFAULT 'none' CHECK (approval IN ('none', 'required')),"
+          " approval_item TEXT, approved_ms BIGINT, UNIQUE (schedule_id, slot_time))",
+      "INSERT INTO jobs_11 (" + columns + ") SELECT " + columns + " FROM jobs",
+      "DROP TABLE jobs",
+      "ALTER TABLE jobs_11 RENAME TO jobs",
+      "CREATE INDEX jobs_by_state ON jobs (state, enqueued_ms)",
+  };
+}
+
+// Statements of migration `version` that differ between the backends, run after its portable
+// ones in the same transaction.
+std::vector<std::string> backend_steps(int version, Backend backend) {
+  if (version == 11) return approval_steps(backend);
+  return {};
 }
 
 }  // namespace
@@ -258,6 +319,7 @@ std::vector<int> migrate(Db &db, int target) {
     refuse_if_newer(db, now_at);
     if (now_at >= m.version) continue;  // txn rolls back an empty transaction
     for (std::string_view sql : m.statements) db.exec(sql);
+    for (const std::string &sql : backend_steps(m.version, db.backend())) db.exec(sql);
     Stmt rec(db, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)");
     auto now = std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())

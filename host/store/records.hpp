@@ -16,9 +16,10 @@ struct Account {
   std::string id{};  // UUID; imported accounts keep the original's id
   std::string plugin_id{};
   std::string nickname{};
-  boost::json::object fields{};  // the plugin's declared fields, secrets excluded
-  boost::json::object extra{};   // fields kept from an import that the plugin does not declare
-  int64_t created_at = 0;        // Unix seconds, UTC
+  boost::json::object fields{};   // the plugin's declared fields, secrets excluded
+  boost::json::object extra{};    // fields kept from an import that the plugin does not declare
+  std::string approval = "none";  // "required": its jobs wait for approval before publishing
+  int64_t created_at = 0;         // Unix seconds, UTC
   int64_t updated_at = 0;
 };
 

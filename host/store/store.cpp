@@ -96,12 +96,12 @@ std::string Store::integrity_check() {
 // ---------------------------------------------------------------- accounts
 
 static constexpr const char *kAccountCols =
-    "id, plugin_id, nickname, fields, extra, created_at, updated_at";
+    "id, plugin_id, nickname, fields, extra, created_at, updated_at, approval";
 
 Account Store::read_account_row(Stmt &s) {
   Account a;
   std::string fields, extra;
-  s.columns(a.id, a.plugin_id, a.nickname, fields, extra, a.created_at, a.updated_at);
+  s.columns(a.id, a.plugin_id, a.nickname, fields, extra, a.created_at, a.updated_at, a.approval);
   a.fields = parse_object(fields, db_, "account fields");
   a.extra = parse_object(extra, db_, "account extra fields");
   return a;
@@ -220,6 +220,20 @@ Account Store::update_account_fields(const std::string &id, json::object changes
   for (const auto &[name, value] : secrets) {
     if (changes.contains(name)) set_secret(id, name, value);
   }
+  txn.commit();
+  return *a;
+}
+
+Account Store::set_account_approval(const std::string &id, const std::string &approval) {
+  if (approval != "none" && approval != "required")
+    throw StoreError("approval must be 'required' or 'none', got '" + approval + "'");
+  Txn txn(*this);
+  std::optional<Account> a = get_account_locked(id);
+  if (!a) throw NotFound("no account with id " + id);
+  a->approval = approval;
+  a->updated_at = unix_now();
+  Stmt up(db_, "UPDATE accounts SET approval = ?, updated_at = ? WHERE id = ?");
+  up.bind_all(approval, a->updated_at, id).run();
   txn.commit();
   return *a;
 }

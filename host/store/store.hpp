@@ -74,6 +74,9 @@ class Store {
   // Replaces some fields (others kept), validating the result when `schema` is given.
   Account update_account_fields(const std::string &id, boost::json::object changes,
                                 const AccountSchema *schema);
+  // Sets the host-level approval setting of the account: "required" (its jobs wait for
+  // approval before publishing) or "none". Throws StoreError for another value.
+  Account set_account_approval(const std::string &id, const std::string &approval);
   // Removes the account with its secrets and tokens; its history stays, detached.
   bool remove_account(const std::string &id);
 

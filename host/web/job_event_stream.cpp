@@ -12,7 +12,8 @@ namespace json = boost::json;
 namespace {
 
 bool ended(const std::string &state) {
-  return state == "done" || state == "failed" || state == "cancelled";
+  // awaiting_approval is not an end: the stream goes on through the publishing after approval.
+  return state == "done" || state == "failed" || state == "cancelled" || state == "rejected";
 }
 
 class Poller : public std::enable_shared_from_this<Poller> {

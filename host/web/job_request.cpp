@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "core/atomic_file.hpp"
+#include "schedule/approval.hpp"
 #include "web/api_json.hpp"
 #include "web/credentials.hpp"
 
@@ -101,6 +102,31 @@ std::vector<std::string> topics_of(const json::object &body) {
   return topics;
 }
 
+// "required" when the request asks for approval, or its account requires it and the action
+// can wait for it; "none" otherwise. A request cannot waive its account's requirement.
+std::string approval_of(const json::object &body, const json::object &plugin,
+                        const schedule::Job &job, const std::optional<store::Account> &account) {
+  const auto asked = opt_string(body, "approval");
+  if (asked && *asked != "required" && *asked != "none")
+    throw ApiError(http::status::bad_request, "invalid_field",
+                   "'approval' must be \"required\" or \"none\", got \"" + *asked + "\"");
+  const bool can_wait = schedule::approval_split(plugin, job.action).has_value();
+  if (asked == "required" && !can_wait) {
+    std::string which;
+    if (auto *all = plugin.if_contains("actions"); all && all->is_array())
+      for (auto &a : all->as_array())
+        if (a.is_string() && schedule::approval_split(plugin, std::string(a.as_string())))
+          which += (which.empty() ? "" : ", ") + std::string(a.as_string());
+    throw ApiError(http::status::bad_request, "approval_unsupported",
+                   "action '" + job.action + "' of plugin '" + job.plugin_id +
+                       "' cannot wait for approval (it publishes nothing, or its plugin declares "
+                       "no approval split); actions that can: " +
+                       (which.empty() ? "none" : which));
+  }
+  if (asked == "required") return "required";
+  return can_wait && account && account->approval == "required" ? "required" : "none";
+}
+
 }  // namespace
 
 std::vector<schedule::Job> jobs_of_request(ApiContext &api, const json::object &body) {
@@ -117,14 +143,17 @@ std::vector<schedule::Job> jobs_of_request(ApiContext &api, const json::object &
           actions->as_array().end())
     throw ApiError(http::status::bad_request, "unknown_action",
                    "plugin '" + job.plugin_id + "' has no action '" + job.action + "'");
-  if (auto account = opt_string(body, "account")) {
+  std::optional<store::Account> account;
+  if (auto name = opt_string(body, "account")) {
     try {
-      job.account_id = api.store.resolve_account(*account, job.plugin_id).id;
+      account = api.store.resolve_account(*name, job.plugin_id);
+      job.account_id = account->id;
     } catch (const store::StoreError &) {
       throw ApiError(http::status::bad_request, "unknown_account",
-                     "plugin '" + job.plugin_id + "' has no account '" + *account + "'");
+                     "plugin '" + job.plugin_id + "' has no account '" + *name + "'");
     }
   }
+  job.approval = approval_of(body, *plugin, job, account);
   json::object options;
   if (auto *o = body.if_contains("options")) {
     if (!o->is_object())

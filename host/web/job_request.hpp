@@ -5,6 +5,8 @@
 // "folder", e.g. youtube's script and outbox) are refused: a client's path never reaches the
 // file system; a script is sent as text instead ("script_text"), which the server keeps in its
 // own folder and passes as the script option. "topics": [...] starts one job per topic.
+// "approval": "required" makes each job wait for approval after its making step
+// (schedule/approval.hpp); an account that requires approval makes it so too.
 #pragma once
 
 #include <boost/json/object.hpp>

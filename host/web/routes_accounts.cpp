@@ -1,6 +1,7 @@
 // host/web/routes_accounts.cpp — accounts: list, show, add, change, remove. Fields are checked
 // against the plugin's declared account fields; secret fields are write-only (an account shows
 // the names of its secrets, never their values).
+#include "schedule/approval.hpp"
 #include "store/account_schema.hpp"
 #include "web/api_context.hpp"
 #include "web/api_json.hpp"
@@ -18,6 +19,7 @@ json::object account_json(store::Store &store, const store::Account &a) {
           {"nickname", a.nickname},
           {"fields", a.fields},
           {"secrets", std::move(secrets)},
+          {"approval", a.approval},
           {"created_at", a.created_at},
           {"updated_at", a.updated_at}};
 }
@@ -48,6 +50,24 @@ json::object fields_of(const json::object &body) {
   return f->as_object();
 }
 
+// The body's "approval" ("required" or "none"), checked: only an account of a plugin with an
+// action that can wait for approval may require it.
+std::optional<std::string> approval_of(ApiContext &api, const json::object &body,
+                                       const std::string &plugin) {
+  auto approval = opt_string(body, "approval");
+  if (!approval) return std::nullopt;
+  if (*approval != "required" && *approval != "none")
+    throw ApiError(http::status::bad_request, "invalid_field",
+                   "'approval' must be \"required\" or \"none\", got \"" + *approval + "\"");
+  const json::object *p = api.plugin(plugin);
+  if (*approval == "required" && (!p || !schedule::any_approval_split(*p)))
+    throw ApiError(http::status::bad_request, "approval_unsupported",
+                   "plugin '" + plugin +
+                       "' has no action that can wait for approval, so its accounts cannot "
+                       "require it");
+  return approval;
+}
+
 Reply add(ApiContext &api, RouteContext &c) {
   json::object body = body_object(c.request);
   store::NewAccount in;
@@ -55,8 +75,14 @@ Reply add(ApiContext &api, RouteContext &c) {
   in.nickname = need_string(body, "nickname");
   in.fields = fields_of(body);
   const store::AccountSchema schema = schema_of(api, in.plugin_id);
+  const auto approval = approval_of(api, body, in.plugin_id);
   try {
-    store::Account a = api.store.add_account(std::move(in), &schema);
+    // One transaction: an account is never added without the approval it was asked with.
+    store::Account a;
+    api.store.transaction([&] {
+      a = api.store.add_account(std::move(in), &schema);
+      if (approval) a = api.store.set_account_approval(a.id, *approval);
+    });
     return json_response(http::status::created, account_json(api.store, a));
   } catch (const store::Conflict &e) {
     throw ApiError(http::status::conflict, "account_exists", e.what());
@@ -69,11 +95,16 @@ Reply change(ApiContext &api, RouteContext &c) {
   store::Account a = account_of(api, id_param(c, "id"));
   json::object body = body_object(c.request);
   json::object fields = fields_of(body);
-  if (fields.empty())
-    throw ApiError(http::status::bad_request, "missing_field", "nothing to change: give 'fields'");
+  const auto approval = approval_of(api, body, a.plugin_id);
+  if (fields.empty() && !approval)
+    throw ApiError(http::status::bad_request, "missing_field",
+                   "nothing to change: give 'fields' or 'approval'");
   const store::AccountSchema schema = schema_of(api, a.plugin_id);
   try {
-    a = api.store.update_account_fields(a.id, std::move(fields), &schema);
+    api.store.transaction([&] {
+      if (!fields.empty()) a = api.store.update_account_fields(a.id, std::move(fields), &schema);
+      if (approval) a = api.store.set_account_approval(a.id, *approval);
+    });
   } catch (const store::StoreError &e) {
     throw ApiError(http::status::bad_request, "invalid_account", e.what());
   }

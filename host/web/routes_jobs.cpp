@@ -1,11 +1,13 @@
 // host/web/routes_jobs.cpp — jobs: start (one, or a batch), list, show (steps, progress,
 // attempts, result, errors), cancel, and their event streams. Jobs are enqueued in the store's
 // job queue; whichever worker claims them runs them (the serving process's own, or `worker`
-// processes on any host sharing the store).
+// processes on any host sharing the store). A job awaiting approval is approved or rejected
+// here (schedule/approval.hpp).
 #include <boost/json.hpp>
 #include <charconv>
 
 #include "log/redaction.hpp"
+#include "schedule/approval.hpp"
 #include "web/api_context.hpp"
 #include "web/api_json.hpp"
 #include "web/job_event_stream.hpp"
@@ -39,7 +41,10 @@ json::object job_json(ApiContext &api, const schedule::Job &j) {
                  {"attempts", j.attempts},
                  {"error", j.error ? json::value(log::redact(*j.error)) : json::value(nullptr)},
                  {"schedule_id", opt(j.schedule_id)},
-                 {"enqueued_ms", j.enqueued_ms}};
+                 {"enqueued_ms", j.enqueued_ms},
+                 {"approval", j.approval},
+                 {"approval_item", opt(j.approval_item)},
+                 {"approved_ms", opt(j.approved_ms)}};
   json::error_code ec;
   json::value request = json::parse(j.request, ec);
   json::object options;
@@ -132,6 +137,21 @@ Reply cancel(ApiContext &api, RouteContext &c) {
       json::object{{"id", id}, {"state", *state}, {"cancel_requested", *state == "running"}});
 }
 
+// POST /jobs/{id}/approve and /reject: 200 with the job, 404 for an unknown job, 409 for a job
+// not awaiting approval (nothing changes then).
+Reply decide(ApiContext &api, RouteContext &c, bool approve) {
+  const std::string &id = id_param(c, "id");
+  const schedule::Decision d = approve ? schedule::approve_job(api.queue, *api.events, id)
+                                       : schedule::reject_job(api.queue, *api.events, id);
+  if (d.kind == schedule::Decision::Kind::unknown_job)
+    throw ApiError(http::status::not_found, "unknown_job", "no job '" + id + "'");
+  if (d.kind == schedule::Decision::Kind::not_awaiting)
+    throw ApiError(http::status::conflict, "not_awaiting_approval",
+                   schedule::decision_refusal(d, id) + "; only a job awaiting approval can be " +
+                       (approve ? "approved" : "rejected"));
+  return show(api, c);
+}
+
 int64_t last_event_id(const RouteContext &c) {
   auto it = c.request.find("Last-Event-ID");
   if (it == c.request.end()) return 0;
@@ -157,6 +177,10 @@ void add_job_routes(Router &router, ApiContext &api) {
              [&api](RouteContext &c) { return show(api, c); });
   router.add(http::verb::post, "/api/v1/jobs/{id}/cancel", Access::token,
              [&api](RouteContext &c) { return cancel(api, c); });
+  router.add(http::verb::post, "/api/v1/jobs/{id}/approve", Access::token,
+             [&api](RouteContext &c) { return decide(api, c, true); });
+  router.add(http::verb::post, "/api/v1/jobs/{id}/reject", Access::token,
+             [&api](RouteContext &c) { return decide(api, c, false); });
   router.add(http::verb::get, "/api/v1/jobs/{id}/events", Access::signature,
              [&api](RouteContext &c) -> Reply {
                const std::string &id = id_param(c, "id");

@@ -1,5 +1,5 @@
 // plugins/youtube/describe.cpp — the describe() document. "run" and "generate" take the same
-// options but for --publish: they are written once.
+// options but for --publish: they are written once. "publish" publishes a kept Short.
 #include "describe.hpp"
 
 #include <string>
@@ -43,8 +43,11 @@ constexpr const char *kOptionsAfter = R"json(
        {"name": "sentences", "type": "integer", "minimum": 1, "maximum": 30, "help": "How many sentences the written script has"}
 )json";
 
+// "approval": how the host splits run when the job must wait for approval (docs/web.md):
+// generate makes it, publish publishes what generate made.
 constexpr const char *kRun =
     R"json({"name": "run", "summary": "Make a Short and upload it to the account's YouTube channel (with --publish outbox: make it and keep it in the outbox, no upload)",
+     "approval": {"make": "generate", "publish": "publish", "publish_options": ["publish", "also-publish"]},
      "options": [)json";
 constexpr const char *kRunPublish =
     R"json({"name": "publish", "type": "string", "enum": ["youtube", "outbox"], "help": "youtube (the default): upload the Short; outbox: a dry run that only makes it and keeps it in the outbox"},)json";
@@ -54,6 +57,14 @@ constexpr const char *kGenerate =
 constexpr const char *kGeneratePublish =
     R"json({"name": "publish", "type": "string", "enum": ["outbox"], "help": "Always the outbox: generate never uploads (use run to upload)"},)json";
 
+constexpr const char *kPublish =
+    R"json(    {"name": "publish", "summary": "Publish a Short the outbox holds (made by generate, or held for approval): upload it to the account's channel exactly once through the publication ledger, and share it with --also-publish",
+     "options": [
+       {"name": "item", "type": "string", "required": true, "help": "The Short to publish: its history id (automuse-host history --plugin youtube --json)"},
+       {"name": "publish", "type": "string", "enum": ["youtube", "outbox"], "help": "youtube (the default): upload it; outbox: upload nothing, only share it with --also-publish"},
+       {"name": "also-publish", "type": "string", "help": "Also share the Short through another plugin, as PLUGIN:ACCOUNT (e.g. twitter:main; comma-separated for several): its link after an upload, else the video"}
+     ]},
+)json";
 constexpr const char *kAuth =
     R"json(    {"name": "auth", "summary": "Authorise the account for uploads with Google in a browser (automuse-host auth youtube --account A)",
      "options": )json";
@@ -69,7 +80,7 @@ std::string short_action(const char *action, const char *publish) {
 
 std::string document() {
   return std::string(kHead) + short_action(kRun, kRunPublish) +
-         short_action(kGenerate, kGeneratePublish) + kAuth +
+         short_action(kGenerate, kGeneratePublish) + kPublish + kAuth +
          std::string(plugin_support::auth_options_json()) + kTail;
 }
 

@@ -20,14 +20,13 @@
 #include "script_step.hpp"
 #include "service_calls.hpp"
 #include "share_step.hpp"
+#include "short_result.hpp"
 #include "speech_step.hpp"
 #include "workspace_step.hpp"
 
 namespace youtube {
 namespace fs = std::filesystem;
 namespace json = boost::json;
-
-namespace {
 
 std::string config_section(const am::host &host) {
   const auto *cfg = host.find<am_config>(AM_CONFIG_SERVICE_ID);
@@ -36,6 +35,8 @@ std::string config_section(const am::host &host) {
   if (cfg->plugin_section(host.get(), out.out()) != AM_OK) return "{}";
   return out.str();
 }
+
+namespace {
 
 void start_job(JobContext &ctx, const std::string &action) {
   const Account &account = ctx.settings.account;
@@ -67,35 +68,6 @@ am::task<void> finish_job(JobContext &ctx, const std::string &pending_key, const
   co_await std::move(clean);
 }
 
-// The action's result; a failed share is the run's error once everything else is done.
-std::string result_json(const JobContext &ctx, const Metadata &metadata, const Stored &stored,
-                        const Published &published, const PublishPlan &plan, const Shares &shares) {
-  const fs::path folder = stored.folder;
-  json::object result{{"outbox", stored.folder},
-                      {"video", stored.video},
-                      {"thumbnail", (folder / "thumbnail.jpg").string()},
-                      {"metadata", (folder / "metadata.json").string()},
-                      {"title", metadata.title},
-                      {"duration", stored.duration},
-                      {"seconds", std::round(ctx.clock.elapsed() * 100) / 100}};
-  if (!stored.history_id.empty()) result["history_id"] = stored.history_id;
-  if (!published.video_id.empty()) {
-    result["video_id"] = published.video_id;
-    result["url"] = published.url;
-    if (published.already_published) result["already_published"] = true;
-  }
-  if (!plan.cross_posts.empty()) result["shared"] = shares.shared;
-  if (!shares.error.empty()) {
-    const bool uncertain = shares.status == AM_UNCERTAIN;
-    throw am::error(uncertain ? AM_UNCERTAIN : AM_ERROR,
-                    "the Short is made (" +
-                        (published.url.empty() ? stored.folder : published.url) + ") but " +
-                        (uncertain ? "a share's outcome is uncertain: " : "sharing it failed: ") +
-                        shares.error);
-  }
-  return json::serialize(result);
-}
-
 }  // namespace
 
 am::task<std::string> run_pipeline(am::job job, am::action_request request) {
@@ -117,10 +89,12 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
   auto rendering =
       render_short(ctx, ws, draft.scenes, voice.speech, !shares_video_file(plan.cross_posts));
   const Rendered rendered = co_await std::move(rendering);
-  auto storing = store_short(ctx, MadeShort{script, ws, draft, voice, rendered, made});
+  // The ledger's key of the Short, kept in its history record too: a later `publish` of it
+  // (after approval) publishes under the same key as this run would.
+  const std::string digest = digest_of(ctx, draft, rendered, ws);
+  auto storing = store_short(ctx, MadeShort{script, ws, draft, voice, rendered, made, digest});
   const Stored stored = co_await std::move(storing);
 
-  const std::string digest = digest_of(ctx, draft, rendered, ws);
   Published published;
   if (plan.to_youtube) {
     auto uploading = upload_short(ctx, plan.api, draft.metadata, stored, digest);
@@ -134,7 +108,7 @@ am::task<std::string> run_pipeline(am::job job, am::action_request request) {
   auto finishing = finish_job(ctx, script.pending_key, ws);
   co_await std::move(finishing);
   job.log().info("youtube: done in " + format_seconds(ctx.clock.elapsed()) + ": " + stored.folder);
-  co_return result_json(ctx, draft.metadata, stored, published, plan, shares);
+  co_return short_result_json(ctx, draft.metadata, stored, published, plan, shares);
 }
 
 }  // namespace youtube

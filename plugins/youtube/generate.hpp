@@ -15,4 +15,7 @@ namespace youtube {
 // "video_id", "url"; "shared" with --also-publish}).
 am::task<std::string> run_pipeline(am::job job, am::action_request request);
 
+// The plugin's section of automuse.json ("{}" without one).
+std::string config_section(const am::host &host);
+
 }  // namespace youtube

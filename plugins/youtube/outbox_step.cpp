@@ -117,6 +117,8 @@ std::string add_history(const JobContext &ctx, const MadeShort &m, const Stored 
                               {"tags", strings(m.draft.metadata.tags)}};
   // The topic is what a later fresh topic must not repeat.
   if (!m.script.topic.empty()) rec["extra"].as_object()["topic"] = m.script.topic;
+  // What `publish` needs to publish it later under the key this run would use.
+  if (!m.digest.empty()) rec["extra"].as_object()["digest"] = m.digest;
   const std::string text = json::serialize(rec);
   am::buffer out, err;
   if (store->add_history(host.get(), am::to_am_str(text), out.out(), err.out()) != AM_OK) {

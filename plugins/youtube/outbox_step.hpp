@@ -22,6 +22,7 @@ struct MadeShort {
   const Voice &voice;
   const Rendered &rendered;
   const Provenance &made;
+  const std::string &digest;  // the ledger's key of the Short (publication.hpp), kept with it
 };
 
 struct Stored {

@@ -5,6 +5,7 @@
 #include "auth_action.hpp"
 #include "describe.hpp"
 #include "generate.hpp"
+#include "publish_kept.hpp"
 
 namespace {
 
@@ -28,6 +29,8 @@ am_str youtube_describe() {
 am_status youtube_start_action(const am_action_call *call) {
   const auto action = am::view(call->action);
   if (action == "auth") return am::start_coroutine_action(g_host.get(), call, youtube::auth_action);
+  if (action == "publish")
+    return am::start_coroutine_action(g_host.get(), call, youtube::publish_kept);
   if (action != "run" && action != "generate") return AM_UNSUPPORTED;
   return am::start_coroutine_action(g_host.get(), call, youtube::run_pipeline);
 }

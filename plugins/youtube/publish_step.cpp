@@ -12,7 +12,7 @@ PublishPlan plan_publishing(const JobContext &ctx, const std::string &action,
                             const std::string &config_json) {
   const Options &options = ctx.settings.options;
   PublishPlan plan;
-  plan.to_youtube = action == "run" && options.publish == "youtube";
+  plan.to_youtube = (action == "run" || action == "publish") && options.publish == "youtube";
   plan.api = parse_api_config(config_json);
   if (plan.to_youtube && ctx.settings.account.pseudo)
     throw am::error(AM_INVALID_ARGUMENT,

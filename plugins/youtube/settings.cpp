@@ -114,7 +114,7 @@ Account parse_account(const json::value *v) {
 Options parse_options(const std::string &action, const json::value *v) {
   Options o;
   // `run` publishes; `generate` (and `run --publish outbox`, the dry run) keeps the outbox.
-  o.publish = action == "run" ? "youtube" : "outbox";
+  o.publish = action == "run" || action == "publish" ? "youtube" : "outbox";
   if (!v || v->is_null()) return o;
   const json::object *obj = v->if_object();
   if (!obj) bad("options: must be an object");
@@ -150,6 +150,8 @@ Options parse_options(const std::string &action, const json::value *v) {
         b = e + 1;
       }
       if (o.also_publish.empty()) bad("option --also-publish needs PLUGIN:ACCOUNT");
+    } else if (k == "item" && action == "publish") {
+      o.item = option_string(value, k);
     } else if (k == "outbox") {
       o.outbox_dir = option_string(value, k);
     } else if (k == "sentences") {
@@ -167,6 +169,8 @@ Options parse_options(const std::string &action, const json::value *v) {
     }
   }
   if ((o.width == 0) != (o.height == 0)) bad("options --width and --height go together");
+  if (action == "publish" && o.item.empty())
+    bad("action 'publish' needs --item: the history id of the Short to publish");
   if (action == "generate" && obj->contains("publish") && o.publish == "youtube")
     bad("action 'generate' keeps the video in the outbox: use action 'run' to publish to "
         "YouTube");

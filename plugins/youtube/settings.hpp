@@ -36,6 +36,7 @@ struct Options {
   std::string outbox_dir;  // where job folders go; empty: config, then the data folder
   int sentences = 0;       // LLM script length; 0 = 6
   std::vector<std::string> also_publish;  // "PLUGIN:ACCOUNT" targets to share the Short with
+  std::string item;                       // `publish`: the history id of the kept Short to publish
 };
 
 // The plugin's section of automuse.json (`plugins.youtube`).

@@ -1,0 +1,349 @@
+// tests/web/approval_test.cpp — the approval gate end to end (docs/web.md): `automuse-host serve`
+// in a sandbox over real HTTP on loopback, the youtube plugin making a Short offline (real
+// espeak-ng and FFmpeg) and uploading it to the fake YouTube (tests/support/youtube) with tokens
+// from the fake Google token endpoint. A job with approval required stops in awaiting_approval
+// with nothing uploaded, stays so through a killed and restarted host, and once approved is
+// uploaded exactly once — the bytes of its outbox video — however often it is approved, and
+// when the host is killed in the middle of that upload the ledger settles it without a second
+// video. A rejected one is discarded with its files. The command line approves and rejects too.
+// Every JSON answer is validated against the OpenAPI document.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "http_call.hpp"
+#include "support/host_process.hpp"
+#include "support/oauth/fake_oauth.hpp"
+#include "support/temp_folder.hpp"
+#include "support/youtube/fake_youtube_upload.hpp"
+
+using namespace automuse::testing;
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char *kClientId = "1234-fake.apps.googleusercontent.com";
+constexpr const char *kClientSecret = "GOCSPX-fake-secret";
+constexpr const char *kRefreshToken = "1//fake-refresh-token";
+
+std::string file_text(const fs::path &p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class ApprovalGate : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    oauth_.add_refresh_token(kRefreshToken);
+    json::object config{{"plugins",
+                         {{"youtube",
+                           {{"client_id", kClientId},
+                            {"client_secret", kClientSecret},
+                            {"token_url", oauth_.token_url()},
+                            {"upload_url", yt_.upload_url()},
+                            {"chunk_kib", 256},
+                            {"upload_retry_base_ms", 5}}}}},
+                        // A killed host's lease lapses in a second: the restarted one resumes.
+                        {"queue", {{"poll_seconds", 0.2}, {"lease_seconds", 1}}}};
+    std::ofstream(root_ / "automuse.json") << json::serialize(config);
+    answers_ = (root_ / "answers.jsonl").string();
+  }
+
+  HostResult cli(const std::string &args) {
+    return run_host(host_exe(HOST_EXE), PLUGIN_DIR, root_, args);
+  }
+
+  void add_account(const std::string &extra = "") {
+    HostResult r =
+        cli("accounts add --plugin youtube --nickname ocean --set niche='ocean animals'"
+            " --set refresh_token=" +
+            std::string(kRefreshToken) + " " + extra);
+    ASSERT_EQ(r.code, 0) << r.err;
+  }
+
+  // Starts `automuse-host serve --slots 1` and waits for its port.
+  std::unique_ptr<HostProcess> serve() {
+    std::vector<std::string> args{"serve", "--slots", "1", "--listen", "127.0.0.1:0"};
+    auto p = std::make_unique<HostProcess>(host_argv(host_exe(HOST_EXE), PLUGIN_DIR, root_, args),
+                                           sandbox_env(root_));
+    static const std::regex port_line("\\(port ([0-9]+)\\)");
+    for (int i = 0; i < 1500; ++i) {
+      std::smatch m;
+      const std::string out = p->out();
+      if (std::regex_search(out, m, port_line)) {
+        port_ = static_cast<uint16_t>(std::stoi(m[1]));
+        token_ = file_text(root_ / "data/automuse/web/api-token");
+        while (!token_.empty() && token_.back() == '\n') token_.pop_back();
+        return p;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ADD_FAILURE() << "no port printed: " << p->out() << p->err();
+    return p;
+  }
+
+  HttpAnswer api(const std::string &method, const std::string &target, const std::string &path,
+                 const std::string &body = "") {
+    HttpAnswer a = http_call(port_, HttpCall{method, target, body, token_, "", {}});
+    record_answer(answers_, method, path, a);
+    return a;
+  }
+
+  // Starts a `run` of a short script for account ocean; `approval` is the request's field
+  // ("" for none). The job's id.
+  std::string start_run(const std::string &approval, const std::string &title = "Octopus facts") {
+    json::object body{
+        {"plugin", "youtube"},
+        {"action", "run"},
+        {"account", "ocean"},
+        {"script_text", "An octopus has three hearts. Its blood is blue. It tastes with its arms."},
+        {"options", {{"title", title}, {"width", 270}, {"height", 480}}}};
+    if (!approval.empty()) body["approval"] = approval;
+    HttpAnswer a = api("POST", "/api/v1/jobs", "/api/v1/jobs", json::serialize(body));
+    EXPECT_EQ(a.status, 201) << a.body;
+    if (a.status != 201) return "";
+    return std::string(a.json().at("jobs").at(0).at("id").as_string());
+  }
+
+  std::string events_url(const std::string &id) {
+    HttpAnswer job = api("GET", "/api/v1/jobs/" + id, "/api/v1/jobs/{id}");
+    return std::string(job.json().at("events_url").as_string());
+  }
+
+  json::object job(const std::string &id) {
+    HttpAnswer a = api("GET", "/api/v1/jobs/" + id, "/api/v1/jobs/{id}");
+    EXPECT_EQ(a.status, 200) << a.body;
+    return a.json().as_object();
+  }
+
+  // Waits (up to `seconds`) until job `id` is in `state`.
+  json::object wait_state(const std::string &id, const std::string &state, int seconds) {
+    json::object j;
+    for (int i = 0; i < seconds * 10; ++i) {
+      j = job(id);
+      if (j.at("state") == state.c_str()) return j;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << "job " << id << " never reached " << state << ": " << json::serialize(j);
+    return j;
+  }
+
+  void check_answers() {
+    HostResult check = run_in_sandbox(
+        root_, std::string("node ") + OPENAPI_CHECK + " " + OPENAPI_DOC + " " + answers_);
+    EXPECT_EQ(check.code, 0) << check.out << check.err;
+  }
+
+  TempFolder temp_;
+  fs::path root_ = temp_.path();
+  std::string answers_;
+  uint16_t port_ = 0;
+  std::string token_;
+  FakeOAuth oauth_{FakeOAuth::google_client(kClientId, kClientSecret)};
+  FakeYouTubeUpload yt_{oauth_};
+};
+
+}  // namespace
+
+TEST_F(ApprovalGate, AnApprovedShortIsUploadedOnceAfterWaitingThroughARestart) {
+  add_account();
+  auto host = serve();
+  ASSERT_NE(port_, 0);
+  const std::string id = start_run("required");
+  ASSERT_FALSE(id.empty());
+  const std::string url = events_url(id);
+  const std::string held = read_stream(port_, url, "\"name\":\"awaiting_approval\"", 240);
+  ASSERT_NE(held.find("event: state"), std::string::npos) << held;
+  ASSERT_NE(held.find("\"name\":\"awaiting_approval\""), std::string::npos) << held << host->err();
+  json::object j = wait_state(id, "awaiting_approval", 10);
+  EXPECT_EQ(j.at("approval"), "required");
+  EXPECT_EQ(j.at("action"), "run");
+  const std::string history_id(j.at("result").at("history_id").as_string());
+  EXPECT_EQ(j.at("approval_item"), history_id.c_str());
+  const std::string video_file(j.at("result").at("video").as_string());
+  ASSERT_TRUE(fs::is_regular_file(video_file));
+  EXPECT_EQ(api("GET", "/api/v1/outbox/" + history_id, "/api/v1/outbox/{id}").status, 200);
+  EXPECT_EQ(yt_.sessions_started(), 0) << "nothing goes to YouTube before approval";
+
+  // Killed and started again: still waiting, and no worker takes it.
+  host->wait(std::chrono::milliseconds(0));
+  host = serve();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // several polls, a lease
+  EXPECT_EQ(job(id).at("state"), "awaiting_approval");
+  EXPECT_EQ(yt_.sessions_started(), 0);
+
+  HttpAnswer ok = api("POST", "/api/v1/jobs/" + id + "/approve", "/api/v1/jobs/{id}/approve");
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_NE(ok.json().at("approved_ms"), nullptr);
+  HttpAnswer twice = api("POST", "/api/v1/jobs/" + id + "/approve", "/api/v1/jobs/{id}/approve");
+  EXPECT_EQ(twice.status, 409) << twice.body;
+  EXPECT_EQ(twice.json().at("error").at("code"), "not_awaiting_approval");
+  const std::string rest = read_stream(port_, url, "event: end", 120);
+  EXPECT_NE(rest.find("\"name\":\"awaiting_approval\""), std::string::npos);
+  EXPECT_NE(rest.find("\"name\":\"upload\""), std::string::npos) << rest;
+  EXPECT_NE(rest.find("event: end\ndata: {\"state\":\"done\""), std::string::npos)
+      << rest << host->err();
+  j = job(id);
+  EXPECT_EQ(j.at("state"), "done");
+  ASSERT_EQ(yt_.videos().size(), 1u);
+  EXPECT_EQ(yt_.sessions_started(), 1);
+  EXPECT_EQ(yt_.videos()[0].bytes, file_text(video_file)) << "the outbox video itself went up";
+  EXPECT_EQ(j.at("result").at("video_id"), yt_.videos()[0].id.c_str());
+  EXPECT_EQ(j.at("result").at("history_id"), history_id.c_str());
+  EXPECT_EQ(api("POST", "/api/v1/jobs/" + id + "/approve", "/api/v1/jobs/{id}/approve").status,
+            409);
+  EXPECT_EQ(api("POST", "/api/v1/jobs/nothing/approve", "/api/v1/jobs/{id}/approve").status, 404);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(yt_.videos().size(), 1u);
+  EXPECT_EQ(yt_.sessions_started(), 1);
+  check_answers();
+}
+
+// Killed after YouTube stored the last byte but before its answer: the restarted host resumes
+// the approved job, the ledger's upload row leads it to ask that session, and the video it
+// holds is recorded; nothing is uploaded again.
+TEST_F(ApprovalGate, AKillDuringTheApprovedUploadIsSettledByTheLedgerWithoutASecondVideo) {
+  add_account();
+  auto host = serve();
+  ASSERT_NE(port_, 0);
+  const std::string id = start_run("required");
+  ASSERT_FALSE(id.empty());
+  wait_state(id, "awaiting_approval", 240);
+  yt_.delay_answer_to_chunk(1, std::chrono::seconds(30));
+  ASSERT_EQ(api("POST", "/api/v1/jobs/" + id + "/approve", "/api/v1/jobs/{id}/approve").status,
+            200);
+  for (int i = 0; i < 600 && yt_.videos().empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(yt_.videos().size(), 1u) << host->err();
+  host->wait(std::chrono::milliseconds(0));  // SIGKILL while the answer is held back
+  host = serve();
+  const std::string rest = read_stream(port_, events_url(id), "event: end", 120);
+  EXPECT_NE(rest.find("event: end\ndata: {\"state\":\"done\""), std::string::npos)
+      << rest << host->err();
+  EXPECT_EQ(yt_.videos().size(), 1u);
+  EXPECT_EQ(yt_.sessions_started(), 1) << "the same session was asked, none started anew";
+  const auto puts = yt_.puts();
+  ASSERT_GE(puts.size(), 2u);
+  EXPECT_TRUE(puts.back().status_query);
+  EXPECT_EQ(job(id).at("result").at("video_id"), yt_.videos()[0].id.c_str());
+  HostResult list = cli("publications --json");
+  ASSERT_EQ(list.code, 0) << list.err;
+  const json::array rows = json::parse(list.out).as_array();
+  ASSERT_EQ(rows.size(), 1u) << list.out;
+  EXPECT_EQ(rows[0].at("state"), "published");
+}
+
+TEST_F(ApprovalGate, ARejectedShortIsDiscardedAndNothingIsUploaded) {
+  add_account();
+  auto host = serve();
+  ASSERT_NE(port_, 0);
+  const std::string id = start_run("required");
+  ASSERT_FALSE(id.empty());
+  json::object j = wait_state(id, "awaiting_approval", 240);
+  const std::string history_id(j.at("result").at("history_id").as_string());
+  const fs::path folder =
+      fs::path(std::string(j.at("result").at("video").as_string())).parent_path();
+  ASSERT_TRUE(fs::exists(folder / "video.mp4"));
+
+  HttpAnswer no = api("POST", "/api/v1/jobs/" + id + "/reject", "/api/v1/jobs/{id}/reject");
+  ASSERT_EQ(no.status, 200) << no.body;
+  EXPECT_EQ(no.json().at("state"), "rejected");
+  EXPECT_FALSE(fs::exists(folder)) << "the outbox files are gone";
+  const std::string stream = read_stream(port_, events_url(id), "event: end", 30);
+  EXPECT_NE(stream.find("event: end\ndata: {\"state\":\"rejected\""), std::string::npos) << stream;
+  EXPECT_EQ(api("GET", "/api/v1/outbox/" + history_id, "/api/v1/outbox/{id}").status, 404);
+  HttpAnswer outbox = api("GET", "/api/v1/outbox", "/api/v1/outbox");
+  EXPECT_EQ(outbox.body.find(history_id), std::string::npos) << "no longer offered";
+  EXPECT_EQ(api("POST", "/api/v1/jobs/" + id + "/reject", "/api/v1/jobs/{id}/reject").status, 409);
+  EXPECT_EQ(api("POST", "/api/v1/jobs/" + id + "/approve", "/api/v1/jobs/{id}/approve").status,
+            409);
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(job(id).at("state"), "rejected");
+  EXPECT_EQ(yt_.sessions_started(), 0);
+  HostResult history = cli("history --plugin youtube --json");
+  ASSERT_EQ(history.code, 0) << history.err;
+  const json::array rows = json::parse(history.out).as_array();
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].at("status"), "failed");
+  EXPECT_EQ(rows[0].at("local_file"), nullptr);
+  check_answers();
+}
+
+// The account's setting gates jobs that do not ask; the command line approves and rejects.
+TEST_F(ApprovalGate, TheCommandLineApprovesAndRejectsJobsOfAnAccountThatRequiresApproval) {
+  add_account("--approval required");
+  HostResult shown = cli("accounts show ocean");
+  EXPECT_NE(shown.out.find("approval: required"), std::string::npos) << shown.out;
+  auto host = serve();
+  ASSERT_NE(port_, 0);
+  const std::string first = start_run("", "Octopus facts");
+  const std::string second = start_run("none", "Blue blood");  // cannot waive the account's
+  ASSERT_FALSE(first.empty());
+  ASSERT_FALSE(second.empty());
+  EXPECT_EQ(job(first).at("approval"), "required");
+  wait_state(first, "awaiting_approval", 240);
+  wait_state(second, "awaiting_approval", 240);
+
+  HostResult unknown = cli("jobs approve no-such-job");
+  EXPECT_NE(unknown.code, 0);
+  EXPECT_NE(unknown.err.find("no job 'no-such-job'"), std::string::npos) << unknown.err;
+  HostResult listed = cli("jobs");
+  EXPECT_NE(listed.out.find("awaiting_approval"), std::string::npos) << listed.out;
+
+  HostResult rejected = cli("jobs reject " + first);
+  ASSERT_EQ(rejected.code, 0) << rejected.err;
+  EXPECT_NE(rejected.out.find("nothing was published"), std::string::npos) << rejected.out;
+  HostResult again = cli("jobs reject " + first);
+  EXPECT_NE(again.code, 0);
+  EXPECT_NE(again.err.find("is not awaiting approval (its state: rejected)"), std::string::npos)
+      << again.err;
+
+  HostResult approved = cli("jobs approve " + second.substr(0, 8));  // a prefix, as listed
+  ASSERT_EQ(approved.code, 0) << approved.err;
+  EXPECT_NE(approved.out.find("queued to publish"), std::string::npos) << approved.out;
+  wait_state(second, "done", 120);
+  EXPECT_EQ(job(first).at("state"), "rejected");
+  ASSERT_EQ(yt_.videos().size(), 1u);
+  EXPECT_EQ(yt_.videos()[0].metadata.at("snippet").at("title"), "Blue blood");
+
+  HostResult done = cli("jobs approve " + second);
+  EXPECT_NE(done.code, 0);
+  EXPECT_NE(done.err.find("not awaiting approval (its state: done)"), std::string::npos)
+      << done.err;
+  EXPECT_EQ(yt_.videos().size(), 1u);
+}
+
+TEST_F(ApprovalGate, ApprovalIsRefusedWhereItCannotApply) {
+  add_account();
+  auto host = serve();
+  ASSERT_NE(port_, 0);
+  HttpAnswer gen = api("POST", "/api/v1/jobs", "/api/v1/jobs",
+                       R"({"plugin": "youtube", "action": "generate", "approval": "required",
+                           "script_text": "Hello there."})");
+  EXPECT_EQ(gen.status, 400) << gen.body;
+  EXPECT_EQ(gen.json().at("error").at("code"), "approval_unsupported");
+  EXPECT_NE(gen.body.find("actions that can: run"), std::string::npos) << gen.body;
+  HttpAnswer odd = api("POST", "/api/v1/jobs", "/api/v1/jobs",
+                       R"({"plugin": "youtube", "action": "run", "approval": "maybe"})");
+  EXPECT_EQ(odd.status, 400) << odd.body;
+  HttpAnswer bad = api("PATCH", "/api/v1/accounts/ocean", "/api/v1/accounts/{id}",
+                       R"({"approval": "sometimes"})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  HttpAnswer set = api("PATCH", "/api/v1/accounts/ocean", "/api/v1/accounts/{id}",
+                       R"({"approval": "required"})");
+  ASSERT_EQ(set.status, 200) << set.body;
+  EXPECT_EQ(set.json().at("approval"), "required");
+  HttpAnswer jobs = api("GET", "/api/v1/jobs", "/api/v1/jobs");
+  EXPECT_EQ(jobs.json().at("jobs").as_array().size(), 0u) << "nothing was enqueued";
+  HostResult odd_cli = cli("accounts set ocean --approval sometimes");
+  EXPECT_NE(odd_cli.code, 0);
+  EXPECT_NE(odd_cli.err.find("--approval must be required or none"), std::string::npos)
+      << odd_cli.err;
+  check_answers();
+}
