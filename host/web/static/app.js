@@ -198,6 +198,13 @@ function createActionChanged() {
   fillSelect($("c-aspect"), ((aspect && aspect.enum) || []).map((v) => [v, v]), true);
   $("c-aspect").closest(".field").hidden = !aspect;
   $("c-voice-field").hidden = !specs.some((o) => o.name === "voice");
+  // Only an action that splits into making and publishing can wait (the plugin's
+  // action_approval); without that list the server's answer says.
+  const p = plugin($("c-plugin").value);
+  const gated = !p.action_approval || Boolean(p.action_approval[$("c-action").value]);
+  $("c-approval").disabled = !gated;
+  if (!gated) $("c-approval").checked = false;
+  $("c-approval-note").textContent = gated ? "" : "(this action publishes nothing)";
   const more = specs.filter((o) => !OWN_OPTIONS.has(o.name) && !namesPath(o));
   $("c-options").replaceChildren(...more.map((o) => optionControl(o, "c-opt-")));
   $("c-more").hidden = more.length === 0;
@@ -333,12 +340,12 @@ function renderJob(t) {
       el("li", { class: s.state, text: name + (s.percent != null && s.state === "running" ? " " + s.percent + " %" : "") })));
   const parts = [head, steps, progressOf(t)];
   if (j.error) parts.push(el("p", { class: "error-text", text: j.error }));
+  parts.push(jobButtons(t)); // before the player: Approve and Reject stay in sight
   if (t.result) {
     // One player per job: a render must not restart what is playing.
     if (!t.video) t.video = playerOf(t.result, j.state === "awaiting_approval" || t.fresh);
     parts.push(t.video);
   }
-  parts.push(jobButtons(t));
   // The <progress> keeps its identity, so its value changes (and a screen reader's focus) stay.
   t.card.replaceChildren(...parts);
 }
@@ -424,7 +431,7 @@ async function loadDetail(t) {
     if (job.progress && job.progress.percent != null) t.percent = job.progress.percent;
   }
   const hid = (job.result && job.result.history_id) || job.approval_item;
-  if (hid && !t.result) t.result = await api("GET", "/outbox/" + encodeURIComponent(hid));
+  if (hid && !t.result && job.state !== "rejected") t.result = await api("GET", "/outbox/" + encodeURIComponent(hid));
   renderJob(t);
 }
 
@@ -442,6 +449,7 @@ function watch(t) {
     });
   on("state", (e) => {
     t.job.state = e.name;
+    if (e.name === "rejected") t.result = t.video = null; // its files are gone
     if (e.name === "awaiting_approval" || e.name === "done") loadDetail(t).catch(() => {});
   });
   on("step_started", (e) => t.steps.set(e.name, { state: "running", percent: null }));
@@ -457,6 +465,7 @@ function watch(t) {
     es.close();
     t.source = null;
     t.job.state = e.state || t.job.state;
+    if (t.job.state === "rejected") t.result = t.video = null;
     loadDetail(t).catch(() => {});
     loadHistory().catch(() => {});
   });

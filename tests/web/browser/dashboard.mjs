@@ -5,8 +5,9 @@
 // that the Content-Security-Policy blocks nothing the page does, adds an account and a
 // schedule, makes a Short offline through the create form while recording every value the
 // job's progress bar takes, plays the video (its requests answered 206 with Content-Range, a
-// seek, currentTime advancing), approves it when the server has the approval gate, finds it in
-// history, and keeps screenshots (desktop and phone) in OUTDIR. Exits non-zero on any failure.
+// seek, currentTime advancing), approves it (when the server has the approval gate), finds it in
+// history, and keeps screenshots (desktop, phone, awaiting approval) in OUTDIR. Exits non-zero on
+// any failure.
 // The login link comes in the environment (AUTOMUSE_LOGIN_LINK), and its code never reaches
 // the output, not even in an error's text.
 //   AUTOMUSE_LOGIN_LINK=http://…/login#code=… node dashboard.mjs OUTDIR [--approval]
@@ -189,6 +190,10 @@ async function createShort(page) {
   await page.selectOption("#c-aspect", "9:16");
   // With the approval gate: run (which can wait for approval), publishing to the outbox only,
   // so nothing is uploaded; without it: generate.
+  if (approval) {
+    await page.selectOption("#c-action", "generate");
+    check(await page.isDisabled("#c-approval"), "generate (which publishes nothing) cannot be asked to wait for approval");
+  }
   await page.selectOption("#c-action", approval ? "run" : "generate");
   if (approval) await page.check("#c-approval");
   await page.click("#c-more summary");
@@ -272,6 +277,8 @@ async function playVideo(page, job, media) {
 
 async function approve(page, job) {
   const card = page.locator('li[data-job="' + job + '"]');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(outDir, "dashboard-awaiting-approval.png") });
   await card.getByRole("button", { name: /^Approve/ }).click();
   await card.locator(".badge", { hasText: /^done$/ }).waitFor({ timeout: 60000 });
   check(true, "approved; the job is done");
