@@ -13,6 +13,7 @@ AUTOMUSE_PACKAGES=(
   libgtest-dev libgmock-dev
   python3 python3-aiohttp
   nodejs
+  chromium
   nghttp2-server
   dpkg-dev lintian
 )

@@ -17,6 +17,11 @@ fi
 if [ ! -d tests/web/openapi/node_modules/@seriousme/openapi-schema-validator ]; then
   (cd tests/web/openapi && npm ci --no-audit --no-fund)
 fi
+# The dashboard's browser test drives Debian's chromium through npm's playwright-core (pinned);
+# no browser is downloaded.
+if [ ! -d tests/web/browser/node_modules/playwright-core ]; then
+  (cd tests/web/browser && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
+fi
 
 BUILD_DIR=${BUILD_DIR:-build}
 JOBS=${JOBS:-$(nproc)}

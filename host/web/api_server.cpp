@@ -8,6 +8,7 @@
 #include "log/redaction.hpp"
 #include "web/api_json.hpp"
 #include "web/host_check.hpp"
+#include "web/static_files.hpp"
 
 namespace automuse::web {
 namespace json = boost::json;
@@ -113,6 +114,8 @@ Reply ApiServer::route(Request &request, const std::string &client) {
     return error_response(http::status::bad_request, "bad_target",
                           "the request's target is "
                           "not a path");
+  // The page's files need no token: they hold no secret, and every call the page makes does.
+  if (auto page = static_reply(request, url->path())) return std::move(*page);
   RouteContext c{request, client, {}, {}, url->path()};
   std::vector<std::string> segments;
   for (auto s : url->segments()) segments.push_back(s);

@@ -2,7 +2,8 @@
 // request passes before its route runs (the Host header, the token or a signed URL, the
 // lock-out of clients that keep failing), the routes of every resource, the login exchange,
 // and the answers' errors as JSON. A request's method, path (never its query, which may hold a
-// signature) and status are logged; tokens and signatures never are.
+// signature) and status are logged; tokens and signatures never are. The dashboard page's
+// static files (web/static_files.hpp) are answered beside the API, without a token.
 #pragma once
 
 #include <boost/asio/ip/tcp.hpp>

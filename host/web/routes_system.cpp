@@ -15,8 +15,8 @@ namespace {
 
 json::object plugin_json(const json::object &p) {
   json::object o;
-  for (const char *key :
-       {"id", "name", "version", "description", "actions", "account_fields", "publishes"})
+  for (const char *key : {"id", "name", "version", "description", "actions", "account_fields",
+                          "publishes", "action_approval"})
     if (auto *v = p.if_contains(key)) o[key] = *v;
   // Each action's options as declared, else as the host reads them.
   json::object options;

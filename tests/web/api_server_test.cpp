@@ -2,7 +2,8 @@
 // fresh SQLite store with one described plugin and no worker (jobs stay queued): the OpenAPI
 // document against the router, bad input of every kind answered with a clear 4xx and the
 // database unchanged, the token and the lock-out of failing clients, the one-time login code,
-// write-only secrets, batches, cancelling, event streams and their signed URLs.
+// write-only secrets, batches, cancelling, event streams and their signed URLs; the dashboard
+// page's files served without a token under a strict Content-Security-Policy.
 #include "web/api_server.hpp"
 
 #include <gtest/gtest.h>
@@ -197,6 +198,48 @@ TEST_F(Api, TheLoginCodeIsTradedForTheTokenOnce) {
   a = call("POST", "/api/v1/login", "{\"code\": \"" + code + "\"}", "");
   EXPECT_EQ(a.status, 401);  // used
   EXPECT_EQ(a.body.find(credentials_.token), std::string::npos);
+}
+
+TEST_F(Api, ThePageIsServedWithoutATokenUnderAStrictPolicy) {
+  HttpAnswer page = call("GET", "/", "", "");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_EQ(page.header("content-type"), "text/html; charset=utf-8");
+  const std::string csp = page.header("content-security-policy");
+  EXPECT_NE(csp.find("default-src 'none'"), std::string::npos) << csp;
+  EXPECT_NE(csp.find("script-src 'self'"), std::string::npos) << csp;
+  EXPECT_EQ(csp.find("unsafe"), std::string::npos) << csp;
+  EXPECT_EQ(page.header("x-content-type-options"), "nosniff");
+  EXPECT_EQ(page.header("referrer-policy"), "no-referrer");
+  EXPECT_EQ(page.header("cache-control"), "no-cache");
+  EXPECT_TRUE(page.header("set-cookie").empty());
+  EXPECT_NE(page.body.find("<script src=\"/app.js\""), std::string::npos);
+  // The login link's page is the same page (the code is in the fragment, never sent).
+  HttpAnswer login = call("GET", "/login", "", "");
+  EXPECT_EQ(login.status, 200);
+  EXPECT_EQ(login.body, page.body);
+  for (auto [path, type] : {std::pair{"/app.js", "text/javascript; charset=utf-8"},
+                            std::pair{"/app.css", "text/css; charset=utf-8"},
+                            std::pair{"/icon.svg", "image/svg+xml"}}) {
+    HttpAnswer f = call("GET", path, "", "");
+    EXPECT_EQ(f.status, 200) << path;
+    EXPECT_EQ(f.header("content-type"), type) << path;
+    EXPECT_EQ(f.header("x-content-type-options"), "nosniff") << path;
+  }
+  // Revalidation: the same ETag is 304 without a body.
+  HttpCall again{"GET", "/app.js",
+                 "",    "",
+                 "",    {{"If-None-Match", call("GET", "/app.js", "", "").header("etag")}}};
+  HttpAnswer same = http_call(port_, again);
+  EXPECT_EQ(same.status, 304);
+  EXPECT_TRUE(same.body.empty());
+  // Everything else keeps its checks: the API needs the token, other paths are 404, the page
+  // is only read, and a foreign Host is refused for the page too.
+  EXPECT_EQ(call("GET", "/api/v1/health", "", "").status, 401);
+  EXPECT_EQ(call("GET", "/app.jsx", "", "").status, 404);
+  EXPECT_EQ(call("POST", "/", "{}", "").status, 404);
+  HttpAnswer rebound =
+      http_call(port_, HttpCall{"GET", "/", "", "", "evil.example:" + std::to_string(port_), {}});
+  EXPECT_EQ(rebound.status, 403);
 }
 
 TEST_F(Api, TheTokenIsKeptOwnerOnlyAndStaysTheSame) {
