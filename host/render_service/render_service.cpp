@@ -114,7 +114,7 @@ void run(const std::shared_ptr<am_job> &job, am_op_id id, const std::shared_ptr<
       // observer hears it there too, not on this thread: renders run niced (core/runtime.hpp),
       // and a niced thread holding the store's write lock would hold up every watcher.
       job->post([job, op, c, observer] {
-        if (observer) observer->progress(*job, "render", c.fraction);
+        if (observer) observer->progress(*job, "render", {c.fraction, c.fps, "fps", c.eta_seconds});
         if (op->progress) op->progress(op->user, &c);
       });
     };

@@ -127,7 +127,9 @@ void JobEventRecorder::logged(const am_job &job, int /*level*/, std::string_view
   add(std::move(*e));
 }
 
-void JobEventRecorder::progress(const am_job &job, std::string_view step, double fraction) {
+void JobEventRecorder::progress(const am_job &job, std::string_view step,
+                                const core::StepProgress &p) {
+  const double fraction = p.fraction;
   if (!std::isfinite(fraction)) return;
   const int64_t percent = std::clamp<int64_t>(static_cast<int64_t>(fraction * 100), 0, 100);
   const std::string key = job.run_info().job_id + "\n" + std::string(step);

@@ -67,7 +67,7 @@ class JobEventRecorder : public core::JobObserver {
  public:
   explicit JobEventRecorder(std::shared_ptr<JobEvents> events) : events_(std::move(events)) {}
   void logged(const am_job &job, int level, std::string_view message) override;
-  void progress(const am_job &job, std::string_view step, double fraction) override;
+  void progress(const am_job &job, std::string_view step, const core::StepProgress &p) override;
 
  private:
   void add(JobEvent e) noexcept;
