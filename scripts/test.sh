@@ -35,7 +35,7 @@ export AUTOMUSE_TEST_LOG_DIR="$PWD/test-logs"
 rm -rf "$AUTOMUSE_TEST_LOG_DIR"
 # The PostgreSQL sweep of the end-to-end suites (label pg-sweep, docs/testing.md) takes many
 # minutes: run it with `ctest -L pg-sweep`. Its quick part (label pg-fast) runs here.
-ctest --output-on-failure -j "$JOBS" --timeout 600 -LE 'log_scan|pg-sweep' "$@"
+ctest --output-on-failure -j "$JOBS" --timeout 600 -LE 'log_scan|pg-sweep|bench' "$@"
 if [ $# -eq 0 ]; then  # the scan wants every suite's logs, so only after a whole run
   ctest --output-on-failure --timeout 600 -L log_scan
 fi

@@ -62,7 +62,12 @@ core::Runtime &HostContext::runtime() {
     unsigned workers = 0;
     if (auto *v = config_.find("limits.renders"); v && v->is_number())
       workers = static_cast<unsigned>(std::max(0.0, v->to_number<double>()));
-    runtime_ = std::make_unique<core::Runtime>(1, workers);
+    // Renders and other CPU-heavy steps run below the threads that answer people (the web
+    // API, the command line's output): limits.worker_nice, 10 by default.
+    int nice = 10;
+    if (auto *v = config_.find("limits.worker_nice"); v && v->is_number())
+      nice = static_cast<int>(std::clamp(v->to_number<double>(), 0.0, 19.0));
+    runtime_ = std::make_unique<core::Runtime>(1, workers, nice);
   }
   return *runtime_;
 }

@@ -14,6 +14,7 @@
 
 #include "app/action_runner.hpp"
 #include "app/job_worker.hpp"
+#include "app/terminal_progress.hpp"
 #include "log/logging.hpp"
 #include "schedule/graceful_stop.hpp"
 #include "schedule/job_queue.hpp"
@@ -178,6 +179,10 @@ int run_actions(HostContext &context, const std::vector<ActionRequest> &requests
   size_t remaining = requests.size();
   int exit_code = 0;
   {
+    // On a terminal, the steps drawn live in place of the plain log lines (terminal_progress.hpp).
+    std::shared_ptr<TerminalProgress> progress;
+    if (TerminalProgress::wanted(context)) progress = std::make_shared<TerminalProgress>();
+    std::shared_ptr<void> drawing = progress ? TerminalProgress::install(progress) : nullptr;
     ActionRunner runner(context, main_io, network_jobs(context));
     // A job whose lease another process took over (this one stalled past it) is cancelled
     // here; its end is that process's to record.
@@ -202,7 +207,8 @@ int run_actions(HostContext &context, const std::vector<ActionRequest> &requests
       keeper.hold(run.job_id);
       runner.submit(request, [&, request, run_id = run.id](const ActionOutcome &o) {
         --remaining;
-        keeper.release(request.job_id);  // before the job's row changes
+        if (progress) progress->settle();  // what is printed now goes below the steps
+        keeper.release(request.job_id);    // before the job's row changes
         const std::string status = run_status(o);
         const std::optional<std::string> error =
             o.status == AM_OK ? std::nullopt : std::optional<std::string>(o.message);

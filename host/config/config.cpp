@@ -43,6 +43,7 @@ constexpr Key kKnownKeys[] = {
     {"http.allow_private_addresses", Kind::Bool},
     {"limits", Kind::Object},
     {"limits.renders", Kind::Number},
+    {"limits.worker_nice", Kind::Number},
     {"limits.network_jobs", Kind::Number},
     {"limits.response_body_mb", Kind::Number},
     {"limits.downloads_mb", Kind::Object},
@@ -248,6 +249,7 @@ std::string Config::default_text() {
   },
   "limits": {
     "renders": 0,
+    "worker_nice": 10,
     "network_jobs": 16,
     "response_body_mb": 32,
     "downloads_mb": {"image": 64, "video": 1024, "audio": 256},

@@ -2,6 +2,7 @@
 #include "log/logging.hpp"
 
 #include <fcntl.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -26,6 +27,45 @@ State &state() {
   static State s;
   return s;
 }
+
+std::mutex g_writer_mutex;
+std::shared_ptr<ConsoleWriter> g_writer;  // set_console_writer's; null: stderr
+
+std::shared_ptr<ConsoleWriter> console_writer() {
+  std::lock_guard lock(g_writer_mutex);
+  return g_writer;
+}
+
+// stderr (in colour on a terminal), or the console writer while one is set.
+class ConsoleSink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  ConsoleSink() : stderr_(std::make_shared<spdlog::sinks::stderr_color_sink_mt>()) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg &msg) override {
+    if (auto writer = console_writer()) {
+      spdlog::memory_buf_t line;
+      formatter_->format(msg, line);
+      std::string_view text(line.data(), line.size());
+      while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.remove_suffix(1);
+      (*writer)(msg.level, text);
+      return;
+    }
+    stderr_->log(msg);
+  }
+  void flush_() override { stderr_->flush(); }
+  void set_pattern_(const std::string &pattern) override {
+    base_sink::set_pattern_(pattern);
+    stderr_->set_pattern(pattern);
+  }
+  void set_formatter_(std::unique_ptr<spdlog::formatter> formatter) override {
+    stderr_->set_formatter(formatter->clone());
+    base_sink::set_formatter_(std::move(formatter));
+  }
+
+ private:
+  std::shared_ptr<spdlog::sinks::stderr_color_sink_mt> stderr_;
+};
 
 // The message as the inside of a JSON string (the pattern supplies the quotes).
 std::string json_escape(std::string_view in) {
@@ -54,7 +94,7 @@ void setup(const Options &options) {
   auto &s = state();
   std::lock_guard lock(s.mutex);
   s.sinks.clear();
-  auto console = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  auto console = std::make_shared<ConsoleSink>();
   console->set_level(options.console_level);
   s.sinks.push_back(console);
   if (options.file) {
@@ -110,6 +150,11 @@ void write(const std::string &name, spdlog::level::level_enum level, std::string
   }
   if (json) text = json_escape(text);
   logger->log(level, "{}", text);
+}
+
+void set_console_writer(ConsoleWriter writer) {
+  std::lock_guard lock(g_writer_mutex);
+  g_writer = writer ? std::make_shared<ConsoleWriter>(std::move(writer)) : nullptr;
 }
 
 spdlog::level::level_enum to_spdlog(am_log_level level) {

@@ -6,6 +6,7 @@
 #include <spdlog/logger.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,13 @@ std::shared_ptr<spdlog::logger> get(const std::string &name);
 
 // Write `message` through `name`'s logger after redaction (and JSON escaping in JSON mode).
 void write(const std::string &name, spdlog::level::level_enum level, std::string_view message);
+
+// While set, the lines the console would print (those its level lets through, formatted) go to
+// `writer` instead of stderr: the command line's progress display (app/terminal_progress.hpp)
+// prints them above its lines. An empty writer gives the console back. Any thread; the writer
+// is called on the logging thread and must not log.
+using ConsoleWriter = std::function<void(spdlog::level::level_enum level, std::string_view line)>;
+void set_console_writer(ConsoleWriter writer);
 
 // spdlog level for an am_log_level, and back.
 spdlog::level::level_enum to_spdlog(am_log_level level);

@@ -104,16 +104,19 @@ void run(const std::shared_ptr<am_job> &job, am_op_id id, const std::shared_ptr<
   auto observer = automuse::core::job_observer();
   if (op->progress || observer) {
     on_progress = [job, op, observer](const automuse::render::RenderProgress &p) {
-      if (observer) observer->progress(*job, "render", p.fraction);
-      if (!op->progress) return;
       am_render_progress c{sizeof(am_render_progress),
                            p.fraction,
                            p.fps,
                            p.eta_seconds,
                            p.frames_done,
                            p.frames_total};
-      // Posted before the completion, so it is delivered before it (the strand is FIFO).
-      job->post([op, c] { op->progress(op->user, &c); });
+      // Posted before the completion, so it is delivered before it (the strand is FIFO). The
+      // observer hears it there too, not on this thread: renders run niced (core/runtime.hpp),
+      // and a niced thread holding the store's write lock would hold up every watcher.
+      job->post([job, op, c, observer] {
+        if (observer) observer->progress(*job, "render", {c.fraction, c.fps, "fps", c.eta_seconds});
+        if (op->progress) op->progress(op->user, &c);
+      });
     };
   }
   automuse::render::RenderResult r;

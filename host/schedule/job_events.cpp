@@ -9,9 +9,52 @@
 
 namespace automuse::schedule {
 
+namespace {
+
+struct Listeners {
+  std::mutex mutex;
+  std::vector<std::weak_ptr<EventBell::Listener>> all;
+};
+
+Listeners &listeners() {
+  static Listeners l;
+  return l;
+}
+
+}  // namespace
+
+std::shared_ptr<void> EventBell::listen(Listener listener) {
+  auto held = std::make_shared<Listener>(std::move(listener));
+  auto &l = listeners();
+  std::lock_guard lock(l.mutex);
+  std::erase_if(l.all, [](const auto &w) { return w.expired(); });
+  l.all.push_back(held);
+  return held;
+}
+
+void EventBell::ring(const std::string &job_id) noexcept {
+  std::vector<std::shared_ptr<Listener>> live;
+  {
+    auto &l = listeners();
+    std::lock_guard lock(l.mutex);
+    for (const auto &w : l.all)
+      if (auto s = w.lock()) live.push_back(std::move(s));
+  }
+  for (const auto &s : live) try {
+      (*s)(job_id);
+    } catch (...) {
+      // a watcher's failure is not the writer's
+    }
+}
+
 JobEvents::JobEvents(const store::Location &where) : db_(where) {}
 
 void JobEvents::add(JobEvent e) {
+  write(e);
+  EventBell::ring(e.job_id);
+}
+
+void JobEvents::write(const JobEvent &e) {
   std::lock_guard lock(mutex_);
   // One process writes a job's events (the one holding it, or the API enqueuing it), and this
   // mutex orders them within it: MAX + 1 is the next seq.
@@ -84,7 +127,9 @@ void JobEventRecorder::logged(const am_job &job, int /*level*/, std::string_view
   add(std::move(*e));
 }
 
-void JobEventRecorder::progress(const am_job &job, std::string_view step, double fraction) {
+void JobEventRecorder::progress(const am_job &job, std::string_view step,
+                                const core::StepProgress &p) {
+  const double fraction = p.fraction;
   if (!std::isfinite(fraction)) return;
   const int64_t percent = std::clamp<int64_t>(static_cast<int64_t>(fraction * 100), 0, 100);
   const std::string key = job.run_info().job_id + "\n" + std::string(step);

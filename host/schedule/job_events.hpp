@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -30,16 +31,29 @@ struct JobEvent {
   std::optional<std::string> note;  // a finished step's note, a failure's message
 };
 
+// Tells watchers in this process at once that an event was written here (JobEvents::add rings
+// it), so that they need not wait for their next look at the store; events that workers of
+// other processes write are still found by looking.
+class EventBell {
+ public:
+  using Listener = std::function<void(const std::string &job_id)>;
+  // Calls `listener` after each event this process writes, on the writing thread (keep it
+  // short: post to your own), until the returned handle is dropped. Any thread.
+  [[nodiscard]] static std::shared_ptr<void> listen(Listener listener);
+  static void ring(const std::string &job_id) noexcept;
+};
+
 class JobEvents {
  public:
   explicit JobEvents(const store::Location &where);
 
-  // Appends an event (its seq and time assigned here). Thread-safe.
+  // Appends an event (its seq and time assigned here), then rings the EventBell. Thread-safe.
   void add(JobEvent event);
   // The job's events after `after_seq`, oldest first, at most `limit`.
   std::vector<JobEvent> after(const std::string &job_id, int64_t after_seq, int limit = 500);
 
  private:
+  void write(const JobEvent &e);
   std::mutex mutex_;
   store::Db db_;
 };
@@ -53,7 +67,7 @@ class JobEventRecorder : public core::JobObserver {
  public:
   explicit JobEventRecorder(std::shared_ptr<JobEvents> events) : events_(std::move(events)) {}
   void logged(const am_job &job, int level, std::string_view message) override;
-  void progress(const am_job &job, std::string_view step, double fraction) override;
+  void progress(const am_job &job, std::string_view step, const core::StepProgress &p) override;
 
  private:
   void add(JobEvent e) noexcept;

@@ -1,6 +1,7 @@
 // host/web/job_event_stream.cpp — polling the store for a job's events and sending them.
 #include "web/job_event_stream.hpp"
 
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json.hpp>
 
@@ -39,9 +40,22 @@ class Poller : public std::enable_shared_from_this<Poller> {
       idle_ticks_ = 0;
     }
     timer_.expires_after(std::chrono::milliseconds(api_.event_poll_ms));
-    timer_.async_wait([self = shared_from_this()](const boost::system::error_code &ec) {
-      if (!ec) self->tick();
-    });
+    // Either the poll comes round or a wake() cancelled the wait: look either way (a stream
+    // that closed meanwhile stops at the check above).
+    timer_.async_wait(
+        [self = shared_from_this()](const boost::system::error_code &) { self->tick(); });
+  }
+
+  // Events this process writes for the job wake the stream at once (EventBell); the poll
+  // above finds those of workers in other processes.
+  void listen() {
+    bell_ = schedule::EventBell::listen(
+        [weak = weak_from_this(), job = job_id_, &io = api_.io](const std::string &written) {
+          if (written != job) return;
+          boost::asio::post(io, [weak] {
+            if (auto self = weak.lock()) self->timer_.cancel();
+          });
+        });
   }
 
  private:
@@ -67,6 +81,7 @@ class Poller : public std::enable_shared_from_this<Poller> {
   int64_t last_;
   std::shared_ptr<EventSink> sink_;
   boost::asio::steady_timer timer_;
+  std::shared_ptr<void> bell_;  // the EventBell's listener while the stream lives
   int64_t idle_ticks_ = 0;
 };
 
@@ -80,7 +95,9 @@ std::string sse_message(int64_t id, const std::string &event, const std::string 
 StreamReply job_event_stream(ApiContext &api, std::string job_id, int64_t after) {
   return StreamReply{[&api, job_id = std::move(job_id), after](std::shared_ptr<EventSink> sink) {
     sink->send("retry: 1000\n\n");
-    std::make_shared<Poller>(api, job_id, after, std::move(sink))->tick();
+    auto poller = std::make_shared<Poller>(api, job_id, after, std::move(sink));
+    poller->listen();
+    poller->tick();
   }};
 }
 

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "automuse_render/progress_bar.h"
 #include "automuse_render/render.h"
 
 namespace {
@@ -21,12 +22,10 @@ void on_signal(int) {
 }
 
 void draw_bar(const automuse::render::RenderProgress &p) {
-  constexpr int kWidth = 32;
-  int filled = static_cast<int>(p.fraction * kWidth);
-  std::string bar(static_cast<size_t>(filled), '#');
-  bar.resize(kWidth, '.');
-  std::fprintf(stderr, "\r[%s] %5.1f%%  %6.1f fps  eta %4.0fs  ", bar.c_str(), p.fraction * 100,
-               p.fps, p.eta_seconds);
+  namespace ar = automuse::render;
+  const std::string line =
+      ar::progress_bar(p.fraction, ar::format_speed(p.fps, "fps"), p.eta_seconds);
+  std::fprintf(stderr, "\r%s  ", line.c_str());
   std::fflush(stderr);
 }
 

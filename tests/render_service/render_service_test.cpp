@@ -3,14 +3,19 @@
 // output reads back as a real MP4, a bad timeline names its field, and cancellation
 // completes exactly once with AM_CANCELLED and leaves no file. The configured encoder
 // (automuse.json's render.encoder) reaches renders whose timeline names none, and the encoder
-// used with every candidate tried is in the result.
+// used with every candidate tried is in the result. A runtime whose pool is niced renders at a
+// lower CPU priority than the rest of the process, encoder threads included (/proc/self/task).
 #include "render_service/render_service.hpp"
 
 #include <gtest/gtest.h>
 
 #include <automuse/cpp/str.hpp>
 #include <boost/json.hpp>
+#include <fstream>
 #include <future>
+#include <iterator>
+#include <map>
+#include <sstream>
 #include <thread>
 
 #include "core/runtime.hpp"
@@ -237,4 +242,63 @@ TEST_F(RenderService, UnknownConfiguredEncoderFailsNamingTheSetting) {
             "automuse.json render.encoder: unknown encoder \"nvenc\" (expected one of: auto, "
             "libx264, h264_nvenc, h264_vaapi, h264_qsv)");
   EXPECT_FALSE(fs::exists(dir_ / "bad.mp4"));
+}
+
+namespace {
+
+// The nice value of each thread of this process (field 19 of /proc/self/task/TID/stat; the
+// name before it may hold spaces, and ends at the last ')').
+std::map<std::string, int> thread_nice_values() {
+  std::map<std::string, int> out;
+  for (const auto &t : fs::directory_iterator("/proc/self/task")) {
+    std::ifstream in(t.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const size_t end = stat.rfind(')');
+    if (end == std::string::npos) continue;  // gone meanwhile
+    std::istringstream fields(stat.substr(end + 2));
+    std::string f;
+    for (int i = 3; i <= 19 && fields >> f; ++i)
+      if (i == 19) out[t.path().filename().string()] = std::stoi(f);
+  }
+  return out;
+}
+
+struct NiceWatch {
+  std::shared_ptr<am_job> job;
+  std::promise<am_status> done;
+  int main_nice = 0;
+  int most_niced = 0;  // the most threads seen niced above the main thread during the render
+  int strand_nice = -100;
+  static void progress(void *user, const am_render_progress *) {
+    auto *w = static_cast<NiceWatch *>(user);
+    int niced = 0;
+    for (const auto &[tid, nice] : thread_nice_values()) niced += nice >= w->main_nice + 10;
+    w->most_niced = std::max(w->most_niced, niced);
+    w->strand_nice = thread_nice_values()[std::to_string(::gettid())];
+  }
+  static void finished(void *user, am_status s, am_str, am_str) {
+    static_cast<NiceWatch *>(user)->done.set_value(s);
+  }
+};
+
+}  // namespace
+
+TEST_F(RenderService, RendersRunBelowTheProcessPriorityEncoderThreadsIncluded) {
+  NiceWatch w;
+  w.main_nice = thread_nice_values()[std::to_string(::gettid())];
+  {
+    automuse::core::Runtime niced{1, 2, 10};  // the host's runtime: limits.worker_nice 10
+    w.job = niced.make_job("nice-test");
+    const std::string tl = timeline(3.0, "nice.mp4");
+    svc_->render(w.job.get(), am::to_am_str(tl), am::to_am_str(dir_.string()), &NiceWatch::progress,
+                 &NiceWatch::finished, &w);
+    ASSERT_EQ(w.done.get_future().get(), AM_OK);
+    w.job->wait_idle();
+    // This thread (the server's, in `serve`) and the job's strand (the I/O thread) keep the
+    // process's priority; the pool's two threads and the encoder threads the render started
+    // from one of them run 10 below it.
+    EXPECT_EQ(thread_nice_values()[std::to_string(::gettid())], w.main_nice);
+    EXPECT_EQ(w.strand_nice, w.main_nice);
+    EXPECT_GT(w.most_niced, 2) << "only the pool's threads were niced: the encoder's were not";
+  }
 }

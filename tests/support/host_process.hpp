@@ -163,6 +163,8 @@ class HostProcess {
     return *code_;
   }
 
+  pid_t pid() const { return pid_; }
+
   std::string out() const {
     std::lock_guard lock(mutex_);
     return out_;

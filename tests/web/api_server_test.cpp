@@ -2,8 +2,9 @@
 // fresh SQLite store with one described plugin and no worker (jobs stay queued): the OpenAPI
 // document against the router, bad input of every kind answered with a clear 4xx and the
 // database unchanged, the token and the lock-out of failing clients, the one-time login code,
-// write-only secrets, batches, cancelling, event streams and their signed URLs; the dashboard
-// page's files served without a token under a strict Content-Security-Policy.
+// write-only secrets, batches, cancelling, event streams and their signed URLs; an event this
+// process writes reaches its stream at once, not at the next poll; the dashboard page's files
+// served without a token under a strict Content-Security-Policy.
 #include "web/api_server.hpp"
 
 #include <gtest/gtest.h>
@@ -11,10 +12,12 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/json.hpp>
 #include <fstream>
+#include <future>
 #include <thread>
 
 #include "db_dump.hpp"
 #include "http_call.hpp"
+#include "schedule/job_events.hpp"
 #include "store/store.hpp"
 #include "support/temp_folder.hpp"
 
@@ -318,6 +321,48 @@ TEST_F(Api, ABatchMakesOneJobPerTopicAndAQueuedJobIsCancelled) {
       call("GET", "/api/v1/jobs/" + other + "/events" + url.substr(url.find('?')), "", "").status,
       403);
   EXPECT_EQ(call("GET", url.substr(0, url.find('?')), "", "").status, 401);
+}
+
+TEST_F(Api, AnEventWrittenInThisProcessReachesItsStreamAtOnce) {
+  // The stream would look in the store only every 10 s: what arrives sooner was rung.
+  std::promise<void> set;
+  boost::asio::post(io_, [&] {
+    api_->event_poll_ms = 10000;
+    set.set_value();
+  });
+  set.get_future().wait();
+  HttpAnswer a = call("POST", "/api/v1/jobs", R"({"plugin": "demo", "action": "run"})");
+  ASSERT_EQ(a.status, 201) << a.body;
+  const json::value job = a.json().at("jobs").at(0);
+  namespace beast = boost::beast;
+  boost::asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
+  const std::string req = "GET " + std::string(job.at("events_url").as_string()) +
+                          " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) + "\r\n\r\n";
+  boost::asio::write(stream, boost::asio::buffer(req));
+  auto read_until = [&](const std::string &marker) {
+    std::string got;
+    char buf[4096];
+    stream.expires_after(std::chrono::seconds(5));
+    while (got.find(marker) == std::string::npos) {
+      beast::error_code ec;
+      got.append(buf, stream.read_some(boost::asio::buffer(buf), ec));
+      if (ec) break;
+    }
+    return got;
+  };
+  // The stream is open: it has sent what was there (the job's "queued").
+  ASSERT_NE(read_until("\"name\":\"queued\"").find("\"name\":\"queued\""), std::string::npos);
+  // A worker of this process writes a step (its own connection, as JobWorker does).
+  schedule::JobEvents worker_events(store::Location(root_ / "automuse.db"));
+  const auto written = std::chrono::steady_clock::now();
+  worker_events.add(
+      {std::string(job.at("id").as_string()), 0, 0, "step_started", "render", {}, {}});
+  const std::string got = read_until("\"name\":\"render\"");
+  const auto delay = std::chrono::steady_clock::now() - written;
+  EXPECT_NE(got.find("event: step_started"), std::string::npos) << got;
+  EXPECT_LT(delay, std::chrono::seconds(2)) << "the stream waited for its next poll";
 }
 
 TEST_F(Api, SchedulesAreAddedPausedResumedAndRemoved) {

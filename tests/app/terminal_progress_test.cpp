@@ -1,0 +1,164 @@
+// tests/app/terminal_progress_test.cpp — the command line's live progress, as a user sees it:
+// `automuse-host --plugin youtube generate` made offline on a real pseudo-terminal (forkpty)
+// draws one line per step in place, with a bar for the render whose percentages rise to
+// 100 %; on a pipe, and on a terminal with TERM=dumb, the plain log lines come out as before,
+// without a control sequence.
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/host_process.hpp"
+#include "support/temp_folder.hpp"
+
+using namespace automuse::testing;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TermRun {
+  int code = -1;
+  std::string out;  // all the terminal showed (stdout and stderr), or stderr alone on pipes
+};
+
+// This process's environment with `vars` ("NAME=value") set.
+std::vector<std::string> environment_with(const std::vector<std::string> &vars) {
+  std::vector<std::string> out;
+  for (char **e = environ; *e; ++e) {
+    const std::string entry(*e);
+    const std::string name = entry.substr(0, entry.find('='));
+    if (std::none_of(vars.begin(), vars.end(),
+                     [&](const std::string &v) { return v.substr(0, v.find('=')) == name; }))
+      out.push_back(entry);
+  }
+  out.insert(out.end(), vars.begin(), vars.end());
+  return out;
+}
+
+class TerminalProgress : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::ofstream(root_ / "automuse.json") << R"({"plugins": {"youtube": {}}})";
+    std::ofstream(root_ / "script.txt")
+        << "An octopus has three hearts. Its blood is blue. It tastes with its arms. A group "
+           "of owls is a parliament. Honey never spoils. Sharks are older than trees.";
+  }
+
+  std::vector<std::string> argv(const std::string &title) {
+    return host_argv(
+        host_exe(HOST_EXE), PLUGIN_DIR, root_,
+        {"--plugin", "youtube", "generate", "--script", (root_ / "script.txt").string(), "--title",
+         title, "--width", "360", "--height", "640"});
+  }
+  std::vector<std::string> env(const std::string &term) {
+    auto e = sandbox_env(root_);
+    e.push_back("XDG_CACHE_HOME=" + (root_ / "cache").string());
+    e.push_back("TERM=" + term);
+    e.push_back("COLUMNS=120");
+    return e;
+  }
+
+  // Runs the host on a new pseudo-terminal of 120 columns and reads it to the end.
+  TermRun on_terminal(const std::string &title, const std::string &term) {
+    const auto args = argv(title), vars = environment_with(env(term));
+    winsize size{};
+    size.ws_col = 120;
+    size.ws_row = 40;
+    int master = -1;
+    std::vector<char *> a, e;
+    for (const auto &s : args) a.push_back(const_cast<char *>(s.c_str()));
+    a.push_back(nullptr);
+    for (const auto &s : vars) e.push_back(const_cast<char *>(s.c_str()));
+    e.push_back(nullptr);
+    const pid_t pid = ::forkpty(&master, nullptr, nullptr, &size);
+    if (pid == 0) {
+      ::execve(a[0], a.data(), e.data());
+      ::_exit(127);
+    }
+    TermRun r;
+    if (pid < 0) return r;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    char buf[4096];
+    for (;;) {
+      pollfd p{master, POLLIN, 0};
+      if (std::chrono::steady_clock::now() > deadline) ::kill(pid, SIGKILL);
+      if (::poll(&p, 1, 200) <= 0) continue;
+      const ssize_t n = ::read(master, buf, sizeof buf);
+      if (n <= 0) break;  // EIO: the child and every holder of the terminal are gone
+      r.out.append(buf, static_cast<size_t>(n));
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ::close(master);
+    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return r;
+  }
+
+  TempFolder temp_;
+  fs::path root_ = temp_.path();
+};
+
+// Every "NN.N%" a bar drew, in order.
+std::vector<double> bar_percents(const std::string &text) {
+  static const std::regex bar("\\[[#.]{32}\\] +([0-9]+\\.[0-9])%");
+  std::vector<double> out;
+  for (std::sregex_iterator it(text.begin(), text.end(), bar), end; it != end; ++it)
+    out.push_back(std::stod((*it)[1]));
+  return out;
+}
+
+}  // namespace
+
+TEST_F(TerminalProgress, ATerminalShowsOneLinePerStepAndARisingRenderBar) {
+  TermRun r = on_terminal("On a terminal", "xterm");
+  ASSERT_EQ(r.code, 0) << r.out;
+  // Each step a line of its own, ended with its time; redrawn in place (cursor up, clear line).
+  for (const char *step : {"script", "speech", "render", "outbox"})
+    EXPECT_TRUE(std::regex_search(
+        r.out, std::regex(std::string("  ") + step + " +[^\n]*done in [0-9.]+ s")))
+        << step << "\n"
+        << r.out;
+  EXPECT_NE(r.out.find("\033[2K"), std::string::npos);
+  EXPECT_NE(r.out.find("F\033[2K"), std::string::npos) << "never redrawn in place";
+  const std::vector<double> percents = bar_percents(r.out);
+  ASSERT_FALSE(percents.empty()) << r.out;
+  EXPECT_TRUE(std::is_sorted(percents.begin(), percents.end())) << r.out;
+  EXPECT_EQ(percents.back(), 100.0) << r.out;
+  std::set<double> between;
+  for (double p : percents)
+    if (p > 0 && p < 100) between.insert(p);
+  EXPECT_GE(between.size(), 2u) << "the bar did not move: " << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex("fps  eta +[0-9]+s"))) << r.out;
+  // The informational log lines the steps stand for are not printed; the result still is.
+  EXPECT_EQ(r.out.find("] info step render: start"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"video\""), std::string::npos) << r.out;
+}
+
+TEST_F(TerminalProgress, OnAPipeOrADumbTerminalThePlainLogLinesComeOut) {
+  HostProcess piped(argv("On a pipe"), env("xterm"));
+  ASSERT_EQ(piped.wait(), 0) << piped.err();
+  TermRun dumb = on_terminal("On a dumb terminal", "dumb");
+  ASSERT_EQ(dumb.code, 0) << dumb.out;
+  static const std::regex log_line(
+      "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]{12} \\[[a-z_]+\\] [a-z]+ .*$");
+  for (const std::string &text : {piped.err(), dumb.out}) {
+    EXPECT_EQ(text.find('\033'), std::string::npos) << text;
+    EXPECT_NE(text.find("] info step render: start"), std::string::npos) << text;
+    EXPECT_NE(text.find("] info render: 100%"), std::string::npos) << text;
+    EXPECT_TRUE(bar_percents(text).empty()) << text;
+  }
+  // stderr on the pipe is the log lines alone, each whole.
+  std::istringstream lines(piped.err());
+  for (std::string line; std::getline(lines, line);)
+    EXPECT_TRUE(std::regex_match(line, log_line)) << line;
+}
