@@ -62,17 +62,20 @@ TEST(EspeakPool, TheBuildsWorkerIsFound) {
 
 TEST(EspeakPool, SentencesAreSpokenAtTheSameTimeInSeveralProcesses) {
   EspeakPool pool(*find_espeak_worker(), 3);
-  std::mutex m;
-  std::vector<WorkerStamp> stamps;
   SynthesisOptions o;
   o.parallel = 3;
   // The workers start on first use, one after another; a script spoken while they start can
-  // be served by the first one alone. Measure a second script, with all three running.
+  // be served by the first one alone. Measure the next scripts, with all three running.
   synthesize_script(kScript, o, pooled_espeak(pool));
-  Speech s = synthesize_script(kScript, o, pooled_espeak(pool, [&](const WorkerStamp &st) {
-                                 std::lock_guard lock(m);
-                                 stamps.push_back(st);
-                               }));
+  auto speak = [&](std::vector<WorkerStamp> &stamps) {
+    std::mutex m;
+    return synthesize_script(kScript, o, pooled_espeak(pool, [&](const WorkerStamp &st) {
+                               std::lock_guard lock(m);
+                               stamps.push_back(st);
+                             }));
+  };
+  std::vector<WorkerStamp> stamps;
+  Speech s = speak(stamps);
   ASSERT_EQ(stamps.size(), 6u);  // one per sentence
   std::set<int> pids;
   for (const auto &st : stamps) {
@@ -82,9 +85,17 @@ TEST(EspeakPool, SentencesAreSpokenAtTheSameTimeInSeveralProcesses) {
   EXPECT_EQ(pids.size(), 3u);
   EXPECT_EQ(pool.started(), 3u);
   EXPECT_FALSE(pids.count(static_cast<int>(::getpid())));
-  // At some moment several workers were speaking sentences of this script at once.
-  EXPECT_GE(max_overlap(stamps), 2u);
   EXPECT_EQ(s.words.size(), spoken_word_count(kScript));
+  // At some moment several workers were speaking sentences of one script at once. On a machine
+  // whose cores are all busy elsewhere, one script's sentences can happen to be spoken one
+  // after another (each takes milliseconds), so a few scripts are given the chance.
+  size_t most = max_overlap(stamps);
+  for (int attempt = 1; attempt < 8 && most < 2; ++attempt) {
+    std::vector<WorkerStamp> again;
+    speak(again);
+    most = max_overlap(again);
+  }
+  EXPECT_GE(most, 2u);
 }
 
 TEST(EspeakPool, SentencesAreJoinedInScriptOrderWithExactOffsets) {
