@@ -71,6 +71,7 @@ struct Call {
   std::promise<Outcome> promise;
   Outcome outcome;
   std::atomic<int> done_calls{0};
+  std::atomic<int> progress_seen{0};  // for the test's thread (outcome is the strand's)
   bool done = false;
   static void progress(void *user, const am_render_progress *p) {
     auto *c = static_cast<Call *>(user);
@@ -84,6 +85,7 @@ struct Call {
       if (std::find(c->outcome.workers.begin(), c->outcome.workers.end(), pid) ==
           c->outcome.workers.end())
         c->outcome.workers.push_back(pid);
+    ++c->progress_seen;
   }
   static void finished(void *user, am_status s, am_str result, am_str error) {
     auto *c = static_cast<Call *>(user);
@@ -403,12 +405,12 @@ TEST_F(RenderService, CancelStopsPromptlyExactlyOnceAndLeavesNoFile) {
   Call call;
   call.job = runtime_.make_job("render-test");
   std::string tl = timeline(30.0, "long.mp4");  // far longer than the test waits
-  std::atomic<bool> started{false};
-  auto id = svc_->render(
-      call.job.get(), am::to_am_str(tl), am::to_am_str(dir_.string()),
-      [](void *user, const am_render_progress *p) { Call::progress(user, p); }, &Call::finished,
-      &call);
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  auto id = svc_->render(call.job.get(), am::to_am_str(tl), am::to_am_str(dir_.string()),
+                         &Call::progress, &Call::finished, &call);
+  // Mid-render: once frames are being encoded (the worker is up), however busy the machine.
+  for (int i = 0; i < 3000 && call.progress_seen == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_GT(call.progress_seen.load(), 0) << "no progress in 15 s";
   svc_->cancel(call.job.get(), id);
   svc_->cancel(call.job.get(), id);  // twice: harmless
   auto o = call.promise.get_future().get();
@@ -423,5 +425,4 @@ TEST_F(RenderService, CancelStopsPromptlyExactlyOnceAndLeavesNoFile) {
   for (auto &e : fs::directory_iterator(dir_))
     EXPECT_EQ(e.path().filename().string().find("long"), std::string::npos)
         << "left behind: " << e.path();
-  (void)started;
 }
