@@ -105,7 +105,7 @@ WorkerChild::WorkerChild(const fs::path &exe, RenderCancel &cancel) : cancel_(ca
   if (rc != 0) {
     ::close(in_), ::close(out_);
     reaped_ = true;
-    throw std::runtime_error("cannot start " + path + ": " + std::strerror(rc));
+    throw std::runtime_error(std::string("cannot start it: ") + std::strerror(rc));
   }
   cancel_.child_ = pid_;
   if (cancel_.flag_) ::kill(pid_, SIGTERM);  // cancelled before the child existed
@@ -238,20 +238,22 @@ RenderOutcome run_in_worker(const fs::path &worker, const RenderRequest &request
   try {
     child.emplace(worker, cancel);
   } catch (const std::exception &e) {
-    return {AM_INTERNAL, "null", name + "): " + e.what()};
+    return RenderOutcome::failure(AM_INTERNAL, name + "): " + e.what());
   }
   child->send(wire::encode_request(request));  // a child that is gone says why below
   Relayed r = relay(*child, progress, log);
   const pid_t pid = child->pid();
   const int status = child->wait();
   if (r.problem.empty() && r.outcome) return std::move(*r.outcome);
+  // Cancelled before the worker could catch the signal: it had not started rendering yet.
   if (r.problem.empty() && cancel.cancelled() && WIFSIGNALED(status) &&
       (WTERMSIG(status) == SIGTERM || WTERMSIG(status) == SIGINT))
-    return {AM_CANCELLED, "null", "cancelled"};  // signalled before it could catch the signal
+    return RenderOutcome::failure(AM_CANCELLED, "cancelled");
   remove_partials_of(request);
   const std::string who = name + ", pid " + std::to_string(pid) + ") ";
-  if (!r.problem.empty()) return {AM_INTERNAL, "null", who + r.problem};
-  return {AM_INTERNAL, "null", who + describe_exit(status) + " before reporting an outcome"};
+  if (!r.problem.empty()) return RenderOutcome::failure(AM_INTERNAL, who + r.problem);
+  return RenderOutcome::failure(AM_INTERNAL,
+                                who + describe_exit(status) + " before reporting an outcome");
 }
 
 }  // namespace automuse::render_service

@@ -78,20 +78,21 @@ std::optional<std::string> encoder_setting_problem(const std::string &encoder) {
 RenderOutcome run_render(const RenderRequest &request,
                          const automuse::render::ProgressCallback &progress,
                          const std::atomic<bool> *cancel) {
-  if (cancel && *cancel) return {AM_CANCELLED, "null", "cancelled"};
+  if (cancel && *cancel) return RenderOutcome::failure(AM_CANCELLED, "cancelled");
   try {
     auto parsed = automuse::render::parse_timeline(
         request.timeline_json, request.base_dir.empty() ? std::filesystem::current_path()
                                                         : std::filesystem::path(request.base_dir));
-    if (!parsed.timeline) return {AM_INVALID_ARGUMENT, "null", parsed.error->to_string()};
+    if (!parsed.timeline)
+      return RenderOutcome::failure(AM_INVALID_ARGUMENT, parsed.error->to_string());
     if (auto bad = apply_settings(*parsed.timeline, request.encoder))
-      return {AM_INVALID_ARGUMENT, "null", *bad};
+      return RenderOutcome::failure(AM_INVALID_ARGUMENT, *bad);
     automuse::render::RenderResult r =
         automuse::render::render(std::move(*parsed.timeline), {}, progress, cancel);
-    if (!r.ok()) return {status_of(r.error_kind), "null", r.error};
-    return {AM_OK, result_json(r), ""};
+    if (!r.ok()) return RenderOutcome::failure(status_of(r.error_kind), r.error);
+    return RenderOutcome::success(result_json(r), r.warnings);
   } catch (const std::exception &e) {
-    return {AM_INTERNAL, "null", e.what()};
+    return RenderOutcome::failure(AM_INTERNAL, e.what());
   }
 }
 

@@ -10,6 +10,8 @@
 #include <atomic>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace automuse::render_service {
 
@@ -22,11 +24,20 @@ struct RenderRequest {
 };
 
 // What the plugin's done callback receives: the status, the result object as JSON text ("null"
-// unless AM_OK) and the error text ("" when AM_OK).
+// unless AM_OK) and the error text ("" when AM_OK); and the result's "warnings" apart, for the
+// host's log.
 struct RenderOutcome {
   am_status status = AM_INTERNAL;
   std::string result = "null";
   std::string error;
+  std::vector<std::string> warnings;
+
+  static RenderOutcome success(std::string result, std::vector<std::string> warnings) {
+    return {AM_OK, std::move(result), "", std::move(warnings)};
+  }
+  static RenderOutcome failure(am_status status, std::string error) {
+    return {status, "null", std::move(error), {}};
+  }
 };
 
 // The least severe FFmpeg/libass message that reaches the host's log (render_service.cpp maps

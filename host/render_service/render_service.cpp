@@ -7,7 +7,6 @@
 
 #include <automuse/cpp/str.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/json.hpp>
 #include <memory>
 #include <mutex>
 
@@ -18,8 +17,6 @@
 
 namespace automuse::render_service {
 namespace {
-
-namespace json = boost::json;
 
 std::mutex g_settings_mu;
 RenderSettings g_settings;
@@ -52,14 +49,9 @@ struct RenderOp {
 
 void finish(const std::shared_ptr<am_job> &job, am_op_id id, const std::shared_ptr<RenderOp> &op,
             RenderOutcome outcome) {
-  if (outcome.status == AM_OK) {
-    // The renderer's warnings ("scenes[2].image: ... enlarged 4.4x ...") go to the log too.
-    boost::system::error_code ec;
-    json::value result = json::parse(outcome.result, ec);
-    if (const json::value *w = ec ? nullptr : result.as_object().if_contains("warnings"))
-      for (const json::value &line : w->as_array())
-        automuse::log::write("render", spdlog::level::warn, std::string_view(line.as_string()));
-  }
+  // The renderer's warnings ("scenes[2].image: ... enlarged 4.4x ...") go to the log too.
+  for (const std::string &w : outcome.warnings)
+    automuse::log::write("render", spdlog::level::warn, w);
   job->complete_op(id, [op, o = std::move(outcome)] {
     op->done(op->user, o.status, am::to_am_str(o.result), am::to_am_str(o.error));
   });
@@ -88,10 +80,12 @@ automuse::render::ProgressCallback progress_poster(const std::shared_ptr<am_job>
 }
 
 void run(const std::shared_ptr<am_job> &job, am_op_id id, const std::shared_ptr<RenderOp> &op) {
-  if (op->cancel.cancelled()) return finish(job, id, op, {AM_CANCELLED, "null", "cancelled"});
+  if (op->cancel.cancelled())
+    return finish(job, id, op, RenderOutcome::failure(AM_CANCELLED, "cancelled"));
   const RenderRequest request{op->timeline_json, op->base_dir, settings().encoder};
   const auto progress = progress_poster(job, op);
-  // In a child process started from this (niced) thread; see docs/architecture.md.
+  // In a child process started from this (niced) thread: the render's memory is returned when
+  // it ends and a crash ends only it (docs/plugin-development.md, "Render").
   const WorkerLookup worker = find_render_worker();
   if (worker.path)
     return finish(job, id, op,

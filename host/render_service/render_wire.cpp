@@ -39,7 +39,10 @@ std::string request_string(const json::object &o, std::string_view key) {
 std::optional<Message> decode_outcome(const json::object &o) {
   Message m;
   if (const json::value *r = o.if_contains("result"); r && r->is_object()) {
-    m.outcome = {AM_OK, json::serialize(*r), ""};
+    m.outcome = RenderOutcome::success(json::serialize(*r), {});
+    if (const json::value *w = r->as_object().if_contains("warnings"); w && w->is_array())
+      for (const json::value &line : w->get_array())
+        if (line.is_string()) m.outcome.warnings.emplace_back(line.get_string());
     return m;
   }
   const json::value *e = o.if_contains("error");
@@ -49,7 +52,7 @@ std::optional<Message> decode_outcome(const json::object &o) {
   if (!kind || !kind->is_string() || !message || !message->is_string()) return std::nullopt;
   for (const auto &[status, name] : kKinds)
     if (kind->get_string() == name) {
-      m.outcome = {status, "null", std::string(message->get_string())};
+      m.outcome = RenderOutcome::failure(status, std::string(message->get_string()));
       return m;
     }
   return std::nullopt;
@@ -85,6 +88,14 @@ std::optional<Message> decode_progress(const json::object &p) {
   return m;
 }
 
+// FFmpeg's messages may quote bytes from input files that are not UTF-8; they are passed on
+// as they are rather than lost.
+json::value parse_lenient(std::string_view text, boost::system::error_code &ec) {
+  json::parse_options options;
+  options.allow_invalid_utf8 = true;
+  return json::parse(text, ec, {}, options);
+}
+
 }  // namespace
 
 std::string encode_request(const RenderRequest &request) {
@@ -95,7 +106,7 @@ std::string encode_request(const RenderRequest &request) {
 
 RenderRequest decode_request(std::string_view text) {
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
+  json::value v = parse_lenient(text, ec);
   if (ec || !v.is_object())
     throw std::runtime_error("render worker request: not a JSON object (" + ec.message() + ")");
   const json::object &o = v.get_object();
@@ -121,8 +132,10 @@ std::string log_line(LogLevel level, std::string_view message) {
 }
 
 std::string outcome_line(const RenderOutcome &outcome) {
-  if (outcome.status == AM_OK)
-    return json::serialize(json::object{{"result", json::parse(outcome.result)}});
+  if (outcome.status == AM_OK) {
+    boost::system::error_code ec;
+    return json::serialize(json::object{{"result", parse_lenient(outcome.result, ec)}});
+  }
   std::string_view kind = "internal";
   for (const auto &[status, name] : kKinds)
     if (status == outcome.status) kind = name;
@@ -132,7 +145,7 @@ std::string outcome_line(const RenderOutcome &outcome) {
 
 std::optional<Message> decode_line(std::string_view line) {
   boost::system::error_code ec;
-  json::value v = json::parse(line, ec);
+  json::value v = parse_lenient(line, ec);
   if (ec || !v.is_object()) return std::nullopt;
   const json::object &o = v.get_object();
   if (const json::value *p = o.if_contains("progress"); p && p->is_object())

@@ -82,7 +82,7 @@ int main(int argc, char **argv) {
   try {
     request = wire::decode_request(read_stdin());
   } catch (const std::exception &e) {
-    emit(wire::outcome_line({AM_INTERNAL, "null", e.what()}));
+    emit(wire::outcome_line(RenderOutcome::failure(AM_INTERNAL, e.what())));
     return 1;
   }
   // The same messages and threshold as the host's own handler (render_service.cpp), which

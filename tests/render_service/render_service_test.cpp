@@ -123,7 +123,16 @@ class RenderService : public ::testing::Test {
 
 }  // namespace
 
+namespace {
+
+size_t open_fds() {
+  return static_cast<size_t>(std::distance(fs::directory_iterator("/proc/self/fd"), {}));
+}
+
+}  // namespace
+
 TEST_F(RenderService, RendersOnWorkerAndCompletesOnStrand) {
+  const size_t fds_before = open_fds();
   Call call;
   call.job = runtime_.make_job("render-test");
   std::string tl = timeline(2.0, "out.mp4");
@@ -142,6 +151,7 @@ TEST_F(RenderService, RendersOnWorkerAndCompletesOnStrand) {
   ASSERT_EQ(o.workers.size(), 1u);
   EXPECT_NE(o.workers[0], ::getpid());
   EXPECT_FALSE(fs::exists("/proc/" + std::to_string(o.workers[0])));  // not even a zombie
+  EXPECT_EQ(open_fds(), fds_before) << "the worker's socket or pipe was left open";
   auto result = boost::json::parse(o.result).as_object();
   fs::path out(std::string(result.at("output").as_string()));
   auto facts = probe(out);
