@@ -1,10 +1,11 @@
 // bench/api/proc_stats.hpp — what /proc says of a process: its memory (VmRSS, VmHWM from
-// /proc/PID/status), the nice value of each of its threads (/proc/PID/task/*/stat) and the
-// machine's load average. Header-only.
+// /proc/PID/status), the nice value of each of its threads (/proc/PID/task/*/stat), its child
+// processes (the render and speech workers) and the machine's load average. Header-only.
 #pragma once
 
 #include <sys/types.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -65,6 +66,41 @@ inline Niceness read_niceness(pid_t pid) {
     n.max_nice = std::max(n.max_nice, v);
   }
   return n;
+}
+
+// The processes whose parent is `pid` (field 4 of /proc/N/stat), summed.
+struct Children {
+  int count = 0;
+  int render_workers = 0;  // of them, automuse-render-worker processes
+  double rss_mb = 0;       // VmRSS summed over all of them
+  int min_nice = 100;      // the least nice main thread of a render worker (100: none seen)
+};
+
+inline Children read_children(pid_t pid) {
+  Children c;
+  std::error_code ec;
+  for (const auto &p : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = p.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(p.path() / "stat");
+    std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const size_t name_end = stat.rfind(')');
+    if (name_end == std::string::npos) continue;  // gone meanwhile
+    std::istringstream fields(stat.substr(name_end + 2));
+    std::string state;
+    pid_t ppid = 0;
+    if (!(fields >> state >> ppid) || ppid != pid) continue;
+    const pid_t child = std::stoi(name);
+    ++c.count;
+    c.rss_mb += read_memory(child).rss_mb;
+    std::error_code link_ec;
+    if (std::filesystem::read_symlink(p.path() / "exe", link_ec).filename() ==
+        "automuse-render-worker") {
+      ++c.render_workers;
+      c.min_nice = std::min(c.min_nice, thread_nice(child, name));
+    }
+  }
+  return c;
 }
 
 // "1.23 0.98 0.75" (1, 5 and 15 minutes).

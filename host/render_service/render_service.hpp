@@ -1,11 +1,14 @@
-// host/render_service/render_service.hpp — "automuse.render/1" over libautomuse-render: renders run
-// on the job's worker pool with a cancel flag per operation.
+// host/render_service/render_service.hpp — "automuse.render/1" over libautomuse-render: each render
+// runs in an automuse-render-worker process started from the job's worker pool, with a cancel
+// per operation (in this process when no worker executable is found).
 #pragma once
 
 #include <automuse/render.h>
 
 #include <optional>
 #include <string>
+
+#include "render_service/render_request.hpp"  // encoder_setting_problem
 
 namespace automuse::render_service {
 
@@ -19,8 +22,5 @@ const am_render_service *render_service();
 // Replaces the settings of the renders started after the call (the C table has no instance
 // data, so they are the process's). Any thread.
 void configure(RenderSettings settings);
-
-// What is wrong with render.encoder's value (`config check` reports it), or nothing.
-std::optional<std::string> encoder_setting_problem(const std::string &encoder);
 
 }  // namespace automuse::render_service
