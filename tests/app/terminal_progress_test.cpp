@@ -5,10 +5,6 @@
 // without a control sequence. `run --publish youtube` to the fake YouTube draws the upload's
 // bar on its "upload" line the same way (percent, speed, time left), plain lines on a pipe.
 #include <gtest/gtest.h>
-#include <poll.h>
-#include <pty.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -23,6 +19,7 @@
 #include "support/host_process.hpp"
 #include "support/oauth/fake_oauth.hpp"
 #include "support/temp_folder.hpp"
+#include "support/terminal_run.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
 #include "support/youtube/google_client.hpp"
 
@@ -35,24 +32,7 @@ namespace json = boost::json;
 
 namespace {
 
-struct TermRun {
-  int code = -1;
-  std::string out;  // all the terminal showed (stdout and stderr), or stderr alone on pipes
-};
-
-// This process's environment with `vars` ("NAME=value") set.
-std::vector<std::string> environment_with(const std::vector<std::string> &vars) {
-  std::vector<std::string> out;
-  for (char **e = environ; *e; ++e) {
-    const std::string entry(*e);
-    const std::string name = entry.substr(0, entry.find('='));
-    if (std::none_of(vars.begin(), vars.end(),
-                     [&](const std::string &v) { return v.substr(0, v.find('=')) == name; }))
-      out.push_back(entry);
-  }
-  out.insert(out.end(), vars.begin(), vars.end());
-  return out;
-}
+using TermRun = TerminalRun;
 
 class TerminalProgress : public ::testing::Test {
  protected:
@@ -82,60 +62,19 @@ class TerminalProgress : public ::testing::Test {
     return on_terminal(argv(title), term);
   }
   TermRun on_terminal(const std::vector<std::string> &args, const std::string &term) {
-    const auto vars = environment_with(env(term));
-    winsize size{};
-    size.ws_col = 120;
-    size.ws_row = 40;
-    int master = -1;
-    std::vector<char *> a, e;
-    for (const auto &s : args) a.push_back(const_cast<char *>(s.c_str()));
-    a.push_back(nullptr);
-    for (const auto &s : vars) e.push_back(const_cast<char *>(s.c_str()));
-    e.push_back(nullptr);
-    const pid_t pid = ::forkpty(&master, nullptr, nullptr, &size);
-    if (pid == 0) {
-      ::execve(a[0], a.data(), e.data());
-      ::_exit(127);
-    }
-    TermRun r;
-    if (pid < 0) return r;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-    char buf[4096];
-    for (;;) {
-      pollfd p{master, POLLIN, 0};
-      if (std::chrono::steady_clock::now() > deadline) ::kill(pid, SIGKILL);
-      if (::poll(&p, 1, 200) <= 0) continue;
-      const ssize_t n = ::read(master, buf, sizeof buf);
-      if (n <= 0) break;  // EIO: the child and every holder of the terminal are gone
-      r.out.append(buf, static_cast<size_t>(n));
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    ::close(master);
-    r.code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    return r;
+    return run_on_terminal(args, env(term));
   }
 
   TempFolder temp_;
   fs::path root_ = temp_.path();
 };
 
-// Every "NN.N%" a bar drew, in order.
+// Every "NN.N%" a bar drew (any step's, or step `step`'s), in order.
 std::vector<double> bar_percents(const std::string &text) {
-  static const std::regex bar("\\[[#.]{32}\\] +([0-9]+\\.[0-9])%");
-  std::vector<double> out;
-  for (std::sregex_iterator it(text.begin(), text.end(), bar), end; it != end; ++it)
-    out.push_back(std::stod((*it)[1]));
-  return out;
+  return bar_percents_of(text, "");
 }
-
-// Every "NN.N%" the bar of step `step` drew, in order.
 std::vector<double> step_percents(const std::string &text, const std::string &step) {
-  const std::regex bar("  " + step + " +\\[[#.]{32}\\] +([0-9]+\\.[0-9])%");
-  std::vector<double> out;
-  for (std::sregex_iterator it(text.begin(), text.end(), bar), end; it != end; ++it)
-    out.push_back(std::stod((*it)[1]));
-  return out;
+  return bar_percents_of(text, step);
 }
 
 // `run --publish youtube` made offline (the script and title given), then uploaded to the fake
