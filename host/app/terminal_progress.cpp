@@ -62,6 +62,16 @@ TerminalProgress::Step &TerminalProgress::step_locked(const am_job &job, std::st
   return steps_.back();
 }
 
+TerminalProgress::Step &TerminalProgress::bar_step_locked(const am_job &job,
+                                                          std::string_view name) {
+  for (auto it = steps_.rbegin(); it != steps_.rend(); ++it)
+    if (it->job == &job && it->label == name && it->state == "running") return *it;
+  // A service's step under another name: a cross-post's upload runs in its "share …" step.
+  for (auto it = steps_.rbegin(); it != steps_.rend(); ++it)
+    if (it->job == &job && it->state == "running") return *it;
+  return step_locked(job, name);
+}
+
 void TerminalProgress::logged(const am_job &job, int, std::string_view message) {
   auto e = schedule::step_event_of(message);
   if (!e) return;
@@ -86,7 +96,7 @@ void TerminalProgress::logged(const am_job &job, int, std::string_view message) 
 void TerminalProgress::progress(const am_job &job, std::string_view step,
                                 const core::StepProgress &p) {
   std::lock_guard lock(mutex_);
-  Step &s = step_locked(job, step);
+  Step &s = bar_step_locked(job, step);
   s.has_bar = true;
   s.unit = std::string(p.unit);
   s.bar = p;

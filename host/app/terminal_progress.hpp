@@ -1,8 +1,10 @@
 // host/app/terminal_progress.hpp — the command line's live progress. While `--plugin P ACTION`
 // runs with stderr on a terminal, each step of each job is one line, redrawn in place: a
-// running step with its time so far, a step a service reports progress of (the render) with a
-// bar (percent, speed, time left: automuse-render's bar, render/progress_bar.h), an ended step
-// with its time and note.
+// running step with its time so far, a step a service reports progress of (the render's
+// frames, the upload's bytes) with a bar (percent, speed, time left: automuse-render's bar,
+// render/progress_bar.h), an ended step with its time and note. The HTTP service's "upload"
+// progress (http/upload_progress.hpp) goes to the plugin's running "upload" step, or, for a
+// cross-post's upload, to the running "share …" step.
 // It learns the steps as the web API's events do (core/job_observer.hpp): the plugins' "step
 // NAME: start/done/failed" log lines and the services' progress. The console's other lines
 // (warnings, errors, and at -v the debug ones) are printed above the step lines; the
@@ -55,6 +57,9 @@ class TerminalProgress : public core::JobObserver {
     std::string unit;  // bar.unit's text, kept
   };
   Step &step_locked(const am_job &job, std::string_view name);
+  // The line a service's progress of step `name` goes to: that step's while it runs, else
+  // the job's latest running step, else step_locked's.
+  Step &bar_step_locked(const am_job &job, std::string_view name);
   std::string line_of(const Step &s, Clock::time_point now, size_t width) const;
   // Redraws the lines still in place; unless `force`, at most every 100 ms.
   void redraw_locked(bool force);

@@ -6,6 +6,8 @@
 #include <mutex>
 
 #include "core/job.hpp"
+#include "core/job_observer.hpp"
+#include "http/upload_progress.hpp"
 
 namespace automuse::http {
 namespace {
@@ -25,6 +27,39 @@ struct OpLink {
   bool cancel_requested = false;
 };
 
+// Gives an upload (upload_progress.hpp) a hook that reports its progress to the job observer
+// as step "upload", when one is installed. Reported from the job's strand, in order and before
+// the request's completion (both are posted there, FIFO), as the render service does: the
+// observer may write to the store, and its lock must never hold up the HTTP service's thread,
+// where the hook runs.
+void report_upload_progress(Request &request, am_job &job,
+                            const std::shared_ptr<UploadMeters> &meters) {
+  if (!core::job_observer()) return;
+  const auto range = find_header(request.headers, "content-range");
+  if (request.body_file.empty() && !range) return;  // not an upload: nothing more to look at
+  std::error_code ec;
+  const uint64_t size = request.body_file.empty()
+                            ? request.body.size()
+                            : std::filesystem::file_size(request.body_file, ec);
+  const auto span = ec ? std::nullopt : upload_span(request, size);
+  if (!span) return;
+  // The pieces of an upload share its meter; a whole file is an upload of its own.
+  auto meter =
+      range ? meters->meter(&job, request.url, span->total) : std::make_shared<UploadMeter>();
+  request.on_body_sent = [job = job.shared_from_this(), meter, meters, span = *span,
+                          pieced = range.has_value(),
+                          url = request.url](uint64_t sent, uint64_t body_size) {
+    const auto now = Clock::now();
+    if (sent == 0) return meter->start(span.first, now);
+    auto p = meter->sample(span.first + sent, span.total, sent >= body_size, now);
+    if (!p) return;
+    if (pieced && span.first + sent >= span.total) meters->finished(job.get(), url, span.total);
+    job->post([job, p = *p] {
+      if (auto observer = core::job_observer()) observer->progress(*job, "upload", p);
+    });
+  };
+}
+
 am_op_id send(const am_http *http, am_job *job, const am_http_request *c_request,
               am_http_done_fn done, void *user) {
   auto *service = static_cast<HttpService *>(http->service_data);
@@ -38,6 +73,7 @@ am_op_id send(const am_http *http, am_job *job, const am_http_request *c_request
     auto on_chunk = sized.on_chunk;
     request.on_chunk = [on_chunk, user](std::string_view chunk) { on_chunk(user, view(chunk)); };
   }
+  report_upload_progress(request, *job, service->upload_meters());
   auto link = std::make_shared<OpLink>();
   // The hook may run after the client is gone (a job cancelled during shutdown): it holds
   // only a weak canceller.

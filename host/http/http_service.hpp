@@ -1,11 +1,15 @@
 // The automuse.http/1 C service table over an HttpClient: converts requests and responses
 // between the C ABI and the C++ types, registers each request as an operation of its job (so
-// job cancellation reaches it and it completes exactly once, on the job's strand).
+// job cancellation reaches it and it completes exactly once, on the job's strand). An upload
+// (upload_progress.hpp) reports its progress to the job observer as step "upload".
 #pragma once
 
 #include <automuse/http.h>
 
+#include <memory>
+
 #include "http/http_client.hpp"
+#include "http/upload_progress.hpp"
 
 namespace automuse::http {
 
@@ -37,10 +41,13 @@ class HttpService {
   // AM_HTTP_NO_TIMEOUT; older, smaller structs keep their meaning (0: no limit).
   static Request from_c(const am_http_request &request, const RequestDefaults &defaults = {});
   const RequestDefaults &defaults() const { return defaults_; }
+  // The meters of the uploads in pieces (upload_progress.hpp); requests in flight share them.
+  const std::shared_ptr<UploadMeters> &upload_meters() const { return upload_meters_; }
 
  private:
   HttpClient &client_;
   RequestDefaults defaults_;
+  std::shared_ptr<UploadMeters> upload_meters_ = std::make_shared<UploadMeters>();
   am_http table_;
 };
 

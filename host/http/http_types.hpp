@@ -71,6 +71,11 @@ enum class SinkKind { memory, file, callback };
 // A chunk of the response body, delivered on the request's completion executor in order.
 using ChunkFn = std::function<void(std::string_view chunk)>;
 
+// How much of a request's body curl has taken in this attempt (from 0 again on each attempt,
+// back when curl rewinds it) and the body's size: called as an attempt starts and after each
+// read, on the HTTP service's thread. Keep it short; it must not block.
+using BodySentFn = std::function<void(uint64_t sent, uint64_t size)>;
+
 struct Request {
   std::string method = "GET";
   std::string url;
@@ -82,6 +87,7 @@ struct Request {
   // Body: at most one of body (memory) or body_file (streamed from disk, never loaded whole).
   std::string body;
   std::filesystem::path body_file;
+  BodySentFn on_body_sent;  // optional: the upload's progress (upload_progress.hpp)
 
   SinkKind sink = SinkKind::memory;
   std::filesystem::path response_file;  // SinkKind::file: written to "<file>.part", renamed on 2xx

@@ -84,6 +84,7 @@ std::optional<std::pair<am_status, std::string>> Transfer::prepare_attempt(
   sink_file_ = nullptr;
   body_offset_ = 0;
   body_bytes_sent_ = 0;
+  body_position_ = 0;
   sink_decided_ = false;
   sink_is_stream_ = false;
   sink_error_.reset();
@@ -193,6 +194,7 @@ std::optional<std::pair<am_status, std::string>> Transfer::prepare_attempt(
     curl_easy_setopt(e, CURLOPT_READDATA, this);
     curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, &Transfer::on_seek);
     curl_easy_setopt(e, CURLOPT_SEEKDATA, this);
+    tell_body_sent();  // an upload's attempt starts (upload_progress.hpp)
   }
 
   for (const auto &h : request_.headers) {
@@ -328,6 +330,8 @@ size_t Transfer::on_read(char *data, size_t size, size_t count, void *self_ptr) 
     self->body_offset_ += static_cast<curl_off_t>(got);
   }
   self->body_bytes_sent_ += static_cast<curl_off_t>(got);
+  self->body_position_ += static_cast<curl_off_t>(got);
+  if (got > 0) self->tell_body_sent();
   return got;
 }
 
@@ -345,6 +349,8 @@ int Transfer::on_seek(void *self_ptr, curl_off_t offset, int origin) {
   } else {
     self->body_offset_ = offset;
   }
+  self->body_position_ = offset;
+  self->tell_body_sent();
   return CURL_SEEKFUNC_OK;
 }
 

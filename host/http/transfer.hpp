@@ -82,6 +82,11 @@ class Transfer {
                        int local_port);
   size_t write(const char *data, size_t size);
   bool current_is_success() const;
+  void tell_body_sent() const {
+    if (request_.on_body_sent)
+      request_.on_body_sent(static_cast<uint64_t>(body_position_),
+                            static_cast<uint64_t>(body_size_));
+  }
   // The attempt's part file beside the response file: an unpredictable name created
   // exclusively (mkstemp), so nothing planted at a guessable name is followed; each attempt
   // starts a new one and drops the last.
@@ -103,6 +108,7 @@ class Transfer {
   curl_off_t body_size_ = 0;
   curl_off_t body_offset_ = 0;  // memory body read position
   curl_off_t body_bytes_sent_ = 0;
+  curl_off_t body_position_ = 0;  // where curl stands in the body (after its rewinds)
   FILE *sink_file_ = nullptr;
   std::filesystem::path part_path_;  // empty until an attempt opens one
   bool sink_decided_ = false;

@@ -2,8 +2,12 @@
 // `--plugin instagram post` against FakeInstagram on loopback. A real small Short goes out by the
 // resumable upload (bytes checked at the fake) and by video_url (the fake downloads the copy from
 // a loopback web server publishing the account's folder), and, with the default reading that
-// Instagram Login tokens may not use rupload, `auto` falls back to the URL.
+// Instagram Login tokens may not use rupload, `auto` falls back to the URL. On a terminal the
+// upload draws its progress bar.
+#include <algorithm>
+
 #include "instagram_fixture.hpp"
+#include "support/terminal_run.hpp"
 
 namespace instagram_test {
 namespace {
@@ -38,6 +42,28 @@ TEST_F(InstagramHost, PublishesAShortByResumableUpload) {
   ASSERT_EQ(p.size(), 1u);
   EXPECT_EQ(p[0].at("state"), "published");
   expect_no_secrets(r);
+}
+
+// On a terminal, the resumable upload of the file (body_file) is the HTTP service's "upload"
+// progress: a line with its bar, rising to 100 % (the plugin logs no steps of its own).
+TEST_F(InstagramHost, OnATerminalTheResumableUploadDrawsItsBar) {
+  ig_.resumable_with_instagram_login(true);
+  add_account();
+  put_token();
+  auto env = automuse::testing::sandbox_env(root_);
+  env.push_back("TERM=xterm");
+  const auto r = automuse::testing::run_on_terminal(
+      automuse::testing::host_argv(automuse::testing::host_exe(HOST_EXE),
+                                   automuse::testing::plugin_dir(PLUGIN_DIR), root_,
+                                   {"--plugin", "instagram", "post", "--account", "chef", "--video",
+                                    video_.string(), "--caption", "On a terminal"}),
+      env);
+  ASSERT_EQ(r.code, 0) << r.out << "\n" << ::testing::PrintToString(ig_.refusals());
+  expect_one_reel(video_, "On a terminal");
+  const std::vector<double> percents = automuse::testing::bar_percents_of(r.out, "upload");
+  ASSERT_FALSE(percents.empty()) << r.out;
+  EXPECT_TRUE(std::is_sorted(percents.begin(), percents.end())) << r.out;
+  EXPECT_EQ(percents.back(), 100.0) << r.out;
 }
 
 TEST_F(InstagramHost, PublishesByVideoUrlFromThePublishFolder) {
