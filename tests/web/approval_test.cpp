@@ -5,9 +5,10 @@
 // with nothing uploaded, stays so through a killed and restarted host, and once approved is
 // uploaded exactly once — the bytes of its outbox video — however often it is approved, and
 // when the host is killed in the middle of that upload the ledger settles it without a second
-// video. A rejected one is discarded with its files. The command line approves and rejects too,
-// and a scheduled job of an account that requires approval waits under run-due as well.
-// Every JSON answer is validated against the OpenAPI document.
+// video; so it does for a job without approval that a graceful restart stopped in its upload. A
+// rejected one is discarded with its files. The command line approves and rejects too, and a
+// scheduled job of an account that requires approval waits under run-due as well. Every JSON answer
+// is validated against the OpenAPI document.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -166,6 +167,53 @@ TEST_F(ApprovalGate, AKillDuringTheApprovedUploadIsSettledByTheLedgerWithoutASec
   const json::array rows = json::parse(list.out).as_array();
   ASSERT_EQ(rows.size(), 1u) << list.out;
   EXPECT_EQ(rows[0].at("state"), "published");
+}
+
+// A job the API started without approval, stopped by a graceful restart (SIGTERM, no grace)
+// after YouTube stored its last byte but before its answer: the job goes back to the queue, the
+// restarted host resumes it, the ledger's upload row leads it to ask that session, and the one
+// video is recorded; a further restart does nothing more.
+TEST_F(ApprovalGate, AnUngatedJobStoppedInItsUploadIsSettledByTheLedgerAfterARestart) {
+  add_account();
+  auto host = start({"serve", "--slots", "1", "--grace", "0"});
+  ASSERT_NE(port_, 0);
+  yt_.delay_answer_to_chunk(1, std::chrono::seconds(30));
+  const std::string id = start_run("none");
+  ASSERT_FALSE(id.empty());
+  for (int i = 0; i < 12000 && yt_.videos().empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(yt_.videos().size(), 1u) << host->err();
+  EXPECT_EQ(stop(*host), 0) << host->err();
+  ASSERT_EQ(open_state(id), "queued") << "back in the queue, not left interrupted: " << host->err();
+
+  host = serve();
+  const std::string url = events_url(id);
+  const std::string rest = stream_to_end(url, 120);
+  EXPECT_NE(rest.find("resuming its interrupted run"), std::string::npos) << rest;
+  EXPECT_NE(rest.find("event: end\ndata: {\"state\":\"done\""), std::string::npos)
+      << rest << host->err();
+  EXPECT_EQ(yt_.videos().size(), 1u);
+  EXPECT_EQ(yt_.sessions_started(), 1) << "the same session was asked, none started anew";
+  const auto puts = yt_.puts();
+  ASSERT_GE(puts.size(), 2u);
+  EXPECT_TRUE(puts.back().status_query);
+  const json::object j = job(id);
+  EXPECT_EQ(j.at("result").at("video_id"), yt_.videos()[0].id.c_str());
+  const size_t runs = j.at("runs").as_array().size();
+  EXPECT_EQ(stop(*host), 0) << host->err();
+
+  host = serve();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // several polls, a lease
+  EXPECT_EQ(job(id).at("state"), "done");
+  EXPECT_EQ(job(id).at("runs").as_array().size(), runs);
+  EXPECT_EQ(yt_.videos().size(), 1u);
+  EXPECT_EQ(yt_.sessions_started(), 1);
+  HostResult list = cli("publications --json");
+  ASSERT_EQ(list.code, 0) << list.err;
+  const json::array rows = json::parse(list.out).as_array();
+  ASSERT_EQ(rows.size(), 1u) << list.out;
+  EXPECT_EQ(rows[0].at("state"), "published");
+  check_answers();
 }
 
 TEST_F(ApprovalGate, ARejectedShortIsDiscardedAndNothingIsUploaded) {

@@ -87,6 +87,17 @@ json::object ServeFixture::wait_state(const std::string &id, const std::string &
   return j;
 }
 
+std::string ServeFixture::open_state(const std::string &id) {
+  HostResult listed = cli("jobs --json");
+  EXPECT_EQ(listed.code, 0) << listed.err;
+  json::error_code ec;
+  const json::value jobs = json::parse(listed.out, ec);
+  if (!ec && jobs.is_array())
+    for (const auto &j : jobs.as_array())
+      if (j.is_object() && j.at("id") == id.c_str()) return std::string(j.at("state").as_string());
+  return "";
+}
+
 std::string ServeFixture::events_url(const std::string &id) {
   const json::object j = job(id);
   return j.contains("events_url") ? std::string(j.at("events_url").as_string()) : "";

@@ -48,6 +48,9 @@ class ServeFixture : public ::testing::Test {
   boost::json::object job(const std::string &id);
   // Waits up to `seconds` until job `id` is in `state`; records a failure when it never is.
   boost::json::object wait_state(const std::string &id, const std::string &state, int seconds);
+  // The state of job `id` as `automuse-host jobs --json` lists the open jobs (also while no
+  // serve runs); "" when it is not open.
+  std::string open_state(const std::string &id);
   // The signed URL of job `id`'s event stream.
   std::string events_url(const std::string &id);
 

@@ -2,12 +2,15 @@
 // sandbox, over real HTTP on loopback: a Short made offline by the youtube plugin through the
 // API (the job enqueued, claimed by the serving process's worker), its event stream showing the
 // steps and the render's progress, the video served with Range through a signed URL, a running
-// job cancelled through the API; every JSON answer validated against the OpenAPI document by a
-// real validator from npm (tests/web/openapi).
+// job cancelled through the API, a job the API started resumed after a graceful restart of
+// serve; every JSON answer validated against the OpenAPI document by a real validator from npm
+// (tests/web/openapi).
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <regex>
+#include <set>
+#include <thread>
 
 #include "serve_fixture.hpp"
 #include "support/files.hpp"
@@ -19,12 +22,15 @@ namespace {
 
 class Serve : public ServeFixture {
  protected:
-  // Starts the offline Short through the API; the signed URL of its event stream.
-  std::string start_short() {
-    HttpAnswer a = api("POST", "/api/v1/jobs", "/api/v1/jobs",
-                       R"({"plugin": "youtube", "action": "generate",
-                           "script_text": "An octopus has three hearts. Its blood is blue. It tastes with its arms.",
-                           "options": {"title": "Octopus facts", "width": 270, "height": 480}})");
+  // Starts the offline Short (WIDTH x HEIGHT) through the API; the signed URL of its event
+  // stream.
+  std::string start_short(int width = 270, int height = 480) {
+    json::object body{
+        {"plugin", "youtube"},
+        {"action", "generate"},
+        {"script_text", "An octopus has three hearts. Its blood is blue. It tastes with its arms."},
+        {"options", {{"title", "Octopus facts"}, {"width", width}, {"height", height}}}};
+    HttpAnswer a = api("POST", "/api/v1/jobs", "/api/v1/jobs", json::serialize(body));
     EXPECT_EQ(a.status, 201) << a.body;
     if (a.status != 201) return "";
     return std::string(a.json().at("jobs").at(0).at("events_url").as_string());
@@ -158,4 +164,62 @@ TEST_F(Serve, TheDaemonServesTooAndTheTokenIsShownOnlyAtTheFirstStart) {
   EXPECT_EQ(host->out().find("API token"), std::string::npos) << host->out();
   EXPECT_EQ(host->out().find(token_), std::string::npos);
   EXPECT_NE(host->out().find("/login#code="), std::string::npos);
+}
+
+// A graceful restart (SIGTERM, the grace period over) in the middle of a job the API started:
+// the job goes back to the queue, the next start's worker resumes it, it ends done once, and a
+// further restart finds nothing more to do.
+TEST_F(Serve, AJobStartedThroughTheApiIsResumedAfterAGracefulRestart) {
+  auto host = start({"serve", "--slots", "1", "--grace", "0"});
+  ASSERT_NE(port_, 0);
+  const std::string url = start_short(540, 960);  // a render long enough to be stopped in
+  ASSERT_FALSE(url.empty());
+  const std::string id = url.substr(13, url.find("/events") - 13);
+  const std::string seen = stream_until(url, "\"kind\":\"step_started\",\"name\":\"render\"", 120);
+  ASSERT_NE(seen.find("\"name\":\"render\""), std::string::npos) << seen << host->err();
+  EXPECT_EQ(stop(*host), 0) << host->err();
+  ASSERT_EQ(open_state(id), "queued")
+      << "stopped in its render, back in the queue: " << host->err();
+
+  host = start({"serve", "--slots", "1"});
+  ASSERT_NE(port_, 0);
+  const std::string stream = stream_to_end(url, 240);
+  const json::array events = events_of(stream);
+  std::vector<std::string> states;
+  for (const auto &e : events)
+    if (e.at("event") == "state" || e.at("event") == "end")
+      states.push_back(std::string(e.at(e.at("event") == "end" ? "state" : "name").as_string()));
+  EXPECT_EQ(states,
+            (std::vector<std::string>{"queued", "running", "queued", "running", "done", "done"}))
+      << stream << host->err();
+  const auto resumed = std::find_if(events.begin(), events.end(), [](const json::value &e) {
+    return e.at("event") == "state" && e.at("name") == "running" && e.as_object().contains("note");
+  });
+  ASSERT_NE(resumed, events.end()) << stream;
+  EXPECT_NE(std::string(resumed->at("note").as_string()).find("resuming its interrupted run"),
+            std::string::npos)
+      << stream;
+  const json::object j = job(id);
+  EXPECT_EQ(j.at("state"), "done");
+  const json::array &runs = j.at("runs").as_array();
+  ASSERT_EQ(runs.size(), 2u) << json::serialize(j);
+  std::multiset<std::string> statuses;
+  for (const auto &r : runs) statuses.insert(std::string(r.at("status").as_string()));
+  EXPECT_EQ(statuses, (std::multiset<std::string>{"resumed", "succeeded"})) << json::serialize(j);
+  const json::array made =
+      api("GET", "/api/v1/outbox", "/api/v1/outbox").json().at("videos").as_array();
+  EXPECT_EQ(made.size(), 1u) << "one Short made, once";
+  EXPECT_EQ(stop(*host), 0) << host->err();
+
+  // Started again: nothing is left to take up.
+  host = start({"serve", "--slots", "1"});
+  ASSERT_NE(port_, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // several polls of its worker
+  const json::object after = job(id);
+  EXPECT_EQ(after.at("state"), "done");
+  EXPECT_EQ(after.at("runs").as_array().size(), 2u) << json::serialize(after);
+  EXPECT_EQ(events_of(stream_to_end(url, 30)).size(), events.size()) << "no new events";
+  EXPECT_EQ(api("GET", "/api/v1/outbox", "/api/v1/outbox").json().at("videos").as_array().size(),
+            1u);
+  check_answers();
 }
