@@ -75,6 +75,38 @@ class ApprovalGate : public ServeFixture {
     return std::string(a.json().at("jobs").at(0).at("id").as_string());
   }
 
+  // Waits (up to `seconds`) until the fake YouTube holds a video.
+  void wait_for_video(int seconds) {
+    for (int i = 0; i < seconds * 50 && yt_.videos().empty(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+
+  // Job `id`, resumed after its host stopped between YouTube storing its video and answering:
+  // it ends done with that one video (the ledger's upload row led the host to ask that
+  // session, none was started anew), and the ledger holds it published once. The job's events.
+  std::string expect_settled_by_the_ledger(const std::string &id) {
+    const std::string rest = stream_to_end(events_url(id), 120);
+    EXPECT_NE(rest.find("event: end\ndata: {\"state\":\"done\""), std::string::npos) << rest;
+    EXPECT_EQ(yt_.sessions_started(), 1) << "the same session was asked, none started anew";
+    const auto puts = yt_.puts();
+    EXPECT_TRUE(puts.size() >= 2 && puts.back().status_query);
+    expect_one_video_published();
+    if (!yt_.videos().empty()) {
+      EXPECT_EQ(job(id).at("result").at("video_id"), yt_.videos()[0].id.c_str());
+    }
+    return rest;
+  }
+
+  // One video at the fake YouTube, and one row in the publication ledger, published.
+  void expect_one_video_published() {
+    EXPECT_EQ(yt_.videos().size(), 1u);
+    HostResult list = cli("publications --json");
+    ASSERT_EQ(list.code, 0) << list.err;
+    const json::array rows = json::parse(list.out).as_array();
+    ASSERT_EQ(rows.size(), 1u) << list.out;
+    EXPECT_EQ(rows[0].at("state"), "published");
+  }
+
   FakeOAuth oauth_{FakeOAuth::google_client(kClientId, kClientSecret)};
   FakeYouTubeUpload yt_{oauth_};
 };
@@ -148,25 +180,11 @@ TEST_F(ApprovalGate, AKillDuringTheApprovedUploadIsSettledByTheLedgerWithoutASec
   yt_.delay_answer_to_chunk(1, std::chrono::seconds(30));
   ASSERT_EQ(api("POST", "/api/v1/jobs/" + id + "/approve", "/api/v1/jobs/{id}/approve").status,
             200);
-  for (int i = 0; i < 600 && yt_.videos().empty(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  wait_for_video(12);
   ASSERT_EQ(yt_.videos().size(), 1u) << host->err();
   host->wait(std::chrono::milliseconds(0));  // SIGKILL while the answer is held back
   host = serve();
-  const std::string rest = stream_to_end(events_url(id), 120);
-  EXPECT_NE(rest.find("event: end\ndata: {\"state\":\"done\""), std::string::npos)
-      << rest << host->err();
-  EXPECT_EQ(yt_.videos().size(), 1u);
-  EXPECT_EQ(yt_.sessions_started(), 1) << "the same session was asked, none started anew";
-  const auto puts = yt_.puts();
-  ASSERT_GE(puts.size(), 2u);
-  EXPECT_TRUE(puts.back().status_query);
-  EXPECT_EQ(job(id).at("result").at("video_id"), yt_.videos()[0].id.c_str());
-  HostResult list = cli("publications --json");
-  ASSERT_EQ(list.code, 0) << list.err;
-  const json::array rows = json::parse(list.out).as_array();
-  ASSERT_EQ(rows.size(), 1u) << list.out;
-  EXPECT_EQ(rows[0].at("state"), "published");
+  expect_settled_by_the_ledger(id);
 }
 
 // A job the API started without approval, stopped by a graceful restart (SIGTERM, no grace)
@@ -180,39 +198,23 @@ TEST_F(ApprovalGate, AnUngatedJobStoppedInItsUploadIsSettledByTheLedgerAfterARes
   yt_.delay_answer_to_chunk(1, std::chrono::seconds(30));
   const std::string id = start_run("none");
   ASSERT_FALSE(id.empty());
-  for (int i = 0; i < 12000 && yt_.videos().empty(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  wait_for_video(240);  // made, then uploaded
   ASSERT_EQ(yt_.videos().size(), 1u) << host->err();
   EXPECT_EQ(stop(*host), 0) << host->err();
   ASSERT_EQ(open_state(id), "queued") << "back in the queue, not left interrupted: " << host->err();
 
   host = serve();
-  const std::string url = events_url(id);
-  const std::string rest = stream_to_end(url, 120);
-  EXPECT_NE(rest.find("resuming its interrupted run"), std::string::npos) << rest;
-  EXPECT_NE(rest.find("event: end\ndata: {\"state\":\"done\""), std::string::npos)
-      << rest << host->err();
-  EXPECT_EQ(yt_.videos().size(), 1u);
-  EXPECT_EQ(yt_.sessions_started(), 1) << "the same session was asked, none started anew";
-  const auto puts = yt_.puts();
-  ASSERT_GE(puts.size(), 2u);
-  EXPECT_TRUE(puts.back().status_query);
-  const json::object j = job(id);
-  EXPECT_EQ(j.at("result").at("video_id"), yt_.videos()[0].id.c_str());
-  const size_t runs = j.at("runs").as_array().size();
+  const std::string rest = expect_settled_by_the_ledger(id);
+  EXPECT_NE(rest.find("resuming its interrupted run"), std::string::npos) << rest << host->err();
+  const size_t runs = job(id).at("runs").as_array().size();
   EXPECT_EQ(stop(*host), 0) << host->err();
 
   host = serve();
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // several polls, a lease
   EXPECT_EQ(job(id).at("state"), "done");
   EXPECT_EQ(job(id).at("runs").as_array().size(), runs);
-  EXPECT_EQ(yt_.videos().size(), 1u);
   EXPECT_EQ(yt_.sessions_started(), 1);
-  HostResult list = cli("publications --json");
-  ASSERT_EQ(list.code, 0) << list.err;
-  const json::array rows = json::parse(list.out).as_array();
-  ASSERT_EQ(rows.size(), 1u) << list.out;
-  EXPECT_EQ(rows[0].at("state"), "published");
+  expect_one_video_published();
   check_answers();
 }
 
