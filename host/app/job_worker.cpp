@@ -22,12 +22,12 @@ std::string job_state(const std::string &run_status) {
   return "failed";
 }
 
-// Where a job stopped by a shutdown goes: a scheduled job, or one of the approval gate (its
-// request is in the store, not on anyone's command line), back to the queue (any worker
-// resumes it); a run by hand waits for the next identical run.
-std::string stopped_state(const schedule::Job &job) {
-  return job.schedule_id || job.approval == "required" ? "queued" : "interrupted";
-}
+// Where a job a worker stops at a shutdown goes: back to the queue, where the next worker
+// resumes it first (it is the oldest). A worker only runs jobs of the queue — a schedule's
+// slot, one the web API enqueued, one of the approval gate, a run by hand whose own process
+// died — whose request is in the store, not on anyone's command line. Only a run by hand
+// stopped in its own process waits "interrupted" for the next identical run (run_action.cpp).
+constexpr const char *kStoppedState = "queued";
 
 }  // namespace
 
@@ -145,11 +145,12 @@ void JobWorker::start(schedule::Claim claim) {
   h->job = std::move(claim.job);
   keeper_.hold(h->job.id);
   held_[h->job.id] = h;
-  state_event(h->job.id, "running");
+  std::optional<std::string> resuming;  // the running event's note: what it takes up again
   if (claim.left) {
     ++resumed_;
     h->resume_of = claim.left->id;
     h->first_attempt = claim.left->attempt;
+    resuming = "resuming its " + claim.left->status + " run " + claim.left->id.substr(0, 8);
     // A run left "running" or "retrying" is one whose worker stopped renewing (killed, or its
     // machine stopped): worth a warning. An interrupted one was put back by a shutdown.
     const bool killed = claim.left->status != "interrupted";
@@ -157,10 +158,11 @@ void JobWorker::start(schedule::Claim claim) {
         "host", killed ? spdlog::level::warn : spdlog::level::info,
         "job " + h->job.id.substr(0, 8) + " (" + h->job.plugin_id + " " + h->job.action +
             (h->job.schedule_id ? ", schedule " + h->job.schedule_id->substr(0, 8) : "") +
-            "): resuming its " + claim.left->status + " run " + claim.left->id.substr(0, 8) +
+            "): " + *resuming +
             (killed ? ", left by worker " + claim.left->worker.value_or("?") + " whose lease lapsed"
                     : std::string()));
   }
+  state_event(h->job.id, "running", resuming);
   try {
     attempt(h, h->first_attempt, std::nullopt);
   } catch (...) {
@@ -276,7 +278,7 @@ void JobWorker::attempt(std::shared_ptr<Held> h, int n, std::optional<std::strin
         o.result_json.empty() ? std::nullopt : std::optional<std::string>(o.result_json));
     if (o.interrupted) {
       ++interrupted_;
-      return end(h, stopped_state(h->job), o.message);
+      return end(h, kStoppedState, o.message);
     }
     if (o.status != AM_OK && transient(o.status) && n < max_attempts_ && taking_)
       return retry_later(h, n, o.message);
@@ -341,7 +343,7 @@ void JobWorker::retry_later(std::shared_ptr<Held> h, int n, const std::string &w
     // Stopped while waiting: the next attempt is left to whoever takes the job next.
     runs_.finish_run(row, "interrupted", "stopped before this retry started", std::nullopt);
     ++interrupted_;
-    end(h, stopped_state(h->job), std::nullopt);
+    end(h, kStoppedState, std::nullopt);
   });
 }
 

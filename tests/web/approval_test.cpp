@@ -5,22 +5,20 @@
 // with nothing uploaded, stays so through a killed and restarted host, and once approved is
 // uploaded exactly once — the bytes of its outbox video — however often it is approved, and
 // when the host is killed in the middle of that upload the ledger settles it without a second
-// video. A rejected one is discarded with its files. The command line approves and rejects too,
-// and a scheduled job of an account that requires approval waits under run-due as well.
-// Every JSON answer is validated against the OpenAPI document.
+// video; so it does for a job without approval that a graceful restart stopped in its upload. A
+// rejected one is discarded with its files. The command line approves and rejects too, and a
+// scheduled job of an account that requires approval waits under run-due as well. Every JSON answer
+// is validated against the OpenAPI document.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <fstream>
-#include <regex>
-#include <sstream>
 
-#include "http_call.hpp"
 #include "schedule/schedule_store.hpp"
-#include "support/host_process.hpp"
+#include "serve_fixture.hpp"
+#include "support/files.hpp"
 #include "support/oauth/fake_oauth.hpp"
 #include "support/sandbox_store.hpp"
-#include "support/temp_folder.hpp"
 #include "support/youtube/fake_youtube_upload.hpp"
 
 using namespace automuse::testing;
@@ -33,14 +31,7 @@ constexpr const char *kClientId = "1234-fake.apps.googleusercontent.com";
 constexpr const char *kClientSecret = "GOCSPX-fake-secret";
 constexpr const char *kRefreshToken = "1//fake-refresh-token";
 
-std::string file_text(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class ApprovalGate : public ::testing::Test {
+class ApprovalGate : public ServeFixture {
  protected:
   void SetUp() override {
     oauth_.add_refresh_token(kRefreshToken);
@@ -54,12 +45,7 @@ class ApprovalGate : public ::testing::Test {
                             {"upload_retry_base_ms", 5}}}}},
                         // A killed host's lease lapses in a second: the restarted one resumes.
                         {"queue", {{"poll_seconds", 0.2}, {"lease_seconds", 1}}}};
-    std::ofstream(root_ / "automuse.json") << json::serialize(config);
-    answers_ = (root_ / "answers.jsonl").string();
-  }
-
-  HostResult cli(const std::string &args) {
-    return run_host(host_exe(HOST_EXE), PLUGIN_DIR, root_, args);
+    write_config(config);
   }
 
   void add_account(const std::string &extra = "") {
@@ -71,32 +57,7 @@ class ApprovalGate : public ::testing::Test {
   }
 
   // Starts `automuse-host serve --slots 1` and waits for its port.
-  std::unique_ptr<HostProcess> serve() {
-    std::vector<std::string> args{"serve", "--slots", "1", "--listen", "127.0.0.1:0"};
-    auto p = std::make_unique<HostProcess>(host_argv(host_exe(HOST_EXE), PLUGIN_DIR, root_, args),
-                                           sandbox_env(root_));
-    static const std::regex port_line("\\(port ([0-9]+)\\)");
-    for (int i = 0; i < 1500; ++i) {
-      std::smatch m;
-      const std::string out = p->out();
-      if (std::regex_search(out, m, port_line)) {
-        port_ = static_cast<uint16_t>(std::stoi(m[1]));
-        token_ = file_text(root_ / "data/automuse/web/api-token");
-        while (!token_.empty() && token_.back() == '\n') token_.pop_back();
-        return p;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ADD_FAILURE() << "no port printed: " << p->out() << p->err();
-    return p;
-  }
-
-  HttpAnswer api(const std::string &method, const std::string &target, const std::string &path,
-                 const std::string &body = "") {
-    HttpAnswer a = http_call(port_, HttpCall{method, target, body, token_, "", {}});
-    record_answer(answers_, method, path, a);
-    return a;
-  }
+  std::unique_ptr<HostProcess> serve() { return start({"serve", "--slots", "1"}); }
 
   // Starts a `run` of a short script for account ocean; `approval` is the request's field
   // ("" for none). The job's id.
@@ -114,46 +75,38 @@ class ApprovalGate : public ::testing::Test {
     return std::string(a.json().at("jobs").at(0).at("id").as_string());
   }
 
-  std::string events_url(const std::string &id) {
-    HttpAnswer job = api("GET", "/api/v1/jobs/" + id, "/api/v1/jobs/{id}");
-    return std::string(job.json().at("events_url").as_string());
+  // Waits (up to `seconds`) until the fake YouTube holds a video.
+  void wait_for_video(int seconds) {
+    for (int i = 0; i < seconds * 50 && yt_.videos().empty(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 
-  json::object job(const std::string &id) {
-    HttpAnswer a = api("GET", "/api/v1/jobs/" + id, "/api/v1/jobs/{id}");
-    EXPECT_EQ(a.status, 200) << a.body;
-    return a.json().as_object();
-  }
-
-  // Waits (up to `seconds`) until job `id` is in `state`.
-  json::object wait_state(const std::string &id, const std::string &state, int seconds) {
-    json::object j;
-    for (int i = 0; i < seconds * 10; ++i) {
-      j = job(id);
-      if (j.at("state") == state.c_str()) return j;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  // Job `id`, resumed after its host stopped between YouTube storing its video and answering:
+  // it ends done with that one video (the ledger's upload row led the host to ask that
+  // session, none was started anew), and the ledger holds it published once. The job's events.
+  std::string expect_settled_by_the_ledger(const std::string &id) {
+    const std::string rest = stream_to_end(events_url(id), 120);
+    EXPECT_NE(rest.find("event: end\ndata: {\"state\":\"done\""), std::string::npos) << rest;
+    EXPECT_EQ(yt_.sessions_started(), 1) << "the same session was asked, none started anew";
+    const auto puts = yt_.puts();
+    EXPECT_TRUE(puts.size() >= 2 && puts.back().status_query);
+    expect_one_video_published();
+    if (!yt_.videos().empty()) {
+      EXPECT_EQ(job(id).at("result").at("video_id"), yt_.videos()[0].id.c_str());
     }
-    ADD_FAILURE() << "job " << id << " never reached " << state << ": " << json::serialize(j);
-    return j;
+    return rest;
   }
 
-  // The event stream of job `id` up to its end with `state`: the whole "end" message (its
-  // data may come in a later read than its event line).
-  std::string stream_to_end(const std::string &url, const std::string &state, int seconds) {
-    return read_stream(port_, url, "event: end\ndata: {\"state\":\"" + state + "\"", seconds);
+  // One video at the fake YouTube, and one row in the publication ledger, published.
+  void expect_one_video_published() {
+    EXPECT_EQ(yt_.videos().size(), 1u);
+    HostResult list = cli("publications --json");
+    ASSERT_EQ(list.code, 0) << list.err;
+    const json::array rows = json::parse(list.out).as_array();
+    ASSERT_EQ(rows.size(), 1u) << list.out;
+    EXPECT_EQ(rows[0].at("state"), "published");
   }
 
-  void check_answers() {
-    HostResult check = run_in_sandbox(
-        root_, std::string("node ") + OPENAPI_CHECK + " " + OPENAPI_DOC + " " + answers_);
-    EXPECT_EQ(check.code, 0) << check.out << check.err;
-  }
-
-  TempFolder temp_;
-  fs::path root_ = temp_.path();
-  std::string answers_;
-  uint16_t port_ = 0;
-  std::string token_;
   FakeOAuth oauth_{FakeOAuth::google_client(kClientId, kClientSecret)};
   FakeYouTubeUpload yt_{oauth_};
 };
@@ -167,7 +120,7 @@ TEST_F(ApprovalGate, AnApprovedShortIsUploadedOnceAfterWaitingThroughARestart) {
   const std::string id = start_run("required");
   ASSERT_FALSE(id.empty());
   const std::string url = events_url(id);
-  const std::string held = read_stream(port_, url, "\"name\":\"awaiting_approval\"", 240);
+  const std::string held = stream_until(url, "\"name\":\"awaiting_approval\"", 240);
   ASSERT_NE(held.find("event: state"), std::string::npos) << held;
   ASSERT_NE(held.find("\"name\":\"awaiting_approval\""), std::string::npos) << held << host->err();
   json::object j = wait_state(id, "awaiting_approval", 10);
@@ -193,7 +146,7 @@ TEST_F(ApprovalGate, AnApprovedShortIsUploadedOnceAfterWaitingThroughARestart) {
   HttpAnswer twice = api("POST", "/api/v1/jobs/" + id + "/approve", "/api/v1/jobs/{id}/approve");
   EXPECT_EQ(twice.status, 409) << twice.body;
   EXPECT_EQ(twice.json().at("error").at("code"), "not_awaiting_approval");
-  const std::string rest = stream_to_end(url, "done", 120);
+  const std::string rest = stream_to_end(url, 120);
   EXPECT_NE(rest.find("\"name\":\"awaiting_approval\""), std::string::npos);
   EXPECT_NE(rest.find("\"name\":\"upload\""), std::string::npos) << rest;
   EXPECT_NE(rest.find("event: end\ndata: {\"state\":\"done\""), std::string::npos)
@@ -202,7 +155,7 @@ TEST_F(ApprovalGate, AnApprovedShortIsUploadedOnceAfterWaitingThroughARestart) {
   EXPECT_EQ(j.at("state"), "done");
   ASSERT_EQ(yt_.videos().size(), 1u);
   EXPECT_EQ(yt_.sessions_started(), 1);
-  EXPECT_EQ(yt_.videos()[0].bytes, file_text(video_file)) << "the outbox video itself went up";
+  EXPECT_EQ(yt_.videos()[0].bytes, read_file(video_file)) << "the outbox video itself went up";
   EXPECT_EQ(j.at("result").at("video_id"), yt_.videos()[0].id.c_str());
   EXPECT_EQ(j.at("result").at("history_id"), history_id.c_str());
   EXPECT_EQ(api("POST", "/api/v1/jobs/" + id + "/approve", "/api/v1/jobs/{id}/approve").status,
@@ -227,25 +180,42 @@ TEST_F(ApprovalGate, AKillDuringTheApprovedUploadIsSettledByTheLedgerWithoutASec
   yt_.delay_answer_to_chunk(1, std::chrono::seconds(30));
   ASSERT_EQ(api("POST", "/api/v1/jobs/" + id + "/approve", "/api/v1/jobs/{id}/approve").status,
             200);
-  for (int i = 0; i < 600 && yt_.videos().empty(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  wait_for_video(12);
   ASSERT_EQ(yt_.videos().size(), 1u) << host->err();
   host->wait(std::chrono::milliseconds(0));  // SIGKILL while the answer is held back
   host = serve();
-  const std::string rest = stream_to_end(events_url(id), "done", 120);
-  EXPECT_NE(rest.find("event: end\ndata: {\"state\":\"done\""), std::string::npos)
-      << rest << host->err();
-  EXPECT_EQ(yt_.videos().size(), 1u);
-  EXPECT_EQ(yt_.sessions_started(), 1) << "the same session was asked, none started anew";
-  const auto puts = yt_.puts();
-  ASSERT_GE(puts.size(), 2u);
-  EXPECT_TRUE(puts.back().status_query);
-  EXPECT_EQ(job(id).at("result").at("video_id"), yt_.videos()[0].id.c_str());
-  HostResult list = cli("publications --json");
-  ASSERT_EQ(list.code, 0) << list.err;
-  const json::array rows = json::parse(list.out).as_array();
-  ASSERT_EQ(rows.size(), 1u) << list.out;
-  EXPECT_EQ(rows[0].at("state"), "published");
+  expect_settled_by_the_ledger(id);
+}
+
+// A job the API started without approval, stopped by a graceful restart (SIGTERM, no grace)
+// after YouTube stored its last byte but before its answer: the job goes back to the queue, the
+// restarted host resumes it, the ledger's upload row leads it to ask that session, and the one
+// video is recorded; a further restart does nothing more.
+TEST_F(ApprovalGate, AnUngatedJobStoppedInItsUploadIsSettledByTheLedgerAfterARestart) {
+  add_account();
+  auto host = start({"serve", "--slots", "1", "--grace", "0"});
+  ASSERT_NE(port_, 0);
+  yt_.delay_answer_to_chunk(1, std::chrono::seconds(30));
+  const std::string id = start_run("none");
+  ASSERT_FALSE(id.empty());
+  wait_for_video(240);  // made, then uploaded
+  ASSERT_EQ(yt_.videos().size(), 1u) << host->err();
+  EXPECT_EQ(stop(*host), 0) << host->err();
+  ASSERT_EQ(open_state(id), "queued") << "back in the queue, not left interrupted: " << host->err();
+
+  host = serve();
+  const std::string rest = expect_settled_by_the_ledger(id);
+  EXPECT_NE(rest.find("resuming its interrupted run"), std::string::npos) << rest << host->err();
+  const size_t runs = job(id).at("runs").as_array().size();
+  EXPECT_EQ(stop(*host), 0) << host->err();
+
+  host = serve();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // several polls, a lease
+  EXPECT_EQ(job(id).at("state"), "done");
+  EXPECT_EQ(job(id).at("runs").as_array().size(), runs);
+  EXPECT_EQ(yt_.sessions_started(), 1);
+  expect_one_video_published();
+  check_answers();
 }
 
 TEST_F(ApprovalGate, ARejectedShortIsDiscardedAndNothingIsUploaded) {
@@ -264,7 +234,7 @@ TEST_F(ApprovalGate, ARejectedShortIsDiscardedAndNothingIsUploaded) {
   ASSERT_EQ(no.status, 200) << no.body;
   EXPECT_EQ(no.json().at("state"), "rejected");
   EXPECT_FALSE(fs::exists(folder)) << "the outbox files are gone";
-  const std::string stream = stream_to_end(events_url(id), "rejected", 30);
+  const std::string stream = stream_to_end(events_url(id), 30);
   EXPECT_NE(stream.find("event: end\ndata: {\"state\":\"rejected\""), std::string::npos) << stream;
   EXPECT_EQ(api("GET", "/api/v1/outbox/" + history_id, "/api/v1/outbox/{id}").status, 404);
   HttpAnswer outbox = api("GET", "/api/v1/outbox", "/api/v1/outbox");

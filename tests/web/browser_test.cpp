@@ -8,13 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <fstream>
-#include <regex>
-#include <sstream>
 
-#include "http_call.hpp"
-#include "support/host_process.hpp"
-#include "support/temp_folder.hpp"
+#include "serve_fixture.hpp"
+#include "support/files.hpp"
 
 using namespace automuse::testing;
 namespace fs = std::filesystem;
@@ -22,68 +18,26 @@ namespace json = boost::json;
 
 namespace {
 
-std::string file_text(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class Browser : public ::testing::Test {
+class Browser : public ServeFixture {
  protected:
-  void SetUp() override {
-    std::ofstream(root_ / "automuse.json")
-        << R"({"plugins": {"youtube": {}}, "queue": {"poll_seconds": 0.2}})";
-  }
-
-  // Starts `automuse-host serve` on a free port; returns the login link it printed.
-  std::string start() {
-    auto env = sandbox_env(root_);
-    env.push_back("XDG_CACHE_HOME=" + (root_ / "cache").string());
-    host_ = std::make_unique<HostProcess>(
-        host_argv(host_exe(HOST_EXE), PLUGIN_DIR, root_,
-                  {"serve", "--slots", "2", "--listen", "127.0.0.1:0"}),
-        env);
-    static const std::regex login_line("Log in \\(one-time link\\): (http://\\S+)");
-    for (int i = 0; i < 1500; ++i) {
-      std::smatch m;
-      const std::string out = host_->out();
-      if (std::regex_search(out, m, login_line)) {
-        port_ = static_cast<uint16_t>(std::stoi(std::regex_replace(
-            m[1].str(), std::regex("^http://127\\.0\\.0\\.1:([0-9]+)/.*$"), "$1")));
-        token_ = file_text(root_ / "data/automuse/web/api-token");
-        while (!token_.empty() && token_.back() == '\n') token_.pop_back();
-        return m[1];
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ADD_FAILURE() << "no login link printed: " << host_->err();
-    return "";
-  }
-
   json::value get(const std::string &target) {
     return http_call(port_, HttpCall{"GET", target, "", token_, "", {}}).json();
   }
-
-  TempFolder temp_;
-  fs::path root_ = temp_.path();
-  std::unique_ptr<HostProcess> host_;
-  uint16_t port_ = 0;
-  std::string token_;
 };
 
 bool is_png(const fs::path &p) {
-  return file_text(p).substr(0, 8) == "\x89PNG\r\n\x1a\n";
+  return read_file(p).substr(0, 8) == "\x89PNG\r\n\x1a\n";
 }
 
 }  // namespace
 
 TEST_F(Browser, TheDashboardMakesPlaysApprovesAndListsAShort) {
-  const std::string link = start();
-  ASSERT_FALSE(link.empty());
+  auto host = start({"serve", "--slots", "2"});
+  ASSERT_NE(port_, 0);
+  const std::string link = login_link_;
   // The approval gate is exercised once the API has it (POST /jobs/{id}/approve).
   const bool approval =
-      file_text(OPENAPI_DOC).find("\"/api/v1/jobs/{id}/approve\"") != std::string::npos;
+      read_file(OPENAPI_DOC).find("\"/api/v1/jobs/{id}/approve\"") != std::string::npos;
   const fs::path out = BROWSER_OUT;
   fs::remove_all(out);
   // The link travels in the environment, never on a command line or in the test's output.
@@ -93,7 +47,7 @@ TEST_F(Browser, TheDashboardMakesPlaysApprovesAndListsAShort) {
                          (approval ? " --approval" : ""),
                      {"AUTOMUSE_LOGIN_LINK=" + link, "CHROMIUM=" + std::string(CHROMIUM_EXE)});
   std::cout << r.out;
-  EXPECT_EQ(r.code, 0) << r.out << r.err << host_->err();
+  EXPECT_EQ(r.code, 0) << r.out << r.err << host->err();
   EXPECT_NE(r.out.find("the progress bar took at least three increasing values"),
             std::string::npos);
   for (const char *shot : {"dashboard-desktop.png", "dashboard-phone.png"})
@@ -123,6 +77,6 @@ TEST_F(Browser, TheDashboardMakesPlaysApprovesAndListsAShort) {
        {token_, code, std::string("1//browser-test-refresh-token-0123456789")}) {
     EXPECT_EQ(r.out.find(secret), std::string::npos);
     EXPECT_EQ(r.err.find(secret), std::string::npos);
-    EXPECT_EQ(file_text(root_ / "data/automuse/logs/automuse.log").find(secret), std::string::npos);
+    EXPECT_EQ(read_file(root_ / "data/automuse/logs/automuse.log").find(secret), std::string::npos);
   }
 }

@@ -85,8 +85,10 @@ inline HttpAnswer http_call(uint16_t port, const HttpCall &c) {
   return a;
 }
 
-// Reads an event stream (GET `target`) until `until` appears in it or `seconds` pass; returns
-// everything read after the head.
+// Reads an event stream (GET `target`) until the message in which `until` appears has come
+// whole (up to the blank line that ends it: a message may span reads, e.g. "event: end" in one
+// and its data line in the next), the stream ends, or `seconds` pass; returns everything read
+// after the head.
 inline std::string read_stream(uint16_t port, const std::string &target, const std::string &until,
                                int seconds, const std::string &token = "",
                                const std::string &more_headers = "") {
@@ -107,7 +109,8 @@ inline std::string read_stream(uint16_t port, const std::string &target, const s
     beast::error_code ec;
     size_t n = stream.read_some(boost::asio::buffer(buf), ec);
     got.append(buf, n);
-    if (got.find(until) != std::string::npos || ec) break;
+    const size_t at = got.find(until);
+    if (ec || (at != std::string::npos && got.find("\n\n", at) != std::string::npos)) break;
   }
   const size_t head = got.find("\r\n\r\n");
   return head == std::string::npos ? got : got.substr(head + 4);

@@ -2,102 +2,39 @@
 // sandbox, over real HTTP on loopback: a Short made offline by the youtube plugin through the
 // API (the job enqueued, claimed by the serving process's worker), its event stream showing the
 // steps and the render's progress, the video served with Range through a signed URL, a running
-// job cancelled through the API; every JSON answer validated against the OpenAPI document by a
-// real validator from npm (tests/web/openapi).
+// job cancelled through the API, a job the API started resumed after a graceful restart of
+// serve; every JSON answer validated against the OpenAPI document by a real validator from npm
+// (tests/web/openapi).
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
-#include <fstream>
 #include <regex>
-#include <sstream>
+#include <set>
+#include <thread>
 
-#include "http_call.hpp"
-#include "support/host_process.hpp"
-#include "support/temp_folder.hpp"
+#include "serve_fixture.hpp"
+#include "support/files.hpp"
 
 using namespace automuse::testing;
-namespace fs = std::filesystem;
 namespace json = boost::json;
 
 namespace {
 
-std::string file_text(const fs::path &p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-class Serve : public ::testing::Test {
+class Serve : public ServeFixture {
  protected:
-  void SetUp() override {
-    std::ofstream(root_ / "automuse.json")
-        << R"({"plugins": {"youtube": {}}, "queue": {"poll_seconds": 0.2}})";
-    answers_ = (root_ / "answers.jsonl").string();
-  }
-
-  // Starts `automuse-host ARGS --listen 127.0.0.1:0` and waits for its port.
-  std::unique_ptr<HostProcess> start(std::vector<std::string> args) {
-    args.push_back("--listen");
-    args.push_back("127.0.0.1:0");
-    auto env = sandbox_env(root_);
-    env.push_back("XDG_CACHE_HOME=" + (root_ / "cache").string());
-    auto p =
-        std::make_unique<HostProcess>(host_argv(host_exe(HOST_EXE), PLUGIN_DIR, root_, args), env);
-    static const std::regex port_line("\\(port ([0-9]+)\\)");
-    for (int i = 0; i < 1500; ++i) {
-      std::smatch m;
-      const std::string out = p->out();
-      if (std::regex_search(out, m, port_line)) {
-        port_ = static_cast<uint16_t>(std::stoi(m[1]));
-        token_ = file_text(root_ / "data/automuse/web/api-token");
-        while (!token_.empty() && token_.back() == '\n') token_.pop_back();
-        return p;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ADD_FAILURE() << "no port printed: " << p->out() << p->err();
-    return p;
-  }
-
-  // A call whose JSON answer is kept for the OpenAPI check (`path` as the document has it).
-  HttpAnswer api(const std::string &method, const std::string &target, const std::string &path,
-                 const std::string &body = "") {
-    HttpAnswer a = http_call(port_, HttpCall{method, target, body, token_, "", {}});
-    record_answer(answers_, method, path, a);
-    return a;
-  }
-
-  json::array events_of(const std::string &stream) {
-    json::array out;
-    std::istringstream in(stream);
-    std::string line, event;
-    while (std::getline(in, line)) {
-      if (line.rfind("event: ", 0) == 0) event = line.substr(7);
-      if (line.rfind("data: ", 0) == 0) {
-        json::object o = json::parse(line.substr(6)).as_object();
-        o["event"] = event;
-        out.push_back(o);
-      }
-    }
-    return out;
-  }
-
-  std::string start_short() {
-    HttpAnswer a = api("POST", "/api/v1/jobs", "/api/v1/jobs",
-                       R"({"plugin": "youtube", "action": "generate",
-                           "script_text": "An octopus has three hearts. Its blood is blue. It tastes with its arms.",
-                           "options": {"title": "Octopus facts", "width": 270, "height": 480}})");
+  // Starts the offline Short (WIDTH x HEIGHT) through the API; the signed URL of its event
+  // stream.
+  std::string start_short(int width = 270, int height = 480) {
+    json::object body{
+        {"plugin", "youtube"},
+        {"action", "generate"},
+        {"script_text", "An octopus has three hearts. Its blood is blue. It tastes with its arms."},
+        {"options", {{"title", "Octopus facts"}, {"width", width}, {"height", height}}}};
+    HttpAnswer a = api("POST", "/api/v1/jobs", "/api/v1/jobs", json::serialize(body));
     EXPECT_EQ(a.status, 201) << a.body;
     if (a.status != 201) return "";
     return std::string(a.json().at("jobs").at(0).at("events_url").as_string());
   }
-
-  TempFolder temp_;
-  fs::path root_ = temp_.path();
-  std::string answers_;
-  uint16_t port_ = 0;
-  std::string token_;
 };
 
 }  // namespace
@@ -110,7 +47,7 @@ TEST_F(Serve, AShortMadeThroughTheApiStreamsItsStepsAndIsServedWithRanges) {
   EXPECT_NE(plugins.body.find("\"generate\""), std::string::npos);
   const std::string events_url = start_short();
   ASSERT_FALSE(events_url.empty());
-  const std::string stream = read_stream(port_, events_url, "event: end", 240);
+  const std::string stream = stream_to_end(events_url, 240);
   json::array events = events_of(stream);
   std::vector<std::string> started;
   std::vector<int64_t> render_percent;
@@ -131,19 +68,18 @@ TEST_F(Serve, AShortMadeThroughTheApiStreamsItsStepsAndIsServedWithRanges) {
   EXPECT_EQ(events.back().at("state"), "done") << stream << host->err();
 
   const std::string job_id = events_url.substr(13, events_url.find("/events") - 13);
-  HttpAnswer job = api("GET", "/api/v1/jobs/" + job_id, "/api/v1/jobs/{id}");
-  ASSERT_EQ(job.status, 200);
-  EXPECT_EQ(job.json().at("state"), "done");
-  EXPECT_EQ(job.json().at("progress").at("percent"), 100);
-  EXPECT_GE(job.json().at("steps").as_array().size(), 5u);
-  const std::string history_id(job.json().at("result").at("history_id").as_string());
-  const std::string video_file(job.json().at("result").at("video").as_string());
+  const json::object j = job(job_id);
+  ASSERT_EQ(j.at("state"), "done");
+  EXPECT_EQ(j.at("progress").at("percent"), 100);
+  EXPECT_GE(j.at("steps").as_array().size(), 5u);
+  const std::string history_id(j.at("result").at("history_id").as_string());
+  const std::string video_file(j.at("result").at("video").as_string());
 
   HttpAnswer item = api("GET", "/api/v1/outbox/" + history_id, "/api/v1/outbox/{id}");
   ASSERT_EQ(item.status, 200) << item.body;
   EXPECT_EQ(item.json().at("metadata").at("title"), "Octopus facts");
   const std::string video_url(item.json().at("video_url").as_string());
-  const std::string bytes = file_text(video_file);
+  const std::string bytes = read_file(video_file);
   const std::string size = std::to_string(bytes.size());
   // The browser's player: no token, the signed URL, a seek.
   HttpAnswer part =
@@ -176,9 +112,7 @@ TEST_F(Serve, AShortMadeThroughTheApiStreamsItsStepsAndIsServedWithRanges) {
   api("GET", "/api/v1/usage", "/api/v1/usage");
   api("GET", "/api/v1/jobs/nothing", "/api/v1/jobs/{id}");
   // Every JSON answer above against the document's schemas.
-  HostResult check = run_in_sandbox(
-      root_, std::string("node ") + OPENAPI_CHECK + " " + OPENAPI_DOC + " " + answers_);
-  EXPECT_EQ(check.code, 0) << check.out << check.err;
+  HostResult check = check_answers();
   std::smatch m;
   ASSERT_TRUE(std::regex_search(check.out, m, std::regex("([0-9]+) answers checked"))) << check.out;
   EXPECT_GE(std::stoi(m[1]), 11) << check.out;
@@ -187,7 +121,7 @@ TEST_F(Serve, AShortMadeThroughTheApiStreamsItsStepsAndIsServedWithRanges) {
   EXPECT_NE(out.find(token_), std::string::npos);
   EXPECT_EQ(out.find(token_, out.find(token_) + 1), std::string::npos);
   EXPECT_EQ(host->err().find(token_), std::string::npos);
-  EXPECT_EQ(file_text(root_ / "data/automuse/logs/automuse.log").find(token_), std::string::npos);
+  EXPECT_EQ(read_file(root_ / "data/automuse/logs/automuse.log").find(token_), std::string::npos);
 }
 
 TEST_F(Serve, ARunningJobIsCancelledThroughTheApi) {
@@ -196,16 +130,18 @@ TEST_F(Serve, ARunningJobIsCancelledThroughTheApi) {
   const std::string events_url = start_short();
   ASSERT_FALSE(events_url.empty());
   const std::string job_id = events_url.substr(13, events_url.find("/events") - 13);
-  std::string seen = read_stream(port_, events_url, "\"name\":\"running\"", 60);
+  std::string seen = stream_until(events_url, "\"name\":\"running\"", 60);
   ASSERT_NE(seen.find("\"name\":\"running\""), std::string::npos) << seen << host->err();
   HttpAnswer a = api("POST", "/api/v1/jobs/" + job_id + "/cancel", "/api/v1/jobs/{id}/cancel");
   ASSERT_EQ(a.status, 202) << a.body;
-  const std::string stream = read_stream(port_, events_url, "event: end", 60);
-  EXPECT_NE(stream.find("event: end\ndata: {\"state\":\"cancelled\""), std::string::npos)
-      << stream << host->err();
-  HttpAnswer job = api("GET", "/api/v1/jobs/" + job_id, "/api/v1/jobs/{id}");
-  EXPECT_EQ(job.json().at("state"), "cancelled");
-  EXPECT_EQ(job.json().at("runs").at(0).at("status"), "cancelled");
+  const std::string stream = stream_to_end(events_url, 60);
+  const json::array events = events_of(stream);
+  ASSERT_FALSE(events.empty()) << host->err();
+  EXPECT_EQ(events.back().at("event"), "end") << stream << host->err();
+  EXPECT_EQ(events.back().at("state"), "cancelled") << stream << host->err();
+  const json::object j = job(job_id);
+  EXPECT_EQ(j.at("state"), "cancelled");
+  EXPECT_EQ(j.at("runs").at(0).at("status"), "cancelled");
 }
 
 TEST_F(Serve, TheDaemonServesTooAndTheTokenIsShownOnlyAtTheFirstStart) {
@@ -216,7 +152,7 @@ TEST_F(Serve, TheDaemonServesTooAndTheTokenIsShownOnlyAtTheFirstStart) {
     EXPECT_NE(host->out().find("/login#code="), std::string::npos);
     HttpAnswer doc = api("GET", "/api/v1/openapi.json", "/api/v1/openapi.json");
     EXPECT_EQ(doc.status, 200);
-    EXPECT_EQ(json::parse(doc.body), json::parse(file_text(OPENAPI_DOC)));
+    EXPECT_EQ(json::parse(doc.body), json::parse(read_file(OPENAPI_DOC)));
     // --slots 0: nothing here runs jobs; one started stays queued.
     start_short();
     HttpAnswer jobs = api("GET", "/api/v1/jobs", "/api/v1/jobs");
@@ -228,4 +164,62 @@ TEST_F(Serve, TheDaemonServesTooAndTheTokenIsShownOnlyAtTheFirstStart) {
   EXPECT_EQ(host->out().find("API token"), std::string::npos) << host->out();
   EXPECT_EQ(host->out().find(token_), std::string::npos);
   EXPECT_NE(host->out().find("/login#code="), std::string::npos);
+}
+
+// A graceful restart (SIGTERM, the grace period over) in the middle of a job the API started:
+// the job goes back to the queue, the next start's worker resumes it, it ends done once, and a
+// further restart finds nothing more to do.
+TEST_F(Serve, AJobStartedThroughTheApiIsResumedAfterAGracefulRestart) {
+  auto host = start({"serve", "--slots", "1", "--grace", "0"});
+  ASSERT_NE(port_, 0);
+  const std::string url = start_short(540, 960);  // a render long enough to be stopped in
+  ASSERT_FALSE(url.empty());
+  const std::string id = url.substr(13, url.find("/events") - 13);
+  const std::string seen = stream_until(url, "\"kind\":\"step_started\",\"name\":\"render\"", 120);
+  ASSERT_NE(seen.find("\"name\":\"render\""), std::string::npos) << seen << host->err();
+  EXPECT_EQ(stop(*host), 0) << host->err();
+  ASSERT_EQ(open_state(id), "queued")
+      << "stopped in its render, back in the queue: " << host->err();
+
+  host = start({"serve", "--slots", "1"});
+  ASSERT_NE(port_, 0);
+  const std::string stream = stream_to_end(url, 240);
+  const json::array events = events_of(stream);
+  std::vector<std::string> states;
+  for (const auto &e : events)
+    if (e.at("event") == "state" || e.at("event") == "end")
+      states.push_back(std::string(e.at(e.at("event") == "end" ? "state" : "name").as_string()));
+  EXPECT_EQ(states,
+            (std::vector<std::string>{"queued", "running", "queued", "running", "done", "done"}))
+      << stream << host->err();
+  const auto resumed = std::find_if(events.begin(), events.end(), [](const json::value &e) {
+    return e.at("event") == "state" && e.at("name") == "running" && e.as_object().contains("note");
+  });
+  ASSERT_NE(resumed, events.end()) << stream;
+  EXPECT_NE(std::string(resumed->at("note").as_string()).find("resuming its interrupted run"),
+            std::string::npos)
+      << stream;
+  const json::object j = job(id);
+  EXPECT_EQ(j.at("state"), "done");
+  const json::array &runs = j.at("runs").as_array();
+  ASSERT_EQ(runs.size(), 2u) << json::serialize(j);
+  std::multiset<std::string> statuses;
+  for (const auto &r : runs) statuses.insert(std::string(r.at("status").as_string()));
+  EXPECT_EQ(statuses, (std::multiset<std::string>{"resumed", "succeeded"})) << json::serialize(j);
+  const json::array made =
+      api("GET", "/api/v1/outbox", "/api/v1/outbox").json().at("videos").as_array();
+  EXPECT_EQ(made.size(), 1u) << "one Short made, once";
+  EXPECT_EQ(stop(*host), 0) << host->err();
+
+  // Started again: nothing is left to take up.
+  host = start({"serve", "--slots", "1"});
+  ASSERT_NE(port_, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // several polls of its worker
+  const json::object after = job(id);
+  EXPECT_EQ(after.at("state"), "done");
+  EXPECT_EQ(after.at("runs").as_array().size(), 2u) << json::serialize(after);
+  EXPECT_EQ(events_of(stream_to_end(url, 30)).size(), events.size()) << "no new events";
+  EXPECT_EQ(api("GET", "/api/v1/outbox", "/api/v1/outbox").json().at("videos").as_array().size(),
+            1u);
+  check_answers();
 }
