@@ -11,6 +11,7 @@
 // is validated against the OpenAPI document.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <fstream>
 
@@ -107,6 +108,25 @@ class ApprovalGate : public ServeFixture {
     EXPECT_EQ(rows[0].at("state"), "published");
   }
 
+  // The upload's progress reached the stream (the HTTP service meters the video's pieces):
+  // whole percents, never falling, the last one 100, all before the upload step ended.
+  static void expect_upload_progress_to_100(const std::string &stream) {
+    std::vector<int64_t> percents;
+    bool upload_ended = false;
+    for (const json::value &v : events_of(stream)) {
+      const json::object &e = v.as_object();
+      const json::value *name = e.if_contains("name");
+      if (!name || *name != "upload" || !e.contains("kind")) continue;  // e.g. "end"
+      if (e.at("kind") == "step_finished") upload_ended = true;
+      if (e.at("kind") != "progress") continue;
+      EXPECT_FALSE(upload_ended) << stream;
+      percents.push_back(e.at("percent").as_int64());
+    }
+    ASSERT_FALSE(percents.empty()) << stream;
+    EXPECT_TRUE(std::is_sorted(percents.begin(), percents.end())) << stream;
+    EXPECT_EQ(percents.back(), 100) << stream;
+  }
+
   FakeOAuth oauth_{FakeOAuth::google_client(kClientId, kClientSecret)};
   FakeYouTubeUpload yt_{oauth_};
 };
@@ -151,6 +171,7 @@ TEST_F(ApprovalGate, AnApprovedShortIsUploadedOnceAfterWaitingThroughARestart) {
   EXPECT_NE(rest.find("\"name\":\"upload\""), std::string::npos) << rest;
   EXPECT_NE(rest.find("event: end\ndata: {\"state\":\"done\""), std::string::npos)
       << rest << host->err();
+  expect_upload_progress_to_100(rest);
   j = job(id);
   EXPECT_EQ(j.at("state"), "done");
   ASSERT_EQ(yt_.videos().size(), 1u);
